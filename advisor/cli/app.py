@@ -1,0 +1,52 @@
+"""The `advisor` console script. Commands import what they need when they run."""
+
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+
+from advisor import __version__
+
+# Each module in advisor.cli.commands has `register(app)`.
+COMMANDS = ("consult", "rules", "vocabulary")
+
+
+def build_app():
+    import typer
+
+    app = typer.Typer(
+        name="advisor",
+        help="Azure Machine Learning architecture advice from the DP-100 study guide, rule by rule.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+
+    @app.callback(invoke_without_command=True)
+    def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
+        if version:
+            print(f"advisor {__version__}")
+            raise typer.Exit()
+
+    for name in COMMANDS:
+        import_module(f"advisor.cli.commands.{name}").register(app)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:  # fast path: no CLI framework import for the version
+        print(f"advisor {__version__}")
+        return
+    from advisor.errors import AdvisorError
+
+    app = build_app()
+    try:
+        app(args=args, prog_name="advisor")
+    except AdvisorError as exc:
+        print(f"advisor: error: {exc.render()}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("advisor: interrupted", file=sys.stderr)
+        sys.exit(130)

@@ -1,0 +1,96 @@
+"""Compile rule conditions into experta rules (patterns only: nothing is eval'd)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from itertools import count
+from typing import Any
+
+from experta import AND, AS, MATCH, OR, TEST, Fact, KnowledgeEngine, P
+from experta import Rule as ExpertaRule
+
+from advisor.knowledge.conditions import All, AnyOf, Condition, FactRef, Leaf, leaf_holds
+from advisor.knowledge.rules import Rule
+
+BINDING_PREFIX = "f"
+
+
+class Datum(Fact):
+    """One fact or decision value in working memory: name, value, origin ("user" or a rule id)."""
+
+
+def _predicate(op: str, operand: Any) -> Callable[[Any], bool]:
+    # experta's alpha network may test a value before testing the fact's name, so the
+    # predicate sees other facts' values too: it must answer False, not raise, for them.
+    wants_list = op.startswith("contains")
+
+    def holds(value: Any) -> bool:
+        if wants_list != isinstance(value, tuple):
+            return False
+        try:
+            return leaf_holds(op, value, operand)
+        except TypeError:
+            return False
+    return holds
+
+
+def _fact_to_fact_test(op: str, times: float, left: str, right: str) -> Callable[..., bool]:
+    def test(**values: Any) -> bool:
+        try:
+            return leaf_holds(op, values[left], values[right] * times)
+        except TypeError:
+            return False
+    # experta passes a TEST only the bound names its signature declares.
+    test.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY) for n in (left, right)])
+    return test
+
+
+def _pattern(leaf: Leaf, ids: count) -> Any:
+    if isinstance(leaf.operand, FactRef):
+        k = next(ids)
+        left, right = f"v{k}", f"w{k}"
+        return AND(
+            getattr(AS, f"{BINDING_PREFIX}{k}") << Datum(name=leaf.subject, value=getattr(MATCH, left)),
+            getattr(AS, f"{BINDING_PREFIX}{next(ids)}") << Datum(name=leaf.operand.name,
+                                                                  value=getattr(MATCH, right)),
+            TEST(_fact_to_fact_test(leaf.op, leaf.operand.times, left, right)),
+        )
+    binding = getattr(AS, f"{BINDING_PREFIX}{next(ids)}")
+    if leaf.op == "eq":
+        return binding << Datum(name=leaf.subject, value=leaf.operand)
+    return binding << Datum(name=leaf.subject, value=P(_predicate(leaf.op, leaf.operand)))
+
+
+def compile_condition(condition: Condition, ids: count | None = None) -> Any:
+    ids = ids if ids is not None else count()
+    if isinstance(condition, Leaf):
+        return _pattern(condition, ids)
+    parts = [compile_condition(part, ids) for part in condition.parts]
+    return AND(*parts) if isinstance(condition, All) else OR(*parts)
+
+
+Action = Callable[[KnowledgeEngine, Rule, dict[str, Any]], None]
+
+
+def build_engine_class(rules: tuple[Rule, ...], action: Action, name: str = "CompiledRules") -> type:
+    """A KnowledgeEngine subclass with one experta rule per knowledge-base rule."""
+    members: dict[str, Any] = {}
+    for index, rule in enumerate(rules):
+        members[f"rule_{index:03d}"] = ExpertaRule(compile_condition(rule.condition),
+                                                   salience=rule.salience)(_rhs(rule, action))
+    return type(name, (KnowledgeEngine,), members)
+
+
+def _rhs(rule: Rule, action: Action) -> Callable[..., None]:
+    def fire(engine: KnowledgeEngine, *_: Any, **bindings: Any) -> None:
+        action(engine, rule, bindings)
+    return fire
+
+
+def matched_facts(bindings: dict[str, Any]) -> list[Any]:
+    """The Datum objects an activation matched, in condition order."""
+    keyed = [(int(k[len(BINDING_PREFIX):]), v) for k, v in bindings.items()
+             if k.startswith(BINDING_PREFIX) and k[len(BINDING_PREFIX):].isdigit()]
+    return [v for _, v in sorted(keyed, key=lambda kv: kv[0])]

@@ -1,0 +1,128 @@
+"""Result objects of a consultation: no I/O here, renderers turn them into text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+USER = "user"
+FiringStatus = Literal["applied", "supporting", "overruled", "contested", "warning"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A fact (or decision) a rule matched, and where it came from."""
+
+    name: str
+    value: Any
+    origin: str  # "user" or the id of the rule that concluded it
+
+    @property
+    def from_user(self) -> bool:
+        return self.origin == USER
+
+
+@dataclass
+class Firing:
+    order: int
+    rule_id: str
+    kind: Literal["recommend", "conclude", "warn"]
+    name: str | None
+    value: Any
+    matched: tuple[Evidence, ...]
+    status: FiringStatus = "applied"
+    note: str = ""  # why it was overruled or contested
+    certainty: float = 1.0
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A choice some rule proposed that did not win, and why."""
+
+    choice: str
+    rules: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    decision: str
+    choice: str
+    rules: tuple[str, ...]          # rules supporting this choice, in firing order
+    certainty: float
+    contested: bool
+    alternatives: tuple[Alternative, ...] = ()
+
+
+@dataclass(frozen=True)
+class Warning:
+    rule_id: str
+    message: str
+    kind: str  # "caution", "sources_disagree" or "contested"
+    related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenDecision:
+    decision: str
+    settled_by: tuple[str, ...]  # facts not given that rules for this decision still wait on
+
+
+@dataclass(frozen=True)
+class DerivationNode:
+    """How a value came about: the rule, the facts it matched, and their own derivations."""
+
+    rule_id: str
+    conclusion: str
+    facts: tuple[Evidence, ...]
+    children: tuple[DerivationNode, ...]
+
+
+@dataclass
+class Consultation:
+    facts: dict[str, Any]
+    derived: dict[str, Evidence]
+    recommendations: list[Recommendation]
+    warnings: list[Warning]
+    fired: list[Firing]
+    open_decisions: list[OpenDecision]
+    _by_value: dict[tuple[str, Any], list[Firing]] = field(default_factory=dict, repr=False)
+
+    def recommendation(self, decision: str) -> Recommendation | None:
+        return next((r for r in self.recommendations if r.decision == decision), None)
+
+    def chosen(self, decision: str) -> tuple[str, ...]:
+        return tuple(r.choice for r in self.recommendations if r.decision == decision)
+
+    def fired_ids(self) -> set[str]:
+        return {f.rule_id for f in self.fired}
+
+    def derivation(self, name: str, value: Any) -> list[DerivationNode]:
+        """Derivation trees for `name = value`, one per supporting firing, down to user facts."""
+        return [self._node(f, set()) for f in self._supporting(name, value)]
+
+    def _supporting(self, name: str, value: Any) -> list[Firing]:
+        return [f for f in self._by_value.get((name, value), []) if f.status in ("applied", "supporting")]
+
+    def _node(self, firing: Firing, seen: set[str]) -> DerivationNode:
+        children = []
+        for evidence in firing.matched:
+            if evidence.from_user or evidence.origin in seen:
+                continue
+            producer = next((f for f in self._supporting(evidence.name, evidence.value)
+                             if f.rule_id == evidence.origin), None)
+            if producer is not None:
+                children.append(self._node(producer, seen | {firing.rule_id}))
+        if firing.kind == "warn":
+            conclusion = f"warn: {firing.value}"
+        else:
+            conclusion = f"{firing.name} = {_text(firing.value)}"
+        return DerivationNode(firing.rule_id, conclusion, firing.matched, tuple(children))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, tuple):
+        return "[" + ", ".join(value) + "]"
+    return str(value)

@@ -1,0 +1,32 @@
+"""Errors a user can cause. The CLI turns each into one message and exit code 2."""
+
+from __future__ import annotations
+
+
+class AdvisorError(Exception):
+    """A problem with user input: names what, where, and what is allowed."""
+
+    def __init__(self, message: str, *, where: str | None = None, line: int | None = None,
+                 allowed: str | None = None) -> None:
+        self.message = message
+        self.where = where
+        self.line = line
+        self.allowed = allowed
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        location = ""
+        if self.where:
+            location = self.where + (f":{self.line}" if self.line else "") + ": "
+        text = location + self.message
+        if self.allowed:
+            text += f" (allowed: {self.allowed})"
+        return text
+
+
+class KnowledgeError(AdvisorError):
+    """The rule base or vocabulary is invalid."""
+
+
+class ScenarioError(AdvisorError):
+    """A scenario file cannot be read or does not fit the vocabulary."""

@@ -1,0 +1,307 @@
+"""The rules' condition language: parsed from YAML data, never evaluated as code.
+
+Forms (in a rule's `when`):
+  {fact: value}                      equality (a mapping with several keys means all of them)
+  {fact: {in: [a, b]}}               membership; also not_in, ne
+  {fact: {gt: 3}}                    numeric comparison: gt, ge, lt, le, eq, ne
+  {fact: {lt: {fact: other, times: 20}}}   compare with another number fact, scaled
+  {fact: {contains_any: [a]}}        list facts: contains_any, contains_none,
+                                     contains_only, contains_other_than (contains: a is sugar)
+  {all: [...]}, {any: [...]}, {not: {...}}
+
+Logic is three-valued (Kleene): a condition on a fact nobody stated is unknown, and a
+rule fires only when its condition is true. Negation is pushed down to the leaves
+(`not {a: x}` becomes "a is known and is not x"), so "don't know" never fires a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Union
+
+from advisor.knowledge.vocabulary import Vocabulary
+
+COMPLEMENT = {
+    "eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in",
+    "gt": "le", "le": "gt", "ge": "lt", "lt": "ge",
+    "contains_any": "contains_none", "contains_none": "contains_any",
+    "contains_only": "contains_other_than", "contains_other_than": "contains_only",
+}
+OPS_BY_TYPE = {
+    "choice": {"eq", "ne", "in", "not_in"},
+    "bool": {"eq", "ne"},
+    "number": {"eq", "ne", "gt", "ge", "lt", "le"},
+    "list": {"contains_any", "contains_none", "contains_only", "contains_other_than"},
+}
+SYMBOLS = {"eq": "=", "ne": "≠", "gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
+
+
+@dataclass(frozen=True)
+class FactRef:
+    """Another number fact, optionally scaled: `{fact: name, times: 20}`."""
+
+    name: str
+    times: float = 1.0
+
+
+@dataclass(frozen=True)
+class Leaf:
+    subject: str
+    op: str
+    operand: Any  # a value, a tuple of values, a number, or a FactRef
+
+
+@dataclass(frozen=True)
+class All:
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple[Condition, ...]
+
+
+Condition = Union[Leaf, All, AnyOf]
+
+_MISSING = object()
+
+
+# --- evaluation --------------------------------------------------------------
+
+def leaf_holds(op: str, value: Any, operand: Any) -> bool:
+    """Two-valued test of one leaf on a known value (operand already resolved)."""
+    if op == "eq":
+        return value == operand
+    if op == "ne":
+        return value != operand
+    if op == "in":
+        return value in operand
+    if op == "not_in":
+        return value not in operand
+    if op == "gt":
+        return value > operand
+    if op == "ge":
+        return value >= operand
+    if op == "lt":
+        return value < operand
+    if op == "le":
+        return value <= operand
+    values = set(value)
+    if op == "contains_any":
+        return bool(values & set(operand))
+    if op == "contains_none":
+        return not values & set(operand)
+    if op == "contains_only":
+        return values <= set(operand)
+    if op == "contains_other_than":
+        return not values <= set(operand)
+    raise ValueError(f"unknown operator {op}")
+
+
+def evaluate(condition: Condition, lookup: Callable[[str], Any]) -> bool | None:
+    """Three-valued truth: True, False, or None when it depends on unknown facts.
+
+    `lookup(name)` returns the value, or raises KeyError when the fact is unknown.
+    """
+    if isinstance(condition, Leaf):
+        try:
+            value = lookup(condition.subject)
+            operand = condition.operand
+            if isinstance(operand, FactRef):
+                operand = lookup(operand.name) * operand.times
+        except KeyError:
+            return None
+        return leaf_holds(condition.op, value, operand)
+    results = [evaluate(part, lookup) for part in condition.parts]
+    if isinstance(condition, All):
+        if False in results:
+            return False
+        return None if None in results else True
+    if True in results:
+        return True
+    return None if None in results else False
+
+
+def first_failing_leaf(condition: Condition, lookup: Callable[[str], Any]) -> Leaf | None:
+    """The first leaf that makes the condition not true (false or unknown), for why-not."""
+    if isinstance(condition, Leaf):
+        return None if evaluate(condition, lookup) is True else condition
+    if isinstance(condition, All):
+        for part in condition.parts:
+            failing = first_failing_leaf(part, lookup)
+            if failing is not None:
+                return failing
+        return None
+    if evaluate(condition, lookup) is True:
+        return None
+    return first_failing_leaf(condition.parts[0], lookup)
+
+
+def leaves(condition: Condition) -> Iterator[Leaf]:
+    if isinstance(condition, Leaf):
+        yield condition
+        return
+    for part in condition.parts:
+        yield from leaves(part)
+
+
+def subjects(condition: Condition) -> frozenset[str]:
+    """Every fact or decision the condition reads."""
+    names = set()
+    for leaf in leaves(condition):
+        names.add(leaf.subject)
+        if isinstance(leaf.operand, FactRef):
+            names.add(leaf.operand.name)
+    return frozenset(names)
+
+
+def negate(condition: Condition) -> Condition:
+    """De Morgan down to the leaves; Kleene logic is preserved."""
+    if isinstance(condition, Leaf):
+        return Leaf(condition.subject, COMPLEMENT[condition.op], condition.operand)
+    parts = tuple(negate(p) for p in condition.parts)
+    return AnyOf(parts) if isinstance(condition, All) else All(parts)
+
+
+# --- plain words -------------------------------------------------------------
+
+def _words(values: Any) -> str:
+    items = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def describe_leaf(leaf: Leaf) -> str:
+    s, op, x = leaf.subject, leaf.op, leaf.operand
+    if isinstance(x, FactRef):
+        scaled = f"{x.times:g} × {x.name}" if x.times != 1 else x.name
+        return f"{s} {SYMBOLS[op]} {scaled}"
+    if op in ("eq", "ne") and isinstance(x, bool):
+        return f"{s} is {'not ' if op == 'ne' else ''}{str(x).lower()}"
+    if op == "eq":
+        return f"{s} is {x}" if isinstance(x, str) else f"{s} = {x:g}"
+    if op == "ne":
+        return f"{s} is not {x}" if isinstance(x, str) else f"{s} ≠ {x:g}"
+    if op in SYMBOLS:
+        return f"{s} {SYMBOLS[op]} {x:g}"
+    return {
+        "in": f"{s} is {_words(x)}",
+        "not_in": f"{s} is neither {_words(x)}" if len(x) > 1 else f"{s} is not {_words(x)}",
+        "contains_any": f"{s} includes {_words(x)}",
+        "contains_none": f"{s} includes none of {_words(x)}",
+        "contains_only": f"{s} uses only {_words(x)}",
+        "contains_other_than": f"{s} includes something other than {_words(x)}",
+    }[op]
+
+
+def describe(condition: Condition) -> str:
+    if isinstance(condition, Leaf):
+        return describe_leaf(condition)
+    joiner = " and " if isinstance(condition, All) else " or "
+    inner = [describe(p) if isinstance(p, Leaf) else f"({describe(p)})" for p in condition.parts]
+    return joiner.join(inner)
+
+
+def outline(condition: Condition, indent: str = "") -> list[str]:
+    """Multi-line form for `rules show`."""
+    if isinstance(condition, Leaf):
+        return [indent + describe_leaf(condition)]
+    head = "all of:" if isinstance(condition, All) else "any of:"
+    lines = [indent + head]
+    for part in condition.parts:
+        lines.extend(outline(part, indent + "  "))
+    return lines
+
+
+# --- parsing -----------------------------------------------------------------
+
+class ConditionError(ValueError):
+    """Raised with a message naming the offending part; the loader adds file and rule."""
+
+
+def parse(raw: Any, vocabulary: Vocabulary) -> Condition:
+    """Parse and validate a `when` block, returning it in negation normal form."""
+    return _parse(raw, vocabulary, negated=False)
+
+
+def _parse(raw: Any, vocabulary: Vocabulary, negated: bool) -> Condition:
+    if not isinstance(raw, dict) or not raw:
+        raise ConditionError(f"a condition must be a non-empty mapping, got {raw!r}")
+    if len(raw) == 1:
+        key, body = next(iter(raw.items()))
+        if key in ("all", "any"):
+            if not isinstance(body, list) or not body:
+                raise ConditionError(f"`{key}` needs a non-empty list of conditions")
+            parts = tuple(_parse(p, vocabulary, negated) for p in body)
+            is_all = (key == "all") != negated
+            return All(parts) if is_all else AnyOf(parts)
+        if key == "not":
+            return _parse(body, vocabulary, not negated)
+    parts = tuple(_parse({name: body}, vocabulary, negated) if name in ("all", "any", "not")
+                  else _parse_leaf(name, body, vocabulary, negated) for name, body in raw.items())
+    if len(parts) == 1:
+        return parts[0]
+    return AnyOf(parts) if negated else All(parts)
+
+
+def _subject_type(name: str, vocabulary: Vocabulary) -> tuple[str, tuple[str, ...] | None]:
+    fact = vocabulary.fact(name)
+    if fact is not None:
+        return fact.type, (tuple(fact.values) if fact.values else None)
+    decision = vocabulary.decision(name)
+    if decision is not None:
+        if decision.multiple:
+            raise ConditionError(
+                f"decision {name!r} can take several choices at once, so conditions cannot test it")
+        return "choice", tuple(decision.choices)
+    raise ConditionError(f"unknown fact or decision {name!r}")
+
+
+def _parse_leaf(name: Any, body: Any, vocabulary: Vocabulary, negated: bool) -> Leaf:
+    if not isinstance(name, str):
+        raise ConditionError(f"condition key {name!r} is not a fact name")
+    kind, values = _subject_type(name, vocabulary)
+    if isinstance(body, dict):
+        if len(body) != 1:
+            raise ConditionError(f"{name}: use one operator per condition, got {list(body)}")
+        op, operand = next(iter(body.items()))
+    else:
+        op, operand = "eq", body
+    if op == "contains":
+        op, operand = "contains_any", [operand]
+    if op not in OPS_BY_TYPE[kind]:
+        allowed = ", ".join(sorted(OPS_BY_TYPE[kind]))
+        raise ConditionError(f"{name}: operator {op!r} does not apply to a {kind} (use {allowed})")
+    operand = _check_operand(name, kind, values, op, operand, vocabulary)
+    return Leaf(name, COMPLEMENT[op] if negated else op, operand)
+
+
+def _check_operand(name: str, kind: str, values: tuple[str, ...] | None, op: str,
+                   operand: Any, vocabulary: Vocabulary) -> Any:
+    if kind == "bool":
+        if not isinstance(operand, bool):
+            raise ConditionError(f"{name}: {operand!r} is not true or false")
+        return operand
+    if kind == "number":
+        if isinstance(operand, dict):
+            ref, times = operand.get("fact"), operand.get("times", 1)
+            other = vocabulary.fact(ref) if isinstance(ref, str) else None
+            if other is None or other.type != "number" or set(operand) - {"fact", "times"} \
+                    or isinstance(times, bool) or not isinstance(times, int | float):
+                raise ConditionError(
+                    f"{name}: compare with {{fact: <number fact>, times: <number>}}, got {operand!r}")
+            return FactRef(ref, float(times))
+        if isinstance(operand, bool) or not isinstance(operand, int | float):
+            raise ConditionError(f"{name}: {operand!r} is not a number")
+        return operand
+    many = op in ("in", "not_in") or kind == "list"
+    items = operand if many else [operand]
+    if not isinstance(items, list) or not items:
+        raise ConditionError(f"{name}: {op} needs a non-empty list of values")
+    unknown = [v for v in items if v not in (values or ())]
+    if unknown:
+        raise ConditionError(
+            f"{name}: unknown value {unknown[0]!r} (allowed: {', '.join(values or ())})")
+    return tuple(items) if many else operand

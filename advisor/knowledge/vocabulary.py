@@ -1,0 +1,161 @@
+"""The fact and decision vocabulary: names, types, allowed values, questions and help."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+FactType = Literal["choice", "bool", "number", "list"]
+
+
+class FactSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    type: FactType
+    section: str
+    question: str
+    help: str
+    values: dict[str, str] = Field(default_factory=dict)
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+    derived: bool = False
+
+    @model_validator(mode="after")
+    def _values_fit_type(self) -> FactSpec:
+        if self.type in ("choice", "list") and not self.values:
+            raise ValueError(f"fact {self.name!r} of type {self.type} needs values")
+        if self.type in ("bool", "number") and self.values:
+            raise ValueError(f"fact {self.name!r} of type {self.type} takes no values")
+        return self
+
+    def allowed(self) -> str:
+        """Plain description of what a value of this fact may be."""
+        if self.type == "choice":
+            return "one of " + ", ".join(self.values)
+        if self.type == "list":
+            return "a list of " + ", ".join(self.values)
+        if self.type == "bool":
+            return "true or false"
+        bounds = []
+        if self.min is not None:
+            bounds.append(f">= {self.min:g}")
+        if self.max is not None:
+            bounds.append(f"<= {self.max:g}")
+        unit = f" {self.unit}" if self.unit else ""
+        return "a number" + unit + (" " + " and ".join(bounds) if bounds else "")
+
+    def check(self, value: Any) -> Any:
+        """Return the value in canonical form, or raise ValueError saying what is allowed."""
+        if self.type == "bool":
+            if isinstance(value, bool):
+                return value
+            raise ValueError(f"{value!r} is not {self.allowed()}")
+        if self.type == "number":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"{value!r} is not {self.allowed()}")
+            if (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
+                raise ValueError(f"{value!r} is out of range: {self.allowed()}")
+            return value
+        if self.type == "choice":
+            if isinstance(value, str) and value in self.values:
+                return value
+            raise ValueError(f"{value!r} is not {self.allowed()}")
+        if not isinstance(value, list):
+            raise ValueError(f"{value!r} is not {self.allowed()}")
+        unknown = [v for v in value if not isinstance(v, str) or v not in self.values]
+        if unknown:
+            raise ValueError(f"{unknown[0]!r} is not one of {', '.join(self.values)}")
+        # Canonical order and no repeats, so equal sets compare and hash equal.
+        return tuple(v for v in self.values if v in value)
+
+    def describe_value(self, value: Any) -> str:
+        """A value in the vocabulary's own words, for reports and drills."""
+        if self.type == "choice":
+            return self.values.get(value, str(value))
+        if self.type == "list":
+            return ", ".join(self.values.get(v, v) for v in value) or "none"
+        if self.type == "bool":
+            return "yes" if value else "no"
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{value:g}{unit}"
+
+
+class DecisionSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    section: str
+    title: str
+    choices: dict[str, str]
+    multiple: bool = False
+
+
+class Vocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    facts: tuple[FactSpec, ...]
+    decisions: tuple[DecisionSpec, ...]
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Vocabulary:
+        names = [f.name for f in self.facts] + [d.name for d in self.decisions]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"names used twice in the vocabulary: {', '.join(duplicates)}")
+        return self
+
+    def fact(self, name: str) -> FactSpec | None:
+        return self._facts.get(name)
+
+    def decision(self, name: str) -> DecisionSpec | None:
+        return self._decisions.get(name)
+
+    def model_post_init(self, _context: Any) -> None:
+        object.__setattr__(self, "_facts", {f.name: f for f in self.facts})
+        object.__setattr__(self, "_decisions", {d.name: d for d in self.decisions})
+
+    @property
+    def input_facts(self) -> tuple[FactSpec, ...]:
+        """Facts a user may state (everything not derived)."""
+        return tuple(f for f in self.facts if not f.derived)
+
+    def values_of(self, name: str) -> tuple[str, ...] | None:
+        """Allowed symbolic values of a fact or decision (None for bool and number)."""
+        spec = self.fact(name)
+        if spec is not None:
+            if spec.type == "bool":
+                return None
+            return tuple(spec.values) or None
+        decision = self.decision(name)
+        return tuple(decision.choices) if decision else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "facts": [
+                {
+                    "name": f.name,
+                    "type": f.type,
+                    "values": list(f.values) if f.values else ([True, False] if f.type == "bool" else []),
+                    "labels": dict(f.values),
+                    "unit": f.unit,
+                    "min": f.min,
+                    "max": f.max,
+                    "question": f.question,
+                    "help": f.help,
+                    "section": f.section,
+                    "derived": f.derived,
+                }
+                for f in self.facts
+            ],
+            "decisions": [
+                {
+                    "name": d.name,
+                    "title": d.title,
+                    "choices": list(d.choices),
+                    "labels": dict(d.choices),
+                    "multiple": d.multiple,
+                    "section": d.section,
+                }
+                for d in self.decisions
+            ],
+        }

@@ -1,0 +1,88 @@
+"""The terminal report, with rich."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.text import Text
+from rich.tree import Tree
+
+KIND_LABEL = {"caution": "caution", "sources_disagree": "sources disagree", "contested": "rules disagree"}
+
+
+def _fact_text(fact: dict[str, Any]) -> str:
+    value = fact["value"]
+    if isinstance(value, bool):
+        value = str(value).lower()
+    elif isinstance(value, list):
+        value = "[" + ", ".join(value) + "]"
+    origin = "you" if fact["origin"] == "user" else fact["origin"]
+    return f"{fact['name']} = {value} [dim]({escape(origin)})[/dim]"
+
+
+def _add_derivation(parent: Tree, node: dict[str, Any]) -> None:
+    branch = parent.add(f"[bold cyan]{node['rule']}[/] → {escape(node['conclusion'])}")
+    branch.add(f"[italic]{escape(node['because'])}[/]")
+    branch.add(f"[dim]source: {node['source']}[/]")
+    for fact in node["facts"]:
+        if fact["origin"] == "user":
+            branch.add("given: " + _fact_text(fact))
+    for child in node["children"]:
+        _add_derivation(branch, child)
+
+
+def certainty_text(rec: dict[str, Any]) -> str:
+    text = f"certainty {rec['certainty']:.2f}"
+    if rec["contested"]:
+        return text + ", [red]contested[/]"
+    if rec["weak"]:
+        return text + ", [yellow]weak[/]"
+    return text
+
+
+def render_report(report: dict[str, Any], console: Console) -> None:
+    scenario = report.get("scenario") or {}
+    title = scenario.get("name") or "Consultation"
+    console.print(Panel(escape(title), subtitle=escape(scenario.get("file", "")), style="bold"))
+    if scenario.get("description"):
+        console.print(escape(scenario["description"]))
+    if report["facts"]:
+        facts = ", ".join(_fact_text({"name": k, "value": v, "origin": "user"}).split(" [dim]")[0]
+                          for k, v in report["facts"].items())
+        console.print(f"[bold]Facts given:[/] {facts}")
+    console.print()
+    for section in report["sections"]:
+        recs = [r for r in report["recommendations"] if r["section"] == section["id"]]
+        if not recs:
+            continue
+        console.rule(f"[bold]{escape(section['heading'])}[/]", align="left")
+        for rec in recs:
+            tree = Tree(f"[bold green]✔ {escape(rec['title'])}: {escape(rec['label'])}[/]  "
+                        f"[dim]{rec['decision']} = {rec['choice']} · {certainty_text(rec)}[/]")
+            for node in rec["derivation"]:
+                _add_derivation(tree, node)
+            for alt in rec["alternatives"]:
+                tree.add(f"[yellow]not {alt['choice']}[/] ({', '.join(alt['rules'])}): {escape(alt['reason'])}")
+            console.print(tree)
+        console.print()
+    if report["warnings"]:
+        console.rule("[bold yellow]Warnings[/]", align="left")
+        for w in report["warnings"]:
+            console.print(Group(
+                Text.from_markup(f"[yellow]⚠ {KIND_LABEL.get(w['kind'], w['kind'])}[/] [cyan]{w['rule']}[/]"),
+                Text("  " + w["message"]),
+                Text.from_markup(f"  [dim]source: {w['source']}[/]"),
+            ))
+        console.print()
+    if report["open"]:
+        console.rule("[bold]Decisions left open[/]", align="left")
+        for item in report["open"]:
+            console.print(f"• {escape(item['title'])} [dim]({item['decision']})[/]: "
+                          f"would be settled by {', '.join(item['settled_by'])}")
+        console.print()
+    console.print(f"[bold]{len(report['recommendations'])} recommendations, "
+                  f"{len(report['warnings'])} warnings, {len(report['fired'])} rules fired, "
+                  f"{len(report['open'])} decisions open.[/]")

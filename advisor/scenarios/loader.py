@@ -1,0 +1,129 @@
+"""Read and validate scenario files: every error names the file, the line and what is allowed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from advisor.errors import AdvisorError, ScenarioError
+from advisor.knowledge import KnowledgeBase, load_knowledge
+from advisor.scenarios.model import Scenario
+from advisor.yamlio import YamlDocument, parse_yaml
+
+MAX_BYTES = 1024 * 1024
+
+
+def load_scenario(path: str | Path, knowledge: KnowledgeBase | None = None) -> Scenario:
+    """Load one scenario file; raise ScenarioError with a clear message on any problem."""
+    path = Path(path)
+    where = str(path)
+    try:
+        if path.is_dir():
+            raise ScenarioError("is a directory; expected a scenario YAML file", where=where)
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ScenarioError(f"file is {size} bytes, over the {MAX_BYTES}-byte limit for scenarios",
+                                where=where)
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError("no such file", where=where) from None
+    except OSError as exc:
+        raise ScenarioError(f"cannot read: {exc.strerror or exc}", where=where) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"not UTF-8 text (byte {exc.start} is invalid)", where=where) from None
+    return parse_scenario(text, where, knowledge)
+
+
+def parse_scenario(text: str, where: str, knowledge: KnowledgeBase | None = None) -> Scenario:
+    knowledge = knowledge or load_knowledge()
+    if not text.strip():
+        raise ScenarioError("file is empty; expected a mapping with name and facts", where=where)
+    try:
+        document = parse_yaml(text, where)
+    except AdvisorError as exc:
+        raise ScenarioError(exc.message, where=exc.where, line=exc.line) from None
+    if not isinstance(document.data, dict):
+        kind = type(document.data).__name__ if document.data is not None else "nothing"
+        raise ScenarioError(f"top level is {_kind(kind)}; expected a mapping with name and facts",
+                            where=where, line=1)
+    try:
+        scenario = Scenario.model_validate(document.data)
+    except ValidationError as exc:
+        raise _pydantic_error(exc, document, where) from None
+    facts = _check_facts(scenario.facts, document, where, knowledge)
+    if scenario.expect is not None:
+        _check_expectations(scenario, document, where, knowledge)
+    return scenario.model_copy(update={"facts": facts})
+
+
+def _kind(name: str) -> str:
+    return {"list": "a list", "str": "a string", "int": "a number", "float": "a number",
+            "bool": "a boolean", "nothing": "empty"}.get(name, name)
+
+
+def _pydantic_error(exc: ValidationError, document: YamlDocument, where: str) -> ScenarioError:
+    err = exc.errors()[0]
+    loc = tuple(err["loc"])
+    field = ".".join(str(p) for p in loc)
+    line = document.line(*loc)
+    if err["type"] == "extra_forbidden":
+        parent = loc[:-1]
+        allowed = {(): "name, description, facts, expect",
+                   ("expect",): "decisions, open, fires, does_not_fire, warns"}.get(parent)
+        return ScenarioError(f"unknown key {field!r}", where=where, line=line, allowed=allowed)
+    if err["type"] == "missing":
+        return ScenarioError(f"missing required key {field!r}", where=where, line=line)
+    return ScenarioError(f"{field}: {err['msg']}", where=where, line=line)
+
+
+def _check_facts(facts: dict[str, Any], document: YamlDocument, where: str,
+                 knowledge: KnowledgeBase) -> dict[str, Any]:
+    vocabulary = knowledge.vocabulary
+    checked: dict[str, Any] = {}
+    for name, value in facts.items():
+        line = document.line("facts", name)
+        spec = vocabulary.fact(name) if isinstance(name, str) else None
+        if spec is None:
+            hint = " (that is a decision the advisor makes, not a fact)" if vocabulary.decision(str(name)) else ""
+            raise ScenarioError(f"unknown fact {name!r}{hint}", where=where, line=line,
+                                allowed="see `advisor vocabulary`: " + ", ".join(f.name for f in vocabulary.input_facts))
+        if spec.derived:
+            raise ScenarioError(f"fact {name!r} is concluded by rules and can't be given", where=where, line=line)
+        if value is None:
+            continue  # an explicit "don't know"
+        try:
+            checked[name] = spec.check(value)
+        except ValueError as exc:
+            raise ScenarioError(f"facts.{name}: {exc}", where=where, line=line) from None
+    return checked
+
+
+def _check_expectations(scenario: Scenario, document: YamlDocument, where: str,
+                        knowledge: KnowledgeBase) -> None:
+    expect = scenario.expect
+    assert expect is not None
+    vocabulary = knowledge.vocabulary
+    for name, choice in expect.decisions.items():
+        line = document.line("expect", "decisions", name)
+        spec = vocabulary.decision(name)
+        if spec is None:
+            raise ScenarioError(f"expect.decisions: unknown decision {name!r}", where=where, line=line,
+                                allowed=", ".join(d.name for d in vocabulary.decisions))
+        for value in ([choice] if isinstance(choice, str) else choice):
+            if value not in spec.choices:
+                raise ScenarioError(f"expect.decisions.{name}: unknown choice {value!r}", where=where,
+                                    line=line, allowed=", ".join(spec.choices))
+    for name in expect.open:
+        if vocabulary.decision(name) is None:
+            raise ScenarioError(f"expect.open: unknown decision {name!r}", where=where,
+                                line=document.line("expect", "open"))
+    for key in ("fires", "does_not_fire", "warns"):
+        for rule_id in getattr(expect, key):
+            if knowledge.rule(rule_id) is None:
+                raise ScenarioError(f"expect.{key}: unknown rule {rule_id!r}", where=where,
+                                    line=document.line("expect", key),
+                                    allowed="see `advisor rules list`")
