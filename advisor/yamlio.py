@@ -1,4 +1,7 @@
-"""Strict, safe YAML reading: no aliases, no duplicate keys, and line numbers for messages."""
+"""Strict, safe YAML reading: no aliases, no duplicate keys, and line numbers for messages.
+
+Only the safe constructor is ever used; a scalar alias (*x for a plain value) is harmless
+and allowed, aliases of mappings or lists are refused."""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from advisor.errors import AdvisorError
@@ -14,15 +16,8 @@ from advisor.errors import AdvisorError
 Path_ = tuple[Any, ...]
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases (so alias bombs fail at once, in constant memory)."""
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        if self.check_event(AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed", event.start_mark)
-        return super().compose_node(parent, index)
+# libyaml's parser when present (several times faster); the constructor is the safe one.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -38,34 +33,42 @@ class YamlDocument:
         return None
 
 
-def _index_lines(node: Node, path: Path_, lines: dict[Path_, int], where: str) -> None:
+def _index_lines(node: Node, path: Path_, lines: dict[Path_, int], where: str, seen: set[int]) -> None:
+    # An alias makes the composed graph visit one node twice: refuse it there, before any
+    # expansion, so an alias bomb costs nothing.
+    if isinstance(node, MappingNode | SequenceNode):
+        if id(node) in seen:
+            used_at = next((lines[path[:end]] for end in range(len(path), -1, -1) if path[:end] in lines),
+                           node.start_mark.line + 1)
+            raise AdvisorError("aliases (*name) are not allowed", where=where, line=used_at)
+        seen.add(id(node))
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, MappingNode):
-        seen: dict[Any, int] = {}
+        first_line: dict[Any, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
             line = key_node.start_mark.line + 1
-            if key in seen:
-                raise AdvisorError(f"duplicate key {key!r} (first on line {seen[key]})",
+            if key in first_line:
+                raise AdvisorError(f"duplicate key {key!r} (first on line {first_line[key]})",
                                    where=where, line=line)
-            seen[key] = line
+            first_line[key] = line
             lines[path + (key,)] = line
-            _index_lines(value_node, path + (key,), lines, where)
+            _index_lines(value_node, path + (key,), lines, where, seen)
     elif isinstance(node, SequenceNode):
         for i, item in enumerate(node.value):
-            _index_lines(item, path + (i,), lines, where)
+            _index_lines(item, path + (i,), lines, where, seen)
 
 
 def parse_yaml(text: str, where: str) -> YamlDocument:
     """Parse one YAML document; errors become AdvisorError with file and line."""
     try:
-        loader = _StrictLoader(text)
+        loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 return YamlDocument(None)
             lines: dict[Path_, int] = {}
-            _index_lines(node, (), lines, where)
+            _index_lines(node, (), lines, where, set())
             data = loader.construct_document(node)
         finally:
             loader.dispose()

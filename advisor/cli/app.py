@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import sys
 from importlib import import_module
+from pathlib import Path
 
 from advisor import __version__
 
-# Each module in advisor.cli.commands has `register(app)`.
-COMMANDS = ("consult", "rules", "vocabulary")
+COMMANDS_DIR = Path(__file__).parent / "commands"
+
+
+def command_modules() -> list[str]:
+    """Every module in advisor/cli/commands registers itself: adding a command is adding a file."""
+    return sorted(p.stem for p in COMMANDS_DIR.glob("*.py") if not p.stem.startswith("_"))
 
 
 def build_app():
@@ -29,7 +34,7 @@ def build_app():
             print(f"advisor {__version__}")
             raise typer.Exit()
 
-    for name in COMMANDS:
+    for name in command_modules():
         import_module(f"advisor.cli.commands.{name}").register(app)
     return app
 

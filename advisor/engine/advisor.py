@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from advisor.engine.compiler import Datum, build_engine_class, matched_facts
+from advisor.engine.compiler import build_engine_class, matched_facts, new_datum
 from advisor.engine.results import (
     USER, Alternative, Consultation, Evidence, Firing, OpenDecision, Recommendation, Warning,
 )
@@ -56,7 +56,7 @@ class _Trace:
     def _declare(self, engine: Any, name: str, value: Any, origin: str) -> None:
         datum = None
         if name in self.read_names:  # only values some rule reads need to be in working memory
-            datum = engine.declare(Datum(name=name, value=value, origin=origin))
+            datum = engine.declare(new_datum(name, value, origin))
         self.live[name] = (value, datum)
 
 
@@ -82,8 +82,8 @@ class Advisor:
         engine = self._engine
         engine.reset()
         order = [f.name for f in self.knowledge.vocabulary.facts]
-        for name in sorted(facts, key=order.index):
-            engine.declare(Datum(name=name, value=facts[name], origin=USER))
+        # One declare call: experta recomputes activations once, not once per fact.
+        engine.declare(*(new_datum(name, facts[name], USER) for name in sorted(facts, key=order.index)))
         try:
             engine.run()
         finally:

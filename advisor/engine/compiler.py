@@ -10,6 +10,7 @@ from typing import Any
 from experta import AND, AS, MATCH, OR, TEST, Fact, KnowledgeEngine, P
 from experta import Rule as ExpertaRule
 
+from advisor.engine.matcher import TypeRoutingReteMatcher
 from advisor.knowledge.conditions import All, AnyOf, Condition, FactRef, Leaf, leaf_holds
 from advisor.knowledge.rules import Rule
 
@@ -18,6 +19,22 @@ BINDING_PREFIX = "f"
 
 class Datum(Fact):
     """One fact or decision value in working memory: name, value, origin ("user" or a rule id)."""
+
+
+_DATUM_CLASSES: dict[str, type[Datum]] = {}
+
+
+def datum_class(name: str) -> type[Datum]:
+    """One Fact class per fact name. experta's Rete tests a fact's exact type before anything
+    else, so each fact only travels down its own patterns instead of every pattern's tests."""
+    cls = _DATUM_CLASSES.get(name)
+    if cls is None:
+        cls = _DATUM_CLASSES[name] = type(f"Datum_{name}", (Datum,), {})
+    return cls
+
+
+def new_datum(name: str, value: Any, origin: str) -> Datum:
+    return datum_class(name)(name=name, value=value, origin=origin)
 
 
 def _predicate(op: str, operand: Any) -> Callable[[Any], bool]:
@@ -52,15 +69,15 @@ def _pattern(leaf: Leaf, ids: count) -> Any:
         k = next(ids)
         left, right = f"v{k}", f"w{k}"
         return AND(
-            getattr(AS, f"{BINDING_PREFIX}{k}") << Datum(name=leaf.subject, value=getattr(MATCH, left)),
-            getattr(AS, f"{BINDING_PREFIX}{next(ids)}") << Datum(name=leaf.operand.name,
-                                                                  value=getattr(MATCH, right)),
+            getattr(AS, f"{BINDING_PREFIX}{k}") << datum_class(leaf.subject)(value=getattr(MATCH, left)),
+            getattr(AS, f"{BINDING_PREFIX}{next(ids)}") << datum_class(leaf.operand.name)(
+                value=getattr(MATCH, right)),
             TEST(_fact_to_fact_test(leaf.op, leaf.operand.times, left, right)),
         )
     binding = getattr(AS, f"{BINDING_PREFIX}{next(ids)}")
     if leaf.op == "eq":
-        return binding << Datum(name=leaf.subject, value=leaf.operand)
-    return binding << Datum(name=leaf.subject, value=P(_predicate(leaf.op, leaf.operand)))
+        return binding << datum_class(leaf.subject)(value=leaf.operand)
+    return binding << datum_class(leaf.subject)(value=P(_predicate(leaf.op, leaf.operand)))
 
 
 def compile_condition(condition: Condition, ids: count | None = None) -> Any:
@@ -74,9 +91,13 @@ def compile_condition(condition: Condition, ids: count | None = None) -> Any:
 Action = Callable[[KnowledgeEngine, Rule, dict[str, Any]], None]
 
 
-def build_engine_class(rules: tuple[Rule, ...], action: Action, name: str = "CompiledRules") -> type:
-    """A KnowledgeEngine subclass with one experta rule per knowledge-base rule."""
-    members: dict[str, Any] = {}
+def build_engine_class(rules: tuple[Rule, ...], action: Action, name: str = "CompiledRules",
+                       routed: bool = True) -> type:
+    """A KnowledgeEngine subclass with one experta rule per knowledge-base rule.
+
+    `routed=False` keeps experta's stock matcher (the benchmark's bare floor uses it too).
+    """
+    members: dict[str, Any] = {"__matcher__": TypeRoutingReteMatcher} if routed else {}
     for index, rule in enumerate(rules):
         members[f"rule_{index:03d}"] = ExpertaRule(compile_condition(rule.condition),
                                                    salience=rule.salience)(_rhs(rule, action))

@@ -30,7 +30,15 @@ class KnowledgeBase:
 
     def producers(self, name: str) -> tuple[Rule, ...]:
         """Rules that recommend the decision, or conclude the fact, called `name`."""
-        return tuple(r for r in self.rules if r.conclusion.name == name)
+        index = self.__dict__.get("_producers")
+        if index is None:
+            index = {}
+            for rule in self.rules:
+                if rule.conclusion.name is not None:
+                    index.setdefault(rule.conclusion.name, []).append(rule)
+            index = {k: tuple(v) for k, v in index.items()}
+            object.__setattr__(self, "_producers", index)
+        return index.get(name, ())
 
     def rules_in_area(self, area: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.area == area)

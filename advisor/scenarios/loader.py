@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +89,8 @@ def _check_facts(facts: dict[str, Any], document: YamlDocument, where: str,
         line = document.line("facts", name)
         spec = vocabulary.fact(name) if isinstance(name, str) else None
         if spec is None:
-            hint = " (that is a decision the advisor makes, not a fact)" if vocabulary.decision(str(name)) else ""
-            raise ScenarioError(f"unknown fact {name!r}{hint}", where=where, line=line,
-                                allowed="see `advisor vocabulary`: " + ", ".join(f.name for f in vocabulary.input_facts))
+            raise ScenarioError(f"unknown fact {name!r}{_fact_hint(str(name), knowledge)}", where=where,
+                                line=line, allowed="the facts listed by `advisor vocabulary`")
         if spec.derived:
             raise ScenarioError(f"fact {name!r} is concluded by rules and can't be given", where=where, line=line)
         if value is None:
@@ -100,6 +100,14 @@ def _check_facts(facts: dict[str, Any], document: YamlDocument, where: str,
         except ValueError as exc:
             raise ScenarioError(f"facts.{name}: {exc}", where=where, line=line) from None
     return checked
+
+
+def _fact_hint(name: str, knowledge: KnowledgeBase) -> str:
+    vocabulary = knowledge.vocabulary
+    if vocabulary.decision(name):
+        return " (that is a decision the advisor makes, not a fact)"
+    close = difflib.get_close_matches(name, [f.name for f in vocabulary.input_facts], n=2)
+    return f"; did you mean {' or '.join(close)}?" if close else ""
 
 
 def _check_expectations(scenario: Scenario, document: YamlDocument, where: str,

@@ -14,6 +14,7 @@ class ReportFormat(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 def render(report: dict, fmt: str, output: Path | None) -> None:
@@ -24,6 +25,10 @@ def render(report: dict, fmt: str, output: Path | None) -> None:
         import json
 
         write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", output)
+    elif fmt == "html":
+        from advisor.render.html import render_html
+
+        write_text(render_html(report), output)
     elif fmt == "markdown":
         from advisor.render.markdown import render_markdown
 
