@@ -6,12 +6,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from advisor.errors import AdvisorError, KnowledgeError
 from advisor.knowledge.guide import Guide
 from advisor.knowledge.paths import rules_dir
-from advisor.knowledge.rules import Rule, load_rule_file, stratify
+from advisor.knowledge.rules import Rule, stratify
 from advisor.knowledge.vocabulary import Vocabulary
 from advisor.yamlio import parse_yaml
 
@@ -26,71 +24,83 @@ class KnowledgeBase:
     areas: dict[str, str]  # area id -> title, in file order
 
     def rule(self, rule_id: str) -> Rule | None:
-        return next((r for r in self.rules if r.id == rule_id), None)
+        return self._index()[0].get(rule_id)
 
     def producers(self, name: str) -> tuple[Rule, ...]:
         """Rules that recommend the decision, or conclude the fact, called `name`."""
-        index = self.__dict__.get("_producers")
-        if index is None:
-            index = {}
-            for rule in self.rules:
-                if rule.conclusion.name is not None:
-                    index.setdefault(rule.conclusion.name, []).append(rule)
-            index = {k: tuple(v) for k, v in index.items()}
-            object.__setattr__(self, "_producers", index)
-        return index.get(name, ())
+        return self._index()[1].get(name, ())
 
     def rules_in_area(self, area: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.area == area)
 
+    def _index(self) -> tuple[dict[str, Rule], dict[str, tuple[Rule, ...]]]:
+        index = self.__dict__.get("_by_id")
+        if index is None:
+            producers: dict[str, list[Rule]] = {}
+            for rule in self.rules:
+                if rule.conclusion.name is not None:
+                    producers.setdefault(rule.conclusion.name, []).append(rule)
+            index = ({r.id: r for r in self.rules}, {k: tuple(v) for k, v in producers.items()})
+            object.__setattr__(self, "_by_id", index)
+        return index
 
-def _read(path: Path) -> object:
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_by_id"}
+
+
+def read_sources(directory: Path) -> dict[str, str]:
+    """The text of every knowledge file in `directory`, by file name."""
+    if not directory.is_dir():
+        raise KnowledgeError("the rules folder does not exist", where=str(directory))
+    texts = {}
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            texts[path.name] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KnowledgeError(f"cannot read: {exc}", where=str(path)) from None
+    for name in SPECIAL_FILES:
+        if name not in texts:
+            raise KnowledgeError(f"missing {name}", where=str(directory))
+    return texts
+
+
+def _data(texts: dict[str, str], name: str) -> object:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KnowledgeError(f"cannot read: {exc}", where=str(path)) from None
-    try:
-        return parse_yaml(text, path.name).data
+        return parse_yaml(texts[name], name).data
     except AdvisorError as exc:
         raise KnowledgeError(exc.message, where=exc.where, line=exc.line) from None
 
 
-def _model(cls, data: object, where: str):
-    try:
-        return cls.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"])
-        raise KnowledgeError(f"{field}: {err['msg']}", where=where) from None
+def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
+    """Validate the knowledge files (pydantic) and build the knowledge base."""
+    from advisor.knowledge import validation
 
-
-def load_from(directory: Path) -> KnowledgeBase:
-    if not directory.is_dir():
-        raise KnowledgeError("the rules folder does not exist", where=str(directory))
-    guide = _model(Guide, _read(directory / "guide.yaml"), "guide.yaml")
-    vocabulary = _model(Vocabulary, _read(directory / "vocabulary.yaml"), "vocabulary.yaml")
-    for item in (*vocabulary.facts, *vocabulary.decisions):
-        if item.section not in guide.section_ids:
-            raise KnowledgeError(f"{item.name}: unknown section {item.section!r}", where="vocabulary.yaml",
-                                 allowed=", ".join(guide.section_ids))
+    guide = validation.build_guide(_data(texts, "guide.yaml"), "guide.yaml")
+    vocabulary = validation.build_vocabulary(_data(texts, "vocabulary.yaml"), "vocabulary.yaml", guide)
     rules: list[Rule] = []
     areas: dict[str, str] = {}
     seen: dict[str, str] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        if path.name in SPECIAL_FILES:
+    for name in sorted(texts):
+        if name in SPECIAL_FILES:
             continue
-        title, file_rules = load_rule_file(path, _read(path), vocabulary, guide)
-        areas[path.stem] = title
+        title, file_rules = validation.build_rule_file(Path(name), _data(texts, name), vocabulary, guide)
+        areas[Path(name).stem] = title
         for rule in file_rules:
             if rule.id in seen:
-                raise KnowledgeError(f"duplicate rule id {rule.id!r} (also in {seen[rule.id]})",
-                                     where=path.name)
-            seen[rule.id] = path.name
+                raise KnowledgeError(f"duplicate rule id {rule.id!r} (also in {seen[rule.id]})", where=name)
+            seen[rule.id] = name
             rules.append(rule)
     return KnowledgeBase(guide, vocabulary, tuple(stratify(rules)), areas)
 
 
+def load_from(directory: Path) -> KnowledgeBase:
+    """Load and validate the knowledge base in `directory` (no cache)."""
+    return build_knowledge(read_sources(directory))
+
+
 @lru_cache(maxsize=1)
 def load_knowledge() -> KnowledgeBase:
-    """The shipped knowledge base (or $ADVISOR_RULES_DIR), loaded once per process."""
-    return load_from(rules_dir())
+    """The shipped knowledge base (or $ADVISOR_RULES_DIR), once per process, via the cache."""
+    from advisor.knowledge.cache import load_cached
+
+    return load_cached(rules_dir())

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
 
 
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True)
+class Section:
     id: str
     number: int
     title: str
@@ -16,15 +16,15 @@ class Section(BaseModel):
         return f"{self.number}. {self.title}"
 
 
-class Unit(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True)
+class Unit:
     url: str
     title: str
     section: str
 
 
-class Guide(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True)
+class Guide:
     sections: tuple[Section, ...]
     units: tuple[Unit, ...]
 

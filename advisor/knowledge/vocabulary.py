@@ -1,34 +1,28 @@
-"""The fact and decision vocabulary: names, types, allowed values, questions and help."""
+"""The fact and decision vocabulary: names, types, allowed values, questions and help.
+
+Plain frozen dataclasses; advisor/knowledge/validation.py builds them from YAML with pydantic.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FactType = Literal["choice", "bool", "number", "list"]
 
 
-class FactSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True)
+class FactSpec:
     name: str
     type: FactType
     section: str
     question: str
     help: str
-    values: dict[str, str] = Field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
     unit: str | None = None
     min: float | None = None
     max: float | None = None
     derived: bool = False
-
-    @model_validator(mode="after")
-    def _values_fit_type(self) -> FactSpec:
-        if self.type in ("choice", "list") and not self.values:
-            raise ValueError(f"fact {self.name!r} of type {self.type} needs values")
-        if self.type in ("bool", "number") and self.values:
-            raise ValueError(f"fact {self.name!r} of type {self.type} takes no values")
-        return self
 
     def allowed(self) -> str:
         """Plain description of what a value of this fact may be."""
@@ -82,8 +76,8 @@ class FactSpec(BaseModel):
         return f"{value:g}{unit}"
 
 
-class DecisionSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True)
+class DecisionSpec:
     name: str
     section: str
     title: str
@@ -91,28 +85,20 @@ class DecisionSpec(BaseModel):
     multiple: bool = False
 
 
-class Vocabulary(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True)
+class Vocabulary:
     facts: tuple[FactSpec, ...]
     decisions: tuple[DecisionSpec, ...]
 
-    @model_validator(mode="after")
-    def _unique_names(self) -> Vocabulary:
-        names = [f.name for f in self.facts] + [d.name for d in self.decisions]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"names used twice in the vocabulary: {', '.join(duplicates)}")
-        return self
-
-    def fact(self, name: str) -> FactSpec | None:
-        return self._facts.get(name)
-
-    def decision(self, name: str) -> DecisionSpec | None:
-        return self._decisions.get(name)
-
-    def model_post_init(self, _context: Any) -> None:
+    def __post_init__(self) -> None:
         object.__setattr__(self, "_facts", {f.name: f for f in self.facts})
         object.__setattr__(self, "_decisions", {d.name: d for d in self.decisions})
+
+    def fact(self, name: str) -> FactSpec | None:
+        return self._facts.get(name)  # type: ignore[attr-defined]
+
+    def decision(self, name: str) -> DecisionSpec | None:
+        return self._decisions.get(name)  # type: ignore[attr-defined]
 
     @property
     def input_facts(self) -> tuple[FactSpec, ...]:

@@ -1,0 +1,67 @@
+"""A cache of the validated knowledge base, so most runs skip YAML parsing and pydantic.
+
+Keyed by a hash of every knowledge file, the package version and the Python version:
+any edit to rules/ rebuilds it. It lives in the user's own cache directory and holds
+only what this process wrote there; a missing, stale or unreadable cache is rebuilt.
+Set ADVISOR_CACHE_DIR to move it, or ADVISOR_NO_CACHE=1 to bypass it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+from advisor import __version__
+from advisor.knowledge.base import KnowledgeBase, build_knowledge, read_sources
+
+CACHE_FORMAT = 1
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("ADVISOR_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("advisor"))
+
+
+def fingerprint(texts: dict[str, str]) -> str:
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
+    for name in sorted(texts):
+        digest.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def load_cached(directory: Path) -> KnowledgeBase:
+    texts = read_sources(directory)
+    if os.environ.get("ADVISOR_NO_CACHE"):
+        return build_knowledge(texts)
+    path = cache_dir() / f"knowledge-{fingerprint(texts)}.pickle"
+    try:
+        knowledge = pickle.loads(path.read_bytes())
+        if isinstance(knowledge, KnowledgeBase):
+            return knowledge
+    except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
+        pass
+    knowledge = build_knowledge(texts)
+    _store(path, knowledge)
+    return knowledge
+
+
+def _store(path: Path, knowledge: KnowledgeBase) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".knowledge-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(knowledge, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in path.parent.glob("knowledge-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only home still works, just without the cache

@@ -1,0 +1,242 @@
+"""Validate the knowledge files with pydantic and build the plain knowledge objects.
+
+Imported only when the knowledge base is (re)built, not when it comes from the cache.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from advisor.errors import KnowledgeError
+from advisor.knowledge import conditions
+from advisor.knowledge.guide import Guide, Section, Unit
+from advisor.knowledge.rules import Conclusion, Rule
+from advisor.knowledge.vocabulary import DecisionSpec, FactSpec, FactType, Vocabulary
+
+RULE_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9][a-z0-9-]*$")
+WarningKind = Literal["caution", "sources_disagree"]
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err["loc"]) or "document"
+    return f"{field}: {err['msg']}"
+
+
+# --- guide -------------------------------------------------------------------
+
+class _SectionDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    number: int
+    title: str
+
+
+class _UnitDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str
+    title: str
+    section: str
+
+
+class _GuideDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sections: list[_SectionDoc]
+    units: list[_UnitDoc]
+
+
+def build_guide(data: Any, where: str) -> Guide:
+    try:
+        doc = _GuideDoc.model_validate(data)
+    except ValidationError as exc:
+        raise KnowledgeError(_first_error(exc), where=where) from None
+    return Guide(tuple(Section(**s.model_dump()) for s in doc.sections),
+                 tuple(Unit(**u.model_dump()) for u in doc.units))
+
+
+# --- vocabulary --------------------------------------------------------------
+
+class _FactDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    type: FactType
+    section: str
+    question: str
+    help: str
+    values: dict[str, str] = Field(default_factory=dict)
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+    derived: bool = False
+
+    @model_validator(mode="after")
+    def _values_fit_type(self) -> _FactDoc:
+        if self.type in ("choice", "list") and not self.values:
+            raise ValueError(f"fact {self.name!r} of type {self.type} needs values")
+        if self.type in ("bool", "number") and self.values:
+            raise ValueError(f"fact {self.name!r} of type {self.type} takes no values")
+        return self
+
+
+class _DecisionDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    section: str
+    title: str
+    choices: dict[str, str]
+    multiple: bool = False
+
+
+class _VocabularyDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    facts: list[_FactDoc]
+    decisions: list[_DecisionDoc]
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> _VocabularyDoc:
+        names = [f.name for f in self.facts] + [d.name for d in self.decisions]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"names used twice in the vocabulary: {', '.join(duplicates)}")
+        return self
+
+
+def build_vocabulary(data: Any, where: str, guide: Guide) -> Vocabulary:
+    try:
+        doc = _VocabularyDoc.model_validate(data)
+    except ValidationError as exc:
+        raise KnowledgeError(_first_error(exc), where=where) from None
+    vocabulary = Vocabulary(tuple(FactSpec(**f.model_dump()) for f in doc.facts),
+                            tuple(DecisionSpec(**d.model_dump()) for d in doc.decisions))
+    for item in (*vocabulary.facts, *vocabulary.decisions):
+        if item.section not in guide.section_ids:
+            raise KnowledgeError(f"{item.name}: unknown section {item.section!r}", where=where,
+                                 allowed=", ".join(guide.section_ids))
+    return vocabulary
+
+
+# --- rules -------------------------------------------------------------------
+
+class WarnSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    message: str
+    kind: WarningKind = "caution"
+
+
+class ThenSpec(BaseModel):
+    """Exactly one of: recommend a decision's choice, conclude a derived fact, or warn."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    recommend: dict[str, str] | None = None
+    conclude: dict[str, Any] | None = None
+    warn: WarnSpec | None = None
+
+    @field_validator("warn", mode="before")
+    @classmethod
+    def _plain_warning(cls, value: Any) -> Any:
+        return {"message": value} if isinstance(value, str) else value
+
+
+class RuleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    title: str
+    section: str
+    when: Any
+    then: ThenSpec
+    because: str
+    source: str
+    priority: int = Field(default=0, ge=-50, le=50)
+    strength: float = Field(default=0.8, gt=0, le=1)
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not RULE_ID.match(value):
+            raise ValueError("ids look like area.short-name (lower case, e.g. compute.gpu-for-deep-learning)")
+        return value
+
+
+class RuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str
+    rules: list[dict[str, Any]]
+
+
+def _conclusion(spec: ThenSpec, vocabulary: Vocabulary) -> Conclusion:
+    given = [k for k in ("recommend", "conclude", "warn") if getattr(spec, k) is not None]
+    if len(given) != 1:
+        raise ValueError("`then` needs exactly one of recommend, conclude or warn")
+    if spec.warn is not None:
+        return Conclusion("warn", None, spec.warn.message, spec.warn.kind)
+    if spec.recommend is not None:
+        if len(spec.recommend) != 1:
+            raise ValueError("`recommend` names one decision and one choice")
+        name, choice = next(iter(spec.recommend.items()))
+        decision = vocabulary.decision(name)
+        if decision is None:
+            raise ValueError(f"unknown decision {name!r}")
+        if choice not in decision.choices:
+            raise ValueError(f"{name}: unknown choice {choice!r} (allowed: {', '.join(decision.choices)})")
+        return Conclusion("recommend", name, choice)
+    assert spec.conclude is not None
+    if len(spec.conclude) != 1:
+        raise ValueError("`conclude` names one derived fact and one value")
+    name, value = next(iter(spec.conclude.items()))
+    fact = vocabulary.fact(name)
+    if fact is None:
+        raise ValueError(f"unknown fact {name!r}")
+    if not fact.derived:
+        raise ValueError(f"fact {name!r} is stated by users; rules may only conclude derived facts")
+    if fact.type == "list":
+        raise ValueError(f"fact {name!r} is a list; rules conclude single values")
+    try:
+        value = fact.check(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+    return Conclusion("conclude", name, value)
+
+
+def parse_rule(raw: Any, *, area: str, file: str, vocabulary: Vocabulary, guide: Guide) -> Rule:
+    """Validate one rule mapping; raise KnowledgeError naming the file and rule."""
+    rule_id = raw.get("id", "?") if isinstance(raw, dict) else "?"
+    where = f"{file} rule {rule_id}"
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"each rule must be a mapping, got {raw!r}", where=file)
+    try:
+        spec = RuleSpec.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "rule"
+        raise KnowledgeError(f"{field}: {err['msg']}", where=where) from None
+    if not spec.id.startswith(area + "."):
+        raise KnowledgeError(f"id must start with the file's area {area + '.'!r}", where=where)
+    if spec.section not in guide.section_ids:
+        raise KnowledgeError(f"unknown section {spec.section!r}", where=where,
+                             allowed=", ".join(guide.section_ids))
+    if guide.unit(spec.source) is None:
+        raise KnowledgeError(f"source {spec.source!r} is not a unit URL of the study guide", where=where)
+    try:
+        condition = conditions.parse(spec.when, vocabulary)
+        conclusion = _conclusion(spec.then, vocabulary)
+    except ValueError as exc:
+        raise KnowledgeError(str(exc), where=where) from None
+    return Rule(id=spec.id, title=spec.title, section=spec.section, area=area, condition=condition,
+                conclusion=conclusion, because=" ".join(spec.because.split()), source=spec.source,
+                priority=spec.priority, strength=spec.strength, file=file)
+
+
+def build_rule_file(path: Path, raw: Any, vocabulary: Vocabulary, guide: Guide) -> tuple[str, list[Rule]]:
+    try:
+        parsed = RuleFile.model_validate(raw)
+    except ValidationError as exc:
+        raise KnowledgeError(_first_error(exc), where=path.name) from None
+    area = path.stem
+    return parsed.title, [parse_rule(r, area=area, file=path.name, vocabulary=vocabulary, guide=guide)
+                          for r in parsed.rules]
+
+
