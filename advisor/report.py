@@ -19,6 +19,11 @@ def _evidence(e: Evidence) -> dict[str, Any]:
     return {"name": e.name, "value": _value(e.value), "origin": e.origin}
 
 
+def _unit_title(knowledge: KnowledgeBase, url: str) -> str:
+    unit = knowledge.guide.unit(url)
+    return unit.title if unit else url
+
+
 def _tree(node: DerivationNode, knowledge: KnowledgeBase) -> dict[str, Any]:
     rule = knowledge.rule(node.rule_id)
     assert rule is not None
@@ -28,6 +33,7 @@ def _tree(node: DerivationNode, knowledge: KnowledgeBase) -> dict[str, Any]:
         "conclusion": node.conclusion,
         "because": rule.because,
         "source": rule.source,
+        "unit": _unit_title(knowledge, rule.source),
         "facts": [_evidence(e) for e in node.facts],
         "children": [_tree(c, knowledge) for c in node.children],
     }
@@ -64,7 +70,8 @@ def build_report(consultation: Consultation, knowledge: KnowledgeBase,
         rule = knowledge.rule(w.rule_id)
         assert rule is not None
         warnings.append({"rule": w.rule_id, "kind": w.kind, "message": w.message,
-                         "section": rule.section, "source": rule.source, "related": list(w.related)})
+                         "section": rule.section, "source": rule.source,
+                         "unit": _unit_title(knowledge, rule.source), "related": list(w.related)})
     fired = [{
         "order": f.order,
         "rule": f.rule_id,

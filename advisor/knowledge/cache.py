@@ -1,7 +1,7 @@
 """A cache of the validated knowledge base, so most runs skip YAML parsing and pydantic.
 
-Keyed by a hash of every knowledge file, the package version and the Python version:
-any edit to rules/ rebuilds it. It lives in the user's own cache directory and holds
+Keyed by a hash of every knowledge file, of the code that builds the knowledge objects,
+and of the Python version: any edit to rules/ or to advisor/knowledge rebuilds it. It lives in the user's own cache directory and holds
 only what this process wrote there; a missing, stale or unreadable cache is rebuilt.
 Set ADVISOR_CACHE_DIR to move it, or ADVISOR_NO_CACHE=1 to bypass it.
 """
@@ -30,10 +30,15 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("advisor"))
 
 
+CODE_DIR = Path(__file__).resolve().parent
+
+
 def fingerprint(texts: dict[str, str]) -> str:
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
     for name in sorted(texts):
         digest.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
+    for module in sorted(CODE_DIR.glob("*.py")):  # the classes being pickled may change shape
+        digest.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
     return digest.hexdigest()[:32]
 
 

@@ -43,6 +43,7 @@ class Rule:
     strength: float
     file: str
     stratum: int = 0
+    order: int = 0  # position in the rule base: the last, deterministic tie-break
 
     @property
     def specificity(self) -> int:
@@ -55,8 +56,13 @@ class Rule:
 
     @property
     def salience(self) -> int:
-        """experta salience: earlier strata first, then priority, then specificity."""
-        return -self.stratum * 100_000 + self.priority * 1_000 + self.specificity
+        """experta salience: earlier strata first, then priority, then specificity, then rule order.
+
+        Unique per rule, so the agenda never falls back on experta's internal set ordering
+        (which varies between processes with string hash randomisation).
+        """
+        return (-self.stratum * 100_000_000 + self.priority * 1_000_000
+                + self.specificity * 10_000 - self.order)
 
     @property
     def reads(self) -> frozenset[str]:
@@ -91,4 +97,5 @@ def stratify(rules: list[Rule]) -> list[Rule]:
         strata[rule.id] = deepest + 1
         return deepest + 1
 
-    return [Rule(**{**rule.__dict__, "stratum": stratum(rule)}) for rule in rules]
+    return [Rule(**{**rule.__dict__, "stratum": stratum(rule), "order": index})
+            for index, rule in enumerate(rules)]

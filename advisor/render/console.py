@@ -23,15 +23,38 @@ def _fact_text(fact: dict[str, Any]) -> str:
     return f"{fact['name']} = {value} [dim]({escape(origin)})[/dim]"
 
 
-def _add_derivation(parent: Tree, node: dict[str, Any]) -> None:
+class Sources:
+    """Numbered references: trees cite [n], the full URLs are listed once at the end
+    (tree lines are cropped to the terminal width; a URL must stay whole)."""
+
+    def __init__(self) -> None:
+        self.urls: dict[str, tuple[int, str]] = {}
+
+    def cite(self, title: str, url: str) -> str:
+        number, _ = self.urls.setdefault(url, (len(self.urls) + 1, title))
+        return f"[dim]source \\[{number}] [link={url}]{escape(title)}[/link][/dim]"
+
+    def render(self, console: Console) -> None:
+        if not self.urls:
+            return
+        console.rule("[bold]Sources[/]", align="left")
+        for url, (number, title) in self.urls.items():
+            line = Text(f"[{number}] {title}: ")
+            line.append(url, style=f"link {url}")
+            line.no_wrap = True
+            line.overflow = "ignore"
+            console.print(line, soft_wrap=True)
+
+
+def _add_derivation(parent: Tree, node: dict[str, Any], sources: Sources) -> None:
     branch = parent.add(f"[bold cyan]{node['rule']}[/] → {escape(node['conclusion'])}")
     branch.add(f"[italic]{escape(node['because'])}[/]")
-    branch.add(f"[dim]source: {node['source']}[/]")
+    branch.add(sources.cite(node["unit"], node["source"]))
     for fact in node["facts"]:
         if fact["origin"] == "user":
             branch.add("given: " + _fact_text(fact))
     for child in node["children"]:
-        _add_derivation(branch, child)
+        _add_derivation(branch, child, sources)
 
 
 def certainty_text(rec: dict[str, Any]) -> str:
@@ -44,6 +67,7 @@ def certainty_text(rec: dict[str, Any]) -> str:
 
 
 def render_report(report: dict[str, Any], console: Console) -> None:
+    sources = Sources()
     scenario = report.get("scenario") or {}
     title = scenario.get("name") or "Consultation"
     console.print(Panel(escape(title), subtitle=escape(scenario.get("file", "")), style="bold"))
@@ -63,7 +87,7 @@ def render_report(report: dict[str, Any], console: Console) -> None:
             tree = Tree(f"[bold green]✔ {escape(rec['title'])}: {escape(rec['label'])}[/]  "
                         f"[dim]{rec['decision']} = {rec['choice']} · {certainty_text(rec)}[/]")
             for node in rec["derivation"]:
-                _add_derivation(tree, node)
+                _add_derivation(tree, node, sources)
             for alt in rec["alternatives"]:
                 tree.add(f"[yellow]not {alt['choice']}[/] ({', '.join(alt['rules'])}): {escape(alt['reason'])}")
             console.print(tree)
@@ -74,7 +98,7 @@ def render_report(report: dict[str, Any], console: Console) -> None:
             console.print(Group(
                 Text.from_markup(f"[yellow]⚠ {KIND_LABEL.get(w['kind'], w['kind'])}[/] [cyan]{w['rule']}[/]"),
                 Text("  " + w["message"]),
-                Text.from_markup(f"  [dim]source: {w['source']}[/]"),
+                Text.from_markup("  " + sources.cite(w["unit"], w["source"])),
             ))
         console.print()
     if report["open"]:
@@ -83,6 +107,8 @@ def render_report(report: dict[str, Any], console: Console) -> None:
             console.print(f"• {escape(item['title'])} [dim]({item['decision']})[/]: "
                           f"would be settled by {', '.join(item['settled_by'])}")
         console.print()
+    sources.render(console)
+    console.print()
     console.print(f"[bold]{len(report['recommendations'])} recommendations, "
                   f"{len(report['warnings'])} warnings, {len(report['fired'])} rules fired, "
                   f"{len(report['open'])} decisions open.[/]")

@@ -18,7 +18,7 @@ def _value(value: Any) -> str:
 def _tree(node: dict[str, Any], depth: int, lines: list[str]) -> None:
     pad = "  " * depth
     lines.append(f"{pad}- `{node['rule']}` → {node['conclusion']}: {node['because']} "
-                 f"([source]({node['source']}))")
+                 f"(source: [{node['unit']}]({node['source']}))")
     for fact in node["facts"]:
         if fact["origin"] == "user":
             lines.append(f"{pad}  - given: `{fact['name']} = {_value(fact['value'])}`")
@@ -51,7 +51,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ["## Warnings", ""]
         for w in report["warnings"]:
             lines.append(f"- **{KIND_LABEL.get(w['kind'], w['kind'])}** `{w['rule']}`: {w['message']} "
-                         f"([source]({w['source']}))")
+                         f"(source: [{w['unit']}]({w['source']}))")
         lines.append("")
     if report["open"]:
         lines += ["## Decisions left open", ""]

@@ -1,0 +1,143 @@
+"""The knowledge base: coverage of the guide, sources, and clear errors for bad rule files."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from advisor.errors import KnowledgeError
+from advisor.knowledge.base import load_from
+from conftest import ROOT
+
+GUIDE_FILE = ROOT.parent / "shared" / "dp100-study-guide.md"
+SOURCE = ("https://learn.microsoft.com/en-gb/training/modules/"
+          "perform-hyperparameter-tuning-azure-machine-learning-pipelines/3-configure-sampling-method")
+
+
+def test_rule_base_covers_the_whole_guide(knowledge):
+    assert len(knowledge.rules) >= 60
+    assert {r.section for r in knowledge.rules} == set(knowledge.guide.section_ids)
+    assert len(knowledge.guide.sections) == 6
+
+
+def test_every_decision_has_a_rule(knowledge):
+    uncovered = [d.name for d in knowledge.vocabulary.decisions if not knowledge.producers(d.name)]
+    assert uncovered == []
+
+
+@pytest.mark.skipif(not GUIDE_FILE.exists(), reason="the study guide (../shared) is not beside this clone")
+def test_guide_units_match_the_study_guide(knowledge):
+    text = GUIDE_FILE.read_text(encoding="utf-8")
+    urls_in_guide = set(re.findall(r"https://learn\.microsoft\.com/en-gb/training/modules/[^)\s]+", text))
+    listed = {u.url for u in knowledge.guide.units}
+    assert listed == urls_in_guide
+    for rule in knowledge.rules:
+        assert rule.source in text, rule.id
+
+
+def test_every_rule_cites_a_unit_of_its_guide(knowledge):
+    for rule in knowledge.rules:
+        unit = knowledge.guide.unit(rule.source)
+        assert unit is not None, rule.id
+
+
+def test_chains_are_stratified(knowledge):
+    """A rule always sits in a later stratum than every rule producing what it reads."""
+    for rule in knowledge.rules:
+        for name in rule.reads:
+            for producer in knowledge.producers(name):
+                assert producer.stratum < rule.stratum, (producer.id, rule.id)
+    assert max(r.stratum for r in knowledge.rules) >= 2  # real multi-step chains exist
+
+
+# --- loader errors -------------------------------------------------------------
+
+def _rules_dir(tmp_path: Path, body: str) -> Path:
+    directory = tmp_path / "rules"
+    directory.mkdir()
+    for name in ("guide.yaml", "vocabulary.yaml"):
+        shutil.copy(ROOT / "rules" / name, directory / name)
+    (directory / "sweep.yaml").write_text(textwrap.dedent(body), encoding="utf-8")
+    return directory
+
+
+def _rule(**overrides: str) -> str:
+    fields = {
+        "id": "sweep.example",
+        "title": "Example",
+        "section": "optimize",
+        "when": "{reproducible_results: true}",
+        "then": "{recommend: {sampling: sobol}}",
+        "because": "Sobol takes a seed.",
+        "source": SOURCE,
+    }
+    fields.update(overrides)
+    lines = [f"    {k}: {v}" for k, v in fields.items() if v is not None]
+    return "title: Test\nrules:\n  -\n" + "\n".join(lines) + "\n"
+
+
+def test_a_valid_rule_loads(tmp_path):
+    knowledge = load_from(_rules_dir(tmp_path, _rule()))
+    assert [r.id for r in knowledge.rules] == ["sweep.example"]
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"when": "{reproducible: true}"}, "unknown fact or decision 'reproducible'"),
+    ({"when": "{dataset_size: huge}"}, "unknown value 'huge'"),
+    ({"when": "{dataset_size: {gt: 3}}"}, "operator 'gt' does not apply to a choice"),
+    ({"then": "{recommend: {sampler: sobol}}"}, "unknown decision 'sampler'"),
+    ({"then": "{recommend: {sampling: halton}}"}, "unknown choice 'halton'"),
+    ({"then": "{conclude: {dataset_size: large}}"}, "rules may only conclude derived facts"),
+    ({"source": None}, "source: Field required"),
+    ({"source": "https://example.com/not-in-guide"}, "is not a unit URL of the study guide"),
+    ({"section": "deployment"}, "unknown section 'deployment'"),
+    ({"id": "Bad Id"}, "ids look like area.short-name"),
+    ({"id": "compute.example"}, "id must start with the file's area 'sweep.'"),
+    ({"when": "{monitoring: data_drift}"}, "can take several choices at once"),
+])
+def test_bad_rules_fail_with_file_rule_and_reason(tmp_path, overrides, message):
+    with pytest.raises(KnowledgeError) as excinfo:
+        load_from(_rules_dir(tmp_path, _rule(**overrides)))
+    text = excinfo.value.render()
+    assert message in text
+    assert text.startswith("sweep.yaml")
+
+
+def test_duplicate_rule_ids_are_refused(tmp_path):
+    body = _rule() + "\n".join(_rule().splitlines()[2:]) + "\n"
+    with pytest.raises(KnowledgeError, match="duplicate rule id 'sweep.example'"):
+        load_from(_rules_dir(tmp_path, body))
+
+
+def test_cycles_between_rules_are_refused(tmp_path):
+    body = """\
+        title: Cycle
+        rules:
+          - id: sweep.a
+            title: A
+            section: optimize
+            when: {search_space: discrete}
+            then: {recommend: {sampling: grid}}
+            because: x
+            source: %s
+          - id: sweep.b
+            title: B
+            section: optimize
+            when: {sampling: grid}
+            then: {conclude: {search_space: discrete}}
+            because: x
+            source: %s
+        """ % (SOURCE, SOURCE)
+    with pytest.raises(KnowledgeError, match="cycle"):
+        load_from(_rules_dir(tmp_path, body))
+
+
+def test_malformed_rule_yaml_names_the_line(tmp_path):
+    with pytest.raises(KnowledgeError) as excinfo:
+        load_from(_rules_dir(tmp_path, "title: x\nrules:\n  - id: [unclosed\n"))
+    assert excinfo.value.where == "sweep.yaml"
+    assert excinfo.value.line is not None

@@ -1,0 +1,54 @@
+"""The validated-knowledge cache: used when fresh, rebuilt when rules change or it is damaged."""
+
+from __future__ import annotations
+
+import shutil
+
+from advisor.knowledge.base import load_from
+from advisor.knowledge.cache import load_cached
+from conftest import ROOT
+
+
+def _copy_rules(tmp_path):
+    directory = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", directory)
+    return directory
+
+
+def test_cache_is_written_then_reused(tmp_path, monkeypatch):
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "cache"))
+    directory = _copy_rules(tmp_path)
+    first = load_cached(directory)
+    [cached] = (tmp_path / "cache").glob("knowledge-*.pickle")
+    again = load_cached(directory)
+    assert again == first == load_from(directory)
+    assert list((tmp_path / "cache").glob("knowledge-*.pickle")) == [cached]
+
+
+def test_editing_a_rule_file_rebuilds_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "cache"))
+    directory = _copy_rules(tmp_path)
+    before = load_cached(directory)
+    sweep = directory / "sweep.yaml"
+    sweep.write_text(sweep.read_text(encoding="utf-8").replace(
+        "title: Reproducible sweeps use Sobol sampling", "title: Seeded sweeps use Sobol"), encoding="utf-8")
+    after = load_cached(directory)
+    assert before.rule("sweep.sobol-for-reproducibility").title != after.rule("sweep.sobol-for-reproducibility").title
+    assert after.rule("sweep.sobol-for-reproducibility").title == "Seeded sweeps use Sobol"
+    assert len(list((tmp_path / "cache").glob("knowledge-*.pickle"))) == 1  # the stale one is gone
+
+
+def test_a_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "cache"))
+    directory = _copy_rules(tmp_path)
+    load_cached(directory)
+    [cached] = (tmp_path / "cache").glob("knowledge-*.pickle")
+    cached.write_bytes(b"not a pickle")
+    assert load_cached(directory) == load_from(directory)
+
+
+def test_an_unwritable_cache_dir_still_works(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(blocker / "cache"))
+    assert len(load_cached(_copy_rules(tmp_path)).rules) >= 60
