@@ -37,16 +37,29 @@ def test_three_step_chain_reaches_the_users_facts(advisor):
 
 
 def test_higher_priority_overrules_and_both_are_kept(advisor):
+    result = advisor.consult({"data_format": "unstructured", "dataset_size": "large"})
+    rec = result.recommendation("training_data_store")
+    assert rec.choice == "adls_gen2"
+    assert rec.rules == ("services.adls-for-large-data",)
+    [alternative] = rec.alternatives
+    assert alternative.choice == "blob_storage"
+    assert alternative.rules == ("services.blob-for-unstructured",)
+    assert "higher priority (10 over 0)" in alternative.reason
+    overruled = [f for f in result.fired if f.rule_id == "services.blob-for-unstructured"]
+    assert overruled[0].status == "overruled"
+
+
+def test_a_tentative_rule_does_not_beat_a_firm_one(advisor):
+    """'Training too slow: GPU?' is hedged in the guide; small tabular data stays on CPU, with a caution."""
     result = advisor.consult({"data_format": "tabular", "dataset_size": "small", "training_too_slow": True})
     rec = result.recommendation("processor")
-    assert rec.choice == "gpu"
-    assert rec.rules == ("compute.gpu-when-training-too-slow",)
-    [alternative] = rec.alternatives
-    assert alternative.choice == "cpu"
-    assert alternative.rules == ("compute.cpu-for-smaller-tabular",)
-    assert "higher priority (5 over 0)" in alternative.reason
-    overruled = [f for f in result.fired if f.rule_id == "compute.cpu-for-smaller-tabular"]
-    assert overruled[0].status == "overruled"
+    assert rec.choice == "cpu"
+    assert rec.alternatives[0].choice == "gpu"
+    assert "higher priority (0 over -5)" in rec.alternatives[0].reason
+    assert "compute.slow-training-on-cpu" in {w.rule_id for w in result.warnings}
+    # With no firmer rule (semi-structured data), the tentative rule decides, and is marked weak.
+    weak = advisor.consult({"data_format": "semi_structured", "training_too_slow": True}).recommendation("processor")
+    assert weak.choice == "gpu" and weak.certainty == 0.5
 
 
 def test_more_specific_rule_wins_at_equal_priority(advisor):
