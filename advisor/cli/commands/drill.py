@@ -1,0 +1,166 @@
+"""`advisor drill`: DP-100 exam practice on scenario questions, graded by the advisor's rules."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+INTERRUPTED_EXIT = 130
+
+
+class ScriptedAnswers:
+    """Answers read one per line (a choice name or its 1-based number); blank lines are skipped."""
+
+    lists_options = True
+
+    def __init__(self, lines: Iterator[str], where: str, console: Any) -> None:
+        self._lines = enumerate(lines, 1)
+        self.where = where
+        self.console = console
+
+    def __call__(self, question) -> str | None:
+        from advisor.drill.questions import resolve_answer
+        from advisor.errors import AdvisorError
+
+        for number, line in self._lines:
+            if not line.strip():
+                continue
+            try:
+                choice = resolve_answer(line, question)
+            except ValueError as exc:
+                raise AdvisorError(str(exc), where=self.where, line=number) from None
+            self.console.print(f"[dim]answer:[/] {choice}")
+            return choice
+        return None  # no more answers: the session ends here
+
+
+class PromptAnswers:
+    """Answers chosen with arrow keys (or the option's number) in a questionary select prompt."""
+
+    lists_options = False
+
+    def __init__(self, knowledge, *, input: Any = None, output: Any = None) -> None:
+        self.knowledge = knowledge
+        self.io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
+
+    def __call__(self, question) -> str:
+        import questionary
+
+        from advisor.drill.wording import ask_text
+
+        spec = self.knowledge.vocabulary.decision(question.decision)
+        choices = [questionary.Choice(title=spec.choices[c], value=c) for c in question.options]
+        # unsafe_ask: Ctrl-C raises KeyboardInterrupt, which ends the session cleanly.
+        return questionary.select(ask_text(spec), choices=choices, use_shortcuts=True,
+                                  **self.io).unsafe_ask()
+
+
+def run_session(session, console, ask: Callable[[Any], str | None]):
+    """Ask, grade, store and show each question; Ctrl-C or running out of answers ends early."""
+    from advisor.drill.render import render_feedback, render_question, render_summary
+
+    knowledge = session.knowledge
+    interrupted = False
+    try:
+        for number, question in enumerate(session.questions(), 1):
+            render_question(console, question, number, session.options.count, knowledge,
+                            list_options=ask.lists_options)
+            started = time.monotonic()
+            choice = ask(question)
+            if choice is None:
+                interrupted = True
+                break
+            feedback = session.answer(question, choice, round(time.monotonic() - started, 3))
+            render_feedback(console, feedback, knowledge)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        summary = session.finish(interrupted=interrupted)
+    render_summary(console, summary, knowledge)
+    return summary
+
+
+def open_store(db: Path | None):
+    from advisor.drill.store import ProgressStore, default_db_path
+
+    if db is not None:
+        return ProgressStore(db)
+    return ProgressStore(default_db_path(), create_folder=True)
+
+
+def show_stats(db: Path | None, console) -> None:
+    from advisor.drill.render import render_stats
+    from advisor.drill.stats import compute_stats
+    from advisor.knowledge import load_knowledge
+
+    with open_store(db) as store:
+        render_stats(console, compute_stats(store.answers(), load_knowledge()), str(store.path))
+
+
+def drill_command(*, count: int = 10, seed: int | None = None, section: str | None = None,
+                  decision: str | None = None, db: Path | None = None, answers: str | None = None,
+                  library: Path | None = None, console=None, prompt_input: Any = None,
+                  prompt_output: Any = None) -> int:
+    """Run one session; returns the exit code. `prompt_input/output` are for driving prompts in tests."""
+    from rich.console import Console
+
+    from advisor.drill.library import default_library_dir
+    from advisor.drill.session import DrillOptions, DrillSession, check_filters, new_seed
+    from advisor.engine import get_advisor
+    from advisor.errors import AdvisorError
+
+    console = console or Console(highlight=False)
+    advisor = get_advisor()
+    check_filters(advisor.knowledge, section, decision)
+    if library is not None and not library.is_dir():
+        raise AdvisorError("the scenario library folder does not exist", where=str(library))
+    if answers is None and prompt_input is None and not sys.stdin.isatty():
+        raise AdvisorError("no terminal to ask questions on; give answers with --answers FILE "
+                           "(or --answers - to read them from standard input)")
+    options = DrillOptions(count=count, seed=new_seed() if seed is None else seed, section=section,
+                           decision=decision, library=library or default_library_dir())
+    with open_store(db) as store:
+        session = DrillSession(advisor, store, options)
+        if answers is None:
+            summary = run_session(session, console, PromptAnswers(advisor.knowledge, input=prompt_input,
+                                                                  output=prompt_output))
+        elif answers == "-":
+            summary = run_session(session, console, ScriptedAnswers(iter(sys.stdin), "<stdin>", console))
+        else:
+            path = Path(answers)
+            try:
+                handle = path.open(encoding="utf-8")
+            except OSError as exc:
+                raise AdvisorError(f"cannot read the answers: {exc.strerror or exc}", where=answers) from None
+            with handle:
+                summary = run_session(session, console, ScriptedAnswers(iter(handle), answers, console))
+    return INTERRUPTED_EXIT if summary.interrupted and answers is None else 0
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def drill(
+        count: int = typer.Option(10, "--count", "-n", min=1, max=500, help="Questions in the session."),
+        seed: Optional[int] = typer.Option(None, "--seed", help="Same seed (and same progress) gives the same session."),
+        section: Optional[str] = typer.Option(None, "--section", help="Only this guide section: design, workspace, experiment, optimize, manage or deploy."),
+        decision: Optional[str] = typer.Option(None, "--decision", help="Only this decision, e.g. sampling."),
+        db: Optional[Path] = typer.Option(None, "--db", help="Progress database (default: advisor's user data folder, or $ADVISOR_DATA_DIR)."),
+        answers: Optional[str] = typer.Option(None, "--answers", help="Answer from this file (or - for stdin): one choice name or number per line."),
+        library: Optional[Path] = typer.Option(None, "--library", help="Scenario library folder (default: scenarios/)."),
+        stats: bool = typer.Option(False, "--stats", help="Show accuracy per section and decision instead of drilling."),
+    ) -> None:
+        """Practise for DP-100 on scenario questions; every answer is explained by the rules."""
+        if stats:
+            from rich.console import Console
+
+            show_stats(db, Console(highlight=False))
+            return
+        code = drill_command(count=count, seed=seed, section=section, decision=decision, db=db,
+                             answers=answers, library=library)
+        if code:
+            raise typer.Exit(code)

@@ -1,0 +1,96 @@
+"""Questions from the scenario library (scenarios/**/*.yaml), read lazily.
+
+Files are read only when the session needs another question; a file that fails to load,
+or has no decision with one clear answer, is skipped (the library may be mid-edit).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from advisor.drill.questions import Question, build_question, usable_decisions
+from advisor.engine.advisor import Advisor
+from advisor.errors import AdvisorError
+
+LIBRARY_DIR_ENV = "ADVISOR_SCENARIOS_DIR"
+
+
+def default_library_dir() -> Path | None:
+    """`$ADVISOR_SCENARIOS_DIR`, else the source tree's scenarios/ folder (None if absent)."""
+    override = os.environ.get(LIBRARY_DIR_ENV)
+    if override:
+        return Path(override)
+    folder = Path(__file__).resolve().parents[2] / "scenarios"
+    return folder if folder.is_dir() else None
+
+
+class LibrarySource:
+    """Yields library questions, one decision per file in turn, in a seeded order."""
+
+    def __init__(self, folder: Path | None, advisor: Advisor, rng: random.Random,
+                 wanted: Callable[[str], bool]) -> None:
+        self.folder = folder
+        self.advisor = advisor
+        self.rng = rng
+        self.wanted = wanted  # decision name -> whether this session asks about it
+        self.skipped: list[str] = []
+
+    def questions(self) -> Iterator[Question]:
+        if self.folder is None or not self.folder.is_dir():
+            return
+        paths = sorted(self.folder.rglob("*.yaml"))
+        self.rng.shuffle(paths)
+        # Round robin: one question per file per pass, so a session mixes scenarios.
+        pending: list[tuple[Path, tuple | None, list[str]]] = [(path, None, []) for path in paths]
+        while pending:
+            next_round = []
+            for path, loaded, decisions in pending:
+                if loaded is None:
+                    loaded = self._load(path)
+                    if loaded is None:
+                        continue
+                    decisions = [d for d in usable_decisions(loaded[1], self.advisor.knowledge)
+                                 if self.wanted(d)]
+                    self.rng.shuffle(decisions)
+                if not decisions:
+                    continue
+                scenario, consultation = loaded
+                question = build_question(consultation, decisions.pop(), self.advisor.knowledge, self.rng,
+                                          origin=f"library:{self._relative(path)}",
+                                          description=_scenario_text(scenario))
+                if question is not None:
+                    yield question
+                next_round.append((path, loaded, decisions))
+            pending = next_round
+
+    def _load(self, path: Path):
+        from advisor.scenarios import load_scenario
+
+        try:
+            scenario = load_scenario(path, self.advisor.knowledge)
+        except AdvisorError:
+            self._skip(path)
+            return None
+        return scenario, self.advisor.consult(scenario.facts)
+
+    def _skip(self, path: Path) -> None:
+        name = self._relative(path)
+        if name not in self.skipped:
+            self.skipped.append(name)
+
+    def _relative(self, path: Path) -> str:
+        assert self.folder is not None
+        try:
+            return path.relative_to(self.folder).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def _scenario_text(scenario) -> str:
+    text = scenario.name.strip()
+    if scenario.description:
+        text += ": " + " ".join(scenario.description.split())
+    return text

@@ -1,0 +1,285 @@
+"""A drill session: which questions to ask, grading and storing each answer, and the summary.
+
+No I/O here besides the progress store: the CLI shows questions and collects answers.
+Questions due for review come first (least known first), then new ones from the scenario
+library and from scenarios generated from the rule base, in an order fixed by the seed.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from advisor.drill.feedback import Feedback, grade
+from advisor.drill.generator import ScenarioGenerator
+from advisor.drill.library import LibrarySource
+from advisor.drill.questions import Question, build_question, facts_to_json
+from advisor.drill.store import ProgressStore, StoredQuestion
+from advisor.engine.advisor import Advisor
+from advisor.errors import AdvisorError
+from advisor.knowledge import KnowledgeBase
+from advisor.knowledge.guide import Unit
+
+LIBRARY_SHARE = 0.5          # chance that a new question comes from the library while it lasts
+FAILURES_TO_DROP = 40        # generation failures in a row before a decision is given up
+MAX_FRESH_TRIES = 400        # attempts at a new question before falling back to reviews not yet due
+WEAK_TOPICS = 3
+UNITS_PER_TOPIC = 3
+
+
+@dataclass(frozen=True)
+class DrillOptions:
+    count: int = 10
+    seed: int = 0
+    section: str | None = None
+    decision: str | None = None
+    library: Path | None = None
+
+
+@dataclass(frozen=True)
+class SectionScore:
+    section: str
+    heading: str
+    asked: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class WeakTopic:
+    decision: str
+    title: str
+    section: str
+    missed: int
+    asked: int
+    accuracy_overall: float  # over every stored answer on this decision
+    units: tuple[Unit, ...]  # guide units to re-read
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    session_id: int
+    seed: int
+    asked: int
+    correct: int
+    seconds: float
+    interrupted: bool
+    ran_out: bool            # fewer distinct questions existed than asked for
+    sections: tuple[SectionScore, ...]
+    weakest: tuple[WeakTopic, ...]
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.asked if self.asked else 0.0
+
+
+def check_filters(knowledge: KnowledgeBase, section: str | None, decision: str | None) -> None:
+    if section is not None and section not in knowledge.guide.section_ids:
+        raise AdvisorError(f"unknown section {section!r}", allowed=", ".join(knowledge.guide.section_ids))
+    if decision is not None:
+        spec = knowledge.vocabulary.decision(decision)
+        if spec is None:
+            raise AdvisorError(f"unknown decision {decision!r}",
+                               allowed=", ".join(d.name for d in knowledge.vocabulary.decisions))
+        if section is not None and spec.section != section:
+            raise AdvisorError(f"decision {decision!r} belongs to section {spec.section!r}, not {section!r}")
+
+
+class DrillSession:
+    def __init__(self, advisor: Advisor, store: ProgressStore, options: DrillOptions, *,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.advisor = advisor
+        self.knowledge = advisor.knowledge
+        self.store = store
+        self.options = options
+        self.clock = clock
+        check_filters(self.knowledge, options.section, options.decision)
+        if options.count < 1:
+            raise AdvisorError(f"--count must be at least 1, got {options.count}")
+        self.started_at = clock()
+        self.session_id = store.start_session(started_at=self.started_at, seed=options.seed,
+                                              planned=options.count, section=options.section,
+                                              decision=options.decision)
+        self.feedback: list[Feedback] = []
+        self.ran_out = False
+        self._asked: set[str] = set()
+        self._finished: SessionSummary | None = None
+        seed = options.seed
+        self._options_rng = random.Random(f"{seed}:options")
+        self._pick_rng = random.Random(f"{seed}:pick")
+        self._generator_rng = random.Random(f"{seed}:generate")
+        self.library = LibrarySource(options.library, advisor, random.Random(f"{seed}:library"), self.wanted)
+
+    def wanted(self, decision: str) -> bool:
+        if self.options.decision is not None:
+            return decision == self.options.decision
+        if self.options.section is not None:
+            spec = self.knowledge.vocabulary.decision(decision)
+            return spec is not None and spec.section == self.options.section
+        return True
+
+    # --- questions ------------------------------------------------------------------------
+
+    def questions(self) -> Iterator[Question]:
+        """Up to `count` distinct questions; stops early only if no distinct question is left."""
+        for question in self._candidates():
+            if len(self.feedback) >= self.options.count:
+                return
+            if question.id in self._asked:
+                continue
+            self._asked.add(question.id)
+            yield question
+        if len(self.feedback) < self.options.count:
+            self.ran_out = True
+
+    def _candidates(self) -> Iterator[Question]:
+        yield from self._reviews(self.store.due_questions(self.clock()))
+        yield from self._fresh()
+        yield from self._reviews(self.store.waiting_questions(self.clock()))
+
+    def _reviews(self, stored: list[StoredQuestion]) -> Iterator[Question]:
+        for item in stored:
+            if self.wanted(item.decision) and item.id not in self._asked:
+                question = self._rebuild(item)
+                if question is not None:
+                    yield question
+
+    def _rebuild(self, item: StoredQuestion) -> Question | None:
+        """A stored question asked again; skipped if the vocabulary or rules no longer support it."""
+        facts = {}
+        for name, value in item.facts.items():
+            spec = self.knowledge.vocabulary.fact(name)
+            if spec is None or spec.derived:
+                return None
+            try:
+                facts[name] = spec.check(value)
+            except ValueError:
+                return None
+        consultation = self.advisor.consult(facts)
+        question = build_question(consultation, item.decision, self.knowledge, self._options_rng,
+                                  origin=item.origin, description=item.description)
+        if question is None or question.id != item.id:
+            return None
+        return _with_box(question, item.box)
+
+    def _fresh(self) -> Iterator[Question]:
+        known = self.store.known_ids()
+        library = self.library.questions()
+        library_open = True
+        generated = self._generated()
+        misses = 0
+        while misses < MAX_FRESH_TRIES:
+            question = None
+            if library_open and self._pick_rng.random() < LIBRARY_SHARE:
+                question = next(library, None)
+                library_open = question is not None
+            if question is None:
+                question = next(generated, None)
+                if question is None:
+                    return
+            if question.id in known or question.id in self._asked:
+                misses += 1
+                continue
+            misses = 0
+            yield question
+
+    def _generated(self) -> Iterator[Question]:
+        generator = ScenarioGenerator(self.knowledge)
+        rng = self._generator_rng
+        producers = {spec.name: [r for r in self.knowledge.producers(spec.name) if r.conclusion.kind == "recommend"]
+                     for spec in self.knowledge.vocabulary.decisions if self.wanted(spec.name)}
+        failures = {name: 0 for name, rules in producers.items() if rules}
+        while failures:
+            decision = rng.choice(sorted(failures))
+            rule = rng.choice(producers[decision])
+            question = None
+            facts = generator.facts_for(rule, rng)
+            if facts is not None:
+                question = build_question(self.advisor.consult(facts), decision, self.knowledge,
+                                          self._options_rng, prefer=rule.conclusion.value)
+            if question is None:
+                failures[decision] += 1
+                if failures[decision] >= FAILURES_TO_DROP:
+                    del failures[decision]
+                continue
+            failures[decision] = 0
+            yield question
+
+    # --- answers ---------------------------------------------------------------------------
+
+    def answer(self, question: Question, choice: str, seconds: float | None = None) -> Feedback:
+        """Grade and store one answer (committed before this returns)."""
+        feedback = grade(question, choice, self.knowledge)
+        self.store.record_answer(
+            session_id=self.session_id, question_id=question.id, decision=question.decision,
+            section=question.section, facts=facts_to_json(question.facts), origin=question.origin,
+            description=question.description, choice=choice, correct_choice=question.correct,
+            answered_at=self.clock(), seconds=seconds)
+        self.feedback.append(feedback)
+        return feedback
+
+    def finish(self, *, interrupted: bool = False) -> SessionSummary:
+        if self._finished is not None:
+            return self._finished
+        ended = self.clock()
+        self.store.finish_session(self.session_id, ended)
+        self._finished = SessionSummary(
+            session_id=self.session_id, seed=self.options.seed, asked=len(self.feedback),
+            correct=sum(f.correct for f in self.feedback), seconds=max(0.0, ended - self.started_at),
+            interrupted=interrupted, ran_out=self.ran_out, sections=self._section_scores(),
+            weakest=self._weakest())
+        return self._finished
+
+    def _section_scores(self) -> tuple[SectionScore, ...]:
+        scores = []
+        for section in self.knowledge.guide.sections:
+            mine = [f for f in self.feedback if f.question.section == section.id]
+            if mine:
+                scores.append(SectionScore(section.id, section.heading, len(mine), sum(f.correct for f in mine)))
+        return tuple(scores)
+
+    def _weakest(self) -> tuple[WeakTopic, ...]:
+        by_decision: dict[str, list[Feedback]] = {}
+        for f in self.feedback:
+            by_decision.setdefault(f.question.decision, []).append(f)
+        history: dict[str, list[bool]] = {}
+        for row in self.store.answers():
+            history.setdefault(row.decision, []).append(row.correct)
+        topics = []
+        for decision, answers in by_decision.items():
+            missed = [f for f in answers if not f.correct]
+            if not missed:
+                continue
+            spec = self.knowledge.vocabulary.decision(decision)
+            past = history.get(decision, [])
+            topics.append(WeakTopic(decision, spec.title, spec.section, len(missed), len(answers),
+                                    sum(past) / len(past) if past else 0.0, self._units(decision, missed)))
+        topics.sort(key=lambda t: (1 - t.missed / t.asked, t.accuracy_overall, t.title))
+        return tuple(topics[:WEAK_TOPICS])
+
+    def _units(self, decision: str, missed: list[Feedback]) -> tuple[Unit, ...]:
+        urls: list[str] = []
+        for f in missed:
+            stack = list(f.derivation)
+            while stack:
+                node = stack.pop(0)
+                urls.append(self.knowledge.rule(node.rule_id).source)
+                stack.extend(node.children)
+        urls.extend(r.source for r in self.knowledge.producers(decision))
+        units = []
+        for url in dict.fromkeys(urls):
+            unit = self.knowledge.guide.unit(url)
+            if unit is not None:
+                units.append(unit)
+        return tuple(units[:UNITS_PER_TOPIC])
+
+
+def _with_box(question: Question, box: int) -> Question:
+    return replace(question, box=box)
+
+
+def new_seed() -> int:
+    return random.SystemRandom().randrange(1, 1_000_000)
+
