@@ -172,7 +172,7 @@ def _conclusion(spec: ThenSpec, vocabulary: Vocabulary) -> Conclusion:
     if len(given) != 1:
         raise ValueError("`then` needs exactly one of recommend, conclude or warn")
     if spec.warn is not None:
-        return Conclusion("warn", None, spec.warn.message, spec.warn.kind)
+        return Conclusion("warn", None, " ".join(spec.warn.message.split()), spec.warn.kind)
     if spec.recommend is not None:
         if len(spec.recommend) != 1:
             raise ValueError("`recommend` names one decision and one choice")

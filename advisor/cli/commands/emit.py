@@ -1,0 +1,59 @@
+"""`advisor emit SCENARIO --out DIR`: the Azure ML CLI v2 YAML the recommendations imply."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def write_plan(plan, out: Path, force: bool) -> list[Path]:
+    """Write every planned file into `out`; refuse to overwrite unless forced."""
+    from advisor.cli.output import write_file_atomically
+    from advisor.errors import AdvisorError
+
+    if out.exists() and not out.is_dir():
+        raise AdvisorError("exists and is not a folder", where=str(out))
+    targets = [(out / f.name, f.text) for f in plan.files] + [(out / rel, text) for rel, text in plan.support_files]
+    if not force:
+        existing = [str(p) for p, _ in targets if p.exists()]
+        if existing:
+            raise AdvisorError(f"would overwrite {', '.join(existing)}; use --force to replace them")
+    try:
+        for path, _ in targets:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AdvisorError(f"cannot create the folder: {exc.strerror or exc}", where=str(out)) from None
+    for path, text in targets:
+        write_file_atomically(path, text)
+    return [p for p, _ in targets]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def emit(
+        scenario: Path = typer.Argument(..., help="A scenario YAML file."),
+        out: Path = typer.Option(..., "--out", "-o", help="Folder to write the Azure ML YAML files into."),
+        force: bool = typer.Option(False, "--force", help="Overwrite files that already exist."),
+    ) -> None:
+        """Write the Azure ML CLI v2 YAML (sweep job, compute cluster, deployment) a scenario's
+        recommendations imply, each headed by the rules behind it."""
+        from advisor.azureml.emit import plan as plan_files
+        from advisor.engine import get_advisor
+        from advisor.scenarios import load_scenario
+
+        advisor = get_advisor()
+        loaded = load_scenario(scenario, advisor.knowledge)
+        consultation = advisor.consult(loaded.facts)
+        plan = plan_files(consultation, advisor.knowledge, loaded.name)
+        written = write_plan(plan, out, force)
+        for f in plan.files:
+            marks = f"{f.placeholders} placeholder{'s' if f.placeholders != 1 else ''} to fill in"
+            print(f"wrote {out / f.name}: {marks}; rules: {', '.join(f.rules)}")
+            print(f"  then: {f.create_command}")
+        for rel, _ in plan.support_files:
+            print(f"wrote {out / rel}: a placeholder for your code")
+        for s in plan.skipped:
+            print(f"skipped {s.name}: {s.reason}")
+        if not written:
+            print("nothing to write: no recommendation implies an Azure ML YAML file")

@@ -1,0 +1,142 @@
+"""Explanations for people (rich) and for machines (plain data for JSON)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.tree import Tree
+
+from advisor.explain.certainty import CertaintyExplanation
+from advisor.explain.values import value_text
+from advisor.explain.whatif import Change, Flip, WhatIf
+from advisor.explain.whynot import Candidate, Failure, WhyNot
+
+FLIPS_SHOWN = 6
+STATUS_TEXT = {"supports": "fired and supports it", "warned": "fired (a warning)", "overruled": "fired but was overruled",
+               "contested": "fired but was contested", "did_not_fire": "did not fire"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def as_data(result: Any) -> Any:
+    """A result dataclass as JSON-ready data (tuples become lists)."""
+    data = _plain(asdict(result))
+    if isinstance(result, WhyNot):
+        data["recommended"] = result.recommended
+    return data
+
+
+# --- certainty -------------------------------------------------------------------------
+
+def certainty_lines(explanation: CertaintyExplanation) -> list[str]:
+    lines = []
+    for support in explanation.supports:
+        premises = [p for p in support.premises if p.origin != "user"]
+        weakest = f"weakest premise {support.weakest:.2f}" if premises else "premises given by you (1.00)"
+        line = f"{support.rule_id}: strength {support.strength:.2f} × {weakest} = {support.certainty:.2f}"
+        lines.append(line)
+        for p in premises:
+            lines.append(f"    premise {p.name} = {value_text(p.value)} from {p.origin} ({p.certainty:.2f})")
+    if len(explanation.supports) > 1:
+        steps = [f"{explanation.running[0]:.2f}"]
+        for support, total, prev in zip(explanation.supports[1:], explanation.running[1:], explanation.running):
+            steps.append(f"{prev:.2f} + {support.certainty:.2f} × (1 − {prev:.2f}) = {total:.2f}")
+        lines.append("combined (MYCIN): " + "; then ".join(steps))
+    flags = [name for name, on in (("weak", explanation.weak), ("contested", explanation.contested)) if on]
+    lines.append(f"certainty {explanation.certainty:.2f}" + (f" ({', '.join(flags)})" if flags else ""))
+    return lines
+
+
+# --- flips and what-if -------------------------------------------------------------------
+
+def change_text(change: Change) -> str:
+    if change.after is None:
+        return f"{change.fact} were not known (now {value_text(change.before)})"
+    if change.before is None:
+        return f"{change.fact} were {value_text(change.after)} (not given now)"
+    return f"{change.fact} were {value_text(change.after)} instead of {value_text(change.before)}"
+
+
+def flip_text(flip: Flip) -> str:
+    rules = ", ".join(flip.rules)
+    return (f"if {change_text(flip.change)}, {flip.decision} would be {', '.join(flip.after)}"
+            f" (rule{'s' if len(flip.rules) > 1 else ''} {rules})")
+
+
+def render_what_if(result: WhatIf, console: Console) -> None:
+    console.print("[bold]What if " + escape(" and ".join(change_text(c) for c in result.changes)) + "?[/]")
+    if result.unchanged:
+        console.print("  No recommendation or warning changes.")
+    for d in result.decisions:
+        before = ", ".join(d.before) or "(open)"
+        after = ", ".join(d.after) or "(open)"
+        rules = f" ({', '.join(d.rules_after)})" if d.after else ""
+        console.print(f"  {d.decision}: {escape(before)} → [bold]{escape(after)}[/]{escape(rules)}")
+    for w in result.warnings_added:
+        console.print(f"  [yellow]+ warning[/] {w.rule_id}: {escape(_one_line(w.message))}")
+    for w in result.warnings_removed:
+        console.print(f"  [green]− warning[/] {w.rule_id}: {escape(_one_line(w.message))}")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- why not -----------------------------------------------------------------------------
+
+def _add_failure(parent: Tree, failure: Failure) -> None:
+    if failure.branches:
+        node = parent.add("✗ needs one of these, and none holds:")
+        for branch in failure.branches:
+            _add_failure(node, branch)
+    else:
+        node = parent.add("✗ " + escape(failure.text))
+    if failure.deeper:
+        below = node.add(f"[dim]one level down, the rules that could have set {failure.subject}:[/]")
+        for candidate in failure.deeper:
+            _add_candidate(below, candidate)
+
+
+def _add_candidate(parent: Tree, candidate: Candidate) -> None:
+    node = parent.add(f"[cyan]{candidate.rule_id}[/] [dim]{escape(candidate.title)}[/]: "
+                      f"{STATUS_TEXT[candidate.status]}")
+    if candidate.note:
+        node.add(escape(candidate.note))
+    if candidate.failure is not None:
+        _add_failure(node, candidate.failure)
+
+
+def render_rule_candidate(candidate: Candidate, console: Console) -> None:
+    tree = Tree(f"[bold]Why not {candidate.rule_id}?[/]")
+    _add_candidate(tree, candidate)
+    console.print(tree)
+
+
+def render_why_not(result: WhyNot, console: Console) -> None:
+    asked = f"{result.name} = {value_text(result.value)}"
+    tree = Tree(f"[bold]Why not {escape(asked)}?[/] [dim]({escape(result.title)})[/]")
+    if result.recommended:
+        tree.add(f"[green]{escape(asked)} is what the advisor concluded[/] "
+                 f"(rules {', '.join(result.chosen_rules)}).")
+    elif result.chosen:
+        tree.add(f"Concluded instead: {escape(', '.join(value_text(v) for v in result.chosen))} "
+                 f"(rules {', '.join(result.chosen_rules)}).")
+    else:
+        waiting = f"; facts that could settle it: {', '.join(result.settled_by)}" if result.settled_by else ""
+        tree.add(f"Nothing was concluded for {result.name}{escape(waiting)}.")
+    if not result.candidates:
+        tree.add(f"No rule concludes {escape(asked)}.")
+    for candidate in result.candidates:
+        _add_candidate(tree, candidate)
+    console.print(tree)
