@@ -79,4 +79,6 @@ def parse_yaml(text: str, where: str) -> YamlDocument:
                            line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise AdvisorError(f"malformed YAML: {exc}", where=where) from None
+    except RecursionError:
+        raise AdvisorError("YAML is nested too deeply", where=where) from None
     return YamlDocument(data, lines)

@@ -47,6 +47,14 @@ def test_consult_markdown_to_a_file(cli, tmp_path):
     assert "`compute.gpu-for-deep-learning`" in text
 
 
+def test_list_facts_are_shown_literally(cli, tmp_path):
+    scenario = tmp_path / "sweep.yaml"
+    scenario.write_text("name: Sweep\nfacts:\n  hyperparameter_expressions: [choice, uniform]\n", encoding="utf-8")
+    out = cli("consult", str(scenario)).stdout
+    assert "hyperparameter_expressions = [choice, uniform]" in out
+    assert "given: hyperparameter_expressions = [choice, uniform] (you)" in out
+
+
 def test_consult_with_a_warning_and_an_open_decision(cli, tmp_path):
     scenario = tmp_path / "bayes.yaml"
     scenario.write_text(

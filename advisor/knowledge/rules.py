@@ -5,7 +5,8 @@ advisor/knowledge/validation.py builds them from rules/*.yaml with pydantic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any, Literal
 
 from advisor.errors import KnowledgeError
@@ -45,7 +46,7 @@ class Rule:
     stratum: int = 0
     order: int = 0  # position in the rule base: the last, deterministic tie-break
 
-    @property
+    @cached_property
     def specificity(self) -> int:
         """How many tests the condition makes; breaks ties between equal priorities."""
         return sum(1 for _ in conditions.leaves(self.condition))
@@ -64,7 +65,7 @@ class Rule:
         return (-self.stratum * 100_000_000 + self.priority * 1_000_000
                 + self.specificity * 10_000 - self.order)
 
-    @property
+    @cached_property
     def reads(self) -> frozenset[str]:
         return conditions.subjects(self.condition)
 
@@ -97,5 +98,4 @@ def stratify(rules: list[Rule]) -> list[Rule]:
         strata[rule.id] = deepest + 1
         return deepest + 1
 
-    return [Rule(**{**rule.__dict__, "stratum": stratum(rule), "order": index})
-            for index, rule in enumerate(rules)]
+    return [replace(rule, stratum=stratum(rule), order=index) for index, rule in enumerate(rules)]

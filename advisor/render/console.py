@@ -20,7 +20,7 @@ def _fact_text(fact: dict[str, Any]) -> str:
     elif isinstance(value, list):
         value = "[" + ", ".join(value) + "]"
     origin = "you" if fact["origin"] == "user" else fact["origin"]
-    return f"{fact['name']} = {value} [dim]({escape(origin)})[/dim]"
+    return f"{fact['name']} = {escape(str(value))} [dim]({escape(origin)})[/dim]"
 
 
 class Sources:

@@ -121,6 +121,9 @@ def _check_expectations(scenario: Scenario, document: YamlDocument, where: str,
         if spec is None:
             raise ScenarioError(f"expect.decisions: unknown decision {name!r}", where=where, line=line,
                                 allowed=", ".join(d.name for d in vocabulary.decisions))
+        if not isinstance(choice, str) and not spec.multiple:
+            raise ScenarioError(f"expect.decisions.{name}: {name} takes a single choice, not a list", where=where,
+                                line=line, allowed="one of " + ", ".join(spec.choices))
         for value in ([choice] if isinstance(choice, str) else choice):
             if value not in spec.choices:
                 raise ScenarioError(f"expect.decisions.{name}: unknown choice {value!r}", where=where,

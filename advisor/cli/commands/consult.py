@@ -58,20 +58,70 @@ def consult_file(path: Path) -> dict:
     return build_report(consultation, advisor.knowledge, meta)
 
 
+def consult_interactively(*, focus: str | None, answers: Path | None, resume: bool, fmt: str,
+                          output: Path | None, terminal=None, console=None) -> None:
+    """Ask the questions that matter in the terminal, then report as for a scenario file.
+
+    `terminal` and `console` are for tests (prompt_toolkit pipe input, a recording console).
+    """
+    from rich.console import Console
+
+    from advisor.engine import get_advisor
+    from advisor.interactive import DraftStore, InteractiveConsultation, Interrupted, Prompter
+
+    session = InteractiveConsultation(get_advisor(), prompter=Prompter(terminal),
+                                      console=console or Console(stderr=not sys.stdout.isatty()),
+                                      drafts=DraftStore())
+    try:
+        session.run(focus=focus, answers_file=answers, resume=resume,
+                    render=lambda report: render(report, fmt, output))
+    except Interrupted as stop:
+        try:
+            print(f"\nadvisor: stopped; your {stop.answered} answers are saved in {stop.draft}\n"
+                  "Continue where you stopped with: advisor consult --resume", file=sys.stderr)
+        except OSError:  # the terminal is gone; the answers are saved all the same
+            pass
+        raise typer.Exit(130) from None
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def consult(
         scenario: Optional[Path] = typer.Argument(None, help="A scenario YAML file. Omit it for an interactive consultation."),
         format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+        focus: Optional[str] = typer.Option(None, "--focus", metavar="AREA",
+                                            help="Interactive: ask only about one area (a rules file: "
+                                                 "compute, data, deployment, mlops, models, services, "
+                                                 "sweep, training, workspace)."),
+        answers: Optional[Path] = typer.Option(None, "--answers", metavar="FILE",
+                                               help="Interactive: take the facts of this scenario file "
+                                                    "as known and ask the rest."),
+        resume: bool = typer.Option(False, "--resume",
+                                    help="Interactive: continue the consultation stopped earlier."),
     ) -> None:
-        """Recommend what to use for a scenario, and show which rules led there."""
+        """Recommend what to use for a scenario, and show which rules led there.
+
+        Without a scenario file, ask in the terminal only the questions that can still change a
+        recommendation, then show the same report.
+        """
         from advisor.errors import AdvisorError
 
-        if scenario is None:
-            if not sys.stdin.isatty():
-                raise AdvisorError("no scenario file given and no terminal to ask questions on; "
-                                   "run `advisor consult SCENARIO.yaml`, or run it in a terminal")
-            raise AdvisorError("interactive consultation needs a terminal session; "
-                               "give a scenario file: advisor consult SCENARIO.yaml")
-        render(consult_file(scenario), format.value, output)
+        if scenario is not None:
+            given = [name for name, value in (("--focus", focus), ("--answers", answers), ("--resume", resume))
+                     if value]
+            if given:
+                raise AdvisorError(f"{', '.join(given)} apply to the interactive consultation; "
+                                   "leave out the scenario file, or use --answers FILE to pre-fill it")
+            render(consult_file(scenario), format.value, output)
+            return
+        if focus is not None:
+            from advisor.knowledge import load_knowledge
+
+            areas = load_knowledge().areas
+            if focus not in areas:
+                raise AdvisorError(f"unknown area {focus!r} for --focus", allowed=", ".join(areas))
+        if not sys.stdin.isatty():
+            raise AdvisorError("no scenario file given and no terminal to ask questions on; "
+                               "run `advisor consult SCENARIO.yaml`, or run it in a terminal")
+        consult_interactively(focus=focus, answers=answers, resume=resume, fmt=format.value, output=output)

@@ -1,0 +1,142 @@
+"""Turn command-line paths (files, directories, globs) into scenario files to evaluate.
+
+Directories are searched recursively for *.yaml and *.yml; a glob's matches are filtered the
+same way. A file named explicitly is evaluated whatever its name, except the scenario JSON
+Schema (so `advisor evaluate scenarios/*` works). Paths that cannot be used become problems:
+one message each, reported with the results, never stopping the batch.
+"""
+
+from __future__ import annotations
+
+import errno
+import glob
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+SCHEMA_SUFFIX = ".schema.json"
+
+
+@dataclass
+class Collection:
+    files: list[str] = field(default_factory=list)          # sorted by path, no duplicates
+    problems: dict[str, str] = field(default_factory=dict)  # path -> one-line message
+
+
+def sort_key(path: str) -> tuple[str, ...]:
+    """Stable order: by path components, so a folder's files stay together."""
+    return PurePath(path).parts
+
+
+def collect(paths: list[str]) -> Collection:
+    found: dict[str, str] = {}  # real path -> shown path (first in sorted order wins)
+    problems: dict[str, str] = {}
+    candidates: list[str] = []
+    for raw in paths:
+        _expand(raw, candidates, problems)
+    for path in sorted(candidates, key=sort_key):
+        found.setdefault(os.path.realpath(path), path)
+    files = sorted(found.values(), key=sort_key)
+    return Collection(files, {p: problems[p] for p in sorted(problems, key=sort_key)})
+
+
+def _expand(raw: str, out: list[str], problems: dict[str, str]) -> None:
+    if not raw:
+        problems[raw] = "empty path"
+        return
+    path = os.path.normpath(raw)
+    if not os.path.lexists(path) and glob.has_magic(raw):
+        matches = sorted(glob.glob(raw, recursive=True), key=sort_key)
+        if not matches:
+            problems[raw] = "no files match this pattern"
+            return
+        before, problems_before = len(out), len(problems)
+        for match in matches:
+            if os.path.isdir(match):
+                _walk(os.path.normpath(match), out, problems)
+            elif _is_scenario_name(match):
+                _add_file(os.path.normpath(match), out, problems)
+        if len(out) == before and len(problems) == problems_before:
+            problems[raw] = "no scenario files (*.yaml, *.yml) match this pattern"
+        return
+    if os.path.isdir(path):
+        before, problems_before = len(out), len(problems)
+        _walk(path, out, problems)
+        if len(out) == before and len(problems) == problems_before:
+            problems[path] = "no scenario files (*.yaml, *.yml) in this directory"
+        return
+    if not (path.endswith(SCHEMA_SUFFIX) and os.path.isfile(path)):
+        _add_file(path, out, problems)
+
+
+def _add_file(path: str, out: list[str], problems: dict[str, str]) -> None:
+    problem = _unusable(path)
+    if problem is not None:
+        problems[path] = problem
+    else:
+        out.append(path)
+
+
+def _unusable(path: str) -> str | None:
+    """Why a path named as a file cannot be a scenario, or None (the loader reports the rest)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return f"broken symlink (points to {os.readlink(path)}, which does not exist)"
+        return "no such file or directory"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop (the link leads back to itself)"
+        return f"cannot read: {exc.strerror or exc}"
+    if not stat.S_ISREG(mode):  # a FIFO or a device could block or never end
+        return "not a regular file"
+    return None
+
+
+def _walk(top: str, out: list[str], problems: dict[str, str]) -> None:
+    """Recursive search that follows symlinked folders but never goes round a symlink loop."""
+    ancestors: list[str] = []
+
+    def visit(directory: str) -> None:
+        real = os.path.realpath(directory)
+        if real in ancestors:
+            problems[directory] = f"symlink loop: leads back to {_shown(real, top)}; not followed"
+            return
+        ancestors.append(real)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            problems[directory] = f"cannot read directory: {exc.strerror or exc}"
+            ancestors.pop()
+            return
+        for entry in entries:
+            child = os.path.join(directory, entry.name)
+            if _is_dir(entry):
+                visit(child)
+            elif _is_scenario_name(entry.name):
+                _add_file(child, out, problems)
+        ancestors.pop()
+
+    visit(top)
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a symlink loop: not a directory we can enter
+        return False
+
+
+def _is_scenario_name(name: str) -> bool:
+    return name.lower().endswith(SCENARIO_SUFFIXES)
+
+
+def _shown(real: str, top: str) -> str:
+    top_real = os.path.realpath(top)
+    if real == top_real:
+        return top
+    relative = os.path.relpath(real, top_real)
+    return os.path.join(top, relative) if not relative.startswith("..") else real

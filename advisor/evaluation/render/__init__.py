@@ -1,0 +1,1 @@
+"""Renderers of evaluation results: each returns text (or rich Text); none prints."""

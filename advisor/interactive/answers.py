@@ -1,0 +1,80 @@
+"""The answers of one interactive consultation: values, "don't know", and the order asked."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.knowledge import KnowledgeBase
+from advisor.knowledge.vocabulary import FactSpec
+
+
+@dataclass
+class Answers:
+    """Fact name -> canonical value, or None for "don't know".
+
+    `asked` lists the facts asked in this consultation, in order: Back walks it backwards.
+    Facts pre-filled from a scenario file are answers but were never asked.
+    """
+
+    values: dict[str, Any] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+    focus: str | None = None
+    prefilled_from: str | None = None
+
+    def record(self, fact: str, value: Any) -> None:
+        self.values[fact] = value
+        if fact in self.asked:
+            self.asked.remove(fact)
+        self.asked.append(fact)
+
+    def can_go_back(self) -> bool:
+        return bool(self.asked)
+
+    def go_back(self) -> tuple[str, Any]:
+        """Forget the last answer given, so it is asked again; return it for a default."""
+        fact = self.asked.pop()
+        return fact, self.values.pop(fact, None)
+
+    def as_data(self) -> dict[str, Any]:
+        """JSON-ready form, for the draft file."""
+        return {
+            "focus": self.focus,
+            "prefilled_from": self.prefilled_from,
+            "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in self.values.items()},
+            "asked": list(self.asked),
+        }
+
+
+def check_answer(spec: FactSpec, value: Any) -> Any:
+    """Canonical value of an answer read back from a file (None stays "don't know")."""
+    if value is None:
+        return None
+    if spec.type == "number" and isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{value!r} is not a finite number")
+    return spec.check(value)
+
+
+def scenario_data(answers: Answers, knowledge: KnowledgeBase, name: str,
+                  description: str) -> dict[str, Any]:
+    """A scenario that `advisor consult FILE` loads into exactly these facts.
+
+    Facts come in vocabulary order (the order the interactive report lists them in);
+    "don't know" is saved as `fact: null`, which the scenario loader reads as not known.
+    """
+    facts: dict[str, Any] = {}
+    for spec in knowledge.vocabulary.facts:
+        if spec.name in answers.values:
+            value = answers.values[spec.name]
+            facts[spec.name] = list(value) if isinstance(value, tuple) else value
+    return {"name": name, "description": description, "facts": facts}
+
+
+def scenario_yaml(answers: Answers, knowledge: KnowledgeBase, name: str, description: str) -> str:
+    import yaml
+
+    header = "# Saved by `advisor consult`; reproduce the report with: advisor consult THIS_FILE\n"
+    body = yaml.safe_dump(scenario_data(answers, knowledge, name, description), sort_keys=False,
+                          allow_unicode=True, default_flow_style=False, width=100)
+    return header + body

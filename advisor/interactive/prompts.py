@@ -1,0 +1,215 @@
+"""The questions on screen (questionary), one prompt type per fact type.
+
+bool and choice facts are a select (shortcut keys: y/n or 1-9, d = don't know, w = why,
+b = back); list facts a checkbox; number facts a text prompt validated against the unit and
+range. Every prompt gets its input and output streams from a `Terminal`, so tests can drive
+the real prompts with key presses through prompt_toolkit's pipe input.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Literal, Protocol
+
+from advisor.knowledge.vocabulary import FactSpec
+
+
+class Action(Enum):
+    """Answers that are not a value of the fact."""
+
+    DONT_KNOW = "don't know"
+    WHY = "why"
+    BACK = "back"
+
+
+DONT_KNOW_LABEL = "Don't know"
+WHY_LABEL = "Why are you asking?"
+BACK_LABEL = "Back (change the previous answer)"
+NUMBER_WORDS = {"?": Action.WHY, "why": Action.WHY, "<": Action.BACK, "back": Action.BACK,
+                "-": Action.DONT_KNOW, "don't know": Action.DONT_KNOW, "dont know": Action.DONT_KNOW,
+                "unknown": Action.DONT_KNOW}
+
+PromptKind = Literal["select", "checkbox", "text"]
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What is on screen: `key` is the fact asked, or `resume`, `save`, `save_path`."""
+
+    key: str
+    message: str
+    kind: PromptKind
+    options: tuple[tuple[str, Any], ...] = ()  # (label, value) of select and checkbox items
+    default: Any = None  # preselected value (select), ticked values (checkbox), prefilled text
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A fact's answer: a canonical value, or one of the actions."""
+
+    value: Any = None
+    action: Action | None = None
+
+
+class Terminal(Protocol):
+    def streams(self, prompt: Prompt) -> Any:
+        """A context manager giving (input, output) for one prompt; None means the real terminal."""
+
+
+class RealTerminal:
+    """The user's terminal. Prompts go to stderr when stdout is redirected (`> report.json`)."""
+
+    @contextmanager
+    def streams(self, prompt: Prompt) -> Iterator[tuple[Any, Any]]:
+        from prompt_toolkit.output import create_output
+
+        yield None, create_output(always_prefer_tty=True)
+
+
+def fact_options(fact: FactSpec, can_go_back: bool) -> tuple[tuple[str, Any], ...]:
+    """The menu of a select or checkbox question, in screen order (after the separator: actions)."""
+    if fact.type == "bool":
+        values: list[tuple[str, Any]] = [("Yes", True), ("No", False)]
+    else:
+        values = [(label, name) for name, label in fact.values.items()]
+    actions = [(DONT_KNOW_LABEL, Action.DONT_KNOW), (WHY_LABEL, Action.WHY)]
+    if can_go_back:
+        actions.append((BACK_LABEL, Action.BACK))
+    return tuple(values) + tuple(actions)
+
+
+def number_hint(fact: FactSpec) -> str:
+    parts = [fact.unit or "a number"]
+    if fact.min is not None and fact.max is not None:
+        parts.append(f"{fact.min:g} to {fact.max:g}")
+    elif fact.min is not None:
+        parts.append(f"at least {fact.min:g}")
+    elif fact.max is not None:
+        parts.append(f"at most {fact.max:g}")
+    return ", ".join(parts)
+
+
+def parse_number(fact: FactSpec, text: str, can_go_back: bool) -> Reply | str:
+    """A Reply, or an error message to show under the prompt."""
+    typed = text.strip().lower()
+    if typed in NUMBER_WORDS:
+        action = NUMBER_WORDS[typed]
+        if action is Action.BACK and not can_go_back:
+            return "this is the first question: there is no previous answer to change"
+        return Reply(action=action)
+    try:
+        value: int | float = int(typed)
+    except ValueError:
+        try:
+            value = float(typed)
+        except ValueError:
+            return f"type a number ({number_hint(fact)}), or ? why, - don't know, < back"
+    if not math.isfinite(value):
+        return "type a finite number"
+    try:
+        return Reply(fact.check(value))
+    except ValueError:
+        return f"out of range: {number_hint(fact)}"
+
+
+ACTION_KEYS = {Action.DONT_KNOW: "d", Action.WHY: "w", Action.BACK: "b"}
+
+
+def _shortcut(value: Any) -> str | bool:
+    """y/n for yes and no, d/w/b for the actions; True lets questionary number the rest."""
+    if isinstance(value, bool):
+        return "y" if value else "n"
+    return ACTION_KEYS.get(value, True) if isinstance(value, Action) else True
+
+
+class Prompter:
+    """Asks questions with questionary; raises KeyboardInterrupt on Ctrl-C, EOFError on end of input."""
+
+    def __init__(self, terminal: Terminal | None = None) -> None:
+        self.terminal = terminal or RealTerminal()
+
+    def ask_fact(self, fact: FactSpec, *, can_go_back: bool, default: Any = None) -> Reply:
+        message = fact.question
+        if fact.type == "number":
+            return self._number(fact, message, can_go_back, default)
+        options = fact_options(fact, can_go_back)
+        if fact.type == "list":
+            return self._checkbox(fact, message, options, default)
+        prompt = Prompt(fact.name, message, "select", options, default)
+        chosen = self.select(prompt)
+        return Reply(action=chosen) if isinstance(chosen, Action) else Reply(chosen)
+
+    def select(self, prompt: Prompt) -> Any:
+        import questionary
+
+        choices: list[Any] = []
+        for label, value in prompt.options:
+            if isinstance(value, Action) and not any(isinstance(c, questionary.Separator) for c in choices):
+                choices.append(questionary.Separator())
+            choices.append(questionary.Choice(label, value=value, shortcut_key=_shortcut(value)))
+        values = [value for _, value in prompt.options]
+        default = prompt.default if prompt.default in values else None
+        with self.terminal.streams(prompt) as (inp, out):
+            question = questionary.select(
+                prompt.message, choices=choices, default=default,
+                use_shortcuts=True, use_jk_keys=False, input=inp, output=out)
+            return question.unsafe_ask()
+
+    def _checkbox(self, fact: FactSpec, message: str, options: tuple[tuple[str, Any], ...],
+                  default: Any) -> Reply:
+        import questionary
+
+        checked = set(default) if isinstance(default, tuple | list) else set()
+        choices: list[Any] = []
+        for label, value in options:
+            if isinstance(value, Action) and not any(isinstance(c, questionary.Separator) for c in choices):
+                choices.append(questionary.Separator())
+            choices.append(questionary.Choice(label, value=value, checked=value in checked))
+
+        def validate(selected: list[Any]) -> bool | str:
+            actions = [v for v in selected if isinstance(v, Action)]
+            if actions and len(selected) > 1:
+                return "tick either values or one of: don't know, why, back"
+            return True
+
+        prompt = Prompt(fact.name, message, "checkbox", options, tuple(checked))
+        with self.terminal.streams(prompt) as (inp, out):
+            selected = questionary.checkbox(
+                message, choices=choices, validate=validate, use_jk_keys=False,
+                instruction="(space ticks, enter confirms; none ticked = none of these)",
+                input=inp, output=out).unsafe_ask()
+        if len(selected) == 1 and isinstance(selected[0], Action):
+            return Reply(action=selected[0])
+        return Reply(fact.check(list(selected)))
+
+    def _number(self, fact: FactSpec, message: str, can_go_back: bool, default: Any) -> Reply:
+        import questionary
+
+        prefilled = "" if default is None else str(default)
+        prompt = Prompt(fact.name, message, "text", default=prefilled)
+        back = ", < back" if can_go_back else ""
+        instruction = f"({number_hint(fact)}; ? why, - don't know{back})"
+
+        def validate(text: str) -> bool | str:
+            result = parse_number(fact, text, can_go_back)
+            return result if isinstance(result, str) else True
+
+        with self.terminal.streams(prompt) as (inp, out):
+            text = questionary.text(message, default=prefilled,
+                                    validate=validate, instruction=instruction,
+                                    input=inp, output=out).unsafe_ask()
+        result = parse_number(fact, text, can_go_back)
+        assert isinstance(result, Reply)  # the validator accepted it
+        return result
+
+    def text(self, key: str, message: str, default: str, validate: Callable[[str], bool | str]) -> str:
+        import questionary
+
+        prompt = Prompt(key, message, "text", default=default)
+        with self.terminal.streams(prompt) as (inp, out):
+            return questionary.text(message, default=default, validate=validate,
+                                    input=inp, output=out).unsafe_ask()

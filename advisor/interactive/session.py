@@ -1,0 +1,155 @@
+"""One interactive consultation from start to end: answers in, report out, scenario saved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from advisor.engine.advisor import Advisor
+from advisor.errors import AdvisorError
+from advisor.interactive.answers import Answers, scenario_yaml
+from advisor.interactive.drafts import DraftStore
+from advisor.interactive.interview import Interrupted, Interview, hangup_as_interrupt
+from advisor.interactive.planner import Plan
+from advisor.interactive.prompts import Prompt, Prompter
+
+REPORT_NAME = "Interactive consultation"
+
+
+def _prefill(path: Path, advisor: Advisor) -> dict[str, Any]:
+    """Facts of a scenario file, with its `fact: null` entries kept as "don't know"."""
+    from advisor.scenarios import load_scenario
+    from advisor.yamlio import parse_yaml
+
+    scenario = load_scenario(path, advisor.knowledge)
+    raw = parse_yaml(path.read_text(encoding="utf-8"), str(path)).data
+    unknown = {name: None for name, value in raw["facts"].items() if value is None}
+    return {**unknown, **scenario.facts}
+
+
+def suggested_file(focus: str | None, directory: Path) -> str:
+    stem = f"consultation-{focus}" if focus else "consultation"
+    candidate, n = f"{stem}.yaml", 2
+    while (directory / candidate).exists():
+        candidate, n = f"{stem}-{n}.yaml", n + 1
+    return candidate
+
+
+def check_save_path(text: str) -> bool | str:
+    if not text.strip():
+        return "type a file name, e.g. consultation.yaml"
+    path = Path(text.strip()).expanduser()
+    if path.is_dir():
+        return "that is a folder; type a file name"
+    if path.exists():
+        return "that file already exists; choose another name"
+    if not (path.parent if str(path.parent) else Path(".")).is_dir():
+        return "that folder does not exist"
+    return True
+
+
+class InteractiveConsultation:
+    def __init__(self, advisor: Advisor, *, prompter: Prompter, console: Console,
+                 drafts: DraftStore) -> None:
+        self.advisor = advisor
+        self.knowledge = advisor.knowledge
+        self.prompter = prompter
+        self.console = console
+        self.drafts = drafts
+
+    # --- where the answers start from ----------------------------------------
+
+    def starting_answers(self, *, focus: str | None, answers_file: Path | None, resume: bool) -> Answers:
+        if focus is not None and focus not in self.knowledge.areas:
+            raise AdvisorError(f"unknown area {focus!r} for --focus", allowed=", ".join(self.knowledge.areas))
+        if resume:
+            if answers_file is not None:
+                raise AdvisorError("--resume continues the saved answers; it can't be combined with --answers")
+            answers = self.drafts.load(self.knowledge)
+            if focus is not None:
+                answers.focus = focus
+            return answers
+        if self.drafts.exists() and self._continue_saved():
+            answers = self.drafts.load(self.knowledge)
+            answers.focus = focus or answers.focus
+            return answers
+        answers = Answers(focus=focus)
+        if answers_file is not None:
+            answers.values.update(_prefill(answers_file, self.advisor))
+            answers.prefilled_from = str(answers_file)
+        return answers
+
+    def _continue_saved(self) -> bool:
+        try:
+            saved = self.drafts.load(self.knowledge)
+        except AdvisorError as exc:  # e.g. the vocabulary changed since: keep the file, start afresh
+            kept = self.drafts.set_aside()
+            self.console.print(f"[yellow]The unfinished consultation can't be continued ({escape(exc.message)}); "
+                               f"it is kept as {escape(str(kept))}.[/]")
+            return False
+        if not saved.values:
+            return False
+        message = (f"An unfinished consultation ({len(saved.values)} answers) is saved. Continue it?")
+        prompt = Prompt("resume", message, "select",
+                        (("Continue it", True), ("Start a new one (the saved answers are discarded)", False)))
+        try:
+            with hangup_as_interrupt():
+                return bool(self.prompter.select(prompt))
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted(self.drafts.path, len(saved.values)) from None
+
+    # --- the consultation ----------------------------------------------------
+
+    def report_meta(self, answers: Answers) -> dict[str, Any]:
+        meta: dict[str, Any] = {"name": REPORT_NAME, "interactive": True}
+        if answers.focus:
+            meta["focus"] = answers.focus
+        if answers.prefilled_from:
+            meta["answers"] = answers.prefilled_from
+        return meta
+
+    def interview(self, answers: Answers) -> Plan:
+        from advisor.interactive.display import show_intro
+
+        resumed = len(answers.asked)
+        prefilled = len(answers.values) - resumed
+        show_intro(self.console, answers.focus, self.knowledge, prefilled, resumed)
+        return Interview(self.advisor, answers, self.prompter, self.console, self.drafts).run()
+
+    def run(self, *, focus: str | None, answers_file: Path | None, resume: bool,
+            render: Callable[[dict[str, Any]], None]) -> Answers:
+        """Ask, render the full report, offer to save a scenario; raise Interrupted if stopped."""
+        from advisor.report import build_report
+
+        answers = self.starting_answers(focus=focus, answers_file=answers_file, resume=resume)
+        plan = self.interview(answers)
+        render(build_report(plan.consultation, self.knowledge, self.report_meta(answers)))
+        try:
+            with hangup_as_interrupt():
+                self.offer_save(answers)
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted(self.drafts.path, len(answers.values)) from None
+        self.drafts.clear()
+        return answers
+
+    def offer_save(self, answers: Answers, directory: Path | None = None) -> Path | None:
+        from advisor.cli.output import write_file_atomically
+
+        prompt = Prompt("save", "Save your answers as a scenario file (advisor consult FILE gives this report)?",
+                        "select", (("Yes", True), ("No", False)))
+        if not self.prompter.select(prompt):
+            return None
+        default = suggested_file(answers.focus, directory or Path("."))
+        text = self.prompter.text("save_path", "Save the scenario as:", default, check_save_path)
+        path = Path(text.strip()).expanduser()
+        scope = f" ({answers.focus})" if answers.focus else ""
+        description = f"Answers given in an interactive consultation{scope} on {date.today().isoformat()}."
+        write_file_atomically(path, scenario_yaml(answers, self.knowledge, REPORT_NAME + scope, description))
+        self.console.print(f"Saved [bold]{escape(str(path))}[/]. Reproduce this report with: "
+                           f"advisor consult {escape(str(path))}")
+        return path

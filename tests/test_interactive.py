@@ -1,0 +1,521 @@
+"""The interactive consultation, driven through the real questionary prompts with key presses.
+
+Each prompt gets a prompt_toolkit pipe input holding the keys a user would press, and a
+DummyOutput (the pattern of questionary's own tests); the prompt layer asks a `Terminal`
+for those streams, so nothing below the key presses is replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import contextmanager
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import typer
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from advisor.cli.commands.consult import consult_interactively
+from advisor.errors import AdvisorError
+from advisor.interactive import Action, DraftStore, InteractiveConsultation, Prompt, Prompter
+from advisor.scenarios import load_scenario
+from conftest import SCENARIOS
+
+ENTER = "\r"
+DOWN = "\x1b[B"
+UP = "\x1b[A"
+CTRL_C = "\x03"
+CTRL_U = "\x15"   # clear the line in a text prompt
+BACKSPACE = "\x7f"
+DONT_KNOW, WHY, BACK = Action.DONT_KNOW, Action.WHY, Action.BACK
+
+
+def keys_for(prompt: Prompt, answer: Any) -> str:
+    """The key presses that give `answer` at `prompt` (a fact value, an Action, or raw keys)."""
+    if isinstance(answer, Keys):
+        return answer.text
+    if prompt.kind == "text":
+        words = {DONT_KNOW: "-", WHY: "?", BACK: "<"}
+        return CTRL_U + words.get(answer, str(answer)) + ENTER
+    values = [value for _, value in prompt.options]
+    if prompt.kind == "select":
+        start = values.index(prompt.default) if prompt.default in values else 0
+        moves = values.index(answer) - start
+        return (DOWN if moves > 0 else UP) * abs(moves) + ENTER
+    wanted = {answer} if isinstance(answer, Action) else set(answer)
+    ticked = set(prompt.default or ())
+    keys, at = "", 0
+    for index, value in enumerate(values):
+        if (value in wanted) != (value in ticked):
+            keys += DOWN * (index - at) + " "
+            at = index
+    return keys + ENTER
+
+
+class Keys:
+    """Raw key presses, for when the test types rather than picks."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class Step:
+    def __init__(self, answer: Any) -> None:
+        self.answer = answer
+
+
+def Queue(*answers: Any) -> list[Step]:  # noqa: N802 - reads like a constructor in scripts
+    """Successive answers to the same question (after Why? or Back it is asked again)."""
+    return [Step(a) for a in answers]
+
+
+class KeyTerminal:
+    """Feeds every prompt the keys for the scripted answer to it, and records what was asked.
+
+    script: fact -> answer (or a Queue of answers); other facts get `default`.
+    stop_at: press Ctrl-C at that prompt (1-based). back_after: press Back at the prompt
+    that follows the first time this fact is asked. save: a path to save the scenario to.
+    """
+
+    def __init__(self, script: dict[str, Any] | None = None, default: Any = DONT_KNOW,
+                 save: str | None = None, stop_at: int | None = None, back_after: str | None = None) -> None:
+        self.script = {k: list(v) if isinstance(v, list) else v for k, v in (script or {}).items()}
+        self.default = default
+        self.save = save
+        self.stop_at = stop_at
+        self.back_after = back_after
+        self.went_back = False
+        self.prompts: list[Prompt] = []
+        self.given: dict[str, Any] = {}
+
+    @property
+    def asked(self) -> list[str]:
+        return [p.key for p in self.prompts if p.key not in ("resume", "save", "save_path")]
+
+    def answer(self, prompt: Prompt) -> Any:
+        if self.stop_at == len(self.prompts):
+            return Keys(CTRL_C)
+        if prompt.key == "save":
+            return self.save is not None
+        if prompt.key == "save_path":
+            return Keys(CTRL_U + str(self.save) + ENTER)
+        if self.back_after and not self.went_back and len(self.prompts) >= 2 \
+                and self.prompts[-2].key == self.back_after:
+            self.went_back = True
+            return BACK
+        planned = self.script.get(prompt.key, self.default)
+        if isinstance(planned, list):
+            planned = planned.pop(0).answer if len(planned) > 1 else planned[0].answer
+        if planned is DONT_KNOW:
+            self.given[prompt.key] = None
+        elif not isinstance(planned, Keys | Action):
+            self.given[prompt.key] = planned
+        return planned
+
+    @contextmanager
+    def streams(self, prompt: Prompt):
+        self.prompts.append(prompt)
+        keys = keys_for(prompt, self.answer(prompt))
+        with create_pipe_input() as pipe:
+            pipe.send_text(keys)
+            yield pipe, DummyOutput()
+
+
+def session(tmp_path: Path, terminal: KeyTerminal) -> tuple[InteractiveConsultation, StringIO]:
+    from advisor.engine import get_advisor
+
+    screen = StringIO()
+    consultation = InteractiveConsultation(
+        get_advisor(), prompter=Prompter(terminal), console=Console(file=screen, width=120),
+        drafts=DraftStore(tmp_path / "data"))
+    return consultation, screen
+
+
+def run(tmp_path: Path, terminal: KeyTerminal, **options: Any) -> tuple[dict, Any, str]:
+    consultation, screen = session(tmp_path, terminal)
+    reports: list[dict] = []
+    answers = consultation.run(focus=options.get("focus"), answers_file=options.get("answers_file"),
+                               resume=options.get("resume", False), render=reports.append)
+    assert len(reports) == 1
+    return reports[0], answers, screen.getvalue()
+
+
+IMAGE_CLASSIFIER = load_scenario(SCENARIOS / "image-classifier.yaml").facts
+
+
+# --- a full consultation -----------------------------------------------------
+
+def test_full_consultation_asks_each_fact_once_with_the_right_prompt(tmp_path, knowledge):
+    terminal = KeyTerminal(dict(IMAGE_CLASSIFIER))
+    report, answers, screen = run(tmp_path, terminal)
+
+    vocabulary = knowledge.vocabulary
+    assert len(terminal.asked) == len(set(terminal.asked)), "no question twice"
+    kinds = {"bool": "select", "choice": "select", "list": "checkbox", "number": "text"}
+    for prompt in terminal.prompts[:-1]:
+        spec = vocabulary.fact(prompt.key)
+        assert spec is not None and not spec.derived
+        assert prompt.kind == kinds[spec.type]
+        if prompt.kind != "text":
+            assert (DONT_KNOW in dict(prompt.options).values()) and (WHY in dict(prompt.options).values())
+    assert terminal.prompts[-1].key == "save"
+    # Every scripted fact that was asked got its value; everything else is "don't know".
+    for name in terminal.asked:
+        assert answers.values[name] == IMAGE_CLASSIFIER.get(name)
+    decided = {r["decision"]: r["choice"] for r in report["recommendations"]}
+    assert decided["processor"] == "gpu" and decided["endpoint_type"] == "batch"
+    assert report["scenario"]["interactive"] is True
+    # A tally after each finished section, rich-rendered between the questions.
+    assert "So far, after 1. Design a machine learning solution" in screen
+    # Questions never asked are those no rule could use any more: none is left open now.
+    from advisor.interactive import Planner
+    from advisor.engine import get_advisor
+
+    assert Planner(get_advisor()).plan(answers.values).next is None
+    assert not DraftStore(tmp_path / "data").exists(), "a finished consultation leaves no draft"
+
+
+def test_first_question_is_the_design_fact_most_open_rules_need(tmp_path, knowledge, advisor):
+    from advisor.interactive import Planner
+
+    plan = Planner(advisor).plan({})
+    first = plan.next
+    assert first is not None and first.fact.section == knowledge.guide.section_ids[0]
+    same_section = [q for q in plan.questions if q.fact.section == first.fact.section]
+    assert len(first.rules) == max(len(q.rules) for q in same_section)
+    terminal = KeyTerminal()
+    run(tmp_path, terminal)
+    assert terminal.asked[0] == first.fact.name
+
+
+# --- WHY, Don't know, Back ---------------------------------------------------
+
+def test_why_lists_the_waiting_rules_with_their_conclusions_and_sources(tmp_path, knowledge):
+    terminal = KeyTerminal({"hyperparameter_expressions": Queue(WHY, ("choice",))})
+    report, answers, screen = run(tmp_path, terminal, focus="sweep")
+
+    assert terminal.asked[:2] == ["hyperparameter_expressions", "hyperparameter_expressions"]
+    assert answers.values["hyperparameter_expressions"] == ("choice",)
+    why = screen.split("Why ask this?")[1]
+    listed = re.findall(r"• (\S+) ", why)
+    readers = {r.id for r in knowledge.rules if "hyperparameter_expressions" in r.reads}
+    assert listed and set(listed) <= readers
+    for rule_id in listed:
+        rule = knowledge.rule(rule_id)
+        assert rule.source in why.replace("\n", "")
+    assert "then recommend Sweep sampling method: Grid sampling" in why
+
+
+def test_dont_know_stops_the_rules_that_need_the_fact(tmp_path, knowledge):
+    from advisor.knowledge.conditions import All, Leaf
+
+    def requires_expressions(condition) -> bool:
+        """True when the condition can't be true while hyperparameter_expressions is unknown."""
+        if isinstance(condition, Leaf):
+            return condition.subject == "hyperparameter_expressions"
+        parts = [requires_expressions(p) for p in condition.parts]
+        return any(parts) if isinstance(condition, All) else all(parts)
+
+    pruned = ["try_every_combination", "learn_from_previous_trials"]
+    for name in pruned:  # the premise, read from the rules: each rule using them also needs the expressions
+        readers = [r for r in knowledge.rules if name in r.reads]
+        assert readers and all(requires_expressions(r.condition) for r in readers)
+    terminal = KeyTerminal({"hyperparameter_expressions": DONT_KNOW, "reproducible_results": True})
+    report, answers, _ = run(tmp_path, terminal, focus="sweep")
+
+    assert answers.values["hyperparameter_expressions"] is None
+    assert not set(pruned) & set(terminal.asked)
+    assert {r["decision"]: r["choice"] for r in report["recommendations"]} == {"sampling": "sobol"}
+    assert not [f for f in report["fired"] if "hyperparameter_expressions" in knowledge.rule(f["rule"]).reads]
+
+
+def test_dont_know_is_reported_with_the_facts_that_would_settle(tmp_path):
+    terminal = KeyTerminal(default=DONT_KNOW)
+    report, answers, _ = run(tmp_path, terminal, focus="deployment")
+    assert terminal.asked and all(answers.values[n] is None for n in terminal.asked)
+    assert report["recommendations"] == []
+    endpoint = next(o for o in report["open"] if o["decision"] == "endpoint_type")
+    assert "prediction_timing" in endpoint["settled_by"]
+
+
+def test_back_changes_the_previous_answer(tmp_path):
+    terminal = KeyTerminal({"hyperparameter_expressions": Queue(("choice",), ("uniform",))},
+                           back_after="hyperparameter_expressions")
+    report, answers, _ = run(tmp_path, terminal, focus="sweep")
+
+    assert terminal.asked[0] == terminal.asked[2] == "hyperparameter_expressions"
+    assert terminal.asked[1] == terminal.asked[3], "after changing it, the next question comes again"
+    assert answers.values["hyperparameter_expressions"] == ("uniform",)
+    assert terminal.asked[1] not in answers.values or terminal.asked.count(terminal.asked[1]) == 2
+    # The changed answer counts: a continuous space, not the discrete one first given.
+    assert {"name": "search_space", "value": "continuous", "rule": "sweep.continuous-space"} in report["derived"]
+    # Back is offered from the second question on, never on the first.
+    first, second = terminal.prompts[0], terminal.prompts[1]
+    assert BACK not in dict(first.options).values() and BACK in dict(second.options).values()
+
+
+def test_back_preselects_the_previous_answer(tmp_path):
+    # After Back the previous answer is preselected: Enter alone keeps it.
+    terminal = KeyTerminal({"hyperparameter_expressions": Queue(("choice", "randint"), Keys(ENTER))},
+                           back_after="hyperparameter_expressions")
+    report, answers, _ = run(tmp_path, terminal, focus="sweep")
+    assert terminal.asked.count("hyperparameter_expressions") == 2
+    assert answers.values["hyperparameter_expressions"] == ("choice", "randint")
+
+
+# --- prompt types --------------------------------------------------------------
+
+def test_number_prompt_shows_the_unit_and_rejects_bad_numbers(tmp_path):
+    terminal = KeyTerminal({
+        "hyperparameter_expressions": ("choice", "uniform"),
+        "learn_from_previous_trials": True,
+        "tuned_hyperparameter_count": Keys("abc" + ENTER + BACKSPACE * 3 + "0" + ENTER + BACKSPACE + "3" + ENTER),
+        "max_total_trials": 40,
+    })
+    report, answers, _ = run(tmp_path, terminal, focus="sweep")
+    assert answers.values["tuned_hyperparameter_count"] == 3
+    assert answers.values["max_total_trials"] == 40
+    # 40 trials for 3 hyperparameters is under 20 per hyperparameter: the budget warning fires.
+    assert "sweep.bayesian-trial-budget" in {w["rule"] for w in report["warnings"]}
+
+
+def test_number_parser_accepts_words_and_refuses_out_of_range(knowledge):
+    from advisor.interactive.prompts import parse_number
+
+    trials = knowledge.vocabulary.fact("max_total_trials")
+    assert parse_number(trials, "60", True).value == 60
+    assert parse_number(trials, " 2.5 ", True).value == 2.5
+    assert parse_number(trials, "-", True).action is DONT_KNOW
+    assert parse_number(trials, "?", False).action is WHY
+    assert parse_number(trials, "<", True).action is BACK
+    assert "no previous answer" in parse_number(trials, "<", False)
+    assert "out of range" in parse_number(trials, "0", True)
+    assert "trials" in parse_number(trials, "lots", True)
+    assert "finite" in parse_number(trials, "nan", True)
+
+
+def test_checkbox_refuses_values_ticked_together_with_an_action(tmp_path):
+    # Ticking "choice" and "Don't know" is refused; unticking "choice" then confirms "don't know".
+    values = 10  # the ten expression kinds come before the separator
+    keys = " " + DOWN * values + " " + ENTER + (UP * values) + " " + ENTER
+    terminal = KeyTerminal({"hyperparameter_expressions": Keys(keys)})
+    report, answers, _ = run(tmp_path, terminal, focus="sweep")
+    assert answers.values["hyperparameter_expressions"] is None
+
+
+# --- focus -----------------------------------------------------------------------
+
+def sweep_closure(knowledge) -> set[str]:
+    """Input facts the sweep rules read, plus inputs of producers of what they read (to a fixpoint)."""
+    vocabulary = knowledge.vocabulary
+    facts, seen = set(), set()
+    todo = [r for r in knowledge.rules if r.file == "sweep.yaml"]
+    while todo:
+        rule = todo.pop()
+        if rule.id in seen:
+            continue
+        seen.add(rule.id)
+        for name in rule.reads:
+            spec = vocabulary.fact(name)
+            if spec is not None and not spec.derived:
+                facts.add(name)
+            else:
+                todo.extend(r for r in knowledge.rules if r.conclusion.name == name)
+    return facts
+
+
+@pytest.mark.parametrize("policy", ["dont_know", "first", "last"])
+def test_focus_sweep_asks_at_most_what_the_sweep_rules_need(tmp_path, knowledge, policy):
+    needed = sweep_closure(knowledge)
+    vocabulary = knowledge.vocabulary
+    script = {}
+    for name in needed:
+        spec = vocabulary.fact(name)
+        if policy == "dont_know":
+            script[name] = DONT_KNOW
+        elif spec.type == "bool":
+            script[name] = policy == "first"
+        elif spec.type == "choice":
+            script[name] = list(spec.values)[0 if policy == "first" else -1]
+        elif spec.type == "list":
+            script[name] = tuple(spec.values)[:2] if policy == "first" else (list(spec.values)[0],)
+        else:
+            script[name] = int(spec.min or 1) + (1 if policy == "first" else 0)
+    terminal = KeyTerminal(script, default=Keys(CTRL_C))  # any other question would stop the test
+    report, answers, _ = run(tmp_path, terminal, focus="sweep")
+
+    assert set(terminal.asked) <= needed
+    assert len(terminal.asked) <= len(needed) < len(vocabulary.input_facts)
+
+
+def test_answers_file_prefills_and_asks_only_the_rest(tmp_path):
+    facts = tmp_path / "known.yaml"
+    facts.write_text("name: known\nfacts:\n  hyperparameter_expressions: [choice]\n"
+                     "  reproducible_results: null\n  try_every_combination: true\n", encoding="utf-8")
+    terminal = KeyTerminal(default=DONT_KNOW)
+    report, answers, screen = run(tmp_path, terminal, focus="sweep", answers_file=facts)
+
+    asked = set(terminal.asked)
+    assert not asked & {"hyperparameter_expressions", "reproducible_results", "try_every_combination"}
+    assert answers.values["reproducible_results"] is None
+    assert report["scenario"]["answers"] == str(facts)
+    assert {r["decision"]: r["choice"] for r in report["recommendations"]}["sampling"] == "grid"
+    assert "3 facts taken from the answers file" in screen
+
+
+def test_answers_file_errors_are_user_errors(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nfacts:\n  ml_taks: regression\n", encoding="utf-8")
+    consultation, _ = session(tmp_path, KeyTerminal())
+    with pytest.raises(AdvisorError, match="did you mean ml_task"):
+        consultation.run(focus=None, answers_file=bad, resume=False, render=lambda r: None)
+
+
+# --- nothing lost: Ctrl-C and --resume ------------------------------------------
+
+def test_ctrl_c_keeps_every_answer_and_resume_continues_there(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
+    first = KeyTerminal({"hyperparameter_expressions": ("choice", "uniform"), "planned_sampling": "random"},
+                        default=DONT_KNOW, stop_at=4)
+    with pytest.raises(typer.Exit) as stopped:
+        consult_interactively(focus="sweep", answers=None, resume=False, fmt="json",
+                              output=tmp_path / "r.json", terminal=first, console=Console(file=StringIO()))
+    assert stopped.value.exit_code == 130
+    assert "advisor consult --resume" in capsys.readouterr().err
+    given = {k: list(v) if isinstance(v, tuple) else v for k, v in first.given.items()}
+    assert len(given) == 3
+    draft = json.loads((tmp_path / "data" / "consultation-draft.json").read_text(encoding="utf-8"))
+    assert draft["answers"] == given and draft["focus"] == "sweep"
+    assert not (tmp_path / "r.json").exists()
+
+    second = KeyTerminal({"learn_from_previous_trials": True}, default=DONT_KNOW)
+    consult_interactively(focus=None, answers=None, resume=True, fmt="json", output=tmp_path / "r.json",
+                          terminal=second, console=Console(file=StringIO()))
+    assert second.asked[0] == first.asked[3], "resumes at the question it stopped on"
+    assert not set(second.asked) & set(given)
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    for name, value in given.items():
+        assert report["facts"].get(name) == value  # "don't know" (None) is not a stated fact
+    assert report["scenario"]["focus"] == "sweep"
+    assert not (tmp_path / "data" / "consultation-draft.json").exists()
+
+
+def test_back_still_works_after_resume(tmp_path):
+    from advisor.interactive import Interrupted
+
+    first = KeyTerminal({"hyperparameter_expressions": ("choice",)}, stop_at=2)
+    consultation, _ = session(tmp_path, first)
+    with pytest.raises(Interrupted) as stop:
+        consultation.run(focus="sweep", answers_file=None, resume=False, render=lambda r: None)
+    assert stop.value.answered == 1
+    second = KeyTerminal({first.asked[1]: Queue(BACK, DONT_KNOW), "hyperparameter_expressions": ("uniform",)})
+    report, answers, _ = run(tmp_path, second, resume=True)
+    assert second.asked[:2] == [first.asked[1], "hyperparameter_expressions"]
+    assert answers.values["hyperparameter_expressions"] == ("uniform",)
+
+
+def test_starting_again_offers_to_continue_the_unfinished_one(tmp_path):
+    first = KeyTerminal({"hyperparameter_expressions": ("choice",)}, stop_at=2)
+    consultation, _ = session(tmp_path, first)
+    from advisor.interactive import Interrupted
+
+    with pytest.raises(Interrupted):
+        consultation.run(focus="sweep", answers_file=None, resume=False, render=lambda r: None)
+
+    class Continue(KeyTerminal):
+        def answer(self, prompt):
+            return True if prompt.key == "resume" else super().answer(prompt)
+
+    again = Continue(default=DONT_KNOW)
+    report, answers, _ = run(tmp_path, again)
+    assert again.prompts[0].key == "resume"
+    assert "hyperparameter_expressions" not in again.asked
+    assert answers.values["hyperparameter_expressions"] == ("choice",)
+
+
+def test_resume_without_a_draft_is_a_clear_error(tmp_path):
+    consultation, _ = session(tmp_path, KeyTerminal())
+    with pytest.raises(AdvisorError, match="no unfinished consultation"):
+        consultation.run(focus=None, answers_file=None, resume=True, render=lambda r: None)
+
+
+def test_a_damaged_draft_is_a_clear_error(tmp_path, knowledge):
+    store = DraftStore(tmp_path)
+    store.path.write_text('{"version": 1, "answers": {"ml_task": "poetry"}, "asked": []}', encoding="utf-8")
+    with pytest.raises(AdvisorError, match="saved answer ml_task"):
+        store.load(knowledge)
+
+
+# --- the saved scenario reproduces the report ----------------------------------
+
+def test_saved_scenario_reproduces_the_json_report(tmp_path, monkeypatch, cli):
+    """Compares the whole JSON report except the `scenario` meta block, as serialised text."""
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
+    saved = tmp_path / "mine.yaml"
+    script = dict(IMAGE_CLASSIFIER)
+    script.update({"hyperparameter_expressions": ("choice", "uniform"), "learn_from_previous_trials": True,
+                   "tuned_hyperparameter_count": 2, "max_total_trials": 30, "dataset_size": DONT_KNOW})
+    terminal = KeyTerminal(script, default=DONT_KNOW, save=str(saved))
+    consult_interactively(focus=None, answers=None, resume=False, fmt="json", output=tmp_path / "live.json",
+                          terminal=terminal, console=Console(file=StringIO()))
+    assert terminal.prompts[-1].key == "save_path"
+
+    text = saved.read_text(encoding="utf-8")
+    assert "dataset_size: null" in text
+    replay = cli("consult", str(saved), "--format", "json")
+    assert replay.returncode == 0, replay.stderr
+    live = json.loads((tmp_path / "live.json").read_text(encoding="utf-8"))
+    again = json.loads(replay.stdout)
+    assert live.pop("scenario")["interactive"] is True
+    assert again.pop("scenario")["file"] == str(saved)
+    assert json.dumps(live, indent=2, ensure_ascii=False) == json.dumps(again, indent=2, ensure_ascii=False)
+    assert live["recommendations"] and live["fired"]
+
+
+def test_save_path_is_checked(tmp_path):
+    from advisor.interactive.session import check_save_path, suggested_file
+
+    (tmp_path / "consultation.yaml").write_text("x", encoding="utf-8")
+    assert suggested_file(None, tmp_path) == "consultation-2.yaml"
+    assert suggested_file("sweep", tmp_path) == "consultation-sweep.yaml"
+    assert "exists" in check_save_path(str(tmp_path / "consultation.yaml"))
+    assert "folder" in check_save_path(str(tmp_path))
+    assert "does not exist" in check_save_path(str(tmp_path / "nope" / "x.yaml"))
+    assert check_save_path(str(tmp_path / "new.yaml")) is True
+
+
+# --- the command line ------------------------------------------------------------
+
+def test_without_a_terminal_consult_needs_a_file_and_exits_2(cli):
+    result = cli("consult")
+    assert result.returncode == 2
+    assert "no terminal" in result.stderr and "advisor consult SCENARIO.yaml" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_interactive_options_with_a_scenario_file_are_refused(cli):
+    result = cli("consult", str(SCENARIOS / "image-classifier.yaml"), "--focus", "sweep")
+    assert result.returncode == 2 and "--focus" in result.stderr
+
+
+def test_unknown_focus_area_is_refused(cli):
+    result = cli("consult", "--focus", "sweeps")
+    assert result.returncode == 2
+    assert "unknown area 'sweeps'" in result.stderr and "sweep" in result.stderr
+
+
+def test_an_unreadable_draft_is_kept_aside_when_starting_afresh(tmp_path):
+    store = DraftStore(tmp_path / "data")
+    store.path.parent.mkdir()
+    store.path.write_text('{"version": 1, "answers": {"no_such_fact": true}, "asked": []}', encoding="utf-8")
+    terminal = KeyTerminal(default=DONT_KNOW)
+    report, answers, screen = run(tmp_path, terminal, focus="sweep")
+    assert "can't be continued" in screen and "no_such_fact" in screen
+    kept = tmp_path / "data" / "consultation-draft.json.unreadable"
+    assert "no_such_fact" in kept.read_text(encoding="utf-8")
+    assert terminal.asked and terminal.prompts[0].key != "resume"

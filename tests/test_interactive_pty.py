@@ -1,0 +1,132 @@
+"""End to end: the installed `advisor` console script in a pseudo-terminal, driven with pexpect.
+
+The test plays a simple answering policy; which question comes next is worked out with
+the same policy through the planner, and the test waits for that question's text on screen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+
+from advisor.interactive.planner import Planner, known_facts
+from advisor.scenarios import load_scenario
+from conftest import CONSOLE_SCRIPT
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX only")
+
+
+def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
+    env = {**os.environ, "ADVISOR_DATA_DIR": str(tmp_path / "data"), "PROMPT_TOOLKIT_NO_CPR": "1",
+           "TERM": "xterm", "NO_COLOR": "1"}
+    return pexpect.spawn(CONSOLE_SCRIPT, list(args), env=env, cwd=str(tmp_path), encoding="utf-8",
+                         timeout=60, dimensions=(50, 160))
+
+
+def policy(spec) -> tuple[Any, str]:
+    """The answer the test gives to a fact, and the keys that give it."""
+    if spec.type == "list":
+        return (next(iter(spec.values)),), " \r"      # tick the first value
+    if spec.type == "bool":
+        return False, "n\r"
+    if spec.type == "choice":
+        return next(iter(spec.values)), "\r"           # the first value is preselected
+    return 10, "10\r"
+
+
+def answer_until_done(child: pexpect.spawn, planner: Planner, answers: dict[str, Any],
+                      limit: int | None = None) -> None:
+    """Answer what the planner says comes next, `limit` times or until nothing is left."""
+    count = 0
+    while (question := planner.plan(answers).next) is not None and (limit is None or count < limit):
+        child.expect_exact(question.fact.question)
+        value, keys = policy(question.fact)
+        child.send(keys)
+        answers[question.fact.name] = value
+        count += 1
+
+
+def test_a_short_consultation_in_a_terminal(tmp_path, advisor):
+    child = spawn(tmp_path, "consult", "--focus", "sweep", "--format", "json", "--output", "report.json")
+    answers: dict[str, Any] = {}
+    answer_until_done(child, Planner(advisor, "sweep"), answers)
+    child.expect_exact("Save your answers as a scenario file")
+    child.send("y\r")
+    child.expect_exact("Save the scenario as")
+    child.send("\r")  # the suggested name
+    child.expect_exact("advisor consult consultation-sweep.yaml")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    assert answers and len(answers) <= 10
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    expected = advisor.consult(known_facts(answers, advisor.knowledge))
+    assert [(r["decision"], r["choice"]) for r in report["recommendations"]] == \
+           [(r.decision, r.choice) for r in expected.recommendations]
+    assert report["recommendations"], "the sweep answers settle at least the sampling method"
+    saved = load_scenario(tmp_path / "consultation-sweep.yaml")
+    assert saved.facts == known_facts(answers, advisor.knowledge)
+    assert not (tmp_path / "data" / "consultation-draft.json").exists()
+
+
+def test_ctrl_c_in_a_terminal_then_resume(tmp_path, advisor):
+    planner = Planner(advisor, "sweep")
+    answers: dict[str, Any] = {}
+    child = spawn(tmp_path, "consult", "--focus", "sweep")
+    answer_until_done(child, planner, answers, limit=2)
+    stopped_at = planner.plan(answers).next
+    child.expect_exact(stopped_at.fact.question)
+    child.sendcontrol("c")
+    child.expect_exact("advisor consult --resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    draft = json.loads((tmp_path / "data" / "consultation-draft.json").read_text(encoding="utf-8"))
+    assert draft["answers"] == {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
+
+    child = spawn(tmp_path, "consult", "--resume", "--format", "json", "--output", "report.json")
+    answer_until_done(child, planner, answers)
+    child.expect_exact("Save your answers as a scenario file")
+    child.send("n\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["facts"] == {k: list(v) if isinstance(v, tuple) else v
+                               for k, v in known_facts(answers, advisor.knowledge).items()}
+
+
+def test_a_closed_terminal_loses_no_answer(tmp_path, advisor):
+    planner = Planner(advisor, "sweep")
+    answers: dict[str, Any] = {}
+    child = spawn(tmp_path, "consult", "--focus", "sweep")
+    answer_until_done(child, planner, answers, limit=2)
+    child.expect_exact(planner.plan(answers).next.fact.question)
+    child.close(force=True)  # hang up, as closing the terminal window does
+    draft = json.loads((tmp_path / "data" / "consultation-draft.json").read_text(encoding="utf-8"))
+    assert draft["answers"] == {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
+
+
+def test_with_stdout_redirected_the_questions_stay_on_the_terminal(tmp_path, advisor):
+    import shlex
+
+    command = f"{shlex.quote(CONSOLE_SCRIPT)} consult --focus sweep --format json > report.json"
+    env = {**os.environ, "ADVISOR_DATA_DIR": str(tmp_path / "data"), "PROMPT_TOOLKIT_NO_CPR": "1",
+           "TERM": "xterm", "NO_COLOR": "1"}
+    child = pexpect.spawn("/bin/sh", ["-c", command], env=env, cwd=str(tmp_path), encoding="utf-8",
+                          timeout=60, dimensions=(50, 160))
+    answers: dict[str, Any] = {}
+    answer_until_done(child, Planner(advisor, "sweep"), answers)
+    child.expect_exact("Save your answers as a scenario file")
+    child.send("n\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))  # nothing but the JSON
+    assert report["scenario"]["focus"] == "sweep" and report["facts"]
