@@ -5,7 +5,9 @@ and allowed, aliases of mappings or lists are refused."""
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -82,3 +84,31 @@ def parse_yaml(text: str, where: str) -> YamlDocument:
     except RecursionError:
         raise AdvisorError("YAML is nested too deeply", where=where) from None
     return YamlDocument(data, lines)
+
+
+MAX_FILE_BYTES = 1024 * 1024
+
+
+def read_text_file(path: Path, expected: str, error: type[AdvisorError] = AdvisorError) -> str:
+    """A small UTF-8 text file's content, or one clear `error` saying why it can't be read.
+
+    `expected` names what the file should be ("a scenario YAML file"), for the messages.
+    """
+    where = str(path)
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise error(f"is a directory; expected {expected}", where=where)
+        if not stat.S_ISREG(info.st_mode):
+            raise error(f"is not a regular file; expected {expected}", where=where)
+        if info.st_size > MAX_FILE_BYTES:
+            raise error(f"file is {info.st_size} bytes, over the {MAX_FILE_BYTES}-byte limit", where=where)
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise error("no such file", where=where) from None
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", where=where) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"not UTF-8 text (byte {exc.start} is invalid)", where=where) from None

@@ -104,7 +104,7 @@ CASES = {
     "empty-file": (_file("bad.yaml", ""), "bad.yaml", ": file is empty; expected a mapping with name and facts"),
     "blank-file": (_file("bad.yml", "\n   \n# only a comment\n"), "bad.yml", ":1: top level is empty; expected a mapping with name and facts"),
     "over-1-mib": (_file("bad.yaml", BIG), "bad.yaml",
-                   f": file is {len(BIG)} bytes, over the 1048576-byte limit for scenarios"),
+                   f": file is {len(BIG)} bytes, over the 1048576-byte limit"),
     "alias-bomb": (_file("bad.yaml", ALIAS_BOMB), "bad.yaml", ":4: aliases (*name) are not allowed"),
     "nested-too-deep": (_file("bad.yaml", "name: x\nfacts: " + "[" * 5000 + "]" * 5000 + "\n"), "bad.yaml",
                         ":2: malformed YAML: "),

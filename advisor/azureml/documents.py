@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from advisor.errors import AdvisorError
-from advisor.yamlio import YamlDocument, parse_yaml
+from advisor.yamlio import YamlDocument, parse_yaml, read_text_file
 
-MAX_BYTES = 1024 * 1024
 Kind = Literal["sweep_job", "automl_job", "compute", "online_deployment", "batch_deployment"]
 KIND_TITLES = {"sweep_job": "sweep job", "automl_job": "AutoML job", "compute": "compute cluster",
                "online_deployment": "online deployment", "batch_deployment": "batch deployment"}
@@ -45,21 +44,7 @@ def read_document(path: str | Path) -> AzureMLDocument:
     """Load and classify one file; AdvisorError (naming file and line) if it can't be used."""
     path = Path(path)
     where = str(path)
-    try:
-        if path.is_dir():
-            raise AdvisorError("is a directory; expected an Azure ML YAML file", where=where)
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise AdvisorError(f"file is {size} bytes, over the {MAX_BYTES}-byte limit", where=where)
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise AdvisorError("no such file", where=where) from None
-    except OSError as exc:
-        raise AdvisorError(f"cannot read: {exc.strerror or exc}", where=where) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise AdvisorError(f"not UTF-8 text (byte {exc.start} is invalid)", where=where) from None
+    text = read_text_file(path, "an Azure ML YAML file")
     document = parse_yaml(text, where)
     if not isinstance(document.data, dict):
         raise AdvisorError("expected a mapping at the top level", where=where, line=1, allowed=SUPPORTED)

@@ -11,32 +11,13 @@ from pydantic import ValidationError
 from advisor.errors import AdvisorError, ScenarioError
 from advisor.knowledge import KnowledgeBase, load_knowledge
 from advisor.scenarios.model import Scenario
-from advisor.yamlio import YamlDocument, parse_yaml
-
-MAX_BYTES = 1024 * 1024
-
+from advisor.yamlio import YamlDocument, parse_yaml, read_text_file
 
 def load_scenario(path: str | Path, knowledge: KnowledgeBase | None = None) -> Scenario:
     """Load one scenario file; raise ScenarioError with a clear message on any problem."""
     path = Path(path)
-    where = str(path)
-    try:
-        if path.is_dir():
-            raise ScenarioError("is a directory; expected a scenario YAML file", where=where)
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ScenarioError(f"file is {size} bytes, over the {MAX_BYTES}-byte limit for scenarios",
-                                where=where)
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError("no such file", where=where) from None
-    except OSError as exc:
-        raise ScenarioError(f"cannot read: {exc.strerror or exc}", where=where) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"not UTF-8 text (byte {exc.start} is invalid)", where=where) from None
-    return parse_scenario(text, where, knowledge)
+    text = read_text_file(path, "a scenario YAML file", ScenarioError)
+    return parse_scenario(text, str(path), knowledge)
 
 
 def parse_scenario(text: str, where: str, knowledge: KnowledgeBase | None = None) -> Scenario:
