@@ -1,0 +1,207 @@
+"""Semantic checks on a loaded rule base: dead rules, conflicts, shadowing and coverage."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+from advisor.knowledge import KnowledgeBase
+from advisor.knowledge.conditions import describe
+from advisor.knowledge.rules import Rule
+from advisor.lint.domains import Universe
+from advisor.lint.findings import Finding
+from advisor.lint.logic import implies, witness_all
+
+Where = dict[str, tuple[str, int | None]]  # rule id -> (file, line)
+
+
+class Analysis:
+    """The rule base with its live rules (those whose condition can ever be true).
+
+    Derived facts and decisions can only take values that live rules produce, and a rule that
+    needs any other value is dead too, so liveness is computed as a fixpoint.
+    """
+
+    def __init__(self, knowledge: KnowledgeBase, where: Where | None = None) -> None:
+        self.kb = knowledge
+        self.where = where or {}
+        self.open = Universe(knowledge.vocabulary, None)
+        live = list(knowledge.rules)
+        while True:
+            self.produced = _produced(live)
+            self.universe = Universe(knowledge.vocabulary, self.produced)
+            still = [r for r in live if witness_all([r.condition], self.universe) is not None]
+            if len(still) == len(live):
+                break
+            live = still
+        self.live = {r.id for r in live}
+        self.shadowed: dict[str, tuple[Rule, ...]] = {}
+
+    def _at(self, rule: Rule) -> dict[str, Any]:
+        file, line = self.where.get(rule.id, (rule.file, None))
+        return {"file": file, "line": line}
+
+    def single_valued(self, name: str) -> bool:
+        """A derived fact, or a decision that takes one choice: different values compete."""
+        decision = self.kb.vocabulary.decision(name)
+        return (decision is not None and not decision.multiple) or self.kb.vocabulary.fact(name) is not None
+
+    def live_producers(self, name: str) -> list[Rule]:
+        return [r for r in self.kb.producers(name) if r.id in self.live]
+
+    # --- checks -----------------------------------------------------------------
+
+    def never_true(self) -> list[Finding]:
+        findings = []
+        for rule in self.kb.rules:
+            if rule.id in self.live:
+                continue
+            if witness_all([rule.condition], self.open) is None:
+                message = f"its conditions can never all be true: {describe(rule.condition)}"
+            else:
+                needs = "; ".join(self._producible(n) for n in sorted(rule.reads) if self._rule_set(n))
+                message = f"it needs values no live rule produces ({needs}): {describe(rule.condition)}"
+            findings.append(Finding("never-true", f"{rule.id} never fires: {message}", rules=(rule.id,),
+                                    subject=rule.conclusion.name, **self._at(rule)))
+        return findings
+
+    def shadowing(self) -> list[Finding]:
+        findings = []
+        for rule in self.kb.rules:
+            name = rule.conclusion.name
+            if rule.id not in self.live or name is None or not self.single_valued(name):
+                continue
+            higher = [s for s in self.live_producers(name)
+                      if s.conclusion.value != rule.conclusion.value and s.rank > rule.rank
+                      and witness_all([rule.condition, s.condition], self.universe) is not None]
+            if not higher or not implies(rule.condition, [s.condition for s in higher], self.universe):
+                continue
+            self.shadowed[rule.id] = tuple(higher)
+            over = ", ".join(f"{s.id} ({_text(s.conclusion.value)}; {_rank(s)})" for s in higher)
+            findings.append(Finding(
+                "shadowed",
+                f"{rule.id} ({name} = {_text(rule.conclusion.value)}; {_rank(rule)}) never wins: "
+                f"whenever it fires, a higher-ranked rule with a different value fires too: {over}",
+                rules=(rule.id, *(s.id for s in higher)), subject=name, **self._at(rule)))
+        return findings
+
+    def conflicts(self) -> list[Finding]:
+        """Same priority, different values, can fire together, and neither is a deliberate refinement.
+
+        A narrows B when whenever A fires, B's value is also produced at that priority (by B or
+        a sibling): A is then an exception, which must win by having more conditions.
+        """
+        findings = []
+        names = dict.fromkeys(r.conclusion.name for r in self.kb.rules if r.conclusion.name)
+        for name in names:
+            if not self.single_valued(name):
+                continue
+            producers = self.live_producers(name)
+            for a, b in combinations(producers, 2):
+                if a.conclusion.value == b.conclusion.value or a.priority != b.priority:
+                    continue
+                witness = witness_all([a.condition, b.condition], self.universe)
+                if witness is None:
+                    continue
+                a_narrows = implies(a.condition, self._siblings(producers, b), self.universe)
+                b_narrows = implies(b.condition, self._siblings(producers, a), self.universe)
+                message = self._conflict_message(a, b, a_narrows, b_narrows)
+                if message is None:
+                    continue
+                findings.append(Finding("conflict", message, rules=(a.id, b.id), subject=name,
+                                        witness=witness, **self._at(a)))
+        return findings
+
+    def _siblings(self, producers: list[Rule], rule: Rule) -> list[Any]:
+        return [p.condition for p in producers
+                if p.priority == rule.priority and p.conclusion.value == rule.conclusion.value]
+
+    def _conflict_message(self, a: Rule, b: Rule, a_narrows: bool, b_narrows: bool) -> str | None:
+        name = a.conclusion.name
+        pair = (f"{a.id} ({name} = {_text(a.conclusion.value)}) and "
+                f"{b.id} ({name} = {_text(b.conclusion.value)})")
+        outcome = _settled(a, b)
+        if a_narrows and b_narrows:
+            return f"{pair} fire in the same situations at priority {a.priority}; {outcome}"
+        if a_narrows or b_narrows:
+            narrow, broad = (a, b) if a_narrows else (b, a)
+            if narrow.specificity > broad.specificity or narrow.id in self.shadowed:
+                return None  # a deliberate refinement that wins, or already reported as shadowed
+            return (f"{narrow.id} narrows {broad.id} but has no more conditions "
+                    f"({narrow.specificity} vs {broad.specificity} conditions), so it does not win where both fire; "
+                    f"{outcome}")
+        return (f"{pair} can fire together at priority {a.priority} and neither condition implies "
+                f"the other; {outcome}")
+
+    def coverage(self) -> list[Finding]:
+        findings = []
+        vocabulary = self.kb.vocabulary
+        for decision in vocabulary.decisions:
+            producers = self.kb.producers(decision.name)
+            if not producers:
+                findings.append(Finding("uncovered", f"no rule recommends anything for decision {decision.name}",
+                                        subject=decision.name, file="vocabulary.yaml"))
+                continue
+            for choice in decision.choices:
+                recommending = [r for r in producers if r.conclusion.value == choice]
+                live = [r for r in recommending if r.id in self.live]
+                if not recommending:
+                    why = "no rule recommends it"
+                elif not live:
+                    why = "only rules that never fire recommend it: " + ", ".join(r.id for r in recommending)
+                elif all(r.id in self.shadowed for r in live):
+                    why = "every rule recommending it is shadowed: " + ", ".join(r.id for r in live)
+                else:
+                    continue
+                findings.append(Finding("unreachable-choice", f"{decision.name} = {choice} is never recommended: {why}",
+                                        rules=tuple(r.id for r in recommending), subject=decision.name,
+                                        file="vocabulary.yaml"))
+        for fact in vocabulary.facts:
+            if fact.derived and not self.kb.producers(fact.name):
+                findings.append(Finding("uncovered", f"no rule concludes derived fact {fact.name}",
+                                        subject=fact.name, file="vocabulary.yaml"))
+        return findings
+
+    def _producible(self, name: str) -> str:
+        values = sorted(self.produced.get(name, ()), key=repr)
+        if not values:
+            return f"no live rule produces {name}"
+        return f"{name} can only be {', '.join(_text(v) for v in values)}"
+
+    def _rule_set(self, name: str) -> bool:
+        fact = self.kb.vocabulary.fact(name)
+        return fact is None or fact.derived
+
+
+def run_checks(knowledge: KnowledgeBase, where: Where | None = None) -> list[Finding]:
+    analysis = Analysis(knowledge, where)
+    shadowed = analysis.shadowing()  # before conflicts: they skip refinements already shadowed
+    return [*analysis.never_true(), *analysis.conflicts(), *shadowed, *analysis.coverage()]
+
+
+def _produced(rules: list[Rule]) -> dict[str, set[Any]]:
+    produced: dict[str, set[Any]] = {}
+    for rule in rules:
+        if rule.conclusion.name is not None:
+            produced.setdefault(rule.conclusion.name, set()).add(rule.conclusion.value)
+    return produced
+
+
+def _settled(a: Rule, b: Rule) -> str:
+    if a.specificity == b.specificity:
+        return f"with {_conditions(a)} each, the engine can only report a contest"
+    winner, loser = (a, b) if a.specificity > b.specificity else (b, a)
+    return (f"the engine settles it only by counting conditions "
+            f"({winner.id} wins, {winner.specificity} over {loser.specificity})")
+
+
+def _rank(rule: Rule) -> str:
+    return f"priority {rule.priority}, {_conditions(rule)}"
+
+
+def _conditions(rule: Rule) -> str:
+    return f"{rule.specificity} condition" + ("" if rule.specificity == 1 else "s")
+
+
+def _text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)

@@ -1,0 +1,40 @@
+"""Deciding conditions by enumeration over a Universe (three-valued, like the engine).
+
+A condition is satisfiable when some assignment of known values makes it true. Kleene logic
+is monotone (learning a value never turns true into unknown), so joint satisfiability only
+needs complete assignments, while implication must also try leaving facts unknown: a rule
+that fires while the other rule's facts are unknown is a counterexample. Only the premise's
+own facts need enumerating; facts it doesn't read can stay unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from advisor.knowledge.conditions import Condition, subjects
+from advisor.lint.domains import Universe, assignments, holds
+
+
+def witness_all(conditions: Sequence[Condition], universe: Universe) -> dict[str, Any] | None:
+    """An assignment making every condition true at once, or None when there is none."""
+    names = frozenset().union(*(subjects(c) for c in conditions))
+    for assignment in assignments(universe.candidates(names, conditions), partial=False):
+        if all(holds(c, assignment) for c in conditions):
+            return assignment
+    return None
+
+
+def counterexample(premise: Condition, conclusions: Sequence[Condition],
+                   universe: Universe) -> dict[str, Any] | None:
+    """An assignment where `premise` is true and none of `conclusions` is; None if it implies one."""
+    in_play = [premise, *conclusions]
+    for assignment in assignments(universe.candidates(subjects(premise), in_play), partial=True):
+        if holds(premise, assignment) and not any(holds(c, assignment) for c in conclusions):
+            return assignment
+    return None
+
+
+def implies(premise: Condition, conclusions: Sequence[Condition], universe: Universe) -> bool:
+    """Whenever `premise` is true, at least one of `conclusions` is true too."""
+    return counterexample(premise, conclusions, universe) is None

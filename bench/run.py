@@ -1,0 +1,147 @@
+"""The advisor's benchmark: engine latency against bare experta, batch throughput and cold start.
+
+    uv run python bench/run.py [--n N] [--rounds R] [--repeat K] [--seed S] [--markdown]
+
+Prints medians and ratios (the machine is small and noisy: read ratios, not absolutes).
+A script, not a test: nothing here asserts. See docs/benchmark.md for the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import engines  # noqa: E402
+import processes  # noqa: E402
+import generate  # noqa: E402
+import table  # noqa: E402
+
+from advisor.engine import Advisor  # noqa: E402
+from advisor.knowledge import load_knowledge  # noqa: E402
+from advisor.knowledge.paths import RULES_DIR_ENV, rules_dir  # noqa: E402
+
+SCENARIO_FILE = processes.ROOT / "scenarios" / "image-classifier.yaml"
+TARGETS = {"overhead": 1.5, "evaluate_1000": 5.0, "version": 0.150, "consult": 0.400}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000, help="random scenarios (and files for evaluate)")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the scenarios per engine (best kept)")
+    parser.add_argument("--repeat", type=int, default=15, help="runs of each cold-start command")
+    parser.add_argument("--seed", type=int, default=100)
+    parser.add_argument("--markdown", action="store_true", help="print the tables in Markdown")
+    parser.add_argument("--rules-dir", type=Path, default=rules_dir(), help="the rule base to measure")
+    args = parser.parse_args(argv)
+    render = table.markdown if args.markdown else table.plain
+
+    with tempfile.TemporaryDirectory(prefix="advisor-bench-rules-") as folder:
+        snapshot = Path(folder) / "rules"
+        shutil.copytree(args.rules_dir, snapshot)
+        # Every process measures the same rules, even if rules/ is edited while the benchmark runs.
+        os.environ[RULES_DIR_ENV] = str(snapshot)
+        print(benchmark(args, render))
+
+
+def benchmark(args: argparse.Namespace, render) -> str:
+    start_load = os.getloadavg()[0]
+    knowledge = load_knowledge()
+    generated = generate.random_scenarios(knowledge, args.n, args.seed)
+    cores = os.cpu_count() or 1
+    mean_facts = sum(map(len, generated)) / len(generated)
+    log(f"{len(knowledge.rules)} rules, {args.n} scenarios ({mean_facts:.1f} facts each on average), {cores} cores")
+    rows = engine_rows(knowledge, generated, args.rounds)
+    rows += evaluate_rows(knowledge, generated, cores)
+    python_start = processes.median(processes.wall_times([str(processes.PYTHON), "-c", "pass"], args.repeat))
+    rows += cold_start_rows(python_start, args.repeat)
+    phases, imports = breakdown(python_start, args.repeat)
+
+    title = (f"advisor benchmark, {datetime.date.today().isoformat()}, {platform.machine()} {cores} cores, "
+             f"Python {platform.python_version()}, {len(knowledge.rules)} rules, n={args.n} random scenarios "
+             f"({mean_facts:.1f} of {len(knowledge.vocabulary.input_facts)} input facts each on average), "
+             f"seed={args.seed}, load average {start_load:.1f} at start, {os.getloadavg()[0]:.1f} at end")
+    return "\n".join([
+        render(title, ("measure", "figure", "target / note"), rows),
+        render("cold start of `advisor consult FILE` by phase (median of fresh processes)",
+               ("phase", "time", "share"), phases),
+        render("python -X importtime, consult FILE: import time spent in each package's own modules",
+               ("package", "self time"), imports),
+    ])
+
+
+def engine_rows(knowledge, generated: list[dict], rounds: int) -> list[table.Row]:
+    log("engine latency ...")
+    latency = engines.measure(knowledge, generated, rounds)
+    product = latency["product"]
+    rows = []
+    for name in ("product", "bare routed", "bare stock"):
+        lat = latency[name]
+        ratio = "" if name == "product" else (
+            f"product ÷ this: {product.median / lat.median:.2f}x median, {product.p95 / lat.p95:.2f}x p95")
+        rows.append((f"engine, {name}", f"{table.us(lat.median)} median, {table.us(lat.p95)} p95", ratio))
+    overhead = product.median / latency["bare routed"].median
+    rows.append(("overhead over the routed floor (target ≤ 1.5x)", f"{overhead:.2f}x",
+                 table.verdict(overhead, TARGETS["overhead"])))
+    return rows
+
+
+def evaluate_rows(knowledge, generated: list[dict], cores: int) -> list[table.Row]:
+    log("evaluate throughput ...")
+    n = len(generated)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="advisor-bench-") as folder:
+        random_files, library_files = Path(folder) / "random", Path(folder) / "library"
+        generate.write_scenario_files(generated, Advisor(knowledge), random_files)
+        generate.copy_library(processes.ROOT / "scenarios", n, library_files)
+        for label, files in (("random files", random_files), ("files copied from scenarios/", library_files)):
+            for jobs in dict.fromkeys((1, cores)):
+                run = processes.evaluate_throughput(files, n, jobs, repeat=3)
+                note = f"{run['passed']} of {n} passed"
+                if n == 1000 and jobs == cores:
+                    note += f"; target < 5 s: {table.verdict(run['wall'], TARGETS['evaluate_1000'])}"
+                rows.append((f"advisor evaluate, {n} {label}, --jobs {jobs}",
+                             f"{run['wall']:.2f} s wall, {run['per_second']:,.0f} scenarios/s", note))
+    return rows
+
+
+def cold_start_rows(python_start: float, repeat: int) -> list[table.Row]:
+    log("cold start ...")
+    version = processes.median(processes.wall_times([str(processes.ADVISOR), "--version"], repeat))
+    consult_cmd = [str(processes.ADVISOR), "consult", str(SCENARIO_FILE)]
+    consult = processes.median(processes.wall_times(consult_cmd, repeat))
+    uncached = processes.median(processes.wall_times(
+        consult_cmd, max(3, repeat // 3), env={**os.environ, "NO_COLOR": "1", "ADVISOR_NO_CACHE": "1"}))
+    return [
+        ("python -c pass (interpreter floor)", table.ms(python_start), ""),
+        ("advisor --version (target < 150 ms)", table.ms(version), table.verdict(version, TARGETS["version"])),
+        ("advisor consult FILE (target < 400 ms)", table.ms(consult),
+         table.verdict(consult, TARGETS["consult"]) + "; knowledge cache warm"),
+        ("advisor consult FILE, ADVISOR_NO_CACHE=1", table.ms(uncached), "knowledge validated from YAML"),
+    ]
+
+
+def breakdown(python_start: float, repeat: int) -> tuple[list[table.Row], list[table.Row]]:
+    log("cold-start breakdown ...")
+    phases = processes.phase_times(SCENARIO_FILE, max(3, repeat // 3))
+    total = sum(phases.values())
+    phase_rows = [("interpreter start (python -c pass)", table.ms(python_start), "not in the total")]
+    phase_rows += [(phase, table.ms(seconds), f"{seconds / total:.0%}") for phase, seconds in phases.items()]
+    phase_rows.append(("total after interpreter start", table.ms(total), "100%"))
+    imports = [(package, table.ms(seconds)) for package, seconds in processes.import_times(SCENARIO_FILE)]
+    return phase_rows, imports
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()
