@@ -1,9 +1,11 @@
-"""A Rete matcher whose root routes each fact by its exact type.
+"""A Rete matcher tuned for many rules and few facts, plugged in through experta's
+`KnowledgeEngine.__matcher__` extension point.
 
-experta's root node sends every fact to every alpha branch, and each branch first tests
-the fact's type. The compiler gives each fact name its own Fact class, so a dictionary
-from type to branches does that first test once: facts only reach their own patterns.
-Plugged in through experta's `KnowledgeEngine.__matcher__` extension point.
+- experta's root node sends every fact to every alpha branch, and each branch first tests
+  the fact's type. The compiler gives each fact name its own Fact class, so a dictionary
+  from type to branches does that first test once: facts only reach their own patterns.
+- After every step experta collects new activations from every rule's conflict-set node;
+  most have none, so only the nodes holding changes are asked.
 """
 
 from __future__ import annotations
@@ -44,3 +46,17 @@ class TypeRoutingReteMatcher(ReteMatcher):
         Matcher.__init__(self, engine)
         self.root_node = TypeRoutingBusNode()
         self.build_network()
+
+    def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
+        for fact in deleting or ():
+            self.root_node.remove(fact)
+        for fact in adding or ():
+            self.root_node.add(fact)
+        added: list[Any] = []
+        removed: list[Any] = []
+        for node in self._get_conflict_set_nodes():
+            if node.added or node.removed:
+                node_added, node_removed = node.get_activations()
+                added.extend(node_added)
+                removed.extend(node_removed)
+        return added, removed
