@@ -95,3 +95,15 @@ def build_report(consultation: Consultation, knowledge: KnowledgeBase,
         "fired": fired,
         "sections": [{"id": s.id, "heading": s.heading} for s in guide.sections],
     }
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def summary_line(report: dict[str, Any]) -> str:
+    """'14 recommendations, 1 warning, 23 rules fired, 14 decisions open.'"""
+    return (f"{_count(len(report['recommendations']), 'recommendation')}, "
+            f"{_count(len(report['warnings']), 'warning')}, "
+            f"{_count(len(report['fired']), 'rule')} fired, "
+            f"{_count(len(report['open']), 'decision')} open.")

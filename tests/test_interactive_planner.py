@@ -59,12 +59,15 @@ def test_once_nothing_is_left_to_ask_no_unasked_fact_changes_the_outcome(data, a
             assert changed == settled, f"{spec.name} = {value!r} was never asked but changes the outcome"
 
 
-def test_questions_come_by_guide_section_then_by_how_many_open_rules_need_them(advisor):
+def test_design_questions_come_first_by_guide_section_then_by_how_many_open_rules_need_them(advisor):
     knowledge = advisor.knowledge
     order = knowledge.guide.section_ids
     plan = Planner(advisor).plan({"ml_task": "classification"})
-    keys = [(order.index(q.fact.section), -len(q.rules)) for q in plan.questions]
+    # Design questions first, then questions about an existing setup; each group by section, then
+    # by how many open rules need the answer.
+    keys = [(q.fact.existing_setup, order.index(q.fact.section), -len(q.rules)) for q in plan.questions]
     assert keys == sorted(keys)
+    assert any(q.fact.existing_setup for q in plan.questions) and not plan.questions[0].fact.existing_setup
     assert all(q.fact.name != "ml_task" for q in plan.questions)
     for question in plan.questions:  # each is an unanswered input fact an open rule reads, maybe via producers
         assert not question.fact.derived and question.rules

@@ -18,7 +18,7 @@ from advisor.engine.results import (
     USER, Alternative, Consultation, Evidence, Firing, OpenDecision, Recommendation, Warning,
 )
 from advisor.knowledge import KnowledgeBase, load_knowledge
-from advisor.knowledge.conditions import evaluate
+from advisor.knowledge.conditions import FactRef, Leaf, evaluate, leaf_holds, leaves
 from advisor.knowledge.rules import Rule
 
 
@@ -179,12 +179,16 @@ class Advisor:
         def lookup(name: str) -> Any:
             return known[name]
 
-        def waiting_on(name: str, seen: frozenset[str]) -> list[str] | None:
-            """Input facts not given that could still settle `name`; None if nothing can."""
+        def waiting_on(name: str, wanted: tuple[Leaf, ...], seen: frozenset[str]) -> list[str] | None:
+            """Input facts not given that could still settle `name` to a value the `wanted`
+            tests accept (any value when empty); None if nothing can."""
             collected: list[str] = []
             possible = False
             for rule in self.knowledge.producers(name):
+                value = rule.conclusion.value
                 if rule.id in seen or evaluate(rule.condition, lookup) is not None:
+                    continue
+                if wanted and not any(leaf_holds(t.op, value, t.operand) for t in wanted):
                     continue
                 needs: list[str] | None = []
                 for read in sorted(rule.reads - known.keys()):
@@ -192,7 +196,9 @@ class Advisor:
                     if fact is not None and not fact.derived:
                         needs.append(read)
                         continue
-                    deeper = waiting_on(read, seen | {rule.id})
+                    tests = tuple(t for t in leaves(rule.condition)
+                                  if t.subject == read and not isinstance(t.operand, FactRef))
+                    deeper = waiting_on(read, tests, seen | {rule.id})
                     if deeper is None:
                         needs = None
                         break
@@ -206,7 +212,7 @@ class Advisor:
         for spec in vocabulary.decisions:
             if spec.name in decided:
                 continue
-            waiting = waiting_on(spec.name, frozenset())
+            waiting = waiting_on(spec.name, (), frozenset())
             if waiting:
                 result.append(OpenDecision(spec.name, tuple(dict.fromkeys(waiting))))
         return result

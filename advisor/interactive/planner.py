@@ -273,7 +273,9 @@ class _Planning:
                 counts.setdefault(name, []).append(rule.id)
         section_order = {s: i for i, s in enumerate(self.knowledge.guide.section_ids)}
         fact_order = {f.name: i for i, f in enumerate(self.vocabulary.facts)}
-        names = sorted(counts, key=lambda n: (section_order[self.vocabulary.fact(n).section],  # type: ignore[union-attr]
+        # Design questions first; facts about an existing setup (checked by warnings) after them.
+        names = sorted(counts, key=lambda n: (self.vocabulary.fact(n).existing_setup,  # type: ignore[union-attr]
+                                              section_order[self.vocabulary.fact(n).section],  # type: ignore[union-attr]
                                               -len(counts[n]), fact_order[n]))
         questions = tuple(Question(self.vocabulary.fact(n), tuple(counts[n])) for n in names)  # type: ignore[arg-type]
 

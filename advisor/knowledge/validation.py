@@ -72,6 +72,7 @@ class _FactDoc(BaseModel):
     min: float | None = None
     max: float | None = None
     derived: bool = False
+    existing_setup: bool = False
 
     @model_validator(mode="after")
     def _values_fit_type(self) -> _FactDoc:

@@ -23,6 +23,7 @@ class FactSpec:
     min: float | None = None
     max: float | None = None
     derived: bool = False
+    existing_setup: bool = False  # describes what the user already has (advisor review reads it)
 
     def allowed(self) -> str:
         """Plain description of what a value of this fact may be."""
@@ -130,6 +131,7 @@ class Vocabulary:
                     "help": f.help,
                     "section": f.section,
                     "derived": f.derived,
+                    "existing_setup": f.existing_setup,
                 }
                 for f in self.facts
             ],

@@ -10,6 +10,8 @@ from rich.panel import Panel
 from rich.text import Text
 from rich.tree import Tree
 
+from advisor.report import summary_line
+
 KIND_LABEL = {"caution": "caution", "sources_disagree": "sources disagree", "contested": "rules disagree"}
 
 
@@ -109,6 +111,4 @@ def render_report(report: dict[str, Any], console: Console) -> None:
         console.print()
     sources.render(console)
     console.print()
-    console.print(f"[bold]{len(report['recommendations'])} recommendations, "
-                  f"{len(report['warnings'])} warnings, {len(report['fired'])} rules fired, "
-                  f"{len(report['open'])} decisions open.[/]")
+    console.print(f"[bold]{summary_line(report)}[/]")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from advisor.report import summary_line
 from advisor.render.console import KIND_LABEL
 
 CSS = """
@@ -196,8 +197,7 @@ def render_html(report: dict[str, Any]) -> str:
             out.append(f'<li>{_link(url)} <span class="muted">({escape(", ".join(rules))})</span></li>')
         out.append("</ul></section>")
 
-    out.append(f'<footer>{len(report["recommendations"])} recommendations, {len(report["warnings"])} warnings, '
-               f'{len(report["fired"])} rules fired, {len(report["open"])} decisions open. '
+    out.append(f"<footer>{escape(summary_line(report))} "
                "Written by advisor from the DP-100 study guide.</footer>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.render.console import KIND_LABEL
+from advisor.report import summary_line
 
 
 def _value(value: Any) -> str:
@@ -59,6 +60,5 @@ def render_markdown(report: dict[str, Any]) -> str:
             lines.append(f"- {item['title']} (`{item['decision']}`): would be settled by "
                          + ", ".join(f"`{n}`" for n in item["settled_by"]))
         lines.append("")
-    lines.append(f"{len(report['recommendations'])} recommendations, {len(report['warnings'])} warnings, "
-                 f"{len(report['fired'])} rules fired, {len(report['open'])} decisions open.")
+    lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
