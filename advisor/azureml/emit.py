@@ -14,6 +14,7 @@ from typing import Any
 from advisor.azureml.yamltext import Noted, count_placeholders, dump, placeholder
 from advisor.engine.results import Consultation
 from advisor.knowledge import KnowledgeBase
+from advisor.knowledge.vocabulary import value_text
 
 SCHEMA = "https://azuremlschemas.azureedge.net/latest/{}.schema.json"
 SOURCE_DIR = "./src"
@@ -111,7 +112,7 @@ class _Emitter:
             assert rec is not None
             lines.append(f"  {decision} = {rec.choice}: {', '.join(rec.rules)} (certainty {rec.certainty:.2f})")
         for name in basis.facts:
-            lines.append(f"  {name} = {_text(self.facts[name])}: given in the scenario")
+            lines.append(f"  {name} = {value_text(self.facts[name])}: given in the scenario")
         warnings = self.related_warnings(basis)
         if warnings:
             lines += ["", "Warnings from the consultation about this file:"]
@@ -410,13 +411,6 @@ def _slug(name: str) -> str:
         slug = slug.replace("--", "-")
     return slug.strip("-")[:40] or "advisor"
 
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, tuple):
-        return "[" + ", ".join(value) + "]"
-    return str(value)
 
 
 def _first_sentence(message: str) -> str:

@@ -11,7 +11,7 @@ from experta import AND, AS, MATCH, OR, TEST, Fact, KnowledgeEngine, P
 from experta import Rule as ExpertaRule
 
 from advisor.engine.matcher import TypeRoutingReteMatcher
-from advisor.knowledge.conditions import All, AnyOf, Condition, FactRef, Leaf, leaf_holds
+from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, leaf_holds
 from advisor.knowledge.rules import Rule
 
 BINDING_PREFIX = "f"

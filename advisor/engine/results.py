@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from advisor.knowledge.vocabulary import value_text
+
 USER = "user"
 FiringStatus = Literal["applied", "supporting", "overruled", "contested", "warning"]
 
@@ -116,13 +118,6 @@ class Consultation:
         if firing.kind == "warn":
             conclusion = f"warn: {firing.value}"
         else:
-            conclusion = f"{firing.name} = {_text(firing.value)}"
+            conclusion = f"{firing.name} = {value_text(firing.value)}"
         return DerivationNode(firing.rule_id, conclusion, firing.matched, tuple(children))
 
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, tuple):
-        return "[" + ", ".join(value) + "]"
-    return str(value)

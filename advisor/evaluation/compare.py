@@ -8,6 +8,7 @@ from advisor.engine.results import Consultation
 from advisor.evaluation.results import Mismatch
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import describe_leaf, first_failing_leaf
+from advisor.knowledge.vocabulary import value_text
 from advisor.scenarios.model import Expectations
 
 FIRED, NOT_FIRED, WARNING, NO_WARNING, OPEN = "fired", "not fired", "warning", "no warning", "open"
@@ -43,7 +44,7 @@ def compare(expect: Expectations | None, consultation: Consultation,
     for rule_id in expect.does_not_fire:
         firing = fired.get(rule_id)
         if firing is not None:
-            matched = ", ".join(f"{e.name} = {_text(e.value)}" + ("" if e.from_user else f" (from {e.origin})")
+            matched = ", ".join(f"{e.name} = {value_text(e.value)}" + ("" if e.from_user else f" (from {e.origin})")
                                 for e in firing.matched)
             reason = f"{rule_id} fired ({firing.status})" + (f" on {matched}" if matched else "")
             mismatches.append(Mismatch("does_not_fire", rule_id, NOT_FIRED, FIRED, rules=(rule_id,),
@@ -135,7 +136,7 @@ class _WhyNot:
         if leaf.subject not in self.known:
             return f"{rule_id} needs {describe_leaf(leaf)}, but {leaf.subject} is unknown"
         return (f"{rule_id} needs {describe_leaf(leaf)}, but {leaf.subject} is "
-                f"{_text(self.known[leaf.subject])}")
+                f"{value_text(self.known[leaf.subject])}")
 
     def choice(self, decision: str, choice: str) -> str:
         for r in self.consultation.recommendations:
@@ -148,11 +149,3 @@ class _WhyNot:
         return "; ".join(self.rule(rule.id) for rule in producers)
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, tuple):
-        return "[" + ", ".join(value) + "]"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)

@@ -11,18 +11,16 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 
 from advisor.engine import Advisor, get_advisor
-from advisor.errors import AdvisorError, ScenarioError
+from advisor.errors import AdvisorError
 from advisor.evaluation.collect import Collection, sort_key
 from advisor.evaluation.compare import compare, count_checks
 from advisor.evaluation.results import EvaluationRun, ScenarioResult
-from advisor.scenarios import Scenario, load_scenario
-from advisor.yamlio import parse_yaml
+from advisor.scenarios import load_scenario
 
 # Below this many files a pool costs more than it saves.
 PARALLEL_FROM = 24

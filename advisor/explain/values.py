@@ -7,6 +7,7 @@ from typing import Any
 
 from advisor.errors import AdvisorError
 from advisor.knowledge.vocabulary import FactSpec, Vocabulary
+from advisor.knowledge.vocabulary import value_text as vocabulary_value_text
 
 TRUE_WORDS = {"true", "yes", "y", "1", "on"}
 FALSE_WORDS = {"false", "no", "n", "0", "off"}
@@ -77,12 +78,4 @@ def parse_conclusion(text: str, vocabulary: Vocabulary, option: str) -> tuple[st
 
 def value_text(value: Any) -> str:
     """A value as the vocabulary and rules write it."""
-    if value is None:
-        return "not given"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, tuple | list):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+    return "not given" if value is None else vocabulary_value_text(value)

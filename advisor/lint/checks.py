@@ -8,6 +8,7 @@ from typing import Any
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import describe
 from advisor.knowledge.rules import Rule
+from advisor.knowledge.vocabulary import value_text
 from advisor.lint.domains import Universe
 from advisor.lint.findings import Finding
 from advisor.lint.logic import implies, witness_all
@@ -77,10 +78,10 @@ class Analysis:
             if not higher or not implies(rule.condition, [s.condition for s in higher], self.universe):
                 continue
             self.shadowed[rule.id] = tuple(higher)
-            over = ", ".join(f"{s.id} ({_text(s.conclusion.value)}; {_rank(s)})" for s in higher)
+            over = ", ".join(f"{s.id} ({value_text(s.conclusion.value)}; {_rank(s)})" for s in higher)
             findings.append(Finding(
                 "shadowed",
-                f"{rule.id} ({name} = {_text(rule.conclusion.value)}; {_rank(rule)}) never wins: "
+                f"{rule.id} ({name} = {value_text(rule.conclusion.value)}; {_rank(rule)}) never wins: "
                 f"whenever it fires, a higher-ranked rule with a different value fires too: {over}",
                 rules=(rule.id, *(s.id for s in higher)), subject=name, **self._at(rule)))
         return findings
@@ -118,8 +119,8 @@ class Analysis:
 
     def _conflict_message(self, a: Rule, b: Rule, a_narrows: bool, b_narrows: bool) -> str | None:
         name = a.conclusion.name
-        pair = (f"{a.id} ({name} = {_text(a.conclusion.value)}) and "
-                f"{b.id} ({name} = {_text(b.conclusion.value)})")
+        pair = (f"{a.id} ({name} = {value_text(a.conclusion.value)}) and "
+                f"{b.id} ({name} = {value_text(b.conclusion.value)})")
         outcome = _settled(a, b)
         if a_narrows and b_narrows:
             return f"{pair} fire in the same situations at priority {a.priority}; {outcome}"
@@ -166,7 +167,7 @@ class Analysis:
         values = sorted(self.produced.get(name, ()), key=repr)
         if not values:
             return f"no live rule produces {name}"
-        return f"{name} can only be {', '.join(_text(v) for v in values)}"
+        return f"{name} can only be {', '.join(value_text(v) for v in values)}"
 
     def _rule_set(self, name: str) -> bool:
         fact = self.kb.vocabulary.fact(name)
@@ -203,5 +204,3 @@ def _conditions(rule: Rule) -> str:
     return f"{rule.specificity} condition" + ("" if rule.specificity == 1 else "s")
 
 
-def _text(value: Any) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)

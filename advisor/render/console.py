@@ -10,19 +10,15 @@ from rich.panel import Panel
 from rich.text import Text
 from rich.tree import Tree
 
+from advisor.knowledge.vocabulary import value_text
 from advisor.report import summary_line
 
 KIND_LABEL = {"caution": "caution", "sources_disagree": "sources disagree", "contested": "rules disagree"}
 
 
 def _fact_text(fact: dict[str, Any]) -> str:
-    value = fact["value"]
-    if isinstance(value, bool):
-        value = str(value).lower()
-    elif isinstance(value, list):
-        value = "[" + ", ".join(value) + "]"
     origin = "you" if fact["origin"] == "user" else fact["origin"]
-    return f"{fact['name']} = {escape(str(value))} [dim]({escape(origin)})[/dim]"
+    return f"{fact['name']} = {escape(value_text(fact['value']))} [dim]({escape(origin)})[/dim]"
 
 
 class Sources:

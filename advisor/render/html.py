@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from advisor.knowledge.vocabulary import value_text
 from advisor.report import summary_line
 from advisor.render.console import KIND_LABEL
 
@@ -57,12 +58,6 @@ CERTAINTY_NOTE = (
     "contested means rules of equal rank proposed different choices.")
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, list):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    return str(value)
 
 
 def _link(url: str) -> str:
@@ -78,7 +73,7 @@ def _tree(node: dict[str, Any], out: list[str]) -> None:
     if given or node["children"]:
         out.append("<ul>")
         for fact in given:
-            out.append(f'<li class="given">given: <code>{escape(fact["name"])} = {escape(_value(fact["value"]))}</code></li>')
+            out.append(f'<li class="given">given: <code>{escape(fact["name"])} = {escape(value_text(fact["value"]))}</code></li>')
         for child in node["children"]:
             _tree(child, out)
         out.append("</ul>")
@@ -144,7 +139,7 @@ def render_html(report: dict[str, Any]) -> str:
     if report["facts"]:
         out.append('<section id="facts"><h2>Facts given</h2><table><tr><th>fact</th><th>value</th></tr>')
         for name, value in report["facts"].items():
-            out.append(f"<tr><td><code>{escape(name)}</code></td><td>{escape(_value(value))}</td></tr>")
+            out.append(f"<tr><td><code>{escape(name)}</code></td><td>{escape(value_text(value))}</td></tr>")
         out.append("</table></section>")
 
     out.append('<section id="recommendations"><h2>Recommendations</h2>')
@@ -183,7 +178,7 @@ def render_html(report: dict[str, Any]) -> str:
                    "<th>certainty</th></tr>")
         for f in report["fired"]:
             c = f["conclusion"]
-            conclusion = "warning" if c["kind"] == "warn" else f'{c["name"]} = {_value(c["value"])}'
+            conclusion = "warning" if c["kind"] == "warn" else f'{c["name"]} = {value_text(c["value"])}'
             note = f'<div class="muted">{escape(f["note"])}</div>' if f["note"] else ""
             out.append(f'<tr><td>{f["order"]}</td><td><code>{escape(f["rule"])}</code></td>'
                        f'<td>{escape(f["status"])}</td><td>{escape(conclusion)}{note}</td>'

@@ -5,15 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.render.console import KIND_LABEL
+from advisor.knowledge.vocabulary import value_text
 from advisor.report import summary_line
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, list):
-        return "[" + ", ".join(value) + "]"
-    return str(value)
 
 
 def _tree(node: dict[str, Any], depth: int, lines: list[str]) -> None:
@@ -22,7 +17,7 @@ def _tree(node: dict[str, Any], depth: int, lines: list[str]) -> None:
                  f"(source: [{node['unit']}]({node['source']}))")
     for fact in node["facts"]:
         if fact["origin"] == "user":
-            lines.append(f"{pad}  - given: `{fact['name']} = {_value(fact['value'])}`")
+            lines.append(f"{pad}  - given: `{fact['name']} = {value_text(fact['value'])}`")
     for child in node["children"]:
         _tree(child, depth + 1, lines)
 
@@ -33,7 +28,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     if scenario.get("description"):
         lines += [scenario["description"], ""]
     if report["facts"]:
-        lines += ["**Facts given:** " + ", ".join(f"`{k} = {_value(v)}`" for k, v in report["facts"].items()), ""]
+        lines += ["**Facts given:** " + ", ".join(f"`{k} = {value_text(v)}`" for k, v in report["facts"].items()), ""]
     for section in report["sections"]:
         recs = [r for r in report["recommendations"] if r["section"] == section["id"]]
         if not recs:

@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from advisor.cli.commands.rules import rules_app
+from advisor.knowledge.vocabulary import value_text
 
 
 class LintFormat(str, Enum):
@@ -60,7 +61,7 @@ def _print_table(report) -> None:
             for finding in report.findings:
                 text = escape(finding.message)
                 if finding.witness:
-                    facts = ", ".join(f"{k} = {_value(v)}" for k, v in finding.witness.items())
+                    facts = ", ".join(f"{k} = {value_text(v)}" for k, v in finding.witness.items())
                     text += f"\n[dim]e.g. when {escape(facts)}[/]"
                 table.add_row(finding.check, escape(finding.location), text)
             console.print(table)
@@ -83,12 +84,6 @@ def _summary(report) -> str:
     return f"{len(report.findings)} findings in {checked}: {counts}{sources}"
 
 
-def _value(value) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, tuple):
-        return "[" + ", ".join(value) + "]"
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def register(app: typer.Typer) -> None:

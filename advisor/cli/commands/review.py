@@ -9,16 +9,14 @@ from pathlib import Path
 
 import typer
 
+from advisor.knowledge.vocabulary import value_text
+
 
 class ReviewFormat(str, Enum):
     text = "text"
     json = "json"
 
 
-def _value(value) -> str:
-    from advisor.explain.values import value_text
-
-    return value_text(value)
 
 
 def render_text(reviews: list, show_facts: bool) -> str:
@@ -28,7 +26,7 @@ def render_text(reviews: list, show_facts: bool) -> str:
         summary = "no findings" if not count else f"{count} finding{'s' if count > 1 else ''}"
         lines.append(f"{review.path} ({review.title}): {summary}")
         if show_facts:
-            read = ", ".join(f"{f.name} = {_value(f.value)}" + (f" (line {f.line})" if f.line else f" ({f.origin})")
+            read = ", ".join(f"{f.name} = {value_text(f.value)}" + (f" (line {f.line})" if f.line else f" ({f.origin})")
                              for f in review.facts)
             lines.append(f"  facts: {read or 'none'}")
         for finding in review.findings:
@@ -38,7 +36,7 @@ def render_text(reviews: list, show_facts: bool) -> str:
             lines.append(f"    why: {finding.because}")
             if finding.facts:
                 lines.append("    from: " + ", ".join(
-                    f"{f.name} = {_value(f.value)}" + (f" (line {f.line})" if f.line else f" ({f.origin})")
+                    f"{f.name} = {value_text(f.value)}" + (f" (line {f.line})" if f.line else f" ({f.origin})")
                     for f in finding.facts))
             lines.append(f"    see: {finding.source}")
         for note in review.notes:
