@@ -133,15 +133,6 @@ def _input_facts_behind(names: frozenset[str], knowledge: Any, seen: frozenset[s
                 yield from _input_facts_behind(producer.reads, knowledge, seen | {producer.id})
 
 
-def _known_values(consultation: Any) -> dict[str, Any]:
-    """Everything a rule could have read after the run: user facts, derived facts, decisions."""
-    known = dict(consultation.facts)
-    known.update({name: evidence.value for name, evidence in consultation.derived.items()})
-    for recommendation in consultation.recommendations:
-        known.setdefault(recommendation.decision, recommendation.choice)
-    return known
-
-
 # --- tests ---------------------------------------------------------------------
 
 def test_example_files_are_well_formed() -> None:
@@ -158,7 +149,7 @@ def test_rule_example(example: Example, knowledge: Any, advisor: Any) -> None:
 
     if example.expectation == "fires":
         if rule.id not in consultation.fired_ids():
-            known = _known_values(consultation)
+            known = consultation.values
 
             def lookup(name: str) -> Any:
                 return known[name]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.drill.questions import Question, known_values
+from advisor.drill.questions import Question
 from advisor.drill.wording import subject_words, value_words
 from advisor.engine.results import DerivationNode, Warning
 from advisor.knowledge import KnowledgeBase
@@ -50,7 +50,7 @@ def why_not_chosen(question: Question, chosen: str, knowledge: KnowledgeBase) ->
                            f"{alternative.reason}.")
     if reasons:
         return tuple(reasons)
-    known = known_values(consultation)
+    known = consultation.values
 
     def lookup(name: str) -> Any:
         return known[name]

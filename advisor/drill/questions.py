@@ -50,15 +50,6 @@ def facts_to_json(facts: dict[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in facts.items()}
 
 
-def known_values(consultation: Consultation) -> dict[str, Any]:
-    """Every value a rule could read after the consultation: facts, derived facts, decisions."""
-    known = dict(consultation.facts)
-    known.update({name: evidence.value for name, evidence in consultation.derived.items()})
-    for rec in consultation.recommendations:
-        known.setdefault(rec.decision, rec.choice)
-    return known
-
-
 def unmet_count(condition: Condition, lookup) -> int:
     """How many tests would still have to hold for the condition to be true."""
     if isinstance(condition, All):
@@ -97,7 +88,7 @@ def build_question(consultation: Consultation, decision: str, knowledge: Knowled
     else:
         correct = recommended[0]
     others = [c for c in spec.choices if c not in recommended]
-    known = known_values(consultation)
+    known = consultation.values
 
     def lookup(name: str) -> Any:
         return known[name]

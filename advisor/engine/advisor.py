@@ -120,9 +120,11 @@ class Advisor:
         recommendations = self._recommendations(winners, by_value)
         warnings = [Warning(f.rule_id, f.value, self._rules[f.rule_id].conclusion.warning_kind or "caution")
                     for f in trace.fired if f.kind == "warn"] + warnings
-        known = {**facts, **winners}
+        values = dict(facts)
+        values.update({name: value for name, value in winners.items()
+                       if not getattr(vocabulary.decision(name), "multiple", False)})
         consultation = Consultation(facts, derived, recommendations, warnings, trace.fired,
-                                    self._open_decisions(known, recommendations))
+                                    self._open_decisions(values, recommendations), values)
         consultation._by_value = by_value
         return consultation
 

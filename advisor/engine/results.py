@@ -88,6 +88,9 @@ class Consultation:
     warnings: list[Warning]
     fired: list[Firing]
     open_decisions: list[OpenDecision]
+    # Everything a condition can read at the end of the run: the user's facts, derived facts
+    # and single-choice decisions (several-choice decisions are not readable by conditions).
+    values: dict[str, Any] = field(default_factory=dict)
     _by_value: dict[tuple[str, Any], list[Firing]] = field(default_factory=dict, repr=False)
 
     def recommendation(self, decision: str) -> Recommendation | None:

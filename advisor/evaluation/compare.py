@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from advisor.engine.results import Consultation
 from advisor.evaluation.results import Mismatch
@@ -118,13 +117,7 @@ class _WhyNot:
     def __init__(self, consultation: Consultation, knowledge: KnowledgeBase) -> None:
         self.consultation = consultation
         self.knowledge = knowledge
-        known: dict[str, Any] = dict(consultation.facts)
-        known.update({name: evidence.value for name, evidence in consultation.derived.items()})
-        for r in consultation.recommendations:
-            spec = knowledge.vocabulary.decision(r.decision)
-            if spec is not None and not spec.multiple:
-                known[r.decision] = r.choice
-        self.known = known
+        self.known = consultation.values
 
     def rule(self, rule_id: str) -> str:
         rule = self.knowledge.rule(rule_id)

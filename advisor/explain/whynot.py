@@ -59,17 +59,6 @@ class WhyNot:
         return self.value in self.chosen
 
 
-def known_values(consultation: Consultation, knowledge: KnowledgeBase) -> dict[str, Any]:
-    """Everything a condition may read at the end of the run: facts, concluded facts, decisions."""
-    values = dict(consultation.facts)
-    values.update({name: e.value for name, e in consultation.derived.items()})
-    for rec in consultation.recommendations:
-        spec = knowledge.vocabulary.decision(rec.decision)
-        if spec is not None and not spec.multiple:
-            values[rec.decision] = rec.choice
-    return values
-
-
 def why_not(consultation: Consultation, knowledge: KnowledgeBase, name: str, value: Any) -> WhyNot:
     vocabulary = knowledge.vocabulary
     decision = vocabulary.decision(name)
@@ -105,7 +94,7 @@ class _Explainer:
     def __init__(self, consultation: Consultation, knowledge: KnowledgeBase) -> None:
         self.consultation = consultation
         self.knowledge = knowledge
-        self.values = known_values(consultation, knowledge)
+        self.values = consultation.values
         self.firings = {f.rule_id: f for f in consultation.fired}
 
     def lookup(self, name: str) -> Any:

@@ -124,13 +124,7 @@ class _Planning:
         self.consultation = consultation
         self.answers = answers
         self.scope = scope
-        values = dict(consultation.facts)
-        values.update({name: e.value for name, e in consultation.derived.items()})
-        for rec in consultation.recommendations:
-            spec = self.vocabulary.decision(rec.decision)
-            if spec is not None and not spec.multiple:
-                values[rec.decision] = rec.choice
-        self.values = values
+        self.values = consultation.values
         self._truth: dict[str, bool | None] = {}
         self._needs: dict[str, frozenset[str] | None] = {}
         self._in_progress: set[str] = set()
