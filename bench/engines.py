@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from advisor.engine import Advisor
-from advisor.engine.compiler import build_engine_class, new_datum
+from advisor.engine.compiler import build_engine_class
+from advisor.engine.memory import new_datum
 from advisor.engine.results import USER
 from advisor.knowledge import KnowledgeBase
 

@@ -16,7 +16,8 @@ from functools import lru_cache
 from typing import Any
 
 from advisor.engine import certainty, conflicts
-from advisor.engine.compiler import build_engine_class, matched_facts, new_datum
+from advisor.engine.compiler import build_engine_class
+from advisor.engine.memory import new_datum
 from advisor.engine.results import USER, Consultation, Evidence, Firing, Warning
 from advisor.engine.settling import Settling
 from advisor.knowledge import KnowledgeBase, load_knowledge
@@ -33,11 +34,11 @@ class _Trace:
         self.best_rank: dict[tuple[str, Any], tuple[int, int]] = {}
         self.seen: set[str] = set()
 
-    def record(self, engine: Any, rule: Rule, bindings: dict[str, Any]) -> None:
+    def record(self, engine: Any, rule: Rule, facts: list[Any]) -> None:
         if rule.id in self.seen:  # an `any` condition can match through several branches
             return
         self.seen.add(rule.id)
-        matched = tuple(Evidence(d["name"], d["value"], d["origin"]) for d in matched_facts(bindings))
+        matched = tuple(Evidence(d["name"], d["value"], d["origin"]) for d in facts)
         c = rule.conclusion
         firing = Firing(len(self.fired) + 1, rule.id, c.kind, c.name, c.value, matched,
                         status="warning" if c.kind == "warn" else "applied")
@@ -74,9 +75,9 @@ class Advisor:
         engine_class = build_engine_class(knowledge.rules, self._on_fire)
         self._engine = engine_class()
 
-    def _on_fire(self, engine: Any, rule: Rule, bindings: dict[str, Any]) -> None:
+    def _on_fire(self, engine: Any, rule: Rule, facts: list[Any]) -> None:
         assert self._trace is not None
-        self._trace.record(engine, rule, bindings)
+        self._trace.record(engine, rule, facts)
 
     def consult(self, facts: dict[str, Any]) -> Consultation:
         """Run the rules on already-validated user facts (canonical values)."""
