@@ -98,9 +98,10 @@ def test_contested_decision_is_not_asked(tmp_path):
     """The shipped rules never contest (see test_every_generated_question...); a copy with a rival rule does."""
     import shutil
 
+    from conftest import ROOT
+
     from advisor.engine.advisor import Advisor
     from advisor.knowledge.base import load_from
-    from conftest import ROOT
 
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)

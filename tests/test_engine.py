@@ -6,10 +6,10 @@ import shutil
 import textwrap
 
 import pytest
+from conftest import ROOT
 
 from advisor.engine.advisor import Advisor
 from advisor.knowledge.base import load_from
-from conftest import ROOT
 
 SOURCE = ("https://learn.microsoft.com/en-gb/training/modules/"
           "perform-hyperparameter-tuning-azure-machine-learning-pipelines/3-configure-sampling-method")

@@ -8,10 +8,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from advisor.errors import KnowledgeError
 from advisor.knowledge.base import load_from
-from conftest import ROOT
 
 GUIDE_FILE = ROOT.parent / "shared" / "dp100-study-guide.md"
 SOURCE = ("https://learn.microsoft.com/en-gb/training/modules/"
@@ -123,15 +123,15 @@ def test_cycles_between_rules_are_refused(tmp_path):
             when: {search_space: discrete}
             then: {recommend: {sampling: grid}}
             because: x
-            source: %s
+            source: SOURCE_URL
           - id: sweep.b
             title: B
             section: optimize
             when: {sampling: grid}
             then: {conclude: {search_space: discrete}}
             because: x
-            source: %s
-        """ % (SOURCE, SOURCE)
+            source: SOURCE_URL
+        """.replace("SOURCE_URL", SOURCE)
     with pytest.raises(KnowledgeError, match="cycle"):
         load_from(_rules_dir(tmp_path, body))
 

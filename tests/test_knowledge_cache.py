@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import shutil
 
+from conftest import ROOT
+
 from advisor.knowledge.base import load_from
 from advisor.knowledge.cache import load_cached
-from conftest import ROOT
 
 
 def _copy_rules(tmp_path):

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from advisor.errors import AdvisorError
-from advisor.knowledge.conditions import describe_leaf, first_failing_leaf
+from advisor.explain.whynot import condition_failure
 from advisor.yamlio import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,16 +149,11 @@ def test_rule_example(example: Example, knowledge: Any, advisor: Any) -> None:
 
     if example.expectation == "fires":
         if rule.id not in consultation.fired_ids():
-            known = consultation.values
-
-            def lookup(name: str) -> Any:
-                return known[name]
-
-            leaf = first_failing_leaf(rule.condition, lookup)
-            reason = (f"`{describe_leaf(leaf)}` is not true" if leaf is not None
+            failure = condition_failure(consultation, knowledge, rule)
+            reason = (failure.text if failure is not None
                       else "its condition holds on the final values, yet the engine did not fire it")
             pytest.fail(f"{example.where}: {rule.id} should fire on {facts} but did not: {reason} "
-                        f"(known after the run: {known})")
+                        f"(known after the run: {consultation.values})")
         return
 
     depends_on = set(_input_facts_behind(rule.reads, knowledge))

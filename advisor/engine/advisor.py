@@ -15,7 +15,14 @@ from typing import Any
 
 from advisor.engine.compiler import build_engine_class, matched_facts, new_datum
 from advisor.engine.results import (
-    USER, Alternative, Consultation, Evidence, Firing, OpenDecision, Recommendation, Warning,
+    USER,
+    Alternative,
+    Consultation,
+    Evidence,
+    Firing,
+    OpenDecision,
+    Recommendation,
+    Warning,
 )
 from advisor.knowledge import KnowledgeBase, load_knowledge
 from advisor.knowledge.conditions import FactRef, Leaf, evaluate, leaf_holds, leaves
