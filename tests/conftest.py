@@ -158,9 +158,9 @@ class RuleBase:
         return self
 
     def append(self, name: str, text: str) -> RuleBase:
-        """Add rules at the end of an existing rule file (the text is dedented)."""
+        """Add rules at the end of an existing rule file (the text as is: indent it as the file's list)."""
         with (self.path / name).open("a", encoding="utf-8") as handle:
-            handle.write(textwrap.dedent(text))
+            handle.write(text)
         return self
 
     def add(self, *files: Path) -> RuleBase:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 
 import pytest
-from conftest import ROOT
 
 from advisor.engine.advisor import Advisor
-from advisor.knowledge.base import load_from
 
 SOURCE = ("https://learn.microsoft.com/en-gb/training/modules/"
           "perform-hyperparameter-tuning-azure-machine-learning-pipelines/3-configure-sampling-method")
@@ -143,11 +140,7 @@ def test_one_engine_reused_gives_identical_results(advisor):
     assert [f.rule_id for f in first.fired] == [f.rule_id for f in again.fired]
 
 
-def test_equal_rank_disagreement_is_contested_not_overwritten(tmp_path):
-    directory = tmp_path / "rules"
-    directory.mkdir()
-    for name in ("guide.yaml", "vocabulary.yaml"):
-        shutil.copy(ROOT / "rules" / name, directory / name)
+def test_equal_rank_disagreement_is_contested_not_overwritten(rule_base):
     rule = """\
       - id: sweep.{id}
         title: {id}
@@ -161,8 +154,7 @@ def test_equal_rank_disagreement_is_contested_not_overwritten(tmp_path):
         textwrap.indent(textwrap.dedent(rule.format(id=i, fact=f, choice=c, source=SOURCE)), "  ")
         for i, f, c in [("seeded", "reproducible_results", "sobol"),
                         ("learning", "learn_from_previous_trials", "bayesian")])
-    (directory / "sweep.yaml").write_text(body, encoding="utf-8")
-    engine = Advisor(load_from(directory))
+    engine = Advisor(rule_base().write("sweep.yaml", body).load())
     result = engine.consult({"reproducible_results": True, "learn_from_previous_trials": True})
     rec = result.recommendation("sampling")
     assert rec.contested
