@@ -2,13 +2,11 @@
 
 The one place that reads `os.environ` for paths; everything else asks this module.
 
-| variable | default | what lives there |
-|---|---|---|
-| ADVISOR_RULES_DIR | the wheel's `_knowledge/rules`, else the source tree's `rules/` | the knowledge base |
-| ADVISOR_SCENARIOS_DIR | the source tree's `scenarios/` (none when installed) | the drill's scenario library |
-| ADVISOR_DATA_DIR | the user's data folder (platformdirs) | drill progress, the consultation draft |
-| ADVISOR_CACHE_DIR | the user's cache folder (platformdirs) | the validated knowledge-base cache |
-| ADVISOR_NO_CACHE | unset | set to anything to bypass that cache |
+- ADVISOR_RULES_DIR: the knowledge base (default: the wheel's `_knowledge/rules`, else `rules/`)
+- ADVISOR_SCENARIOS_DIR: the drill's scenario library (the wheel's `_knowledge/scenarios`, else `scenarios/`)
+- ADVISOR_DATA_DIR: drill progress and the consultation draft (default: the user's data folder)
+- ADVISOR_CACHE_DIR: the validated knowledge-base cache (default: the user's cache folder)
+- ADVISOR_NO_CACHE: set to anything to bypass that cache
 """
 
 from __future__ import annotations
@@ -32,23 +30,21 @@ def _override(variable: str) -> Path | None:
     return Path(value) if value else None
 
 
+def _shipped_dir(name: str) -> Path:
+    """A shipped data folder: the installed wheel's copy (pyproject.toml force-includes it as
+    advisor/_knowledge/NAME), else the source tree's, beside the package."""
+    packaged = PACKAGE_DIR / "_knowledge" / name
+    return packaged if packaged.is_dir() else SOURCE_TREE / name
+
+
 def rules_dir() -> Path:
-    """`$ADVISOR_RULES_DIR`, else the copy inside an installed wheel, else the source tree's."""
-    override = _override(RULES_DIR_ENV)
-    if override is not None:
-        return override
-    packaged = PACKAGE_DIR / "_knowledge" / "rules"
-    if packaged.is_dir():
-        return packaged
-    return SOURCE_TREE / "rules"
+    """`$ADVISOR_RULES_DIR`, else the shipped rule base."""
+    return _override(RULES_DIR_ENV) or _shipped_dir("rules")
 
 
 def scenarios_dir() -> Path | None:
-    """`$ADVISOR_SCENARIOS_DIR`, else the source tree's scenarios/ folder (None if absent)."""
-    override = _override(SCENARIOS_DIR_ENV)
-    if override is not None:
-        return override
-    folder = SOURCE_TREE / "scenarios"
+    """`$ADVISOR_SCENARIOS_DIR`, else the shipped scenario library; None when that is not a folder."""
+    folder = _override(SCENARIOS_DIR_ENV) or _shipped_dir("scenarios")
     return folder if folder.is_dir() else None
 
 
