@@ -82,13 +82,13 @@ def engine_rows(knowledge, generated: list[dict], rounds: int) -> list[table.Row
     latency = engines.measure(knowledge, generated, rounds)
     product = latency["product"]
     rows = []
-    for name in ("product", "bare routed", "bare stock"):
+    for name in ("product", "bare linear", "bare stock"):
         lat = latency[name]
         ratio = "" if name == "product" else (
             f"product ÷ this: {product.median / lat.median:.2f}x median, {product.p95 / lat.p95:.2f}x p95")
         rows.append((f"engine, {name}", f"{table.us(lat.median)} median, {table.us(lat.p95)} p95", ratio))
-    overhead = product.median / latency["bare routed"].median
-    rows.append(("overhead over the routed floor (target ≤ 1.5x)", f"{overhead:.2f}x",
+    overhead = product.median / latency["bare linear"].median
+    rows.append(("overhead over the linear floor (target ≤ 1.5x)", f"{overhead:.2f}x",
                  table.verdict(overhead, TARGETS["overhead"])))
     return rows
 

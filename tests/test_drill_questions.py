@@ -235,3 +235,28 @@ def test_generator_makes_every_rule_fire(advisor, knowledge):
         else:
             never.append(rule.id)
     assert never == []
+
+
+def test_no_question_states_its_own_answer_as_the_existing_setup(advisor, knowledge):
+    """A review scenario saying "your sweep job already uses: grid" is never asked for the sampling
+    method (nor a cluster's tier, a deployment's model or endpoint type, a job's data asset type)."""
+    from conftest import SCENARIOS
+
+    from advisor.drill.questions import stated_setup, usable_decisions
+    from advisor.scenarios import load_scenario
+
+    described = {f.name: f.describes for f in knowledge.vocabulary.facts if f.describes}
+    assert described["planned_sampling"] == "sampling"
+    checked = 0
+    for path in sorted(SCENARIOS.rglob("*.yaml")):
+        facts = load_scenario(path, knowledge).facts
+        stated = {described[name] for name in facts if name in described}
+        if not stated:
+            continue
+        checked += 1
+        consultation = advisor.consult(facts)
+        assert stated == stated_setup(facts, knowledge)
+        assert not stated & set(usable_decisions(consultation, knowledge)), path.name
+        for decision in stated:
+            assert build_question(consultation, decision, knowledge, random.Random(0)) is None
+    assert checked >= 10

@@ -176,6 +176,6 @@ def test_review_scenarios_fire_every_review_rule(advisor, knowledge):
 
 
 def test_rule_examples_cover_every_review_rule(knowledge):
-    examples = yaml.safe_load((ROOT / "tests" / "rule_examples" / "review.yaml").read_text(encoding="utf-8"))
+    examples = yaml.safe_load((ROOT / "rules" / "review.examples.yaml").read_text(encoding="utf-8"))
     assert set(examples) == review_rule_ids(knowledge)
     assert all(e["fires"] and e["does_not_fire"] for e in examples.values())

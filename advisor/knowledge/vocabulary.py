@@ -58,6 +58,7 @@ class FactSpec:
     max: float | None = None
     derived: bool = False
     existing_setup: bool = False  # describes what the user already has (advisor review reads it)
+    describes: str | None = None  # the decision whose choice an existing-setup value states (drills hide it)
 
     def allowed(self) -> str:
         """Plain description of what a value of this fact may be."""
@@ -198,6 +199,7 @@ class Vocabulary:
                     "section": f.section,
                     "derived": f.derived,
                     "existing_setup": f.existing_setup,
+                    "describes": f.describes,
                 }
                 for f in self.facts
             ],

@@ -18,6 +18,7 @@ from advisor.lint.scan import (
     duplicate_ids,
     guide_text_urls,
     guide_units,
+    placeholders,
     scan_rules,
     unknown_sources,
 )
@@ -36,6 +37,7 @@ def lint_rules(directory: Path, guide_text: Path | None = None) -> LintReport:
     findings: list[Finding] = [
         *duplicate_ids(raw_rules),
         *unknown_sources(raw_rules, guide_units(directory), text_urls, guide_text),
+        *placeholders(raw_rules),
     ]
     try:
         knowledge = load_from(directory)

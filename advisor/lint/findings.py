@@ -12,11 +12,13 @@ from advisor.knowledge.vocabulary import plain
 CHECKS = {
     "duplicate-id": "two rules share an id",
     "source-not-in-guide": "a rule cites a URL that is not a unit of the study guide",
+    "placeholder": "a rule still holds a TODO that `advisor rules new` wrote",
     "never-true": "a rule's condition can never be true, so it never fires",
     "conflict": "two rules at the same priority can fire together and disagree",
     "shadowed": "whenever the rule fires a higher-ranked rule overrules it, so it never wins",
     "unreachable-choice": "a decision's choice no live rule can recommend",
     "uncovered": "a decision (or derived fact) no rule produces",
+    "no-example": "a rule without a `fires` or a `does_not_fire` example in its <area>.examples.yaml",
     "load-error": "the rule base does not load (the engine refuses it too), so the checks above it ran alone",
 }
 ERROR_CHECKS = frozenset({"load-error", "duplicate-id"})
