@@ -20,13 +20,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import engines  # noqa: E402
-import processes  # noqa: E402
 import generate  # noqa: E402
+import processes  # noqa: E402
 import table  # noqa: E402
 
 from advisor.engine import Advisor  # noqa: E402
 from advisor.knowledge import load_knowledge  # noqa: E402
-from advisor.knowledge.paths import RULES_DIR_ENV, rules_dir  # noqa: E402
+from advisor.paths import RULES_DIR_ENV, rules_dir  # noqa: E402
 
 SCENARIO_FILE = processes.ROOT / "scenarios" / "image-classifier.yaml"
 TARGETS = {"overhead": 1.5, "evaluate_1000": 5.0, "version": 0.150, "consult": 0.400}

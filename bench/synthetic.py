@@ -31,8 +31,8 @@ import yaml
 from advisor.knowledge import KnowledgeBase, load_knowledge
 from advisor.knowledge.base import SPECIAL_FILES, build_knowledge, read_sources
 from advisor.knowledge.conditions import FactRef, Leaf, leaves
-from advisor.knowledge.paths import rules_dir
 from advisor.knowledge.vocabulary import FactSpec
+from advisor.paths import rules_dir
 
 RULES_PER_FILE = 50
 

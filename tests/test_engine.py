@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from conftest import ROOT
 
 from advisor.engine import settling
 from advisor.engine.advisor import Advisor
@@ -22,8 +23,7 @@ from advisor.engine.results import USER
 from advisor.engine.settling import Settling
 from advisor.knowledge.base import SPECIAL_FILES, build_knowledge, read_sources
 from advisor.knowledge.conditions import evaluate
-from advisor.knowledge.paths import rules_dir
-from conftest import ROOT
+from advisor.paths import rules_dir
 
 SOURCE = ("https://learn.microsoft.com/en-gb/training/modules/"
           "design-machine-learning-model-training-solution/4-decide-between-compute-options")
@@ -255,8 +255,8 @@ def test_settling_evaluates_each_condition_a_bounded_number_of_times(monkeypatch
                "sampling": ("grid", "random"), "early_termination": ("bandit", "median_stopping")}
     rules = [("eng.base-a", "{stage: production}", "{recommend: {processor: cpu}}", ""),
              ("eng.base-b", "{works_in_notebooks: true}", "{recommend: {processor: gpu}}", "")]
-    for depth, (below, above) in enumerate(zip(levels, levels[1:])):
-        for i, (need, give) in enumerate(zip(choices[below], choices[above])):
+    for depth, (below, above) in enumerate(zip(levels, levels[1:], strict=False)):
+        for i, (need, give) in enumerate(zip(choices[below], choices[above], strict=False)):
             for j, other in enumerate(choices[below]):
                 rules.append((f"eng.level{depth}-{i}{j}", f"{{{below}: {{in: [{need}, {other}]}}}}",
                               f"{{recommend: {{{above}: {give}}}}}", ""))

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from advisor.knowledge.vocabulary import plain
+
 # Check ids, in the order findings are listed. Errors stop the rule base from loading.
 CHECKS = {
     "duplicate-id": "two rules share an id",
@@ -46,7 +48,7 @@ class Finding:
         return {
             "check": self.check, "severity": self.severity, "rules": list(self.rules),
             "subject": self.subject, "file": self.file, "line": self.line, "message": self.message,
-            "witness": None if self.witness is None else {k: _plain(v) for k, v in self.witness.items()},
+            "witness": None if self.witness is None else plain(self.witness),
         }
 
 
@@ -89,7 +91,3 @@ def sort_findings(findings: list[Finding]) -> tuple[Finding, ...]:
     order = list(CHECKS)
     return tuple(sorted(findings, key=lambda f: (order.index(f.check), f.file or "", f.line or 0,
                                                  f.rules, f.subject or "")))
-
-
-def _plain(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value

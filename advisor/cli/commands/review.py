@@ -76,18 +76,14 @@ def register(app: typer.Typer) -> None:
         if format is ReviewFormat.json:
             import json
 
-            def plain(value):
-                if isinstance(value, tuple | list):
-                    return [plain(v) for v in value]
-                if isinstance(value, dict):
-                    return {k: plain(v) for k, v in value.items()}
-                return value
+            from advisor.knowledge.vocabulary import plain
 
             print(json.dumps([plain(asdict(r)) for r in reviews], indent=2, ensure_ascii=False))
         else:
             text = render_text(reviews, show_facts)
             total = sum(len(r.findings) for r in reviews)
-            text += f"{len(reviews)} file{'s' if len(reviews) != 1 else ''} reviewed, {total} finding{'s' if total != 1 else ''}"
+            text += (f"{len(reviews)} file{'s' if len(reviews) != 1 else ''} reviewed, "
+                     f"{total} finding{'s' if total != 1 else ''}")
             text += f", {unreadable} unreadable.\n" if unreadable else ".\n"
             sys.stdout.write(text)
         if unreadable:

@@ -93,8 +93,8 @@ def new_rule(
     """Write a rule skeleton into rules/AREA.yaml and its examples into rules/AREA.examples.yaml."""
     from advisor.errors import AdvisorError
     from advisor.knowledge import load_knowledge
-    from advisor.knowledge.paths import rules_dir as default_rules_dir
     from advisor.knowledge.scaffold import new_rule as scaffold
+    from advisor.paths import rules_dir as default_rules_dir
 
     if section is not None:  # the six sections never change with the rules being edited
         sections = load_knowledge().guide.section_ids
