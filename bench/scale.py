@@ -79,6 +79,7 @@ def measure_size(n: int, seed: int, scenarios_n: int, rounds: int) -> dict[str, 
     runners = {"advisor": advisor.consult, "bare experta": floors.BareExperta(knowledge).run,
                "CLIPS": clips.run, "plain Python": floors.PlainPython(knowledge).run}
     latency = per_scenario(runners, scenarios, rounds)
+    clips.close()
     firings = statistics.median(len(advisor.consult(facts).fired) for facts in scenarios)
     agree = floors.same_firings(knowledge, scenarios[:5] + [{}])
     log(f"{n} rules: advisor {table.ms(latency['advisor'])}, CLIPS {table.ms(latency['CLIPS'])}")
@@ -91,7 +92,7 @@ def slope(xs: list[float], ys: list[float]) -> float:
     """Least-squares slope of log(y) over log(x): the growth exponent."""
     lx, ly = [math.log(x) for x in xs], [math.log(y) for y in ys]
     mx, my = statistics.mean(lx), statistics.mean(ly)
-    return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sum((a - mx) ** 2 for a in lx)
 
 
 def render(results: list[dict[str, Any]], args: argparse.Namespace, markdown: bool) -> str:

@@ -33,20 +33,30 @@ class _Trace:
         self.live: dict[str, tuple[Any, Any]] = {}      # name -> (value, declared Datum or None)
         self.best_rank: dict[tuple[str, Any], tuple[int, int]] = {}
         self.seen: set[str] = set()
+        self.evidence: dict[int, Evidence] = {}         # id(Datum) -> its Evidence, made once
+
+    def _evidence(self, datum: Any) -> Evidence:
+        evidence = self.evidence.get(id(datum))
+        if evidence is None:
+            evidence = self.evidence[id(datum)] = Evidence(datum["name"], datum["value"], datum["origin"])
+        return evidence
 
     def record(self, engine: Any, rule: Rule, facts: list[Any]) -> None:
         if rule.id in self.seen:  # an `any` condition can match through several branches
             return
         self.seen.add(rule.id)
-        matched = tuple(Evidence(d["name"], d["value"], d["origin"]) for d in facts)
         c = rule.conclusion
-        firing = Firing(len(self.fired) + 1, rule.id, c.kind, c.name, c.value, matched,
+        firing = Firing(len(self.fired) + 1, rule.id, c.kind, c.name, c.value,
+                        tuple(self._evidence(d) for d in facts),
                         status="warning" if c.kind == "warn" else "applied")
         self.fired.append(firing)
         if c.kind == "warn" or c.name is None:
             return
         key = (c.name, c.value)
-        self.best_rank[key] = max(self.best_rank.get(key, rule.rank), rule.rank)
+        rank = rule.rank
+        best = self.best_rank.get(key)
+        if best is None or rank > best:
+            self.best_rank[key] = rank
         current = self.live.get(c.name)
         if current is None:
             self._declare(engine, c.name, c.value, rule.id)

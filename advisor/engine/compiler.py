@@ -56,11 +56,20 @@ Action = Callable[[KnowledgeEngine, Rule, list[Any]], None]  # engine, rule, mat
 
 
 class CompiledEngine(KnowledgeEngine):
-    """A KnowledgeEngine whose deffacts are looked up once, not on every reset.
+    """A KnowledgeEngine that finds its rules and deffacts without scanning itself.
 
-    experta finds deffacts with `inspect.getmembers` over the engine at each `reset()`, a
-    scan of every rule; the compiled classes never change, so the answer is kept.
+    experta finds both with `inspect.getmembers` over the engine (deffacts at every
+    `reset()`), a sorted scan of every member; the compiled class knows its rule names, and
+    its deffacts never change, so the answers are kept.
     """
+
+    _rule_names: tuple[str, ...] = ()
+
+    def get_rules(self) -> list[Any]:
+        rules = [getattr(self, name) for name in self._rule_names]  # getattr binds each to this engine
+        for rule in rules:
+            rule.ke = self  # as experta's own lookup does
+        return rules
 
     def get_deffacts(self) -> list[Any]:
         deffacts = self.__dict__.get("_deffacts")
@@ -82,6 +91,8 @@ def build_engine_class(rules: tuple[Rule, ...], action: Action, name: str = "Com
         compiled = ExpertaRule(compile_condition(rule.condition), salience=salience(rule))(_rhs(rule, action))
         compiled.advisor_rule = rule  # what the counting matcher reads
         members[f"rule_{index:05d}"] = compiled
+    if linear:
+        members["_rule_names"] = tuple(k for k in members if k.startswith("rule_"))
     return type(name, (base,), members)
 
 

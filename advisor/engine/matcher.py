@@ -60,7 +60,10 @@ class _Branch:
         self.names = tuple(dict.fromkeys(name for _, name, value in bindings if not value))
 
 
-def _branches(condition: Condition, numbers: dict[int, tuple[int, int | None]]) -> list[list[tuple[Leaf, int, int | None]]]:
+Numbered = tuple[Leaf, int, int | None]
+
+
+def _branches(condition: Condition, numbers: dict[int, tuple[int, int | None]]) -> list[list[Numbered]]:
     if isinstance(condition, Leaf):
         first, second = numbers[id(condition)]
         return [[(condition, first, second)]]
@@ -164,24 +167,27 @@ class CountingMatcher(Matcher):
         name = fact.get("name") if isinstance(fact, Datum) else None
         if name is None:
             return  # experta's InitialFact: no condition reads it
-        if name in self._facts:
-            raise ValueError(f"two facts named {name!r} in working memory")
         facts = self._facts
+        if name in facts:
+            raise ValueError(f"two facts named {name!r} in working memory")
         facts[name] = fact
-        counts = self._counts
+        # No test reading `name` can hold yet: the name was not in working memory.
         for test in self._tests_of(name, fact["value"]):
-            if test in self._holding or any(n not in facts for n in test.names) or not test.holds(facts):
-                continue
-            self._holding.add(test)
-            for branch in test.branches:
-                reached = counts.get(branch, 0) + 1
-                counts[branch] = reached
-                if reached == branch.need:
-                    activation = Activation(branch.rule, [facts[n] for n in branch.names],
-                                            {key: facts[n]["value"] if v else facts[n]
-                                             for key, n, v in branch.bindings})
-                    self._active[branch] = activation
-                    added.append(activation)
+            if all(n in facts for n in test.names) and test.holds(facts):
+                self._satisfy(test, added)
+
+    def _satisfy(self, test: _Test, added: list[Activation]) -> None:
+        self._holding.add(test)
+        counts, facts = self._counts, self._facts
+        for branch in test.branches:
+            reached = counts.get(branch, 0) + 1
+            counts[branch] = reached
+            if reached == branch.need:
+                activation = Activation(branch.rule, [facts[n] for n in branch.names],
+                                        {key: facts[n]["value"] if v else facts[n]
+                                         for key, n, v in branch.bindings})
+                self._active[branch] = activation
+                added.append(activation)
 
     def _retract(self, fact: Any, removed: list[Activation]) -> None:
         name = fact.get("name") if isinstance(fact, Datum) else None
