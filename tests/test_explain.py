@@ -7,8 +7,8 @@ import json
 import pytest
 
 from advisor.explain import explain_certainty, find_flips, what_if, why_not, why_not_rule
-from advisor.explain.render import flip_text
-from advisor.explain.values import parse_conclusion, parse_input_fact
+from advisor.presentation.explanation import flip_text
+from advisor.cli.assignments import parse_conclusion, parse_input_fact
 from advisor.explain.whatif import candidate_values
 
 # Hand-worked scenarios (the comments give the reasoning the assertions check).

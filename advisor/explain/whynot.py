@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from advisor.engine.results import Consultation
-from advisor.explain.values import value_text
+from advisor.knowledge.vocabulary import value_text
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import All, AnyOf, Condition, FactRef, Leaf, evaluate, leaf_holds
 from advisor.knowledge.rules import Rule

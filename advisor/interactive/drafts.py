@@ -36,7 +36,7 @@ class DraftStore:
         return self.path.is_file()
 
     def save(self, answers: Answers) -> None:
-        from advisor.cli.output import write_file_atomically
+        from advisor.files import write_text_file
 
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,7 +44,7 @@ class DraftStore:
             raise AdvisorError(f"cannot create the folder for saved answers: {exc.strerror or exc}",
                                where=str(self.path.parent)) from None
         text = json.dumps({"version": DRAFT_VERSION, **answers.as_data()}, indent=2, ensure_ascii=False)
-        write_file_atomically(self.path, text + "\n")
+        write_text_file(self.path, text + "\n")
 
     def load(self, knowledge: KnowledgeBase) -> Answers:
         where = str(self.path)

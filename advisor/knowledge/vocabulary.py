@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 def value_text(value: Any) -> str:
     """A fact or decision value the way rules and reports write it: true, [a, b], 20."""
+    if value is None:
+        return "not given"
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, tuple | list):

@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
         from advisor.azureml.review import review_file
         from advisor.engine import get_advisor
         from advisor.errors import AdvisorError
-        from advisor.explain.values import parse_input_fact
+        from advisor.cli.assignments import parse_input_fact
 
         advisor = get_advisor()
         context = dict(parse_input_fact(text, advisor.knowledge.vocabulary, "--fact") for text in fact)

@@ -9,8 +9,8 @@ from html import escape
 from typing import Any
 
 from advisor.knowledge.vocabulary import value_text
-from advisor.report import summary_line
-from advisor.render.console import KIND_LABEL
+from advisor.presentation.consultation.data import summary_line
+from advisor.presentation.words import warning_kind
 
 CSS = """
 :root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --ok: #1a7f37; --warn: #9a6700;
@@ -157,7 +157,7 @@ def render_html(report: dict[str, Any]) -> str:
     if report["warnings"]:
         out.append('<section id="warnings"><h2>Warnings</h2>')
         for w in report["warnings"]:
-            label = KIND_LABEL.get(w["kind"], w["kind"])
+            label = warning_kind(w["kind"])
             out.append(f'<div class="warning {escape(w["kind"], quote=True)}"><strong>⚠ {escape(label)}</strong> '
                        f'<code>{escape(w["rule"])}</code><div>{escape(w["message"])}</div>'
                        f'<div class="source">source: {_link(w["source"])}</div></div>')
