@@ -100,7 +100,7 @@ CASES = {
                             ":3: facts.notebook_users: -3 is out of range"),
     "duplicate-keys": (_file("bad.yaml", "name: x\nfacts:\n  data_format: tabular\n  data_format: unstructured\n"),
                        "bad.yaml", ":4: duplicate key 'data_format' (first on line 3)"),
-    "not-utf8": (_file("bad.yaml", b"name: caf\xe9\nfacts: {}\n"), "bad.yaml", ": not UTF-8 text (byte 9 is invalid)"),
+    "not-utf8": (_file("bad.yaml", b"name: caf\xe9\nfacts: {}\n"), "bad.yaml", ":1: not UTF-8 text (byte 9 is invalid)"),
     "empty-file": (_file("bad.yaml", ""), "bad.yaml", ": file is empty; expected a mapping with name and facts"),
     "blank-file": (_file("bad.yml", "\n   \n# only a comment\n"), "bad.yml", ":1: top level is empty; expected a mapping with name and facts"),
     "over-1-mib": (_file("bad.yaml", BIG), "bad.yaml",
