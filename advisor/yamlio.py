@@ -218,3 +218,30 @@ def decode_utf8(raw: bytes, where: str, error: type[AdvisorError] = AdvisorError
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise error(f"not UTF-8 text (byte {exc.start} is invalid)", where=where, line=line) from None
+
+
+MAX_LINE_BYTES = 64 * 1024
+
+
+def text_lines(stream: Any, where: str, *, max_bytes: int = MAX_FILE_BYTES,
+               error: type[AdvisorError] = AdvisorError) -> Any:
+    """The lines of a binary stream as text, one at a time (so a pipe can be answered as it
+    comes), each checked as UTF-8 and bounded in length, the whole bounded in size: /dev/zero
+    or a binary file ends in one clear error, never in running out of memory."""
+    total = 0
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        total += len(raw)
+        if len(raw) > MAX_LINE_BYTES:
+            raise error(f"line is longer than {MAX_LINE_BYTES} bytes", where=where, line=number)
+        if total > max_bytes:
+            raise error(f"input is over the {max_bytes}-byte limit", where=where, line=number)
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise error(f"not UTF-8 text (byte {exc.start + 1} of the line is invalid)",
+                        where=where, line=number) from None
