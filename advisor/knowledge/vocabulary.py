@@ -25,7 +25,7 @@ def value_text(value: Any) -> str:
 
 def _short(value: Any) -> str:
     """A value for an error message: a 400-digit number or a long text is cut, not printed whole."""
-    if isinstance(value, int) and abs(value) > NUMBER_LIMIT:
+    if isinstance(value, int) and abs(value) > 10**30:
         return f"a number of {len(str(abs(value)))} digits"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
