@@ -13,8 +13,9 @@ import yaml
 
 azure_ml = pytest.importorskip("azure.ai.ml", reason="azure-ai-ml (dev dependency) is not installed")
 
-from advisor.azureml.documents import read_document  # noqa: E402
 from review_fixtures import CLEAN, FIXTURES, FLAWED, FOLDER_FILES, loader_rejects  # noqa: E402
+
+from advisor.azureml.documents import read_document  # noqa: E402
 
 SCENARIOS = yaml.safe_load((FIXTURES / "emit-scenarios.yaml").read_text(encoding="utf-8"))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from review_fixtures import CLEAN, FIXTURES, FLAWED, FOLDER_FILES, FOLDERS, UNREADABLE, expected_rules, given_facts
 
 from advisor.azureml.documents import KIND_TITLES, read_document
 from advisor.azureml.facts import read_facts
@@ -14,8 +15,6 @@ from advisor.azureml.review import ReviewOptions, review_documents, review_file
 from advisor.errors import AdvisorError
 from advisor.explain.values import parse_input_fact
 from advisor.scenarios import load_scenario
-from review_fixtures import (CLEAN, FIXTURES, FLAWED, FOLDER_FILES, FOLDERS, UNREADABLE, expected_rules,
-                             given_facts)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,7 +56,7 @@ def test_clean_files_give_no_finding(advisor, path):
 def test_folder_review_gives_each_file_its_findings_with_the_cross_file_ones(advisor, folder):
     paths = sorted(folder.glob("*.yml"))
     reviews = review_documents([read_document(p) for p in paths], advisor)
-    for path, review in zip(paths, reviews):
+    for path, review in zip(paths, reviews, strict=True):
         assert {f.rule_id for f in review.findings} == expected_rules(path), path.name
     # Alone, each file gives none of the findings that need another file.
     for path in paths:
@@ -235,13 +234,16 @@ def test_kinds_without_checks_are_recognised(advisor, tmp_path):
 
 def test_config_facts_and_skipped_rules(advisor):
     path = FIXTURES / "flawed" / "compute-warm-stage-unknown.yml"
-    (review,) = review_documents([read_document(path)], advisor, ReviewOptions(config_facts={"stage": "production"}))
-    assert review.findings == () and ("stage", "production", "config") in {(f.name, f.value, f.origin) for f in review.facts}
+    options = ReviewOptions(config_facts={"stage": "production"})
+    (review,) = review_documents([read_document(path)], advisor, options)
+    assert review.findings == ()
+    assert ("stage", "production", "config") in {(f.name, f.value, f.origin) for f in review.facts}
     (review,) = review_documents([read_document(path)], advisor,
                                  ReviewOptions(skip_rules={"review.cluster-keeps-nodes-warm": "shared cluster"}))
     assert review.findings == ()
     (item,) = review.suppressed
-    assert (item.finding.rule_id, item.reason, item.by) == ("review.cluster-keeps-nodes-warm", "shared cluster", "config")
+    assert (item.finding.rule_id, item.reason, item.by) == (
+        "review.cluster-keeps-nodes-warm", "shared cluster", "config")
 
 
 # --- the rules of review.yaml: scenarios and examples cover every one -------------------
@@ -266,7 +268,7 @@ def test_review_scenarios_fire_every_review_rule(advisor, knowledge):
 
 
 def test_rule_examples_cover_every_review_rule(knowledge):
-    examples = yaml.safe_load((ROOT / "tests" / "rule_examples" / "review.yaml").read_text(encoding="utf-8"))
+    examples = yaml.safe_load((ROOT / "rules" / "review.examples.yaml").read_text(encoding="utf-8"))
     assert set(examples) == review_rule_ids(knowledge)
     assert all(e["fires"] and e["does_not_fire"] for e in examples.values())
 

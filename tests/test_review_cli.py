@@ -10,10 +10,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from review_fixtures import CLEAN, FIXTURES, FLAWED, UNREADABLE, expected_rules, given_facts
 from typer.testing import CliRunner
 
 from advisor.cli.app import build_app
-from review_fixtures import CLEAN, FIXTURES, FLAWED, UNREADABLE, expected_rules, given_facts
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "sarif" / "sarif-schema-2.1.0.json")
                           .read_text(encoding="utf-8"))

@@ -295,23 +295,7 @@ def _sweep(r: _Reader) -> None:
         r.note(f"sampling_algorithm {_shown(algorithm)} is not one the advisor knows; not checked")
 
     space = r.get("search_space")
-    if isinstance(space, dict) and space:
-        expression_values = r.vocabulary.fact("hyperparameter_expressions").values  # type: ignore[union-attr]
-        kinds, combinations = [], 1
-        for name, spec in space.items():
-            kind = text(spec.get("type")) if isinstance(spec, dict) else None
-            if kind in expression_values:
-                kinds.append(kind)
-            else:
-                r.note(f"search_space.{name}: expression {_shown(spec.get('type') if isinstance(spec, dict) else spec)}"
-                       " is not one the advisor knows")
-            values = spec.get("values") if isinstance(spec, dict) else None
-            combinations = combinations * len(values) if kind == "choice" and isinstance(values, list) else 0
-        if kinds:
-            r.set("hyperparameter_expressions", kinds, "search_space")
-        r.set("tuned_hyperparameter_count", len(space), "search_space")
-        if combinations:
-            r.set("grid_combinations", combinations, "search_space")
+    _search_space(r, space)
 
     limits = mapping(r.get("limits"))
     for key, fact in (("max_total_trials", "max_total_trials"), ("max_concurrent_trials", "max_concurrent_trials")):
@@ -324,6 +308,31 @@ def _sweep(r: _Reader) -> None:
                   declared(space), "trial", "command")
         r.environment("trial", "environment")
 
+    _early_termination(r)
+
+
+def _search_space(r: _Reader, space: Any) -> None:
+    if not isinstance(space, dict) or not space:
+        return
+    expression_values = r.vocabulary.fact("hyperparameter_expressions").values  # type: ignore[union-attr]
+    kinds, combinations = [], 1
+    for name, spec in space.items():
+        kind = text(spec.get("type")) if isinstance(spec, dict) else None
+        if kind in expression_values:
+            kinds.append(kind)
+        else:
+            shown = spec.get("type") if isinstance(spec, dict) else spec
+            r.note(f"search_space.{name}: expression {_shown(shown)} is not one the advisor knows")
+        values = spec.get("values") if isinstance(spec, dict) else None
+        combinations = combinations * len(values) if kind == "choice" and isinstance(values, list) else 0
+    if kinds:
+        r.set("hyperparameter_expressions", kinds, "search_space")
+    r.set("tuned_hyperparameter_count", len(space), "search_space")
+    if combinations:
+        r.set("grid_combinations", combinations, "search_space")
+
+
+def _early_termination(r: _Reader) -> None:
     policy = r.get("early_termination")
     if policy is None:
         r.set("planned_early_termination", "none", origin="not in the file")

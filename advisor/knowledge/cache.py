@@ -1,7 +1,8 @@
 """A cache of the validated knowledge base, so most runs skip YAML parsing and pydantic.
 
 Keyed by a hash of every knowledge file, of the code that builds the knowledge objects,
-and of the Python version: any edit to rules/ or to advisor/knowledge rebuilds it. It lives in the user's own cache directory and holds
+and of the Python version: any edit to rules/ or to advisor/knowledge rebuilds it. It lives in the
+user's own cache directory (advisor/paths.py) and holds
 only what this process wrote there; a missing, stale or unreadable cache is rebuilt.
 Set ADVISOR_CACHE_DIR to move it, or ADVISOR_NO_CACHE=1 to bypass it.
 """
@@ -17,17 +18,9 @@ from pathlib import Path
 
 from advisor import __version__
 from advisor.knowledge.base import KnowledgeBase, build_knowledge, read_sources
+from advisor.paths import cache_dir, cache_disabled
 
 CACHE_FORMAT = 1
-
-
-def cache_dir() -> Path:
-    override = os.environ.get("ADVISOR_CACHE_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("advisor"))
 
 
 CODE_DIR = Path(__file__).resolve().parent
@@ -44,7 +37,7 @@ def fingerprint(texts: dict[str, str]) -> str:
 
 def load_cached(directory: Path) -> KnowledgeBase:
     texts = read_sources(directory)
-    if os.environ.get("ADVISOR_NO_CACHE"):
+    if cache_disabled():
         return build_knowledge(texts)
     path = cache_dir() / f"knowledge-{fingerprint(texts)}.pickle"
     try:

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from advisor.azureml.collect import ReviewRun
-from advisor.knowledge.vocabulary import value_text
+from advisor.knowledge.vocabulary import plain, value_text
 
 # C0/C1 controls and bidirectional overrides: shown as escapes, never sent to a terminal.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -69,23 +69,15 @@ def summary_line(run: ReviewRun) -> str:
     return text + "."
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
 def review_data(run: ReviewRun) -> list[dict[str, Any]]:
     """One object per reviewed file (the shape `--format json` has always had), findings
     with severity and certainty, suppressed findings beside them."""
     files = []
     for review in run.reviews:
-        data = _plain(asdict(review))
-        for finding, raw in zip(review.findings, data["findings"]):
+        data = plain(asdict(review))
+        for finding, raw in zip(review.findings, data["findings"], strict=True):
             raw["severity"] = finding.severity
-        for item, raw in zip(review.suppressed, data["suppressed"]):
+        for item, raw in zip(review.suppressed, data["suppressed"], strict=True):
             raw["finding"]["severity"] = item.finding.severity
         files.append(data)
     return files

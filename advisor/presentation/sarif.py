@@ -44,7 +44,8 @@ def _rule(finding: Finding, unit_title: str | None) -> dict[str, Any]:
                  "markdown": f"{_md(finding.because)}\n\nSource: {markdown_unit}"},
         "helpUri": finding.source,
         "defaultConfiguration": {"level": LEVELS[finding.severity]},
-        "properties": {"tags": ["azure-ml", finding.kind], "precision": "high" if finding.certainty >= 0.9 else "medium"},
+        "properties": {"tags": ["azure-ml", finding.kind],
+                       "precision": "high" if finding.certainty >= 0.9 else "medium"},
     }
 
 
