@@ -12,10 +12,10 @@ import stat
 import threading
 
 import pytest
-
-from advisor.errors import AdvisorError
 from conftest import ROOT, SCENARIOS
 from hostile.harness import assert_clean, run, strict_json
+
+from advisor.errors import AdvisorError
 
 GOOD = SCENARIOS / "image-classifier.yaml"
 
@@ -380,7 +380,7 @@ def test_class13_drill_answers_that_are_not_text_are_one_line(tmp_path):
                                     ("-", b"1\n\xff\n", "<stdin>:2: not UTF-8 text"),
                                     ("-", b"\0" * 200_000, "<stdin>:1: line is longer than"),
                                     (str(tmp_path), b"", "is a directory")]:
-        result = finishes(lambda: run(*common, "--answers", answers, stdin=stdin))
+        result = finishes(lambda answers=answers, stdin=stdin: run(*common, "--answers", answers, stdin=stdin))
         assert_clean(result, f"drill --answers {answers}")
         assert result.code == 2 and message in result.error_lines[0], result.error_lines
 

@@ -7,10 +7,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import SCENARIOS
-from hostile.harness import (assert_clean, corpus, expectation, run, strict_json,
-                             well_formed_xml)
+from hostile.harness import assert_clean, corpus, expectation, run, strict_json, well_formed_xml
 
 SCENARIO_FILES = corpus("scenarios")
 AZUREML_FILES = corpus("azureml")

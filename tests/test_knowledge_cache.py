@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
+from conftest import RuleBase
 
 from advisor.knowledge.base import load_from
 from advisor.knowledge.cache import load_cached
-from conftest import ROOT
 
 
 def _copy_rules(tmp_path):
-    directory = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", directory)
-    return directory
+    return RuleBase(tmp_path / "rules", shipped_rules=True).path
 
 
 def test_cache_is_written_then_reused(tmp_path, monkeypatch):

@@ -7,7 +7,6 @@ transaction per answer (committed before the next question is shown).
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import stat
 import time
@@ -19,8 +18,8 @@ from typing import Any
 
 from advisor.drill.schedule import due_time, next_box
 from advisor.errors import AdvisorError, os_error_text
+from advisor.paths import DATA_DIR_ENV, data_dir
 
-DATA_DIR_ENV = "ADVISOR_DATA_DIR"
 DB_NAME = "drill.sqlite3"
 BUSY_TIMEOUT_SECONDS = 30.0
 SCHEMA_VERSION = 1
@@ -65,13 +64,8 @@ CREATE INDEX IF NOT EXISTS questions_by_due ON questions (due_at);
 
 
 def default_db_path() -> Path:
-    """`$ADVISOR_DATA_DIR/drill.sqlite3`, else the user's data directory for advisor."""
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override) / DB_NAME
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("advisor")) / DB_NAME
+    """`drill.sqlite3` in advisor's data directory (`$ADVISOR_DATA_DIR`, see advisor/paths.py)."""
+    return data_dir() / DB_NAME
 
 
 @dataclass(frozen=True)

@@ -93,41 +93,45 @@ def _match(directory: str, parts: list[str], ancestors: list[str], found: dict[s
     if not parts:
         if directory:
             found[directory] = None
-        return
-    part, rest = parts[0], parts[1:]
-    if part == "**":
-        real = os.path.realpath(directory or ".")
-        if real in ancestors:
-            problems[directory] = f"symlink loop: leads back to {real}; not followed"
-            return
-        ancestors.append(real)
-        _match(directory, rest, ancestors, found, problems)  # `**` as no folder at all
-        for entry in _entries(directory):
-            if entry.name.startswith("."):
-                continue
-            if _is_dir(entry):
-                _match(os.path.join(directory, entry.name), parts, ancestors, found, problems)
-            elif not rest:  # a final `**` matches files too
-                found[os.path.join(directory, entry.name)] = None
-        ancestors.pop()
-        return
-    if not glob.has_magic(part):
-        path = os.path.join(directory, part)
-        if not rest:
+    elif parts[0] == "**":
+        _match_any_depth(directory, parts, ancestors, found, problems)
+    elif not glob.has_magic(parts[0]):
+        path = os.path.join(directory, parts[0])
+        if len(parts) == 1:
             if os.path.lexists(path):
                 found[path] = None
         elif os.path.isdir(path):
-            _match(path, rest, ancestors, found, problems)
+            _match(path, parts[1:], ancestors, found, problems)
+    else:
+        for entry in _entries(directory):
+            if entry.name.startswith(".") and not parts[0].startswith("."):
+                continue  # as glob: wildcards do not match hidden names
+            if fnmatch.fnmatchcase(entry.name, parts[0]):
+                path = os.path.join(directory, entry.name)
+                if len(parts) == 1:
+                    found[path] = None
+                elif _is_dir(entry):
+                    _match(path, parts[1:], ancestors, found, problems)
+
+
+def _match_any_depth(directory: str, parts: list[str], ancestors: list[str], found: dict[str, None],
+                     problems: dict[str, str]) -> None:
+    """`**`: this folder and every folder below it, each entered once along any path."""
+    real = os.path.realpath(directory or ".")
+    if real in ancestors:
+        problems[directory] = f"symlink loop: leads back to {real}; not followed"
         return
+    ancestors.append(real)
+    rest = parts[1:]
+    _match(directory, rest, ancestors, found, problems)  # `**` as no folder at all
     for entry in _entries(directory):
-        if entry.name.startswith(".") and not part.startswith("."):
+        if entry.name.startswith("."):
             continue
-        if fnmatch.fnmatchcase(entry.name, part):
-            path = os.path.join(directory, entry.name)
-            if not rest:
-                found[path] = None
-            elif _is_dir(entry):
-                _match(path, rest, ancestors, found, problems)
+        if _is_dir(entry):
+            _match_any_depth(os.path.join(directory, entry.name), parts, ancestors, found, problems)
+        elif not rest:  # a final `**` matches files too
+            found[os.path.join(directory, entry.name)] = None
+    ancestors.pop()
 
 
 def _entries(directory: str) -> list[os.DirEntry]:

@@ -18,19 +18,10 @@ from typing import Any
 from advisor.errors import AdvisorError, os_error_text
 from advisor.interactive.answers import Answers, check_answer
 from advisor.knowledge import KnowledgeBase
+from advisor.paths import DATA_DIR_ENV, data_dir
 
-DATA_DIR_ENV = "ADVISOR_DATA_DIR"
 DRAFT_NAME = "consultation-draft.json"
 DRAFT_VERSION = 1
-
-
-def data_dir() -> Path:
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("advisor"))
 
 
 class DraftStore:
@@ -131,7 +122,7 @@ def _answers_from(raw: Any, knowledge: KnowledgeBase, where: str) -> Answers:
     vocabulary = knowledge.vocabulary
     for name, value in raw["answers"].items():
         spec = vocabulary.fact(name)
-        if spec is None or spec.derived:
+        if not vocabulary.is_input(name):
             raise AdvisorError(f"saved answer for unknown fact {name!r} (has the vocabulary changed?)",
                                where=where)
         try:

@@ -8,7 +8,7 @@ through its constructor (nothing is unpickled, nothing imported by name from the
 And since a changed cache could still change the advice, it is read only from a folder and a
 file owned by the current user that no one else can write (the checks ssh makes on its keys);
 the folder is created private (0700). A missing, stale, foreign or damaged cache is rebuilt.
-Set ADVISOR_CACHE_DIR to move it, or ADVISOR_NO_CACHE=1 to bypass it.
+Set ADVISOR_CACHE_DIR to move it, or ADVISOR_NO_CACHE=1 to bypass it (advisor/paths.py).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from advisor.knowledge.conditions import All, AnyOf, FactRef, Leaf
 from advisor.knowledge.guide import Guide, Section, Unit
 from advisor.knowledge.rules import Conclusion, Rule
 from advisor.knowledge.vocabulary import DecisionSpec, FactSpec, Vocabulary
+from advisor.paths import cache_dir, cache_disabled
 
 CACHE_FORMAT = 2
 MAX_CACHE_BYTES = 32 * 1024 * 1024
@@ -37,15 +38,6 @@ CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
     KnowledgeBase, Guide, Section, Unit, Vocabulary, FactSpec, DecisionSpec, Rule, Conclusion,
     Leaf, All, AnyOf, FactRef)}
 _FIELDS = {name: tuple(f.name for f in dataclasses.fields(cls)) for name, cls in CLASSES.items()}
-
-
-def cache_dir() -> Path:
-    override = os.environ.get("ADVISOR_CACHE_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("advisor"))
 
 
 CODE_DIR = Path(__file__).resolve().parent
@@ -159,7 +151,7 @@ def _read_private(dir_fd: int, name: str) -> bytes | None:
 
 def load_cached(directory: Path) -> KnowledgeBase:
     texts = read_sources(directory)
-    if os.environ.get("ADVISOR_NO_CACHE"):
+    if cache_disabled():
         return build_knowledge(texts)
     folder = cache_dir()
     name = f"knowledge-{fingerprint(texts)}.json"

@@ -87,7 +87,9 @@ def consult_interactively(*, focus: str | None, answers: Path | None, resume: bo
 def register(app: typer.Typer) -> None:
     @app.command()
     def consult(
-        scenario: Optional[Path] = typer.Argument(None, help="A scenario YAML file. Omit it for an interactive consultation."),
+        scenario: Optional[Path] = typer.Argument(None,
+                                                  help="A scenario YAML file. Omit it for an interactive "
+                                                       "consultation."),
         format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
         focus: Optional[str] = typer.Option(None, "--focus", metavar="AREA",
