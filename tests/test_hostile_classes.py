@@ -57,8 +57,10 @@ def test_class2_cache_is_data_in_a_private_folder(tmp_path, monkeypatch):
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
     [stored] = cache.iterdir()
     assert stored.suffix == ".json" and stat.S_IMODE(stored.stat().st_mode) == 0o600
-    assert json.loads(stored.read_text(encoding="utf-8"))["$"] == "KnowledgeBase"
-    assert knowledge == load_from(tmp_path / "rules")
+    assert json.loads(stored.read_text(encoding="utf-8"))["$"] == "base.KnowledgeBase"
+    cached, built = load_cached(tmp_path / "rules"), load_from(tmp_path / "rules")
+    assert cached == knowledge == built
+    assert [r.examples for r in cached.rules] == [r.examples for r in built.rules]  # compare=False fields too
 
 
 def test_class2_a_planted_pickle_or_foreign_class_is_never_loaded(tmp_path, monkeypatch):

@@ -24,19 +24,28 @@ from pathlib import Path
 from typing import Any
 
 from advisor import __version__
+from advisor.knowledge import base, conditions, guide, rules, vocabulary
 from advisor.knowledge.base import KnowledgeBase, build_knowledge, read_sources
-from advisor.knowledge.conditions import All, AnyOf, FactRef, Leaf
-from advisor.knowledge.guide import Guide, Section, Unit
-from advisor.knowledge.rules import Conclusion, Rule
-from advisor.knowledge.vocabulary import DecisionSpec, FactSpec, Vocabulary
 from advisor.paths import cache_dir, cache_disabled
 
 CACHE_FORMAT = 2
 MAX_CACHE_BYTES = 32 * 1024 * 1024
-# The only classes a cache file can name: plain frozen dataclasses of the knowledge layer.
-CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
-    KnowledgeBase, Guide, Section, Unit, Vocabulary, FactSpec, DecisionSpec, Rule, Conclusion,
-    Leaf, All, AnyOf, FactRef)}
+
+
+def _knowledge_classes() -> dict[str, type]:
+    """The only classes a cache file can name: the plain dataclasses the knowledge modules
+    define (rules.Rule, conditions.Leaf, ...), found here so a new one needs no registration."""
+    classes = {}
+    for module in (base, conditions, guide, rules, vocabulary):
+        short = module.__name__.rsplit(".", 1)[-1]
+        for name, obj in vars(module).items():
+            if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == module.__name__:
+                classes[f"{short}.{name}"] = obj
+    return classes
+
+
+CLASSES = _knowledge_classes()
+_NAMES = {cls: name for name, cls in CLASSES.items()}
 _FIELDS = {name: tuple(f.name for f in dataclasses.fields(cls)) for name, cls in CLASSES.items()}
 
 
@@ -53,8 +62,9 @@ def fingerprint(texts: dict[str, str]) -> str:
 
 
 # --- the data format ---------------------------------------------------------------------
-# A knowledge object is {"$": class name, "v": [field values]}; a tuple {"t": [...]}; a dict
-# {"d": [[key, value], ...]} (keys keep their type and order); lists, text, numbers as JSON.
+# A knowledge object is {"$": "module.Class", "v": [field values]}; a tuple {"t": [...]}; a
+# frozenset {"f": [...]}; a dict {"d": [[key, value], ...]} (keys keep their type and order);
+# lists, text and numbers as JSON.
 
 def encode(value: Any) -> Any:
     if isinstance(value, str | int | float | bool) or value is None:
@@ -65,10 +75,12 @@ def encode(value: Any) -> Any:
         return [encode(v) for v in value]
     if isinstance(value, dict):
         return {"d": [[encode(k), encode(v)] for k, v in value.items()]}
-    name = type(value).__name__
-    if CLASSES.get(name) is type(value):
+    if isinstance(value, frozenset):
+        return {"f": sorted((encode(v) for v in value), key=repr)}
+    name = _NAMES.get(type(value))
+    if name is not None:
         return {"$": name, "v": [encode(getattr(value, f)) for f in _FIELDS[name]]}
-    raise TypeError(f"the knowledge cache can't hold a {name}")
+    raise TypeError(f"the knowledge cache can't hold a {type(value).__name__}")
 
 
 def _decode_object(item: dict[str, Any]) -> Any:
@@ -77,6 +89,8 @@ def _decode_object(item: dict[str, Any]) -> Any:
             return tuple(item["t"])
         if "d" in item:
             return {_hashable(k): v for k, v in item["d"]}
+        if "f" in item:
+            return frozenset(_hashable(v) for v in item["f"])
     elif len(item) == 2 and "$" in item and "v" in item:
         cls = CLASSES[item["$"]]  # KeyError for any other name: the file is refused
         values = item["v"]
