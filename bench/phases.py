@@ -49,8 +49,8 @@ scenario = load_scenario(sys.argv[1], knowledge)
 consultation = advisor.consult(scenario.facts)
 mark("scenario load + consult")
 report = build_report(consultation, knowledge, {"name": scenario.name, "file": sys.argv[1]})
-from advisor.presentation.terminal import rich_text  # noqa: E402
 from advisor.presentation.consultation.text import render_report  # noqa: E402
+from advisor.presentation.terminal import rich_text  # noqa: E402
 
 text = rich_text(lambda console: render_report(report, console))
 mark("report + render (rich)")

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from cli_inprocess import run_main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +61,8 @@ def test_help_has_no_python_type_names(capsys, monkeypatch):
 
 
 @pytest.mark.parametrize("command", [["rules", "list"], ["rules", "lint"], ["evaluate", str(FRAUD)],
-                                     ["rules", "coverage", str(FRAUD)], ["vocabulary"], ["explain", str(FRAUD), "--no-flips"]],
+                                     ["rules", "coverage", str(FRAUD)], ["vocabulary"],
+                                     ["explain", str(FRAUD), "--no-flips"]],
                          ids=lambda c: " ".join(c[:2]))
 def test_text_is_the_human_format_everywhere(command, capsys, monkeypatch):
     as_text = run_main(capsys, monkeypatch, *command, "--format", "text")
@@ -123,8 +123,10 @@ def test_piped_vocabulary_prints_every_fact_name_in_full(capsys, monkeypatch, kn
     assert "…" not in result.stdout
 
 
-@pytest.mark.parametrize("command", [["rules", "list"], ["vocabulary"], ["schema"], ["rules", "show", "sweep.sobol-for-reproducibility"],
-                                     ["explain", str(FRAUD), "--no-flips"], ["evaluate", str(FRAUD)], ["consult", str(FRAUD)]],
+@pytest.mark.parametrize("command", [["rules", "list"], ["vocabulary"], ["schema"],
+                                     ["rules", "show", "sweep.sobol-for-reproducibility"],
+                                     ["explain", str(FRAUD), "--no-flips"], ["evaluate", str(FRAUD)],
+                                     ["consult", str(FRAUD)]],
                          ids=lambda c: " ".join(c[:2]))
 def test_output_file_holds_what_stdout_would(command, capsys, monkeypatch, tmp_path):
     target = tmp_path / "out.txt"

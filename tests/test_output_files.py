@@ -10,7 +10,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from cli_inprocess import run_main
 
 SCHEMA = ["schema"]

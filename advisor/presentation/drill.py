@@ -6,8 +6,6 @@ import datetime as dt
 
 from rich import box
 from rich.console import Console
-from advisor.presentation.escape.terminal import markup as escape
-from advisor.presentation.escape.terminal import visible
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -20,6 +18,8 @@ from advisor.drill.stats import RECENT, AreaStats, DrillStats
 from advisor.drill.wording import ask_text, scenario_lines, value_words
 from advisor.engine.results import DerivationNode
 from advisor.knowledge import KnowledgeBase
+from advisor.presentation.escape.terminal import markup as escape
+from advisor.presentation.escape.terminal import visible
 
 BAR_WIDTH = 10
 

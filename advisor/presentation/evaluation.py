@@ -9,6 +9,7 @@ from typing import Any
 from rich.text import Text
 
 from advisor.evaluation.results import EvaluationRun, Mismatch, ScenarioResult
+from advisor.knowledge.vocabulary import plain
 from advisor.presentation.escape.markdown import md_code, md_text
 from advisor.presentation.escape.terminal import visible
 from advisor.presentation.escape.xml import xml_text
@@ -89,7 +90,7 @@ def render_json(run: EvaluationRun) -> str:
 
 
 def _value(value: str | tuple[str, ...] | None) -> str | list[str] | None:
-    return list(value) if isinstance(value, tuple) else value
+    return plain(value)
 
 
 # --- JUnit XML: one testcase per scenario ------------------------------------------------------

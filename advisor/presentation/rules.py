@@ -11,7 +11,8 @@ from rich.table import Table
 
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import describe, outline
-from advisor.knowledge.rules import Rule
+from advisor.knowledge.rules import Example, Rule
+from advisor.knowledge.vocabulary import value_text
 from advisor.presentation.escape.terminal import markup, visible
 
 LIST_COLUMNS = ("id", "section", "then", "title")
@@ -25,6 +26,9 @@ def rule_as_json(rule: Rule) -> dict[str, Any]:
         "when": describe(rule.condition),
         "then": {"kind": c.kind, "name": c.name, "value": c.value},
         "because": rule.because,
+        "examples": {kind: [{k: list(v) if isinstance(v, tuple) else v for k, v in e.facts.items()}
+                            for e in getattr(rule.examples, kind)]
+                     for kind in ("fires", "does_not_fire")},
     }
 
 
@@ -73,3 +77,23 @@ def render_rule(rule: Rule, knowledge: KnowledgeBase, console: Console) -> None:
     console.print("  " + markup(rule.because))
     console.print("\n[bold]Source[/]")
     console.print(f"  {markup(unit.title) if unit else ''}\n  {markup(rule.source)}", soft_wrap=True)
+    _render_examples(rule, console)
+
+
+def example_text(example: Example) -> str:
+    """An example's facts the way the examples file writes them: {fact: value, ...}."""
+    return "{" + ", ".join(f"{k}: {value_text(v)}" for k, v in example.facts.items()) + "}"
+
+
+def _render_examples(rule: Rule, console: Console) -> None:
+    """Like ruff's Example section: facts that make the rule fire, and near misses that don't."""
+    examples = rule.examples
+    console.print("\n[bold]Examples[/]" + (f" (rules/{markup(examples.file)})" if examples.file else ""))
+    if not examples:
+        console.print("  none yet: add them to rules/" + markup(rule.file.removesuffix(".yaml")) + ".examples.yaml")
+        return
+    for heading, items in (("Fires on", examples.fires), ("Does not fire on (near misses)", examples.does_not_fire)):
+        if items:
+            console.print(f"  {heading}:")
+            for example in items:
+                console.print("    " + markup(example_text(example)))

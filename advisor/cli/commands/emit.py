@@ -9,8 +9,8 @@ import typer
 
 def write_plan(plan, out: Path, force: bool) -> list[Path]:
     """Write every planned file into `out`; refuse to overwrite unless forced."""
-    from advisor.files import write_text_file
     from advisor.errors import AdvisorError
+    from advisor.files import write_text_file
 
     if out.exists() and not out.is_dir():
         raise AdvisorError("exists and is not a folder", where=str(out))
@@ -25,7 +25,7 @@ def write_plan(plan, out: Path, force: bool) -> list[Path]:
     except OSError as exc:
         raise AdvisorError(f"cannot create the folder: {exc.strerror or exc}", where=str(out)) from None
     for path, text in targets:
-        write_text_file(path, text)
+        write_text_file(path, text)  # a failure is one AdvisorError naming the file
     return [p for p, _ in targets]
 
 
@@ -33,7 +33,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def emit(
         scenario: Path = typer.Argument(..., metavar="SCENARIO", help="A scenario YAML file."),
-        out: Path = typer.Option(..., "--out", "-o", metavar="FOLDER", help="Folder to write the Azure ML YAML files into."),
+        out: Path = typer.Option(..., "--out", "-o", metavar="FOLDER",
+                                 help="Folder to write the Azure ML YAML files into."),
         force: bool = typer.Option(False, "--force", help="Overwrite files that already exist."),
     ) -> None:
         """Write the Azure ML CLI v2 YAML (sweep job, compute cluster, deployment) a scenario's

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -49,10 +49,13 @@ def evaluate_with_progress(paths: list[str], jobs: int | None):
 def register(app: typer.Typer) -> None:
     @app.command()
     def evaluate(
-        paths: List[str] = typer.Argument(..., metavar="PATH", help="Scenario files, directories (searched recursively for *.yaml, *.yml) or glob patterns."),
+        paths: list[str] = typer.Argument(..., metavar="PATH",
+                                          help="Scenario files, directories (searched recursively for *.yaml, *.yml) "
+                                               "or glob patterns."),
         format: Format = format_option(*EVALUATE_FORMATS, help="Report format (table is another name for text)."),
         output: Optional[Path] = output_option("the report"),
-        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N", help="Worker processes (default: one per CPU)."),
+        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
+                                           help="Worker processes (default: one per CPU)."),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="Text format: list passed scenarios too."),
     ) -> None:
         """Check scenario files against their expectations. Exit 0: all passed, 1: some failed, 2: errors."""

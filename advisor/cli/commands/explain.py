@@ -10,7 +10,6 @@ import typer
 from advisor.cli.options import format_option, output_option
 from advisor.presentation.formats import Format
 
-
 EXPLAIN_FORMATS = (Format.text, Format.json)
 
 
@@ -19,8 +18,9 @@ def build_explanation(scenario_path: Path, why_not: list[str], what_if: list[str
     """Parse the options, then run the explanations: (scenario meta, [(kind, result), ...])."""
     from advisor.cli.assignments import parse_conclusion, parse_input_fact
     from advisor.engine import get_advisor
-    from advisor.explain import explain_certainty, find_flips, what_if as run_what_if, why_not as run_why_not
-    from advisor.explain import why_not_rule
+    from advisor.explain import explain_certainty, find_flips, why_not_rule
+    from advisor.explain import what_if as run_what_if
+    from advisor.explain import why_not as run_why_not
     from advisor.scenarios import load_scenario
 
     advisor = get_advisor()

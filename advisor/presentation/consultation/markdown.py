@@ -9,8 +9,6 @@ from advisor.presentation.consultation.data import summary_line
 from advisor.presentation.words import warning_kind
 
 
-
-
 def _tree(node: dict[str, Any], depth: int, lines: list[str]) -> None:
     pad = "  " * depth
     lines.append(f"{pad}- `{node['rule']}` → {node['conclusion']}: {node['because']} "

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console, Group
-from advisor.presentation.escape.terminal import markup as escape
 from rich.panel import Panel
 from rich.text import Text
 from rich.tree import Tree
 
 from advisor.knowledge.vocabulary import value_text
 from advisor.presentation.consultation.data import summary_line
+from advisor.presentation.escape.terminal import markup as escape
 from advisor.presentation.words import warning_kind
+
 
 def _fact_text(fact: dict[str, Any]) -> str:
     origin = "you" if fact["origin"] == "user" else fact["origin"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import typer
 
-from advisor.cli.commands.rules import coverage, lint, list, show
+from advisor.cli.commands.rules import coverage, lint, list, new, show
 
-SUBCOMMANDS = (list, show, lint, coverage)
+SUBCOMMANDS = (list, show, new, lint, coverage)
 
 
 def register(app: typer.Typer) -> None:

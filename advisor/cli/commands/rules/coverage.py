@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -15,7 +15,7 @@ from advisor.presentation.formats import Format
 def register(rules_app: typer.Typer) -> None:
     @rules_app.command("coverage")
     def coverage(
-        paths: List[str] = typer.Argument(..., metavar="PATH", help="Scenario files, directories or glob patterns."),
+        paths: list[str] = typer.Argument(..., metavar="PATH", help="Scenario files, directories or glob patterns."),
         min_percent: Optional[float] = typer.Option(None, "--min", min=0, max=100, metavar="PERCENT",
                                                     help="Exit 1 when fewer than this percent of the rules fire."),
         format: Format = format_option(Format.text, Format.json),

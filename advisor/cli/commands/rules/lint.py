@@ -15,7 +15,8 @@ def register(rules_app: typer.Typer) -> None:
     @rules_app.command("lint")
     def lint(
         rules_dir: Optional[Path] = typer.Option(
-            None, "--rules-dir", metavar="FOLDER", help="The rules folder to check (default: the one the advisor uses)."),
+            None, "--rules-dir", metavar="FOLDER",
+            help="The rules folder to check (default: the one the advisor uses)."),
         format: Format = format_option(Format.text, Format.json),
         output: Optional[Path] = output_option("the findings"),
         guide_text: Optional[Path] = typer.Option(
@@ -26,8 +27,8 @@ def register(rules_app: typer.Typer) -> None:
         """Find never-true rules, conflicts, shadowed rules, unreachable choices and bad sources."""
         from advisor.cli.output import show, write_text
         from advisor.errors import AdvisorError
-        from advisor.knowledge.paths import rules_dir as default_rules_dir
         from advisor.lint import lint_rules
+        from advisor.paths import rules_dir as default_rules_dir
         from advisor.presentation import lint as present
 
         if guide_text is not None and not guide_text.is_file():
