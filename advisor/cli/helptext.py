@@ -2,9 +2,10 @@
 
 typer 0.2x prints each argument's Python type after its name (`SCENARIO <path>`,
 `PATH <list[str]>`) and wraps a required argument in braces on the usage line
-(`{SCENARIO}`). Options avoid it with a metavar; arguments cannot, so their two display
-methods are replaced once, when the app is built, by click's conventions
-(`SCENARIO`, `[SCENARIO]`, `PATH...`). tests/test_cli_conventions.py checks every help page.
+(`{SCENARIO}`), and shows an option without a metavar as `--config <path>`. The display
+methods are replaced once, when the app is built, by click's conventions (`SCENARIO`,
+`[SCENARIO]`, `PATH...`, `--config CONFIG`, `--format text|json`).
+tests/test_cli_conventions.py checks every help page.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 def plain_argument_help() -> None:
     try:
-        from typer.core import TyperArgument
+        from typer.core import TyperArgument, TyperOption
     except ImportError:  # an older typer formats arguments the way click does already
         return
     if getattr(TyperArgument, "_advisor_plain_help", False):
@@ -34,4 +35,19 @@ def plain_argument_help() -> None:
         TyperArgument._usage_display_name = usage_name
     if hasattr(TyperArgument, "_rich_display_name"):
         TyperArgument._rich_display_name = help_name
+    if hasattr(TyperOption, "display_type_rich"):
+        shown = TyperOption.display_type_rich
+
+        def option_value(self, ctx):
+            if self.metavar is not None:
+                return self.metavar
+            text = shown(self, ctx)
+            if not text or not text.startswith("<"):
+                return text
+            inner = text.strip("<>.")
+            if "|" in inner and "[" not in inner:  # a choice: its values, click's way
+                return inner
+            return (self.name or "value").upper() + ("..." if text.endswith("...") else "")
+
+        TyperOption.display_type_rich = option_value
     TyperArgument._advisor_plain_help = True
