@@ -74,8 +74,10 @@ def register(app: typer.Typer) -> None:
             print(f"advisor: error: {exc.render()}", file=sys.stderr)
             raise typer.Exit(2) from None
         run = run_review(list(paths), advisor, settings, context, skip_unknown)
+        from advisor.presentation.review import shown
+
         for problem in run.unreadable:
-            print(f"advisor: error: {problem.message}", file=sys.stderr)
+            print(f"advisor: error: {shown(problem.message)}", file=sys.stderr)
         text = _render(run, format, show_facts, advisor)
         try:
             write_text(text, output)
