@@ -52,7 +52,6 @@ KNOWN_VIOLATIONS: set[tuple[str, str]] = {
     # present helper (issue 9: "explain/certainty.py imports the report module for a threshold")
     ("advisor.explain.certainty", "advisor.report"),
     # present helper (issue 9: "interactive/ imports advisor.cli.output"): atomic writes move down
-    ("advisor.interactive.drafts", "advisor.cli.output"),
     ("advisor.interactive.session", "advisor.cli.output"),
     # interactive helper: the session builds the report's data itself; the CLI should render it
     ("advisor.interactive.session", "advisor.report"),

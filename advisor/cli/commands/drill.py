@@ -96,10 +96,11 @@ def open_store(db: Path | None):
 def show_stats(db: Path | None, console) -> None:
     from advisor.drill.render import render_stats
     from advisor.drill.stats import compute_stats
+    from advisor.drill.store import default_db_path, read_answers
     from advisor.knowledge import load_knowledge
 
-    with open_store(db) as store:
-        render_stats(console, compute_stats(store.answers(), load_knowledge()), str(store.path))
+    path = db if db is not None else default_db_path()
+    render_stats(console, compute_stats(read_answers(path), load_knowledge()), str(path))
 
 
 def drill_command(*, count: int = 10, seed: int | None = None, section: str | None = None,
@@ -113,6 +114,7 @@ def drill_command(*, count: int = 10, seed: int | None = None, section: str | No
     from advisor.engine import get_advisor
     from advisor.errors import AdvisorError
     from advisor.paths import scenarios_dir
+    from advisor.yamlio import text_lines
 
     console = console or Console(highlight=False)
     advisor = get_advisor()
@@ -130,15 +132,19 @@ def drill_command(*, count: int = 10, seed: int | None = None, section: str | No
             summary = run_session(session, console, PromptAnswers(advisor.knowledge, input=prompt_input,
                                                                   output=prompt_output))
         elif answers == "-":
-            summary = run_session(session, console, ScriptedAnswers(iter(sys.stdin), "<stdin>", console))
+            stdin = getattr(sys.stdin, "buffer", None)
+            lines = text_lines(stdin, "<stdin>") if stdin is not None else iter(sys.stdin)
+            summary = run_session(session, console, ScriptedAnswers(lines, "<stdin>", console))
         else:
             path = Path(answers)
+            if path.is_dir():
+                raise AdvisorError("is a directory; expected a file of answers", where=answers)
             try:
-                handle = path.open(encoding="utf-8")
+                handle = path.open("rb")
             except OSError as exc:
                 raise AdvisorError(f"cannot read the answers: {exc.strerror or exc}", where=answers) from None
             with handle:
-                summary = run_session(session, console, ScriptedAnswers(iter(handle), answers, console))
+                summary = run_session(session, console, ScriptedAnswers(text_lines(handle, answers), answers, console))
     return INTERRUPTED_EXIT if summary.interrupted and answers is None else 0
 
 
