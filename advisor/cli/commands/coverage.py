@@ -18,12 +18,20 @@ class CoverageFormat(str, Enum):
 
 @rules_app.command("coverage")
 def coverage(
-    paths: List[str] = typer.Argument(..., metavar="PATH", help="Scenario files, directories or glob patterns."),
+    paths: Optional[List[str]] = typer.Argument(None, metavar="PATH", help="Scenario files, directories or glob patterns."),
+    units: bool = typer.Option(False, "--units", help="Instead: the study guide's content units no rule cites (exit 1 if any)."),
     min_percent: Optional[float] = typer.Option(None, "--min", min=0, max=100, help="Exit 1 when fewer than this percent of the rules fire."),
     format: CoverageFormat = typer.Option(CoverageFormat.table, "--format", "-f"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per CPU)."),
 ) -> None:
     """Rule coverage of scenarios. Exit 0: ok, 1: below --min, 2: a file could not be evaluated."""
+    if units:
+        _unit_coverage(format)
+        return
+    if not paths:
+        from advisor.errors import AdvisorError
+
+        raise AdvisorError("give scenario files or folders (PATH...), or --units for the study guide's units")
     from advisor.cli.commands.evaluate import evaluate_with_progress
     from advisor.cli.output import write_text
     from advisor.evaluation.coverage import measure
@@ -45,6 +53,25 @@ def coverage(
         raise typer.Exit(2)
     if min_percent is not None and result.percent < min_percent:
         print(f"advisor: coverage {result.percent:.1f}% is below --min {min_percent:g}%", file=sys.stderr)
+        raise typer.Exit(1)
+
+
+def _unit_coverage(format: CoverageFormat) -> None:
+    from advisor.cli.output import write_text
+    from advisor.knowledge import load_knowledge
+    from advisor.knowledge.citations import unit_coverage
+
+    result = unit_coverage(load_knowledge())
+    if format is CoverageFormat.json:
+        import json
+
+        write_text(json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n", None)
+    else:
+        lines = [f"{u.section}: {u.title}  {u.url}" for u in result.uncited]
+        lines.append(f"{result.cited_count} of {len(result.units)} content units of the study guide are cited "
+                     f"by a rule" + (f"; {len(result.uncited)} are not (listed above)" if result.uncited else ""))
+        write_text("\n".join(lines) + "\n", None)
+    if result.uncited:
         raise typer.Exit(1)
 
 
