@@ -8,11 +8,11 @@ from __future__ import annotations
 import shutil
 import textwrap
 
+from conftest import ROOT, SCENARIOS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.lint import lint_rules
-from conftest import ROOT, SCENARIOS
 
 POLICIES = ("bandit", "median_stopping", "truncation_selection")
 

@@ -19,9 +19,9 @@ import pytest
 
 from advisor.cli.app import main
 from advisor.errors import KnowledgeError
+from advisor.explain.whynot import condition_failure
 from advisor.knowledge import load_knowledge
 from advisor.knowledge.base import load_from
-from advisor.knowledge.conditions import describe_leaf, first_failing_leaf
 from advisor.knowledge.rules import Example, Rule
 from advisor.lint import lint_rules
 
@@ -71,16 +71,11 @@ def test_rule_example(case: Case, knowledge: Any, advisor: Any) -> None:
 
     if case.expectation == "fires":
         if rule.id not in consultation.fired_ids():
-            known = consultation.values
-
-            def lookup(name: str) -> Any:
-                return known[name]
-
-            leaf = first_failing_leaf(rule.condition, lookup)
-            reason = (f"`{describe_leaf(leaf)}` is not true" if leaf is not None
+            failure = condition_failure(consultation, knowledge, rule)
+            reason = (failure.text if failure is not None
                       else "its condition holds on the final values, yet the engine did not fire it")
             pytest.fail(f"{case.where}: {rule.id} should fire on {facts} but did not: {reason} "
-                        f"(known after the run: {known})")
+                        f"(known after the run: {consultation.values})")
         return
 
     depends_on = set(_input_facts_behind(rule.reads, knowledge))

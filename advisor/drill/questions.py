@@ -16,6 +16,7 @@ from typing import Any
 from advisor.engine.results import Consultation
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import All, AnyOf, Condition, evaluate
+from advisor.knowledge.vocabulary import plain
 
 MAX_OPTIONS = 4
 GENERATED = "generated"
@@ -42,12 +43,8 @@ class Question:
 
 def question_id(facts: dict[str, Any], decision: str) -> str:
     """Stable id from the content: the same facts and decision are the same question."""
-    canonical = json.dumps({"decision": decision, "facts": facts_to_json(facts)}, sort_keys=True)
+    canonical = json.dumps({"decision": decision, "facts": plain(facts)}, sort_keys=True)
     return "q" + hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:12]
-
-
-def facts_to_json(facts: dict[str, Any]) -> dict[str, Any]:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in facts.items()}
 
 
 def unmet_count(condition: Condition, lookup) -> int:

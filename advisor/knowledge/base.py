@@ -8,9 +8,9 @@ from pathlib import Path
 
 from advisor.errors import AdvisorError, KnowledgeError
 from advisor.knowledge.guide import Guide
-from advisor.knowledge.paths import rules_dir
 from advisor.knowledge.rules import Rule, stratify
 from advisor.knowledge.vocabulary import Vocabulary
+from advisor.paths import rules_dir
 from advisor.yamlio import parse_yaml
 
 SPECIAL_FILES = ("guide.yaml", "vocabulary.yaml")

@@ -80,16 +80,6 @@ class Rule:
     def rank(self) -> tuple[int, int]:
         return (self.priority, self.specificity)
 
-    @property
-    def salience(self) -> int:
-        """experta salience: earlier strata first, then priority, then specificity, then rule order.
-
-        Unique per rule, so the agenda never falls back on experta's internal set ordering
-        (which varies between processes with string hash randomisation).
-        """
-        return (-self.stratum * 100_000_000 + self.priority * 1_000_000
-                + self.specificity * 10_000 - self.order)
-
     @cached_property
     def reads(self) -> frozenset[str]:
         return conditions.subjects(self.condition)

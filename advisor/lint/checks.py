@@ -170,8 +170,7 @@ class Analysis:
         return f"{name} can only be {', '.join(value_text(v) for v in values)}"
 
     def _rule_set(self, name: str) -> bool:
-        fact = self.kb.vocabulary.fact(name)
-        return fact is None or fact.derived
+        return self.kb.vocabulary.is_concluded(name)
 
 
     def contradictions(self) -> list[Finding]:
