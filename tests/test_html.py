@@ -13,9 +13,10 @@ from advisor.presentation.consultation.html import render_html
 # Alternatives (overruled rules), warnings of two kinds, weak recommendations and open decisions.
 FACTS = {
     "needs_full_training_control": True, "python_preferred": True, "dataset_size": "large",
-    "hyperparameter_expressions": ["choice", "loguniform"], "learn_from_previous_trials": True,
+    "hyperparameter_expressions": ["choice", "quniform", "randint"], "learn_from_previous_trials": True,
     "trained_with_mlflow": False, "prediction_timing": "as_data_arrives", "has_scoring_script": False,
     "planned_sampling": "bayesian", "planned_early_termination": "bandit",
+    "stage": "production", "needs_instant_job_start": True,
 }
 
 
