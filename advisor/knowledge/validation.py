@@ -42,6 +42,7 @@ class _UnitDoc(BaseModel):
     url: str
     title: str
     section: str
+    kind: Literal["content", "introduction", "exercise"] = "content"
 
 
 class _GuideDoc(BaseModel):
@@ -140,6 +141,7 @@ class WarnSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     message: str
     kind: WarningKind = "caution"
+    withholds: tuple[str, ...] = ()  # decisions the message says the advisor does not pick here
 
 
 class ThenSpec(BaseModel):
@@ -187,7 +189,11 @@ def _conclusion(spec: ThenSpec, vocabulary: Vocabulary) -> Conclusion:
     if len(given) != 1:
         raise ValueError("`then` needs exactly one of recommend, conclude or warn")
     if spec.warn is not None:
-        return Conclusion("warn", None, " ".join(spec.warn.message.split()), spec.warn.kind)
+        for name in spec.warn.withholds:
+            if vocabulary.decision(name) is None:
+                raise ValueError(f"warn.withholds: unknown decision {name!r}")
+        return Conclusion("warn", None, " ".join(spec.warn.message.split()), spec.warn.kind,
+                          tuple(spec.warn.withholds))
     if spec.recommend is not None:
         if len(spec.recommend) != 1:
             raise ValueError("`recommend` names one decision and one choice")

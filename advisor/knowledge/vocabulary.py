@@ -9,12 +9,17 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+# No fact counts anything near this; beyond it, arithmetic on floats would overflow.
+NUMBER_LIMIT = 10**12
+
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "on"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "off"})
 
 
 def value_text(value: Any) -> str:
     """A fact or decision value the way rules and reports write it: true, [a, b], 20."""
+    if value is None:
+        return "not given"
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, tuple | list):
@@ -22,6 +27,14 @@ def value_text(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+def _short(value: Any) -> str:
+    """A value for an error message: a 400-digit number or a long text is cut, not printed whole."""
+    if isinstance(value, int) and abs(value) > 10**30:
+        return f"a number of {len(str(abs(value)))} digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def plain(value: Any) -> Any:
@@ -81,21 +94,23 @@ class FactSpec:
         if self.type == "bool":
             if isinstance(value, bool):
                 return value
-            raise ValueError(f"{value!r} is not {self.allowed()}")
+            raise ValueError(f"{_short(value)} is not {self.allowed()}")
         if self.type == "number":
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ValueError(f"{value!r} is not {self.allowed()}")
-            if not math.isfinite(value):
-                raise ValueError(f"{value!r} is not a finite number")
+                raise ValueError(f"{_short(value)} is not {self.allowed()}")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"{_short(value)} is not a finite number: {self.allowed()}")
             if (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
-                raise ValueError(f"{value!r} is out of range: {self.allowed()}")
+                raise ValueError(f"{_short(value)} is out of range: {self.allowed()}")
+            if abs(value) > NUMBER_LIMIT:
+                raise ValueError(f"{_short(value)} is too large: {self.allowed()} up to {NUMBER_LIMIT:.0e}")
             return value
         if self.type == "choice":
             if isinstance(value, str) and value in self.values:
                 return value
-            raise ValueError(f"{value!r} is not {self.allowed()}")
+            raise ValueError(f"{_short(value)} is not {self.allowed()}")
         if not isinstance(value, list):
-            raise ValueError(f"{value!r} is not {self.allowed()}")
+            raise ValueError(f"{_short(value)} is not {self.allowed()}")
         unknown = [v for v in value if not isinstance(v, str) or v not in self.values]
         if unknown:
             raise ValueError(f"{unknown[0]!r} is not one of {', '.join(self.values)}")
