@@ -130,7 +130,8 @@ def cold_start_rows(python_start: float, repeat: int) -> list[table.Row]:
     consult = [str(processes.ADVISOR), "consult", str(SCENARIO_FILE), "--format", "json"]
     direct = [python, "-c", "import json, sys; from advisor.knowledge import load_knowledge; "
               "from advisor.engine import get_advisor; from advisor.scenarios import load_scenario; "
-              "from advisor.presentation.consultation.data import build_report; k = load_knowledge(); s = load_scenario(sys.argv[1], k); "
+              "from advisor.presentation.consultation.data import build_report; "
+              "k = load_knowledge(); s = load_scenario(sys.argv[1], k); "
               "json.dump(build_report(get_advisor().consult(s.facts), k, {'name': s.name}), sys.stdout, default=str)",
               str(SCENARIO_FILE)]
     measures = [
