@@ -136,3 +136,13 @@ def test_svg_with_hostile_name_is_well_formed(tmp_path, capsys, monkeypatch):
     root = ET.fromstring(result.stdout.encode("utf-8"))
     assert not any(element.tag.endswith("script") for element in root.iter())
     assert_clean(result.stdout)
+
+
+def test_usage_errors_show_control_characters_visibly(tmp_path, capsys, monkeypatch):
+    result = run_main(capsys, monkeypatch, "consult", "a.yaml", "b\x1b]0;pwned\x07.yaml")
+    assert result.code == 2
+    assert_clean(result.stderr)
+    assert "b\\x1b]0;pwned\\x07.yaml" in result.stderr
+    result = run_main(capsys, monkeypatch, "rules", "list", "--format", "x\x1b[2J")
+    assert result.code == 2 and "x\\x1b[2J" in result.stderr
+    assert_clean(result.stderr)
