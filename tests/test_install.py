@@ -84,6 +84,23 @@ def test_pip_resolved_experta_pins(installed):
     assert frozendict.startswith("1.") and schema == "0.6.7" and experta == "1.9.4", result.stdout
 
 
+def test_schema_0_6_7_validates_experta_fields(installed):
+    """experta's other pin: schema backs Fact fields; it needs no help on this Python."""
+    code = ("import advisor.engine\n"
+            "from experta import Fact, Field\n"
+            "class Job(Fact):\n"
+            "    trials = Field(int, mandatory=True)\n"
+            "Job(trials=3).validate()\n"
+            "try:\n"
+            "    Job(trials='many').validate()\n"
+            "except ValueError as exc:\n"
+            "    import schema\n"
+            "    print(isinstance(exc.__context__, schema.SchemaError))\n")
+    result = installed.run("-c", code, program="python")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"  # schema's verdict, wrapped by experta
+
+
 def test_the_engine_imports_without_leaving_the_compatibility_alias(installed):
     code = ("import collections, advisor.engine, experta, frozendict; "
             "print(advisor.engine.__file__); print(hasattr(collections, 'Mapping'))")
