@@ -28,7 +28,7 @@ BIN = "Scripts" if os.name == "nt" else "bin"
 def clean_env(**extra: str) -> dict[str, str]:
     """The caller's environment without anything that could point back at the clone."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("ADVISOR_", "UV_", "PYTHON")) and k not in ("VIRTUAL_ENV", "UV")}
+           if not k.startswith(("ADVISOR_", "PYTHON")) and k != "VIRTUAL_ENV"}
     return {**env, "NO_COLOR": "1", "COLUMNS": "120", **extra}
 
 
@@ -164,3 +164,16 @@ def test_python_dash_m_advisor_version():
                             cwd=Path.home() if Path.home().is_dir() else "/", env=clean_env(), timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"advisor {__version__}\n"
+
+
+def test_the_drill_library_is_the_shipped_scenarios_unless_overridden(monkeypatch, tmp_path):
+    from advisor.drill.library import default_library_dir
+    from advisor.knowledge.paths import SCENARIOS_DIR_ENV, scenarios_dir
+
+    monkeypatch.delenv(SCENARIOS_DIR_ENV, raising=False)
+    assert default_library_dir() == scenarios_dir()
+    assert (scenarios_dir() / "image-classifier.yaml").is_file()
+    monkeypatch.setenv(SCENARIOS_DIR_ENV, str(tmp_path))
+    assert default_library_dir() == tmp_path
+    monkeypatch.setenv(SCENARIOS_DIR_ENV, str(tmp_path / "missing"))
+    assert default_library_dir() is None
