@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from advisor.engine import Advisor
-from advisor.engine.compiler import build_engine_class, new_datum
+from advisor.engine.compiler import build_engine_class
+from advisor.engine.memory import new_datum
 from advisor.engine.results import USER
 from advisor.knowledge import KnowledgeBase
 
@@ -16,7 +18,7 @@ from advisor.knowledge import KnowledgeBase
 class BareEngine:
     """The same compiled rules with no tracing: each conclusion is declared once, first come."""
 
-    def __init__(self, knowledge: KnowledgeBase, routed: bool) -> None:
+    def __init__(self, knowledge: KnowledgeBase, linear: bool) -> None:
         self.order = [f.name for f in knowledge.vocabulary.facts]
         declared: set[str] = set()
         self.declared = declared
@@ -28,7 +30,7 @@ class BareEngine:
                 engine.declare(new_datum(name, rule.conclusion.value, rule.id))
 
         engine_class = build_engine_class(knowledge.rules, declare_once,
-                                          name="BareRouted" if routed else "BareStock", routed=routed)
+                                          name="BareLinear" if linear else "BareStock", linear=linear)
         self.engine = engine_class()
 
     def run(self, facts: dict[str, Any]) -> None:
@@ -57,14 +59,14 @@ class Latencies:
 
 
 def measure(knowledge: KnowledgeBase, scenarios: list[dict[str, Any]], rounds: int) -> dict[str, Latencies]:
-    """Time every engine on every scenario, interleaved so machine noise hits them alike.
+    """Time every engine on every scenario (thread CPU time), interleaved so machine noise hits them alike.
 
     Each scenario keeps its best time over `rounds` passes (noise only ever adds time)."""
     advisor = Advisor(knowledge)
     runners: dict[str, Callable[[dict[str, Any]], Any]] = {
         "product": advisor.consult,
-        "bare routed": BareEngine(knowledge, routed=True).run,
-        "bare stock": BareEngine(knowledge, routed=False).run,
+        "bare linear": BareEngine(knowledge, linear=True).run,
+        "bare stock": BareEngine(knowledge, linear=False).run,
     }
     for run in runners.values():  # warm up: first runs build experta's caches
         for facts in scenarios[:20]:
@@ -76,9 +78,9 @@ def measure(knowledge: KnowledgeBase, scenarios: list[dict[str, Any]], rounds: i
         for index, facts in enumerate(scenarios):
             shift = (index + round_index) % len(names)  # rotate who goes first
             for name in names[shift:] + names[:shift]:
-                start = time.perf_counter()
+                start = time.thread_time()
                 runners[name](facts)
-                elapsed = time.perf_counter() - start
+                elapsed = time.thread_time() - start
                 if elapsed < best[name][index]:
                     best[name][index] = elapsed
     return {name: Latencies(name, times) for name, times in best.items()}

@@ -101,7 +101,7 @@ def test_scenario_is_worded_from_the_vocabulary(advisor, tmp_path, library):
     assert code == 0
     vocabulary = advisor.knowledge.vocabulary
     flat = " ".join(text.split())
-    for name, value in question.facts.items():
+    for name in question.facts:
         fact = vocabulary.fact(name)
         assert " ".join(fact.question.split()) in flat
         assert f"{name}:" not in text  # never "key: value"
@@ -133,7 +133,7 @@ def test_missed_question_opens_the_next_session(advisor, tmp_path, library):
     first_block = " ".join(text.split("Question 1 of 2")[1].split("Session ended early")[0].split())
     assert "review, box 1 of 5" in first_block
     vocabulary = advisor.knowledge.vocabulary
-    for name, value in questions[1].facts.items():
+    for name in questions[1].facts:
         fact = vocabulary.fact(name)
         assert " ".join(f"{fact.question}".split()) in first_block
     connection = sqlite3.connect(db)
@@ -182,7 +182,7 @@ def test_invalid_scripted_answer_is_one_line_error_and_keeps_earlier_answers(adv
     assert answers_in(db) == [(questions[0].id, questions[0].correct, 1)]
 
 
-def test_same_seed_same_session_through_the_console_script(tmp_path, library, cli):
+def test_same_seed_same_session_through_the_cli(tmp_path, library, cli):
     outputs = []
     for name in ("a", "b"):
         result = cli("drill", "--count", "3", "--seed", "34", "--db", str(tmp_path / f"{name}.sqlite3"),

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from advisor.cli.assignments import parse_conclusion, parse_input_fact
 from advisor.explain import explain_certainty, find_flips, what_if, why_not, why_not_rule
-from advisor.explain.render import flip_text
-from advisor.explain.values import parse_conclusion, parse_input_fact
 from advisor.explain.whatif import candidate_values
+from advisor.presentation.explanation import flip_text
 
 # Hand-worked scenarios (the comments give the reasoning the assertions check).
 # S1: loguniform in the search space, and trials should learn from earlier ones. Bayesian
@@ -114,7 +114,7 @@ def test_why_not_rule_explains_every_branch_of_an_any(advisor, knowledge):
     assert candidate.status == "did_not_fire"
     first, second = candidate.failure.branches
     assert first.text == "needs sampling to be bayesian, but sampling was not decided"
-    assert [c.rule_id for c in first.deeper] == ["sweep.bayesian-learns-from-results"]
+    assert [c.rule_id for c in first.deeper] == ["sweep.bayesian-learns-from-results", "sweep.existing-bayesian-kept"]
     assert second.text == "needs planned_sampling to be bayesian; this scenario has planned_sampling = random"
 
 

@@ -128,7 +128,7 @@ def test_explain_from_another_folder(installed):
 
 def test_evaluate_the_shipped_library_from_another_folder(installed):
     """Every shipped scenario meets its expectations on the pip-resolved engine."""
-    library = installed.run("-c", "from advisor.knowledge.paths import scenarios_dir; print(scenarios_dir())",
+    library = installed.run("-c", "from advisor.paths import scenarios_dir; print(scenarios_dir())",
                             program="python").stdout.strip()
     assert Path(library).is_relative_to(installed.venv) and Path(library, "image-classifier.yaml").is_file()
     result = installed.run("evaluate", library)

@@ -14,8 +14,9 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-import typer
 import pytest
+import typer
+from conftest import SCENARIOS
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
@@ -24,7 +25,6 @@ from advisor.cli.commands.consult import consult_interactively
 from advisor.errors import AdvisorError
 from advisor.interactive import Action, DraftStore, InteractiveConsultation, Prompt, Prompter
 from advisor.scenarios import load_scenario
-from conftest import SCENARIOS
 
 ENTER = "\r"
 DOWN = "\x1b[B"
@@ -173,8 +173,8 @@ def test_full_consultation_asks_each_fact_once_with_the_right_prompt(tmp_path, k
     # A tally after each finished section, rich-rendered between the questions.
     assert "So far, after 1. Design a machine learning solution" in screen
     # Questions never asked are those no rule could use any more: none is left open now.
-    from advisor.interactive import Planner
     from advisor.engine import get_advisor
+    from advisor.interactive import Planner
 
     assert Planner(get_advisor()).plan(answers.values).next is None
     assert not DraftStore(tmp_path / "data").exists(), "a finished consultation leaves no draft"

@@ -13,13 +13,6 @@ from pathlib import Path
 from advisor.drill.questions import Question, build_question, usable_decisions
 from advisor.engine.advisor import Advisor
 from advisor.errors import AdvisorError
-from advisor.knowledge.paths import scenarios_dir
-
-
-def default_library_dir() -> Path | None:
-    """`$ADVISOR_SCENARIOS_DIR`, else the shipped scenario library (None if absent)."""
-    folder = scenarios_dir()
-    return folder if folder.is_dir() else None
 
 
 class LibrarySource:

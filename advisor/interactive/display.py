@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -116,5 +114,3 @@ def show_section(console: Console, heading: str) -> None:
     console.rule(f"[bold]{escape(heading)}[/]", align="left")
 
 
-def answered_text(fact: FactSpec, value: Any) -> str:
-    return "don't know" if value is None else fact.describe_value(value)

@@ -203,8 +203,7 @@ class _Planning:
         return [n for n in names if n not in self.values]
 
     def is_input(self, name: str) -> bool:
-        spec = self.vocabulary.fact(name)
-        return spec is not None and not spec.derived
+        return self.vocabulary.is_input(name)
 
     def helpful_producers(self, name: str, leaf: Leaf) -> list[Rule]:
         """Undecided producers of `name` whose value could make `leaf` true."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal, Protocol
 
-from advisor.knowledge.vocabulary import FactSpec
+from advisor.knowledge.vocabulary import FactSpec, read_number
 
 
 class Action(Enum):
@@ -102,12 +102,9 @@ def parse_number(fact: FactSpec, text: str, can_go_back: bool) -> Reply | str:
             return "this is the first question: there is no previous answer to change"
         return Reply(action=action)
     try:
-        value: int | float = int(typed)
+        value = read_number(typed)
     except ValueError:
-        try:
-            value = float(typed)
-        except ValueError:
-            return f"type a number ({number_hint(fact)}), or ? why, - don't know, < back"
+        return f"type a number ({number_hint(fact)}), or ? why, - don't know, < back"
     if not math.isfinite(value):
         return "type a finite number"
     try:

@@ -124,7 +124,7 @@ class InteractiveConsultation:
     def run(self, *, focus: str | None, answers_file: Path | None, resume: bool,
             render: Callable[[dict[str, Any]], None]) -> Answers:
         """Ask, render the full report, offer to save a scenario; raise Interrupted if stopped."""
-        from advisor.report import build_report
+        from advisor.presentation.consultation.data import build_report
 
         answers = self.starting_answers(focus=focus, answers_file=answers_file, resume=resume)
         plan = self.interview(answers)
@@ -138,7 +138,7 @@ class InteractiveConsultation:
         return answers
 
     def offer_save(self, answers: Answers, directory: Path | None = None) -> Path | None:
-        from advisor.cli.output import write_file_atomically
+        from advisor.files import write_text_file
 
         prompt = Prompt("save", "Save your answers as a scenario file (advisor consult FILE gives this report)?",
                         "select", (("Yes", True), ("No", False)))
@@ -149,7 +149,7 @@ class InteractiveConsultation:
         path = Path(text.strip()).expanduser()
         scope = f" ({answers.focus})" if answers.focus else ""
         description = f"Answers given in an interactive consultation{scope} on {date.today().isoformat()}."
-        write_file_atomically(path, scenario_yaml(answers, self.knowledge, REPORT_NAME + scope, description))
+        write_text_file(path, scenario_yaml(answers, self.knowledge, REPORT_NAME + scope, description))
         self.console.print(f"Saved [bold]{escape(str(path))}[/]. Reproduce this report with: "
                            f"advisor consult {escape(str(path))}")
         return path
