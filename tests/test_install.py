@@ -167,13 +167,11 @@ def test_python_dash_m_advisor_version():
 
 
 def test_the_drill_library_is_the_shipped_scenarios_unless_overridden(monkeypatch, tmp_path):
-    from advisor.drill.library import default_library_dir
-    from advisor.knowledge.paths import SCENARIOS_DIR_ENV, scenarios_dir
+    from advisor.paths import SCENARIOS_DIR_ENV, scenarios_dir
 
     monkeypatch.delenv(SCENARIOS_DIR_ENV, raising=False)
-    assert default_library_dir() == scenarios_dir()
     assert (scenarios_dir() / "image-classifier.yaml").is_file()
     monkeypatch.setenv(SCENARIOS_DIR_ENV, str(tmp_path))
-    assert default_library_dir() == tmp_path
+    assert scenarios_dir() == tmp_path
     monkeypatch.setenv(SCENARIOS_DIR_ENV, str(tmp_path / "missing"))
-    assert default_library_dir() is None
+    assert scenarios_dir() is None
