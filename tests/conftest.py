@@ -183,3 +183,4 @@ def rule_base(tmp_path):
         return RuleBase(tmp_path / folder, shipped_rules=shipped_rules)
 
     return make
+
