@@ -277,3 +277,14 @@ def test_every_review_warning_rule_has_a_fixture_that_it_catches(knowledge):
     caught = set().union(*(expected_rules(p) for p in FLAWED + FOLDER_FILES))
     warning_rules = {r.id for r in knowledge.rules_in_area("review") if r.conclusion.kind == "warn"}
     assert warning_rules <= caught, warning_rules - caught
+
+
+def test_automl_vision_concurrency_is_read_from_its_sweep_limits(knowledge, tmp_path):
+    path = tmp_path / "automl-image.yml"
+    path.write_text("type: automl\ntask: image_classification\ncompute: azureml:gpu-cluster\n"
+                    "training_data: {type: mltable, path: azureml:fridge:1}\n"
+                    "sweep:\n  limits: {max_trials: 10, max_concurrent_trials: 4}\n"
+                    "search_space:\n  - model_name: \"choice('vitb16r224')\"\n", encoding="utf-8")
+    read = read_facts(read_document(path), knowledge.vocabulary)
+    assert read.facts["max_concurrent_trials"] == 4 and read.lines["max_concurrent_trials"] == 6
+    assert read.facts["ml_task"] == "computer_vision"

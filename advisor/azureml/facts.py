@@ -376,9 +376,12 @@ def _automl(r: _Reader) -> None:
         mode = "off"
     if text(mode):
         r.set("automl_featurization_mode", text(mode).lower(), "featurization", "mode")  # type: ignore[union-attr]
-    concurrent = mapping(r.get("limits")).get("max_concurrent_trials")
-    if concurrent is not None:
-        r.set("max_concurrent_trials", concurrent, "limits", "max_concurrent_trials")
+    # Image and NLP tasks sweep their models and give the limit under sweep.limits.
+    for where in (("limits",), ("sweep", "limits")):
+        concurrent = mapping(r.get(*where)).get("max_concurrent_trials")
+        if concurrent is not None:
+            r.set("max_concurrent_trials", concurrent, *where, "max_concurrent_trials")
+            break
 
 
 def _pipeline(r: _Reader) -> None:

@@ -47,6 +47,10 @@ def register(app: typer.Typer) -> None:
                                                                   ".advisor.yaml, or pyproject.toml with "
                                                                   "[tool.advisor])."),
         no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
+        skip_unknown: bool = typer.Option(False, "--skip-unknown",
+                                          help="Skip, and count, named files that aren't Azure ML YAML (a conda "
+                                               "file, a workflow) instead of failing on them, as a folder review "
+                                               "does; for pre-commit, which passes every changed YAML file."),
     ) -> None:
         """Review Azure ML YAML with the rule base: findings with rule id, reason, guide link and line."""
         from advisor.azureml.collect import run_review
@@ -69,9 +73,11 @@ def register(app: typer.Typer) -> None:
         except AdvisorError as exc:
             print(f"advisor: error: {exc.render()}", file=sys.stderr)
             raise typer.Exit(2) from None
-        run = run_review(list(paths), advisor, settings, context)
+        run = run_review(list(paths), advisor, settings, context, skip_unknown)
+        from advisor.presentation.review import shown
+
         for problem in run.unreadable:
-            print(f"advisor: error: {problem.message}", file=sys.stderr)
+            print(f"advisor: error: {shown(problem.message)}", file=sys.stderr)
         text = _render(run, format, show_facts, advisor)
         try:
             write_text(text, output)
