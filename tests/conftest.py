@@ -103,7 +103,7 @@ def run_cli(*args: str | Path, input: str | bytes | None = None, cwd: Path | Non
         if other_rules:
             _reset_process_caches()
         sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr
-        with contextlib.chdir(cwd or ROOT):
+        with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
             try:
                 main(list(args))
             except SystemExit as exc:
