@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from advisor.engine.results import Consultation
-from advisor.interactive.planner import Plan
+from advisor.interactive.planner import QuestionPlan
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import All, Condition, Leaf, describe_leaf, evaluate
 from advisor.knowledge.rules import Rule
@@ -31,7 +31,7 @@ def conclusion_text(rule: Rule, knowledge: KnowledgeBase) -> str:
     return c.describe()
 
 
-def marked_condition(condition: Condition, plan: Plan) -> str:
+def marked_condition(condition: Condition, plan: QuestionPlan) -> str:
     """The condition in words, each test marked true, false or still unknown."""
     if isinstance(condition, Leaf):
         return f"{escape(describe_leaf(condition))} {MARKS[evaluate(condition, plan.lookup)]}"
@@ -41,7 +41,7 @@ def marked_condition(condition: Condition, plan: Plan) -> str:
     return joiner.join(parts)
 
 
-def show_why(console: Console, fact: FactSpec, plan: Plan, knowledge: KnowledgeBase) -> None:
+def show_why(console: Console, fact: FactSpec, plan: QuestionPlan, knowledge: KnowledgeBase) -> None:
     waiting = plan.waiting_on(fact.name)
     console.print()
     console.print(f"[bold]Why ask this?[/] [dim]({fact.name})[/] {escape(fact.help)}")

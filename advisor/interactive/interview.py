@@ -15,7 +15,7 @@ from advisor.engine.advisor import Advisor
 from advisor.interactive.answers import Answers
 from advisor.interactive.display import show_section, show_tally, show_why
 from advisor.interactive.drafts import DraftStore
-from advisor.interactive.planner import Plan, Planner
+from advisor.interactive.planner import Planner, QuestionPlan
 from advisor.interactive.prompts import Action, Prompter, Reply
 from advisor.knowledge.vocabulary import FactSpec
 
@@ -60,7 +60,7 @@ class Interview:
     def heading(self, section: str) -> str:
         return self.knowledge.guide.section(section).heading
 
-    def run(self) -> Plan:
+    def run(self) -> QuestionPlan:
         """Ask until no open rule waits on an unanswered fact; return the final plan."""
         answers = self.answers
         defaults: dict[str, Any] = {}
@@ -92,7 +92,7 @@ class Interview:
             self.drafts.save(answers)
             raise Interrupted(self.drafts.path, len(answers.values)) from None
 
-    def ask(self, fact: FactSpec, plan: Plan, default: Any) -> Reply:
+    def ask(self, fact: FactSpec, plan: QuestionPlan, default: Any) -> Reply:
         while True:
             reply = self.prompter.ask_fact(fact, can_go_back=self.answers.can_go_back(), default=default)
             if reply.action is not Action.WHY:

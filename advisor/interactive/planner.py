@@ -26,7 +26,7 @@ from advisor.knowledge.vocabulary import FactSpec
 
 
 @dataclass(frozen=True)
-class Question:
+class PlannedQuestion:
     """An input fact worth asking, and the open rules whose outcome depends on it."""
 
     fact: FactSpec
@@ -42,18 +42,18 @@ class Waiting:
 
 
 @dataclass
-class Plan:
+class QuestionPlan:
     """The state after the answers so far: the consultation and what is left to ask."""
 
     consultation: Consultation
-    questions: tuple[Question, ...]
+    questions: tuple[PlannedQuestion, ...]
     open_rules: tuple[Rule, ...]
     values: dict[str, Any]  # facts, derived facts and single-choice recommendations
     _planning: Any = field(default=None, repr=False)
     _waiting: dict[str, tuple[Waiting, ...]] | None = field(default=None, repr=False)
 
     @property
-    def next(self) -> Question | None:
+    def next(self) -> PlannedQuestion | None:
         return self.questions[0] if self.questions else None
 
     def waiting_on(self, fact: str) -> tuple[Waiting, ...]:
@@ -108,7 +108,7 @@ class Planner:
         self.focus = focus
         self.scope = knowledge.rules_in_area(focus) if focus else knowledge.rules
 
-    def plan(self, answers: Mapping[str, Any]) -> Plan:
+    def plan(self, answers: Mapping[str, Any]) -> QuestionPlan:
         """`answers`: fact name -> canonical value, or None for "don't know"."""
         consultation = self.advisor.consult(known_facts(answers, self.knowledge))
         return _Planning(self.knowledge, consultation, answers, self.scope).result()
@@ -257,7 +257,7 @@ class _Planning:
 
     # --- the plan --------------------------------------------------------------
 
-    def result(self) -> Plan:
+    def result(self) -> QuestionPlan:
         open_rules = [r for r in self.scope
                       if self.truth(r) is None and self.could_change(r) and self.needs_rule(r)]
         counts: dict[str, list[str]] = {}
@@ -270,9 +270,9 @@ class _Planning:
         names = sorted(counts, key=lambda n: (self.vocabulary.fact(n).existing_setup,  # type: ignore[union-attr]
                                               section_order[self.vocabulary.fact(n).section],  # type: ignore[union-attr]
                                               -len(counts[n]), fact_order[n]))
-        questions = tuple(Question(self.vocabulary.fact(n), tuple(counts[n])) for n in names)  # type: ignore[arg-type]
+        questions = tuple(PlannedQuestion(self.vocabulary.fact(n), tuple(counts[n])) for n in names)  # type: ignore[arg-type]
 
-        return Plan(self.consultation, questions, tuple(open_rules), self.values, self)
+        return QuestionPlan(self.consultation, questions, tuple(open_rules), self.values, self)
 
     def waiting(self, open_rules: tuple[Rule, ...]) -> dict[str, tuple[Waiting, ...]]:
         waiting: dict[str, dict[str, set[str]]] = {}

@@ -15,7 +15,7 @@ from advisor.errors import AdvisorError
 from advisor.interactive.answers import Answers, scenario_yaml
 from advisor.interactive.drafts import DraftStore
 from advisor.interactive.interview import Interrupted, Interview, hangup_as_interrupt
-from advisor.interactive.planner import Plan
+from advisor.interactive.planner import QuestionPlan
 from advisor.interactive.prompts import Prompt, Prompter
 
 REPORT_NAME = "Interactive consultation"
@@ -113,7 +113,7 @@ class InteractiveConsultation:
             meta["answers"] = answers.prefilled_from
         return meta
 
-    def interview(self, answers: Answers) -> Plan:
+    def interview(self, answers: Answers) -> QuestionPlan:
         from advisor.interactive.display import show_intro
 
         resumed = len(answers.asked)
