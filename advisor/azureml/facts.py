@@ -551,6 +551,11 @@ def _model_folder(r: _Reader, value: Any, *path: Any) -> None:
 # --- endpoints and deployments ----------------------------------------------------------------
 
 def _online_endpoint(r: _Reader) -> None:
+    schema = str(r.get("$schema") or "").lower()
+    if r.get("compute") is not None or "kubernetesonlineendpoint" in schema:
+        # A Kubernetes online endpoint names the attached Kubernetes compute it runs on.
+        r.set("planned_endpoint_type", "kubernetes_online", "compute" if r.get("compute") is not None else "$schema")
+        r.refer("compute", "compute", r.get("compute"), "compute")
     traffic = r.get("traffic")
     if isinstance(traffic, dict) and traffic:
         shares = [number(v) for v in traffic.values()]
