@@ -24,8 +24,10 @@ def build_app():
     import typer
 
     from advisor.cli.helptext import plain_argument_help
+    from advisor.cli.usage_errors import visible_usage_errors
 
     plain_argument_help()
+    visible_usage_errors()
 
     app = typer.Typer(
         name="advisor",
