@@ -120,7 +120,7 @@ def render_report(report: dict[str, Any], console: Console) -> None:
     scenario = report.get("scenario") or {}
     console.print(Panel(markup(outline.title(report)), subtitle=markup(scenario.get("file", "")), style="bold"))
     if scenario.get("description"):
-        console.print(markup(scenario["description"]))
+        console.print(markup(scenario["description"].strip()))
     console.print()
     _summary(report, console)
     console.print()
