@@ -21,7 +21,7 @@ from typing import Any
 
 from conftest import SCENARIOS
 from hostile.harness import RAW_CONTROL, assert_clean, run, strict_json, well_formed_xml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from advisor.knowledge import load_knowledge
@@ -175,12 +175,20 @@ def no_live_markup(output: str, what: str) -> None:
     assert found is None, f"{what}: {found.group()!r} passed through unescaped"
 
 
+# Output-side checks that main does not meet yet (escaping is the presentation layer's job,
+# issue 16 classes 5, 8, 9): (command, format) pairs whose markup and control-character
+# checks are not run. Each one left here is a known, reported gap; remove it when fixed.
+PENDING_OUTPUT_CHECKS: set[tuple[str, str]] = set()
+
+
 def check(result, what: str, fmt: str, *, batch: bool = False) -> None:
     assert_clean(result, what, batch=batch)
     no_raw_control(result.stderr, what + " (stderr)")
     if result.code == 2 and not batch:
         return  # refused with one line: nothing else was written
     out = result.stdout
+    if (what.split()[0], fmt) in PENDING_OUTPUT_CHECKS:
+        return
     if fmt in ("json", "sarif"):
         strict_json(out)
     elif fmt == "junit":
@@ -205,7 +213,16 @@ def _files(folder: Path, texts: list[str]) -> list[str]:
     return paths
 
 
+# Pinned examples: the documents that found the known failure classes, run every time.
+INJECTION = document({"name": "t \x1b]0;renamed\x07 <script>alert(1)</script> [a](javascript:x) \x00",
+                      "description": "d \x1b[31m\n```\n<iframe src=x>\n# heading\r\x9b1m",
+                      "facts": {"ml_task": "nlp", "max_total_trials": 40, "tuned_hyperparameter_count": 4}})
+ODD_VALUES = document({"name": "odd", "facts": {"ml_task": Raw("!!int abc"), "max_total_trials": Raw(".nan")}})
+
+
 @SETTINGS
+@example(INJECTION)
+@example(ODD_VALUES)
 @given(scenario_documents())
 def test_consult_explain_and_emit_survive_any_scenario(body):
     with tempfile.TemporaryDirectory() as folder:
@@ -218,6 +235,7 @@ def test_consult_explain_and_emit_survive_any_scenario(body):
 
 
 @SETTINGS
+@example([INJECTION, ODD_VALUES])
 @given(st.lists(scenario_documents(), min_size=1, max_size=3))
 def test_evaluate_survives_any_batch_in_every_format(bodies):
     with tempfile.TemporaryDirectory() as folder:
@@ -228,6 +246,10 @@ def test_evaluate_survives_any_batch_in_every_format(bodies):
 
 
 @SETTINGS
+@example([document({**AZUREML_TEMPLATES["sweep"], "\x1b]0;key\x07": "<script>x</script>",
+                    "sampling_algorithm": ["random"], "early_termination": ["bandit"],
+                    "limits": {"max_total_trials": Raw(".inf")}})])
+@example([document({**AZUREML_TEMPLATES["compute"], "name": "c \x1b[2J\x00", "min_instances": Raw("9" * 400)})])
 @given(st.lists(azureml_documents(), min_size=1, max_size=2))
 def test_review_survives_any_azureml_yaml_in_every_format(bodies):
     with tempfile.TemporaryDirectory() as folder:
@@ -238,6 +260,7 @@ def test_review_survives_any_azureml_yaml_in_every_format(bodies):
 
 
 @settings(SETTINGS, max_examples=FUZZ or 4)
+@example([INJECTION, ODD_VALUES])
 @given(st.lists(scenario_documents(), min_size=1, max_size=3))
 def test_drill_survives_any_library(bodies):
     with tempfile.TemporaryDirectory() as folder:
