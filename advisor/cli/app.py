@@ -24,8 +24,10 @@ def build_app():
     import typer
 
     from advisor.cli.helptext import plain_argument_help
+    from advisor.cli.usage_errors import visible_usage_errors
 
     plain_argument_help()
+    visible_usage_errors()
 
     app = typer.Typer(
         name="advisor",
@@ -58,8 +60,10 @@ def main(argv: list[str] | None = None) -> None:
     app = build_app()
     try:
         app(args=args, prog_name="advisor")
-    except AdvisorError as exc:
-        print(f"advisor: error: {exc.render()}", file=sys.stderr)
+    except AdvisorError as exc:  # control characters from a file name or a file are shown, not sent
+        from advisor.presentation.escape.terminal import visible
+
+        print(f"advisor: error: {visible(exc.render(), one_line=True)}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         print("advisor: interrupted", file=sys.stderr)
