@@ -165,13 +165,14 @@ def no_raw_control(output: str, what: str) -> None:
     assert found is None, f"{what}: raw control character {found.group()!r} at {found.start()}"
 
 
-LIVE_MARKUP = re.compile(r"<\s*(script|iframe)|(?<!\\)\]\(\s*javascript:|href\s*=\s*[\"']?\s*javascript:"
-                         r"|<javascript:", re.IGNORECASE)
+# What a browser acts on, and what a Markdown viewer turns into a link.
+LIVE_HTML = re.compile(r"<\s*(script|iframe)|(href|src)\s*=\s*[\"']?\s*javascript:", re.IGNORECASE)
+LIVE_MARKDOWN = re.compile(LIVE_HTML.pattern + r"|(?<!\\)\]\(\s*javascript:|<javascript:", re.IGNORECASE)
 
 
-def no_live_markup(output: str, what: str) -> None:
+def no_live_markup(output: str, what: str, live: re.Pattern[str]) -> None:
     """No tag or link that a browser or Markdown viewer would act on (the words may stay as text)."""
-    found = LIVE_MARKUP.search(output)
+    found = live.search(output)
     assert found is None, f"{what}: {found.group()!r} passed through unescaped"
 
 
@@ -196,10 +197,10 @@ def check(result, what: str, fmt: str, *, batch: bool = False) -> None:
     elif fmt == "html":
         no_raw_control(out, what)
         body = out.split("<body", 1)[-1]
-        no_live_markup(body.replace("<script type=\"application/json\"", ""), what)
+        no_live_markup(body.replace("<script type=\"application/json\"", ""), what, LIVE_HTML)
     elif fmt == "markdown":
         no_raw_control(out, what)
-        no_live_markup(out, what)
+        no_live_markup(out, what, LIVE_MARKDOWN)
     else:  # text and tables go to a terminal
         no_raw_control(out, what)
 
