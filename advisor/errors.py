@@ -21,7 +21,12 @@ class AdvisorError(Exception):
         text = location + self.message
         if self.allowed:
             text += f" (allowed: {self.allowed})"
-        return text
+        return " ".join(text.splitlines())  # one line, whatever a library's message held
+
+
+def os_error_text(exc: OSError) -> str:
+    """An OSError in words, without Python's "[Errno 13]" prefix or a repeated path."""
+    return exc.strerror or str(exc) or type(exc).__name__
 
 
 class KnowledgeError(AdvisorError):

@@ -6,13 +6,14 @@ from typing import Any
 
 from advisor.engine.results import Consultation, DerivationNode, Evidence
 from advisor.knowledge import KnowledgeBase
+from advisor.knowledge.vocabulary import plain
 
 REPORT_VERSION = 1
 WEAK_CERTAINTY = 0.6
 
 
 def _value(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
+    return plain(value)
 
 
 def _evidence(e: Evidence) -> dict[str, Any]:

@@ -1,25 +1,37 @@
-"""Strict, safe YAML reading: no aliases, no duplicate keys, and line numbers for messages.
+"""Strict, safe YAML reading: no aliases, no merge keys, no duplicate keys, only finite
+numbers, and a line number for every message.
 
-Only the safe constructor is ever used; a scalar alias (*x for a plain value) is harmless
-and allowed, aliases of mappings or lists are refused."""
+PyYAML's parser (libyaml's when present) composes the node tree; this module builds the
+Python values from it, so every scalar is checked where it stands: a bad `!!int abc`, a
+5,000-digit integer or `.nan` becomes one clear error naming its line, never a traceback.
+Mapping keys are read as their text (`on:` is the key "on", not the boolean true). A scalar
+alias (*x for a plain value) is harmless and allowed; aliases of mappings or lists are refused.
+"""
 
 from __future__ import annotations
 
+import math
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from advisor.errors import AdvisorError
 
 Path_ = tuple[Any, ...]
 
-
 # libyaml's parser when present (several times faster); the constructor is the safe one.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ, _MERGE = _TAG + "str", _TAG + "map", _TAG + "seq", _TAG + "merge"
+# What each standard scalar tag is, in the words of an error message.
+_KINDS = {_TAG + "int": "an integer", _TAG + "float": "a number", _TAG + "bool": "true or false",
+          _TAG + "null": "null", _TAG + "timestamp": "a date or time", _TAG + "binary": "base64 data"}
+_SHOWN = 40  # characters of a bad scalar quoted in a message
 
 
 @dataclass
@@ -35,43 +47,102 @@ class YamlDocument:
         return None
 
 
-def _index_lines(node: Node, path: Path_, lines: dict[Path_, int], where: str, seen: set[int]) -> None:
-    # An alias makes the composed graph visit one node twice: refuse it there, before any
-    # expansion, so an alias bomb costs nothing.
-    if isinstance(node, MappingNode | SequenceNode):
-        if id(node) in seen:
-            used_at = next((lines[path[:end]] for end in range(len(path), -1, -1) if path[:end] in lines),
-                           node.start_mark.line + 1)
-            raise AdvisorError("aliases (*name) are not allowed", where=where, line=used_at)
-        seen.add(id(node))
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, MappingNode):
-        first_line: dict[Any, int] = {}
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= _SHOWN else text[:_SHOWN] + "...")
+
+
+class _Builder:
+    """Turns a composed node tree into plain dicts, lists and scalars, recording line numbers."""
+
+    def __init__(self, loader: Any, where: str) -> None:
+        self.loader = loader
+        self.where = where
+        self.lines: dict[Path_, int] = {}
+        self.seen: set[int] = set()
+
+    def fail(self, message: str, node: Node, allowed: str | None = None) -> AdvisorError:
+        return AdvisorError(message, where=self.where, line=node.start_mark.line + 1, allowed=allowed)
+
+    def build(self, node: Node, path: Path_) -> Any:
+        if isinstance(node, ScalarNode):
+            self.lines.setdefault(path, node.start_mark.line + 1)
+            return self.scalar(node)
+        # An alias makes the composed graph visit one node twice: refuse it there, before any
+        # expansion, so an alias bomb costs nothing.
+        if id(node) in self.seen:
+            raise AdvisorError("aliases (*name) are not allowed", where=self.where, line=self._line_of(path, node))
+        self.seen.add(id(node))
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, MappingNode):
+            if node.tag != _MAP:
+                raise self.fail(f"tag {_tag_name(node.tag)} is not allowed on a mapping", node)
+            return self.mapping(node, path)
+        if node.tag != _SEQ:
+            raise self.fail(f"tag {_tag_name(node.tag)} is not allowed on a list", node)
+        return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+
+    def _line_of(self, path: Path_, node: Node) -> int:
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return node.start_mark.line + 1
+
+    def mapping(self, node: MappingNode, path: Path_) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else None
             line = key_node.start_mark.line + 1
+            if key_node.tag == _MERGE:
+                raise self.fail("merge keys (<<) are not allowed; write each key out", key_node)
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail("a key must be plain text, not a list or mapping", key_node)
+            key = key_node.value  # its text: `on`, `yes` and `1` are keys like any other
             if key in first_line:
-                raise AdvisorError(f"duplicate key {key!r} (first on line {first_line[key]})",
-                                   where=where, line=line)
+                raise AdvisorError(f"duplicate key {_shown(key)} (first on line {first_line[key]})",
+                                   where=self.where, line=line)
             first_line[key] = line
-            lines[path + (key,)] = line
-            _index_lines(value_node, path + (key,), lines, where, seen)
-    elif isinstance(node, SequenceNode):
-        for i, item in enumerate(node.value):
-            _index_lines(item, path + (i,), lines, where, seen)
+            self.lines[path + (key,)] = line
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        construct = self.loader.yaml_constructors.get(tag)
+        if construct is None or tag in (_MAP, _SEQ) or tag.startswith(_TAG + "python"):
+            raise self.fail(f"tag {_tag_name(tag)} is not allowed", node,
+                            allowed="plain values, or the tags !!str, !!int, !!float, !!bool, !!null")
+        try:
+            value = construct(self.loader, node)
+        except (ValueError, KeyError, TypeError, OverflowError, IndexError, yaml.YAMLError):
+            raise self._bad_scalar(node) from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(f"{_shown(node.value)} is not a finite number; .nan and .inf are not allowed", node)
+        return value
+
+    def _bad_scalar(self, node: ScalarNode) -> AdvisorError:
+        kind = _KINDS.get(node.tag, "a value of that tag")
+        digits = node.value.lstrip("+-").replace("_", "")
+        if node.tag == _TAG + "int" and digits.isdigit() and len(digits) > 1000:
+            return self.fail(f"an integer of {len(digits)} digits is too large", node)
+        return self.fail(f"{_shown(node.value)} is not {kind} (tag {_tag_name(node.tag)})", node)
 
 
 def parse_yaml(text: str, where: str) -> YamlDocument:
-    """Parse one YAML document; errors become AdvisorError with file and line."""
+    """Parse one YAML document; errors become one-line AdvisorErrors with file and line."""
     try:
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 return YamlDocument(None)
-            lines: dict[Path_, int] = {}
-            _index_lines(node, (), lines, where, set())
-            data = loader.construct_document(node)
+            builder = _Builder(loader, where)
+            data = builder.build(node, ())
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -79,11 +150,16 @@ def parse_yaml(text: str, where: str) -> YamlDocument:
         problem = exc.problem or exc.context or "invalid YAML"
         raise AdvisorError(f"malformed YAML: {problem}", where=where,
                            line=mark.line + 1 if mark else None) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
+        raise AdvisorError(f"malformed YAML: character U+{character:04X} is not allowed in YAML text",
+                           where=where, line=line) from None
     except yaml.YAMLError as exc:
-        raise AdvisorError(f"malformed YAML: {exc}", where=where) from None
+        raise AdvisorError("malformed YAML: " + " ".join(str(exc).split()), where=where) from None
     except RecursionError:
         raise AdvisorError("YAML is nested too deeply", where=where) from None
-    return YamlDocument(data, lines)
+    return YamlDocument(data, builder.lines)
 
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -93,8 +169,10 @@ def read_text_file(path: Path, expected: str, error: type[AdvisorError] = Adviso
     """A small UTF-8 text file's content, or one clear `error` saying why it can't be read.
 
     `expected` names what the file should be ("a scenario YAML file"), for the messages.
+    Reads at most the limit plus one byte, whatever size the file reports (/proc files say 0).
     """
     where = str(path)
+    too_big = f"file is over the {MAX_FILE_BYTES}-byte limit"
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
@@ -103,12 +181,67 @@ def read_text_file(path: Path, expected: str, error: type[AdvisorError] = Adviso
             raise error(f"is not a regular file; expected {expected}", where=where)
         if info.st_size > MAX_FILE_BYTES:
             raise error(f"file is {info.st_size} bytes, over the {MAX_FILE_BYTES}-byte limit", where=where)
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise error("no such file", where=where) from None
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror or exc}", where=where) from None
+    if raw is None:
+        raise error(too_big, where=where)
+    return decode_utf8(raw, where, error)
+
+
+def read_limited(path: Path, limit: int) -> bytes | None:
+    """At most `limit` bytes of the file, or None if it holds more. Never blocks on a FIFO:
+    the file is opened non-blocking and must be a regular file once open."""
+    import os
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(0, "not a regular file")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 16, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    return None if size > limit else b"".join(chunks)
+
+
+def decode_utf8(raw: bytes, where: str, error: type[AdvisorError] = AdvisorError) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise error(f"not UTF-8 text (byte {exc.start} is invalid)", where=where) from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise error(f"not UTF-8 text (byte {exc.start} is invalid)", where=where, line=line) from None
+
+
+MAX_LINE_BYTES = 64 * 1024
+
+
+def text_lines(stream: Any, where: str, *, max_bytes: int = MAX_FILE_BYTES,
+               error: type[AdvisorError] = AdvisorError) -> Any:
+    """The lines of a binary stream as text, one at a time (so a pipe can be answered as it
+    comes), each checked as UTF-8 and bounded in length, the whole bounded in size: /dev/zero
+    or a binary file ends in one clear error, never in running out of memory."""
+    total = 0
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        total += len(raw)
+        if len(raw) > MAX_LINE_BYTES:
+            raise error(f"line is longer than {MAX_LINE_BYTES} bytes", where=where, line=number)
+        if total > max_bytes:
+            raise error(f"input is over the {max_bytes}-byte limit", where=where, line=number)
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise error(f"not UTF-8 text (byte {exc.start + 1} of the line is invalid)",
+                        where=where, line=number) from None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from advisor.engine import Advisor
 from advisor.engine.compiler import build_engine_class, new_datum
@@ -16,7 +17,7 @@ from advisor.knowledge import KnowledgeBase
 class BareEngine:
     """The same compiled rules with no tracing: each conclusion is declared once, first come."""
 
-    def __init__(self, knowledge: KnowledgeBase, routed: bool) -> None:
+    def __init__(self, knowledge: KnowledgeBase, linear: bool) -> None:
         self.order = [f.name for f in knowledge.vocabulary.facts]
         declared: set[str] = set()
         self.declared = declared
@@ -28,7 +29,7 @@ class BareEngine:
                 engine.declare(new_datum(name, rule.conclusion.value, rule.id))
 
         engine_class = build_engine_class(knowledge.rules, declare_once,
-                                          name="BareRouted" if routed else "BareStock", routed=routed)
+                                          name="BareLinear" if linear else "BareStock", linear=linear)
         self.engine = engine_class()
 
     def run(self, facts: dict[str, Any]) -> None:
@@ -63,8 +64,8 @@ def measure(knowledge: KnowledgeBase, scenarios: list[dict[str, Any]], rounds: i
     advisor = Advisor(knowledge)
     runners: dict[str, Callable[[dict[str, Any]], Any]] = {
         "product": advisor.consult,
-        "bare routed": BareEngine(knowledge, routed=True).run,
-        "bare stock": BareEngine(knowledge, routed=False).run,
+        "bare linear": BareEngine(knowledge, linear=True).run,
+        "bare stock": BareEngine(knowledge, linear=False).run,
     }
     for run in runners.values():  # warm up: first runs build experta's caches
         for facts in scenarios[:20]:

@@ -13,7 +13,7 @@ def markdown(title: str, header: Row, rows: list[Row]) -> str:
 
 def plain(title: str, header: Row, rows: list[Row]) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip()  # noqa: E731
     return "\n".join([title, line(header), line(tuple("-" * w for w in widths)), *map(line, rows)]) + "\n"
 
 

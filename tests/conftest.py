@@ -1,18 +1,31 @@
-"""Shared fixtures: the real knowledge base, the real engine, and the real console script."""
+"""Shared fixtures: the real knowledge base, the real engine, the real CLI, and temporary rule bases.
+
+`cli` runs `advisor` in this process (advisor.cli.app.main with real argv, stdin, stdout,
+stderr and exit code; ~30 ms a call). `cli_process` runs the installed console script in a
+new process (~0.5 s a call): use it only where a real process matters (the entry point itself,
+hash-seed determinism, forked workers, signals, terminals, several SQLite writers).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import textwrap
+import traceback
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
+SHIPPED_RULES = ROOT / "rules"
 CONSOLE_SCRIPT = shutil.which("advisor", path=str(Path(sys.executable).parent)) or "advisor"
+CLI_ENV = {"NO_COLOR": "1", "COLUMNS": "120"}
 
 
 @pytest.fixture(scope="session")
@@ -29,15 +42,144 @@ def advisor():
     return get_advisor()
 
 
-def run_cli(*args: str, input: str | None = None, cwd: Path | None = None,
-            env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the installed `advisor` console script, as a user would."""
-    full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", **(env or {})}
+# --- the CLI -----------------------------------------------------------------------------
+
+def run_process(*args: str, input: str | None = None, cwd: Path | None = None,
+                env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the installed `advisor` console script in a new process, as a user would."""
+    full_env = {**os.environ, **CLI_ENV, **(env or {})}
     return subprocess.run([CONSOLE_SCRIPT, *args], input=input, capture_output=True, text=True,
                           cwd=cwd or ROOT, env=full_env, timeout=timeout,
                           stdin=None if input is not None else subprocess.DEVNULL)
 
 
+class _Stream(io.TextIOWrapper):
+    """A text stream over bytes, like a pipe: not a terminal, with a name and a buffer."""
+
+    def __init__(self, name: str, data: bytes = b"") -> None:
+        super().__init__(io.BytesIO(data), encoding="utf-8", errors="backslashreplace", newline=None,
+                         write_through=True)
+        self.stream_name = name
+
+    def text(self) -> str:
+        self.flush()
+        return self.buffer.getvalue().decode("utf-8", errors="backslashreplace")  # type: ignore[attr-defined]
+
+
+def _reset_process_caches() -> None:
+    """A changed ADVISOR_RULES_DIR means another knowledge base: forget the loaded one."""
+    from advisor.engine import get_advisor
+    from advisor.knowledge import load_knowledge
+
+    load_knowledge.cache_clear()
+    if hasattr(get_advisor, "cache_clear"):
+        get_advisor.cache_clear()
+
+
+def run_cli(*args: str, input: str | None = None, cwd: Path | None = None,
+            env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `advisor ARGS` in this process: main() with its own argv, stdin, stdout, stderr,
+    environment and working folder; the exit code as a process would report it (an uncaught
+    exception prints its traceback and exits 1, as Python does). Past `timeout` seconds it
+    raises subprocess.TimeoutExpired, as subprocess.run does."""
+    from advisor.cli.app import main
+
+    overrides = {**CLI_ENV, **(env or {})}
+    saved_env = {name: os.environ.get(name) for name in overrides}
+    streams = sys.stdin, sys.stdout, sys.stderr
+    stdin, stdout, stderr = _Stream("<stdin>", (input or "").encode()), _Stream("<stdout>"), _Stream("<stderr>")
+    other_rules = "ADVISOR_RULES_DIR" in overrides
+    code = 0
+
+    def expire(signum, frame):
+        raise subprocess.TimeoutExpired(["advisor", *args], timeout)
+
+    previous_handler = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        os.environ.update(overrides)
+        if other_rules:
+            _reset_process_caches()
+        sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr
+        with contextlib.chdir(cwd or ROOT):
+            try:
+                main(list(args))
+            except SystemExit as exc:
+                if isinstance(exc.code, str):
+                    print(exc.code, file=sys.stderr)
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            except subprocess.TimeoutExpired:
+                raise
+            except Exception:  # noqa: BLE001 - reported the way the interpreter would
+                traceback.print_exc(file=sys.stderr)
+                code = 1
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
+        sys.stdin, sys.stdout, sys.stderr = streams
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if other_rules:
+            _reset_process_caches()
+    return subprocess.CompletedProcess(["advisor", *args], code, stdout.text(), stderr.text())
+
+
 @pytest.fixture
 def cli():
+    """`cli("evaluate", path)` -> CompletedProcess, run in this process."""
     return run_cli
+
+
+@pytest.fixture
+def cli_process():
+    """`cli_process("evaluate", path)` -> CompletedProcess, run as a new process."""
+    return run_process
+
+
+# --- temporary rule bases -------------------------------------------------------------------
+
+class RuleBase:
+    """A rules folder under tmp_path: the shipped guide and vocabulary (or every shipped file),
+    plus rule files a test writes or copies in. `load()` validates it, without the cache."""
+
+    def __init__(self, path: Path, *, shipped_rules: bool = False) -> None:
+        self.path = path
+        path.mkdir(parents=True)
+        names = [p.name for p in SHIPPED_RULES.glob("*.yaml")] if shipped_rules else ["guide.yaml", "vocabulary.yaml"]
+        for name in names:
+            shutil.copy(SHIPPED_RULES / name, path / name)
+
+    def write(self, name: str, text: str) -> RuleBase:
+        """Write a rule file (the text is dedented)."""
+        (self.path / name).write_text(textwrap.dedent(text), encoding="utf-8")
+        return self
+
+    def append(self, name: str, text: str) -> RuleBase:
+        """Add rules at the end of an existing rule file (the text as is: indent it as the file's list)."""
+        with (self.path / name).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+        return self
+
+    def add(self, *files: Path) -> RuleBase:
+        """Copy rule files (e.g. lint fixtures) in."""
+        for file in files:
+            shutil.copy(file, self.path / file.name)
+        return self
+
+    def load(self):
+        from advisor.knowledge.base import load_from
+
+        return load_from(self.path)
+
+
+@pytest.fixture
+def rule_base(tmp_path):
+    """`rule_base()` -> a RuleBase in tmp_path/rules; `rule_base(shipped_rules=True)` copies every
+    shipped rule file too; `folder=` puts it elsewhere under tmp_path."""
+    def make(*, shipped_rules: bool = False, folder: str = "rules") -> RuleBase:
+        return RuleBase(tmp_path / folder, shipped_rules=shipped_rules)
+
+    return make

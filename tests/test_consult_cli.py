@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import SCENARIOS
 
 EXAMPLE = str(SCENARIOS / "image-classifier.yaml")
@@ -158,8 +157,9 @@ def test_vocabulary_json_has_facts_and_decisions(cli, knowledge):
     assert decisions["sampling"]["choices"] == ["grid", "random", "sobol", "bayesian"]
 
 
-def test_version(cli):
+def test_version_from_the_console_script(cli_process):
+    """The installed entry point itself (its --version fast path imports no CLI framework)."""
     from advisor import __version__
 
-    result = cli("--version")
+    result = cli_process("--version")
     assert result.returncode == 0 and result.stdout.strip() == f"advisor {__version__}"

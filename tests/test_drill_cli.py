@@ -101,7 +101,7 @@ def test_scenario_is_worded_from_the_vocabulary(advisor, tmp_path, library):
     assert code == 0
     vocabulary = advisor.knowledge.vocabulary
     flat = " ".join(text.split())
-    for name, value in question.facts.items():
+    for name in question.facts:
         fact = vocabulary.fact(name)
         assert " ".join(fact.question.split()) in flat
         assert f"{name}:" not in text  # never "key: value"
@@ -133,7 +133,7 @@ def test_missed_question_opens_the_next_session(advisor, tmp_path, library):
     first_block = " ".join(text.split("Question 1 of 2")[1].split("Session ended early")[0].split())
     assert "review, box 1 of 5" in first_block
     vocabulary = advisor.knowledge.vocabulary
-    for name, value in questions[1].facts.items():
+    for name in questions[1].facts:
         fact = vocabulary.fact(name)
         assert " ".join(f"{fact.question}".split()) in first_block
     connection = sqlite3.connect(db)

@@ -94,18 +94,11 @@ def test_decision_where_every_choice_is_recommended_is_not_asked(advisor, knowle
     assert build_question(consultation, "instance_cost_controls", knowledge, random.Random(0)) is None
 
 
-def test_contested_decision_is_not_asked(tmp_path):
+def test_contested_decision_is_not_asked(rule_base):
     """The shipped rules never contest (see test_every_generated_question...); a copy with a rival rule does."""
-    import shutil
-
     from advisor.engine.advisor import Advisor
-    from advisor.knowledge.base import load_from
-    from conftest import ROOT
 
-    rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", rules)
-    with (rules / "mlops.yaml").open("a", encoding="utf-8") as handle:
-        handle.write("""
+    rules = rule_base(shipped_rules=True).append("mlops.yaml", """
   - id: mlops.rival-single-workspace
     title: A rival of separate workspaces, with the same rank
     section: design
@@ -114,7 +107,7 @@ def test_contested_decision_is_not_asked(tmp_path):
     because: Only for this test.
     source: https://learn.microsoft.com/en-gb/training/modules/design-machine-learning-operations-solution/4-design-retraining
 """)
-    rival = Advisor(load_from(rules))
+    rival = Advisor(rules.load())
     consultation = rival.consult({"needs_access_separation": True, "retrain_when": "fixed_interval"})
     assert consultation.recommendation("workspace_layout").contested
     assert build_question(consultation, "workspace_layout", rival.knowledge, random.Random(0)) is None
@@ -242,3 +235,28 @@ def test_generator_makes_every_rule_fire(advisor, knowledge):
         else:
             never.append(rule.id)
     assert never == []
+
+
+def test_no_question_states_its_own_answer_as_the_existing_setup(advisor, knowledge):
+    """A review scenario saying "your sweep job already uses: grid" is never asked for the sampling
+    method (nor a cluster's tier, a deployment's model or endpoint type, a job's data asset type)."""
+    from conftest import SCENARIOS
+
+    from advisor.drill.questions import stated_setup, usable_decisions
+    from advisor.scenarios import load_scenario
+
+    described = {f.name: f.describes for f in knowledge.vocabulary.facts if f.describes}
+    assert described["planned_sampling"] == "sampling"
+    checked = 0
+    for path in sorted(SCENARIOS.rglob("*.yaml")):
+        facts = load_scenario(path, knowledge).facts
+        stated = {described[name] for name in facts if name in described}
+        if not stated:
+            continue
+        checked += 1
+        consultation = advisor.consult(facts)
+        assert stated == stated_setup(facts, knowledge)
+        assert not stated & set(usable_decisions(consultation, knowledge)), path.name
+        for decision in stated:
+            assert build_question(consultation, decision, knowledge, random.Random(0)) is None
+    assert checked >= 10

@@ -1,172 +1,375 @@
-"""The experta engine on the real rule base: chaining, overrides, contests, trace and reuse."""
+"""The engine on rule bases written for these tests, so retuning a shipped rule breaks none of
+them: chaining, overrides, contests, certainty, three-valued conditions, open decisions,
+the salience packing, the matcher, and a 1,000-rule synthetic base checked against the
+condition language's own semantics."""
 
 from __future__ import annotations
 
-import shutil
+import random
+import sys
 import textwrap
+from dataclasses import replace
+from typing import Any
 
 import pytest
-
-from advisor.engine.advisor import Advisor
-from advisor.knowledge.base import load_from
 from conftest import ROOT
 
+from advisor.engine import settling
+from advisor.engine.advisor import Advisor
+from advisor.engine.agenda import ORDER_LIMIT, PRIORITY_MAX, salience
+from advisor.engine.compiler import build_engine_class, new_datum
+from advisor.engine.results import USER
+from advisor.engine.settling import Settling
+from advisor.knowledge.base import SPECIAL_FILES, build_knowledge, read_sources
+from advisor.knowledge.conditions import evaluate
+from advisor.paths import rules_dir
+
 SOURCE = ("https://learn.microsoft.com/en-gb/training/modules/"
-          "perform-hyperparameter-tuning-azure-machine-learning-pipelines/3-configure-sampling-method")
+          "design-machine-learning-model-training-solution/4-decide-between-compute-options")
+
+# Each rule: id, when, then, extra keys. Priorities and strengths are the tests' own.
+RULES = [
+    ("eng.unstructured-is-deep-learning", "{data_format: unstructured}", "{conclude: {workload: deep_learning}}",
+     "strength: 0.9"),
+    ("eng.tabular-is-classical", "{data_format: tabular}", "{conclude: {workload: classical_ml}}", "strength: 0.8"),
+    ("eng.gpu-for-deep-learning", "{workload: deep_learning}", "{recommend: {processor: gpu}}", "strength: 0.5"),
+    ("eng.cpu-for-classical", "{workload: classical_ml}", "{recommend: {processor: cpu}}", "strength: 0.9"),
+    ("eng.gpu-when-slow", "{training_too_slow: true}", "{recommend: {processor: gpu}}",
+     "priority: 5\n  strength: 0.6"),
+    ("eng.general-purpose-on-cpu", "{processor: cpu, dataset_size: small}",
+     "{recommend: {vm_family: general_purpose}}", "strength: 1.0"),
+    ("eng.memory-optimized-on-cpu", "{processor: cpu, dataset_size: large}",
+     "{recommend: {vm_family: memory_optimized}}", "strength: 1.0"),
+    ("eng.cluster-for-production", "{stage: production}", "{recommend: {training_compute: compute_cluster}}",
+     "strength: 0.8"),
+    ("eng.cluster-for-large-data", "{dataset_size: large}", "{recommend: {training_compute: compute_cluster}}",
+     "strength: 0.5"),
+    ("eng.serverless-for-notebook-production", "{stage: production, works_in_notebooks: true}",
+     "{recommend: {training_compute: serverless}}", "strength: 0.7"),
+    ("eng.low-priority-when-interruptible", "{training_compute: compute_cluster, tolerates_interruption: true}",
+     "{recommend: {cluster_tier: low_priority}}", "strength: 0.8"),
+    ("eng.dedicated-when-not", "{training_compute: compute_cluster, tolerates_interruption: false}",
+     "{recommend: {cluster_tier: dedicated}}", "strength: 0.8"),
+    ("eng.sobol-when-reproducible", "{reproducible_results: true}", "{recommend: {sampling: sobol}}", ""),
+    ("eng.bayesian-when-learning", "{learn_from_previous_trials: true}", "{recommend: {sampling: bayesian}}", ""),
+    ("eng.bandit-after-random", "{sampling: random}", "{recommend: {early_termination: bandit}}", ""),
+    ("eng.random-when-budget-or-fast",
+     "{stage: experimentation, any: [{max_total_trials: {lt: 50}}, {training_too_slow: false}]}",
+     "{recommend: {sampling: random}}", ""),
+    ("eng.bayesian-disagreement", "{sampling: bayesian}",
+     "{warn: {message: The sources disagree on early termination with Bayesian sampling., kind: sources_disagree}}",
+     ""),
+    ("eng.error-analysis", "{model_questions: {contains: which_subgroups_err}}",
+     "{recommend: {responsible_ai_components: error_analysis}}", ""),
+    ("eng.causal-analysis", "{model_questions: {contains: effect_of_intervention}}",
+     "{recommend: {responsible_ai_components: causal_analysis}}", ""),
+    ("eng.reader-without-full-access", "{not: {access_needs: {contains: full_access}}}",
+     "{recommend: {rbac_role: reader}}", ""),
+    ("eng.trial-budget", "{max_total_trials: {lt: {fact: tuned_hyperparameter_count, times: 20}}}",
+     "{warn: Too few trials for the tuned hyperparameters.}", ""),
+]
 
 
-def test_unstructured_data_chains_to_gpu(advisor):
-    result = advisor.consult({"data_format": "unstructured"})
+def _rule_file(rules: list[tuple[str, str, str, str]], title: str = "Engine test rules") -> str:
+    body = "".join(textwrap.dedent(f"""\
+        - id: {rule_id}
+          title: {rule_id}
+          section: design
+          when: {when}
+          then: {then}
+          because: A rule written for the engine tests.
+          source: {SOURCE}
+        """) + (f"  {extra}\n" if extra else "") for rule_id, when, then, extra in rules)
+    return f"title: {title}\nrules:\n" + textwrap.indent(body, "  ")
+
+
+def knowledge_of(rules: list[tuple[str, str, str, str]]) -> Any:
+    """A knowledge base of the shipped guide and vocabulary and the given rules (file eng.yaml)."""
+    texts = {name: text for name, text in read_sources(rules_dir()).items() if name in SPECIAL_FILES}
+    texts["eng.yaml"] = _rule_file(rules)
+    return build_knowledge(texts)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Advisor:
+    return Advisor(knowledge_of(RULES))
+
+
+# --- chaining and the trace ------------------------------------------------------
+
+def test_a_derived_fact_chains_to_a_recommendation_with_its_derivation(engine):
+    result = engine.consult({"data_format": "unstructured"})
     assert result.chosen("processor") == ("gpu",)
     assert result.derived["workload"].value == "deep_learning"
-    assert result.derived["workload"].origin == "compute.unstructured-is-deep-learning"
+    assert result.derived["workload"].origin == "eng.unstructured-is-deep-learning"
     [tree] = result.derivation("processor", "gpu")
-    assert tree.rule_id == "compute.gpu-for-deep-learning"
+    assert tree.rule_id == "eng.gpu-for-deep-learning"
     [child] = tree.children
-    assert child.rule_id == "compute.unstructured-is-deep-learning"
+    assert child.rule_id == "eng.unstructured-is-deep-learning"
     assert [(e.name, e.value, e.origin) for e in child.facts] == [("data_format", "unstructured", "user")]
 
 
-def test_three_step_chain_reaches_the_users_facts(advisor):
-    result = advisor.consult({"stage": "production", "tolerates_interruption": True})
+def test_a_chain_through_a_decision_reaches_the_users_facts(engine):
+    result = engine.consult({"stage": "production", "tolerates_interruption": True})
     [tree] = result.derivation("cluster_tier", "low_priority")
-    assert tree.rule_id == "compute.low-priority-when-interruptible"
-    assert [c.rule_id for c in tree.children] == ["compute.cluster-for-production"]
+    assert [c.rule_id for c in tree.children] == ["eng.cluster-for-production"]
     assert {(e.name, e.origin) for e in tree.facts} == {
-        ("training_compute", "compute.cluster-for-production"), ("tolerates_interruption", "user")}
+        ("training_compute", "eng.cluster-for-production"), ("tolerates_interruption", USER)}
 
 
-def test_higher_priority_overrules_and_both_are_kept(advisor):
-    result = advisor.consult({"data_format": "unstructured", "dataset_size": "large"})
-    rec = result.recommendation("training_data_store")
-    assert rec.choice == "adls_gen2"
-    assert rec.rules == ("services.adls-for-large-data",)
-    [alternative] = rec.alternatives
-    assert alternative.choice == "blob_storage"
-    assert alternative.rules == ("services.blob-for-unstructured",)
-    assert "higher priority (10 over 0)" in alternative.reason
-    overruled = [f for f in result.fired if f.rule_id == "services.blob-for-unstructured"]
-    assert overruled[0].status == "overruled"
+# --- conflicts -------------------------------------------------------------------
 
-
-def test_slow_training_moves_small_tabular_work_to_gpu_with_low_certainty(advisor):
-    """The docs say GPU when training on CPU takes too long; the guide hedges, so certainty is low."""
-    result = advisor.consult({"data_format": "tabular", "dataset_size": "small", "training_too_slow": True})
+def test_higher_priority_overrules_and_both_are_kept(engine):
+    result = engine.consult({"data_format": "tabular", "training_too_slow": True})
     rec = result.recommendation("processor")
-    assert rec.choice == "gpu" and rec.certainty == 0.6
-    assert rec.alternatives[0].choice == "cpu"
-    assert "higher priority (5 over 0)" in rec.alternatives[0].reason
-    assert result.chosen("vm_family") == ()  # the CPU family rules read the winner only
+    assert (rec.choice, rec.rules) == ("gpu", ("eng.gpu-when-slow",))
+    [alternative] = rec.alternatives
+    assert (alternative.choice, alternative.rules) == ("cpu", ("eng.cpu-for-classical",))
+    assert "higher priority (5 over 0)" in alternative.reason
+    assert [f.status for f in result.fired if f.rule_id == "eng.cpu-for-classical"] == ["overruled"]
 
 
-def test_more_specific_rule_wins_at_equal_priority(advisor):
-    result = advisor.consult({"prediction_timing": "as_data_arrives", "manage_own_kubernetes": True})
-    rec = result.recommendation("endpoint_type")
-    assert rec.choice == "kubernetes_online"
-    assert "more specific (2 conditions over 1)" in rec.alternatives[0].reason
-    # Downstream rules read the winner only: the deployment compute follows Kubernetes.
-    assert result.chosen("deployment_compute") == ("kubernetes_cluster",)
+def test_an_override_is_settled_before_anything_reads_it(engine):
+    """cpu is concluded first and then overruled: the rule reading processor = cpu never fires."""
+    result = engine.consult({"data_format": "tabular", "dataset_size": "small", "training_too_slow": True})
+    assert result.chosen("processor") == ("gpu",)
+    assert result.chosen("vm_family") == ()
+    assert "eng.general-purpose-on-cpu" not in result.fired_ids()
 
 
-def test_an_override_is_settled_before_anything_reads_it(advisor):
-    """Sobol (priority 10) overrides Bayesian; the early-termination rules see sobol only."""
-    result = advisor.consult({
-        "hyperparameter_expressions": ["choice", "uniform"],
-        "learn_from_previous_trials": True,
-        "reproducible_results": True,
-    })
-    assert result.chosen("sampling") == ("sobol",)
-    assert result.chosen("early_termination") == ("median_stopping",)
-    assert "sweep.bayesian-early-termination-conflict" not in result.fired_ids()
-
-
-def test_unknown_facts_never_fire_rules(advisor):
-    """`not` is three-valued: not knowing the access needs fires no role rule."""
-    assert advisor.consult({}).recommendations == []
-    result = advisor.consult({"access_needs": ["run_experiments"]})
-    assert result.chosen("rbac_role") == ("azureml_data_scientist",)
-    result = advisor.consult({"access_needs": ["run_experiments", "full_access"]})
-    assert result.chosen("rbac_role") == ("contributor",)
-
-
-def test_multiple_choice_decisions_keep_every_choice(advisor):
-    result = advisor.consult({"model_questions": ["which_subgroups_err", "effect_of_intervention"]})
-    assert result.chosen("responsible_ai_components") == ("error_analysis", "causal_analysis")
-
-
-def test_sources_disagree_is_a_warning_not_a_choice(advisor):
-    result = advisor.consult({
-        "hyperparameter_expressions": ["choice", "uniform"],
-        "learn_from_previous_trials": True,
-    })
-    assert result.chosen("sampling") == ("bayesian",)
-    assert result.chosen("early_termination") == ()
-    [warning] = [w for w in result.warnings if w.rule_id == "sweep.bayesian-early-termination-conflict"]
-    assert warning.kind == "sources_disagree"
-
-
-def test_fact_to_fact_comparison(advisor):
-    facts = {"planned_sampling": "bayesian", "hyperparameter_expressions": ["choice"],
-             "tuned_hyperparameter_count": 3}
-    low = advisor.consult({**facts, "max_total_trials": 40})
-    high = advisor.consult({**facts, "max_total_trials": 60})
-    assert "sweep.bayesian-trial-budget" in low.fired_ids()
-    assert "sweep.bayesian-trial-budget" not in high.fired_ids()
-
-
-def test_open_decisions_name_the_facts_that_would_settle_them(advisor):
-    result = advisor.consult({"stage": "production"})
-    open_ = {o.decision: o.settled_by for o in result.open_decisions}
-    assert "tolerates_interruption" in open_["cluster_tier"]
-    # Nothing can reach the instance controls without notebook work being possible: still listed
-    # through the facts that would make a compute instance the development compute.
-    assert "works_in_notebooks" in open_["instance_cost_controls"]
-    assert "cluster_tier" not in {r.decision for r in result.recommendations}
-
-
-def test_certainty_combines_supporting_rules(advisor):
-    result = advisor.consult({"stage": "production", "algorithm_selection": "own_script"})
+def test_more_specific_rule_wins_at_equal_priority_and_readers_see_the_winner(engine):
+    result = engine.consult({"stage": "production", "works_in_notebooks": True, "tolerates_interruption": True})
     rec = result.recommendation("training_compute")
-    assert set(rec.rules) == {"compute.cluster-for-production", "compute.cluster-for-jobs"}
-    strengths = [f.certainty for f in result.fired if f.rule_id in rec.rules]
-    expected = strengths[0] + strengths[1] * (1 - strengths[0])
-    assert rec.certainty == pytest.approx(expected, abs=1e-3)
+    assert rec.choice == "serverless"
+    assert "more specific (2 conditions over 1)" in rec.alternatives[0].reason
+    assert result.chosen("cluster_tier") == ()
 
 
-def test_one_engine_reused_gives_identical_results(advisor):
-    facts = {"data_format": "unstructured", "dataset_size": "large", "needs_full_training_control": True}
-    first = advisor.consult(facts)
-    advisor.consult({"stage": "production"})
-    again = advisor.consult(facts)
-    assert [(r.decision, r.choice, r.rules) for r in first.recommendations] == \
-           [(r.decision, r.choice, r.rules) for r in again.recommendations]
-    assert [f.rule_id for f in first.fired] == [f.rule_id for f in again.fired]
-
-
-def test_equal_rank_disagreement_is_contested_not_overwritten(tmp_path):
-    directory = tmp_path / "rules"
-    directory.mkdir()
-    for name in ("guide.yaml", "vocabulary.yaml"):
-        shutil.copy(ROOT / "rules" / name, directory / name)
-    rule = """\
-      - id: sweep.{id}
-        title: {id}
-        section: optimize
-        when: {{{fact}: true}}
-        then: {{recommend: {{sampling: {choice}}}}}
-        because: x
-        source: {source}
-    """
-    body = "title: Contest\nrules:\n" + "".join(
-        textwrap.indent(textwrap.dedent(rule.format(id=i, fact=f, choice=c, source=SOURCE)), "  ")
-        for i, f, c in [("seeded", "reproducible_results", "sobol"),
-                        ("learning", "learn_from_previous_trials", "bayesian")])
-    (directory / "sweep.yaml").write_text(body, encoding="utf-8")
-    engine = Advisor(load_from(directory))
+def test_equal_rank_disagreement_is_contested_not_overwritten(engine):
     result = engine.consult({"reproducible_results": True, "learn_from_previous_trials": True})
     rec = result.recommendation("sampling")
     assert rec.contested
     assert {rec.choice, rec.alternatives[0].choice} == {"sobol", "bayesian"}
-    [warning] = result.warnings
-    assert warning.kind == "contested"
-    assert {f.status for f in result.fired} == {"applied", "contested"}
+    [warning] = [w for w in result.warnings if w.kind == "contested"]
+    assert "same priority and specificity" in warning.message
+    statuses = {f.rule_id: f.status for f in result.fired}
+    assert sorted(statuses[r] for r in ("eng.sobol-when-reproducible", "eng.bayesian-when-learning")) == \
+        ["applied", "contested"]
+
+
+def test_multiple_choice_decisions_keep_every_choice(engine):
+    result = engine.consult({"model_questions": ["which_subgroups_err", "effect_of_intervention"]})
+    assert result.chosen("responsible_ai_components") == ("error_analysis", "causal_analysis")
+    assert all(not r.alternatives for r in result.recommendations)
+
+
+def test_a_warning_keeps_its_kind_and_is_not_a_choice(engine):
+    result = engine.consult({"learn_from_previous_trials": True})
+    assert result.chosen("sampling") == ("bayesian",)
+    [warning] = [w for w in result.warnings if w.rule_id == "eng.bayesian-disagreement"]
+    assert warning.kind == "sources_disagree"
+    assert [f.status for f in result.fired if f.rule_id == "eng.bayesian-disagreement"] == ["warning"]
+
+
+# --- three-valued conditions ---------------------------------------------------------
+
+def test_unknown_facts_never_fire_a_negated_condition(engine):
+    assert engine.consult({}).recommendations == []
+    assert engine.consult({"access_needs": ["view_only"]}).chosen("rbac_role") == ("reader",)
+    assert engine.consult({"access_needs": ["view_only", "full_access"]}).chosen("rbac_role") == ()
+
+
+def test_fact_to_fact_comparison(engine):
+    low = engine.consult({"tuned_hyperparameter_count": 3, "max_total_trials": 40})
+    high = engine.consult({"tuned_hyperparameter_count": 3, "max_total_trials": 60})
+    assert "eng.trial-budget" in low.fired_ids()
+    assert "eng.trial-budget" not in high.fired_ids()
+
+
+def test_an_any_condition_fires_once_through_whichever_branch_holds(engine):
+    result = engine.consult({"stage": "experimentation", "max_total_trials": 10, "training_too_slow": False})
+    assert [f.rule_id for f in result.fired].count("eng.random-when-budget-or-fast") == 1
+    assert result.chosen("early_termination") == ("bandit",)
+
+
+# --- certainty -------------------------------------------------------------------------
+
+def test_certainty_is_strength_times_the_weakest_premise(engine):
+    result = engine.consult({"data_format": "unstructured"})
+    assert result.recommendation("processor").certainty == pytest.approx(0.9 * 0.5)
+
+
+def test_certainty_combines_supporting_rules(engine):
+    result = engine.consult({"stage": "production", "dataset_size": "large"})
+    rec = result.recommendation("training_compute")
+    assert set(rec.rules) == {"eng.cluster-for-production", "eng.cluster-for-large-data"}
+    assert rec.certainty == pytest.approx(0.8 + 0.5 * (1 - 0.8))
+
+
+# --- open decisions ----------------------------------------------------------------------
+
+def test_open_decisions_name_the_facts_that_would_settle_them(engine):
+    result = engine.consult({"stage": "production"})
+    open_ = {o.decision: o.settled_by for o in result.open_decisions}
+    assert open_["cluster_tier"] == ("tolerates_interruption",)
+    # vm_family needs processor = cpu, which only classical work reaches; in vocabulary order.
+    assert open_["vm_family"] == ("data_format", "dataset_size")
+    assert "training_compute" not in open_  # decided
+    assert "early_termination" not in open_  # random sampling needs stage = experimentation
+
+
+def test_an_any_branch_already_true_needs_nothing_more(engine):
+    result = engine.consult({"stage": "experimentation", "max_total_trials": 10})
+    open_ = {o.decision: o.settled_by for o in result.open_decisions}
+    assert "sampling" not in open_ and result.chosen("sampling") == ("random",)
+    result = engine.consult({"stage": "experimentation", "max_total_trials": 90})
+    open_ = {o.decision: o.settled_by for o in result.open_decisions}
+    assert open_["early_termination"] == ("training_too_slow",)
+
+
+def test_an_answer_of_dont_know_closes_what_only_it_could_settle(engine):
+    knowledge = engine.knowledge
+    values = {"stage": "production", "training_compute": "compute_cluster"}
+    assert Settling(knowledge, values).decision_needs("cluster_tier") == {"tolerates_interruption"}
+    assert Settling(knowledge, values, unknowable={"tolerates_interruption"}).decision_needs("cluster_tier") is None
+
+
+def test_why_names_the_open_rules_a_question_serves(engine):
+    knowledge = engine.knowledge
+    found = Settling(knowledge, engine.consult({"stage": "production"}).values)
+    roots = [knowledge.rule("eng.low-priority-when-interruptible"), knowledge.rule("eng.general-purpose-on-cpu")]
+    waiting = found.waiting(roots)
+    assert waiting["tolerates_interruption"] == {"eng.low-priority-when-interruptible": frozenset()}
+    # data_format is asked for the classical-work rule, which serves the vm_family rule.
+    assert waiting["data_format"] == {"eng.tabular-is-classical": frozenset({"eng.general-purpose-on-cpu"})}
+    assert waiting["dataset_size"] == {"eng.general-purpose-on-cpu": frozenset()}
+
+
+def test_settling_evaluates_each_condition_a_bounded_number_of_times(monkeypatch):
+    """A lattice of chains (every level read by two rules of the next) has 2^depth paths;
+    the memoised search visits each rule once, so evaluations stay linear in the rules."""
+    levels = ["processor", "vm_family", "training_compute", "cluster_tier", "sampling", "early_termination"]
+    choices = {"processor": ("cpu", "gpu"), "vm_family": ("general_purpose", "memory_optimized"),
+               "training_compute": ("compute_cluster", "serverless"), "cluster_tier": ("dedicated", "low_priority"),
+               "sampling": ("grid", "random"), "early_termination": ("bandit", "median_stopping")}
+    rules = [("eng.base-a", "{stage: production}", "{recommend: {processor: cpu}}", ""),
+             ("eng.base-b", "{works_in_notebooks: true}", "{recommend: {processor: gpu}}", "")]
+    for depth, (below, above) in enumerate(zip(levels, levels[1:], strict=False)):
+        for i, (need, give) in enumerate(zip(choices[below], choices[above], strict=False)):
+            for j, other in enumerate(choices[below]):
+                rules.append((f"eng.level{depth}-{i}{j}", f"{{{below}: {{in: [{need}, {other}]}}}}",
+                              f"{{recommend: {{{above}: {give}}}}}", ""))
+    knowledge = knowledge_of(rules)
+    calls = 0
+    real = settling.evaluate
+
+    def counting(condition: Any, lookup: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return real(condition, lookup)
+
+    monkeypatch.setattr(settling, "evaluate", counting)
+    open_ = Settling(knowledge, {}).open_decisions(())
+    assert {o.decision: o.settled_by for o in open_}["early_termination"] == ("stage", "works_in_notebooks")
+    assert calls <= 3 * len(knowledge.rules)
+
+
+# --- reuse, agenda, matcher ------------------------------------------------------------------
+
+def test_one_engine_reused_gives_identical_results(engine):
+    facts = {"data_format": "tabular", "dataset_size": "large", "training_too_slow": True, "stage": "production"}
+    first = engine.consult(facts)
+    engine.consult({"stage": "experimentation", "max_total_trials": 1})
+    again = engine.consult(facts)
+    assert [(r.decision, r.choice, r.rules, r.certainty) for r in first.recommendations] == \
+           [(r.decision, r.choice, r.rules, r.certainty) for r in again.recommendations]
+    assert [(f.rule_id, f.status) for f in first.fired] == [(f.rule_id, f.status) for f in again.fired]
+
+
+def test_salience_orders_stratum_then_priority_then_specificity_then_position(engine):
+    specific = engine.knowledge.rule("eng.serverless-for-notebook-production")  # 2 tests, later in the file
+    general = engine.knowledge.rule("eng.cluster-for-production")               # 1 test, earlier
+    assert (specific.stratum, specific.priority, general.stratum, general.priority) == (0, 0, 0, 0)
+    assert salience(specific) > salience(general)
+    assert salience(replace(general, priority=1)) > salience(specific)
+    assert salience(general) > salience(replace(specific, stratum=1, priority=PRIORITY_MAX))
+    assert salience(general) > salience(replace(general, order=general.order + 1))
+
+
+def test_salience_packing_refuses_values_outside_its_ranges(engine):
+    rule = engine.knowledge.rule("eng.cluster-for-production")
+    with pytest.raises(AssertionError, match="position"):
+        salience(replace(rule, order=ORDER_LIMIT))
+    with pytest.raises(AssertionError, match="priority"):
+        salience(replace(rule, priority=PRIORITY_MAX + 1))
+
+
+# --- scale: synthetic rule bases ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def synthetic():
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import generate
+        import synthetic as module
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    return module, generate
+
+
+def _fired_in_order(knowledge: Any, facts: dict[str, Any], linear: bool) -> list[str]:
+    fired: list[str] = []
+    declared: set[str] = set()
+
+    def record(engine: Any, rule: Any, _bindings: dict[str, Any]) -> None:
+        fired.append(rule.id)
+        name = rule.conclusion.name
+        if name is not None and name not in declared:
+            declared.add(name)
+            engine.declare(new_datum(name, rule.conclusion.value, rule.id))
+
+    engine = build_engine_class(knowledge.rules, record, linear=linear)()
+    engine.reset()
+    engine.declare(*(new_datum(n, v, USER) for n, v in facts.items()))
+    engine.run()
+    return fired
+
+
+def test_the_linear_matcher_fires_what_experta_stock_matcher_fires(synthetic):
+    module, generate = synthetic
+    knowledge = module.synthetic_knowledge(150, seed=3)
+    for facts in generate.random_scenarios(knowledge, 5, seed=4):
+        assert _fired_in_order(knowledge, facts, linear=True) == _fired_in_order(knowledge, facts, linear=False)
+
+
+def test_a_thousand_rule_base_agrees_with_the_conditions_three_valued_semantics(synthetic):
+    """On a 1,000-rule synthetic base: a rule fired iff its condition is true on the final
+    values; every value standing was concluded by a fired rule of the highest rank; and every
+    open decision is still unknown and names only unanswered input facts."""
+    module, generate = synthetic
+    knowledge = module.synthetic_knowledge(1000, seed=11)
+    engine = Advisor(knowledge)
+    rng = random.Random(12)
+    scenarios = [{}] + [generate.random_facts(knowledge, rng, share) for share in (0.05, 0.2, 0.5, 0.5, 0.8)]
+    inputs = {f.name for f in knowledge.vocabulary.input_facts}
+    for facts in scenarios:
+        result = engine.consult(facts)
+        values = result.values
+        fired = result.fired_ids()
+        for rule in knowledge.rules:
+            assert (rule.id in fired) == (evaluate(rule.condition, values.__getitem__) is True), rule.id
+        for name, value in values.items():
+            if name in facts:
+                continue
+            producers = [r for r in knowledge.producers(name) if r.id in fired]
+            standing = [r for r in producers if r.conclusion.value == value]
+            assert standing, name
+            assert max(r.rank for r in standing) == max(r.rank for r in producers), name
+        decided = {r.decision for r in result.recommendations}
+        for open_decision in result.open_decisions:
+            assert open_decision.decision not in decided
+            assert set(open_decision.settled_by) <= inputs - facts.keys()
+        unsettled = {d.name for d in knowledge.vocabulary.decisions} - decided
+        reported = {o.decision for o in result.open_decisions}
+        for name in unsettled - reported:  # not reported open: no producer can still fire
+            assert not Settling(knowledge, values).decision_needs(name)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import SCENARIOS
 
 # A situation with clear answers (unstructured images -> deep learning -> GPU; batch scoring).
@@ -268,7 +267,8 @@ def test_json_output_contract(cli, mixed):
             assert m["got"] is None or isinstance(m["got"], (str, list))
             assert all(isinstance(x, str) for x in m["rules"] + m["reasons"])
     broken = report["results"][2]
-    assert broken["error"] == f"{mixed / 'sub' / 'broken.yaml'}:1: top level is a list; expected a mapping with name and facts"
+    assert broken["error"] == (f"{mixed / 'sub' / 'broken.yaml'}:1: "
+                               "top level is a list; expected a mapping with name and facts")
     assert "\n" not in broken["error"]
     assert [m["check"] for m in report["results"][3]["mismatches"]] == ["decision", "open"]
 
@@ -287,10 +287,12 @@ def test_junit_output_is_junit_xml(cli, mixed):
     assert all(c.get("classname") == c.get("file") for c in cases)
     assert [len(c) for c in cases[:2]] == [0, 0]
     [error] = cases[2]
-    assert error.tag == "error" and error.get("message").endswith("top level is a list; expected a mapping with name and facts")
+    assert error.tag == "error"
+    assert error.get("message").endswith("top level is a list; expected a mapping with name and facts")
     [failure] = cases[3]
     assert failure.tag == "failure"
-    assert failure.get("message").startswith("decision processor: expected ") and "(and 1 more)" in failure.get("message")
+    assert failure.get("message").startswith("decision processor: expected ")
+    assert "(and 1 more)" in failure.get("message")
     assert "open processor: expected open, got gpu" in failure.text
 
 
@@ -332,13 +334,13 @@ def test_schema_json_next_to_scenarios_is_skipped(cli, mixed):
     assert report["summary"]["total"] == 4
 
 
-def test_parallel_output_equals_serial_output_byte_for_byte(cli, mixed):
+def test_parallel_output_equals_serial_output_byte_for_byte(cli, cli_process, mixed):
     # Enough files that the pool is really used (few files run in-process).
     for i in range(40):
         shutil.copy(mixed / ("pass-1.yaml", "sub/fail.yaml", "sub/broken.yaml")[i % 3], mixed / f"copy-{i:02d}.yaml")
     for fmt in ("table", "json", "junit"):
         serial = cli("evaluate", str(mixed), "--jobs", "1", "--format", fmt)
-        parallel = cli("evaluate", str(mixed), "--jobs", "2", "--format", fmt)
+        parallel = cli_process("evaluate", str(mixed), "--jobs", "2", "--format", fmt)  # forked workers
         assert serial.returncode == parallel.returncode == 2
         assert parallel.stdout == serial.stdout
         assert parallel.stderr == serial.stderr == ""  # and no progress bar when piped
@@ -360,7 +362,6 @@ def test_verbose_table_lists_passed_scenarios(cli, mixed):
 
 def test_progress_bar_on_a_terminal_only(mixed):
     import pexpect
-
     from conftest import CONSOLE_SCRIPT
 
     for i in range(60):

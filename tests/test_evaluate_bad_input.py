@@ -21,7 +21,7 @@ expect:
 # A billion laughs: nine levels of nine aliases (9^9 items if anything ever expanded it).
 ALIAS_BOMB = "name: bomb\nfacts: {}\n" + "\n".join(
     [f'a: &a [{", ".join(["lol"] * 9)}]']
-    + [f"{c}: &{c} [{', '.join(['*' + p] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi")]) + "\n"
+    + [f"{c}: &{c} [{', '.join(['*' + p] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi", strict=True)]) + "\n"
 BIG = "name: big\nfacts: {}\n" + "# padding\n" * (1024 * 1024 // 10)
 
 
@@ -100,9 +100,11 @@ CASES = {
                             ":3: facts.notebook_users: -3 is out of range"),
     "duplicate-keys": (_file("bad.yaml", "name: x\nfacts:\n  data_format: tabular\n  data_format: unstructured\n"),
                        "bad.yaml", ":4: duplicate key 'data_format' (first on line 3)"),
-    "not-utf8": (_file("bad.yaml", b"name: caf\xe9\nfacts: {}\n"), "bad.yaml", ": not UTF-8 text (byte 9 is invalid)"),
+    "not-utf8": (_file("bad.yaml", b"name: caf\xe9\nfacts: {}\n"), "bad.yaml",
+                 ":1: not UTF-8 text (byte 9 is invalid)"),
     "empty-file": (_file("bad.yaml", ""), "bad.yaml", ": file is empty; expected a mapping with name and facts"),
-    "blank-file": (_file("bad.yml", "\n   \n# only a comment\n"), "bad.yml", ":1: top level is empty; expected a mapping with name and facts"),
+    "blank-file": (_file("bad.yml", "\n   \n# only a comment\n"), "bad.yml",
+                   ":1: top level is empty; expected a mapping with name and facts"),
     "over-1-mib": (_file("bad.yaml", BIG), "bad.yaml",
                    f": file is {len(BIG)} bytes, over the 1048576-byte limit"),
     "alias-bomb": (_file("bad.yaml", ALIAS_BOMB), "bad.yaml", ":4: aliases (*name) are not allowed"),
@@ -144,7 +146,7 @@ def test_bad_input_is_one_error_and_the_batch_goes_on(cli, tmp_path, case):
 
 
 
-def test_all_bad_inputs_in_one_batch(cli, tmp_path):
+def test_all_bad_inputs_in_one_batch(cli, cli_process, tmp_path):
     folder = tmp_path / "lib"
     folder.mkdir()
     (folder / "good.yaml").write_text(GOOD, encoding="utf-8")
@@ -153,7 +155,7 @@ def test_all_bad_inputs_in_one_batch(cli, tmp_path):
         case_folder = folder / f"case-{number:02d}"
         case_folder.mkdir()
         extra += make(case_folder)
-    proc = cli("evaluate", str(folder), *extra, "--format", "json", "--jobs", "2")
+    proc = cli_process("evaluate", str(folder), *extra, "--format", "json", "--jobs", "2")  # forked workers
     assert proc.returncode == 2
     report = json.loads(proc.stdout)
     assert report["summary"] == {"total": len(CASES) + 1, "passed": 1, "failed": 0, "errors": len(CASES)}

@@ -98,8 +98,9 @@ def test_every_recommendation_appears_with_its_derivation(report, page):
 def test_weak_and_contested_are_marked(report, page):
     classes = [attrs.get("class", "") for tag, attrs in page.tags if tag == "article"]
     assert len(classes) == len(report["recommendations"])
-    for rec, cls in zip(sorted(report["recommendations"], key=lambda r: [s["id"] for s in report["sections"]]
-                               .index(r["section"])), classes):
+    section_order = [s["id"] for s in report["sections"]]
+    ordered = sorted(report["recommendations"], key=lambda r: section_order.index(r["section"]))
+    for rec, cls in zip(ordered, classes, strict=True):
         assert ("weak" in cls) == rec["weak"]
         assert ("contested" in cls) == rec["contested"]
 

@@ -14,8 +14,9 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-import typer
 import pytest
+import typer
+from conftest import SCENARIOS
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
@@ -24,7 +25,6 @@ from advisor.cli.commands.consult import consult_interactively
 from advisor.errors import AdvisorError
 from advisor.interactive import Action, DraftStore, InteractiveConsultation, Prompt, Prompter
 from advisor.scenarios import load_scenario
-from conftest import SCENARIOS
 
 ENTER = "\r"
 DOWN = "\x1b[B"
@@ -83,8 +83,9 @@ class KeyTerminal:
     script: fact -> answer (or a Queue of answers); other facts get `default`. The
     consultation's own prompts answer "a new design" (`existing`), "go on" after an area
     (`go_on`) and "yes, none of these" to an empty checkbox, unless the script says otherwise.
-    stop_at: press Ctrl-C at that prompt (1-based; the first prompt asks design or review). back_after: press Back at the prompt
-    that follows the first time this fact is asked. save: a path to save the scenario to.
+    stop_at: press Ctrl-C at that prompt (1-based; the first prompt asks design or review).
+    back_after: press Back at the prompt that follows the first time this fact is asked.
+    save: a path to save the scenario to.
     """
 
     def __init__(self, script: dict[str, Any] | None = None, default: Any = DONT_KNOW,
@@ -139,10 +140,6 @@ class KeyTerminal:
             yield pipe, DummyOutput()
 
 
-def write_file(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
-
-
 def as_report(reports: list[dict]):
     """A render callable that keeps each report (the JSON form the CLI prints)."""
     from advisor.engine import get_advisor
@@ -158,7 +155,7 @@ def session(tmp_path: Path, terminal: KeyTerminal,
     screen = StringIO()
     consultation = InteractiveConsultation(
         get_advisor(), prompter=Prompter(terminal), console=Console(file=screen, width=120),
-        drafts=DraftStore(tmp_path / "data"), save_file=write_file,
+        drafts=DraftStore(tmp_path / "data"),
         preview=as_report(previews) if previews is not None else None)
     return consultation, screen
 
@@ -207,8 +204,8 @@ def test_full_consultation_asks_each_fact_once_with_the_right_prompt(tmp_path, k
     assert "1. Design a machine learning solution" in screen
     assert "So far, after 1. Design a machine learning solution" in screen
     # Questions never asked are those no rule could use any more: none is left open now.
-    from advisor.interactive import Planner
     from advisor.engine import get_advisor
+    from advisor.interactive import Planner
 
     assert Planner(get_advisor()).plan(answers.values).next is None
     assert not DraftStore(tmp_path / "data").exists(), "a finished consultation leaves no draft"

@@ -13,10 +13,10 @@ from typing import Any
 
 import pexpect
 import pytest
+from conftest import CONSOLE_SCRIPT
 
 from advisor.interactive.planner import Planner, known_facts
 from advisor.scenarios import load_scenario
-from conftest import CONSOLE_SCRIPT
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX only")
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import SCENARIOS
+from test_interactive import DONT_KNOW, KeyTerminal, run
 
 from advisor.cli.commands.consult import consult_file
 from advisor.scenarios import load_scenario
-from conftest import SCENARIOS
-from test_interactive import DONT_KNOW, KeyTerminal, run
 
 END_TO_END = sorted((SCENARIOS / "end-to-end").glob("*.yaml"))
 

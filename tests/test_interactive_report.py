@@ -10,12 +10,21 @@ from io import StringIO
 
 import pytest
 from rich.console import Console
+from test_interactive import (
+    DONT_KNOW,
+    ENTER,
+    REPORT,
+    WHY,
+    Keys,
+    KeyTerminal,
+    Queue,
+    keys_for,
+    run,
+    session,
+)
 
 from advisor.cli.commands.consult import consult_interactively
 from advisor.interactive import DraftStore, Planner
-from test_interactive import (
-    DONT_KNOW, ENTER, REPORT, WHY, KeyTerminal, Keys, Queue, keys_for, run, session,
-)
 
 
 def decided(report: dict) -> set[tuple[str, str]]:
@@ -183,8 +192,8 @@ def test_the_intro_title_reads_naturally(tmp_path):
 
 
 def test_keys_for_a_report_press_pick_the_report_item(knowledge):
-    from advisor.interactive.prompts import REPORT_LABEL, fact_options
     from advisor.interactive import Prompt
+    from advisor.interactive.prompts import REPORT_LABEL, fact_options
 
     fact = knowledge.vocabulary.fact("prediction_timing")
     options = fact_options(fact, can_go_back=True)

@@ -93,9 +93,9 @@ def test_consult_json_contract(cli, tmp_path):
         _check(section, SECTION, "section")
 
 
-def test_json_output_is_identical_across_processes(cli):
+def test_json_output_is_identical_across_processes(cli_process):
     """Firing order must not depend on string hashing, which differs between processes."""
     example = str(SCENARIOS / "image-classifier.yaml")
-    outputs = {cli("consult", example, "--format", "json", env={"PYTHONHASHSEED": str(seed)}).stdout
+    outputs = {cli_process("consult", example, "--format", "json", env={"PYTHONHASHSEED": str(seed)}).stdout
                for seed in (1, 2, 3, 4)}
     assert len(outputs) == 1

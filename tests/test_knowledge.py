@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
-import textwrap
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from advisor.errors import KnowledgeError
-from advisor.knowledge.base import load_from
-from conftest import ROOT
 
 GUIDE_FILE = ROOT.parent / "shared" / "dp100-study-guide.md"
 SOURCE = ("https://learn.microsoft.com/en-gb/training/modules/"
@@ -56,15 +52,6 @@ def test_chains_are_stratified(knowledge):
 
 # --- loader errors -------------------------------------------------------------
 
-def _rules_dir(tmp_path: Path, body: str) -> Path:
-    directory = tmp_path / "rules"
-    directory.mkdir()
-    for name in ("guide.yaml", "vocabulary.yaml"):
-        shutil.copy(ROOT / "rules" / name, directory / name)
-    (directory / "sweep.yaml").write_text(textwrap.dedent(body), encoding="utf-8")
-    return directory
-
-
 def _rule(**overrides: str) -> str:
     fields = {
         "id": "sweep.example",
@@ -80,8 +67,8 @@ def _rule(**overrides: str) -> str:
     return "title: Test\nrules:\n  -\n" + "\n".join(lines) + "\n"
 
 
-def test_a_valid_rule_loads(tmp_path):
-    knowledge = load_from(_rules_dir(tmp_path, _rule()))
+def test_a_valid_rule_loads(rule_base):
+    knowledge = rule_base().write("sweep.yaml", _rule()).load()
     assert [r.id for r in knowledge.rules] == ["sweep.example"]
 
 
@@ -99,21 +86,21 @@ def test_a_valid_rule_loads(tmp_path):
     ({"id": "compute.example"}, "id must start with the file's area 'sweep.'"),
     ({"when": "{monitoring: data_drift}"}, "can take several choices at once"),
 ])
-def test_bad_rules_fail_with_file_rule_and_reason(tmp_path, overrides, message):
+def test_bad_rules_fail_with_file_rule_and_reason(rule_base, overrides, message):
     with pytest.raises(KnowledgeError) as excinfo:
-        load_from(_rules_dir(tmp_path, _rule(**overrides)))
+        rule_base().write("sweep.yaml", _rule(**overrides)).load()
     text = excinfo.value.render()
     assert message in text
     assert text.startswith("sweep.yaml")
 
 
-def test_duplicate_rule_ids_are_refused(tmp_path):
+def test_duplicate_rule_ids_are_refused(rule_base):
     body = _rule() + "\n".join(_rule().splitlines()[2:]) + "\n"
     with pytest.raises(KnowledgeError, match="duplicate rule id 'sweep.example'"):
-        load_from(_rules_dir(tmp_path, body))
+        rule_base().write("sweep.yaml", body).load()
 
 
-def test_cycles_between_rules_are_refused(tmp_path):
+def test_cycles_between_rules_are_refused(rule_base):
     body = """\
         title: Cycle
         rules:
@@ -123,21 +110,21 @@ def test_cycles_between_rules_are_refused(tmp_path):
             when: {search_space: discrete}
             then: {recommend: {sampling: grid}}
             because: x
-            source: %s
+            source: SOURCE_URL
           - id: sweep.b
             title: B
             section: optimize
             when: {sampling: grid}
             then: {conclude: {search_space: discrete}}
             because: x
-            source: %s
-        """ % (SOURCE, SOURCE)
+            source: SOURCE_URL
+        """.replace("SOURCE_URL", SOURCE)
     with pytest.raises(KnowledgeError, match="cycle"):
-        load_from(_rules_dir(tmp_path, body))
+        rule_base().write("sweep.yaml", body).load()
 
 
-def test_malformed_rule_yaml_names_the_line(tmp_path):
+def test_malformed_rule_yaml_names_the_line(rule_base):
     with pytest.raises(KnowledgeError) as excinfo:
-        load_from(_rules_dir(tmp_path, "title: x\nrules:\n  - id: [unclosed\n"))
+        rule_base().write("sweep.yaml", "title: x\nrules:\n  - id: [unclosed\n").load()
     assert excinfo.value.where == "sweep.yaml"
     assert excinfo.value.line is not None

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
+from conftest import RuleBase
 
 from advisor.knowledge.base import load_from
 from advisor.knowledge.cache import load_cached
-from conftest import ROOT
 
 
 def _copy_rules(tmp_path):
-    directory = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", directory)
-    return directory
+    return RuleBase(tmp_path / "rules", shipped_rules=True).path
 
 
 def test_cache_is_written_then_reused(tmp_path, monkeypatch):
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "cache"))
     directory = _copy_rules(tmp_path)
     first = load_cached(directory)
-    [cached] = (tmp_path / "cache").glob("knowledge-*.pickle")
+    [cached] = (tmp_path / "cache").glob("knowledge-*.json")
     again = load_cached(directory)
     assert again == first == load_from(directory)
-    assert list((tmp_path / "cache").glob("knowledge-*.pickle")) == [cached]
+    assert list((tmp_path / "cache").glob("knowledge-*.json")) == [cached]
 
 
 def test_editing_a_rule_file_rebuilds_the_cache(tmp_path, monkeypatch):
@@ -35,15 +32,15 @@ def test_editing_a_rule_file_rebuilds_the_cache(tmp_path, monkeypatch):
     after = load_cached(directory)
     assert before.rule("sweep.sobol-for-reproducibility").title != after.rule("sweep.sobol-for-reproducibility").title
     assert after.rule("sweep.sobol-for-reproducibility").title == "Seeded sweeps use Sobol"
-    assert len(list((tmp_path / "cache").glob("knowledge-*.pickle"))) == 1  # the stale one is gone
+    assert len(list((tmp_path / "cache").glob("knowledge-*.json"))) == 1  # the stale one is gone
 
 
 def test_a_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "cache"))
     directory = _copy_rules(tmp_path)
     load_cached(directory)
-    [cached] = (tmp_path / "cache").glob("knowledge-*.pickle")
-    cached.write_bytes(b"not a pickle")
+    [cached] = (tmp_path / "cache").glob("knowledge-*.json")
+    cached.write_bytes(b"{\"$\": \"Leaf\", \"v\": [1]}")
     assert load_cached(directory) == load_from(directory)
 
 

@@ -1,123 +1,54 @@
-"""Every rule has a positive and a negative example, run on the real engine.
+"""Every rule's examples, kept beside it in rules/<area>.examples.yaml, run on the real engine.
 
-Like Semgrep or Checkov rule fixtures: tests/rule_examples/<area>.yaml maps each rule id of
-rules/<area>.yaml to `fires` and `does_not_fire` lists of input facts. Example files and
-rules are discovered (no hand-kept list), so a new rule file or rule needs its examples here.
+Like Semgrep's annotated rule tests: the loader pairs each rule file with its examples file
+and validates the facts; here each `fires` example must make its rule fire and each
+`does_not_fire` near miss must state a fact the rule depends on and leave it silent.
 """
 
 from __future__ import annotations
 
+import io
+import shutil
 from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from advisor.errors import AdvisorError
-from advisor.knowledge.conditions import describe_leaf, first_failing_leaf
-from advisor.yamlio import parse_yaml
+from advisor.cli.app import main
+from advisor.errors import KnowledgeError
+from advisor.explain.whynot import condition_failure
+from advisor.knowledge import load_knowledge
+from advisor.knowledge.base import load_from
+from advisor.knowledge.rules import Example, Rule
+from advisor.lint import lint_rules
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES_DIR = Path(__file__).resolve().parent / "rule_examples"
+
 EXPECTATIONS = ("fires", "does_not_fire")
 
 
 @dataclass(frozen=True)
-class Example:
-    rule_id: str
-    expectation: str  # "fires" or "does_not_fire"
+class Case:
+    rule: Rule
+    expectation: str
     index: int
-    facts: Any        # as written; validated by the test, so a bad example fails there
-    where: str        # file:line, for messages
+    example: Example
 
     @property
-    def test_id(self) -> str:
-        return f"{self.rule_id}-{self.expectation}-{self.index}"
+    def where(self) -> str:
+        return f"rules/{self.rule.examples.file}:{self.example.line}"
 
 
-@dataclass(frozen=True)
-class ExampleFiles:
-    examples: tuple[Example, ...]
-    keyed_rules: dict[str, str]  # rule id -> where it is keyed
-    problems: tuple[str, ...]    # structural mistakes in the files
+def _cases() -> list[Case]:
+    return [Case(rule, expectation, index, example)
+            for rule in load_knowledge().rules for expectation in EXPECTATIONS
+            for index, example in enumerate(getattr(rule.examples, expectation))]
 
 
-def _read_example_files(directory: Path) -> ExampleFiles:
-    examples: list[Example] = []
-    keyed: dict[str, str] = {}
-    problems: list[str] = []
-    for path in sorted(directory.glob("*.yaml")):
-        name = str(path.relative_to(ROOT))
-        try:
-            doc = parse_yaml(path.read_text(encoding="utf-8"), name)
-        except (AdvisorError, OSError, UnicodeDecodeError) as exc:
-            problems.append(str(exc))
-            continue
-        if not isinstance(doc.data, dict):
-            problems.append(f"{name}: must map rule ids to their examples, got {type(doc.data).__name__}")
-            continue
-        for rule_id, body in doc.data.items():
-            where = f"{name}:{doc.line(rule_id)}"
-            if rule_id in keyed:
-                problems.append(f"{where}: {rule_id} already has examples at {keyed[rule_id]}")
-                continue
-            keyed[rule_id] = where
-            if str(rule_id).split(".")[0] != path.stem:
-                area_file = path.with_name(str(rule_id).split(".")[0] + ".yaml").relative_to(ROOT)
-                problems.append(f"{where}: {rule_id} belongs in {area_file} "
-                                "(examples live in their rule's area file)")
-            if not isinstance(body, dict):
-                problems.append(f"{where}: {rule_id} needs a mapping with {' and '.join(EXPECTATIONS)}")
-                continue
-            for key in body:
-                if key not in EXPECTATIONS:
-                    problems.append(f"{name}:{doc.line(rule_id, key)}: {rule_id}: unknown key {key!r} "
-                                    f"(allowed: {', '.join(EXPECTATIONS)})")
-            for expectation in EXPECTATIONS:
-                items = body.get(expectation, [])
-                if not isinstance(items, list):
-                    problems.append(f"{name}:{doc.line(rule_id, expectation)}: {rule_id}.{expectation} "
-                                    "must be a list of examples")
-                    continue
-                for index, facts in enumerate(items):
-                    examples.append(Example(str(rule_id), expectation, index, facts,
-                                            f"{name}:{doc.line(rule_id, expectation, index)}"))
-    return ExampleFiles(tuple(examples), keyed, tuple(problems))
-
-
-EXAMPLE_FILES = _read_example_files(EXAMPLES_DIR)
-
-
-# --- helpers -------------------------------------------------------------------
-
-def _validated_facts(example: Example, vocabulary: Any) -> dict[str, Any]:
-    """The example's facts in canonical form; a clear test failure for anything invalid."""
-    facts = example.facts
-    if not isinstance(facts, dict) or not facts:
-        pytest.fail(f"{example.where}: an example is a non-empty mapping of input facts, got {facts!r}")
-    canonical = {}
-    for name, value in facts.items():
-        spec = vocabulary.fact(name)
-        if spec is None:
-            if vocabulary.decision(name) is not None:
-                kind = "a decision, which rules recommend; give the input facts that lead to it"
-            else:
-                close = get_close_matches(str(name), [f.name for f in vocabulary.input_facts], n=3)
-                kind = "not in rules/vocabulary.yaml" + (f" (did you mean {', '.join(close)}?)" if close else "")
-            pytest.fail(f"{example.where}: {example.rule_id}: unknown fact {name!r}: it is {kind}")
-        if spec.derived:
-            pytest.fail(f"{example.where}: {example.rule_id}: {name!r} is a derived fact that only rules "
-                        "conclude; give the input facts that lead to it instead")
-        try:
-            canonical[name] = spec.check(value)
-        except ValueError as exc:
-            problem = str(exc)
-        else:
-            continue
-        pytest.fail(f"{example.where}: {example.rule_id}: fact {name}: {problem}")
-    return canonical
+CASES = _cases()
 
 
 def _input_facts_behind(names: frozenset[str], knowledge: Any, seen: frozenset[str] = frozenset()) -> Iterator[str]:
@@ -133,56 +64,173 @@ def _input_facts_behind(names: frozenset[str], knowledge: Any, seen: frozenset[s
                 yield from _input_facts_behind(producer.reads, knowledge, seen | {producer.id})
 
 
-# --- tests ---------------------------------------------------------------------
-
-def test_example_files_are_well_formed() -> None:
-    assert EXAMPLE_FILES.examples, f"no examples found in {EXAMPLES_DIR}"
-    assert not EXAMPLE_FILES.problems, "problems in the rule example files:\n" + "\n".join(EXAMPLE_FILES.problems)
-
-
-@pytest.mark.parametrize("example", EXAMPLE_FILES.examples, ids=lambda e: e.test_id)
-def test_rule_example(example: Example, knowledge: Any, advisor: Any) -> None:
-    facts = _validated_facts(example, knowledge.vocabulary)
-    rule = knowledge.rule(example.rule_id)
-    assert rule is not None, f"{example.where}: unknown rule id {example.rule_id!r}"
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.rule.id}-{c.expectation}-{c.index}")
+def test_rule_example(case: Case, knowledge: Any, advisor: Any) -> None:
+    rule, facts = case.rule, dict(case.example.facts)
     consultation = advisor.consult(facts)
 
-    if example.expectation == "fires":
+    if case.expectation == "fires":
         if rule.id not in consultation.fired_ids():
-            known = consultation.values
-
-            def lookup(name: str) -> Any:
-                return known[name]
-
-            leaf = first_failing_leaf(rule.condition, lookup)
-            reason = (f"`{describe_leaf(leaf)}` is not true" if leaf is not None
+            failure = condition_failure(consultation, knowledge, rule)
+            reason = (failure.text if failure is not None
                       else "its condition holds on the final values, yet the engine did not fire it")
-            pytest.fail(f"{example.where}: {rule.id} should fire on {facts} but did not: {reason} "
-                        f"(known after the run: {known})")
+            pytest.fail(f"{case.where}: {rule.id} should fire on {facts} but did not: {reason} "
+                        f"(known after the run: {consultation.values})")
         return
 
     depends_on = set(_input_facts_behind(rule.reads, knowledge))
     assert depends_on & facts.keys(), (
-        f"{example.where}: this negative example of {rule.id} states none of the facts the rule depends "
+        f"{case.where}: this negative example of {rule.id} states none of the facts the rule depends "
         f"on ({', '.join(sorted(depends_on))}); make it a near miss of a positive example")
     firing = next((f for f in consultation.fired if f.rule_id == rule.id), None)
     assert firing is None, (
-        f"{example.where}: {rule.id} should not fire on {facts} but did, matching "
+        f"{case.where}: {rule.id} should not fire on {facts} but did, matching "
         + ", ".join(f"{e.name}={e.value} (from {e.origin})" for e in firing.matched))
 
 
-def test_every_rule_has_a_positive_and_a_negative_example(knowledge: Any) -> None:
-    given: dict[str, set[str]] = {}
-    for example in EXAMPLE_FILES.examples:
-        given.setdefault(example.rule_id, set()).add(example.expectation)
-    missing = [f"{rule.id} (rules/{rule.file}): no `{expectation}` example "
-               f"in tests/rule_examples/{rule.area}.yaml"
+def test_every_shipped_rule_has_a_positive_and_a_negative_example(knowledge: Any) -> None:
+    missing = [f"{rule.id} (rules/{rule.file}): no `{expectation}` example in "
+               f"rules/{rule.file.removesuffix('.yaml')}.examples.yaml"
                for rule in knowledge.rules for expectation in EXPECTATIONS
-               if expectation not in given.get(rule.id, set())]
+               if not getattr(rule.examples, expectation)]
     assert not missing, f"{len(missing)} missing rule example(s):\n" + "\n".join(missing)
 
 
-def test_examples_name_only_known_rules(knowledge: Any) -> None:
-    unknown = [f"{where}: unknown rule id {rule_id!r}"
-               for rule_id, where in EXAMPLE_FILES.keyed_rules.items() if knowledge.rule(rule_id) is None]
-    assert not unknown, "examples keyed by rule ids that are not in rules/*.yaml:\n" + "\n".join(unknown)
+# --- the loader pairs and validates examples files --------------------------------------
+
+def _copy_rules(tmp_path: Path) -> Path:
+    directory = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", directory)
+    return directory
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("sweep.no-such-rule:\n  fires:\n    - {reproducible_results: true}\n",
+     "sweep.examples.yaml rule sweep.no-such-rule:1: no rule 'sweep.no-such-rule' in sweep.yaml"),
+    ("sweep.sobol-for-reproducibility:\n  fires:\n    - {reproducible: true}\n",
+     "sweep.examples.yaml rule sweep.sobol-for-reproducibility:3: example fact 'reproducible' is not in "
+     "vocabulary.yaml (did you mean reproducible_results?)"),
+    ("sweep.sobol-for-reproducibility:\n  fires:\n    - {search_space: discrete}\n",
+     "example fact 'search_space' is derived"),
+    ("sweep.sobol-for-reproducibility:\n  fires:\n    - {sampling: sobol}\n", "is a decision"),
+    ("sweep.sobol-for-reproducibility:\n  fires:\n    - {reproducible_results: maybe}\n",
+     "example fact reproducible_results: 'maybe' is not true or false"),
+    ("sweep.sobol-for-reproducibility:\n  fire:\n    - {reproducible_results: true}\n",
+     "unknown key 'fire' (allowed: fires, does_not_fire)"),
+    ("sweep.sobol-for-reproducibility:\n  fires: {reproducible_results: true}\n", "fires must be a list"),
+    ("- sweep.sobol-for-reproducibility\n", "must map rule ids of sweep.yaml to their examples"),
+])
+def test_bad_examples_fail_to_load_naming_file_rule_and_line(tmp_path, text, message):
+    directory = _copy_rules(tmp_path)
+    (directory / "sweep.examples.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as excinfo:
+        load_from(directory)
+    assert message in excinfo.value.render()
+
+
+def test_an_examples_file_needs_its_rule_file(tmp_path):
+    directory = _copy_rules(tmp_path)
+    shutil.copy(directory / "sweep.examples.yaml", directory / "sweeps.examples.yaml")
+    with pytest.raises(KnowledgeError, match="no rule file sweeps.yaml to pair these examples with"):
+        load_from(directory)
+
+
+def test_a_rule_without_examples_loads_and_lint_names_it(tmp_path):
+    directory = _copy_rules(tmp_path)
+    (directory / "workspace.examples.yaml").unlink()
+    knowledge = load_from(directory)
+    assert not any(r.examples for r in knowledge.rules if r.area == "workspace")
+    report = lint_rules(directory)
+    missing = {f.rules[0] for f in report.findings if f.check == "no-example"}
+    assert missing == {r.id for r in knowledge.rules if r.area == "workspace"}
+    assert report.exit_code == 1
+
+
+# --- `advisor rules new` and `advisor rules show` ---------------------------------------
+
+def _run(*args: str) -> tuple[int, str, str]:
+    """The real CLI, in-process."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    return code, out.getvalue(), err.getvalue()
+
+
+FILLED_RULE = {
+    "TODO what the rules of area demo decide": "Demo rules",
+    "TODO what the rule decides, in a few words": "Reproducible sweeps use Sobol sampling",
+    "TODO  # design, workspace, experiment, optimize, manage or deploy": "optimize",
+    "{TODO_fact: TODO_value}": "{reproducible_results: true}",
+    "{recommend: {TODO_decision: TODO_choice}}": "{recommend: {sampling: sobol}}",
+    "priority: 0\n    strength: 0.8\n    because: TODO": "priority: 10\n    strength: 0.8\n    because: TODO",
+    "TODO the guide's reason, in plain words": "Sobol adds a seed to random sampling, so results are reproducible.",
+    "TODO  # the study guide unit's URL, as listed in guide.yaml": (
+        "https://learn.microsoft.com/en-gb/training/modules/perform-hyperparameter-tuning-azure-machine-"
+        "learning-pipelines/3-configure-sampling-method"),
+}
+FILLED_EXAMPLES = {"{TODO_fact: TODO_value}": "{reproducible_results: true}",
+                   "{TODO_fact: TODO_other_value}": "{reproducible_results: false}"}
+
+
+def _fill(path: Path, replacements: dict[str, str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_rules_new_writes_a_skeleton_that_lints_clean_once_filled_in(tmp_path):
+    directory = _copy_rules(tmp_path)
+    code, out, err = _run("rules", "new", "demo.sobol-again", "--rules-dir", str(directory))
+    assert code == 0, err
+    assert "wrote new area rule demo.sobol-again" in out and "advisor rules lint" in out
+    assert "advisor schema -o scenarios/scenario.schema.json" in out
+    # Unfilled, the knowledge base refuses it, naming the file and the rule.
+    with pytest.raises(KnowledgeError, match="demo.yaml rule demo.sobol-again"):
+        load_from(directory)
+    assert lint_rules(directory).exit_code == 2
+
+    _fill(directory / "demo.yaml", FILLED_RULE)
+    _fill(directory / "demo.examples.yaml", FILLED_EXAMPLES)
+    report = lint_rules(directory)
+    assert report.findings == (), [f.message for f in report.findings]
+    rule = load_from(directory).rule("demo.sobol-again")
+    assert [dict(e.facts) for e in rule.examples.fires] == [{"reproducible_results": True}]
+    assert [dict(e.facts) for e in rule.examples.does_not_fire] == [{"reproducible_results": False}]
+
+
+def test_rules_new_in_an_existing_area_and_its_leftover_todos(tmp_path):
+    directory = _copy_rules(tmp_path)
+    code, _, err = _run("rules", "new", "sweep.sobol-again", "--section", "optimize", "--rules-dir", str(directory))
+    assert code == 0, err
+    _fill(directory / "sweep.yaml", {k: v for k, v in FILLED_RULE.items() if "reason" not in k})
+    _fill(directory / "sweep.examples.yaml", FILLED_EXAMPLES)
+    report = lint_rules(directory)
+    assert [(f.check, f.rules) for f in report.findings] == [("placeholder", ("sweep.sobol-again",))]
+    assert "fill in the TODO in because" in report.findings[0].message
+
+
+@pytest.mark.parametrize(("rule_id", "message"), [
+    ("sweep.sobol-for-reproducibility", "rule sweep.sobol-for-reproducibility already exists"),
+    ("Sweep Thing", "bad rule id"),
+    ("vocabulary.x", "not a rule area"),
+])
+def test_rules_new_refuses_with_one_line(tmp_path, rule_id, message):
+    directory = _copy_rules(tmp_path)
+    before = (directory / "sweep.yaml").read_text(encoding="utf-8")
+    code, out, err = _run("rules", "new", rule_id, "--rules-dir", str(directory))
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert (directory / "sweep.yaml").read_text(encoding="utf-8") == before
+
+
+def test_rules_show_prints_the_examples():
+    code, out, _ = _run("rules", "show", "sweep.sobol-for-reproducibility")
+    assert code == 0
+    examples = out[out.index("Examples"):]
+    assert "rules/sweep.examples.yaml" in examples
+    assert "{reproducible_results: true, hyperparameter_expressions: [choice, uniform]}" in examples
+    assert examples.index("Fires on") < examples.index("{reproducible_results: false")

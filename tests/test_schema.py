@@ -6,11 +6,10 @@ import json
 
 import pytest
 import yaml
+from conftest import SCENARIOS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
-
-from conftest import SCENARIOS
 
 COMMITTED = SCENARIOS / "scenario.schema.json"
 
@@ -31,7 +30,8 @@ def validator(schema):
 def test_committed_schema_is_the_output_of_advisor_schema(cli, tmp_path):
     proc = cli("schema")
     assert proc.returncode == 0
-    assert COMMITTED.read_text(encoding="utf-8") == proc.stdout, "run: uv run advisor schema -o scenarios/scenario.schema.json"
+    assert COMMITTED.read_text(encoding="utf-8") == proc.stdout, \
+        "run: uv run advisor schema -o scenarios/scenario.schema.json"
     out = tmp_path / "s.json"
     assert cli("schema", "--output", str(out)).stdout == ""
     assert out.read_text(encoding="utf-8") == proc.stdout

@@ -1,17 +1,31 @@
 """Review existing Azure ML YAML: its settings become facts, the whole rule base runs on them,
 and every warning it raises is a finding, with the rule, its reason, the guide's link and the
-lines of the settings behind it."""
+lines of the settings behind it.
+
+Files are reviewed together: a job that names a compute cluster, or a deployment that names
+an endpoint, is checked against that cluster or endpoint when its file is reviewed too. Inline
+`# advisor: ignore[rule.id] reason` comments and the configuration's skipped rules turn
+findings into suppressed ones, which are counted, never dropped.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from advisor.azureml.documents import read_document
-from advisor.azureml.facts import read_facts
+from advisor.azureml.documents import AzureMLDocument, read_document
+from advisor.azureml.facts import ReadFacts, mapping, number, read_facts, read_step, step_kind, text
+from advisor.azureml.suppressions import Suppression, inline_suppressions
 from advisor.engine.advisor import Advisor
 from advisor.engine.results import Consultation, Firing
+
+SEVERITIES = ("low", "medium", "high")
+
+
+def severity_of(certainty: float) -> str:
+    """How sure the rule base is, in three steps (`--severity` fails only at or above one)."""
+    return "high" if certainty >= 0.9 else "medium" if certainty >= 0.7 else "low"
 
 
 @dataclass(frozen=True)
@@ -19,7 +33,8 @@ class FactRead:
     name: str
     value: Any
     line: int | None   # None: not from a line of the file
-    origin: str        # "file", "default", "not in the file" or "command line"
+    origin: str        # "file", "default", "not in the file", "command line", "config", "not given" or "other file"
+    path: str | None = None  # the other file a cross-file fact was read from
 
 
 @dataclass(frozen=True)
@@ -31,6 +46,20 @@ class Finding:
     source: str
     line: int | None
     facts: tuple[FactRead, ...]
+    title: str = ""
+    certainty: float = 1.0
+    step: str | None = None  # the pipeline step it is about, if any
+
+    @property
+    def severity(self) -> str:
+        return severity_of(self.certainty)
+
+
+@dataclass(frozen=True)
+class SuppressedFinding:
+    finding: Finding
+    reason: str
+    by: str  # "inline comment (line N)", "file comment (line N)" or "config"
 
 
 @dataclass(frozen=True)
@@ -41,26 +70,182 @@ class FileReview:
     facts: tuple[FactRead, ...]
     findings: tuple[Finding, ...]
     notes: tuple[str, ...]
+    suppressed: tuple[SuppressedFinding, ...] = ()
+
+
+@dataclass
+class ReviewOptions:
+    context: dict[str, Any] = field(default_factory=dict)   # --fact: name -> value
+    config_facts: dict[str, Any] = field(default_factory=dict)
+    skip_rules: dict[str, str] = field(default_factory=dict)  # rule id -> why (config)
 
 
 def review_file(path: str | Path, advisor: Advisor, context: dict[str, Any] | None = None) -> FileReview:
-    """Review one file; raises AdvisorError when it can't be read as Azure ML YAML."""
-    document = read_document(path)
-    read = read_facts(document, advisor.knowledge.vocabulary)
-    facts = dict(read.facts)
+    """Review one file on its own; raises AdvisorError when it can't be read as Azure ML YAML."""
+    return review_documents([read_document(path)], advisor, ReviewOptions(context=dict(context or {})))[0]
+
+
+def review_documents(documents: list[AzureMLDocument], advisor: Advisor,
+                     options: ReviewOptions | None = None) -> list[FileReview]:
+    """Review files together, so checks that need two of them (a job and its cluster, a
+    deployment and its endpoint) can run."""
+    options = options or ReviewOptions()
+    read = {id(d): read_facts(d, advisor.knowledge.vocabulary) for d in documents}
+    index = _FolderIndex(documents, read)
+    return [_review(d, read[id(d)], index, advisor, options) for d in documents]
+
+
+def _review(document: AzureMLDocument, read: ReadFacts, index: _FolderIndex, advisor: Advisor,
+            options: ReviewOptions) -> FileReview:
     notes = list(read.notes)
-    origins = dict(read.origins)
-    for name, value in (context or {}).items():
-        if name in facts and facts[name] != value:
-            notes.append(f"{name}: the command line's {value!r} replaces the file's {facts[name]!r}")
-        facts[name] = value
-        origins[name] = "command line"
-    consultation = advisor.consult(facts)
-    lines = {n: (read.lines.get(n) if origins[n] != "command line" else None) for n in facts}
-    reads = {n: FactRead(n, v, lines[n], origins[n]) for n, v in facts.items()}
-    findings = tuple(_finding(w, consultation, advisor, reads) for w in consultation.warnings)
-    return FileReview(document.path, document.kind, document.title, tuple(reads.values()),
-                      tuple(sorted(findings, key=lambda f: (f.line or 0, f.rule_id))), tuple(notes))
+    if document.kind == "other":
+        notes.append(f"a {document.title}: advisor has no checks for this kind")
+    units: list[tuple[str | None, ReadFacts]] = [(None, read)]
+    if document.kind == "pipeline_job":
+        for name, step in mapping(document.data.get("jobs")).items():
+            kind = step_kind(step)
+            if kind is None:
+                continue
+            step_read = read_step(document, advisor.knowledge.vocabulary, str(name), step, kind)
+            if "compute" not in step_read.references and "compute" in read.references:
+                step_read.references["compute"] = read.references["compute"]
+            units.append((str(name), step_read))
+    findings: list[Finding] = []
+    facts: dict[str, FactRead] = {}
+    for step, unit in units:
+        unit_facts, unit_notes = _facts(document, unit, read, index, options)
+        notes.extend(f"step {step}: {n}" if step else n for n in unit_notes)
+        consultation = advisor.consult({name: f.value for name, f in unit_facts.items()})
+        findings.extend(_finding(w, consultation, advisor, unit_facts, step) for w in consultation.warnings)
+        if step is None:
+            facts = unit_facts
+    findings.sort(key=lambda f: (f.line or 0, f.rule_id, f.step or ""))
+    kept, suppressed = _suppress(findings, document, options)
+    return FileReview(document.path, document.kind, document.title, tuple(facts.values()),
+                      tuple(kept), tuple(notes), tuple(suppressed))
+
+
+def _facts(document: AzureMLDocument, unit: ReadFacts, whole: ReadFacts, index: _FolderIndex,
+           options: ReviewOptions) -> tuple[dict[str, FactRead], list[str]]:
+    """The facts of one reviewed unit: the file's, the stage tag of the whole file, those from
+    other files it names, the config's, then the command line's (each later one wins)."""
+    notes: list[str] = []
+    reads = {n: FactRead(n, v, unit.lines.get(n), unit.origins[n]) for n, v in unit.facts.items()}
+    if "stage" in whole.facts and "stage" not in reads:
+        reads["stage"] = FactRead("stage", whole.facts["stage"], whole.lines.get("stage"), whole.origins["stage"])
+    for fact in index.related(document, unit):
+        reads.setdefault(fact.name, fact)
+    for origin, given in (("config", options.config_facts), ("command line", options.context)):
+        for name, value in given.items():
+            if name in reads and reads[name].value != value and reads[name].origin in ("file", "default"):
+                notes.append(f"{name}: the {origin}'s {value!r} replaces the file's {reads[name].value!r}")
+            reads[name] = FactRead(name, value, None, origin)
+    if "stage_known" not in reads:
+        reads["stage_known"] = FactRead("stage_known", "stage" in reads, None,
+                                        "not given" if "stage" not in reads else reads["stage"].origin)
+    return reads, notes
+
+
+class _FolderIndex:
+    """What each reviewed file defines, by name, for the checks that need two files. A name
+    defined by several files is resolved to the one in the same folder, or else left alone
+    (two unrelated examples may both call their endpoint `my-endpoint`)."""
+
+    def __init__(self, documents: list[AzureMLDocument], read: dict[int, ReadFacts]) -> None:
+        self.computes: dict[str, list[AzureMLDocument]] = {}
+        self.endpoints: dict[str, list[AzureMLDocument]] = {}
+        for document in documents:
+            name = text(document.data.get("name"))
+            if document.kind in ("compute", "compute_instance", "kubernetes_compute") and name:
+                self.computes.setdefault(name, []).append(document)
+            elif document.kind in ("online_endpoint", "batch_endpoint") and name:
+                self.endpoints.setdefault(name, []).append(document)
+        self.deployments: dict[int, set[str]] = {}  # id(endpoint document) -> deployment names
+        for document in documents:
+            name = text(document.data.get("name"))
+            endpoint = read[id(document)].references.get("endpoint")
+            if document.kind in ("online_deployment", "batch_deployment") and endpoint and name:
+                target = self._resolve(self.endpoints, endpoint.name, document)
+                if target is not None:
+                    self.deployments.setdefault(id(target), set()).add(name)
+
+    @staticmethod
+    def _resolve(defined: dict[str, list[AzureMLDocument]], name: str,
+                 near: AzureMLDocument) -> AzureMLDocument | None:
+        candidates = defined.get(name, [])
+        same_folder = [c for c in candidates if c.folder == near.folder]
+        if len(same_folder) == 1:
+            return same_folder[0]
+        return candidates[0] if len(candidates) == 1 else None
+
+    def related(self, document: AzureMLDocument, unit: ReadFacts) -> list[FactRead]:
+        facts: list[FactRead] = []
+        compute = unit.references.get("compute")
+        other = self._resolve(self.computes, compute.name, document) if compute else None
+        if other is not None:
+            facts.extend(self._compute_facts(other))
+        endpoint = unit.references.get("endpoint")
+        other = self._resolve(self.endpoints, endpoint.name, document) if endpoint else None
+        if other is not None:
+            facts.append(FactRead("endpoint_kind_in_folder", _endpoint_kind(other), other.line("name"),
+                                  "other file", other.path))
+        deployments = self.deployments.get(id(document))
+        if document.kind == "online_endpoint" and deployments:
+            traffic = mapping(document.data.get("traffic"))
+            unknown = [d for d in traffic if str(d) not in deployments]
+            facts.append(FactRead("traffic_names_unknown_deployment", bool(unknown),
+                                  document.line("traffic", unknown[0]) if unknown else document.line("traffic"),
+                                  "file"))
+        default = unit.references.get("default_deployment")
+        if document.kind == "batch_endpoint" and default and deployments:
+            facts.append(FactRead("batch_default_deployment_found", default.name in deployments,
+                                  default.line, "file"))
+        return facts
+
+    @staticmethod
+    def _compute_facts(other: AzureMLDocument) -> list[FactRead]:
+        kind = {"compute": "compute_cluster", "compute_instance": "compute_instance",
+                "kubernetes_compute": "kubernetes"}[other.kind]
+        facts = [FactRead("target_compute_kind", kind, other.line("type"), "other file", other.path)]
+        high = number(other.data.get("max_instances"))
+        if other.kind == "compute" and high is not None and high >= 0:
+            facts.append(FactRead("target_cluster_max_instances", high, other.line("max_instances"),
+                                  "other file", other.path))
+        return facts
+
+
+def _endpoint_kind(document: AzureMLDocument) -> str:
+    if document.kind == "batch_endpoint":
+        return "batch"
+    schema = str(document.data.get("$schema") or "").lower()
+    return "kubernetes_online" if "kubernetes" in schema or "compute" in document.data else "managed_online"
+
+
+def _suppress(findings: list[Finding], document: AzureMLDocument,
+              options: ReviewOptions) -> tuple[list[Finding], list[SuppressedFinding]]:
+    comments = inline_suppressions(document.text)
+    kept: list[Finding] = []
+    suppressed: list[SuppressedFinding] = []
+    for finding in findings:
+        if finding.rule_id in options.skip_rules:
+            suppressed.append(SuppressedFinding(finding, options.skip_rules[finding.rule_id], "config"))
+            continue
+        match = _matching(comments, finding)
+        if match is not None:
+            scope = "file comment" if match.whole_file else "inline comment"
+            suppressed.append(SuppressedFinding(finding, match.reason, f"{scope} (line {match.line})"))
+        else:
+            kept.append(finding)
+    return kept, suppressed
+
+
+def _matching(comments: list[Suppression], finding: Finding) -> Suppression | None:
+    for comment in comments:
+        if not comment.covers(finding.rule_id):
+            continue
+        if comment.whole_file or (finding.line is not None and finding.line in (comment.line, comment.line + 1)):
+            return comment
+    return None
 
 
 def _user_facts(firing: Firing, consultation: Consultation, seen: set[str]) -> list[str]:
@@ -75,11 +260,20 @@ def _user_facts(firing: Firing, consultation: Consultation, seen: set[str]) -> l
     return list(dict.fromkeys(names))
 
 
-def _finding(warning: Any, consultation: Consultation, advisor: Advisor, reads: dict[str, FactRead]) -> Finding:
+def _finding(warning: Any, consultation: Consultation, advisor: Advisor, reads: dict[str, FactRead],
+             step: str | None) -> Finding:
     rule = advisor.knowledge.rule(warning.rule_id)
     assert rule is not None
     firing = next(f for f in consultation.fired if f.rule_id == warning.rule_id)
     behind = tuple(reads[n] for n in _user_facts(firing, consultation, {firing.rule_id}) if n in reads)
-    lines = [f.line for f in behind if f.line]
-    return Finding(warning.rule_id, warning.kind, " ".join(warning.message.split()), rule.because, rule.source,
-                   min(lines) if lines else None, behind)
+    lines = [f.line for f in behind if f.line and f.path is None]
+    message = " ".join(warning.message.split())
+    return Finding(warning.rule_id, warning.kind, f"step {step}: {message}" if step else message,
+                   rule.because, rule.source, min(lines) if lines else None, behind, rule.title,
+                   firing.certainty, step)
+
+
+def at_or_above(findings: tuple[Finding, ...] | list[Finding], level: str) -> list[Finding]:
+    floor = SEVERITIES.index(level)
+    return [f for f in findings if SEVERITIES.index(f.severity) >= floor]
+

@@ -3,10 +3,9 @@ note). Block mappings, flow lists of scalars, and scalars quoted by PyYAML's saf
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Any
-
-import textwrap
 
 import yaml
 

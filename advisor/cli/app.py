@@ -9,6 +9,7 @@ from pathlib import Path
 from advisor import __version__
 
 COMMANDS_DIR = Path(__file__).parent / "commands"
+VERSION_FLAGS = ("--version", "-V")
 
 
 def command_modules() -> list[str]:
@@ -23,13 +24,14 @@ def build_app():
         name="advisor",
         help="Azure Machine Learning architecture advice from the DP-100 study guide, rule by rule.",
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
+        context_settings={"help_option_names": ["-h", "--help"]},  # inherited by every command
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
     )
 
     @app.callback(invoke_without_command=True)
-    def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
+    def _root(version: bool = typer.Option(False, *VERSION_FLAGS, help="Print the version and exit.")) -> None:
         if version:
             print(f"advisor {__version__}")
             raise typer.Exit()
@@ -41,7 +43,7 @@ def build_app():
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if args == ["--version"]:  # fast path: no CLI framework import for the version
+    if len(args) == 1 and args[0] in VERSION_FLAGS:  # fast path: no CLI framework import for the version
         print(f"advisor {__version__}")
         return
     from advisor.errors import AdvisorError

@@ -4,13 +4,13 @@ chosen distractor is wrong where a rule says so."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from advisor.drill.questions import Question
 from advisor.drill.wording import subject_words, value_words
 from advisor.engine.results import DerivationNode, Warning
+from advisor.explain.whynot import condition_failure
 from advisor.knowledge import KnowledgeBase
-from advisor.knowledge.conditions import describe_leaf, first_failing_leaf
+from advisor.knowledge.conditions import describe_leaf
 
 MAX_REASONS = 3
 
@@ -51,16 +51,13 @@ def why_not_chosen(question: Question, chosen: str, knowledge: KnowledgeBase) ->
     if reasons:
         return tuple(reasons)
     known = consultation.values
-
-    def lookup(name: str) -> Any:
-        return known[name]
-
     for rule in knowledge.producers(question.decision):
         if rule.conclusion.value != chosen:
             continue
-        leaf = first_failing_leaf(rule.condition, lookup)
-        if leaf is None:
+        failure = condition_failure(consultation, knowledge, rule)
+        if failure is None:
             continue
+        leaf = failure.first_leaf
         if leaf.subject in known:
             actual = f"here it is: {value_words(leaf.subject, known[leaf.subject], vocabulary)}"
         else:

@@ -16,7 +16,7 @@ from typing import Any
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import All, AnyOf, Condition, FactRef, Leaf, leaf_holds, leaves
 from advisor.knowledge.rules import Rule
-from advisor.knowledge.vocabulary import FactSpec
+from advisor.knowledge.vocabulary import FactSpec, plain
 
 EXTRA_FACTS_MAX = 2
 _MAX_LIST_CANDIDATES = 4096
@@ -66,8 +66,7 @@ class ScenarioGenerator:
         return self._require_leaf(condition, plan, rng, stack)
 
     def _require_leaf(self, leaf: Leaf, plan: _Plan, rng: random.Random, stack: frozenset[str]) -> bool:
-        fact = self.vocabulary.fact(leaf.subject)
-        if fact is not None and not fact.derived:
+        if self.vocabulary.is_input(leaf.subject):
             plan.leaves.setdefault(leaf.subject, []).append(leaf)
             return True
         if leaf.subject in plan.pinned:
@@ -96,7 +95,7 @@ class ScenarioGenerator:
                 return
             rival = rng.choice(rivals)
             open_leaves = [leaf for leaf in leaves(rival.condition)
-                           if leaf.subject not in plan.leaves and _is_input(self.vocabulary.fact(leaf.subject))]
+                           if leaf.subject not in plan.leaves and self.vocabulary.is_input(leaf.subject)]
             if open_leaves:
                 leaf = rng.choice(open_leaves)
                 plan.leaves[leaf.subject] = [leaf]
@@ -123,7 +122,7 @@ class ScenarioGenerator:
                 fitting = [v for v in fitting if len(v) <= smallest + 1]
             facts[name] = rng.choice(fitting)
         try:
-            return {name: self.vocabulary.fact(name).check(_as_input(value)) for name, value in facts.items()}
+            return {name: self.vocabulary.fact(name).check(plain(value)) for name, value in facts.items()}
         except ValueError:
             return None
 
@@ -158,10 +157,4 @@ def _operand(leaf: Leaf, facts: dict[str, Any]) -> Any:
     return leaf.operand
 
 
-def _as_input(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
-
-
-def _is_input(spec: FactSpec | None) -> bool:
-    return spec is not None and not spec.derived
 

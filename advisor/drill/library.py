@@ -6,7 +6,6 @@ or has no decision with one clear answer, is skipped (the library may be mid-edi
 
 from __future__ import annotations
 
-import os
 import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,17 +13,6 @@ from pathlib import Path
 from advisor.drill.questions import Question, build_question, usable_decisions
 from advisor.engine.advisor import Advisor
 from advisor.errors import AdvisorError
-
-LIBRARY_DIR_ENV = "ADVISOR_SCENARIOS_DIR"
-
-
-def default_library_dir() -> Path | None:
-    """`$ADVISOR_SCENARIOS_DIR`, else the source tree's scenarios/ folder (None if absent)."""
-    override = os.environ.get(LIBRARY_DIR_ENV)
-    if override:
-        return Path(override)
-    folder = Path(__file__).resolve().parents[2] / "scenarios"
-    return folder if folder.is_dir() else None
 
 
 class LibrarySource:

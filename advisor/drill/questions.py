@@ -16,6 +16,7 @@ from typing import Any
 from advisor.engine.results import Consultation
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import All, AnyOf, Condition, evaluate
+from advisor.knowledge.vocabulary import plain
 
 MAX_OPTIONS = 4
 GENERATED = "generated"
@@ -42,12 +43,8 @@ class Question:
 
 def question_id(facts: dict[str, Any], decision: str) -> str:
     """Stable id from the content: the same facts and decision are the same question."""
-    canonical = json.dumps({"decision": decision, "facts": facts_to_json(facts)}, sort_keys=True)
+    canonical = json.dumps({"decision": decision, "facts": plain(facts)}, sort_keys=True)
     return "q" + hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:12]
-
-
-def facts_to_json(facts: dict[str, Any]) -> dict[str, Any]:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in facts.items()}
 
 
 def unmet_count(condition: Condition, lookup) -> int:
@@ -59,14 +56,25 @@ def unmet_count(condition: Condition, lookup) -> int:
     return 0 if evaluate(condition, lookup) is True else 1
 
 
+def stated_setup(facts: dict[str, Any], knowledge: KnowledgeBase) -> set[str]:
+    """Decisions whose choice the scenario already states as part of an existing setup
+    ("your sweep job already uses: grid"): asking them would give the answer away."""
+    vocabulary = knowledge.vocabulary
+    return {spec.describes for name in facts
+            if (spec := vocabulary.fact(name)) is not None and spec.describes is not None}
+
+
 def usable_decisions(consultation: Consultation, knowledge: KnowledgeBase) -> list[str]:
     """Decisions of this consultation a question can be asked about (with one clear answer)."""
     disputed_sections = {knowledge.rule(w.rule_id).section for w in consultation.warnings
                          if w.kind == "sources_disagree"}
+    given_away = stated_setup(consultation.facts, knowledge)
     result = []
     for spec in knowledge.vocabulary.decisions:
         recommended = set(consultation.chosen(spec.name))
         if not recommended or len(recommended) == len(spec.choices) or spec.section in disputed_sections:
+            continue
+        if spec.name in given_away:
             continue
         rec = consultation.recommendation(spec.name)
         if rec is None or rec.contested:

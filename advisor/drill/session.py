@@ -16,12 +16,13 @@ from pathlib import Path
 from advisor.drill.feedback import Feedback, grade
 from advisor.drill.generator import ScenarioGenerator
 from advisor.drill.library import LibrarySource
-from advisor.drill.questions import Question, build_question, facts_to_json
+from advisor.drill.questions import Question, build_question
 from advisor.drill.store import ProgressStore, StoredQuestion
 from advisor.engine.advisor import Advisor
 from advisor.errors import AdvisorError
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.guide import Unit
+from advisor.knowledge.vocabulary import plain
 
 LIBRARY_SHARE = 0.5          # chance that a new question comes from the library while it lasts
 FAILURES_TO_DROP = 40        # generation failures in a row before a decision is given up
@@ -150,11 +151,10 @@ class DrillSession:
         """A stored question asked again; skipped if the vocabulary or rules no longer support it."""
         facts = {}
         for name, value in item.facts.items():
-            spec = self.knowledge.vocabulary.fact(name)
-            if spec is None or spec.derived:
+            if not self.knowledge.vocabulary.is_input(name):
                 return None
             try:
-                facts[name] = spec.check(value)
+                facts[name] = self.knowledge.vocabulary.fact(name).check(value)
             except ValueError:
                 return None
         consultation = self.advisor.consult(facts)
@@ -214,7 +214,7 @@ class DrillSession:
         feedback = grade(question, choice, self.knowledge)
         self.store.record_answer(
             session_id=self.session_id, question_id=question.id, decision=question.decision,
-            section=question.section, facts=facts_to_json(question.facts), origin=question.origin,
+            section=question.section, facts=plain(question.facts), origin=question.origin,
             description=question.description, choice=choice, correct_choice=question.correct,
             answered_at=self.clock(), seconds=seconds)
         self.feedback.append(feedback)

@@ -10,7 +10,8 @@ from typing import Any
 from experta import AND, AS, MATCH, OR, TEST, Fact, KnowledgeEngine, P
 from experta import Rule as ExpertaRule
 
-from advisor.engine.matcher import TypeRoutingReteMatcher
+from advisor.engine.agenda import salience
+from advisor.engine.matcher import LinearReteMatcher
 from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, leaf_holds
 from advisor.knowledge.rules import Rule
 
@@ -91,17 +92,32 @@ def compile_condition(condition: Condition, ids: count | None = None) -> Any:
 Action = Callable[[KnowledgeEngine, Rule, dict[str, Any]], None]
 
 
+class CompiledEngine(KnowledgeEngine):
+    """A KnowledgeEngine whose deffacts are looked up once, not on every reset.
+
+    experta finds deffacts with `inspect.getmembers` over the engine at each `reset()`, a
+    scan of every rule; the compiled classes never change, so the answer is kept.
+    """
+
+    def get_deffacts(self) -> list[Any]:
+        deffacts = self.__dict__.get("_deffacts")
+        if deffacts is None:
+            deffacts = self.__dict__["_deffacts"] = super().get_deffacts()
+        return deffacts
+
+
 def build_engine_class(rules: tuple[Rule, ...], action: Action, name: str = "CompiledRules",
-                       routed: bool = True) -> type:
+                       linear: bool = True) -> type:
     """A KnowledgeEngine subclass with one experta rule per knowledge-base rule.
 
-    `routed=False` keeps experta's stock matcher (the benchmark's bare floor uses it too).
+    `linear=False` gives experta's stock engine and matcher (the benchmark's bare floor).
     """
-    members: dict[str, Any] = {"__matcher__": TypeRoutingReteMatcher} if routed else {}
+    base: type = CompiledEngine if linear else KnowledgeEngine
+    members: dict[str, Any] = {"__matcher__": LinearReteMatcher} if linear else {}
     for index, rule in enumerate(rules):
-        members[f"rule_{index:03d}"] = ExpertaRule(compile_condition(rule.condition),
-                                                   salience=rule.salience)(_rhs(rule, action))
-    return type(name, (KnowledgeEngine,), members)
+        members[f"rule_{index:05d}"] = ExpertaRule(compile_condition(rule.condition),
+                                                   salience=salience(rule))(_rhs(rule, action))
+    return type(name, (base,), members)
 
 
 def _rhs(rule: Rule, action: Action) -> Callable[..., None]:

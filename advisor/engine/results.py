@@ -91,7 +91,14 @@ class Consultation:
     # Everything a condition can read at the end of the run: the user's facts, derived facts
     # and single-choice decisions (several-choice decisions are not readable by conditions).
     values: dict[str, Any] = field(default_factory=dict)
-    _by_value: dict[tuple[str, Any], list[Firing]] = field(default_factory=dict, repr=False)
+    _by_value: dict[tuple[str, Any], list[Firing]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The firings behind each concluded value, for derivation trees.
+        self._by_value = {}
+        for firing in self.fired:
+            if firing.name is not None:
+                self._by_value.setdefault((firing.name, firing.value), []).append(firing)
 
     def recommendation(self, decision: str) -> Recommendation | None:
         return next((r for r in self.recommendations if r.decision == decision), None)

@@ -9,6 +9,7 @@ one message each, reported with the results, never stopping the batch.
 from __future__ import annotations
 
 import errno
+import fnmatch
 import glob
 import os
 import stat
@@ -48,7 +49,7 @@ def _expand(raw: str, out: list[str], problems: dict[str, str]) -> None:
         return
     path = os.path.normpath(raw)
     if not os.path.lexists(path) and glob.has_magic(raw):
-        matches = sorted(glob.glob(raw, recursive=True), key=sort_key)
+        matches = sorted(_glob(raw, problems), key=sort_key)
         if not matches:
             problems[raw] = "no files match this pattern"
             return
@@ -69,6 +70,75 @@ def _expand(raw: str, out: list[str], problems: dict[str, str]) -> None:
         return
     if not (path.endswith(SCHEMA_SUFFIX) and os.path.isfile(path)):
         _add_file(path, out, problems)
+
+
+def _glob(pattern: str, problems: dict[str, str]) -> list[str]:
+    """glob.glob(pattern, recursive=True), except that `**` never goes round a symlink loop
+    (glob's own `**` follows links into loops until paths grow too long: a hang)."""
+    parts = pattern.split(os.sep)
+    if "**" not in parts:
+        return glob.glob(pattern)  # as deep as the pattern, no deeper: loops can't hang it
+    first_magic = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+    root = os.sep.join(parts[:first_magic]) or ("" if not pattern.startswith(os.sep) else os.sep)
+    if pattern.startswith(os.sep) and first_magic == 1:
+        root = os.sep
+    found: dict[str, None] = {}
+    _match(root, [p for p in parts[first_magic:] if p != ""], [], found, problems)
+    return list(found)
+
+
+def _match(directory: str, parts: list[str], ancestors: list[str], found: dict[str, None],
+           problems: dict[str, str]) -> None:
+    """Paths under `directory` matching the pattern `parts`, one component at a time."""
+    if not parts:
+        if directory:
+            found[directory] = None
+    elif parts[0] == "**":
+        _match_any_depth(directory, parts, ancestors, found, problems)
+    elif not glob.has_magic(parts[0]):
+        path = os.path.join(directory, parts[0])
+        if len(parts) == 1:
+            if os.path.lexists(path):
+                found[path] = None
+        elif os.path.isdir(path):
+            _match(path, parts[1:], ancestors, found, problems)
+    else:
+        for entry in _entries(directory):
+            if entry.name.startswith(".") and not parts[0].startswith("."):
+                continue  # as glob: wildcards do not match hidden names
+            if fnmatch.fnmatchcase(entry.name, parts[0]):
+                path = os.path.join(directory, entry.name)
+                if len(parts) == 1:
+                    found[path] = None
+                elif _is_dir(entry):
+                    _match(path, parts[1:], ancestors, found, problems)
+
+
+def _match_any_depth(directory: str, parts: list[str], ancestors: list[str], found: dict[str, None],
+                     problems: dict[str, str]) -> None:
+    """`**`: this folder and every folder below it, each entered once along any path."""
+    real = os.path.realpath(directory or ".")
+    if real in ancestors:
+        problems[directory] = f"symlink loop: leads back to {real}; not followed"
+        return
+    ancestors.append(real)
+    rest = parts[1:]
+    _match(directory, rest, ancestors, found, problems)  # `**` as no folder at all
+    for entry in _entries(directory):
+        if entry.name.startswith("."):
+            continue
+        if _is_dir(entry):
+            _match_any_depth(os.path.join(directory, entry.name), parts, ancestors, found, problems)
+        elif not rest:  # a final `**` matches files too
+            found[os.path.join(directory, entry.name)] = None
+    ancestors.pop()
+
+
+def _entries(directory: str) -> list[os.DirEntry]:
+    try:
+        return sorted(os.scandir(directory or "."), key=lambda e: e.name)
+    except OSError:
+        return []
 
 
 def _add_file(path: str, out: list[str], problems: dict[str, str]) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-
 from advisor.engine.results import Consultation
 from advisor.evaluation.results import Mismatch
+from advisor.explain.whynot import condition_failure
 from advisor.knowledge import KnowledgeBase
-from advisor.knowledge.conditions import describe_leaf, first_failing_leaf
+from advisor.knowledge.conditions import describe_leaf
 from advisor.knowledge.vocabulary import value_text
 from advisor.scenarios.model import Expectations
 
@@ -123,9 +123,10 @@ class _WhyNot:
         rule = self.knowledge.rule(rule_id)
         if rule is None:
             return f"{rule_id} is not in the rule base"
-        leaf = first_failing_leaf(rule.condition, self.known.__getitem__)
-        if leaf is None:
+        failure = condition_failure(self.consultation, self.knowledge, rule)
+        if failure is None:
             return f"{rule_id} did not fire"
+        leaf = failure.first_leaf
         if leaf.subject not in self.known:
             return f"{rule_id} needs {describe_leaf(leaf)}, but {leaf.subject} is unknown"
         return (f"{rule_id} needs {describe_leaf(leaf)}, but {leaf.subject} is "

@@ -13,25 +13,17 @@ from advisor.explain.certainty import CertaintyExplanation
 from advisor.explain.values import value_text
 from advisor.explain.whatif import Change, Flip, WhatIf
 from advisor.explain.whynot import Candidate, Failure, WhyNot
+from advisor.knowledge.vocabulary import plain
 
 FLIPS_SHOWN = 6
-STATUS_TEXT = {"supports": "fired and supports it", "warned": "fired (a warning)", "overruled": "fired but was overruled",
+STATUS_TEXT = {"supports": "fired and supports it", "warned": "fired (a warning)",
+               "overruled": "fired but was overruled",
                "contested": "fired but was contested", "did_not_fire": "did not fire"}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
 
 
 def as_data(result: Any) -> Any:
     """A result dataclass as JSON-ready data (tuples become lists)."""
-    data = _plain(asdict(result))
+    data = plain(asdict(result))
     if isinstance(result, WhyNot):
         data["recommended"] = result.recommended
     return data
@@ -50,7 +42,8 @@ def certainty_lines(explanation: CertaintyExplanation) -> list[str]:
             lines.append(f"    premise {p.name} = {value_text(p.value)} from {p.origin} ({p.certainty:.2f})")
     if len(explanation.supports) > 1:
         steps = [f"{explanation.running[0]:.2f}"]
-        for support, total, prev in zip(explanation.supports[1:], explanation.running[1:], explanation.running):
+        for support, total, prev in zip(explanation.supports[1:], explanation.running[1:], explanation.running,
+                                        strict=False):
             steps.append(f"{prev:.2f} + {support.certainty:.2f} × (1 − {prev:.2f}) = {total:.2f}")
         lines.append("combined (MYCIN): " + "; then ".join(steps))
     flags = [name for name, on in (("weak", explanation.weak), ("contested", explanation.contested)) if on]

@@ -9,9 +9,6 @@ from advisor.errors import AdvisorError
 from advisor.knowledge.vocabulary import FactSpec, Vocabulary
 from advisor.knowledge.vocabulary import value_text as vocabulary_value_text
 
-TRUE_WORDS = {"true", "yes", "y", "1", "on"}
-FALSE_WORDS = {"false", "no", "n", "0", "off"}
-
 
 def split_assignment(text: str, option: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
@@ -22,24 +19,8 @@ def split_assignment(text: str, option: str) -> tuple[str, str]:
 
 def parse_fact_value(spec: FactSpec, raw: str) -> Any:
     """The text of a value, read as the fact's type and checked against the vocabulary."""
-    value: Any = raw
-    if spec.type == "bool":
-        lowered = raw.lower()
-        if lowered not in TRUE_WORDS | FALSE_WORDS:
-            raise AdvisorError(f"{spec.name}: {raw!r} is not true or false")
-        value = lowered in TRUE_WORDS
-    elif spec.type == "number":
-        try:
-            value = int(raw)
-        except ValueError:
-            try:
-                value = float(raw)
-            except ValueError:
-                raise AdvisorError(f"{spec.name}: {raw!r} is not a number", allowed=spec.allowed()) from None
-    elif spec.type == "list":
-        value = [item.strip() for item in raw.split(",") if item.strip()]
     try:
-        return spec.check(value)
+        return spec.read(raw)
     except ValueError as exc:
         raise AdvisorError(f"{spec.name}: {exc}", allowed=spec.allowed()) from None
 
@@ -48,7 +29,7 @@ def parse_input_fact(text: str, vocabulary: Vocabulary, option: str) -> tuple[st
     """`fact=value` for a fact a user states; an empty value means "not known"."""
     name, raw = split_assignment(text, option)
     spec = vocabulary.fact(name)
-    if spec is None or spec.derived:
+    if not vocabulary.is_input(name):
         hint = difflib.get_close_matches(name, [f.name for f in vocabulary.input_facts], n=2)
         more = f"; did you mean {' or '.join(hint)}?" if hint else "; see `advisor vocabulary`"
         what = "is concluded by rules and can't be set" if spec is not None else "is not a fact"

@@ -98,7 +98,8 @@ def compare(knowledge: KnowledgeBase, before: Consultation, after: Consultation,
     old_warnings = {(w.rule_id, w.message): w for w in before.warnings}
     new_warnings = {(w.rule_id, w.message): w for w in after.warnings}
     added = tuple(WarningChange(w.rule_id, w.message, w.kind) for k, w in new_warnings.items() if k not in old_warnings)
-    removed = tuple(WarningChange(w.rule_id, w.message, w.kind) for k, w in old_warnings.items() if k not in new_warnings)
+    removed = tuple(WarningChange(w.rule_id, w.message, w.kind) for k, w in old_warnings.items()
+                    if k not in new_warnings)
     return WhatIf(changes, tuple(decisions), added, removed)
 
 

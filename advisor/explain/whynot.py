@@ -15,7 +15,17 @@ from typing import Any, Literal
 from advisor.engine.results import Consultation
 from advisor.explain.values import value_text
 from advisor.knowledge import KnowledgeBase
-from advisor.knowledge.conditions import All, AnyOf, Condition, FactRef, Leaf, evaluate, leaf_holds
+from advisor.knowledge.conditions import (
+    All,
+    AnyOf,
+    Condition,
+    FactRef,
+    Leaf,
+    describe_leaf,
+    evaluate,
+    leaf_holds,
+    value_words,
+)
 from advisor.knowledge.rules import Rule
 
 CandidateStatus = Literal["supports", "warned", "overruled", "contested", "did_not_fire"]
@@ -31,6 +41,15 @@ class Failure:
     missing: bool = False                        # unknown: a fact not given, a value not concluded
     branches: tuple[Failure, ...] = ()           # an `any` where no branch held
     deeper: tuple[Candidate, ...] = ()           # rules that could have produced the needed value
+    leaf: Leaf | None = None                     # the test that failed (None for an `any`)
+
+    @property
+    def first_leaf(self) -> Leaf:
+        """The failed test itself, or for an `any` its first branch's (the short form of a why-not)."""
+        failure = self
+        while failure.leaf is None:
+            failure = failure.branches[0]
+        return failure.leaf
 
 
 @dataclass(frozen=True)
@@ -82,6 +101,12 @@ def why_not(consultation: Consultation, knowledge: KnowledgeBase, name: str, val
     return WhyNot(name, value, title, decision is not None, chosen, rules, candidates, settled_by)
 
 
+def condition_failure(consultation: Consultation, knowledge: KnowledgeBase, rule: Rule) -> Failure | None:
+    """The first part of a rule's condition that is not true on the final values (None: it holds),
+    whether or not the rule fired; no deeper level. Evaluation and drill feedback phrase it their way."""
+    return _Explainer(consultation, knowledge).failure(rule.condition, DEPTH)
+
+
 def why_not_rule(consultation: Consultation, knowledge: KnowledgeBase, rule_id: str) -> Candidate:
     """Did this rule fire, and if not, which condition stopped it (e.g. for a warning)?"""
     rule = knowledge.rule(rule_id)
@@ -128,17 +153,16 @@ class _Explainer:
                        missing=all(b.missing for b in branches), branches=branches)
 
     def leaf_failure(self, leaf: Leaf, depth: int) -> Failure:
-        need = "needs " + needs_text(leaf)
+        need = "needs " + describe_leaf(leaf, needed=True)
         names = [leaf.subject] + ([leaf.operand.name] if isinstance(leaf.operand, FactRef) else [])
         unknown = [n for n in names if n not in self.values]
         deeper = self.deeper(leaf, depth) if depth < DEPTH and self.is_concluded(leaf.subject) else ()
         if unknown:
-            return Failure(f"{need}, but {self.unknown_text(unknown)}", leaf.subject, True, deeper=deeper)
-        return Failure(f"{need}; {self.has_text(leaf)}", leaf.subject, False, deeper=deeper)
+            return Failure(f"{need}, but {self.unknown_text(unknown)}", leaf.subject, True, deeper=deeper, leaf=leaf)
+        return Failure(f"{need}; {self.has_text(leaf)}", leaf.subject, False, deeper=deeper, leaf=leaf)
 
     def is_concluded(self, name: str) -> bool:
-        fact = self.knowledge.vocabulary.fact(name)
-        return fact is None or fact.derived
+        return self.knowledge.vocabulary.is_concluded(name)
 
     def unknown_text(self, names: list[str]) -> str:
         parts = []
@@ -165,7 +189,7 @@ class _Explainer:
                 "contains_none": [v for v in value if v in operand],
             }.get(leaf.op, list(value))
             prefix = "only " if leaf.op == "contains_other_than" else ""
-            return f"this scenario has {prefix}{_words(shown) if shown else 'none'}"
+            return f"this scenario has {prefix}{value_words(shown) if shown else 'none'}"
         origin = self.origin(leaf.subject)
         by = f" (concluded by {origin})" if origin else ""
         return f"this scenario has {leaf.subject} = {value_text(value)}{by}"
@@ -207,37 +231,6 @@ def _holds(leaf: Leaf, value: Any, lookup: Callable[[str], Any]) -> bool:
         return False
 
 
-def _words(values: Any) -> str:
-    items = [value_text(v) for v in values]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " or " + items[-1]
-
-
 def _strip_needs(text: str) -> str:
     return text[len("needs "):] if text.startswith("needs ") else text
 
-
-NUMBER_WORDS = {"gt": "above", "ge": "at least", "lt": "below", "le": "at most", "eq": "exactly", "ne": "other than"}
-
-
-def needs_text(leaf: Leaf) -> str:
-    """What a leaf requires, phrased to follow "needs"."""
-    s, op, x = leaf.subject, leaf.op, leaf.operand
-    if isinstance(x, FactRef):
-        scaled = f"{x.times:g} × {x.name}" if x.times != 1 else x.name
-        return f"{s} to be {NUMBER_WORDS[op]} {scaled}"
-    if op in NUMBER_WORDS and not isinstance(x, str | bool):
-        return f"{s} to be {NUMBER_WORDS[op]} {value_text(x)}"
-    if op == "eq":
-        return f"{s} to be {value_text(x)}"
-    if op == "ne":
-        return f"{s} not to be {value_text(x)}"
-    return {
-        "in": f"{s} to be {_words(x)}",
-        "not_in": f"{s} to be none of {_words(x).replace(' or ', ', ')}",
-        "contains_only": f"all {s} to be {_words(x)}",
-        "contains_any": f"{s} to include {_words(x)}",
-        "contains_none": f"{s} to include none of {_words(x).replace(' or ', ', ')}",
-        "contains_other_than": f"{s} to include something other than {_words(x)}",
-    }[op]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.knowledge import KnowledgeBase
-from advisor.knowledge.vocabulary import FactSpec
+from advisor.knowledge.vocabulary import FactSpec, plain
 
 
 @dataclass
@@ -44,7 +43,7 @@ class Answers:
         return {
             "focus": self.focus,
             "prefilled_from": self.prefilled_from,
-            "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in self.values.items()},
+            "answers": plain(self.values),
             "asked": list(self.asked),
             "existing": self.existing,
         }
@@ -62,11 +61,7 @@ class Answers:
 
 def check_answer(spec: FactSpec, value: Any) -> Any:
     """Canonical value of an answer read back from a file (None stays "don't know")."""
-    if value is None:
-        return None
-    if spec.type == "number" and isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{value!r} is not a finite number")
-    return spec.check(value)
+    return None if value is None else spec.check(value)
 
 
 def scenario_data(answers: Answers, knowledge: KnowledgeBase, name: str,
@@ -80,7 +75,7 @@ def scenario_data(answers: Answers, knowledge: KnowledgeBase, name: str,
     for spec in knowledge.vocabulary.facts:
         if spec.name in answers.values:
             value = answers.values[spec.name]
-            facts[spec.name] = list(value) if isinstance(value, tuple) else value
+            facts[spec.name] = plain(value)
     return {"name": name, "description": description, "facts": facts}
 
 

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from advisor.engine.results import Consultation
-from advisor.interactive.planner import Plan, Settling
+from advisor.interactive.planner import OneAnswerAway, Plan
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, describe_leaf, evaluate
 from advisor.knowledge.rules import Rule
@@ -114,8 +114,8 @@ def subject_title(rule: Rule, knowledge: KnowledgeBase) -> str | None:
 
 def why_short_lines(fact: FactSpec, plan: Plan, knowledge: KnowledgeBase) -> list[str]:
     """At most six lines of plain words (rich markup): what an answer to `fact` can settle."""
-    settling: list[Settling] = list(plan.settles(fact.name))
-    groups: dict[str, list[Settling]] = {}
+    settling: list[OneAnswerAway] = list(plan.settles(fact.name))
+    groups: dict[str, list[OneAnswerAway]] = {}
     for item in settling:
         if outcome_words(item.rule, knowledge) is not None:
             groups.setdefault(answer_words(fact, item.leaf, knowledge), []).append(item)
@@ -201,7 +201,8 @@ def show_help(console: Console, fact: FactSpec) -> None:
 
 def show_answer(console: Console, fact: FactSpec, value: Any) -> None:
     """Echo a checkbox answer by its values (the prompt itself is erased when done)."""
-    console.print(f"[bold]?[/] {escape(fact.question)} [cyan]{escape(answered_text(fact, value))}[/]")
+    answer = "don't know" if value is None else fact.describe_value(value)
+    console.print(f"[bold]?[/] {escape(fact.question)} [cyan]{escape(answer)}[/]")
 
 
 def _certainty(value: float) -> str:
@@ -254,5 +255,3 @@ def show_section(console: Console, heading: str) -> None:
     console.rule(f"[bold]{escape(heading)}[/]", align="left")
 
 
-def answered_text(fact: FactSpec, value: Any) -> str:
-    return "don't know" if value is None else fact.describe_value(value)

@@ -1,31 +1,27 @@
 """The draft file: answers given so far, saved after every answer so nothing is lost.
 
 It lives in the user's data directory (platformdirs), or in `$ADVISOR_DATA_DIR` when set.
+Whatever is found at its path is read with care: only a regular file, at most 1 MiB,
+opened without blocking (a FIFO or a link to /dev/zero is refused, not waited on or read
+forever), and any JSON shape that is not a draft is one clear error. An unreadable draft is
+set aside under a name no earlier one has, so none is ever overwritten.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from advisor.errors import AdvisorError
+from advisor.errors import AdvisorError, os_error_text
 from advisor.interactive.answers import Answers, check_answer
 from advisor.knowledge import KnowledgeBase
+from advisor.paths import DATA_DIR_ENV, data_dir
 
-DATA_DIR_ENV = "ADVISOR_DATA_DIR"
 DRAFT_NAME = "consultation-draft.json"
 DRAFT_VERSION = 1
-
-
-def data_dir() -> Path:
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("advisor"))
 
 
 class DraftStore:
@@ -33,38 +29,82 @@ class DraftStore:
         self.path = (directory or data_dir()) / DRAFT_NAME
 
     def exists(self) -> bool:
-        return self.path.is_file()
+        """Something is at the draft's path (even a FIFO or a broken link: load says what)."""
+        return os.path.lexists(self.path)
 
     def save(self, answers: Answers) -> None:
-        from advisor.cli.output import write_file_atomically
-
+        """Write the draft atomically (a new file renamed over the old), so a crash mid-write
+        leaves the previous draft whole."""
+        folder = self.path.parent
+        allowed = f"a folder you can write; set {DATA_DIR_ENV} to choose another"
+        text = json.dumps({"version": DRAFT_VERSION, **answers.as_data()}, indent=2, ensure_ascii=False,
+                          allow_nan=False)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise AdvisorError(f"cannot create the folder for saved answers: {exc.strerror or exc}",
-                               where=str(self.path.parent)) from None
-        text = json.dumps({"version": DRAFT_VERSION, **answers.as_data()}, indent=2, ensure_ascii=False)
-        write_file_atomically(self.path, text + "\n")
+            raise AdvisorError(f"cannot create the folder for saved answers: {os_error_text(exc)}",
+                               where=str(folder), allowed=allowed) from None
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text + "\n")
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            raise AdvisorError(f"cannot save the answers: {os_error_text(exc)}", where=str(self.path),
+                               allowed=allowed) from None
 
     def load(self, knowledge: KnowledgeBase) -> Answers:
+        from advisor.yamlio import MAX_FILE_BYTES, read_limited
+
         where = str(self.path)
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            raw_bytes = read_limited(self.path, MAX_FILE_BYTES)
         except FileNotFoundError:
             raise AdvisorError("no unfinished consultation to resume; start one with `advisor consult`",
                                where=where) from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise AdvisorError(f"cannot read the saved answers: {exc}", where=where) from None
+        except OSError as exc:
+            raise AdvisorError(f"cannot read the saved answers: {os_error_text(exc)}", where=where) from None
+        if raw_bytes is None:
+            raise AdvisorError(f"cannot read the saved answers: over the {MAX_FILE_BYTES}-byte limit",
+                               where=where)
+        try:
+            raw = json.loads(raw_bytes.decode("utf-8"), parse_constant=_no_constant)
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else " ".join(str(exc).split())
+            raise AdvisorError(f"cannot read the saved answers: {reason}", where=where) from None
         return _answers_from(raw, knowledge, where)
 
     def set_aside(self) -> Path:
-        """Keep an unreadable draft under another name, so starting afresh loses nothing."""
-        kept = self.path.with_name(self.path.name + ".unreadable")
-        self.path.replace(kept)
-        return kept
+        """Keep an unreadable draft under a new name (never over an earlier one), so starting
+        afresh loses nothing."""
+        for n in range(1, 1000):
+            kept = self.path.with_name(self.path.name + (".unreadable" if n == 1 else f".unreadable-{n}"))
+            if os.path.lexists(kept):
+                continue
+            try:
+                os.link(self.path, kept, follow_symlinks=False)  # fails if `kept` appeared meanwhile
+            except FileExistsError:
+                continue
+            except OSError:  # no hard links here: a rename after the check
+                try:
+                    os.replace(self.path, kept)
+                except OSError as exc:
+                    raise AdvisorError(f"cannot set the unreadable saved answers aside: {os_error_text(exc)}",
+                                       where=str(self.path)) from None
+                return kept
+            self.path.unlink()
+            return kept
+        raise AdvisorError("too many unreadable drafts are kept; remove some", where=str(self.path.parent))
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
 
 
 def _answers_from(raw: Any, knowledge: KnowledgeBase, where: str) -> Answers:
@@ -72,19 +112,22 @@ def _answers_from(raw: Any, knowledge: KnowledgeBase, where: str) -> Answers:
             or not isinstance(raw.get("answers"), dict) or not isinstance(raw.get("asked"), list):
         raise AdvisorError("not a saved consultation this version of advisor understands", where=where)
     focus = raw.get("focus")
-    if focus is not None and focus not in knowledge.areas:
-        raise AdvisorError(f"saved focus {focus!r} is not an area", where=where,
+    if focus is not None and (not isinstance(focus, str) or focus not in knowledge.areas):
+        raise AdvisorError(f"saved focus {str(focus)[:40]!r} is not an area", where=where,
                            allowed=", ".join(knowledge.areas))
-    answers = Answers(focus=focus, prefilled_from=raw.get("prefilled_from"))
+    prefilled_from = raw.get("prefilled_from")
+    if prefilled_from is not None and not isinstance(prefilled_from, str):
+        raise AdvisorError("saved prefilled_from is not a file name", where=where)
+    answers = Answers(focus=focus, prefilled_from=prefilled_from)
     vocabulary = knowledge.vocabulary
     for name, value in raw["answers"].items():
         spec = vocabulary.fact(name)
-        if spec is None or spec.derived:
+        if not vocabulary.is_input(name):
             raise AdvisorError(f"saved answer for unknown fact {name!r} (has the vocabulary changed?)",
                                where=where)
         try:
             answers.values[name] = check_answer(spec, value)
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             raise AdvisorError(f"saved answer {name}: {exc}", where=where) from None
-    answers.asked = [name for name in raw["asked"] if name in answers.values]
+    answers.asked = [name for name in raw["asked"] if isinstance(name, str) and name in answers.values]
     return answers

@@ -30,6 +30,7 @@ from typing import Any
 
 from advisor.engine.advisor import Advisor
 from advisor.engine.results import Consultation
+from advisor.engine.settling import Settling
 from advisor.errors import AdvisorError
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, evaluate, leaf_holds
@@ -83,7 +84,7 @@ class Plan:
             self._waiting = self._planning.waiting(self.open_rules)
         return self._waiting.get(fact, ())
 
-    def settles(self, fact: str) -> tuple[Settling, ...]:
+    def settles(self, fact: str) -> tuple[OneAnswerAway, ...]:
         """What an answer to `fact` could settle directly: each open rule one answer away."""
         return self._planning.settles(fact, self.open_rules)
 
@@ -92,7 +93,7 @@ class Plan:
 
 
 @dataclass(frozen=True)
-class Settling:
+class OneAnswerAway:
     """An open rule that this one answer could make fire, and the answer it needs."""
 
     rule: Rule
@@ -203,9 +204,10 @@ class _Planning:
         self.answers = answers
         self.scope = planner.scope
         self.values = consultation.values
-        self._truth: dict[str, bool | None] = {}
+        # The one "what would settle this" walk (engine): truth, needs, producers, WHY.
+        unknowable = {n for n, v in answers.items() if v is None} | planner.withheld
+        self.settling = Settling(planner.knowledge, consultation.values, unknowable)
         self._rule_ways: dict[str, Ways | None] = {}
-        self._in_progress: set[str] = set()
         self._condition_ways: dict[int, Ways | None] = {}
         self._rule_answers: dict[str, dict[str, tuple[Any, ...]]] = {}
         self._required: dict[int, frozenset[str]] = {}
@@ -214,9 +216,7 @@ class _Planning:
         return self.values[name]
 
     def truth(self, rule: Rule) -> bool | None:
-        if rule.id not in self._truth:
-            self._truth[rule.id] = evaluate(rule.condition, self.lookup)
-        return self._truth[rule.id]
+        return self.settling.truth(rule)
 
     # --- which rules could still change the outcome ----------------------------
 
@@ -247,20 +247,18 @@ class _Planning:
             return WARNING_WEIGHT
         return self.planner.weights.get(conclusion.name or "", 1.0)
 
-    # --- what a rule still waits on, and how far it is from firing -------------
+    # --- how far a rule is from firing ----------------------------------------
+    # Which facts a rule waits on is the engine's Settling walk; on top of it, each fact
+    # gets the fewest answers (itself included) of a way through it that makes the rule true.
 
     def rule_ways(self, rule: Rule) -> Ways | None:
-        """Unanswered input facts that could make the rule true, each with the fewest
-        answers a way through it needs; None if the rule can never become true."""
-        if rule.id in self._rule_ways:
-            return self._rule_ways[rule.id]
-        if rule.id in self._in_progress:  # rules are stratified, but never loop
-            return None
-        self._in_progress.add(rule.id)
-        result = None if self.truth(rule) is not None else self.ways(rule.condition)
-        self._in_progress.discard(rule.id)
-        self._rule_ways[rule.id] = result
-        return result
+        """The unanswered input facts the rule waits on, each with the fewest answers a way
+        through it needs; None if the rule is decided or can never become true."""
+        if rule.id not in self._rule_ways:
+            self._rule_ways[rule.id] = None  # rules are stratified; never loop all the same
+            self._rule_ways[rule.id] = (None if self.settling.rule_needs(rule) is None
+                                        else self.ways(rule.condition))
+        return self._rule_ways[rule.id]
 
     def ways(self, condition: Condition) -> Ways | None:
         key = id(condition)  # conditions live as long as the knowledge base: ids are stable
@@ -269,54 +267,33 @@ class _Planning:
         return self._condition_ways[key]
 
     def _ways_uncached(self, condition: Condition) -> Ways | None:
-        truth = evaluate(condition, self.lookup)
-        if truth is True:
-            return {}
-        if truth is False:
+        needs = self.settling.condition_needs(condition)
+        if needs is None:
             return None
+        if not needs:
+            return {}
         if isinstance(condition, Leaf):
             return self.leaf_ways(condition)
-        parts = [self.ways(part) for part in condition.parts]
-        if isinstance(condition, All):
-            if any(p is None for p in parts):
-                return None
-            return combine_all(parts)  # type: ignore[arg-type]
-        return combine_any([p for p in parts if p is not None])
+        parts = [p for p in (self.ways(part) for part in condition.parts) if p is not None]
+        return combine_all(parts) if isinstance(condition, All) else combine_any(parts)
 
     def unknown_subjects(self, leaf: Leaf) -> list[str]:
-        names = [leaf.subject]
-        if isinstance(leaf.operand, FactRef):
-            names.append(leaf.operand.name)
-        return [n for n in names if n not in self.values]
+        return self.settling.unknown_subjects(leaf)
 
     def is_input(self, name: str) -> bool:
-        spec = self.vocabulary.fact(name)
-        return spec is not None and not spec.derived
+        return self.vocabulary.is_input(name)
 
-    def helpful_producers(self, name: str, leaf: Leaf) -> list[Rule]:
+    def helpful_producers(self, name: str, leaf: Leaf) -> tuple[Rule, ...]:
         """Undecided producers of `name` whose value could make `leaf` true."""
-        result = []
-        for producer in self.knowledge.producers(name):
-            if self.truth(producer) is not None:
-                continue
-            value, operand = producer.conclusion.value, leaf.operand
-            if leaf.subject == name and not isinstance(operand, FactRef) \
-                    and not leaf_holds(leaf.op, value, operand):
-                continue
-            if self.rule_ways(producer) is not None:
-                result.append(producer)
-        return result
+        return self.settling.helpful_producers(name, leaf)
 
     def leaf_ways(self, leaf: Leaf) -> Ways | None:
         per_subject: list[Ways] = []
         for name in self.unknown_subjects(leaf):
             if self.is_input(name):
-                if name in self.answers or name in self.planner.withheld:
-                    return None  # answered "don't know", or not asked in this consultation
                 per_subject.append({name: 1})
                 continue
-            found = combine_any([w for p in self.helpful_producers(name, leaf)
-                                 if (w := self.rule_ways(p))])
+            found = combine_any([w for p in self.helpful_producers(name, leaf) if (w := self.rule_ways(p))])
             if found is None:
                 return None
             per_subject.append(found)
@@ -324,46 +301,24 @@ class _Planning:
 
     # --- who waits on what (for WHY) -------------------------------------------
 
-    def collect(self, condition: Condition, rule: Rule, root: Rule,
-                waiting: dict[str, dict[str, set[str]]], seen: set[tuple[str, str]]) -> None:
-        if self.ways(condition) is None or evaluate(condition, self.lookup) is not None:
-            return
-        if not isinstance(condition, Leaf):
-            for part in condition.parts:
-                self.collect(part, rule, root, waiting, seen)
-            return
-        for name in self.unknown_subjects(condition):
-            if self.is_input(name):
-                serves = waiting.setdefault(name, {}).setdefault(rule.id, set())
-                if root.id != rule.id:
-                    serves.add(root.id)
-                continue
-            for producer in self.helpful_producers(name, condition):
-                if (producer.id, root.id) not in seen:
-                    seen.add((producer.id, root.id))
-                    self.collect(producer.condition, producer, root, waiting, seen)
-
     def waiting(self, open_rules: tuple[Rule, ...]) -> dict[str, tuple[Waiting, ...]]:
-        waiting: dict[str, dict[str, set[str]]] = {}
-        seen: set[tuple[str, str]] = set()
-        for rule in open_rules:
-            self.collect(rule.condition, rule, rule, waiting, seen)
+        found = self.settling.waiting(open_rules)
         return {
             name: tuple(Waiting(self.knowledge.rule(rule_id), tuple(sorted(serves)))  # type: ignore[arg-type]
                         for rule_id, serves in readers.items())
-            for name, readers in waiting.items()
+            for name, readers in found.items()
         }
 
-    def settles(self, fact: str, open_rules: tuple[Rule, ...]) -> tuple[Settling, ...]:
+    def settles(self, fact: str, open_rules: tuple[Rule, ...]) -> tuple[OneAnswerAway, ...]:
         """Open rules that one answer to `fact` could make fire, closest first (for the short WHY)."""
-        found: list[tuple[float, int, Settling]] = []
+        found: list[tuple[float, int, OneAnswerAway]] = []
         for index, rule in enumerate(open_rules):
             ways = self.rule_ways(rule)
             if not ways or ways.get(fact) != 1:
                 continue
             leaf, via = self.deciding_leaf(rule, fact)
             if leaf is not None:
-                found.append((-self.weight(rule), index, Settling(rule, leaf, via)))
+                found.append((-self.weight(rule), index, OneAnswerAway(rule, leaf, via)))
         found.sort(key=lambda item: item[:2])
         return tuple(item[2] for item in found)
 
@@ -527,7 +482,7 @@ def combine_all(parts: list[Ways]) -> Ways:
     cheapest = [min(p.values(), default=0) for p in parts]
     total = sum(cheapest)
     result: Ways = {}
-    for part, own in zip(parts, cheapest):
+    for part, own in zip(parts, cheapest, strict=True):
         for name, cost in part.items():
             through = total - own + cost
             result[name] = min(result.get(name, through), through)

@@ -2,8 +2,9 @@
 
 bool and choice facts are a select (shortcut keys: y/n or 1-9, d = don't know, w = why,
 r = the report so far, b = back); list facts a checkbox (Enter with nothing ticked asks
-"none of these?"); number facts a text prompt validated against the unit and range. Every prompt gets its input and output streams from a `Terminal`, so tests can drive
-the real prompts with key presses through prompt_toolkit's pipe input.
+"none of these?"); number facts a text prompt validated against the unit and range. Every
+prompt gets its input and output streams from a `Terminal`, so tests can drive the real
+prompts with key presses through prompt_toolkit's pipe input.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal, Protocol
 
-from advisor.knowledge.vocabulary import FactSpec
+from advisor.knowledge.vocabulary import FactSpec, read_number
 
 
 class Action(Enum):
@@ -106,12 +107,9 @@ def parse_number(fact: FactSpec, text: str, can_go_back: bool) -> Reply | str:
             return "this is the first question: there is no previous answer to change"
         return Reply(action=action)
     try:
-        value: int | float = int(typed)
+        value = read_number(typed)
     except ValueError:
-        try:
-            value = float(typed)
-        except ValueError:
-            return f"type a number ({number_hint(fact)}), or ? why, r report so far, - don't know, < back"
+        return f"type a number ({number_hint(fact)}), or ? why, r report so far, - don't know, < back"
     if not math.isfinite(value):
         return "type a finite number"
     try:

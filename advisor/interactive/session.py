@@ -1,8 +1,8 @@
 """One interactive consultation from start to end: answers in, report out, scenario saved.
 
 The feature layer returns consultations; the command line turns them into reports through
-the callables it passes in (`render` for the final report, `preview` for the report so far,
-`save_file` to write a scenario), so nothing here imports the presentation or CLI layers.
+the callables it passes in (`render` for the final report, `preview` for the report so far),
+so nothing here imports the presentation or CLI layers.
 """
 
 from __future__ import annotations
@@ -60,16 +60,25 @@ def check_save_path(text: str) -> bool | str:
     return True
 
 
+def write_new_file(path: Path, text: str) -> None:
+    """Create the scenario file; never replaces anything (a file, a link, a device) already there."""
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise AdvisorError(f"cannot save the scenario: {exc.strerror or exc}", where=str(path)) from None
+
+
 class InteractiveConsultation:
     def __init__(self, advisor: Advisor, *, prompter: Prompter, console: Console,
-                 drafts: DraftStore, save_file: Callable[[Path, str], None],
+                 drafts: DraftStore, save_file: Callable[[Path, str], None] | None = None,
                  preview: Render | None = None) -> None:
         self.advisor = advisor
         self.knowledge = advisor.knowledge
         self.prompter = prompter
         self.console = console
         self.drafts = drafts
-        self.save_file = save_file
+        self.save_file = save_file or write_new_file
         self.preview = preview
 
     # --- where the answers start from ----------------------------------------
@@ -167,7 +176,7 @@ class InteractiveConsultation:
         except (KeyboardInterrupt, EOFError):
             raise Interrupted(self.drafts.path, len(answers.values)) from None
         if interview.stopped_early:
-            self.console.print(f"[dim]Your answers stay saved; go on with: advisor consult --resume[/]")
+            self.console.print("[dim]Your answers stay saved; go on with: advisor consult --resume[/]")
         else:
             self.drafts.clear()
         return answers

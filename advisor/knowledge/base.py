@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from advisor.errors import AdvisorError, KnowledgeError
 from advisor.knowledge.guide import Guide
-from advisor.knowledge.paths import rules_dir
 from advisor.knowledge.rules import Rule, stratify
 from advisor.knowledge.vocabulary import Vocabulary
+from advisor.paths import rules_dir
 from advisor.yamlio import parse_yaml
 
 SPECIAL_FILES = ("guide.yaml", "vocabulary.yaml")
+EXAMPLES_SUFFIX = ".examples.yaml"  # rules/<area>.examples.yaml holds the examples of rules/<area>.yaml
+
+
+def examples_file(rule_file: str) -> str:
+    """The examples file paired with a rule file: sweep.yaml -> sweep.examples.yaml."""
+    return rule_file.removesuffix(".yaml") + EXAMPLES_SUFFIX
+
+
+def is_rule_file(name: str) -> bool:
+    return name not in SPECIAL_FILES and not name.endswith(EXAMPLES_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -64,11 +74,15 @@ def read_sources(directory: Path) -> dict[str, str]:
     return texts
 
 
-def _data(texts: dict[str, str], name: str) -> object:
+def _document(texts: dict[str, str], name: str):
     try:
-        return parse_yaml(texts[name], name).data
+        return parse_yaml(texts[name], name)
     except AdvisorError as exc:
         raise KnowledgeError(exc.message, where=exc.where, line=exc.line) from None
+
+
+def _data(texts: dict[str, str], name: str) -> object:
+    return _document(texts, name).data
 
 
 def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
@@ -81,9 +95,17 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
     areas: dict[str, str] = {}
     seen: dict[str, str] = {}
     for name in sorted(texts):
-        if name in SPECIAL_FILES:
+        if name.endswith(EXAMPLES_SUFFIX) and name.removesuffix(EXAMPLES_SUFFIX) + ".yaml" not in texts:
+            raise KnowledgeError(f"no rule file {name.removesuffix(EXAMPLES_SUFFIX)}.yaml to pair these "
+                                 "examples with", where=name)
+    for name in sorted(texts):
+        if not is_rule_file(name):
             continue
         title, file_rules = validation.build_rule_file(Path(name), _data(texts, name), vocabulary, guide)
+        if examples_file(name) in texts:
+            examples = validation.build_examples(_document(texts, examples_file(name)), examples_file(name),
+                                                 name, file_rules, vocabulary)
+            file_rules = [replace(r, examples=examples[r.id]) if r.id in examples else r for r in file_rules]
         areas[Path(name).stem] = title
         for rule in file_rules:
             if rule.id in seen:

@@ -1,33 +1,52 @@
 """A cache of the validated knowledge base, so most runs skip YAML parsing and pydantic.
 
 Keyed by a hash of every knowledge file, of the code that builds the knowledge objects,
-and of the Python version: any edit to rules/ or to advisor/knowledge rebuilds it. It lives in the user's own cache directory and holds
-only what this process wrote there; a missing, stale or unreadable cache is rebuilt.
-Set ADVISOR_CACHE_DIR to move it, or ADVISOR_NO_CACHE=1 to bypass it.
+and of the Python version: any edit to rules/ or to advisor/knowledge rebuilds it.
+
+The cache is data, never code: JSON naming only the knowledge classes below, each rebuilt
+through its constructor (nothing is unpickled, nothing imported by name from the file).
+And since a changed cache could still change the advice, it is read only from a folder and a
+file owned by the current user that no one else can write (the checks ssh makes on its keys);
+the folder is created private (0700). A missing, stale, foreign or damaged cache is rebuilt.
+Set ADVISOR_CACHE_DIR to move it, or ADVISOR_NO_CACHE=1 to bypass it (advisor/paths.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import os
-import pickle
+import stat
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from advisor import __version__
+from advisor.knowledge import base, conditions, guide, rules, vocabulary
 from advisor.knowledge.base import KnowledgeBase, build_knowledge, read_sources
+from advisor.paths import cache_dir, cache_disabled
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+MAX_CACHE_BYTES = 32 * 1024 * 1024
 
 
-def cache_dir() -> Path:
-    override = os.environ.get("ADVISOR_CACHE_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
+def _knowledge_classes() -> dict[str, type]:
+    """The only classes a cache file can name: the plain dataclasses the knowledge modules
+    define (rules.Rule, conditions.Leaf, ...), found here so a new one needs no registration."""
+    classes = {}
+    for module in (base, conditions, guide, rules, vocabulary):
+        short = module.__name__.rsplit(".", 1)[-1]
+        for name, obj in vars(module).items():
+            if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == module.__name__:
+                classes[f"{short}.{name}"] = obj
+    return classes
 
-    return Path(user_cache_dir("advisor"))
+
+CLASSES = _knowledge_classes()
+_NAMES = {cls: name for name, cls in CLASSES.items()}
+_FIELDS = {name: tuple(f.name for f in dataclasses.fields(cls)) for name, cls in CLASSES.items()}
 
 
 CODE_DIR = Path(__file__).resolve().parent
@@ -37,36 +56,154 @@ def fingerprint(texts: dict[str, str]) -> str:
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
     for name in sorted(texts):
         digest.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
-    for module in sorted(CODE_DIR.glob("*.py")):  # the classes being pickled may change shape
+    for module in sorted(CODE_DIR.glob("*.py")):  # the cached classes may change shape
         digest.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
     return digest.hexdigest()[:32]
 
 
-def load_cached(directory: Path) -> KnowledgeBase:
-    texts = read_sources(directory)
-    if os.environ.get("ADVISOR_NO_CACHE"):
-        return build_knowledge(texts)
-    path = cache_dir() / f"knowledge-{fingerprint(texts)}.pickle"
-    try:
-        knowledge = pickle.loads(path.read_bytes())
-        if isinstance(knowledge, KnowledgeBase):
-            return knowledge
-    except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
-        pass
-    knowledge = build_knowledge(texts)
-    _store(path, knowledge)
+# --- the data format ---------------------------------------------------------------------
+# A knowledge object is {"$": "module.Class", "v": [field values]}; a tuple {"t": [...]}; a
+# frozenset {"f": [...]}; a dict {"d": [[key, value], ...]} (keys keep their type and order);
+# lists, text and numbers as JSON.
+
+def encode(value: Any) -> Any:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, tuple):
+        return {"t": [encode(v) for v in value]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        return {"d": [[encode(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, frozenset):
+        return {"f": sorted((encode(v) for v in value), key=repr)}
+    name = _NAMES.get(type(value))
+    if name is not None:
+        return {"$": name, "v": [encode(getattr(value, f)) for f in _FIELDS[name]]}
+    raise TypeError(f"the knowledge cache can't hold a {type(value).__name__}")
+
+
+def _decode_object(item: dict[str, Any]) -> Any:
+    if len(item) == 1:
+        if "t" in item:
+            return tuple(item["t"])
+        if "d" in item:
+            return {_hashable(k): v for k, v in item["d"]}
+        if "f" in item:
+            return frozenset(_hashable(v) for v in item["f"])
+    elif len(item) == 2 and "$" in item and "v" in item:
+        cls = CLASSES[item["$"]]  # KeyError for any other name: the file is refused
+        values = item["v"]
+        if not isinstance(values, list) or len(values) != len(_FIELDS[item["$"]]):
+            raise ValueError(f"wrong fields for {item['$']}")
+        return cls(*values)
+    raise ValueError("not a knowledge cache object")
+
+
+def _hashable(key: Any) -> Any:
+    if isinstance(key, list | dict):
+        raise ValueError("a dict key must be a plain value")
+    return key
+
+
+def decode(text: str | bytes) -> KnowledgeBase:
+    knowledge = json.loads(text, object_hook=_decode_object, parse_constant=_refuse_constant)
+    if not isinstance(knowledge, KnowledgeBase):
+        raise ValueError("not a knowledge base")
     return knowledge
 
 
-def _store(path: Path, knowledge: KnowledgeBase) -> None:
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def dumps(knowledge: KnowledgeBase) -> str:
+    return json.dumps(encode(knowledge), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+# --- who may have written it --------------------------------------------------------------
+
+def _private(info: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else."""
+    geteuid = getattr(os, "geteuid", None)
+    if geteuid is None:  # Windows: the folder is in the user's own profile
+        return True
+    return info.st_uid == geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _open_private_dir(directory: Path) -> int | None:
+    """A file descriptor of the cache folder if it is this user's own, else None."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".knowledge-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(knowledge, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        for old in path.parent.glob("knowledge-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError:
+        return None
+    info = os.fstat(fd)
+    if stat.S_ISDIR(info.st_mode) and _private(info):
+        return fd
+    os.close(fd)
+    return None
+
+
+def _read_private(dir_fd: int, name: str) -> bytes | None:
+    """The cache file's bytes if it is a regular file this user owns and alone can write."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(name, flags, dir_fd=dir_fd)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or not _private(info) or info.st_size > MAX_CACHE_BYTES:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(MAX_CACHE_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
+# --- loading and storing ------------------------------------------------------------------
+
+def load_cached(directory: Path) -> KnowledgeBase:
+    texts = read_sources(directory)
+    if cache_disabled():
+        return build_knowledge(texts)
+    folder = cache_dir()
+    name = f"knowledge-{fingerprint(texts)}.json"
+    dir_fd = _open_private_dir(folder)
+    if dir_fd is not None:
+        try:
+            raw = _read_private(dir_fd, name)
+        finally:
+            os.close(dir_fd)
+        if raw is not None:
+            try:
+                return decode(raw)
+            except (ValueError, KeyError, TypeError, RecursionError):
+                pass  # damaged: rebuilt and rewritten below
+    knowledge = build_knowledge(texts)
+    _store(folder, name, knowledge)
+    return knowledge
+
+
+def _store(folder: Path, name: str, knowledge: KnowledgeBase) -> None:
+    try:
+        if not folder.exists():
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            os.mkdir(folder, 0o700)
+        dir_fd = _open_private_dir(folder)
+        if dir_fd is None:
+            return  # someone else's folder: never write where others could swap files
+        os.close(dir_fd)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".knowledge-", suffix=".tmp")  # created 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(dumps(knowledge))
+            os.replace(tmp, folder / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        for old in [*folder.glob("knowledge-*.json"), *folder.glob("knowledge-*.pickle")]:
+            if old.name != name:
+                old.unlink(missing_ok=True)
+    except (OSError, TypeError, ValueError):
         pass  # a read-only home still works, just without the cache

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Union
 
-from advisor.knowledge.vocabulary import Vocabulary
+from advisor.knowledge.vocabulary import Vocabulary, value_text
 
 COMPLEMENT = {
     "eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in",
@@ -63,9 +63,6 @@ class AnyOf:
 
 
 Condition = Union[Leaf, All, AnyOf]
-
-_MISSING = object()
-
 
 # --- evaluation --------------------------------------------------------------
 
@@ -123,21 +120,6 @@ def evaluate(condition: Condition, lookup: Callable[[str], Any]) -> bool | None:
     return None if None in results else False
 
 
-def first_failing_leaf(condition: Condition, lookup: Callable[[str], Any]) -> Leaf | None:
-    """The first leaf that makes the condition not true (false or unknown), for why-not."""
-    if isinstance(condition, Leaf):
-        return None if evaluate(condition, lookup) is True else condition
-    if isinstance(condition, All):
-        for part in condition.parts:
-            failing = first_failing_leaf(part, lookup)
-            if failing is not None:
-                return failing
-        return None
-    if evaluate(condition, lookup) is True:
-        return None
-    return first_failing_leaf(condition.parts[0], lookup)
-
-
 def leaves(condition: Condition) -> Iterator[Leaf]:
     if isinstance(condition, Leaf):
         yield condition
@@ -156,24 +138,25 @@ def subjects(condition: Condition) -> frozenset[str]:
     return frozenset(names)
 
 
-def negate(condition: Condition) -> Condition:
-    """De Morgan down to the leaves; Kleene logic is preserved."""
-    if isinstance(condition, Leaf):
-        return Leaf(condition.subject, COMPLEMENT[condition.op], condition.operand)
-    parts = tuple(negate(p) for p in condition.parts)
-    return AnyOf(parts) if isinstance(condition, All) else All(parts)
-
-
 # --- plain words -------------------------------------------------------------
 
-def _words(values: Any) -> str:
-    items = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
-    if len(items) == 1:
-        return items[0]
+COMPARISON_WORDS = {"gt": "above", "ge": "at least", "lt": "below", "le": "at most", "eq": "exactly",
+                    "ne": "other than"}
+
+
+def value_words(values: Any) -> str:
+    """`a`, `a or b`, `a, b or c`, each value as rules write it."""
+    items = [value_text(v) for v in values]
+    if len(items) <= 1:
+        return "".join(items)
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def describe_leaf(leaf: Leaf) -> str:
+def describe_leaf(leaf: Leaf, *, needed: bool = False) -> str:
+    """One test in words, as a statement ("workload is deep_learning", for `rules show`, lint and
+    evaluation), or with `needed` as what a rule needs ("workload to be deep_learning", for why-not)."""
+    if needed:
+        return _needed(leaf)
     s, op, x = leaf.subject, leaf.op, leaf.operand
     if isinstance(x, FactRef):
         scaled = f"{x.times:g} × {x.name}" if x.times != 1 else x.name
@@ -187,12 +170,33 @@ def describe_leaf(leaf: Leaf) -> str:
     if op in SYMBOLS:
         return f"{s} {SYMBOLS[op]} {x:g}"
     return {
-        "in": f"{s} is {_words(x)}",
-        "not_in": f"{s} is neither {_words(x)}" if len(x) > 1 else f"{s} is not {_words(x)}",
-        "contains_any": f"{s} includes {_words(x)}",
-        "contains_none": f"{s} includes none of {_words(x)}",
-        "contains_only": f"{s} uses only {_words(x)}",
-        "contains_other_than": f"{s} includes something other than {_words(x)}",
+        "in": f"{s} is {value_words(x)}",
+        "not_in": f"{s} is neither {value_words(x)}" if len(x) > 1 else f"{s} is not {value_words(x)}",
+        "contains_any": f"{s} includes {value_words(x)}",
+        "contains_none": f"{s} includes none of {value_words(x)}",
+        "contains_only": f"{s} uses only {value_words(x)}",
+        "contains_other_than": f"{s} includes something other than {value_words(x)}",
+    }[op]
+
+
+def _needed(leaf: Leaf) -> str:
+    s, op, x = leaf.subject, leaf.op, leaf.operand
+    if isinstance(x, FactRef):
+        scaled = f"{x.times:g} × {x.name}" if x.times != 1 else x.name
+        return f"{s} to be {COMPARISON_WORDS[op]} {scaled}"
+    if op in COMPARISON_WORDS and not isinstance(x, str | bool):
+        return f"{s} to be {COMPARISON_WORDS[op]} {value_text(x)}"
+    if op == "eq":
+        return f"{s} to be {value_text(x)}"
+    if op == "ne":
+        return f"{s} not to be {value_text(x)}"
+    return {
+        "in": f"{s} to be {value_words(x)}",
+        "not_in": f"{s} to be none of {value_words(x).replace(' or ', ', ')}",
+        "contains_only": f"all {s} to be {value_words(x)}",
+        "contains_any": f"{s} to include {value_words(x)}",
+        "contains_none": f"{s} to include none of {value_words(x).replace(' or ', ', ')}",
+        "contains_other_than": f"{s} to include something other than {value_words(x)}",
     }[op]
 
 

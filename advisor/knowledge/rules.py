@@ -5,7 +5,7 @@ advisor/knowledge/validation.py builds them from rules/*.yaml with pydantic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
 
@@ -31,6 +31,29 @@ class Conclusion:
 
 
 @dataclass(frozen=True)
+class Example:
+    """Input facts (canonical values) on which a rule fires, or a near miss on which it doesn't."""
+
+    facts: dict[str, Any] = field(compare=False)  # treat as read-only
+    line: int | None = None  # in the rule file's examples file, for messages
+
+
+@dataclass(frozen=True)
+class RuleExamples:
+    """A rule's examples, kept beside it in rules/<area>.examples.yaml (like Semgrep's test files)."""
+
+    fires: tuple[Example, ...] = ()
+    does_not_fire: tuple[Example, ...] = ()
+    file: str | None = None  # the examples file they come from
+
+    def __bool__(self) -> bool:
+        return bool(self.fires or self.does_not_fire)
+
+
+NO_EXAMPLES = RuleExamples()
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     title: str
@@ -45,6 +68,7 @@ class Rule:
     file: str
     stratum: int = 0
     order: int = 0  # position in the rule base: the last, deterministic tie-break
+    examples: RuleExamples = field(default=NO_EXAMPLES, compare=False)
 
     @cached_property
     def specificity(self) -> int:
@@ -54,16 +78,6 @@ class Rule:
     @property
     def rank(self) -> tuple[int, int]:
         return (self.priority, self.specificity)
-
-    @property
-    def salience(self) -> int:
-        """experta salience: earlier strata first, then priority, then specificity, then rule order.
-
-        Unique per rule, so the agenda never falls back on experta's internal set ordering
-        (which varies between processes with string hash randomisation).
-        """
-        return (-self.stratum * 100_000_000 + self.priority * 1_000_000
-                + self.specificity * 10_000 - self.order)
 
     @cached_property
     def reads(self) -> frozenset[str]:

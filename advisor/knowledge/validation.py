@@ -6,6 +6,7 @@ Imported only when the knowledge base is (re)built, not when it comes from the c
 from __future__ import annotations
 
 import re
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from advisor.errors import KnowledgeError
 from advisor.knowledge import conditions
 from advisor.knowledge.guide import Guide, Section, Unit
-from advisor.knowledge.rules import Conclusion, Rule
+from advisor.knowledge.rules import Conclusion, Example, Rule, RuleExamples
 from advisor.knowledge.vocabulary import DecisionSpec, FactSpec, FactType, Vocabulary
 
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9][a-z0-9-]*$")
@@ -73,6 +74,7 @@ class _FactDoc(BaseModel):
     max: float | None = None
     derived: bool = False
     existing_setup: bool = False
+    describes: str | None = None
 
     @model_validator(mode="after")
     def _values_fit_type(self) -> _FactDoc:
@@ -80,6 +82,8 @@ class _FactDoc(BaseModel):
             raise ValueError(f"fact {self.name!r} of type {self.type} needs values")
         if self.type in ("bool", "number") and self.values:
             raise ValueError(f"fact {self.name!r} of type {self.type} takes no values")
+        if self.describes is not None and not (self.existing_setup and self.type == "choice"):
+            raise ValueError(f"fact {self.name!r}: only existing_setup choice facts describe a decision")
         return self
 
 
@@ -117,6 +121,16 @@ def build_vocabulary(data: Any, where: str, guide: Guide) -> Vocabulary:
         if item.section not in guide.section_ids:
             raise KnowledgeError(f"{item.name}: unknown section {item.section!r}", where=where,
                                  allowed=", ".join(guide.section_ids))
+    for fact in vocabulary.facts:
+        if fact.describes is None:
+            continue
+        decision = vocabulary.decision(fact.describes)
+        if decision is None:
+            raise KnowledgeError(f"{fact.name}: describes unknown decision {fact.describes!r}", where=where)
+        strays = [v for v in fact.values if v not in decision.choices]
+        if strays:
+            raise KnowledgeError(f"{fact.name}: value {strays[0]!r} is not a choice of {decision.name}, "
+                                 "which it describes", where=where, allowed=", ".join(decision.choices))
     return vocabulary
 
 
@@ -241,3 +255,72 @@ def build_rule_file(path: Path, raw: Any, vocabulary: Vocabulary, guide: Guide) 
                           for r in parsed.rules]
 
 
+
+
+# --- rule examples (rules/<area>.examples.yaml) ---------------------------------
+
+EXPECTATIONS = ("fires", "does_not_fire")
+
+
+def build_examples(doc: Any, file: str, rule_file: str, rules: list[Rule],
+                   vocabulary: Vocabulary) -> dict[str, RuleExamples]:
+    """Validate an examples file against the rules of its rule file; raise KnowledgeError
+    naming the file, the rule and the line."""
+    data = doc.data
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise KnowledgeError(f"must map rule ids of {rule_file} to their examples, "
+                             f"got {type(data).__name__}", where=file)
+    ids = {r.id for r in rules}
+    result: dict[str, RuleExamples] = {}
+    for rule_id, body in data.items():
+        where = f"{file} rule {rule_id}"
+        line = doc.line(rule_id)
+        if rule_id not in ids:
+            close = get_close_matches(str(rule_id), sorted(ids), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise KnowledgeError(f"no rule {rule_id!r} in {rule_file}{hint}; examples live beside "
+                                 "their rule's file", where=where, line=line)
+        if not isinstance(body, dict) or not body:
+            raise KnowledgeError(f"needs a mapping with {' and/or '.join(EXPECTATIONS)}", where=where, line=line)
+        unknown = [k for k in body if k not in EXPECTATIONS]
+        if unknown:
+            raise KnowledgeError(f"unknown key {unknown[0]!r}", where=where, line=doc.line(rule_id, unknown[0]),
+                                 allowed=", ".join(EXPECTATIONS))
+        lists: dict[str, tuple[Example, ...]] = {}
+        for expectation in EXPECTATIONS:
+            items = body.get(expectation, [])
+            if not isinstance(items, list):
+                raise KnowledgeError(f"{expectation} must be a list of examples (mappings of input facts)",
+                                     where=where, line=doc.line(rule_id, expectation))
+            lists[expectation] = tuple(
+                Example(_example_facts(facts, where, doc.line(rule_id, expectation, i), vocabulary),
+                        doc.line(rule_id, expectation, i))
+                for i, facts in enumerate(items))
+        result[rule_id] = RuleExamples(lists["fires"], lists["does_not_fire"], file)
+    return result
+
+
+def _example_facts(facts: Any, where: str, line: int | None, vocabulary: Vocabulary) -> dict[str, Any]:
+    if not isinstance(facts, dict) or not facts:
+        raise KnowledgeError(f"an example is a non-empty mapping of input facts, got {facts!r}",
+                             where=where, line=line)
+    canonical = {}
+    for name, value in facts.items():
+        spec = vocabulary.fact(name)
+        if spec is None:
+            if vocabulary.decision(name) is not None:
+                problem = "is a decision, which rules recommend; give the input facts that lead to it"
+            else:
+                close = get_close_matches(str(name), [f.name for f in vocabulary.input_facts], n=3)
+                problem = "is not in vocabulary.yaml" + (f" (did you mean {', '.join(close)}?)" if close else "")
+            raise KnowledgeError(f"example fact {name!r} {problem}", where=where, line=line)
+        if spec.derived:
+            raise KnowledgeError(f"example fact {name!r} is derived (only rules conclude it); "
+                                 "give the input facts that lead to it", where=where, line=line)
+        try:
+            canonical[name] = spec.check(value)
+        except ValueError as exc:
+            raise KnowledgeError(f"example fact {name}: {exc}", where=where, line=line) from None
+    return canonical

@@ -5,8 +5,16 @@ Plain frozen dataclasses; advisor/knowledge/validation.py builds them from YAML 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+# No fact counts anything near this; beyond it, arithmetic on floats would overflow.
+NUMBER_LIMIT = 10**12
+
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "on"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "off"})
+
 
 def value_text(value: Any) -> str:
     """A fact or decision value the way rules and reports write it: true, [a, b], 20."""
@@ -17,6 +25,32 @@ def value_text(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+def _short(value: Any) -> str:
+    """A value for an error message: a 400-digit number or a long text is cut, not printed whole."""
+    if isinstance(value, int) and abs(value) > 10**30:
+        return f"a number of {len(str(abs(value)))} digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready form of a value: tuples (list facts, rule lists) become lists, in dicts and lists too."""
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def read_number(text: str) -> int | float:
+    """A typed number: an int when it is one, else a float (maybe inf: `check` refuses it); ValueError otherwise."""
+    typed = text.strip()
+    try:
+        return int(typed)
+    except ValueError:
+        return float(typed)
 
 
 FactType = Literal["choice", "bool", "number", "list"]
@@ -35,6 +69,7 @@ class FactSpec:
     max: float | None = None
     derived: bool = False
     existing_setup: bool = False  # describes what the user already has (advisor review reads it)
+    describes: str | None = None  # the decision whose choice an existing-setup value states (drills hide it)
 
     def allowed(self) -> str:
         """Plain description of what a value of this fact may be."""
@@ -57,24 +92,49 @@ class FactSpec:
         if self.type == "bool":
             if isinstance(value, bool):
                 return value
-            raise ValueError(f"{value!r} is not {self.allowed()}")
+            raise ValueError(f"{_short(value)} is not {self.allowed()}")
         if self.type == "number":
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ValueError(f"{value!r} is not {self.allowed()}")
+                raise ValueError(f"{_short(value)} is not {self.allowed()}")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"{_short(value)} is not a finite number: {self.allowed()}")
             if (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
-                raise ValueError(f"{value!r} is out of range: {self.allowed()}")
+                raise ValueError(f"{_short(value)} is out of range: {self.allowed()}")
+            if abs(value) > NUMBER_LIMIT:
+                raise ValueError(f"{_short(value)} is too large: {self.allowed()} up to {NUMBER_LIMIT:.0e}")
             return value
         if self.type == "choice":
             if isinstance(value, str) and value in self.values:
                 return value
-            raise ValueError(f"{value!r} is not {self.allowed()}")
+            raise ValueError(f"{_short(value)} is not {self.allowed()}")
         if not isinstance(value, list):
-            raise ValueError(f"{value!r} is not {self.allowed()}")
+            raise ValueError(f"{_short(value)} is not {self.allowed()}")
         unknown = [v for v in value if not isinstance(v, str) or v not in self.values]
         if unknown:
             raise ValueError(f"{unknown[0]!r} is not one of {', '.join(self.values)}")
         # Canonical order and no repeats, so equal sets compare and hash equal.
         return tuple(v for v in self.values if v in value)
+
+    def read(self, text: str) -> Any:
+        """A value typed as text (command line, prompt), read as this fact's type and checked.
+
+        Booleans accept true/false, yes/no, y/n, 1/0, on/off; lists are comma-separated.
+        Raises ValueError saying what is allowed.
+        """
+        value: Any = text
+        if self.type == "bool":
+            lowered = text.strip().lower()
+            if lowered not in TRUE_WORDS | FALSE_WORDS:
+                raise ValueError(f"{text!r} is not true or false")
+            value = lowered in TRUE_WORDS
+        elif self.type == "number":
+            try:
+                value = read_number(text)
+            except ValueError:
+                raise ValueError(f"{text!r} is not a number") from None
+        elif self.type == "list":
+            value = [item.strip() for item in text.split(",") if item.strip()]
+        return self.check(value)
 
     def describe_value(self, value: Any) -> str:
         """A value in the vocabulary's own words, for reports and drills."""
@@ -112,6 +172,15 @@ class Vocabulary:
     def decision(self, name: str) -> DecisionSpec | None:
         return self._decisions.get(name)  # type: ignore[attr-defined]
 
+    def is_input(self, name: str) -> bool:
+        """A fact a user may state: in the vocabulary and not concluded by rules."""
+        spec = self.fact(name)
+        return spec is not None and not spec.derived
+
+    def is_concluded(self, name: str) -> bool:
+        """Something only rules set: a decision, a derived fact (or a name the vocabulary lacks)."""
+        return not self.is_input(name)
+
     @property
     def input_facts(self) -> tuple[FactSpec, ...]:
         """Facts a user may state (everything not derived)."""
@@ -143,6 +212,7 @@ class Vocabulary:
                     "section": f.section,
                     "derived": f.derived,
                     "existing_setup": f.existing_setup,
+                    "describes": f.describes,
                 }
                 for f in self.facts
             ],

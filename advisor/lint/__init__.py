@@ -13,7 +13,14 @@ from advisor.knowledge.base import load_from
 from advisor.lint.checks import run_checks
 from advisor.lint.findings import CHECKS, Finding, LintReport, sort_findings
 from advisor.lint.scan import (
-    RawRule, default_guide_text, duplicate_ids, guide_text_urls, guide_units, scan_rules, unknown_sources,
+    RawRule,
+    default_guide_text,
+    duplicate_ids,
+    guide_text_urls,
+    guide_units,
+    placeholders,
+    scan_rules,
+    unknown_sources,
 )
 
 RULE_WHERE = re.compile(r"^(?P<file>\S+) rule (?P<id>\S+)$")  # how the loader names a rule
@@ -30,6 +37,7 @@ def lint_rules(directory: Path, guide_text: Path | None = None) -> LintReport:
     findings: list[Finding] = [
         *duplicate_ids(raw_rules),
         *unknown_sources(raw_rules, guide_units(directory), text_urls, guide_text),
+        *placeholders(raw_rules),
     ]
     try:
         knowledge = load_from(directory)
@@ -37,7 +45,8 @@ def lint_rules(directory: Path, guide_text: Path | None = None) -> LintReport:
         allowed = f" (allowed: {exc.allowed})" if exc.allowed else ""
         rule = _rule_named_by(exc, raw_rules)
         findings.append(Finding(
-            "load-error", (f"{rule.id}: " if rule else "") + f"{exc.message}{allowed}; the semantic checks were skipped",
+            "load-error",
+            (f"{rule.id}: " if rule else "") + f"{exc.message}{allowed}; the semantic checks were skipped",
             rules=(rule.id,) if rule else (), file=rule.file if rule else exc.where,
             line=exc.line or (rule.line if rule else None)))
         return LintReport(directory, len(raw_rules), False, sort_findings(findings), guide_text)

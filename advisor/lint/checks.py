@@ -170,14 +170,27 @@ class Analysis:
         return f"{name} can only be {', '.join(value_text(v) for v in values)}"
 
     def _rule_set(self, name: str) -> bool:
-        fact = self.kb.vocabulary.fact(name)
-        return fact is None or fact.derived
+        return self.kb.vocabulary.is_concluded(name)
+
+
+    def missing_examples(self) -> list[Finding]:
+        findings = []
+        for rule in self.kb.rules:
+            missing = [e for e in ("fires", "does_not_fire") if not getattr(rule.examples, e)]
+            if missing:
+                examples = rule.file.removesuffix(".yaml") + ".examples.yaml"
+                findings.append(Finding(
+                    "no-example", f"{rule.id} has no {' and no '.join(f'`{m}`' for m in missing)} example "
+                    f"in {examples} (a positive example and a near miss, see docs/adding-a-rule.md)",
+                    rules=(rule.id,), subject=rule.conclusion.name, **self._at(rule)))
+        return findings
 
 
 def run_checks(knowledge: KnowledgeBase, where: Where | None = None) -> list[Finding]:
     analysis = Analysis(knowledge, where)
     shadowed = analysis.shadowing()  # before conflicts: they skip refinements already shadowed
-    return [*analysis.never_true(), *analysis.conflicts(), *shadowed, *analysis.coverage()]
+    return [*analysis.never_true(), *analysis.conflicts(), *shadowed, *analysis.coverage(),
+            *analysis.missing_examples()]
 
 
 def _produced(rules: list[Rule]) -> dict[str, set[Any]]:

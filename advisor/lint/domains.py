@@ -33,8 +33,7 @@ class Universe:
         return {name: self._candidates(name, in_play) for name in sorted(subjects)}
 
     def _is_rule_set(self, name: str) -> bool:
-        fact = self.vocabulary.fact(name)
-        return fact is None or fact.derived
+        return self.vocabulary.is_concluded(name)
 
     def _candidates(self, name: str, in_play: list[Leaf]) -> list[Any]:
         fact = self.vocabulary.fact(name)
@@ -113,7 +112,7 @@ def _around(points: set[float]) -> list[float]:
     """Each threshold, a point in every gap between two, and one beyond each end."""
     ordered = sorted(points)
     result = [ordered[0] - 1, *ordered, ordered[-1] + 1]
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in zip(ordered, ordered[1:], strict=False):
         whole = float(a).is_integer() and float(b).is_integer() and b - a >= 2
         result.append((a + b) // 2 if whole else (a + b) / 2)
     return sorted(set(result))
@@ -125,7 +124,7 @@ def assignments(candidates: dict[str, list[Any]], partial: bool) -> Iterator[dic
     missing = object()
     pools = [candidates[n] + [missing] if partial else candidates[n] for n in names]
     for combo in product(*pools):
-        yield {n: v for n, v in zip(names, combo) if v is not missing}
+        yield {n: v for n, v in zip(names, combo, strict=True) if v is not missing}
 
 
 def holds(condition: Condition, assignment: dict[str, Any]) -> bool:

@@ -6,15 +6,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from advisor.knowledge.vocabulary import plain
+
 # Check ids, in the order findings are listed. Errors stop the rule base from loading.
 CHECKS = {
     "duplicate-id": "two rules share an id",
     "source-not-in-guide": "a rule cites a URL that is not a unit of the study guide",
+    "placeholder": "a rule still holds a TODO that `advisor rules new` wrote",
     "never-true": "a rule's condition can never be true, so it never fires",
     "conflict": "two rules at the same priority can fire together and disagree",
     "shadowed": "whenever the rule fires a higher-ranked rule overrules it, so it never wins",
     "unreachable-choice": "a decision's choice no live rule can recommend",
     "uncovered": "a decision (or derived fact) no rule produces",
+    "no-example": "a rule without a `fires` or a `does_not_fire` example in its <area>.examples.yaml",
     "load-error": "the rule base does not load (the engine refuses it too), so the checks above it ran alone",
 }
 ERROR_CHECKS = frozenset({"load-error", "duplicate-id"})
@@ -44,7 +48,7 @@ class Finding:
         return {
             "check": self.check, "severity": self.severity, "rules": list(self.rules),
             "subject": self.subject, "file": self.file, "line": self.line, "message": self.message,
-            "witness": None if self.witness is None else {k: _plain(v) for k, v in self.witness.items()},
+            "witness": None if self.witness is None else plain(self.witness),
         }
 
 
@@ -87,7 +91,3 @@ def sort_findings(findings: list[Finding]) -> tuple[Finding, ...]:
     order = list(CHECKS)
     return tuple(sorted(findings, key=lambda f: (order.index(f.check), f.file or "", f.line or 0,
                                                  f.rules, f.subject or "")))
-
-
-def _plain(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value

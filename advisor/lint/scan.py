@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from advisor.errors import AdvisorError
-from advisor.knowledge.base import SPECIAL_FILES
+from advisor.knowledge.base import is_rule_file
+from advisor.knowledge.scaffold import PLACEHOLDER
 from advisor.lint.findings import Finding
 from advisor.yamlio import parse_yaml
 
@@ -25,6 +26,7 @@ class RawRule:
     line: int | None
     source: str | None
     source_line: int | None
+    placeholders: tuple[str, ...] = ()  # keys still holding a `rules new` TODO
 
 
 def _document(path: Path):
@@ -37,7 +39,7 @@ def _document(path: Path):
 def scan_rules(directory: Path) -> list[RawRule]:
     found = []
     for path in sorted(directory.glob("*.yaml")):
-        if path.name in SPECIAL_FILES:
+        if not is_rule_file(path.name):
             continue
         doc = _document(path)
         items = doc.data.get("rules") if doc is not None and isinstance(doc.data, dict) else None
@@ -45,9 +47,12 @@ def scan_rules(directory: Path) -> list[RawRule]:
             if not isinstance(item, dict) or not isinstance(item.get("id"), str):
                 continue
             source = item.get("source")
+            todo = tuple(k for k in ("title", "because") if PLACEHOLDER in str(item.get(k, "")))
+            if index == 0 and PLACEHOLDER in str(doc.data.get("title", "")):
+                todo = ("the file's title", *todo)
             found.append(RawRule(item["id"], path.name, doc.line("rules", index),
                                  source if isinstance(source, str) else None,
-                                 doc.line("rules", index, "source")))
+                                 doc.line("rules", index, "source"), todo))
     return found
 
 
@@ -102,3 +107,10 @@ def unknown_sources(raw_rules: list[RawRule], units: set[str] | None,
         findings.append(Finding("source-not-in-guide", message, rules=(rule.id,),
                                 file=rule.file, line=rule.source_line or rule.line))
     return findings
+
+
+def placeholders(raw_rules: list[RawRule]) -> list[Finding]:
+    """Text `advisor rules new` left to fill in (the loader catches the rest)."""
+    return [Finding("placeholder", f"{rule.id}: fill in the {PLACEHOLDER} in {', '.join(rule.placeholders)}",
+                    rules=(rule.id,), file=rule.file, line=rule.line)
+            for rule in raw_rules if rule.placeholders]

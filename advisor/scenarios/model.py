@@ -26,12 +26,3 @@ class Scenario(BaseModel):
     description: str | None = Field(default=None, description="The situation in plain words.")
     facts: dict[str, Any] = Field(description="Facts of the situation, by name (see `advisor vocabulary`).")
     expect: Expectations | None = Field(default=None, description="Expected results, checked by `advisor evaluate`.")
-
-    def to_yaml_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"name": self.name}
-        if self.description:
-            data["description"] = self.description
-        data["facts"] = {k: list(v) if isinstance(v, tuple) else v for k, v in self.facts.items()}
-        if self.expect is not None:
-            data["expect"] = self.expect.model_dump(exclude_defaults=True)
-        return data

@@ -68,7 +68,6 @@ def consult_interactively(*, focus: str | None, answers: Path | None, resume: bo
     """
     from rich.console import Console
 
-    from advisor.cli.output import write_file_atomically
     from advisor.engine import get_advisor
     from advisor.interactive import DraftStore, InteractiveConsultation, Interrupted, Prompter
     from advisor.render.console import render_report
@@ -84,7 +83,7 @@ def consult_interactively(*, focus: str | None, answers: Path | None, resume: bo
         render_report(build_report(consultation, advisor.knowledge, meta), screen)
 
     session = InteractiveConsultation(advisor, prompter=Prompter(terminal), console=screen,
-                                      drafts=DraftStore(), save_file=write_file_atomically, preview=so_far)
+                                      drafts=DraftStore(), preview=so_far)
     if report_only:
         session.report_saved(final)
         return
@@ -102,7 +101,9 @@ def consult_interactively(*, focus: str | None, answers: Path | None, resume: bo
 def register(app: typer.Typer) -> None:
     @app.command()
     def consult(
-        scenario: Optional[Path] = typer.Argument(None, help="A scenario YAML file. Omit it for an interactive consultation."),
+        scenario: Optional[Path] = typer.Argument(None,
+                                                  help="A scenario YAML file. Omit it for an interactive "
+                                                       "consultation."),
         format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
         focus: Optional[str] = typer.Option(None, "--focus", metavar="AREA",

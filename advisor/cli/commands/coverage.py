@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -18,8 +18,9 @@ class CoverageFormat(str, Enum):
 
 @rules_app.command("coverage")
 def coverage(
-    paths: List[str] = typer.Argument(..., metavar="PATH", help="Scenario files, directories or glob patterns."),
-    min_percent: Optional[float] = typer.Option(None, "--min", min=0, max=100, help="Exit 1 when fewer than this percent of the rules fire."),
+    paths: list[str] = typer.Argument(..., metavar="PATH", help="Scenario files, directories or glob patterns."),
+    min_percent: Optional[float] = typer.Option(None, "--min", min=0, max=100,
+                                                help="Exit 1 when fewer than this percent of the rules fire."),
     format: CoverageFormat = typer.Option(CoverageFormat.table, "--format", "-f"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per CPU)."),
 ) -> None:

@@ -96,10 +96,11 @@ def open_store(db: Path | None):
 def show_stats(db: Path | None, console) -> None:
     from advisor.drill.render import render_stats
     from advisor.drill.stats import compute_stats
+    from advisor.drill.store import default_db_path, read_answers
     from advisor.knowledge import load_knowledge
 
-    with open_store(db) as store:
-        render_stats(console, compute_stats(store.answers(), load_knowledge()), str(store.path))
+    path = db if db is not None else default_db_path()
+    render_stats(console, compute_stats(read_answers(path), load_knowledge()), str(path))
 
 
 def drill_command(*, count: int = 10, seed: int | None = None, section: str | None = None,
@@ -109,10 +110,11 @@ def drill_command(*, count: int = 10, seed: int | None = None, section: str | No
     """Run one session; returns the exit code. `prompt_input/output` are for driving prompts in tests."""
     from rich.console import Console
 
-    from advisor.drill.library import default_library_dir
     from advisor.drill.session import DrillOptions, DrillSession, check_filters, new_seed
     from advisor.engine import get_advisor
     from advisor.errors import AdvisorError
+    from advisor.paths import scenarios_dir
+    from advisor.yamlio import text_lines
 
     console = console or Console(highlight=False)
     advisor = get_advisor()
@@ -123,22 +125,26 @@ def drill_command(*, count: int = 10, seed: int | None = None, section: str | No
         raise AdvisorError("no terminal to ask questions on; give answers with --answers FILE "
                            "(or --answers - to read them from standard input)")
     options = DrillOptions(count=count, seed=new_seed() if seed is None else seed, section=section,
-                           decision=decision, library=library or default_library_dir())
+                           decision=decision, library=library or scenarios_dir())
     with open_store(db) as store:
         session = DrillSession(advisor, store, options)
         if answers is None:
             summary = run_session(session, console, PromptAnswers(advisor.knowledge, input=prompt_input,
                                                                   output=prompt_output))
         elif answers == "-":
-            summary = run_session(session, console, ScriptedAnswers(iter(sys.stdin), "<stdin>", console))
+            stdin = getattr(sys.stdin, "buffer", None)
+            lines = text_lines(stdin, "<stdin>") if stdin is not None else iter(sys.stdin)
+            summary = run_session(session, console, ScriptedAnswers(lines, "<stdin>", console))
         else:
             path = Path(answers)
+            if path.is_dir():
+                raise AdvisorError("is a directory; expected a file of answers", where=answers)
             try:
-                handle = path.open(encoding="utf-8")
+                handle = path.open("rb")
             except OSError as exc:
                 raise AdvisorError(f"cannot read the answers: {exc.strerror or exc}", where=answers) from None
             with handle:
-                summary = run_session(session, console, ScriptedAnswers(iter(handle), answers, console))
+                summary = run_session(session, console, ScriptedAnswers(text_lines(handle, answers), answers, console))
     return INTERRUPTED_EXIT if summary.interrupted and answers is None else 0
 
 
@@ -146,13 +152,22 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def drill(
         count: int = typer.Option(10, "--count", "-n", min=1, max=500, help="Questions in the session."),
-        seed: Optional[int] = typer.Option(None, "--seed", help="Same seed (and same progress) gives the same session."),
-        section: Optional[str] = typer.Option(None, "--section", help="Only this guide section: design, workspace, experiment, optimize, manage or deploy."),
+        seed: Optional[int] = typer.Option(None, "--seed",
+                                           help="Same seed (and same progress) gives the same session."),
+        section: Optional[str] = typer.Option(None, "--section",
+                                              help="Only this guide section: design, workspace, experiment, optimize, "
+                                                   "manage or deploy."),
         decision: Optional[str] = typer.Option(None, "--decision", help="Only this decision, e.g. sampling."),
-        db: Optional[Path] = typer.Option(None, "--db", help="Progress database (default: advisor's user data folder, or $ADVISOR_DATA_DIR)."),
-        answers: Optional[str] = typer.Option(None, "--answers", help="Answer from this file (or - for stdin): one choice name or number per line."),
-        library: Optional[Path] = typer.Option(None, "--library", help="Scenario library folder (default: scenarios/)."),
-        stats: bool = typer.Option(False, "--stats", help="Show accuracy per section and decision instead of drilling."),
+        db: Optional[Path] = typer.Option(None, "--db",
+                                          help="Progress database (default: advisor's user data folder, or "
+                                               "$ADVISOR_DATA_DIR)."),
+        answers: Optional[str] = typer.Option(None, "--answers",
+                                              help="Answer from this file (or - for stdin): one choice name or number "
+                                                   "per line."),
+        library: Optional[Path] = typer.Option(None, "--library",
+                                               help="Scenario library folder (default: scenarios/)."),
+        stats: bool = typer.Option(False, "--stats",
+                                   help="Show accuracy per section and decision instead of drilling."),
     ) -> None:
         """Practise for DP-100 on scenario questions; every answer is explained by the rules."""
         if stats:

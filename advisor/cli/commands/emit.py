@@ -25,7 +25,11 @@ def write_plan(plan, out: Path, force: bool) -> list[Path]:
     except OSError as exc:
         raise AdvisorError(f"cannot create the folder: {exc.strerror or exc}", where=str(out)) from None
     for path, text in targets:
-        write_file_atomically(path, text)
+        try:
+            write_file_atomically(path, text)
+        except OSError as exc:  # e.g. a read-only folder or a full disk
+            raise AdvisorError(f"cannot write: {exc.strerror or exc}", where=str(path),
+                               allowed="a folder you can write") from None
     return [p for p, _ in targets]
 
 

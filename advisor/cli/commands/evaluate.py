@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -59,10 +59,13 @@ def check_output_folder(output: Path | None) -> None:
 def register(app: typer.Typer) -> None:
     @app.command()
     def evaluate(
-        paths: List[str] = typer.Argument(..., metavar="PATH", help="Scenario files, directories (searched recursively for *.yaml, *.yml) or glob patterns."),
+        paths: list[str] = typer.Argument(..., metavar="PATH",
+                                          help="Scenario files, directories (searched recursively for *.yaml, *.yml) "
+                                               "or glob patterns."),
         format: EvaluateFormat = typer.Option(EvaluateFormat.table, "--format", "-f", help="Report format."),
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
-        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per CPU)."),
+        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                           help="Worker processes (default: one per CPU)."),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="Table format: list passed scenarios too."),
     ) -> None:
         """Check scenario files against their expectations. Exit 0: all passed, 1: some failed, 2: errors."""

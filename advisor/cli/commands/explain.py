@@ -18,8 +18,9 @@ def build_explanation(scenario_path: Path, why_not: list[str], what_if: list[str
                       flips: bool) -> tuple[dict, list]:
     """Run the explanations; returns (JSON data, renderable parts for the terminal)."""
     from advisor.engine import get_advisor
-    from advisor.explain import explain_certainty, find_flips, what_if as run_what_if, why_not as run_why_not
-    from advisor.explain import why_not_rule
+    from advisor.explain import explain_certainty, find_flips, why_not_rule
+    from advisor.explain import what_if as run_what_if
+    from advisor.explain import why_not as run_why_not
     from advisor.explain.render import as_data
     from advisor.explain.values import parse_conclusion, parse_input_fact
     from advisor.scenarios import load_scenario
@@ -77,7 +78,12 @@ def render_parts(parts: list, console, show_flips: bool) -> None:
     from rich.markup import escape
 
     from advisor.explain.render import (
-        FLIPS_SHOWN, certainty_lines, flip_text, render_rule_candidate, render_what_if, render_why_not,
+        FLIPS_SHOWN,
+        certainty_lines,
+        flip_text,
+        render_rule_candidate,
+        render_what_if,
+        render_why_not,
     )
     from advisor.knowledge import load_knowledge
 

@@ -30,8 +30,8 @@ def lint(
 ) -> None:
     """Find never-true rules, conflicts, shadowed rules, unreachable choices and bad sources."""
     from advisor.errors import AdvisorError
-    from advisor.knowledge.paths import rules_dir as default_rules_dir
     from advisor.lint import lint_rules
+    from advisor.paths import rules_dir as default_rules_dir
 
     if guide_text is not None and not guide_text.is_file():
         raise AdvisorError("no such file", where=str(guide_text))

@@ -1,96 +1,113 @@
-"""`advisor review FILE...`: check existing Azure ML YAML against the rule base.
+"""`advisor review PATH...`: check existing Azure ML YAML (files, or every YAML file below a
+folder) against the rule base, for people and for CI.
 
-Exit status: 0 no findings, 1 findings, 2 a file could not be read as Azure ML YAML."""
+Exit status: 0 no findings (at or above --severity), 1 findings, 2 a file could not be read
+as Azure ML YAML (the other files are still reviewed and reported)."""
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from pathlib import Path
 
 import typer
 
-from advisor.knowledge.vocabulary import value_text
-
 
 class ReviewFormat(str, Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
 
 
-
-
-def render_text(reviews: list, show_facts: bool) -> str:
-    lines: list[str] = []
-    for review in reviews:
-        count = len(review.findings)
-        summary = "no findings" if not count else f"{count} finding{'s' if count > 1 else ''}"
-        lines.append(f"{review.path} ({review.title}): {summary}")
-        if show_facts:
-            read = ", ".join(f"{f.name} = {value_text(f.value)}" + (f" (line {f.line})" if f.line else f" ({f.origin})")
-                             for f in review.facts)
-            lines.append(f"  facts: {read or 'none'}")
-        for finding in review.findings:
-            at = f"{review.path}:{finding.line}" if finding.line else review.path
-            lines.append(f"  {at}: {finding.rule_id} [{finding.kind}]")
-            lines.append(f"    {finding.message}")
-            lines.append(f"    why: {finding.because}")
-            if finding.facts:
-                lines.append("    from: " + ", ".join(
-                    f"{f.name} = {value_text(f.value)}" + (f" (line {f.line})" if f.line else f" ({f.origin})")
-                    for f in finding.facts))
-            lines.append(f"    see: {finding.source}")
-        for note in review.notes:
-            lines.append(f"  note: {note}")
-    return "\n".join(lines) + ("\n" if lines else "")
+class Severity(str, Enum):
+    low = "low"
+    medium = "medium"
+    high = "high"
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def review(
-        files: list[Path] = typer.Argument(..., help="Azure ML YAML files: sweep or AutoML jobs, "
-                                                     "compute clusters, online or batch deployments."),
+        paths: list[Path] = typer.Argument(..., help="Azure ML YAML files, or folders to review every "
+                                                     "YAML file below (jobs, compute, environments, data, "
+                                                     "datastores, models, endpoints, deployments, schedules)."),
         fact: list[str] = typer.Option([], "--fact", metavar="FACT=VALUE",
-                                       help="Context the files don't hold, e.g. stage=experimentation. Repeatable."),
+                                       help="Context the files don't hold, e.g. stage=production. Repeatable; "
+                                            "wins over the configuration's facts."),
         show_facts: bool = typer.Option(False, "--facts", help="Also list the facts read from each file."),
-        format: ReviewFormat = typer.Option(ReviewFormat.text, "--format", "-f"),
+        format: ReviewFormat = typer.Option(ReviewFormat.text, "--format", "-f",
+                                            help="text, json, sarif (GitHub code scanning) or github "
+                                                 "(workflow annotations)."),
+        output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+        severity: Severity = typer.Option(Severity.low, "--severity",
+                                          help="Exit 1 only for findings at or above this level "
+                                               "(low < medium < high, from the rule's certainty)."),
+        config: Path | None = typer.Option(None, "--config", help="Configuration file (default: the nearest "
+                                                                  ".advisor.yaml, or pyproject.toml with "
+                                                                  "[tool.advisor])."),
+        no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
     ) -> None:
-        """Review Azure ML YAML files with the rule base: findings with rule id, reason and the guide's link."""
-        import sys
-        from dataclasses import asdict
-
-        from advisor.azureml.review import review_file
+        """Review Azure ML YAML with the rule base: findings with rule id, reason, guide link and line."""
+        from advisor.azureml.collect import run_review
+        from advisor.azureml.config import ReviewConfig, find_config, load_config
+        from advisor.azureml.review import at_or_above
+        from advisor.cli.output import write_text
         from advisor.engine import get_advisor
         from advisor.errors import AdvisorError
         from advisor.explain.values import parse_input_fact
 
         advisor = get_advisor()
-        context = dict(parse_input_fact(text, advisor.knowledge.vocabulary, "--fact") for text in fact)
-        context = {k: v for k, v in context.items() if v is not None}
-        reviews, unreadable = [], 0
-        for path in files:
-            try:
-                reviews.append(review_file(path, advisor, context))
-            except AdvisorError as exc:
-                unreadable += 1
-                print(f"advisor: error: {exc.render()}", file=sys.stderr)
-        if format is ReviewFormat.json:
-            import json
+        try:
+            context = dict(parse_input_fact(text, advisor.knowledge.vocabulary, "--fact") for text in fact)
+            context = {k: v for k, v in context.items() if v is not None}
+            settings = ReviewConfig()
+            if not no_config:
+                found = config or find_config()
+                if found is not None:
+                    settings = load_config(found, advisor.knowledge)
+        except AdvisorError as exc:
+            print(f"advisor: error: {exc.render()}", file=sys.stderr)
+            raise typer.Exit(2) from None
+        run = run_review(list(paths), advisor, settings, context)
+        for problem in run.unreadable:
+            print(f"advisor: error: {problem.message}", file=sys.stderr)
+        text = _render(run, format, show_facts, advisor)
+        try:
+            write_text(text, output)
+        except AdvisorError as exc:
+            print(f"advisor: error: {exc.render()}", file=sys.stderr)
+            raise typer.Exit(2) from None
+        if output is not None and format is ReviewFormat.text:
+            from advisor.presentation.review import summary_line
 
-            def plain(value):
-                if isinstance(value, tuple | list):
-                    return [plain(v) for v in value]
-                if isinstance(value, dict):
-                    return {k: plain(v) for k, v in value.items()}
-                return value
-
-            print(json.dumps([plain(asdict(r)) for r in reviews], indent=2, ensure_ascii=False))
-        else:
-            text = render_text(reviews, show_facts)
-            total = sum(len(r.findings) for r in reviews)
-            text += f"{len(reviews)} file{'s' if len(reviews) != 1 else ''} reviewed, {total} finding{'s' if total != 1 else ''}"
-            text += f", {unreadable} unreadable.\n" if unreadable else ".\n"
-            sys.stdout.write(text)
-        if unreadable:
+            print(summary_line(run), file=sys.stderr)
+        if run.unreadable:
             raise typer.Exit(2)
-        if any(r.findings for r in reviews):
+        if any(at_or_above(r.findings, severity.value) for r in run.reviews):
             raise typer.Exit(1)
+
+
+def _render(run, format: ReviewFormat, show_facts: bool, advisor) -> str:
+    if format is ReviewFormat.json:
+        from advisor.presentation.review import render_json
+
+        return render_json(run)
+    if format is ReviewFormat.sarif:
+        from advisor.presentation.sarif import render_sarif
+
+        guide = advisor.knowledge.guide
+        titles = {}
+        for review in run.reviews:
+            for finding in (*review.findings, *(s.finding for s in review.suppressed)):
+                unit = guide.unit(finding.source)
+                if unit is not None:
+                    titles[finding.source] = unit.title
+        return render_sarif(run, titles)
+    if format is ReviewFormat.github:
+        from advisor.presentation.github import render_github
+
+        return render_github(run)
+    from advisor.presentation.review import render_text
+
+    return render_text(run, show_facts=show_facts)

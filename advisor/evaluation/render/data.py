@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from advisor.evaluation.results import EvaluationRun, Mismatch, ScenarioResult
+from advisor.knowledge.vocabulary import plain
 
 
 def run_as_json(run: EvaluationRun) -> dict[str, Any]:
@@ -44,4 +45,4 @@ def render_json(run: EvaluationRun) -> str:
 
 
 def _value(value: str | tuple[str, ...] | None) -> str | list[str] | None:
-    return list(value) if isinstance(value, tuple) else value
+    return plain(value)

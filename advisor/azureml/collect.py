@@ -1,0 +1,92 @@
+"""Which files a review reads: the files named, and every YAML file below the folders named,
+less what the configuration excludes. In a folder, YAML that isn't Azure ML YAML at all
+(a conda file, a workflow) is skipped and counted; a named file that isn't is an error."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from advisor.azureml.config import ReviewConfig
+from advisor.azureml.documents import AzureMLDocument, NotAzureML, read_document
+from advisor.azureml.review import FileReview, ReviewOptions, review_documents
+from advisor.engine.advisor import Advisor
+from advisor.errors import AdvisorError
+
+YAML_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    path: str
+    message: str  # the whole one-line error, file and line included
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class ReviewRun:
+    reviews: list[FileReview] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def findings(self) -> int:
+        return sum(len(r.findings) for r in self.reviews)
+
+    @property
+    def suppressed(self) -> int:
+        return sum(len(r.suppressed) for r in self.reviews)
+
+
+def yaml_files_below(folder: Path) -> list[Path]:
+    """Every .yml/.yaml file below `folder`, sorted; hidden folders and symlinked folders
+    are not entered (no loops)."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(root) / f for f in sorted(files) if f.lower().endswith(YAML_SUFFIXES))
+    return found
+
+
+def run_review(targets: list[Path], advisor: Advisor, config: ReviewConfig,
+               context: dict | None = None) -> ReviewRun:
+    run = ReviewRun()
+    documents: list[AzureMLDocument] = []
+    seen: set[Path] = set()
+    for target in targets:
+        in_folder = target.is_dir()
+        for path in yaml_files_below(target) if in_folder else [target]:
+            key = path.resolve() if path.exists() else path
+            if key in seen:
+                continue
+            seen.add(key)
+            if config.excludes(path):
+                run.skipped.append(Skipped(str(path), "excluded by the configuration"))
+                continue
+            try:
+                documents.append(read_document(path))
+            except NotAzureML as exc:
+                if in_folder:
+                    run.skipped.append(Skipped(str(path), "not Azure ML YAML"))
+                else:
+                    run.unreadable.append(Unreadable(str(path), exc.render()))
+            except AdvisorError as exc:
+                run.unreadable.append(Unreadable(str(path), exc.render()))
+    options = ReviewOptions(context=dict(context or {}), config_facts=dict(config.facts),
+                            skip_rules=dict(config.skip))
+    try:
+        run.reviews = review_documents(documents, advisor, options)
+    except Exception:  # noqa: BLE001 - find the file that fails, and review all the others
+        for document in documents:
+            try:
+                run.reviews.extend(review_documents([document], advisor, options))
+            except Exception as exc:  # noqa: BLE001
+                run.unreadable.append(Unreadable(document.path, f"{document.path}: could not be reviewed "
+                                                                f"({type(exc).__name__}: {exc})"))
+    return run

@@ -1,0 +1,48 @@
+"""The order rules fire in, packed into one experta salience per rule.
+
+A rule's place on the agenda is, most significant first:
+
+1. its stratum (knowledge/rules.py `stratify`): producers fire before the rules that read
+   what they produce, so a value is settled, overrides included, before anyone reads it;
+2. its priority (`priority:` in the rule file, -50..50);
+3. its specificity (the number of tests in its condition): the more specific rule first;
+4. its position in the rule base, so no two rules share a salience and the agenda never
+   falls back on experta's set ordering (which changes with string hash randomisation).
+
+experta orders activations by one number, so the four are packed into disjoint digit ranges
+of one integer (Python integers do not overflow); `salience` asserts each part fits its range.
+
+The same policy in other engines:
+- CLIPS: salience is limited to -10000..10000, so strata become modules fired in sequence
+  (`focus`) or the rank is renumbered densely; priority is the `salience` slot; specificity
+  is what CLIPS's `complexity` conflict-resolution strategy orders equal saliences by; the
+  position is the last tie-break, as recency is under CLIPS's `depth` strategy.
+- Drools: each stratum is an agenda group (ruleflow group) given focus in order; priority
+  and specificity fold into the rule's `salience`, since Drools breaks equal saliences by
+  recency only; the position plays the part of load order.
+"""
+
+from __future__ import annotations
+
+from advisor.knowledge.rules import Rule
+
+PRIORITY_MIN, PRIORITY_MAX = -50, 50        # what the rule loader accepts
+SPECIFICITY_LIMIT = 1_000                    # tests in one condition
+ORDER_LIMIT = 1_000_000                      # rules in one rule base
+STRATUM_LIMIT = 10_000                       # depth of the rule graph
+
+_ORDER_SPAN = ORDER_LIMIT
+_SPECIFICITY_SPAN = SPECIFICITY_LIMIT * _ORDER_SPAN
+_PRIORITY_SPAN = (PRIORITY_MAX - PRIORITY_MIN + 1) * _SPECIFICITY_SPAN
+
+
+def salience(rule: Rule) -> int:
+    """experta salience: earlier strata first, then priority, then specificity, then rule order."""
+    assert 0 <= rule.stratum < STRATUM_LIMIT, f"{rule.id}: stratum {rule.stratum} out of range"
+    assert PRIORITY_MIN <= rule.priority <= PRIORITY_MAX, f"{rule.id}: priority {rule.priority} out of range"
+    assert 0 < rule.specificity < SPECIFICITY_LIMIT, f"{rule.id}: {rule.specificity} tests out of range"
+    assert 0 <= rule.order < ORDER_LIMIT, f"{rule.id}: position {rule.order} out of range"
+    return (-rule.stratum * _PRIORITY_SPAN
+            + (rule.priority - PRIORITY_MIN) * _SPECIFICITY_SPAN
+            + rule.specificity * _ORDER_SPAN
+            + (ORDER_LIMIT - 1 - rule.order))

@@ -1,0 +1,33 @@
+"""Certainty: how strongly the rules that fired support each conclusion (MYCIN-style).
+
+A firing's certainty is its rule's strength times the weakest certainty among the derived
+values it matched (user facts count as certain). Several rules supporting the same choice
+combine as positive certainty factors: cf1 + cf2 * (1 - cf1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from advisor.engine.results import Firing
+
+STANDING = ("applied", "supporting")  # firings whose conclusion stands
+
+
+def propagate(fired: Iterable[Firing], strength: Mapping[str, float]) -> None:
+    """Give each firing its certainty, in firing order (premises are settled before conclusions)."""
+    standing: dict[str, float] = {}
+    for firing in fired:
+        premise = min((standing.get(e.origin, 1.0) for e in firing.matched if not e.from_user),
+                      default=1.0)
+        firing.certainty = round(strength[firing.rule_id] * premise, 4)
+        if firing.status in STANDING:
+            standing[firing.rule_id] = firing.certainty
+
+
+def combine(values: Iterable[float]) -> float:
+    """MYCIN's combination of positive certainty factors: cf1 + cf2 * (1 - cf1)."""
+    total = 0.0
+    for value in values:
+        total = total + value * (1 - total)
+    return round(total, 4)

@@ -1,0 +1,248 @@
+"""What would settle this: the unanswered input facts that could still decide a value.
+
+The one implementation behind the report's open decisions, why-not's "facts that could
+settle it" and the questionnaire's planner (which question next, and WHY it is asked).
+
+Given the values known at the end of a consultation (user facts, derived facts and
+single-choice decisions, `Consultation.values`):
+
+- a rule whose condition is already true or false waits on nothing (None);
+- an unknown rule *needs* the unanswered input facts its condition reads, and for each
+  derived fact or decision it reads, the needs of the still-unknown producers whose value
+  could make that test true. A test nothing can make true makes its `all` impossible
+  (None), and an `any` is possible while one branch is. An input answered "don't know"
+  (`unknowable`) stays unknown: a test on it can never become true.
+
+Linear time: the rule graph has no cycle (rules are stratified), and every answer is
+memoised, so each rule's condition is evaluated once, each rule's needs are computed once,
+and each (name, value) pair's producers are combined once. The cost grows with the rules
+and their tests, never with the number of paths through the chains.
+
+API (stable; `Settling(knowledge, values, unknowable)`):
+    truth(rule)                   the rule's condition now: True, False or None (unknown)
+    rule_needs(rule)              input facts that could make it true; None if none can
+    condition_needs(condition)    the same for any part of a rule's condition
+    helpful_producers(name, leaf) unknown producers of `name` that could make `leaf` true
+    open_decisions(decided)       undecided decisions and the facts that could settle them
+    waiting(roots)                for WHY: input fact -> rule waiting on it -> the root
+                                  rules (of `roots`) it serves
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import Any
+
+from advisor.engine.results import OpenDecision
+from advisor.knowledge import KnowledgeBase
+from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, evaluate, leaf_holds
+from advisor.knowledge.rules import Rule
+
+Needs = frozenset[str] | None  # None: nothing can make it true any more
+
+_NOTHING: frozenset[str] = frozenset()
+
+
+class Settling:
+    """One settling pass over the rule graph for one set of known values."""
+
+    def __init__(self, knowledge: KnowledgeBase, values: Mapping[str, Any],
+                 unknowable: Collection[str] = ()) -> None:
+        self.knowledge = knowledge
+        self.vocabulary = knowledge.vocabulary
+        self.values = values
+        self.unknowable = frozenset(unknowable)
+        self._truth: dict[str, bool | None] = {}
+        self._rule_needs: dict[str, Needs] = {}
+        self._condition_needs: dict[int, Needs] = {}
+        self._value_needs: dict[tuple[str, Any], Needs] = {}
+        self._candidates: dict[str, dict[Any, tuple[Rule, ...]]] = {}
+        self._order = {f.name: i for i, f in enumerate(self.vocabulary.facts)}
+
+    def lookup(self, name: str) -> Any:
+        return self.values[name]
+
+    def is_input(self, name: str) -> bool:
+        spec = self.vocabulary.fact(name)
+        return spec is not None and not spec.derived
+
+    # --- truth and needs -----------------------------------------------------
+
+    def truth(self, rule: Rule) -> bool | None:
+        if rule.id not in self._truth:
+            self._truth[rule.id] = evaluate(rule.condition, self.lookup)
+        return self._truth[rule.id]
+
+    def rule_needs(self, rule: Rule) -> Needs:
+        """Unanswered input facts that could make the rule true; None if it never can be
+        (or is already decided: true or false)."""
+        if rule.id not in self._rule_needs:
+            self._rule_needs[rule.id] = None  # a cycle (impossible once stratified) needs nothing
+            self._rule_needs[rule.id] = (None if self.truth(rule) is not None
+                                         else self.condition_needs(rule.condition))
+        return self._rule_needs[rule.id]
+
+    def condition_needs(self, condition: Condition) -> Needs:
+        key = id(condition)  # conditions live as long as the knowledge base: ids are stable
+        if key not in self._condition_needs:
+            self._condition_needs[key] = self._compute_condition_needs(condition)
+        return self._condition_needs[key]
+
+    def _compute_condition_needs(self, condition: Condition) -> Needs:
+        truth = evaluate(condition, self.lookup)
+        if truth is True:
+            return _NOTHING
+        if truth is False:
+            return None
+        if isinstance(condition, Leaf):
+            return self._leaf_needs(condition)
+        parts = [self.condition_needs(part) for part in condition.parts]
+        if isinstance(condition, All):
+            if any(p is None for p in parts):
+                return None
+            return _union(parts)  # type: ignore[arg-type]
+        possible = [p for p in parts if p is not None]
+        return _union(possible) if possible else None
+
+    def unknown_subjects(self, leaf: Leaf) -> list[str]:
+        names = [leaf.subject]
+        if isinstance(leaf.operand, FactRef):
+            names.append(leaf.operand.name)
+        return [n for n in names if n not in self.values]
+
+    def _leaf_needs(self, leaf: Leaf) -> Needs:
+        needed: list[frozenset[str]] = []
+        for name in self.unknown_subjects(leaf):
+            if self.is_input(name):
+                if name in self.unknowable:
+                    return None
+                needed.append(frozenset((name,)))
+                continue
+            reachable = [needs for value in self._useful_values(name, leaf)
+                         if (needs := self._value_needs_of(name, value)) is not None]
+            if not reachable:
+                return None
+            needed.append(_union(reachable))
+        return _union(needed)
+
+    # --- producers, grouped by the value they would conclude ---------------------
+
+    def _by_value(self, name: str) -> dict[Any, tuple[Rule, ...]]:
+        """Producers of `name` still unknown, by the value they conclude (in rule order)."""
+        grouped = self._candidates.get(name)
+        if grouped is None:
+            collect: dict[Any, list[Rule]] = {}
+            for rule in self.knowledge.producers(name):
+                if self.truth(rule) is None:
+                    collect.setdefault(rule.conclusion.value, []).append(rule)
+            grouped = self._candidates[name] = {v: tuple(rs) for v, rs in collect.items()}
+        return grouped
+
+    def _useful_values(self, name: str, leaf: Leaf) -> list[Any]:
+        """The values of `name` some unknown producer could conclude that make `leaf` true."""
+        values = list(self._by_value(name))
+        if leaf.subject != name or isinstance(leaf.operand, FactRef):
+            return values  # a compared-with fact: any value may do
+        return [v for v in values if _holds(leaf, v)]
+
+    def _value_needs_of(self, name: str, value: Any) -> Needs:
+        key = (name, value)
+        if key not in self._value_needs:
+            reachable = [needs for rule in self._by_value(name)[value]
+                         if (needs := self.rule_needs(rule)) is not None]
+            self._value_needs[key] = _union(reachable) if reachable else None
+        return self._value_needs[key]
+
+    def helpful_producers(self, name: str, leaf: Leaf) -> tuple[Rule, ...]:
+        """Unknown producers of `name` that could make `leaf` true, in rule-base order."""
+        found = [rule for value in self._useful_values(name, leaf)
+                 for rule in self._by_value(name)[value] if self.rule_needs(rule) is not None]
+        return tuple(sorted(found, key=lambda r: r.order))
+
+    # --- the answers -------------------------------------------------------------
+
+    def ordered(self, names: Iterable[str]) -> tuple[str, ...]:
+        """Fact names in vocabulary order (the questionnaire's order)."""
+        return tuple(sorted(names, key=lambda n: self._order.get(n, len(self._order))))
+
+    def decision_needs(self, name: str) -> Needs:
+        """Input facts that could settle decision `name` to some choice; None if none can."""
+        reachable = [needs for value in self._by_value(name)
+                     if (needs := self._value_needs_of(name, value)) is not None]
+        return _union(reachable) if reachable else None
+
+    def open_decisions(self, decided: Collection[str]) -> list[OpenDecision]:
+        """Each decision not in `decided` that unanswered facts could still settle, with them."""
+        result = []
+        for spec in self.vocabulary.decisions:
+            if spec.name in decided:
+                continue
+            needs = self.decision_needs(spec.name)
+            if needs:
+                result.append(OpenDecision(spec.name, self.ordered(needs)))
+        return result
+
+    def waiting(self, roots: Iterable[Rule]) -> dict[str, dict[str, frozenset[str]]]:
+        """Who waits on which unanswered input fact (MYCIN's WHY).
+
+        For each input fact: each rule whose condition tests it while that test could still
+        matter, mapped to the roots it works for (the root rules themselves map to the other
+        roots they feed, usually none). Rules are visited in reverse stratum order, so each
+        rule is expanded once, after every rule that reads what it produces.
+        """
+        serves: dict[str, set[str]] = {}
+        rules: dict[str, Rule] = {}
+        for root in roots:
+            if self.rule_needs(root) is None:
+                continue
+            rules[root.id] = root
+            serves.setdefault(root.id, set()).add(root.id)
+        waiting: dict[str, dict[str, set[str]]] = {}
+        # Highest stratum first: a producer is expanded after every reader that found it.
+        pending = [(-r.stratum, r.order, r.id) for r in rules.values()]
+        heapq.heapify(pending)
+        while pending:
+            rule = rules[heapq.heappop(pending)[2]]
+            mine = serves[rule.id]
+
+            def visit_leaf(leaf: Leaf, rule: Rule = rule, mine: set[str] = mine) -> None:
+                for name in self.unknown_subjects(leaf):
+                    if self.is_input(name):
+                        waiting.setdefault(name, {}).setdefault(rule.id, set()).update(mine - {rule.id})
+                        continue
+                    for producer in self.helpful_producers(name, leaf):
+                        if producer.id not in rules:
+                            rules[producer.id] = producer
+                            serves[producer.id] = set()
+                            heapq.heappush(pending, (-producer.stratum, producer.order, producer.id))
+                        serves[producer.id] |= mine
+
+            self._open_leaves(rule.condition, visit_leaf)
+        return {name: {rule_id: frozenset(roots_) for rule_id, roots_ in readers.items()}
+                for name, readers in waiting.items()}
+
+    def _open_leaves(self, condition: Condition, visit: Callable[[Leaf], None]) -> None:
+        """The leaves of `condition` still undecided, inside parts that can still be true."""
+        if self.condition_needs(condition) is None or evaluate(condition, self.lookup) is not None:
+            return
+        if isinstance(condition, Leaf):
+            visit(condition)
+            return
+        for part in condition.parts:
+            self._open_leaves(part, visit)
+
+
+def _holds(leaf: Leaf, value: Any) -> bool:
+    try:
+        return leaf_holds(leaf.op, value, leaf.operand)
+    except TypeError:
+        return False
+
+
+def _union(parts: Iterable[frozenset[str]]) -> frozenset[str]:
+    result: frozenset[str] = _NOTHING
+    for part in parts:
+        if part and not part <= result:
+            result = result | part
+    return result

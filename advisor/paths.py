@@ -1,0 +1,73 @@
+"""Every default location advisor reads or writes, and every environment variable that moves one.
+
+The one place that reads `os.environ` for paths; everything else asks this module.
+
+- ADVISOR_RULES_DIR: the knowledge base (default: the wheel's `_knowledge/rules`, else `rules/`)
+- ADVISOR_SCENARIOS_DIR: the drill's scenario library (the wheel's `_knowledge/scenarios`, else `scenarios/`)
+- ADVISOR_DATA_DIR: drill progress and the consultation draft (default: the user's data folder)
+- ADVISOR_CACHE_DIR: the validated knowledge-base cache (default: the user's cache folder)
+- ADVISOR_NO_CACHE: set to anything to bypass that cache
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "advisor"
+RULES_DIR_ENV = "ADVISOR_RULES_DIR"
+SCENARIOS_DIR_ENV = "ADVISOR_SCENARIOS_DIR"
+DATA_DIR_ENV = "ADVISOR_DATA_DIR"
+CACHE_DIR_ENV = "ADVISOR_CACHE_DIR"
+NO_CACHE_ENV = "ADVISOR_NO_CACHE"
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SOURCE_TREE = PACKAGE_DIR.parent  # the checkout, when running from source
+
+
+def _override(variable: str) -> Path | None:
+    value = os.environ.get(variable)
+    return Path(value) if value else None
+
+
+def _shipped_dir(name: str) -> Path:
+    """A shipped data folder: the installed wheel's copy (pyproject.toml force-includes it as
+    advisor/_knowledge/NAME), else the source tree's, beside the package."""
+    packaged = PACKAGE_DIR / "_knowledge" / name
+    return packaged if packaged.is_dir() else SOURCE_TREE / name
+
+
+def rules_dir() -> Path:
+    """`$ADVISOR_RULES_DIR`, else the shipped rule base."""
+    return _override(RULES_DIR_ENV) or _shipped_dir("rules")
+
+
+def scenarios_dir() -> Path | None:
+    """`$ADVISOR_SCENARIOS_DIR`, else the shipped scenario library; None when that is not a folder."""
+    folder = _override(SCENARIOS_DIR_ENV) or _shipped_dir("scenarios")
+    return folder if folder.is_dir() else None
+
+
+def data_dir() -> Path:
+    """`$ADVISOR_DATA_DIR`, else the user's data directory for advisor."""
+    override = _override(DATA_DIR_ENV)
+    if override is not None:
+        return override
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME))
+
+
+def cache_dir() -> Path:
+    """`$ADVISOR_CACHE_DIR`, else the user's cache directory for advisor."""
+    override = _override(CACHE_DIR_ENV)
+    if override is not None:
+        return override
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME))
+
+
+def cache_disabled() -> bool:
+    """`$ADVISOR_NO_CACHE` set: build the knowledge base from YAML every run."""
+    return bool(os.environ.get(NO_CACHE_ENV))

@@ -1,0 +1,115 @@
+"""`advisor review` results as SARIF 2.1.0, the format GitHub code scanning uploads.
+
+Every rule that gave a result is described once in the driver (its title, why, the guide's
+unit and link as help); each finding is a result with the file, line and a level from the
+rule's certainty; suppressed findings are results with a `suppressions` entry (GitHub shows
+them as dismissed), so nothing is dropped; unreadable files are tool notifications."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import advisor
+from advisor.azureml.collect import ReviewRun
+from advisor.azureml.review import Finding
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"high": "error", "medium": "warning", "low": "note"}
+INFORMATION_URI = "https://learn.microsoft.com/en-gb/credentials/certifications/resources/study-guides/dp-100"
+
+
+def artifact_uri(path: str) -> str:
+    """A relative, percent-encoded URI for a file (relative to the working folder when it is
+    below it, which is the repository root in CI)."""
+    candidate = Path(path)
+    try:
+        candidate = candidate.resolve().relative_to(Path.cwd().resolve())
+    except (ValueError, OSError):
+        pass
+    return quote(candidate.as_posix(), safe="/")
+
+
+def _rule(finding: Finding, unit_title: str | None) -> dict[str, Any]:
+    unit = f"{unit_title}: {finding.source}" if unit_title else finding.source
+    markdown_unit = f"[{unit_title or 'the guide unit'}]({finding.source})"
+    return {
+        "id": finding.rule_id,
+        "name": "".join(part.capitalize() for part in finding.rule_id.replace(".", "-").split("-")),
+        "shortDescription": {"text": finding.title or finding.rule_id},
+        "fullDescription": {"text": finding.because},
+        "help": {"text": f"{finding.because}\nSource: {unit}",
+                 "markdown": f"{_md(finding.because)}\n\nSource: {markdown_unit}"},
+        "helpUri": finding.source,
+        "defaultConfiguration": {"level": LEVELS[finding.severity]},
+        "properties": {"tags": ["azure-ml", finding.kind],
+                       "precision": "high" if finding.certainty >= 0.9 else "medium"},
+    }
+
+
+def _md(text: str) -> str:
+    """Plain text for a Markdown help field: markup characters are escaped."""
+    out = []
+    for ch in text:
+        out.append("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>" else ch)
+    return "".join(out)
+
+
+def _result(finding: Finding, path: str, index: int, suppression: dict[str, str] | None) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": index,
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": artifact_uri(path), "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": finding.line or 1},
+        }}],
+        "partialFingerprints": {"advisorFinding/v1": f"{finding.rule_id}:{artifact_uri(path)}:{finding.step or ''}"},
+        "properties": {"certainty": round(finding.certainty, 4), "severity": finding.severity},
+    }
+    if suppression is not None:
+        result["suppressions"] = [suppression]
+    return result
+
+
+def render_sarif(run: ReviewRun, unit_titles: dict[str, str] | None = None) -> str:
+    unit_titles = unit_titles or {}
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    results: list[dict[str, Any]] = []
+
+    def rule_index(finding: Finding) -> int:
+        if finding.rule_id not in index:
+            index[finding.rule_id] = len(rules)
+            rules.append(_rule(finding, unit_titles.get(finding.source)))
+        return index[finding.rule_id]
+
+    for review in run.reviews:
+        for finding in review.findings:
+            results.append(_result(finding, review.path, rule_index(finding), None))
+        for item in review.suppressed:
+            kind = "external" if item.by == "config" else "inSource"
+            results.append(_result(item.finding, review.path, rule_index(item.finding),
+                                   {"kind": kind, "justification": item.reason}))
+    notifications = [{
+        "level": "error",
+        "message": {"text": problem.message},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(problem.path),
+                                                                  "uriBaseId": "%SRCROOT%"}}}],
+    } for problem in run.unreadable]
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "advisor", "version": advisor.__version__,
+                                "informationUri": INFORMATION_URI, "rules": rules}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}},
+            "invocations": [{"executionSuccessful": not run.unreadable,
+                             "toolExecutionNotifications": notifications}],
+            "results": results,
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

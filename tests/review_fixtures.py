@@ -1,0 +1,39 @@
+"""The Azure ML YAML fixtures of tests/fixtures/azureml and the annotations in their header:
+`# expect: rule.id, other.id` (the findings the review must give), `# facts: name=value, ...`
+(context given as --fact), `# loader: rejects` (the official loader already refuses it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures" / "azureml"
+FLAWED = sorted((FIXTURES / "flawed").glob("*.yml"))
+CLEAN = sorted((FIXTURES / "clean").glob("*.yml"))
+UNREADABLE = sorted((FIXTURES / "unreadable").glob("*.yml"))
+FOLDERS = sorted(p for p in (FIXTURES / "folders").iterdir() if p.is_dir())
+FOLDER_FILES = sorted(p for folder in FOLDERS for p in folder.glob("*.yml"))
+
+
+def header(path: Path) -> dict[str, str]:
+    """The `# key: value` annotations before the file's first setting."""
+    found: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        key, _, value = line[1:].strip().partition(":")
+        found[key.strip()] = value.strip()
+    return found
+
+
+def expected_rules(path: Path) -> set[str]:
+    expect = header(path).get("expect", "")
+    return {r.strip() for r in expect.split(",") if r.strip()}
+
+
+def given_facts(path: Path) -> list[str]:
+    facts = header(path).get("facts", "")
+    return [f.strip() for f in facts.split(",") if f.strip()]
+
+
+def loader_rejects(path: Path) -> bool:
+    return header(path).get("loader", "").startswith("rejects")

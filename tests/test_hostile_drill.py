@@ -1,0 +1,194 @@
+"""Issue 16 class 11: the drill database under stress. Write errors after opening, locks,
+future or damaged schema versions and two sessions creating one database are each one clear
+error (or just work); a session killed with SIGKILL loses none of its committed answers.
+Subprocesses here are real SQLite writers, which need real processes."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from advisor.drill import store as store_module
+from advisor.drill.store import ProgressStore
+from advisor.errors import AdvisorError
+
+
+def _answer(store, session, n=0):
+    return store.record_answer(session_id=session, question_id=f"q{n}", decision="sampling", section="optimize",
+                               facts={}, origin="generated", description=None, choice="grid",
+                               correct_choice="grid", answered_at=float(n), seconds=1.0)
+
+
+def _session(store):
+    return store.start_session(started_at=0.0, seed=1, planned=3, section=None, decision=None)
+
+
+def test_a_read_only_database_is_a_clear_error_when_writing(tmp_path):
+    with ProgressStore(tmp_path / "d.sqlite3") as store:
+        session = _session(store)
+        store._db.execute("PRAGMA query_only = ON")  # what a read-only file gives SQLite
+        with pytest.raises(AdvisorError, match="cannot save the answer: the file .* is read-only"):
+            _answer(store, session)
+
+
+def test_a_full_disk_is_a_clear_error_when_writing(tmp_path):
+    with ProgressStore(tmp_path / "d.sqlite3") as store:
+        session = _session(store)
+        pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+        store._db.execute(f"PRAGMA max_page_count = {pages}")  # no room for one more page
+        with pytest.raises(AdvisorError, match="the disk is full"):
+            for n in range(200):
+                store.record_answer(session_id=session, question_id=f"q{n}", decision="sampling",
+                                    section="optimize", facts={"pad": "x" * 2000}, origin="generated",
+                                    description="y" * 2000, choice="grid", correct_choice="grid",
+                                    answered_at=float(n), seconds=1.0)
+
+
+def test_a_lock_held_too_long_is_a_clear_error_at_open_and_when_writing(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 0.2)
+    path = tmp_path / "d.sqlite3"
+    with ProgressStore(path) as store:
+        session = _session(store)
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            with pytest.raises(AdvisorError, match="held it locked") as error:
+                _answer(store, session)
+            assert "not a usable" not in str(error.value)
+            with pytest.raises(AdvisorError, match="held it locked") as error:
+                ProgressStore(path)
+            assert "not a usable" not in str(error.value)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        _answer(store, session)  # once the lock is gone, all is well
+
+
+def _database_with_version(path, version, journal="delete"):
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA journal_mode = {journal}")
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (version,))
+    db.commit()
+    db.close()
+
+
+def test_a_future_schema_is_refused_before_anything_changes(tmp_path):
+    path = tmp_path / "future.sqlite3"
+    _database_with_version(path, "99")
+    before = path.read_bytes()
+    with pytest.raises(AdvisorError, match=r"newer advisor \(schema 99\)"):
+        ProgressStore(path)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("delete",)  # not switched to WAL
+    assert [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["meta"]
+    db.close()
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("version", ["abc", "", "1.5", "9" * 5000])
+def test_a_schema_version_that_is_not_an_integer_is_a_clear_error(tmp_path, version):
+    path = tmp_path / "odd.sqlite3"
+    _database_with_version(path, version)
+    with pytest.raises(AdvisorError) as error:
+        ProgressStore(path)
+    assert ("not a drill database this advisor understands" in str(error.value)
+            or "newer advisor" in str(error.value))
+    assert "\n" not in error.value.render() and len(error.value.render()) < 300
+
+
+def test_damaged_stored_facts_skip_the_question(tmp_path, advisor):
+    from advisor.drill.session import DrillOptions, DrillSession
+
+    path = tmp_path / "d.sqlite3"
+    with ProgressStore(path) as store:
+        _answer(store, _session(store))
+        store._db.execute("UPDATE questions SET facts = 'NaN', due_at = 0")
+        [stored] = store.due_questions(10.0)
+        session = DrillSession(advisor, store, DrillOptions(count=1, seed=1, library=tmp_path))
+        assert session._rebuild(stored) is None
+
+
+OPENER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from advisor.drill.store import ProgressStore
+    path, go = Path(sys.argv[1]), Path(sys.argv[2])
+    while not go.exists():
+        time.sleep(0.0005)
+    with ProgressStore(path) as store:
+        session = store.start_session(started_at=0.0, seed=0, planned=1, section=None, decision=None)
+    print("ok", session)
+""")
+
+
+def test_sessions_creating_one_new_database_at_once_all_succeed(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    go = tmp_path / "go"
+    script = tmp_path / "opener.py"
+    script.write_text(OPENER)
+    openers = [subprocess.Popen([sys.executable, str(script), str(path), str(go)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    time.sleep(1.0)  # every process waiting at the start line
+    go.touch()
+    for opener in openers:
+        out, err = opener.communicate(timeout=120)
+        assert opener.returncode == 0 and out.startswith("ok"), err
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert db.execute("SELECT count(*) FROM sessions").fetchone() == (6,)
+    db.close()
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from advisor.drill.store import ProgressStore
+    path, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    with ProgressStore(path) as store:
+        session = store.start_session(started_at=0.0, seed=0, planned=count, section=None, decision=None)
+        for i in range(count):
+            store.record_answer(session_id=session, question_id=f"{name}-{i}", decision="sampling",
+                                section="optimize", facts={"i": i}, origin="generated", description=None,
+                                choice="grid", correct_choice="grid", answered_at=float(i), seconds=0.1)
+            print("committed", i + 1, flush=True)
+        store.finish_session(session, 1.0)
+    print("done", flush=True)
+""")
+
+
+def test_a_session_killed_with_sigkill_loses_no_committed_answer(tmp_path):
+    path = tmp_path / "shared.sqlite3"
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    survivor = subprocess.Popen([sys.executable, str(script), str(path), "b", "150"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+    victim = subprocess.Popen([sys.executable, str(script), str(path), "a", "100000"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    committed = 0
+    while committed < 40:  # kill it mid-stream, between or during writes
+        line = victim.stdout.readline()
+        assert line, victim.stderr.read()
+        committed = int(line.split()[1])
+    victim.send_signal(signal.SIGKILL)
+    rest = victim.stdout.read()
+    victim.wait(timeout=30)
+    committed = max([committed] + [int(part.split()[1]) for part in rest.splitlines() if part.startswith("committed")])
+    out, err = survivor.communicate(timeout=120)
+    assert survivor.returncode == 0 and out.rstrip().endswith("done"), err
+    with ProgressStore(path) as store:  # a later session opens it as usual
+        answers = store.answers()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    db.close()
+    by_writer = {"a": 0, "b": 0}
+    for row in answers:
+        by_writer[row.question_id[0]] += 1
+    assert by_writer["b"] == 150
+    assert by_writer["a"] in (committed, committed + 1)  # the last one may commit before its print

@@ -1,0 +1,111 @@
+"""Conventions users expect of a Python CLI: -h, -V, shell completion; and CI runs README's command."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from advisor import __version__
+from advisor.cli.app import build_app, main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_main(capsys, *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def command_paths() -> list[tuple[str, ...]]:
+    """Every command and command group, e.g. ("consult",), ("rules", "lint")."""
+    import typer.main
+
+    paths: list[tuple[str, ...]] = []
+
+    def walk(command, path: tuple[str, ...]) -> None:
+        paths.append(path)
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            walk(sub, (*path, name))
+
+    walk(typer.main.get_command(build_app()), ())
+    return paths
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_version_flags(capsys, flag):
+    assert run_main(capsys, flag) == (0, f"advisor {__version__}\n", "")
+
+
+def test_version_flag_through_the_cli_framework(capsys):
+    """Not only the fast path: the root option itself answers -V."""
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(build_app(), ["-V"], prog_name="advisor")
+    assert result.exit_code == 0 and result.output == f"advisor {__version__}\n"
+
+
+def test_every_command_is_found():
+    paths = command_paths()
+    assert {("consult",), ("drill",), ("evaluate",), ("explain",), ("review",), ("rules",)} <= set(paths)
+    assert any(len(p) == 2 for p in paths)  # nested commands (rules ...) are walked too
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=lambda p: " ".join(p) or "advisor")
+def test_short_and_long_help_on_every_command(capsys, path):
+    code, long_help, _ = run_main(capsys, *path, "--help")
+    assert code == 0 and long_help.startswith("Usage: advisor")
+    assert run_main(capsys, *path, "-h") == (0, long_help, "")
+    assert "-h, --help" in long_help
+
+
+def test_root_help_offers_version_and_completion(capsys):
+    _, text, _ = run_main(capsys, "-h")
+    assert "-V, --version" in text
+    assert "--install-completion" in text and "--show-completion" in text
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish", "powershell"])
+def test_show_completion_prints_a_script_for_the_shell(capsys, monkeypatch, shell):
+    # Typer's switch to name the shell instead of detecting the one this test runs under.
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
+    code, script, _ = run_main(capsys, "--show-completion", shell)
+    assert code == 0
+    assert "_ADVISOR_COMPLETE" in script and f"complete_{shell}" in script
+
+
+def complete_bash(capsys, monkeypatch, line: str) -> list[str]:
+    """What bash completion offers for the last word of `line` (as the script above asks)."""
+    words = line.split(" ")
+    monkeypatch.setenv("_ADVISOR_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", line)
+    monkeypatch.setenv("COMP_CWORD", str(len(words) - 1))
+    code, out, _ = run_main(capsys)
+    assert code == 0
+    return out.split()
+
+
+def test_completion_offers_commands(capsys, monkeypatch):
+    assert complete_bash(capsys, monkeypatch, "advisor con") == ["consult"]
+    assert set(complete_bash(capsys, monkeypatch, "advisor rules ")) >= {"list", "show", "lint"}
+
+
+def test_completion_offers_a_commands_options(capsys, monkeypatch):
+    assert "--format" in complete_bash(capsys, monkeypatch, "advisor consult --f")
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", quick_start, re.S)
+    assert block, "README's Quick start has a ```sh block"
+    test_command = block.group(1).strip().splitlines()[-1]
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+    assert ci_lines[-1] == test_command
