@@ -37,7 +37,7 @@ mark("parse the command line (typer, click)")
 
 from advisor.engine import get_advisor  # noqa: E402
 from advisor.knowledge import load_knowledge  # noqa: E402
-from advisor.report import build_report  # noqa: E402
+from advisor.presentation.consultation.data import build_report  # noqa: E402
 from advisor.scenarios import load_scenario  # noqa: E402
 
 mark("import engine, scenarios, report (experta, pydantic)")
@@ -49,8 +49,8 @@ scenario = load_scenario(sys.argv[1], knowledge)
 consultation = advisor.consult(scenario.facts)
 mark("scenario load + consult")
 report = build_report(consultation, knowledge, {"name": scenario.name, "file": sys.argv[1]})
-from advisor.cli.output import rich_text  # noqa: E402
-from advisor.render.console import render_report  # noqa: E402
+from advisor.presentation.consultation.text import render_report  # noqa: E402
+from advisor.presentation.terminal import rich_text  # noqa: E402
 
 text = rich_text(lambda console: render_report(report, console))
 mark("report + render (rich)")

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from advisor.cli.assignments import parse_conclusion, parse_input_fact
 from advisor.explain import explain_certainty, find_flips, what_if, why_not, why_not_rule
-from advisor.explain.render import flip_text
-from advisor.explain.values import parse_conclusion, parse_input_fact
 from advisor.explain.whatif import candidate_values
+from advisor.presentation.explanation import flip_text
 
 # Hand-worked scenarios (the comments give the reasoning the assertions check).
 # S1: loguniform in the search space, and trials should learn from earlier ones. Bayesian

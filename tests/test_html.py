@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 import pytest
 import yaml
 
-from advisor.render.html import render_html
-from advisor.report import build_report
+from advisor.presentation.consultation.data import build_report
+from advisor.presentation.consultation.html import render_html
 
 # Alternatives (overruled rules), warnings of two kinds, weak recommendations and open decisions.
 FACTS = {

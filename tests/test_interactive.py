@@ -143,7 +143,7 @@ class KeyTerminal:
 def as_report(reports: list[dict]):
     """A render callable that keeps each report (the JSON form the CLI prints)."""
     from advisor.engine import get_advisor
-    from advisor.report import build_report
+    from advisor.presentation.consultation.data import build_report
 
     return lambda consultation, meta: reports.append(build_report(consultation, get_advisor().knowledge, meta))
 

@@ -33,12 +33,6 @@ LAYERS = {
     "advisor.azureml": FEATURES,
     "advisor.lint": FEATURES,
     "advisor.presentation": PRESENTATION,
-    # Old render locations, presentation until they move into advisor/presentation/.
-    "advisor.report": PRESENTATION,
-    "advisor.render": PRESENTATION,
-    "advisor.evaluation.render": PRESENTATION,
-    "advisor.explain.render": PRESENTATION,
-    "advisor.drill.render": PRESENTATION,
     "advisor.cli": CLI,
     "advisor.__main__": CLI,
 }
@@ -49,12 +43,8 @@ FEATURE_USES = {("evaluation", "explain"), ("drill", "explain")}
 
 # Upward imports still on main, each to be removed by the helper named. Keep this list empty.
 KNOWN_VIOLATIONS: set[tuple[str, str]] = {
-    # present helper (issue 9: "explain/certainty.py imports the report module for a threshold")
-    ("advisor.explain.certainty", "advisor.report"),
-    # present helper (issue 9: "interactive/ imports advisor.cli.output"): atomic writes move down
-    ("advisor.interactive.session", "advisor.cli.output"),
     # interactive helper: the session builds the report's data itself; the CLI should render it
-    ("advisor.interactive.session", "advisor.report"),
+    ("advisor.interactive.session", "advisor.presentation.consultation.data"),
 }
 
 
@@ -130,10 +120,10 @@ def test_known_violations_are_still_real():
     ("advisor.engine.advisor", "advisor.knowledge.base", True),
     ("advisor.knowledge.base", "advisor.engine.advisor", False),
     ("advisor.interactive.session", "advisor.cli.output", False),
-    ("advisor.explain.certainty", "advisor.report", False),
+    ("advisor.explain.certainty", "advisor.presentation.consultation.data", False),
     ("advisor.drill.feedback", "advisor.explain.whynot", True),
     ("advisor.lint.checks", "advisor.drill.questions", False),
-    ("advisor.evaluation.render.table", "advisor.evaluation.results", True),
+    ("advisor.presentation.evaluation", "advisor.evaluation.results", True),
     ("advisor.presentation.explanation", "advisor.explain.whynot", True),
     ("advisor.cli.app", "advisor.presentation", True),
 ])

@@ -8,12 +8,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.cli.output import rich_text
 from advisor.knowledge import load_knowledge
 from advisor.knowledge.conditions import evaluate
-from advisor.render.console import render_report
-from advisor.render.markdown import render_markdown
-from advisor.report import build_report
+from advisor.presentation.consultation.data import build_report
+from advisor.presentation.consultation.markdown import render_markdown
+from advisor.presentation.consultation.text import render_report
+from advisor.presentation.terminal import rich_text
 
 KNOWLEDGE = load_knowledge()
 

@@ -12,8 +12,8 @@ from review_fixtures import CLEAN, FIXTURES, FLAWED, FOLDER_FILES, FOLDERS, UNRE
 from advisor.azureml.documents import KIND_TITLES, read_document
 from advisor.azureml.facts import read_facts
 from advisor.azureml.review import ReviewOptions, review_documents, review_file
+from advisor.cli.assignments import parse_input_fact
 from advisor.errors import AdvisorError
-from advisor.explain.values import parse_input_fact
 from advisor.scenarios import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,12 +13,19 @@ VERSION_FLAGS = ("--version", "-V")
 
 
 def command_modules() -> list[str]:
-    """Every module in advisor/cli/commands registers itself: adding a command is adding a file."""
-    return sorted(p.stem for p in COMMANDS_DIR.glob("*.py") if not p.stem.startswith("_"))
+    """Every module (or package, for a command group) in advisor/cli/commands has `register(app)`:
+    adding a command is adding a file."""
+    modules = [p.stem for p in COMMANDS_DIR.glob("*.py")]
+    packages = [p.parent.name for p in COMMANDS_DIR.glob("*/__init__.py")]
+    return sorted(name for name in modules + packages if not name.startswith("_"))
 
 
 def build_app():
     import typer
+
+    from advisor.cli.helptext import plain_argument_help
+
+    plain_argument_help()
 
     app = typer.Typer(
         name="advisor",

@@ -1,46 +1,45 @@
-"""Where command output goes: stdout or `--output FILE` (written atomically)."""
+"""Where command output goes: stdout, or the file `--output` names (see advisor/files.py)."""
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from advisor.errors import AdvisorError
+from advisor.files import write_text_file
 
 
 def write_text(text: str, output: Path | None) -> None:
-    if output is None:
+    if output is None or str(output) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    write_file_atomically(output, text)
+    write_text_file(output, text)
 
 
-def write_file_atomically(path: Path, text: str) -> None:
-    """Write then rename, so a reader never sees half a file."""
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise AdvisorError("the folder for the output file does not exist", where=str(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def to_terminal(output: Path | None) -> bool:
+    """True when the result goes to a terminal (colour, width, links); else plain text."""
+    return output is None and sys.stdout.isatty()
 
 
-def rich_text(render, *, width: int = 100, color: bool | None = None) -> str:
-    """Run a rich renderer into a string (no colour codes unless asked)."""
-    from io import StringIO
+def show(render: Callable, output: Path | None, *, width: int = 100) -> None:
+    """Run a rich renderer on the terminal, or into plain text for a pipe or a file."""
+    if to_terminal(output):
+        from rich.console import Console
 
-    from rich.console import Console
+        render(Console(highlight=False))
+        return
+    from advisor.presentation.terminal import rich_text
 
-    buffer = StringIO()
-    console = Console(file=buffer, width=width, force_terminal=bool(color), no_color=not color,
-                      highlight=False, soft_wrap=False)
-    render(console)
-    return buffer.getvalue()
+    write_text(rich_text(render, width=width), output)
+
+
+def show_listing(render: Callable, plain: Callable[[], str], output: Path | None) -> None:
+    """A listing: a rich table on a terminal; piped or to a file, `plain()` (full names,
+    tab-separated), so nothing a user must type is cut to the terminal's width."""
+    if to_terminal(output):
+        from rich.console import Console
+
+        render(Console())
+        return
+    write_text(plain(), output)

@@ -8,6 +8,8 @@ from typing import Any, Literal
 from advisor.knowledge.vocabulary import value_text
 
 USER = "user"
+# Below this certainty a recommendation is reported as weak (reports and explanations read it).
+WEAK_CERTAINTY = 0.6
 FiringStatus = Literal["applied", "supporting", "overruled", "contested", "warning"]
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.engine.results import Consultation
+from advisor.engine.results import WEAK_CERTAINTY, Consultation
 from advisor.knowledge import KnowledgeBase
-from advisor.report import WEAK_CERTAINTY
 
 LIVE = ("applied", "supporting")
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from advisor.engine.results import Consultation
-from advisor.explain.values import value_text
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import (
     All,
@@ -27,6 +26,7 @@ from advisor.knowledge.conditions import (
     value_words,
 )
 from advisor.knowledge.rules import Rule
+from advisor.knowledge.vocabulary import value_text
 
 CandidateStatus = Literal["supports", "warned", "overruled", "contested", "did_not_fire"]
 DEPTH = 1  # how many levels down to explain a condition on a concluded value

@@ -60,25 +60,14 @@ def check_save_path(text: str) -> bool | str:
     return True
 
 
-def write_new_file(path: Path, text: str) -> None:
-    """Create the scenario file; never replaces anything (a file, a link, a device) already there."""
-    try:
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise AdvisorError(f"cannot save the scenario: {exc.strerror or exc}", where=str(path)) from None
-
-
 class InteractiveConsultation:
     def __init__(self, advisor: Advisor, *, prompter: Prompter, console: Console,
-                 drafts: DraftStore, save_file: Callable[[Path, str], None] | None = None,
-                 preview: Render | None = None) -> None:
+                 drafts: DraftStore, preview: Render | None = None) -> None:
         self.advisor = advisor
         self.knowledge = advisor.knowledge
         self.prompter = prompter
         self.console = console
         self.drafts = drafts
-        self.save_file = save_file or write_new_file
         self.preview = preview
 
     # --- where the answers start from ----------------------------------------
@@ -191,6 +180,8 @@ class InteractiveConsultation:
         return answers
 
     def offer_save(self, answers: Answers, directory: Path | None = None) -> Path | None:
+        from advisor.files import write_text_file
+
         prompt = Prompt("save", "Save your answers as a scenario file (advisor consult FILE gives this report)?",
                         "select", (("Yes", True), ("No", False)))
         if not self.prompter.select(prompt):
@@ -200,7 +191,7 @@ class InteractiveConsultation:
         path = Path(text.strip()).expanduser()
         scope = f" ({answers.focus})" if answers.focus else ""
         description = f"Answers given in an interactive consultation{scope} on {date.today().isoformat()}."
-        self.save_file(path, scenario_yaml(answers, self.knowledge, REPORT_NAME + scope, description))
+        write_text_file(path, scenario_yaml(answers, self.knowledge, REPORT_NAME + scope, description))
         self.console.print(f"Saved [bold]{escape(str(path))}[/]. Reproduce this report with: "
                            f"advisor consult {escape(str(path))}")
         return path

@@ -18,6 +18,8 @@ FALSE_WORDS = frozenset({"false", "no", "n", "0", "off"})
 
 def value_text(value: Any) -> str:
     """A fact or decision value the way rules and reports write it: true, [a, b], 20."""
+    if value is None:
+        return "not given"
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, tuple | list):

@@ -3,59 +3,68 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from advisor.cli.options import format_option, output_option
+from advisor.presentation.formats import Format
 
-class ReportFormat(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    html = "html"
+REPORT_FORMATS = (Format.text, Format.json, Format.markdown, Format.html)
+STDIN = "<stdin>"
 
 
-def render(report: dict, fmt: str, output: Path | None) -> None:
+def render(report: dict, fmt: Format | str, output: Path | None) -> None:
     """Write a report in the chosen format to stdout or a file."""
-    from advisor.cli.output import rich_text, write_text
+    from advisor.cli.output import show, write_text
+    from advisor.presentation.consultation import render_as
 
-    if fmt == "json":
-        import json
+    fmt = Format(fmt)
+    if fmt is Format.text:
+        from advisor.presentation.consultation.text import render_report
 
-        write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", output)
-    elif fmt == "html":
-        from advisor.render.html import render_html
-
-        write_text(render_html(report), output)
-    elif fmt == "markdown":
-        from advisor.render.markdown import render_markdown
-
-        write_text(render_markdown(report), output)
+        show(lambda console: render_report(report, console), output)
     else:
-        from advisor.render.console import render_report
-
-        if output is None and sys.stdout.isatty():
-            from rich.console import Console
-
-            render_report(report, Console())
-        else:
-            write_text(rich_text(lambda c: render_report(report, c)), output)
+        write_text(render_as(report, fmt), output)
 
 
 def consult_file(path: Path) -> dict:
+    """The report of a scenario file (`-` reads the scenario from standard input)."""
     from advisor.engine import get_advisor
-    from advisor.report import build_report
-    from advisor.scenarios import load_scenario
+    from advisor.presentation.consultation.data import build_report
+    from advisor.scenarios import load_scenario, parse_scenario
 
     advisor = get_advisor()
-    scenario = load_scenario(path, advisor.knowledge)
+    if str(path) == "-":
+        scenario = parse_scenario(read_stdin(), STDIN, advisor.knowledge)
+    else:
+        scenario = load_scenario(path, advisor.knowledge)
     consultation = advisor.consult(scenario.facts)
-    meta = {"name": scenario.name, "file": str(path)}
+    meta = {"name": scenario.name, "file": STDIN if str(path) == "-" else str(path)}
     if scenario.description:
         meta["description"] = scenario.description
     return build_report(consultation, advisor.knowledge, meta)
+
+
+def read_stdin() -> str:
+    """A scenario piped in: UTF-8, at most the size allowed for a scenario file."""
+    from advisor.errors import ScenarioError
+    from advisor.yamlio import MAX_FILE_BYTES
+
+    if sys.stdin is None or sys.stdin.isatty():
+        raise ScenarioError("`-` reads a scenario from standard input, but it is a terminal; "
+                            "pipe a file in, e.g. advisor consult - < scenario.yaml", where=STDIN)
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.read(MAX_FILE_BYTES + 1) if stream is not None else sys.stdin.read(MAX_FILE_BYTES + 1)
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogateescape")
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(f"input is over the {MAX_FILE_BYTES}-byte limit", where=STDIN)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"not UTF-8 text (byte {exc.start} is invalid)", where=STDIN) from None
 
 
 def consult_interactively(*, focus: str | None, answers: Path | None, resume: bool, fmt: str,
@@ -70,8 +79,8 @@ def consult_interactively(*, focus: str | None, answers: Path | None, resume: bo
 
     from advisor.engine import get_advisor
     from advisor.interactive import DraftStore, InteractiveConsultation, Interrupted, Prompter
-    from advisor.render.console import render_report
-    from advisor.report import build_report
+    from advisor.presentation.consultation.data import build_report
+    from advisor.presentation.consultation.text import render_report
 
     advisor = get_advisor()
     screen = console or Console(stderr=not sys.stdout.isatty())
@@ -79,7 +88,7 @@ def consult_interactively(*, focus: str | None, answers: Path | None, resume: bo
     def final(consultation, meta) -> None:
         render(build_report(consultation, advisor.knowledge, meta), fmt, output)
 
-    def so_far(consultation, meta) -> None:  # on the prompts' screen, then the questions go on
+    def so_far(consultation, meta) -> None:  # on the prompts' screen; then the questions go on
         render_report(build_report(consultation, advisor.knowledge, meta), screen)
 
     session = InteractiveConsultation(advisor, prompter=Prompter(terminal), console=screen,
@@ -101,11 +110,11 @@ def consult_interactively(*, focus: str | None, answers: Path | None, resume: bo
 def register(app: typer.Typer) -> None:
     @app.command()
     def consult(
-        scenario: Optional[Path] = typer.Argument(None,
-                                                  help="A scenario YAML file. Omit it for an interactive "
-                                                       "consultation."),
-        format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),
-        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+        scenario: Optional[Path] = typer.Argument(None, metavar="SCENARIO",
+                                                  help="A scenario YAML file, or - to read one from standard "
+                                                       "input. Omit it for an interactive consultation."),
+        format: Format = format_option(*REPORT_FORMATS, help="Report format."),
+        output: Optional[Path] = output_option("the report"),
         focus: Optional[str] = typer.Option(None, "--focus", metavar="AREA",
                                             help="Interactive: ask only about one area (a rules file: "
                                                  "compute, data, deployment, mlops, models, services, "
@@ -134,7 +143,7 @@ def register(app: typer.Typer) -> None:
             if given:
                 raise AdvisorError(f"{', '.join(given)} apply to the interactive consultation; "
                                    "leave out the scenario file, or use --answers FILE to pre-fill it")
-            render(consult_file(scenario), format.value, output)
+            render(consult_file(scenario), format, output)
             return
         if focus is not None:
             from advisor.knowledge import load_knowledge
@@ -145,11 +154,11 @@ def register(app: typer.Typer) -> None:
         if report:
             if not resume:
                 raise AdvisorError("--report shows the saved, unfinished consultation; use it with --resume")
-            consult_interactively(focus=None, answers=None, resume=True, fmt=format.value, output=output,
+            consult_interactively(focus=None, answers=None, resume=True, fmt=format, output=output,
                                   report_only=True)
             return
         if not sys.stdin.isatty():
             raise AdvisorError("no scenario file given and no terminal to ask questions on; "
                                "run `advisor consult SCENARIO.yaml`, or run it in a terminal")
-        consult_interactively(focus=focus, answers=answers, resume=resume, fmt=format.value, output=output,
+        consult_interactively(focus=focus, answers=answers, resume=resume, fmt=format, output=output,
                               existing=existing)

@@ -10,6 +10,8 @@ from typing import Any, Optional
 
 import typer
 
+from advisor.cli.options import output_option
+
 INTERRUPTED_EXIT = 130
 
 
@@ -62,7 +64,7 @@ class PromptAnswers:
 
 def run_session(session, console, ask: Callable[[Any], str | None]):
     """Ask, grade, store and show each question; Ctrl-C or running out of answers ends early."""
-    from advisor.drill.render import render_feedback, render_question, render_summary
+    from advisor.presentation.drill import render_feedback, render_question, render_summary
 
     knowledge = session.knowledge
     interrupted = False
@@ -93,14 +95,19 @@ def open_store(db: Path | None):
     return ProgressStore(default_db_path(), create_folder=True)
 
 
-def show_stats(db: Path | None, console) -> None:
-    from advisor.drill.render import render_stats
+def show_stats(db: Path | None, console=None, output: Path | None = None) -> None:
+    from advisor.cli.output import show
     from advisor.drill.stats import compute_stats
     from advisor.drill.store import default_db_path, read_answers
     from advisor.knowledge import load_knowledge
+    from advisor.presentation.drill import render_stats
 
     path = db if db is not None else default_db_path()
-    render_stats(console, compute_stats(read_answers(path), load_knowledge()), str(path))
+    stats, where = compute_stats(read_answers(path), load_knowledge()), str(path)
+    if console is not None:
+        render_stats(console, stats, where)
+    else:
+        show(lambda c: render_stats(c, stats, where), output)
 
 
 def drill_command(*, count: int = 10, seed: int | None = None, section: str | None = None,
@@ -151,30 +158,35 @@ def drill_command(*, count: int = 10, seed: int | None = None, section: str | No
 def register(app: typer.Typer) -> None:
     @app.command()
     def drill(
-        count: int = typer.Option(10, "--count", "-n", min=1, max=500, help="Questions in the session."),
-        seed: Optional[int] = typer.Option(None, "--seed",
+        count: int = typer.Option(10, "--count", "-n", min=1, max=500, metavar="N",
+                                  help="Questions in the session, 1 to 500."),
+        seed: Optional[int] = typer.Option(None, "--seed", metavar="SEED",
                                            help="Same seed (and same progress) gives the same session."),
-        section: Optional[str] = typer.Option(None, "--section",
+        section: Optional[str] = typer.Option(None, "--section", metavar="SECTION",
                                               help="Only this guide section: design, workspace, experiment, optimize, "
                                                    "manage or deploy."),
-        decision: Optional[str] = typer.Option(None, "--decision", help="Only this decision, e.g. sampling."),
-        db: Optional[Path] = typer.Option(None, "--db",
+        decision: Optional[str] = typer.Option(None, "--decision", metavar="DECISION",
+                                               help="Only this decision, e.g. sampling."),
+        db: Optional[Path] = typer.Option(None, "--db", metavar="FILE",
                                           help="Progress database (default: advisor's user data folder, or "
                                                "$ADVISOR_DATA_DIR)."),
-        answers: Optional[str] = typer.Option(None, "--answers",
+        answers: Optional[str] = typer.Option(None, "--answers", metavar="FILE",
                                               help="Answer from this file (or - for stdin): one choice name or number "
                                                    "per line."),
-        library: Optional[Path] = typer.Option(None, "--library",
+        library: Optional[Path] = typer.Option(None, "--library", metavar="FOLDER",
                                                help="Scenario library folder (default: scenarios/)."),
         stats: bool = typer.Option(False, "--stats",
                                    help="Show accuracy per section and decision instead of drilling."),
+        output: Optional[Path] = output_option("the --stats tables"),
     ) -> None:
         """Practise for DP-100 on scenario questions; every answer is explained by the rules."""
         if stats:
-            from rich.console import Console
-
-            show_stats(db, Console(highlight=False))
+            show_stats(db, output=output)
             return
+        if output is not None:
+            from advisor.errors import AdvisorError
+
+            raise AdvisorError("--output writes the --stats tables; a drill session is shown in the terminal")
         code = drill_command(count=count, seed=seed, section=section, decision=decision, db=db,
                              answers=answers, library=library)
         if code:

@@ -9,8 +9,8 @@ import typer
 
 def write_plan(plan, out: Path, force: bool) -> list[Path]:
     """Write every planned file into `out`; refuse to overwrite unless forced."""
-    from advisor.cli.output import write_file_atomically
     from advisor.errors import AdvisorError
+    from advisor.files import write_text_file
 
     if out.exists() and not out.is_dir():
         raise AdvisorError("exists and is not a folder", where=str(out))
@@ -25,19 +25,16 @@ def write_plan(plan, out: Path, force: bool) -> list[Path]:
     except OSError as exc:
         raise AdvisorError(f"cannot create the folder: {exc.strerror or exc}", where=str(out)) from None
     for path, text in targets:
-        try:
-            write_file_atomically(path, text)
-        except OSError as exc:  # e.g. a read-only folder or a full disk
-            raise AdvisorError(f"cannot write: {exc.strerror or exc}", where=str(path),
-                               allowed="a folder you can write") from None
+        write_text_file(path, text)  # a failure is one AdvisorError naming the file
     return [p for p, _ in targets]
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def emit(
-        scenario: Path = typer.Argument(..., help="A scenario YAML file."),
-        out: Path = typer.Option(..., "--out", "-o", help="Folder to write the Azure ML YAML files into."),
+        scenario: Path = typer.Argument(..., metavar="SCENARIO", help="A scenario YAML file."),
+        out: Path = typer.Option(..., "--out", "-o", metavar="FOLDER",
+                                 help="Folder to write the Azure ML YAML files into."),
         force: bool = typer.Option(False, "--force", help="Overwrite files that already exist."),
     ) -> None:
         """Write the Azure ML CLI v2 YAML (sweep job, compute cluster, deployment) a scenario's

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from advisor.cli.options import format_option, output_option
+from advisor.presentation.formats import Format
+
 # A progress bar only pays off when a run takes a noticeable time.
 PROGRESS_FROM = 50
 
 
-class EvaluateFormat(str, Enum):
-    table = "table"
-    json = "json"
-    junit = "junit"
-    markdown = "markdown"
+EVALUATE_FORMATS = (Format.text, Format.json, Format.junit, Format.markdown)
 
 
 def evaluate_with_progress(paths: list[str], jobs: int | None):
@@ -48,48 +46,35 @@ def evaluate_with_progress(paths: list[str], jobs: int | None):
             progress.stop()
 
 
-def check_output_folder(output: Path | None) -> None:
-    """Fail before the run, not after it, when the report could not be written."""
-    from advisor.errors import AdvisorError
-
-    if output is not None and not (output.parent if str(output.parent) else Path(".")).is_dir():
-        raise AdvisorError("the folder for the output file does not exist", where=str(output))
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def evaluate(
         paths: list[str] = typer.Argument(..., metavar="PATH",
                                           help="Scenario files, directories (searched recursively for *.yaml, *.yml) "
                                                "or glob patterns."),
-        format: EvaluateFormat = typer.Option(EvaluateFormat.table, "--format", "-f", help="Report format."),
-        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
-        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+        format: Format = format_option(*EVALUATE_FORMATS, help="Report format (table is another name for text)."),
+        output: Optional[Path] = output_option("the report"),
+        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
                                            help="Worker processes (default: one per CPU)."),
-        verbose: bool = typer.Option(False, "--verbose", "-v", help="Table format: list passed scenarios too."),
+        verbose: bool = typer.Option(False, "--verbose", "-v", help="Text format: list passed scenarios too."),
     ) -> None:
         """Check scenario files against their expectations. Exit 0: all passed, 1: some failed, 2: errors."""
-        from advisor.cli.output import write_text
+        from advisor.cli.output import to_terminal, write_text
+        from advisor.files import check_writable_destination
+        from advisor.presentation import evaluation as present
 
-        check_output_folder(output)
+        if output is not None:
+            check_writable_destination(output)
         evaluation = evaluate_with_progress(paths, jobs)
-        if format is EvaluateFormat.json:
-            from advisor.evaluation.render.data import render_json
-
-            write_text(render_json(evaluation), output)
-        elif format is EvaluateFormat.junit:
-            from advisor.evaluation.render.junit import render_junit
-
-            write_text(render_junit(evaluation), output)
-        elif format is EvaluateFormat.markdown:
-            from advisor.evaluation.render.markdown import render_markdown
-
-            write_text(render_markdown(evaluation), output)
+        if format is Format.json:
+            write_text(present.render_json(evaluation), output)
+        elif format is Format.junit:
+            write_text(present.render_junit(evaluation), output)
+        elif format is Format.markdown:
+            write_text(present.render_markdown(evaluation), output)
         else:
-            from advisor.evaluation.render.table import render_table
-
-            text = render_table(evaluation, verbose=verbose)
-            if output is None and sys.stdout.isatty():
+            text = present.render_table(evaluation, verbose=verbose)
+            if to_terminal(output):
                 from rich.console import Console
 
                 Console(highlight=False, soft_wrap=True).print(text, end="")

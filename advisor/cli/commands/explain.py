@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from advisor.cli.options import format_option, output_option
+from advisor.presentation.formats import Format
 
-class ExplainFormat(str, Enum):
-    text = "text"
-    json = "json"
+EXPLAIN_FORMATS = (Format.text, Format.json)
 
 
 def build_explanation(scenario_path: Path, why_not: list[str], what_if: list[str],
                       flips: bool) -> tuple[dict, list]:
-    """Run the explanations; returns (JSON data, renderable parts for the terminal)."""
+    """Parse the options, then run the explanations: (scenario meta, [(kind, result), ...])."""
+    from advisor.cli.assignments import parse_conclusion, parse_input_fact
     from advisor.engine import get_advisor
     from advisor.explain import explain_certainty, find_flips, why_not_rule
     from advisor.explain import what_if as run_what_if
     from advisor.explain import why_not as run_why_not
-    from advisor.explain.render import as_data
-    from advisor.explain.values import parse_conclusion, parse_input_fact
     from advisor.scenarios import load_scenario
 
     advisor = get_advisor()
@@ -33,33 +31,19 @@ def build_explanation(scenario_path: Path, why_not: list[str], what_if: list[str
     asked_rules = [_rule_id(text, knowledge) for text in why_not if "=" not in text]
     changes = dict(parse_input_fact(text, knowledge.vocabulary, "--what-if") for text in what_if)
     baseline = advisor.consult(scenario.facts)
-    data: dict = {"scenario": {"name": scenario.name, "file": str(scenario_path)}}
+    meta = {"name": scenario.name, "file": str(scenario_path)}
     parts: list = []
-    if asked:
-        results = [run_why_not(baseline, knowledge, name, value) for name, value in asked]
-        data["why_not"] = [as_data(r) for r in results]
-        parts += [("why_not", r) for r in results]
-    if asked_rules:
-        candidates = [why_not_rule(baseline, knowledge, rule_id) for rule_id in asked_rules]
-        data["why_not_rules"] = [as_data(c) for c in candidates]
-        parts += [("why_not_rule", c) for c in candidates]
+    parts += [("why_not", run_why_not(baseline, knowledge, name, value)) for name, value in asked]
+    parts += [("why_not_rule", why_not_rule(baseline, knowledge, rule_id)) for rule_id in asked_rules]
     if changes:
-        result = run_what_if(advisor, scenario.facts, changes, baseline)
-        data["what_if"] = as_data(result)
-        parts.append(("what_if", result))
+        parts.append(("what_if", run_what_if(advisor, scenario.facts, changes, baseline)))
     if not asked and not asked_rules and not changes:
         all_flips = find_flips(advisor, scenario.facts, baseline) if flips else []
-        recommendations = []
         for rec in baseline.recommendations:
             certainty = explain_certainty(baseline, knowledge, rec.decision, rec.choice)
             mine = [f for f in all_flips if f.decision == rec.decision]
-            entry = {"decision": rec.decision, "choice": rec.choice, "certainty": as_data(certainty)}
-            if flips:
-                entry["flips"] = [as_data(f) for f in mine]
-            recommendations.append(entry)
             parts.append(("recommendation", (rec, certainty, mine)))
-        data["recommendations"] = recommendations
-    return data, parts
+    return meta, parts
 
 
 def _rule_id(text: str, knowledge) -> str:
@@ -74,52 +58,10 @@ def _rule_id(text: str, knowledge) -> str:
     return text
 
 
-def render_parts(parts: list, console, show_flips: bool) -> None:
-    from rich.markup import escape
-
-    from advisor.explain.render import (
-        FLIPS_SHOWN,
-        certainty_lines,
-        flip_text,
-        render_rule_candidate,
-        render_what_if,
-        render_why_not,
-    )
-    from advisor.knowledge import load_knowledge
-
-    vocabulary = load_knowledge().vocabulary
-    if not parts:
-        console.print("No recommendations: no rule's conditions were met by these facts. "
-                      "Use --why-not DECISION=CHOICE to see what each rule still needs.")
-    for kind, item in parts:
-        if kind == "why_not":
-            render_why_not(item, console)
-        elif kind == "why_not_rule":
-            render_rule_candidate(item, console)
-        elif kind == "what_if":
-            render_what_if(item, console)
-        else:
-            rec, certainty, flips = item
-            label = vocabulary.decision(rec.decision).choices[rec.choice]
-            console.print(f"[bold]{rec.decision} = {rec.choice}[/] [dim]({escape(label)})[/]")
-            for line in certainty_lines(certainty):
-                console.print("  " + escape(line))
-            if show_flips:
-                if flips:
-                    console.print("  What would change it:")
-                    for flip in flips[:FLIPS_SHOWN]:
-                        console.print("    " + escape(flip_text(flip)))
-                    if len(flips) > FLIPS_SHOWN:
-                        console.print(f"    [dim]… and {len(flips) - FLIPS_SHOWN} more (--format json lists all)[/]")
-                else:
-                    console.print("  No change of a single fact gives it another choice.")
-        console.print()
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def explain(
-        scenario: Path = typer.Argument(..., help="A scenario YAML file."),
+        scenario: Path = typer.Argument(..., metavar="SCENARIO", help="A scenario YAML file."),
         why_not: list[str] = typer.Option([], "--why-not", metavar="DECISION=CHOICE",
                                           help="Why wasn't this choice recommended (or this rule fired)? Repeatable."),
         what_if: list[str] = typer.Option([], "--what-if", metavar="FACT=VALUE",
@@ -127,23 +69,17 @@ def register(app: typer.Typer) -> None:
                                                "Repeatable: all changes apply together."),
         flips: bool = typer.Option(True, "--flips/--no-flips",
                                    help="Search the single-fact changes that would change each recommendation."),
-        format: ExplainFormat = typer.Option(ExplainFormat.text, "--format", "-f"),
-        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file."),
+        format: Format = format_option(*EXPLAIN_FORMATS),
+        output: Optional[Path] = output_option("the explanation"),
     ) -> None:
         """Explain a consultation: certainty of each recommendation, what would change it, why not, what if."""
-        from advisor.cli.output import rich_text, write_text
+        from advisor.cli.output import show, write_text
+        from advisor.knowledge import load_knowledge
+        from advisor.presentation.explanation import explanation_as_json, render_parts
 
-        data, parts = build_explanation(scenario, why_not, what_if, flips)
-        if format is ExplainFormat.json:
-            import json
-
-            write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
-            return
-        import sys
-
-        if output is None and sys.stdout.isatty():
-            from rich.console import Console
-
-            render_parts(parts, Console(), flips)
+        meta, parts = build_explanation(scenario, why_not, what_if, flips)
+        if format is Format.json:
+            write_text(explanation_as_json(meta, parts, flips), output)
         else:
-            write_text(rich_text(lambda c: render_parts(parts, c, flips), width=120), output)
+            vocabulary = load_knowledge().vocabulary
+            show(lambda console: render_parts(parts, console, flips, vocabulary), output, width=120)

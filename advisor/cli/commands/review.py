@@ -52,10 +52,10 @@ def register(app: typer.Typer) -> None:
         from advisor.azureml.collect import run_review
         from advisor.azureml.config import ReviewConfig, find_config, load_config
         from advisor.azureml.review import at_or_above
+        from advisor.cli.assignments import parse_input_fact
         from advisor.cli.output import write_text
         from advisor.engine import get_advisor
         from advisor.errors import AdvisorError
-        from advisor.explain.values import parse_input_fact
 
         advisor = get_advisor()
         try:

@@ -7,12 +7,12 @@ from typing import Optional
 
 import typer
 
+from advisor.cli.options import output_option
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
-    def schema(
-        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the schema to this file."),
-    ) -> None:
+    def schema(output: Optional[Path] = output_option("the schema")) -> None:
         """Print the JSON Schema (draft 2020-12) that scenario files follow."""
         from advisor.cli.output import write_text
         from advisor.evaluation.schema import render_schema

@@ -2,40 +2,29 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from pathlib import Path
+from typing import Optional
 
 import typer
 
-
-class VocabularyFormat(str, Enum):
-    text = "text"
-    json = "json"
+from advisor.cli.options import format_option, output_option
+from advisor.presentation.formats import Format
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def vocabulary(
-        format: VocabularyFormat = typer.Option(VocabularyFormat.text, "--format", "-f"),
+        format: Format = format_option(Format.text, Format.json),
+        output: Optional[Path] = output_option("the vocabulary"),
     ) -> None:
-        """List the fact and decision vocabulary."""
+        """List the fact and decision vocabulary. Piped, one name a line, tab-separated."""
+        from advisor.cli.output import show_listing, write_text
         from advisor.knowledge import load_knowledge
+        from advisor.presentation import vocabulary as present
 
         vocab = load_knowledge().vocabulary
-        if format is VocabularyFormat.json:
-            import json
-
-            print(json.dumps(vocab.as_json(), indent=2, ensure_ascii=False))
-            return
-        from rich.console import Console
-        from rich.table import Table
-
-        facts = Table("fact", "type", "values", "question", title="Facts", show_lines=False)
-        for f in vocab.input_facts:
-            values = ", ".join(f.values) if f.values else (f.allowed())
-            facts.add_row(f.name, f.type, values, f.question)
-        decisions = Table("decision", "choices", "title", title="Decisions")
-        for d in vocab.decisions:
-            decisions.add_row(d.name, ", ".join(d.choices) + (" (several)" if d.multiple else ""), d.title)
-        console = Console()
-        console.print(facts)
-        console.print(decisions)
+        if format is Format.json:
+            write_text(present.render_json(vocab), output)
+        else:
+            show_listing(lambda console: present.render_tables(vocab, console),
+                         lambda: present.render_plain(vocab), output)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.knowledge.vocabulary import value_text
-from advisor.render.console import KIND_LABEL
-from advisor.report import summary_line
+from advisor.presentation.consultation.data import summary_line
+from advisor.presentation.words import warning_kind
 
 
 def _tree(node: dict[str, Any], depth: int, lines: list[str]) -> None:
@@ -44,7 +44,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     if report["warnings"]:
         lines += ["## Warnings", ""]
         for w in report["warnings"]:
-            lines.append(f"- **{KIND_LABEL.get(w['kind'], w['kind'])}** `{w['rule']}`: {w['message']} "
+            lines.append(f"- **{warning_kind(w['kind'])}** `{w['rule']}`: {w['message']} "
                          f"(source: [{w['unit']}]({w['source']}))")
         lines.append("")
     if report["open"]:

@@ -6,7 +6,6 @@ import datetime as dt
 
 from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -19,6 +18,8 @@ from advisor.drill.stats import RECENT, AreaStats, DrillStats
 from advisor.drill.wording import ask_text, scenario_lines, value_words
 from advisor.engine.results import DerivationNode
 from advisor.knowledge import KnowledgeBase
+from advisor.presentation.escape.terminal import markup as escape
+from advisor.presentation.escape.terminal import visible
 
 BAR_WIDTH = 10
 
@@ -49,7 +50,7 @@ def render_question(console: Console, question: Question, number: int, total: in
     facts.add_column(style="dim")
     facts.add_column(style="bold")
     for asked, answer in scenario_lines(question.facts, vocabulary):
-        facts.add_row(asked, answer)
+        facts.add_row(escape(asked), escape(answer))
     console.print(facts)
     if list_options:  # otherwise the prompt shows the question and its options
         console.print(Text(ask_text(spec), style="bold cyan"))
@@ -82,7 +83,7 @@ def render_feedback(console: Console, feedback: Feedback, knowledge: KnowledgeBa
             notes.add(f"[cyan]{warning.rule_id}[/]: {escape(warning.message)}")
         console.print(notes)
     if question.description:  # shown after the answer: library descriptions often give it away
-        console.print(Text("About this scenario: " + question.description, style="dim italic"))
+        console.print(Text("About this scenario: " + visible(question.description), style="dim italic"))
 
 
 def _add_node(parent: Tree, node: DerivationNode, knowledge: KnowledgeBase) -> None:

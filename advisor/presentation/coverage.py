@@ -8,6 +8,7 @@ from typing import Any
 from rich.text import Text
 
 from advisor.evaluation.coverage import Coverage
+from advisor.presentation.escape.terminal import visible
 
 
 def coverage_as_json(coverage: Coverage) -> dict[str, Any]:
@@ -48,7 +49,7 @@ def render_coverage_table(coverage: Coverage) -> Text:
         text.append("\n")
         for error in coverage.errors:
             text.append("ERROR ", style="bold red")
-            text.append(f" {error.error}\n")
+            text.append(f" {visible(error.error)}\n")
     text.append("\n")
     text.append(summary_line(coverage), style="bold")
     text.append("\n")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.engine.results import Consultation, DerivationNode, Evidence
+from advisor.engine.results import WEAK_CERTAINTY, Consultation, DerivationNode, Evidence
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.vocabulary import plain
+from advisor.presentation.words import count
 
 REPORT_VERSION = 1
-WEAK_CERTAINTY = 0.6
 
 
 def _value(value: Any) -> Any:
@@ -98,13 +98,9 @@ def build_report(consultation: Consultation, knowledge: KnowledgeBase,
     }
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def summary_line(report: dict[str, Any]) -> str:
     """'14 recommendations, 1 warning, 23 rules fired, 14 decisions open.'"""
-    return (f"{_count(len(report['recommendations']), 'recommendation')}, "
-            f"{_count(len(report['warnings']), 'warning')}, "
-            f"{_count(len(report['fired']), 'rule')} fired, "
-            f"{_count(len(report['open']), 'decision')} open.")
+    return (f"{count(len(report['recommendations']), 'recommendation')}, "
+            f"{count(len(report['warnings']), 'warning')}, "
+            f"{count(len(report['fired']), 'rule')} fired, "
+            f"{count(len(report['open']), 'decision')} open.")

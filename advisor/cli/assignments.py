@@ -1,4 +1,5 @@
-"""`NAME=VALUE` on the command line, turned into a canonical fact value or a decision choice."""
+"""`NAME=VALUE` on the command line (`--what-if`, `--why-not`, `--fact`), turned into a
+canonical fact value or a decision choice before any command runs."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import Any
 
 from advisor.errors import AdvisorError
 from advisor.knowledge.vocabulary import FactSpec, Vocabulary
-from advisor.knowledge.vocabulary import value_text as vocabulary_value_text
 
 
 def split_assignment(text: str, option: str) -> tuple[str, str]:
@@ -56,7 +56,3 @@ def parse_conclusion(text: str, vocabulary: Vocabulary, option: str) -> tuple[st
     raise AdvisorError(f"{option}: {name!r} is not a decision or a concluded fact{more}",
                        allowed=", ".join(names))
 
-
-def value_text(value: Any) -> str:
-    """A value as the vocabulary and rules write it."""
-    return "not given" if value is None else vocabulary_value_text(value)

@@ -9,8 +9,8 @@ from html import escape
 from typing import Any
 
 from advisor.knowledge.vocabulary import value_text
-from advisor.render.console import KIND_LABEL
-from advisor.report import summary_line
+from advisor.presentation.consultation.data import summary_line
+from advisor.presentation.words import warning_kind
 
 CSS = """
 :root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --ok: #1a7f37; --warn: #9a6700;
@@ -124,7 +124,7 @@ def _sources(report: dict[str, Any]) -> dict[str, list[str]]:
     return cited
 
 
-def render_html(report: dict[str, Any]) -> str:  # noqa: C901 - to split by section in presentation/
+def render_html(report: dict[str, Any]) -> str:  # noqa: C901 - one section after another
     scenario = report.get("scenario") or {}
     title = scenario.get("name") or "Consultation"
     certainty_of = {f["rule"]: f["certainty"] for f in report["fired"]}
@@ -159,7 +159,7 @@ def render_html(report: dict[str, Any]) -> str:  # noqa: C901 - to split by sect
     if report["warnings"]:
         out.append('<section id="warnings"><h2>Warnings</h2>')
         for w in report["warnings"]:
-            label = KIND_LABEL.get(w["kind"], w["kind"])
+            label = warning_kind(w["kind"])
             out.append(f'<div class="warning {escape(w["kind"], quote=True)}"><strong>⚠ {escape(label)}</strong> '
                        f'<code>{escape(w["rule"])}</code><div>{escape(w["message"])}</div>'
                        f'<div class="source">source: {_link(w["source"])}</div></div>')

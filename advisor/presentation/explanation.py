@@ -1,19 +1,19 @@
-"""Explanations for people (rich) and for machines (plain data for JSON)."""
+"""Explanations (`advisor explain`) for people (rich) and for machines (JSON)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.tree import Tree
 
 from advisor.explain.certainty import CertaintyExplanation
-from advisor.explain.values import value_text
 from advisor.explain.whatif import Change, Flip, WhatIf
 from advisor.explain.whynot import Candidate, Failure, WhyNot
-from advisor.knowledge.vocabulary import plain
+from advisor.knowledge.vocabulary import Vocabulary, plain, value_text
+from advisor.presentation.escape.terminal import markup as escape
 
 FLIPS_SHOWN = 6
 STATUS_TEXT = {"supports": "fired and supports it", "warned": "fired (a warning)",
@@ -133,3 +133,56 @@ def render_why_not(result: WhyNot, console: Console) -> None:
     for candidate in result.candidates:
         _add_candidate(tree, candidate)
     console.print(tree)
+
+
+# --- a whole explanation -------------------------------------------------------------------
+
+def explanation_as_json(scenario: dict[str, Any], parts: list, show_flips: bool) -> str:
+    """`parts` as `advisor explain` builds them: (kind, result) in the order asked."""
+    data: dict[str, Any] = {"scenario": scenario}
+    recommendations = []
+    for kind, item in parts:
+        if kind == "why_not":
+            data.setdefault("why_not", []).append(as_data(item))
+        elif kind == "why_not_rule":
+            data.setdefault("why_not_rules", []).append(as_data(item))
+        elif kind == "what_if":
+            data["what_if"] = as_data(item)
+        else:
+            rec, certainty, flips = item
+            entry = {"decision": rec.decision, "choice": rec.choice, "certainty": as_data(certainty)}
+            if show_flips:
+                entry["flips"] = [as_data(f) for f in flips]
+            recommendations.append(entry)
+    if not any(kind in ("why_not", "why_not_rule", "what_if") for kind, _ in parts):
+        data["recommendations"] = recommendations
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_parts(parts: list, console: Console, show_flips: bool, vocabulary: Vocabulary) -> None:
+    if not parts:
+        console.print("No recommendations: no rule's conditions were met by these facts. "
+                      "Use --why-not DECISION=CHOICE to see what each rule still needs.")
+    for kind, item in parts:
+        if kind == "why_not":
+            render_why_not(item, console)
+        elif kind == "why_not_rule":
+            render_rule_candidate(item, console)
+        elif kind == "what_if":
+            render_what_if(item, console)
+        else:
+            rec, certainty, flips = item
+            label = vocabulary.decision(rec.decision).choices[rec.choice]
+            console.print(f"[bold]{rec.decision} = {rec.choice}[/] [dim]({escape(label)})[/]")
+            for line in certainty_lines(certainty):
+                console.print("  " + escape(line))
+            if show_flips:
+                if flips:
+                    console.print("  What would change it:")
+                    for flip in flips[:FLIPS_SHOWN]:
+                        console.print("    " + escape(flip_text(flip)))
+                    if len(flips) > FLIPS_SHOWN:
+                        console.print(f"    [dim]… and {len(flips) - FLIPS_SHOWN} more (--format json lists all)[/]")
+                else:
+                    console.print("  No change of a single fact gives it another choice.")
+        console.print()

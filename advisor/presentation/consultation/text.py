@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 from rich.tree import Tree
 
 from advisor.knowledge.vocabulary import value_text
-from advisor.report import summary_line
-
-KIND_LABEL = {"caution": "caution", "sources_disagree": "sources disagree", "contested": "rules disagree"}
+from advisor.presentation.consultation.data import summary_line
+from advisor.presentation.escape.terminal import markup as escape
+from advisor.presentation.words import warning_kind
 
 
 def _fact_text(fact: dict[str, Any]) -> str:
@@ -94,7 +93,7 @@ def render_report(report: dict[str, Any], console: Console) -> None:
         console.rule("[bold yellow]Warnings[/]", align="left")
         for w in report["warnings"]:
             console.print(Group(
-                Text.from_markup(f"[yellow]⚠ {KIND_LABEL.get(w['kind'], w['kind'])}[/] [cyan]{w['rule']}[/]"),
+                Text.from_markup(f"[yellow]⚠ {warning_kind(w['kind'])}[/] [cyan]{w['rule']}[/]"),
                 Text("  " + w["message"]),
                 Text.from_markup("  " + sources.cite(w["unit"], w["source"])),
             ))

@@ -1,0 +1,51 @@
+"""`advisor rules coverage PATH...`: which rules a scenario library makes fire, and which never do."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from advisor.cli.options import format_option, output_option
+from advisor.presentation.formats import Format
+
+
+def register(rules_app: typer.Typer) -> None:
+    @rules_app.command("coverage")
+    def coverage(
+        paths: list[str] = typer.Argument(..., metavar="PATH", help="Scenario files, directories or glob patterns."),
+        min_percent: Optional[float] = typer.Option(None, "--min", min=0, max=100, metavar="PERCENT",
+                                                    help="Exit 1 when fewer than this percent of the rules fire."),
+        format: Format = format_option(Format.text, Format.json),
+        output: Optional[Path] = output_option("the coverage report"),
+        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
+                                           help="Worker processes (default: one per CPU)."),
+    ) -> None:
+        """Rule coverage of scenarios. Exit 0: ok, 1: below --min, 2: a file could not be evaluated."""
+        from advisor.cli.commands.evaluate import evaluate_with_progress
+        from advisor.cli.output import to_terminal, write_text
+        from advisor.evaluation.coverage import measure
+        from advisor.files import check_writable_destination
+        from advisor.knowledge import load_knowledge
+        from advisor.presentation.coverage import render_coverage_json, render_coverage_table
+
+        if output is not None:
+            check_writable_destination(output)
+        result = measure(evaluate_with_progress(paths, jobs), load_knowledge())
+        if format is Format.json:
+            write_text(render_coverage_json(result), output)
+        else:
+            text = render_coverage_table(result)
+            if to_terminal(output):
+                from rich.console import Console
+
+                Console(highlight=False, soft_wrap=True).print(text, end="")
+            else:
+                write_text(text.plain, output)
+        if result.errors:
+            raise typer.Exit(2)
+        if min_percent is not None and result.percent < min_percent:
+            print(f"advisor: coverage {result.percent:.1f}% is below --min {min_percent:g}%", file=sys.stderr)
+            raise typer.Exit(1)

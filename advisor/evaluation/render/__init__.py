@@ -1,1 +1,0 @@
-"""Renderers of evaluation results: each returns text (or rich Text); none prints."""

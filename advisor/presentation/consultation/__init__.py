@@ -1,0 +1,24 @@
+"""A consultation report: `data` builds the report object (the JSON contract) from the
+engine's result; `text`, `markdown` and `html` turn that object into each format."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from advisor.presentation.formats import Format
+
+
+def render_as(report: dict[str, Any], fmt: Format) -> str:
+    """The report as text in a file format (the terminal format is text.render_report)."""
+    if fmt is Format.json:
+        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    if fmt is Format.markdown:
+        from advisor.presentation.consultation.markdown import render_markdown
+
+        return render_markdown(report)
+    if fmt is Format.html:
+        from advisor.presentation.consultation.html import render_html
+
+        return render_html(report)
+    raise ValueError(f"a consultation report has no {fmt.value} format")

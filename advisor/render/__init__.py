@@ -1,1 +1,0 @@
-"""Renderers: turn report data into text for people (rich, Markdown) or machines (JSON)."""

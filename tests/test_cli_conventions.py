@@ -1,0 +1,137 @@
+"""Conventions a user expects of any CLI: `-o/--output` wherever a result is written, one
+`--format` choice with `text` as the human format, `consult -` for standard input, help
+without Python type names, and full names (never cut off) when output is piped."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from cli_inprocess import run_main
+
+ROOT = Path(__file__).resolve().parents[1]
+FRAUD = ROOT / "scenarios" / "end-to-end" / "real-time-fraud-detection.yaml"
+
+RESULT_COMMANDS = [["consult"], ["explain"], ["evaluate"], ["vocabulary"], ["schema"], ["drill"],
+                   ["rules", "list"], ["rules", "show"], ["rules", "lint"], ["rules", "coverage"]]
+TYPE_NAME = re.compile(r"<(?:int|str|float|bool|path|Path|datetime|uuid|list\[[^\]]*\]|[a-z]+ range)>|\{[A-Za-z_]+\}")
+
+
+def all_commands() -> list[list[str]]:
+    import typer.main
+
+    from advisor.cli.app import build_app
+
+    root = typer.main.get_command(build_app())
+    found = []
+
+    def walk(command, path):
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            for name, sub in subcommands.items():
+                walk(sub, path + [name])
+        else:
+            found.append(path)
+
+    walk(root, [])
+    return found
+
+
+def test_every_command_is_found():
+    names = {" ".join(c) for c in all_commands()}
+    assert {"consult", "explain", "rules list", "rules lint", "rules coverage", "rules show"} <= names
+
+
+@pytest.mark.parametrize("command", RESULT_COMMANDS, ids=" ".join)
+def test_every_command_that_writes_a_result_has_output(command, capsys, monkeypatch):
+    result = run_main(capsys, monkeypatch, *command, "--help")
+    assert result.code == 0
+    assert re.search(r"-o, --output FILE", result.stdout), result.stdout
+
+
+def test_help_has_no_python_type_names(capsys, monkeypatch):
+    pages = [[]] + [c for c in all_commands()] + [["rules"]]
+    for command in pages:
+        result = run_main(capsys, monkeypatch, *command, "--help")
+        assert result.code == 0, command
+        leaked = TYPE_NAME.findall(result.stdout)
+        assert not leaked, f"advisor {' '.join(command)} --help shows {leaked}"
+
+
+@pytest.mark.parametrize("command", [["rules", "list"], ["rules", "lint"], ["evaluate", str(FRAUD)],
+                                     ["rules", "coverage", str(FRAUD)], ["vocabulary"],
+                                     ["explain", str(FRAUD), "--no-flips"]],
+                         ids=lambda c: " ".join(c[:2]))
+def test_text_is_the_human_format_everywhere(command, capsys, monkeypatch):
+    as_text = run_main(capsys, monkeypatch, *command, "--format", "text")
+    default = run_main(capsys, monkeypatch, *command)
+    assert as_text.code == default.code and as_text.code in (0, 1)
+    assert as_text.stdout == default.stdout
+
+
+def test_table_is_still_accepted_for_text(capsys, monkeypatch):
+    table = run_main(capsys, monkeypatch, "evaluate", FRAUD, "--format", "table")
+    text = run_main(capsys, monkeypatch, "evaluate", FRAUD, "-f", "text")
+    assert table.code == text.code == 0 and table.stdout == text.stdout
+
+
+def test_a_format_a_command_does_not_have_is_refused_with_the_allowed_ones(capsys, monkeypatch):
+    result = run_main(capsys, monkeypatch, "rules", "list", "--format", "junit")
+    assert result.code == 2
+    assert "text, json" in result.stderr
+
+
+def test_consult_dash_reads_the_scenario_from_standard_input(capsys, monkeypatch):
+    piped = run_main(capsys, monkeypatch, "consult", "-", "-f", "json", stdin=FRAUD.read_text())
+    from_file = run_main(capsys, monkeypatch, "consult", FRAUD, "-f", "json")
+    assert piped.code == from_file.code == 0
+    piped_report, file_report = json.loads(piped.stdout), json.loads(from_file.stdout)
+    assert piped_report["scenario"]["file"] == "<stdin>"
+    assert piped_report["recommendations"] == file_report["recommendations"]
+    assert piped_report["scenario"]["name"] == file_report["scenario"]["name"]
+
+
+def test_consult_dash_with_bad_input_is_one_line(capsys, monkeypatch):
+    result = run_main(capsys, monkeypatch, "consult", "-", stdin=b"name: x\nfacts: {nope: 1}\n")
+    assert result.code == 2
+    assert result.stderr.startswith("advisor: error: <stdin>:2:") and result.stderr.count("\n") == 1
+    result = run_main(capsys, monkeypatch, "consult", "-", stdin=b"\xff\xfe")
+    assert result.code == 2 and "not UTF-8" in result.stderr
+
+
+def test_piped_rules_list_prints_every_rule_id_in_full(capsys, monkeypatch, knowledge):
+    result = run_main(capsys, monkeypatch, "rules", "list")
+    assert result.code == 0
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert rows[0] == ["id", "section", "then", "title"]
+    assert [row[0] for row in rows[1:]] == [r.id for r in knowledge.rules]
+    assert [row[3] for row in rows[1:]] == [r.title for r in knowledge.rules]
+    assert "…" not in result.stdout
+
+
+def test_piped_vocabulary_prints_every_fact_name_in_full(capsys, monkeypatch, knowledge):
+    result = run_main(capsys, monkeypatch, "vocabulary")
+    assert result.code == 0
+    facts_part, decisions_part = result.stdout.split("\n\n")
+    fact_rows = [line.split("\t") for line in facts_part.splitlines()[1:]]
+    assert [row[0] for row in fact_rows] == [f.name for f in knowledge.vocabulary.input_facts]
+    assert [row[3] for row in fact_rows] == [f.question for f in knowledge.vocabulary.input_facts]
+    decision_rows = [line.split("\t") for line in decisions_part.splitlines()[1:]]
+    assert [row[0] for row in decision_rows] == [d.name for d in knowledge.vocabulary.decisions]
+    assert "…" not in result.stdout
+
+
+@pytest.mark.parametrize("command", [["rules", "list"], ["vocabulary"], ["schema"],
+                                     ["rules", "show", "sweep.sobol-for-reproducibility"],
+                                     ["explain", str(FRAUD), "--no-flips"], ["evaluate", str(FRAUD)],
+                                     ["consult", str(FRAUD)]],
+                         ids=lambda c: " ".join(c[:2]))
+def test_output_file_holds_what_stdout_would(command, capsys, monkeypatch, tmp_path):
+    target = tmp_path / "out.txt"
+    to_stdout = run_main(capsys, monkeypatch, *command)
+    to_file = run_main(capsys, monkeypatch, *command, "-o", target)
+    assert to_stdout.code == to_file.code == 0
+    assert to_file.stdout == ""
+    assert target.read_text(encoding="utf-8") == to_stdout.stdout
