@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor.engine import Advisor
-from advisor.engine.compiler import build_engine_class, new_datum
+from advisor.engine.compiler import build_engine_class
+from advisor.engine.memory import new_datum
 from advisor.engine.results import USER
 from advisor.knowledge import KnowledgeBase
 
@@ -58,7 +59,7 @@ class Latencies:
 
 
 def measure(knowledge: KnowledgeBase, scenarios: list[dict[str, Any]], rounds: int) -> dict[str, Latencies]:
-    """Time every engine on every scenario, interleaved so machine noise hits them alike.
+    """Time every engine on every scenario (thread CPU time), interleaved so machine noise hits them alike.
 
     Each scenario keeps its best time over `rounds` passes (noise only ever adds time)."""
     advisor = Advisor(knowledge)
@@ -77,9 +78,9 @@ def measure(knowledge: KnowledgeBase, scenarios: list[dict[str, Any]], rounds: i
         for index, facts in enumerate(scenarios):
             shift = (index + round_index) % len(names)  # rotate who goes first
             for name in names[shift:] + names[:shift]:
-                start = time.perf_counter()
+                start = time.thread_time()
                 runners[name](facts)
-                elapsed = time.perf_counter() - start
+                elapsed = time.thread_time() - start
                 if elapsed < best[name][index]:
                     best[name][index] = elapsed
     return {name: Latencies(name, times) for name, times in best.items()}

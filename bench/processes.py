@@ -7,6 +7,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,6 +33,28 @@ def wall_times(command: list[str], repeat: int, env: dict[str, str] | None = Non
         if result.returncode not in ok:
             raise RuntimeError(f"{' '.join(command)} exited {result.returncode}: {result.stderr.decode()[-500:]}")
     return times
+
+
+def timed(command: list[str], repeat: int, fresh_bytecode: bool = False) -> dict[str, float]:
+    """Median wall time and median CPU time (user + system) of `command` over `repeat` runs
+    after one warm-up. `fresh_bytecode`: each run gets an empty bytecode cache, so every module
+    is compiled from source, as on an install that wrote no bytecode."""
+    walls, cpus = [], []
+    for index in range(repeat + 1):
+        env = _env()
+        if fresh_bytecode:
+            env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="advisor-bench-pyc-")
+        before = os.times()
+        start = time.perf_counter()
+        result = subprocess.run(command, capture_output=True, env=env, cwd=ROOT)
+        wall = time.perf_counter() - start
+        after = os.times()
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} exited {result.returncode}: {result.stderr.decode()[-500:]}")
+        if index:  # the first run warms the disk cache
+            walls.append(wall)
+            cpus.append(after.children_user - before.children_user + after.children_system - before.children_system)
+    return {"wall": median(walls), "cpu": median(cpus)}
 
 
 def median(values: list[float]) -> float:
@@ -72,7 +95,7 @@ def phase_times(scenario: Path, repeat: int, env: dict[str, str] | None = None) 
 def import_times(scenario: Path, top: int = 10) -> list[tuple[str, float]]:
     """`python -X importtime` of a one-scenario consult: seconds spent importing each top-level
     package's own modules (self times summed, so a package is not charged for what it imports)."""
-    code = f"from advisor.cli.app import main; main(['consult', {str(scenario)!r}])"
+    code = f"from advisor.cli.app import main; main(['consult', {str(scenario)!r}, '--format', 'json'])"
     per_package: dict[str, list[float]] = {}
     for _ in range(3):  # importtime is as noisy as the machine: keep each package's median
         result = subprocess.run([str(PYTHON), "-X", "importtime", "-c", code], capture_output=True,

@@ -29,7 +29,7 @@ from advisor.knowledge import load_knowledge  # noqa: E402
 from advisor.paths import RULES_DIR_ENV, rules_dir  # noqa: E402
 
 SCENARIO_FILE = processes.ROOT / "scenarios" / "image-classifier.yaml"
-TARGETS = {"overhead": 1.5, "evaluate_1000": 5.0, "version": 0.150, "consult": 0.400}
+TARGETS = {"overhead": 1.5, "evaluate_1000": 5.0, "version": 0.050, "consult": 0.250}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=15, help="runs of each cold-start command")
     parser.add_argument("--seed", type=int, default=100)
     parser.add_argument("--markdown", action="store_true", help="print the tables in Markdown")
+    parser.add_argument("--parts", nargs="+", choices=("engine", "evaluate", "cold"),
+                        default=["engine", "evaluate", "cold"], help="which measurements to run")
     parser.add_argument("--rules-dir", type=Path, default=rules_dir(), help="the rule base to measure")
     args = parser.parse_args(argv)
     render = table.markdown if args.markdown else table.plain
@@ -58,11 +60,17 @@ def benchmark(args: argparse.Namespace, render) -> str:
     cores = os.cpu_count() or 1
     mean_facts = sum(map(len, generated)) / len(generated)
     log(f"{len(knowledge.rules)} rules, {args.n} scenarios ({mean_facts:.1f} facts each on average), {cores} cores")
-    rows = engine_rows(knowledge, generated, args.rounds)
-    rows += evaluate_rows(knowledge, generated, cores)
-    python_start = processes.median(processes.wall_times([str(processes.PYTHON), "-c", "pass"], args.repeat))
-    rows += cold_start_rows(python_start, args.repeat)
-    phases, imports = breakdown(python_start, args.repeat)
+    rows: list[table.Row] = []
+    if "engine" in args.parts:
+        rows += engine_rows(knowledge, generated, args.rounds)
+    if "evaluate" in args.parts:
+        rows += evaluate_rows(knowledge, generated, cores)
+    phases: list[table.Row] = []
+    imports: list[table.Row] = []
+    if "cold" in args.parts:
+        python_start = processes.median(processes.wall_times([str(processes.PYTHON), "-c", "pass"], args.repeat))
+        rows += cold_start_rows(python_start, args.repeat)
+        phases, imports = breakdown(python_start, args.repeat)
 
     title = (f"advisor benchmark, {datetime.date.today().isoformat()}, {platform.machine()} {cores} cores, "
              f"Python {platform.python_version()}, {len(knowledge.rules)} rules, n={args.n} random scenarios "
@@ -70,11 +78,12 @@ def benchmark(args: argparse.Namespace, render) -> str:
              f"seed={args.seed}, load average {start_load:.1f} at start, {os.getloadavg()[0]:.1f} at end")
     return "\n".join([
         render(title, ("measure", "figure", "target / note"), rows),
+    ] + ([
         render("cold start of `advisor consult FILE` by phase (median of fresh processes)",
                ("phase", "time", "share"), phases),
-        render("python -X importtime, consult FILE: import time spent in each package's own modules",
+        render("python -X importtime, consult FILE --format json: import time spent in each package's own modules",
                ("package", "self time"), imports),
-    ])
+    ] if phases else []))
 
 
 def engine_rows(knowledge, generated: list[dict], rounds: int) -> list[table.Row]:
@@ -113,19 +122,41 @@ def evaluate_rows(knowledge, generated: list[dict], cores: int) -> list[table.Ro
 
 
 def cold_start_rows(python_start: float, repeat: int) -> list[table.Row]:
+    """Wall time (median) and the process's own CPU time (median; what the machine's other
+    load does not inflate), warm and with no bytecode (what an install that compiles none pays
+    on its first run: every run gets an empty PYTHONPYCACHEPREFIX)."""
     log("cold start ...")
-    version = processes.median(processes.wall_times([str(processes.ADVISOR), "--version"], repeat))
-    consult_cmd = [str(processes.ADVISOR), "consult", str(SCENARIO_FILE)]
-    consult = processes.median(processes.wall_times(consult_cmd, repeat))
-    uncached = processes.median(processes.wall_times(
-        consult_cmd, max(3, repeat // 3), env={**os.environ, "NO_COLOR": "1", "ADVISOR_NO_CACHE": "1"}))
-    return [
-        ("python -c pass (interpreter floor)", table.ms(python_start), ""),
-        ("advisor --version (target < 150 ms)", table.ms(version), table.verdict(version, TARGETS["version"])),
-        ("advisor consult FILE (target < 400 ms)", table.ms(consult),
-         table.verdict(consult, TARGETS["consult"]) + "; knowledge cache warm"),
-        ("advisor consult FILE, ADVISOR_NO_CACHE=1", table.ms(uncached), "knowledge validated from YAML"),
+    python = str(processes.PYTHON)
+    consult = [str(processes.ADVISOR), "consult", str(SCENARIO_FILE), "--format", "json"]
+    direct = [python, "-c", "import json, sys; from advisor.knowledge import load_knowledge; "
+              "from advisor.engine import get_advisor; from advisor.scenarios import load_scenario; "
+              "from advisor.presentation.consultation.data import build_report; "
+              "k = load_knowledge(); s = load_scenario(sys.argv[1], k); "
+              "json.dump(build_report(get_advisor().consult(s.facts), k, {'name': s.name}), sys.stdout, default=str)",
+              str(SCENARIO_FILE)]
+    measures = [
+        ("python -c pass (interpreter floor)", [python, "-c", "pass"], None),
+        ("advisor --version (target < 50 ms)", [str(processes.ADVISOR), "--version"], TARGETS["version"]),
+        ("advisor consult FILE --format json (target < 250 ms)", consult, TARGETS["consult"]),
+        ("the same consult through the API, no CLI layer", direct, None),
+        ("python -c 'import typer'", [python, "-c", "import typer"], None),
+        ("import typer and build the app (every command)", [python, "-c",
+                                                           "from advisor.cli.app import build_app; build_app()"], None),
+        ("python -c 'import pydantic'", [python, "-c", "import pydantic"], None),
     ]
+    rows = []
+    for label, command, target in measures:
+        warm = processes.timed(command, repeat)
+        cold = processes.timed(command, max(3, repeat // 3), fresh_bytecode=True)
+        verdict = "" if target is None else f"; {table.verdict(warm['wall'], target)} warm, " \
+            f"{table.verdict(cold['wall'], target)} with no bytecode"
+        rows.append((label, f"{table.ms(warm['wall'])} wall, {table.ms(warm['cpu'])} CPU",
+                     f"no bytecode: {table.ms(cold['wall'])} wall, {table.ms(cold['cpu'])} CPU{verdict}"))
+    uncached = processes.median(processes.wall_times(
+        consult, max(3, repeat // 3), env={**os.environ, "NO_COLOR": "1", "ADVISOR_NO_CACHE": "1"}))
+    rows.append(("advisor consult FILE --format json, ADVISOR_NO_CACHE=1", table.ms(uncached),
+                 "knowledge validated from YAML"))
+    return rows
 
 
 def breakdown(python_start: float, repeat: int) -> tuple[list[table.Row], list[table.Row]]:

@@ -182,7 +182,7 @@ def test_invalid_scripted_answer_is_one_line_error_and_keeps_earlier_answers(adv
     assert answers_in(db) == [(questions[0].id, questions[0].correct, 1)]
 
 
-def test_same_seed_same_session_through_the_console_script(tmp_path, library, cli):
+def test_same_seed_same_session_through_the_cli(tmp_path, library, cli):
     outputs = []
     for name in ("a", "b"):
         result = cli("drill", "--count", "3", "--seed", "34", "--db", str(tmp_path / f"{name}.sqlite3"),

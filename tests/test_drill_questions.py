@@ -154,7 +154,10 @@ def test_wrong_answer_names_the_failing_condition(advisor, knowledge):
     assert feedback.why_not == (
         "sweep.bayesian-learns-from-results would recommend Bayesian sampling, but only when "
         "learn_from_previous_trials is true; this scenario does not say (Should new trials be chosen "
-        "based on how earlier trials performed?).",)
+        "based on how earlier trials performed?).",
+        "sweep.existing-bayesian-kept would recommend Bayesian sampling, but only when planned_sampling "
+        "is bayesian; this scenario does not say (Which sampling algorithm does your sweep job already "
+        "use, if any?).")
     storage = build_question(advisor.consult({"data_source": "files", "dataset_size": "small"}),
                              "training_data_store", knowledge, random.Random(0))
     why = grade(storage, "azure_sql", knowledge).why_not
@@ -215,7 +218,10 @@ def test_feedback_carries_the_advisors_warnings_for_the_section(advisor, knowled
     assert [w.rule_id for w in feedback.warnings] == ["sweep.grid-needs-choice"]
     assert feedback.why_not == ("sweep.grid-for-every-combination would recommend Grid sampling, but only when "
                                 "hyperparameter_expressions uses only choice; here it is: choice (a list of "
-                                "discrete values), uniform.",)
+                                "discrete values), uniform.",
+                                "sweep.existing-grid-kept would recommend Grid sampling, but only when "
+                                "planned_sampling is grid; this scenario does not say (Which sampling algorithm "
+                                "does your sweep job already use, if any?).")
 
 
 def test_generator_makes_every_rule_fire(advisor, knowledge):
@@ -260,3 +266,14 @@ def test_no_question_states_its_own_answer_as_the_existing_setup(advisor, knowle
         for decision in stated:
             assert build_question(consultation, decision, knowledge, random.Random(0)) is None
     assert checked >= 10
+
+
+def test_every_existing_setup_fact_naming_a_decisions_choices_says_which(knowledge):
+    """A fact stating what a setup already uses, in a decision's own choices, must declare
+    `describes:` so drills hide that decision (or a new review fact would give answers away)."""
+    vocabulary = knowledge.vocabulary
+    missing = [f"{fact.name} -> {decision.name}" for fact in vocabulary.facts
+               if fact.existing_setup and fact.type == "choice"
+               for decision in vocabulary.decisions
+               if len(set(fact.values) & set(decision.choices)) >= 2 and fact.describes != decision.name]
+    assert missing == []

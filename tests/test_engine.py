@@ -17,7 +17,8 @@ from conftest import ROOT
 from advisor.engine import settling
 from advisor.engine.advisor import Advisor
 from advisor.engine.agenda import ORDER_LIMIT, PRIORITY_MAX, salience
-from advisor.engine.compiler import build_engine_class, new_datum
+from advisor.engine.compiler import build_engine_class
+from advisor.engine.memory import new_datum
 from advisor.engine.results import USER
 from advisor.engine.settling import Settling
 from advisor.knowledge.base import SPECIAL_FILES, build_knowledge, read_sources

@@ -114,7 +114,7 @@ def test_why_not_rule_explains_every_branch_of_an_any(advisor, knowledge):
     assert candidate.status == "did_not_fire"
     first, second = candidate.failure.branches
     assert first.text == "needs sampling to be bayesian, but sampling was not decided"
-    assert [c.rule_id for c in first.deeper] == ["sweep.bayesian-learns-from-results"]
+    assert [c.rule_id for c in first.deeper] == ["sweep.bayesian-learns-from-results", "sweep.existing-bayesian-kept"]
     assert second.text == "needs planned_sampling to be bayesian; this scenario has planned_sampling = random"
 
 

@@ -372,6 +372,20 @@ def test_class13_the_size_limit_holds_for_files_that_report_size_0(monkeypatch):
         yamlio.read_text_file(status, "a scenario YAML file")
 
 
+def test_class13_a_fifo_or_device_in_the_rules_folder_is_an_error_not_a_hang(tmp_path, monkeypatch):
+    from advisor.errors import KnowledgeError
+    from advisor.knowledge.base import read_sources
+
+    rules = _rules_copy(tmp_path)
+    os.mkfifo(rules / "blocked.yaml")
+    with pytest.raises(KnowledgeError, match="blocked.yaml: is not a regular file"):
+        finishes(lambda: read_sources(rules))
+    (rules / "blocked.yaml").unlink()
+    (rules / "endless.yaml").symlink_to("/dev/zero")
+    with pytest.raises(KnowledgeError, match="endless.yaml: is not a regular file"):
+        finishes(lambda: read_sources(rules))
+
+
 def test_class13_drill_answers_that_are_not_text_are_one_line(tmp_path):
     db = tmp_path / "d.sqlite3"
     binary = tmp_path / "answers.bin"

@@ -22,7 +22,9 @@ facts:
 """
 
 TOP = {"version": int, "scenario": dict, "facts": dict, "derived": list, "recommendations": list,
-       "warnings": list, "open": list, "fired": list, "sections": list}
+       "warnings": list, "open": list, "fired": list, "sections": list, "given": list, "provenance": dict}
+GIVEN = {"name": str, "value": object, "question": str, "answer": str}
+PROVENANCE = {"advisor": str, "rule_base": str, "date": str}
 RECOMMENDATION = {"decision": str, "title": str, "section": str, "choice": str, "label": str,
                   "rules": list, "certainty": float, "weak": bool, "contested": bool,
                   "alternatives": list, "derivation": list}
@@ -91,6 +93,11 @@ def test_consult_json_contract(cli, tmp_path):
                                                      "manage", "deploy"]
     for section in report["sections"]:
         _check(section, SECTION, "section")
+    assert [g["name"] for g in report["given"]] == list(report["facts"])
+    for given in report["given"]:
+        _check(given, GIVEN, "given")
+    _check(report["provenance"], PROVENANCE, "provenance")
+    assert len(report["provenance"]["rule_base"]) == 12
 
 
 def test_json_output_is_identical_across_processes(cli_process):

@@ -235,3 +235,16 @@ def test_a_bad_configuration_is_one_clear_error(review, tmp_path, text, message)
     assert result.exit_code == 2
     assert result.stderr.startswith("advisor: error: ") and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_control_characters_never_reach_the_terminal(review, tmp_path):
+    path = tmp_path / "evil\x1b]0;pwned\x07.yml"
+    path.write_text("type: sweep\nsearch_space: {\"lr\\e[31m\": {type: \"\\e]0;x\\a\"}}\n"
+                    "early_termination: \"\\e[2J\"\n", encoding="utf-8")
+    broken = tmp_path / "broken\x1b[2J.yml"
+    broken.write_text("type: [\n", encoding="utf-8")
+    result = review(path, broken, "--facts")
+    assert result.exit_code == 2
+    for stream in (result.stdout, result.stderr):
+        assert "\x1b" not in stream and "\x07" not in stream
+    assert "\\x1b" in result.stdout and "\\x1b" in result.stderr

@@ -55,7 +55,9 @@ def yaml_files_below(folder: Path) -> list[Path]:
 
 
 def run_review(targets: list[Path], advisor: Advisor, config: ReviewConfig,
-               context: dict | None = None) -> ReviewRun:
+               context: dict | None = None, skip_unknown: bool = False) -> ReviewRun:
+    """Review the files and folders named; `skip_unknown` skips a named file that isn't Azure
+    ML YAML (as a folder review does) instead of counting it unreadable."""
     run = ReviewRun()
     documents: list[AzureMLDocument] = []
     seen: set[Path] = set()
@@ -72,7 +74,7 @@ def run_review(targets: list[Path], advisor: Advisor, config: ReviewConfig,
             try:
                 documents.append(read_document(path))
             except NotAzureML as exc:
-                if in_folder:
+                if in_folder or skip_unknown:
                     run.skipped.append(Skipped(str(path), "not Azure ML YAML"))
                 else:
                     run.unreadable.append(Unreadable(str(path), exc.render()))

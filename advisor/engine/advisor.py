@@ -16,7 +16,8 @@ from functools import lru_cache
 from typing import Any
 
 from advisor.engine import certainty, conflicts
-from advisor.engine.compiler import build_engine_class, matched_facts, new_datum
+from advisor.engine.compiler import build_engine_class
+from advisor.engine.memory import new_datum
 from advisor.engine.results import USER, Consultation, Evidence, Firing, Warning
 from advisor.engine.settling import Settling
 from advisor.knowledge import KnowledgeBase, load_knowledge
@@ -32,20 +33,30 @@ class _Trace:
         self.live: dict[str, tuple[Any, Any]] = {}      # name -> (value, declared Datum or None)
         self.best_rank: dict[tuple[str, Any], tuple[int, int]] = {}
         self.seen: set[str] = set()
+        self.evidence: dict[int, Evidence] = {}         # id(Datum) -> its Evidence, made once
 
-    def record(self, engine: Any, rule: Rule, bindings: dict[str, Any]) -> None:
+    def _evidence(self, datum: Any) -> Evidence:
+        evidence = self.evidence.get(id(datum))
+        if evidence is None:
+            evidence = self.evidence[id(datum)] = Evidence(datum["name"], datum["value"], datum["origin"])
+        return evidence
+
+    def record(self, engine: Any, rule: Rule, facts: list[Any]) -> None:
         if rule.id in self.seen:  # an `any` condition can match through several branches
             return
         self.seen.add(rule.id)
-        matched = tuple(Evidence(d["name"], d["value"], d["origin"]) for d in matched_facts(bindings))
         c = rule.conclusion
-        firing = Firing(len(self.fired) + 1, rule.id, c.kind, c.name, c.value, matched,
+        firing = Firing(len(self.fired) + 1, rule.id, c.kind, c.name, c.value,
+                        tuple(self._evidence(d) for d in facts),
                         status="warning" if c.kind == "warn" else "applied")
         self.fired.append(firing)
         if c.kind == "warn" or c.name is None:
             return
         key = (c.name, c.value)
-        self.best_rank[key] = max(self.best_rank.get(key, rule.rank), rule.rank)
+        rank = rule.rank
+        best = self.best_rank.get(key)
+        if best is None or rank > best:
+            self.best_rank[key] = rank
         current = self.live.get(c.name)
         if current is None:
             self._declare(engine, c.name, c.value, rule.id)
@@ -74,9 +85,9 @@ class Advisor:
         engine_class = build_engine_class(knowledge.rules, self._on_fire)
         self._engine = engine_class()
 
-    def _on_fire(self, engine: Any, rule: Rule, bindings: dict[str, Any]) -> None:
+    def _on_fire(self, engine: Any, rule: Rule, facts: list[Any]) -> None:
         assert self._trace is not None
-        self._trace.record(engine, rule, bindings)
+        self._trace.record(engine, rule, facts)
 
     def consult(self, facts: dict[str, Any]) -> Consultation:
         """Run the rules on already-validated user facts (canonical values)."""

@@ -24,6 +24,10 @@ The same policy in other engines:
 
 from __future__ import annotations
 
+from typing import Any
+
+from experta.strategies import DepthStrategy
+
 from advisor.knowledge.rules import Rule
 
 PRIORITY_MIN, PRIORITY_MAX = -50, 50        # what the rule loader accepts
@@ -46,3 +50,12 @@ def salience(rule: Rule) -> int:
             + (rule.priority - PRIORITY_MIN) * _SPECIFICITY_SPAN
             + rule.specificity * _ORDER_SPAN
             + (ORDER_LIMIT - 1 - rule.order))
+
+
+class SalienceStrategy(DepthStrategy):
+    """experta's depth strategy (salience, then the most recent facts), with the activation
+    key computed directly. experta memoises it in an lru_cache keyed by the activation, and
+    hashing an activation walks its rule's whole pattern tuple: dearer than the key itself."""
+
+    def get_key(self, activation: Any) -> tuple[int, list[int]]:
+        return (activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True))

@@ -1,114 +1,205 @@
-"""A Rete matcher whose cost per consultation grows linearly with the rules, plugged in
-through experta's `KnowledgeEngine.__matcher__` extension point (experta builds the network).
+"""The advisor's matcher, plugged into experta through `KnowledgeEngine.__matcher__`.
 
-Three costs in experta's stock `ReteMatcher` grow faster than the work a consultation needs:
+experta stays the engine: its fact list, agenda, conflict-resolution strategy and rule
+calls are unchanged; the matcher's job (experta's `Matcher` interface) is to tell the engine
+which activations appear and disappear as facts are declared and retracted. experta's
+stock matcher is a general Rete network in Python; its costs grow faster than the rules
+(every fact visits every alpha branch, every rule's conflict-set node is polled after each
+step, reset walks shared nodes once per path) and each token is copied at every node.
 
-- Routing. The root node sends every fact to every alpha branch, and each branch first tests
-  the fact's type. The compiler gives each fact name its own Fact class, so a dictionary from
-  type to branches makes that test once: a fact only reaches the patterns on its own name.
-- Collecting activations. After every step (each firing, each declare) experta asks every
-  rule's conflict-set node for new activations; with thousands of rules almost all have
-  none, and that poll was three quarters of the time at 3,000 rules. Here each conflict-set
-  node reports itself when a token reaches it, and only those nodes are asked.
-- Reset. experta resets the network recursively from the root, once per path, so a node
-  shared by many branches is wiped many times. Here every node is listed once, when the
-  network is built, and reset visits each of them once.
+The advisor's conditions are simpler than what Rete serves: each test reads one fact (or
+compares two number facts), there are no variables shared between patterns, and working
+memory holds at most one fact per name. So matching is counting:
+
+- every distinct test (name, operator, operand) is one shared alpha test; equality tests are
+  found by hashing the fact's value, the others are evaluated once per fact;
+- a rule's condition is put in disjunctive normal form (as experta does for OR); each branch
+  counts its tests that hold, and is active exactly when all of them do;
+- a declared fact satisfies its tests and bumps their branches' counts; a retracted one
+  undoes that. Completed branches become experta Activations with the same facts and
+  bindings the Rete network would give (the RHS reads `f0`, `f1`, ... as before).
+
+The cost of a declaration is the tests on that one name plus the branches they complete, so
+a consultation costs time proportional to the rules; reset is a handful of clears.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import count, product
 from typing import Any
 
 from experta.abstract import Matcher
-from experta.matchers import ReteMatcher
-from experta.matchers.rete.check import TypeCheck
-from experta.matchers.rete.nodes import BusNode, ConflictSetNode
-from experta.matchers.rete.token import Token
+from experta.activation import Activation
+
+from advisor.engine.memory import BINDING_PREFIX, Datum, fact_to_fact, numbered_leaves, value_test
+from advisor.knowledge.conditions import All, Condition, FactRef, Leaf
 
 
-class TypeRoutingBusNode(BusNode):
-    """The root node: sends a fact only to the alpha branches testing its own type."""
+class _Test:
+    """One alpha test, shared by every branch that makes it."""
 
-    def _routes(self, fact_type: type) -> list[Any]:
-        routes = self.__dict__.setdefault("_routes_by_type", {})
-        children = routes.get(fact_type)
-        if children is None:
-            children = routes[fact_type] = [
-                child for child in self.children
-                if not isinstance(getattr(child.node, "matcher", None), TypeCheck)
-                or child.node.matcher.fact_type is fact_type]
-        return children
+    __slots__ = ("names", "holds", "branches")
 
-    def add(self, fact: Any) -> None:
-        token = Token.valid(fact)
-        for child in self._routes(type(fact)):
-            child.callback(token)
-
-    def remove(self, fact: Any) -> None:
-        token = Token.invalid(fact)
-        for child in self._routes(type(fact)):
-            child.callback(token)
+    def __init__(self, names: tuple[str, ...], holds: Callable[[dict[str, Any]], bool]) -> None:
+        self.names = names            # the fact names it reads (one, or two for a comparison)
+        self.holds = holds            # values by name -> bool (all of `names` present)
+        self.branches: list[_Branch] = []
 
 
-class LinearReteMatcher(ReteMatcher):
-    """experta's Rete network, routed by fact type, polled only where tokens arrived."""
+class _Branch:
+    """One conjunction of a rule's condition (in disjunctive normal form)."""
+
+    __slots__ = ("rule", "tests", "need", "bindings", "names")
+
+    def __init__(self, rule: Any, tests: list[_Test], bindings: list[tuple[str, str, bool]]) -> None:
+        self.rule = rule              # the experta Rule (its RHS and salience)
+        self.tests = tests
+        self.need = len(tests)
+        self.bindings = bindings      # (context key, fact name, value rather than fact)
+        self.names = tuple(dict.fromkeys(name for _, name, value in bindings if not value))
+
+
+Numbered = tuple[Leaf, int, int | None]
+
+
+def _branches(condition: Condition, numbers: dict[int, tuple[int, int | None]]) -> list[list[Numbered]]:
+    if isinstance(condition, Leaf):
+        first, second = numbers[id(condition)]
+        return [[(condition, first, second)]]
+    parts = [_branches(part, numbers) for part in condition.parts]
+    if isinstance(condition, All):
+        return [[leaf for branch in combination for leaf in branch] for combination in product(*parts)]
+    return [branch for part in parts for branch in part]
+
+
+class CountingMatcher(Matcher):
+    """Activations by counting satisfied tests per branch (see the module docstring)."""
 
     def __init__(self, engine: Any) -> None:
-        Matcher.__init__(self, engine)
-        self.root_node = TypeRoutingBusNode()
-        self.build_network()
-        self._nodes = tuple(_every_node(self.root_node))
-        self._conflict_set_nodes = tuple(n for n in self._nodes if isinstance(n, ConflictSetNode))
-        self._touched: dict[ConflictSetNode, None] = {}  # insertion-ordered set
-        for node in self._conflict_set_nodes:
-            _report_to(node, self._touched)
+        super().__init__(engine)
+        self._equal: dict[str, dict[Any, list[_Test]]] = {}   # name -> value -> equality tests
+        self._other: dict[str, list[_Test]] = {}              # name -> every other test reading it
+        self._build(engine.get_rules())
+        self._facts: dict[str, Any] = {}                       # name -> the fact in working memory
+        self._holding: set[_Test] = set()
+        self._counts: dict[_Branch, int] = {}
+        self._active: dict[_Branch, Activation] = {}
 
-    def _get_conflict_set_nodes(self) -> tuple[ConflictSetNode, ...]:
-        return self._conflict_set_nodes
+    # --- building the index ------------------------------------------------------
 
-    def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
+    def _build(self, rules: list[Any]) -> None:
+        shared: dict[tuple[Any, ...], _Test] = {}
+        for rule in sorted(rules, key=lambda r: r.advisor_rule.order):
+            condition = rule.advisor_rule.condition
+            numbered = {id(leaf): (first, second) for leaf, first, second in numbered_leaves(condition, count())}
+            for branch_leaves in _branches(condition, numbered):
+                tests: list[_Test] = []
+                bindings: list[tuple[str, str, bool]] = []
+                for leaf, first, second in branch_leaves:
+                    test = self._test(leaf, shared)
+                    if test not in tests:
+                        tests.append(test)
+                    bindings.append((f"{BINDING_PREFIX}{first}", leaf.subject, False))
+                    if second is not None:
+                        ref = leaf.operand.name
+                        bindings += [(f"{BINDING_PREFIX}{second}", ref, False),
+                                     (f"v{first}", leaf.subject, True), (f"w{first}", ref, True)]
+                branch = _Branch(rule, tests, bindings)
+                for test in tests:
+                    test.branches.append(branch)
+
+    def _test(self, leaf: Leaf, shared: dict[tuple[Any, ...], _Test]) -> _Test:
+        operand = leaf.operand
+        if isinstance(operand, FactRef):
+            key: tuple[Any, ...] = (leaf.subject, leaf.op, "fact", operand.name, operand.times)
+        else:
+            key = (leaf.subject, leaf.op, type(operand).__name__, operand)
+        test = shared.get(key)
+        if test is not None:
+            return test
+        if isinstance(operand, FactRef):
+            compare = fact_to_fact(leaf.op, operand.times)
+            left, right = leaf.subject, operand.name
+            test = _Test((left, right), lambda facts: compare(facts[left]["value"], facts[right]["value"]))
+            self._other.setdefault(left, []).append(test)
+            if right != left:
+                self._other.setdefault(right, []).append(test)
+        elif leaf.op == "eq":
+            test = _Test((leaf.subject,), lambda facts: True)
+            self._equal.setdefault(leaf.subject, {}).setdefault(operand, []).append(test)
+        else:
+            name, holds = leaf.subject, value_test(leaf.op, operand)
+            test = _Test((name,), lambda facts: holds(facts[name]["value"]))
+            self._other.setdefault(name, []).append(test)
+        shared[key] = test
+        return test
+
+    # --- experta's Matcher interface -------------------------------------------------
+
+    def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Activation], list[Activation]]:
+        added: list[Activation] = []
+        removed: list[Activation] = []
         for fact in deleting or ():
-            self.root_node.remove(fact)
+            self._retract(fact, removed)
         for fact in adding or ():
-            self.root_node.add(fact)
-        added: list[Any] = []
-        removed: list[Any] = []
-        touched = list(self._touched)
-        self._touched.clear()
-        for node in touched:
-            node_added, node_removed = node.get_activations()
-            added.extend(node_added)
-            removed.extend(node_removed)
+            self._declare(fact, added)
         return added, removed
 
     def reset(self) -> None:
-        for node in self._nodes:
-            node._reset()
-        for node in self._touched:  # activations of the previous run, never collected
-            node.get_activations()
-        self._touched.clear()
+        self._facts.clear()
+        self._holding.clear()
+        self._counts.clear()
+        self._active.clear()
 
+    # --- matching ---------------------------------------------------------------------
 
-def _every_node(root: Any) -> Iterator[Any]:
-    """Each node of the network once (depth first, in child order)."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        yield node
-        stack.extend(child.node for child in reversed(node.children))
+    def _tests_of(self, name: str, value: Any) -> Iterator[_Test]:
+        equal = self._equal.get(name)
+        if equal:
+            try:
+                yield from equal.get(value, ())
+            except TypeError:  # an unhashable value equals no operand of an equality test
+                pass
+        yield from self._other.get(name, ())
 
+    def _declare(self, fact: Any, added: list[Activation]) -> None:
+        name = fact.get("name") if isinstance(fact, Datum) else None
+        if name is None:
+            return  # experta's InitialFact: no condition reads it
+        facts = self._facts
+        if name in facts:
+            raise ValueError(f"two facts named {name!r} in working memory")
+        facts[name] = fact
+        # No test reading `name` can hold yet: the name was not in working memory.
+        for test in self._tests_of(name, fact["value"]):
+            if all(n in facts for n in test.names) and test.holds(facts):
+                self._satisfy(test, added)
 
-def _report_to(node: ConflictSetNode, touched: dict[ConflictSetNode, None]) -> None:
-    """Make `node` enter `touched` whenever a token reaches it (then it has something to say)."""
-    receive = node._activate
+    def _satisfy(self, test: _Test, added: list[Activation]) -> None:
+        self._holding.add(test)
+        counts, facts = self._counts, self._facts
+        for branch in test.branches:
+            reached = counts.get(branch, 0) + 1
+            counts[branch] = reached
+            if reached == branch.need:
+                activation = Activation(branch.rule, [facts[n] for n in branch.names],
+                                        {key: facts[n]["value"] if v else facts[n]
+                                         for key, n, v in branch.bindings})
+                self._active[branch] = activation
+                added.append(activation)
 
-    def activate(token: Any) -> None:
-        touched[node] = None
-        receive(token)
-
-    node._activate = activate  # type: ignore[method-assign]
+    def _retract(self, fact: Any, removed: list[Activation]) -> None:
+        name = fact.get("name") if isinstance(fact, Datum) else None
+        if name is None or self._facts.get(name) is not fact:
+            return
+        counts = self._counts
+        for test in self._tests_of(name, fact["value"]):
+            if test not in self._holding:
+                continue
+            self._holding.discard(test)
+            for branch in test.branches:
+                if counts[branch] == branch.need:
+                    removed.append(self._active.pop(branch))
+                counts[branch] -= 1
+        del self._facts[name]

@@ -64,8 +64,7 @@ class Settling:
         return self.values[name]
 
     def is_input(self, name: str) -> bool:
-        spec = self.vocabulary.fact(name)
-        return spec is not None and not spec.derived
+        return self.vocabulary.is_input(name)
 
     # --- truth and needs -----------------------------------------------------
 

@@ -11,7 +11,7 @@ from advisor.knowledge.guide import Guide
 from advisor.knowledge.rules import Rule, stratify
 from advisor.knowledge.vocabulary import Vocabulary
 from advisor.paths import rules_dir
-from advisor.yamlio import parse_yaml
+from advisor.yamlio import parse_yaml, read_text_file
 
 SPECIAL_FILES = ("guide.yaml", "vocabulary.yaml")
 EXAMPLES_SUFFIX = ".examples.yaml"  # rules/<area>.examples.yaml holds the examples of rules/<area>.yaml
@@ -64,10 +64,8 @@ def read_sources(directory: Path) -> dict[str, str]:
         raise KnowledgeError("the rules folder does not exist", where=str(directory))
     texts = {}
     for path in sorted(directory.glob("*.yaml")):
-        try:
-            texts[path.name] = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise KnowledgeError(f"cannot read: {exc}", where=str(path)) from None
+        # bounded and never blocking: a FIFO or /dev/zero named *.yaml is an error, not a hang
+        texts[path.name] = read_text_file(path, "a knowledge YAML file", KnowledgeError)
     for name in SPECIAL_FILES:
         if name not in texts:
             raise KnowledgeError(f"missing {name}", where=str(directory))

@@ -123,12 +123,12 @@ def dumps(knowledge: KnowledgeBase) -> str:
 
 # --- who may have written it --------------------------------------------------------------
 
+_POSIX = hasattr(os, "geteuid")
+
+
 def _private(info: os.stat_result) -> bool:
     """Owned by this user and writable by no one else."""
-    geteuid = getattr(os, "geteuid", None)
-    if geteuid is None:  # Windows: the folder is in the user's own profile
-        return True
-    return info.st_uid == geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _open_private_dir(directory: Path) -> int | None:
@@ -161,6 +161,23 @@ def _read_private(dir_fd: int, name: str) -> bytes | None:
         os.close(fd)
 
 
+def _read_cache(folder: Path, name: str) -> bytes | None:
+    if not _POSIX:  # Windows: no owner bits; the cache folder is in the user's own profile
+        try:
+            with open(folder / name, "rb") as handle:
+                raw = handle.read(MAX_CACHE_BYTES + 1)
+        except OSError:
+            return None
+        return raw if len(raw) <= MAX_CACHE_BYTES else None
+    dir_fd = _open_private_dir(folder)
+    if dir_fd is None:
+        return None
+    try:
+        return _read_private(dir_fd, name)
+    finally:
+        os.close(dir_fd)
+
+
 # --- loading and storing ------------------------------------------------------------------
 
 def load_cached(directory: Path) -> KnowledgeBase:
@@ -169,17 +186,12 @@ def load_cached(directory: Path) -> KnowledgeBase:
         return build_knowledge(texts)
     folder = cache_dir()
     name = f"knowledge-{fingerprint(texts)}.json"
-    dir_fd = _open_private_dir(folder)
-    if dir_fd is not None:
+    raw = _read_cache(folder, name)
+    if raw is not None:
         try:
-            raw = _read_private(dir_fd, name)
-        finally:
-            os.close(dir_fd)
-        if raw is not None:
-            try:
-                return decode(raw)
-            except (ValueError, KeyError, TypeError, RecursionError):
-                pass  # damaged: rebuilt and rewritten below
+            return decode(raw)
+        except (ValueError, KeyError, TypeError, RecursionError):
+            pass  # damaged: rebuilt and rewritten below
     knowledge = build_knowledge(texts)
     _store(folder, name, knowledge)
     return knowledge
@@ -190,10 +202,11 @@ def _store(folder: Path, name: str, knowledge: KnowledgeBase) -> None:
         if not folder.exists():
             folder.parent.mkdir(parents=True, exist_ok=True)
             os.mkdir(folder, 0o700)
-        dir_fd = _open_private_dir(folder)
-        if dir_fd is None:
-            return  # someone else's folder: never write where others could swap files
-        os.close(dir_fd)
+        if _POSIX:
+            dir_fd = _open_private_dir(folder)
+            if dir_fd is None:
+                return  # someone else's folder: never write where others could swap files
+            os.close(dir_fd)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".knowledge-", suffix=".tmp")  # created 0600
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:

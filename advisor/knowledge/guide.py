@@ -21,6 +21,11 @@ class Unit:
     url: str
     title: str
     section: str
+    kind: str = "content"  # or "introduction", "exercise": units no rule needs to cite
+
+    @property
+    def is_content(self) -> bool:
+        return self.kind == "content"
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,10 @@ class Guide:
 
     def unit(self, url: str) -> Unit | None:
         return next((u for u in self.units if u.url == url), None)
+
+    @property
+    def content_units(self) -> tuple[Unit, ...]:
+        return tuple(u for u in self.units if u.is_content)
 
     @property
     def section_ids(self) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ class Conclusion:
     name: str | None  # decision or fact name; None for warnings
     value: Any        # choice, fact value, or warning message
     warning_kind: str | None = None
+    withholds: tuple[str, ...] = ()  # decisions a warning says the advisor leaves open here (lint checks it)
 
     def describe(self) -> str:
         if self.kind == "recommend":

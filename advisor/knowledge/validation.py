@@ -42,6 +42,7 @@ class _UnitDoc(BaseModel):
     url: str
     title: str
     section: str
+    kind: Literal["content", "introduction", "exercise"] = "content"
 
 
 class _GuideDoc(BaseModel):
@@ -127,9 +128,8 @@ def build_vocabulary(data: Any, where: str, guide: Guide) -> Vocabulary:
         decision = vocabulary.decision(fact.describes)
         if decision is None:
             raise KnowledgeError(f"{fact.name}: describes unknown decision {fact.describes!r}", where=where)
-        strays = [v for v in fact.values if v not in decision.choices]
-        if strays:
-            raise KnowledgeError(f"{fact.name}: value {strays[0]!r} is not a choice of {decision.name}, "
+        if not set(fact.values) & set(decision.choices):
+            raise KnowledgeError(f"{fact.name}: none of its values is a choice of {decision.name}, "
                                  "which it describes", where=where, allowed=", ".join(decision.choices))
     return vocabulary
 
@@ -140,6 +140,7 @@ class WarnSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     message: str
     kind: WarningKind = "caution"
+    withholds: tuple[str, ...] = ()  # decisions the message says the advisor does not pick here
 
 
 class ThenSpec(BaseModel):
@@ -187,7 +188,11 @@ def _conclusion(spec: ThenSpec, vocabulary: Vocabulary) -> Conclusion:
     if len(given) != 1:
         raise ValueError("`then` needs exactly one of recommend, conclude or warn")
     if spec.warn is not None:
-        return Conclusion("warn", None, " ".join(spec.warn.message.split()), spec.warn.kind)
+        for name in spec.warn.withholds:
+            if vocabulary.decision(name) is None:
+                raise ValueError(f"warn.withholds: unknown decision {name!r}")
+        return Conclusion("warn", None, " ".join(spec.warn.message.split()), spec.warn.kind,
+                          tuple(spec.warn.withholds))
     if spec.recommend is not None:
         if len(spec.recommend) != 1:
             raise ValueError("`recommend` names one decision and one choice")

@@ -11,7 +11,7 @@ from advisor.knowledge.rules import Rule
 from advisor.knowledge.vocabulary import value_text
 from advisor.lint.domains import Universe
 from advisor.lint.findings import Finding
-from advisor.lint.logic import implies, witness_all
+from advisor.lint.logic import grounded_witness, implies, witness_all
 
 Where = dict[str, tuple[str, int | None]]  # rule id -> (file, line)
 
@@ -173,6 +173,32 @@ class Analysis:
         return self.kb.vocabulary.is_concluded(name)
 
 
+    def contradictions(self) -> list[Finding]:
+        """A warning that says the advisor picks no value for a decision (its `withholds`), while
+        a rule recommending that decision can fire in the same situation."""
+        findings = []
+        for warning in self.kb.rules:
+            if warning.id not in self.live:
+                continue
+            for name in warning.conclusion.withholds:
+                for rule in self.live_producers(name):
+                    witness = grounded_witness([warning.condition, rule.condition], self.universe,
+                                               self.live_producers)
+                    if witness is None:
+                        continue
+                    findings.append(Finding(
+                        "contradiction",
+                        f"{warning.id} warns that the advisor picks no {name} here, yet {rule.id} "
+                        f"({name} = {value_text(rule.conclusion.value)}) can fire with it",
+                        rules=(warning.id, rule.id), subject=name,
+                        witness={k: v for k, v in witness.items() if self._is_input(k)},
+                        **self._at(warning)))
+        return findings
+
+    def _is_input(self, name: str) -> bool:
+        fact = self.kb.vocabulary.fact(name)
+        return fact is not None and not fact.derived
+
     def missing_examples(self) -> list[Finding]:
         findings = []
         for rule in self.kb.rules:
@@ -189,8 +215,8 @@ class Analysis:
 def run_checks(knowledge: KnowledgeBase, where: Where | None = None) -> list[Finding]:
     analysis = Analysis(knowledge, where)
     shadowed = analysis.shadowing()  # before conflicts: they skip refinements already shadowed
-    return [*analysis.never_true(), *analysis.conflicts(), *shadowed, *analysis.coverage(),
-            *analysis.missing_examples()]
+    return [*analysis.never_true(), *analysis.conflicts(), *shadowed, *analysis.contradictions(),
+            *analysis.coverage(), *analysis.missing_examples()]
 
 
 def _produced(rules: list[Rule]) -> dict[str, set[Any]]:

@@ -16,6 +16,7 @@ CHECKS = {
     "never-true": "a rule's condition can never be true, so it never fires",
     "conflict": "two rules at the same priority can fire together and disagree",
     "shadowed": "whenever the rule fires a higher-ranked rule overrules it, so it never wins",
+    "contradiction": "a warning says the advisor picks nothing for a decision, yet a rule recommending it can fire",
     "unreachable-choice": "a decision's choice no live rule can recommend",
     "uncovered": "a decision (or derived fact) no rule produces",
     "no-example": "a rule without a `fires` or a `does_not_fire` example in its <area>.examples.yaml",

@@ -9,10 +9,11 @@ own facts need enumerating; facts it doesn't read can stay unknown.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from advisor.knowledge.conditions import Condition, subjects
+from advisor.knowledge.conditions import AnyOf, Condition, Leaf, subjects
+from advisor.knowledge.rules import Rule
 from advisor.lint.domains import Universe, assignments, holds
 
 
@@ -38,3 +39,31 @@ def counterexample(premise: Condition, conclusions: Sequence[Condition],
 def implies(premise: Condition, conclusions: Sequence[Condition], universe: Universe) -> bool:
     """Whenever `premise` is true, at least one of `conclusions` is true too."""
     return counterexample(premise, conclusions, universe) is None
+
+
+def grounded_witness(conditions: Sequence[Condition], universe: Universe,
+                     producers: Callable[[str], Sequence[Rule]],
+                     supported: frozenset[str] = frozenset()) -> dict[str, Any] | None:
+    """Like witness_all, but every derived fact or decision value in the witness must also be
+    given by some producer rule whose condition holds at the same time (recursively), so the
+    witness is a situation the engine can actually reach (overrides by rank aside)."""
+    names = frozenset().union(*(subjects(c) for c in conditions))
+    for assignment in assignments(universe.candidates(names, conditions), partial=False):
+        if not all(holds(c, assignment) for c in conditions):
+            continue
+        ruled = {n for n in assignment if producers(n)}
+        new = ruled - supported
+        if not new:
+            return assignment
+        supports: list[Condition] = []
+        for name in sorted(new):
+            options = tuple(p.condition for p in producers(name) if p.conclusion.value == assignment[name])
+            if not options:
+                break
+            supports.append(AnyOf(options))
+        else:
+            pins = [Leaf(n, "eq", assignment[n]) for n in sorted(ruled)]
+            deeper = grounded_witness([*conditions, *pins, *supports], universe, producers, supported | new)
+            if deeper is not None:
+                return deeper
+    return None

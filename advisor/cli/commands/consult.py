@@ -11,7 +11,7 @@ import typer
 from advisor.cli.options import format_option, output_option
 from advisor.presentation.formats import Format
 
-REPORT_FORMATS = (Format.text, Format.json, Format.markdown, Format.html)
+REPORT_FORMATS = (Format.text, Format.json, Format.markdown, Format.html, Format.svg, Format.mermaid)
 STDIN = "<stdin>"
 
 
@@ -113,7 +113,8 @@ def register(app: typer.Typer) -> None:
         scenario: Optional[Path] = typer.Argument(None, metavar="SCENARIO",
                                                   help="A scenario YAML file, or - to read one from standard "
                                                        "input. Omit it for an interactive consultation."),
-        format: Format = format_option(*REPORT_FORMATS, help="Report format."),
+        format: Format = format_option(*REPORT_FORMATS, help="Report format; svg and mermaid write the "
+                                                                  "architecture diagram alone."),
         output: Optional[Path] = output_option("the report"),
         focus: Optional[str] = typer.Option(None, "--focus", metavar="AREA",
                                             help="Interactive: ask only about one area (a rules file: "

@@ -1,5 +1,6 @@
 """A consultation report: `data` builds the report object (the JSON contract) from the
-engine's result; `text`, `markdown` and `html` turn that object into each format."""
+engine's result; `text`, `markdown` and `html` turn that object into each format, `diagram`
+draws the recommended architecture (SVG, Mermaid), `outline` orders what every format shows."""
 
 from __future__ import annotations
 
@@ -21,4 +22,12 @@ def render_as(report: dict[str, Any], fmt: Format) -> str:
         from advisor.presentation.consultation.html import render_html
 
         return render_html(report)
+    if fmt is Format.svg:
+        from advisor.presentation.consultation.diagram import render_svg
+
+        return render_svg(report)
+    if fmt is Format.mermaid:
+        from advisor.presentation.consultation.diagram import render_mermaid
+
+        return render_mermaid(report)
     raise ValueError(f"a consultation report has no {fmt.value} format")

@@ -1,13 +1,18 @@
-"""A consultation as plain data: the stable JSON shape every renderer starts from."""
+"""A consultation as plain data: the report object every format is drawn from, and the
+stable JSON shape of `advisor consult --format json`."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import os
 from typing import Any
 
+from advisor import __version__
 from advisor.engine.results import WEAK_CERTAINTY, Consultation, DerivationNode, Evidence
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.vocabulary import plain
-from advisor.presentation.words import count
+from advisor.presentation.words import count, fact_in_words
 
 REPORT_VERSION = 1
 
@@ -95,7 +100,41 @@ def build_report(consultation: Consultation, knowledge: KnowledgeBase,
                   "settled_by": list(o.settled_by)} for o in consultation.open_decisions],
         "fired": fired,
         "sections": [{"id": s.id, "heading": s.heading} for s in guide.sections],
+        "given": [_given(name, value, knowledge) for name, value in consultation.facts.items()],
+        "provenance": provenance(knowledge),
     }
+
+
+def _given(name: str, value: Any, knowledge: KnowledgeBase) -> dict[str, Any]:
+    question, answer = fact_in_words(name, value, knowledge.vocabulary)
+    return {"name": name, "value": _value(value), "question": question, "answer": answer}
+
+
+def provenance(knowledge: KnowledgeBase) -> dict[str, Any]:
+    """What produced the report: advisor version, rule base, date (the scenario file is
+    `scenario.file`)."""
+    return {"advisor": __version__, "rule_base": rule_base_hash(knowledge), "date": report_date()}
+
+
+_HASHES: dict[int, str] = {}
+
+
+def rule_base_hash(knowledge: KnowledgeBase) -> str:
+    """A short hash of the rules, vocabulary and guide as loaded (the same files give the same hash)."""
+    key = id(knowledge)
+    if key not in _HASHES:
+        text = repr((knowledge.rules, knowledge.vocabulary.facts, knowledge.vocabulary.decisions, knowledge.guide))
+        _HASHES[key] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return _HASHES[key]
+
+
+def report_date() -> str:
+    """Today (UTC), or the date SOURCE_DATE_EPOCH names, for reproducible reports."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = dt.datetime.now(dt.UTC)
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return moment.date().isoformat()
 
 
 def summary_line(report: dict[str, Any]) -> str:

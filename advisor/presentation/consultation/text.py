@@ -1,23 +1,25 @@
-"""The terminal report, with rich."""
+"""The terminal report, with rich: the answer first (summary, warnings, architecture), then
+the derivations by guide section, the facts given in words, open decisions, sources."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from advisor.knowledge.vocabulary import value_text
+from advisor.presentation.consultation import outline
 from advisor.presentation.consultation.data import summary_line
-from advisor.presentation.escape.terminal import markup as escape
+from advisor.presentation.consultation.diagram import STAGES, build_diagram
+from advisor.presentation.escape.terminal import markup, visible
 from advisor.presentation.words import warning_kind
 
-
-def _fact_text(fact: dict[str, Any]) -> str:
-    origin = "you" if fact["origin"] == "user" else fact["origin"]
-    return f"{fact['name']} = {escape(value_text(fact['value']))} [dim]({escape(origin)})[/dim]"
+MARK_STYLE = {"weak": "yellow", "contested": "red"}
 
 
 class Sources:
@@ -29,81 +31,129 @@ class Sources:
 
     def cite(self, title: str, url: str) -> str:
         number, _ = self.urls.setdefault(url, (len(self.urls) + 1, title))
-        return f"[dim]source \\[{number}] [link={url}]{escape(title)}[/link][/dim]"
+        return f"[dim]source \\[{number}] {markup(title)}[/dim]"
 
     def render(self, console: Console) -> None:
         if not self.urls:
             return
         console.rule("[bold]Sources[/]", align="left")
         for url, (number, title) in self.urls.items():
-            line = Text(f"[{number}] {title}: ")
-            line.append(url, style=f"link {url}")
+            line = Text(f"[{number}] {visible(title)}: ")
+            line.append(visible(url, one_line=True))
             line.no_wrap = True
             line.overflow = "ignore"
             console.print(line, soft_wrap=True)
 
 
-def _add_derivation(parent: Tree, node: dict[str, Any], sources: Sources) -> None:
-    branch = parent.add(f"[bold cyan]{node['rule']}[/] → {escape(node['conclusion'])}")
-    branch.add(f"[italic]{escape(node['because'])}[/]")
+def certainty_text(rec: dict[str, Any]) -> str:
+    text = f"certainty {rec['certainty']:.2f}"
+    for mark in outline.marks(rec):
+        text += f", [{MARK_STYLE[mark]}]{mark}[/]"
+    return text
+
+
+def _add_derivation(parent: Tree, node: dict[str, Any], sources: Sources, printed: set[str]) -> None:
+    if node["rule"] in printed:  # a chain this card already shows
+        parent.add(f"[cyan]{node['rule']}[/] → {markup(node['conclusion'])} [dim](shown above)[/]")
+        return
+    printed.add(node["rule"])
+    branch = parent.add(f"[bold cyan]{node['rule']}[/] → {markup(node['conclusion'])}")
+    branch.add(f"[italic]{markup(node['because'])}[/]")
     branch.add(sources.cite(node["unit"], node["source"]))
     for fact in node["facts"]:
         if fact["origin"] == "user":
-            branch.add("given: " + _fact_text(fact))
+            branch.add(f"given: {markup(fact['name'])} = {markup(value_text(fact['value']))} [dim](you)[/dim]")
     for child in node["children"]:
-        _add_derivation(branch, child, sources)
+        _add_derivation(branch, child, sources, printed)
 
 
-def certainty_text(rec: dict[str, Any]) -> str:
-    text = f"certainty {rec['certainty']:.2f}"
-    if rec["contested"]:
-        return text + ", [red]contested[/]"
-    if rec["weak"]:
-        return text + ", [yellow]weak[/]"
-    return text
+def _summary(report: dict[str, Any], console: Console) -> None:
+    table = Table("decision", "recommended", "certainty", box=box.SIMPLE_HEAD, title_justify="left",
+                  title=f"[bold]Summary[/]: {summary_line(report)}")
+    for rec in outline.summary_rows(report):
+        table.add_row(markup(rec["title"]), f"[bold green]{markup(rec['label'])}[/]", certainty_text(rec)[10:])
+    if not report["recommendations"]:
+        console.print("[bold]No recommendation[/]: no rule's conditions were met by these facts.")
+    else:
+        console.print(table)
+
+
+def _warnings(report: dict[str, Any], console: Console, sources: Sources) -> None:
+    if not report["warnings"]:
+        return
+    console.rule("[bold yellow]Warnings[/]", align="left")
+    for w in report["warnings"]:
+        console.print(Group(
+            Text.from_markup(f"[yellow]⚠ {warning_kind(w['kind'])}[/] [cyan]{markup(w['rule'])}[/]"),
+            Text("  " + visible(w["message"])),
+            Text.from_markup("  " + sources.cite(w["unit"], w["source"])),
+        ))
+    console.print()
+
+
+def _architecture(report: dict[str, Any], console: Console) -> None:
+    diagram = build_diagram(report)
+    if not diagram.boxes:
+        return
+    console.rule("[bold]Architecture[/]", align="left")
+    if diagram.workspaces:
+        console.print(markup(diagram.workspaces))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim")
+    grid.add_column(style="bold")
+    grid.add_column()
+    for stage in STAGES:
+        for i, component in enumerate(b for b in diagram.boxes if b.component.stage == stage):
+            chosen = "; ".join(f"[italic dim]{markup(t)}[/]" if is_open else markup(t)
+                               for t, is_open in component.lines)
+            grid.add_row(stage if i == 0 else "", markup(component.component.title), chosen)
+    console.print(grid)
+    names = {b.component.id: b.component.title.lower() for b in diagram.boxes}
+    flows = [f"{names[a]} → {names[b]} ({what})" for a, b, what in diagram.flows]
+    if flows:
+        console.print("[dim]Flow: " + markup(", ".join(flows)) + "[/]")
+    console.print()
 
 
 def render_report(report: dict[str, Any], console: Console) -> None:
     sources = Sources()
     scenario = report.get("scenario") or {}
-    title = scenario.get("name") or "Consultation"
-    console.print(Panel(escape(title), subtitle=escape(scenario.get("file", "")), style="bold"))
+    console.print(Panel(markup(outline.title(report)), subtitle=markup(scenario.get("file", "")), style="bold"))
     if scenario.get("description"):
-        console.print(escape(scenario["description"]))
-    if report["facts"]:
-        facts = ", ".join(_fact_text({"name": k, "value": v, "origin": "user"}).split(" [dim]")[0]
-                          for k, v in report["facts"].items())
-        console.print(f"[bold]Facts given:[/] {facts}")
+        console.print(markup(scenario["description"].strip()))
     console.print()
-    for section in report["sections"]:
-        recs = [r for r in report["recommendations"] if r["section"] == section["id"]]
-        if not recs:
-            continue
-        console.rule(f"[bold]{escape(section['heading'])}[/]", align="left")
+    _summary(report, console)
+    console.print()
+    _warnings(report, console, sources)
+    _architecture(report, console)
+    for heading, recs in outline.by_section(report):
+        console.rule(f"[bold]{markup(heading)}[/]", align="left")
         for rec in recs:
-            tree = Tree(f"[bold green]✔ {escape(rec['title'])}: {escape(rec['label'])}[/]  "
+            tree = Tree(f"[bold green]✔ {markup(rec['title'])}: {markup(rec['label'])}[/]  "
                         f"[dim]{rec['decision']} = {rec['choice']} · {certainty_text(rec)}[/]")
+            printed: set[str] = set()
             for node in rec["derivation"]:
-                _add_derivation(tree, node, sources)
+                _add_derivation(tree, node, sources, printed)
             for alt in rec["alternatives"]:
-                tree.add(f"[yellow]not {alt['choice']}[/] ({', '.join(alt['rules'])}): {escape(alt['reason'])}")
+                tree.add(f"[yellow]not {alt['choice']}[/] ({', '.join(alt['rules'])}): {markup(alt['reason'])}")
             console.print(tree)
         console.print()
-    if report["warnings"]:
-        console.rule("[bold yellow]Warnings[/]", align="left")
-        for w in report["warnings"]:
-            console.print(Group(
-                Text.from_markup(f"[yellow]⚠ {warning_kind(w['kind'])}[/] [cyan]{w['rule']}[/]"),
-                Text("  " + w["message"]),
-                Text.from_markup("  " + sources.cite(w["unit"], w["source"])),
-            ))
+    if report.get("given"):
+        console.rule("[bold]Facts given[/]", align="left")
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim")
+        grid.add_column(style="bold")
+        for fact in report["given"]:
+            grid.add_row(markup(fact["question"]), markup(fact["answer"]))
+        console.print(grid)
         console.print()
     if report["open"]:
         console.rule("[bold]Decisions left open[/]", align="left")
         for item in report["open"]:
-            console.print(f"• {escape(item['title'])} [dim]({item['decision']})[/]: "
+            console.print(f"• {markup(item['title'])} [dim]({item['decision']})[/]: "
                           f"would be settled by {', '.join(item['settled_by'])}")
         console.print()
     sources.render(console)
     console.print()
     console.print(f"[bold]{summary_line(report)}[/]")
+    console.print(f"[dim]{markup(outline.provenance_line(report))}[/]")

@@ -1,4 +1,5 @@
-"""`advisor rules coverage PATH...`: which rules a scenario library makes fire, and which never do."""
+"""`advisor rules coverage PATH...`: which rules a scenario library makes fire, and which never do;
+`advisor rules coverage --units`: which content units of the study guide no rule cites."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from advisor.presentation.formats import Format
 def register(rules_app: typer.Typer) -> None:
     @rules_app.command("coverage")
     def coverage(
-        paths: list[str] = typer.Argument(..., metavar="PATH", help="Scenario files, directories or glob patterns."),
+        paths: Optional[list[str]] = typer.Argument(None, metavar="PATH",
+                                                    help="Scenario files, directories or glob patterns."),
+        units: bool = typer.Option(False, "--units",
+                                   help="Instead: the study guide's content units no rule cites (exit 1 if any)."),
         min_percent: Optional[float] = typer.Option(None, "--min", min=0, max=100, metavar="PERCENT",
                                                     help="Exit 1 when fewer than this percent of the rules fire."),
         format: Format = format_option(Format.text, Format.json),
@@ -33,6 +37,13 @@ def register(rules_app: typer.Typer) -> None:
 
         if output is not None:
             check_writable_destination(output)
+        if units:
+            _unit_coverage(format, output)
+            return
+        if not paths:
+            from advisor.errors import AdvisorError
+
+            raise AdvisorError("give scenario files or folders (PATH...), or --units for the study guide's units")
         result = measure(evaluate_with_progress(paths, jobs), load_knowledge())
         if format is Format.json:
             write_text(render_coverage_json(result), output)
@@ -49,3 +60,22 @@ def register(rules_app: typer.Typer) -> None:
         if min_percent is not None and result.percent < min_percent:
             print(f"advisor: coverage {result.percent:.1f}% is below --min {min_percent:g}%", file=sys.stderr)
             raise typer.Exit(1)
+
+
+def _unit_coverage(format: Format, output: Optional[Path]) -> None:
+    import json
+
+    from advisor.cli.output import write_text
+    from advisor.knowledge import load_knowledge
+    from advisor.knowledge.citations import unit_coverage
+
+    result = unit_coverage(load_knowledge())
+    if format is Format.json:
+        write_text(json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n", output)
+    else:
+        lines = [f"{u.section}: {u.title}  {u.url}" for u in result.uncited]
+        lines.append(f"{result.cited_count} of {len(result.units)} content units of the study guide are cited "
+                     f"by a rule" + (f"; {len(result.uncited)} are not (listed above)" if result.uncited else ""))
+        write_text("\n".join(lines) + "\n", output)
+    if result.uncited:
+        raise typer.Exit(1)

@@ -1,0 +1,78 @@
+"""What working memory holds and how one test reads it, shared by the compiler (experta
+patterns) and the matcher: fact classes, binding names, and each leaf's test on values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from itertools import count
+from typing import Any
+
+from experta import Fact
+
+from advisor.knowledge.conditions import Condition, FactRef, Leaf, leaf_holds
+
+BINDING_PREFIX = "f"  # the RHS receives each matched fact as f0, f1, ... in condition order
+
+
+class Datum(Fact):
+    """One fact or decision value in working memory: name, value, origin ("user" or a rule id)."""
+
+
+_DATUM_CLASSES: dict[str, type[Datum]] = {}
+
+
+def datum_class(name: str) -> type[Datum]:
+    """One Fact class per fact name. experta's Rete tests a fact's exact type before anything
+    else, so each fact only travels down its own patterns instead of every pattern's tests."""
+    cls = _DATUM_CLASSES.get(name)
+    if cls is None:
+        cls = _DATUM_CLASSES[name] = type(f"Datum_{name}", (Datum,), {})
+    return cls
+
+
+def new_datum(name: str, value: Any, origin: str) -> Datum:
+    return datum_class(name)(name=name, value=value, origin=origin)
+
+
+def numbered_leaves(condition: Condition, ids: Iterator[int]) -> Iterator[tuple[Leaf, int, int | None]]:
+    """Each leaf with the binding numbers the compiler gives its patterns (depth first:
+    `f{k}` for the fact tested, and `f{k+1}` for the compared-with fact of a comparison)."""
+    if isinstance(condition, Leaf):
+        first = next(ids)
+        second = next(ids) if isinstance(condition.operand, FactRef) else None
+        yield condition, first, second
+        return
+    for part in condition.parts:
+        yield from numbered_leaves(part, ids)
+
+
+def binding_keys(condition: Condition) -> tuple[str, ...]:
+    """The RHS keyword of every fact the condition's patterns bind, in condition order."""
+    return tuple(f"{BINDING_PREFIX}{k}" for _, first, second in numbered_leaves(condition, count())
+                 for k in (first, second) if k is not None)
+
+
+def value_test(op: str, operand: Any) -> Callable[[Any], bool]:
+    """A leaf's test on one value (not `eq`, which is matched by equality or hashing)."""
+    # experta's alpha network may test a value before testing the fact's name, so the
+    # test sees other facts' values too: it must answer False, not raise, for them.
+    wants_list = op.startswith("contains")
+
+    def holds(value: Any) -> bool:
+        if wants_list != isinstance(value, tuple):
+            return False
+        try:
+            return leaf_holds(op, value, operand)
+        except TypeError:
+            return False
+    return holds
+
+
+def fact_to_fact(op: str, times: float) -> Callable[[Any, Any], bool]:
+    """A comparison of one number fact with another, scaled: `left op right * times`."""
+    def holds(left: Any, right: Any) -> bool:
+        try:
+            return leaf_holds(op, left, right * times)
+        except TypeError:
+            return False
+    return holds

@@ -1,0 +1,150 @@
+"""How the engine scales with the rule base: synthetic bases of 150 to 3,000 rules, side by side
+with bare experta, CLIPS (clipspy) and plain Python on the same rules.
+
+    uv run --group bench python bench/scale.py [--sizes 150 500 1000 3000] [--n 30] [--rounds 3] [--markdown]
+
+Per size: a seeded synthetic base (bench/synthetic.py) is loaded and validated like any rule
+folder; the advisor's engine is built; an empty scenario is consulted (the questionnaire's
+first step); then `--n` random scenarios of about 35 facts run on every engine, interleaved
+(each scenario keeps its best of `--rounds` passes: noise only ever adds time), and the table
+shows the median over scenarios. Times are thread CPU time (`time.thread_time`), not wall
+time: the machine is shared, and another process's load must not count against us. Growth
+exponents are least-squares slopes of log(time) over log(rules).
+
+A script, not a test: nothing here asserts. Each size also checks that the three comparison
+engines fire the same rules as the plain evaluation (they run the same translation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import floors  # noqa: E402
+import generate  # noqa: E402
+import synthetic  # noqa: E402
+import table  # noqa: E402
+
+from advisor.engine import Advisor  # noqa: E402
+from advisor.knowledge.base import build_knowledge  # noqa: E402
+
+ENGINES = ("advisor", "bare experta", "CLIPS", "plain Python")
+
+
+def cpu(action: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.thread_time()
+    result = action()
+    return time.thread_time() - start, result
+
+
+def per_scenario(runners: dict[str, Callable[[dict], Any]], scenarios: list[dict], rounds: int) -> dict[str, float]:
+    """Median over scenarios of each engine's best time over `rounds` interleaved passes."""
+    for run in runners.values():
+        for facts in scenarios[:3]:  # warm up
+            run(facts)
+    names = list(runners)
+    best = {name: [math.inf] * len(scenarios) for name in names}
+    gc.collect()
+    for round_index in range(rounds):
+        for index, facts in enumerate(scenarios):
+            shift = (index + round_index) % len(names)
+            for name in names[shift:] + names[:shift]:
+                elapsed, _ = cpu(lambda: runners[name](facts))  # noqa: B023
+                best[name][index] = min(best[name][index], elapsed)
+    return {name: statistics.median(times) for name, times in best.items()}
+
+
+def measure_size(n: int, seed: int, scenarios_n: int, rounds: int) -> dict[str, Any]:
+    sources = synthetic.synthetic_sources(n, seed)
+    load, knowledge = cpu(lambda: build_knowledge(sources))
+    builds = [cpu(lambda: Advisor(knowledge)) for _ in range(3)]
+    build = statistics.median(t for t, _ in builds)
+    advisor = builds[-1][1]
+    empty = statistics.median(cpu(lambda: advisor.consult({}))[0] for _ in range(5))
+    open_decisions = len(advisor.consult({}).open_decisions)
+    clips_build, clips = cpu(lambda: floors.Clips(knowledge))
+    scenarios = generate.random_scenarios(knowledge, scenarios_n, seed + n)
+    runners = {"advisor": advisor.consult, "bare experta": floors.BareExperta(knowledge).run,
+               "CLIPS": clips.run, "plain Python": floors.PlainPython(knowledge).run}
+    latency = per_scenario(runners, scenarios, rounds)
+    clips.close()
+    firings = statistics.median(len(advisor.consult(facts).fired) for facts in scenarios)
+    agree = floors.same_firings(knowledge, scenarios[:5] + [{}])
+    log(f"{n} rules: advisor {table.ms(latency['advisor'])}, CLIPS {table.ms(latency['CLIPS'])}")
+    return {"rules": n, "load": load, "build": build, "empty": empty, "open": open_decisions,
+            "clips_build": clips_build, "latency": latency, "firings": firings, "agree": agree,
+            "facts": statistics.mean(len(s) for s in scenarios)}
+
+
+def slope(xs: list[float], ys: list[float]) -> float:
+    """Least-squares slope of log(y) over log(x): the growth exponent."""
+    lx, ly = [math.log(x) for x in xs], [math.log(y) for y in ys]
+    mx, my = statistics.mean(lx), statistics.mean(ly)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sum((a - mx) ** 2 for a in lx)
+
+
+def render(results: list[dict[str, Any]], args: argparse.Namespace, markdown: bool) -> str:
+    out = table.markdown if markdown else table.plain
+    sizes = [r["rules"] for r in results]
+    rows = []
+    for r in results:
+        lat = r["latency"]
+        rows.append((f"{r['rules']:,}", table.ms(lat["advisor"]), table.ms(lat["bare experta"]), table.ms(lat["CLIPS"]),
+                     table.ms(lat["plain Python"]), f"{lat['advisor'] / lat['CLIPS']:.1f}x",
+                     f"{r['firings']:.0f}", "yes" if r["agree"] else "NO"))
+    rows.append(("growth exponent",) + tuple(
+        f"rules^{slope(sizes, [r['latency'][e] for r in results]):.2f}" for e in ENGINES) + ("", "", ""))
+    title = (f"per scenario (~{statistics.mean(r['facts'] for r in results):.0f} facts), median of {args.n} "
+             f"random scenarios, best of {args.rounds} interleaved passes each, thread CPU time")
+    latency_table = out(title, ("rules", "advisor", "bare experta", "CLIPS (clipspy)", "plain Python",
+                                "advisor ÷ CLIPS", "firings", "same firings"), rows)
+    rows = []
+    for r in results:
+        total = r["build"] + r["empty"]
+        rows.append((f"{r['rules']:,}", table.ms(r["load"]), table.ms(r["build"]), table.ms(r["clips_build"]),
+                     table.ms(r["empty"]), str(r["open"]), table.ms(total),
+                     f"{table.verdict(total, 5.0)} / {table.verdict(r['empty'], 0.050)}"))
+    rows.append(("growth exponent", f"rules^{slope(sizes, [r['load'] for r in results]):.2f}",
+                 f"rules^{slope(sizes, [r['build'] for r in results]):.2f}",
+                 f"rules^{slope(sizes, [r['clips_build'] for r in results]):.2f}",
+                 f"rules^{slope(sizes, [r['empty'] for r in results]):.2f}", "", "", ""))
+    build_table = out("engine build and the empty-scenario consult (the questionnaire's first step), thread CPU time",
+                      ("rules", "load + validate YAML", "advisor engine build", "CLIPS build",
+                       "empty consult", "open decisions", "build + empty consult",
+                       "target < 5 s / consult < 50 ms"), rows)
+    head = (f"advisor scale benchmark, {datetime.date.today().isoformat()}, {platform.machine()} "
+            f"{os.cpu_count()} cores (shared), Python {platform.python_version()}, seed {args.seed}, "
+            f"load average {os.getloadavg()[0]:.1f}")
+    return "\n".join([head, "", latency_table, build_table])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[150, 500, 1000, 3000])
+    parser.add_argument("--n", type=int, default=30, help="random scenarios per size")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the scenarios (best kept)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--markdown", action="store_true")
+    args = parser.parse_args(argv)
+    results = [measure_size(n, args.seed, args.n, args.rounds) for n in args.sizes]
+    print(render(results, args, args.markdown))
+
+
+def log(message: str) -> None:
+    print(f"[scale] {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,252 @@
+"""Issue 16: hostile scenario and Azure ML YAML documents, generated from their grammars,
+through every command. Whatever the document holds (tagged or huge scalars, NaN, escape
+sequences, markup, odd keys, lists where a value belongs), each command ends with exit code
+0, 1 or 2 and no traceback; JSON and SARIF are strict JSON (no NaN or Infinity), JUnit is
+well-formed XML, HTML holds no raw control characters or script, and what is meant for a
+terminal holds no raw control characters.
+
+Commands run in-process (tests/hostile/harness.py). Examples are few and derandomized, so the
+suite stays fast and repeatable; the corpus in tests/hostile/ pins the known failure classes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hostile.harness import RAW_CONTROL, assert_clean, run, strict_json, well_formed_xml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor.knowledge import load_knowledge
+
+KNOWLEDGE = load_knowledge()
+# A few fixed examples in the suite; ADVISOR_FUZZ_EXAMPLES=500 for a random fuzzing run.
+FUZZ = int(os.environ.get("ADVISOR_FUZZ_EXAMPLES", "0"))
+SETTINGS = settings(max_examples=FUZZ or 8, deadline=None, derandomize=not FUZZ, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@dataclass(frozen=True)
+class Raw:
+    """A token written into the YAML text as it is: a tag, an alias, .nan, a 5,000-digit number."""
+
+    token: str
+
+
+RAW_TOKENS = ["!!int abc", "!!float abc", "!!bool maybe", "!!timestamp 2020-13-45", "!!str 5",
+              ".nan", "-.inf", ".Inf", "1" * 4400, "9" * 400, "-" + "9" * 40, "1.0e+999", "0x1F", "0o17",
+              "1_000", "yes", "on", "~", "2020-01-01", "!!binary aGk=", "!Ref x", "*nowhere",
+              "!!python/object/apply:os.system ['true']", "!!set {a, b}", "[]", "{}", "[[[[[]]]]]",
+              "{<<: {a: 1}}", "\"\\e]0;title\\a\"", "\"\\0\"", "|-\n  x"]
+HOSTILE_TEXT = ["\x1b]0;pwned\x07", "\x1b[31mred\x1b[0m", "\x00", "\x07", "\x7f", "\x9b31m", "\r",
+                "<script>alert(1)</script>", "[x](javascript:alert(1))", "```", "<iframe src=x>",
+                "]]>", "&amp;", "\u2028", "\ufeff", "\n", "|", "*", "{{x}}", "${{x}}", "%s", "\\"]
+text = st.lists(st.one_of(st.sampled_from(HOSTILE_TEXT),
+                          st.text(st.characters(blacklist_categories=("Cs",)), max_size=6)),
+                max_size=4).map("".join)
+hostile_scalar = st.one_of(st.sampled_from(RAW_TOKENS).map(Raw), text, st.integers(),
+                           st.floats(allow_nan=False, allow_infinity=False), st.booleans(), st.none())
+hostile_key = st.one_of(text, st.sampled_from(["on", "yes", "<<", "1", "null", "~", "true"]).map(Raw))
+
+
+def yaml_text(value: Any) -> str:
+    """Flow-style YAML: strings JSON-quoted (a valid YAML double-quoted scalar), Raw as written."""
+    if isinstance(value, Raw):
+        return value.token
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(yaml_text(v) for v in value) + "]"
+    return "{" + ", ".join(f"{yaml_text(k)}: {yaml_text(v)}" for k, v in value.items()) + "}"
+
+
+def document(mapping: dict) -> str:
+    """A block mapping at the top (one key per line, so errors have lines), flow values below."""
+    return "".join(f"{yaml_text(k)}: {yaml_text(v)}\n" for k, v in mapping.items())
+
+
+def _valid_value(spec):
+    if spec.type == "choice":
+        return st.sampled_from(list(spec.values))
+    if spec.type == "bool":
+        return st.booleans()
+    if spec.type == "list":
+        return st.lists(st.sampled_from(list(spec.values)), unique=True, max_size=3)
+    low = int(spec.min) if spec.min is not None else 0
+    return st.integers(low, int(spec.max) if spec.max is not None else low + 1000)
+
+
+def _structure(value):
+    """Sometimes wrap a value where a single one belongs: a list, a mapping, deep nesting."""
+    return st.one_of(st.just(value), st.just([value]), st.just({"value": value}), st.just([[[[value]]]]))
+
+
+@st.composite
+def scenario_documents(draw) -> str:
+    facts: dict = {}
+    chosen = draw(st.lists(st.sampled_from(KNOWLEDGE.vocabulary.input_facts), max_size=8, unique_by=lambda s: s.name))
+    for spec in chosen:
+        kind = draw(st.integers(0, 9))
+        if kind < 7:  # mostly valid values, so the report (and its escaping) is reached
+            facts[spec.name] = draw(_valid_value(spec))
+        elif kind < 9:
+            facts[spec.name] = draw(hostile_scalar)
+        else:
+            facts[spec.name] = draw(_structure(draw(_valid_value(spec))))
+    if draw(st.integers(0, 5)) == 0:
+        facts[draw(hostile_key)] = draw(hostile_scalar)
+    top: dict = {"name": draw(st.one_of(text.filter(str.strip), hostile_scalar)) if draw(st.booleans())
+                 else "hostile " + draw(text), "facts": facts}
+    if draw(st.booleans()):
+        top["description"] = draw(text)
+    if draw(st.integers(0, 3)) == 0:
+        decision = draw(st.sampled_from(KNOWLEDGE.vocabulary.decisions))
+        top["expect"] = {"decisions": {decision.name: draw(st.one_of(st.sampled_from(list(decision.choices)),
+                                                                      hostile_scalar))}}
+    if draw(st.integers(0, 7)) == 0:
+        top[draw(hostile_key)] = draw(hostile_scalar)
+    return document(top)
+
+
+AZUREML_TEMPLATES = {
+    "sweep": {"$schema": "https://azuremlschemas.azureedge.net/latest/sweepJob.schema.json", "type": "sweep",
+              "trial": {"command": "python train.py", "environment": "azureml:sklearn@latest"},
+              "compute": "azureml:cpu-cluster", "sampling_algorithm": "bayesian",
+              "search_space": {"lr": {"type": "uniform", "min_value": 0.01, "max_value": 0.1}},
+              "objective": {"goal": "maximize", "primary_metric": "accuracy"},
+              "limits": {"max_total_trials": 20, "max_concurrent_trials": 4},
+              "early_termination": {"type": "bandit", "slack_factor": 0.1, "evaluation_interval": 1}},
+    "compute": {"$schema": "https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json",
+                "name": "cluster", "type": "amlcompute", "size": "Standard_NC6s_v3", "tier": "dedicated",
+                "min_instances": 0, "max_instances": 4},
+    "online": {"$schema": "https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json",
+               "name": "blue", "endpoint_name": "ep", "model": "azureml:m:1", "instance_type": "Standard_DS3_v2",
+               "instance_count": 1, "code_configuration": {"code": "./src", "scoring_script": "score.py"}},
+}
+
+
+@st.composite
+def azureml_documents(draw) -> str:
+    template = json.loads(json.dumps(AZUREML_TEMPLATES[draw(st.sampled_from(sorted(AZUREML_TEMPLATES)))]))
+    for _ in range(draw(st.integers(1, 4))):
+        mapping = template
+        path = [k for k in mapping if k != "$schema"]
+        key = draw(st.sampled_from(path))
+        if isinstance(mapping[key], dict) and draw(st.booleans()):
+            mapping = mapping[key]
+            key = draw(st.sampled_from(sorted(mapping)))
+        change = draw(st.integers(0, 3))
+        if change == 0:
+            mapping[key] = draw(hostile_scalar)
+        elif change == 1:
+            mapping[key] = draw(_structure(mapping[key]))
+        elif change == 2:
+            mapping[draw(hostile_key)] = draw(hostile_scalar)
+        else:
+            mapping[key] = draw(text)
+    return document(template)
+
+
+# --- the checks -----------------------------------------------------------------------
+
+def no_raw_control(output: str, what: str) -> None:
+    found = RAW_CONTROL.search(output)
+    assert found is None, f"{what}: raw control character {found.group()!r} at {found.start()}"
+
+
+LIVE_MARKUP = re.compile(r"<\s*(script|iframe)|(?<!\\)\]\(\s*javascript:|href\s*=\s*[\"']?\s*javascript:"
+                         r"|<javascript:", re.IGNORECASE)
+
+
+def no_live_markup(output: str, what: str) -> None:
+    """No tag or link that a browser or Markdown viewer would act on (the words may stay as text)."""
+    found = LIVE_MARKUP.search(output)
+    assert found is None, f"{what}: {found.group()!r} passed through unescaped"
+
+
+def check(result, what: str, fmt: str, *, batch: bool = False) -> None:
+    assert_clean(result, what, batch=batch)
+    no_raw_control(result.stderr, what + " (stderr)")
+    if result.code == 2 and not batch:
+        return  # refused with one line: nothing else was written
+    out = result.stdout
+    if fmt in ("json", "sarif"):
+        strict_json(out)
+    elif fmt == "junit":
+        well_formed_xml(out)
+    elif fmt == "html":
+        no_raw_control(out, what)
+        body = out.split("<body", 1)[-1]
+        no_live_markup(body.replace("<script type=\"application/json\"", ""), what)
+    elif fmt == "markdown":
+        no_raw_control(out, what)
+        no_live_markup(out, what)
+    else:  # text and tables go to a terminal
+        no_raw_control(out, what)
+
+
+def _files(folder: Path, texts: list[str]) -> list[str]:
+    paths = []
+    for i, body in enumerate(texts):
+        path = folder / f"doc-{i}.yaml"
+        path.write_text(body, encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+@SETTINGS
+@given(scenario_documents())
+def test_consult_explain_and_emit_survive_any_scenario(body):
+    with tempfile.TemporaryDirectory() as folder:
+        [path] = _files(Path(folder), [body])
+        for fmt in ("text", "json", "markdown", "html"):
+            check(run("consult", path, "--format", fmt), f"consult --format {fmt}\n{body}", fmt)
+        for fmt in ("text", "json"):
+            check(run("explain", path, "--format", fmt), f"explain --format {fmt}\n{body}", fmt)
+        check(run("emit", path, "--out", str(Path(folder) / "out")), f"emit\n{body}", "text")
+
+
+@SETTINGS
+@given(st.lists(scenario_documents(), min_size=1, max_size=3))
+def test_evaluate_survives_any_batch_in_every_format(bodies):
+    with tempfile.TemporaryDirectory() as folder:
+        paths = _files(Path(folder), bodies)
+        for fmt in ("table", "json", "junit", "markdown"):
+            result = run("evaluate", *paths, "--jobs", "1", "--format", fmt)
+            check(result, f"evaluate --format {fmt}\n" + "\n---\n".join(bodies), fmt, batch=True)
+
+
+@SETTINGS
+@given(st.lists(azureml_documents(), min_size=1, max_size=2))
+def test_review_survives_any_azureml_yaml_in_every_format(bodies):
+    with tempfile.TemporaryDirectory() as folder:
+        paths = _files(Path(folder), bodies)
+        for fmt in ("text", "json", "sarif", "github"):
+            result = run("review", *paths, "--format", fmt)
+            check(result, f"review --format {fmt}\n" + "\n---\n".join(bodies), fmt, batch=True)
+
+
+@settings(SETTINGS, max_examples=FUZZ or 4)
+@given(st.lists(scenario_documents(), min_size=1, max_size=3))
+def test_drill_survives_any_library(bodies):
+    with tempfile.TemporaryDirectory() as folder:
+        library = Path(folder) / "library"
+        library.mkdir()
+        _files(library, bodies)
+        shutil.copy(Path(__file__).parent.parent / "scenarios" / "image-classifier.yaml", library)
+        answers = Path(folder) / "answers.txt"
+        answers.write_text("1\n" * 3, encoding="utf-8")
+        result = run("drill", "--count", "3", "--seed", "1", "--db", str(Path(folder) / "d.sqlite3"),
+                     "--library", str(library), "--answers", str(answers))
+        check(result, "drill\n" + "\n---\n".join(bodies), "text")
+        assert result.code == 0, result.stderr

@@ -1,0 +1,186 @@
+"""The consultation report leads with the answer in every format (issue 12): for each shipped
+end-to-end scenario, the summary comes before the derivations and lists exactly the report's
+recommendations; the diagram names every recommended component it has a place for; facts are
+given in words, sources by unit title with their link, and a provenance footer closes it."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from advisor.presentation.consultation.data import build_report
+from advisor.presentation.consultation.diagram import (
+    DRAWN_DECISIONS,
+    component_labels,
+    render_mermaid,
+    render_svg,
+)
+from advisor.presentation.consultation.html import render_html
+from advisor.presentation.consultation.markdown import render_markdown
+from advisor.presentation.consultation.outline import shared_chains
+from advisor.presentation.consultation.text import render_report
+from advisor.presentation.terminal import rich_text
+from advisor.scenarios import load_scenario
+
+END_TO_END = sorted((Path(__file__).resolve().parents[1] / "scenarios" / "end-to-end").glob("*.yaml"))
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module", params=END_TO_END, ids=lambda p: p.stem)
+def report(request, advisor):
+    scenario = load_scenario(request.param, advisor.knowledge)
+    meta = {"name": scenario.name, "file": str(request.param), "description": scenario.description}
+    return build_report(advisor.consult(scenario.facts), advisor.knowledge, meta)
+
+
+def test_there_are_end_to_end_scenarios_to_check():
+    assert len(END_TO_END) >= 8
+
+
+def recommended(report) -> Counter:
+    return Counter((r["title"], r["label"]) for r in report["recommendations"])
+
+
+def check_provenance(text: str, report) -> None:
+    provenance = report["provenance"]
+    for value in (provenance["advisor"], provenance["rule_base"], provenance["date"], report["scenario"]["file"]):
+        assert value in text, value
+
+
+# --- terminal --------------------------------------------------------------------------------------
+
+def test_text_leads_with_the_summary(report):
+    text = rich_text(lambda console: render_report(report, console), width=400)
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Summary:"))
+    first_derivation = next(i for i, line in enumerate(lines) if line.startswith("✔ "))
+    assert start < first_derivation
+    header = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("decision"))
+    rows = []
+    for line in lines[header + 2:]:
+        if not line.strip():
+            break
+        cells = [c for c in re.split(r"\s{2,}", line.strip()) if c]
+        rows.append((cells[0], cells[1]))
+    assert Counter(rows) == recommended(report)
+    order = [text.index(heading) for heading in ("Summary:", "Warnings", "Architecture") if heading in text]
+    assert order == sorted(order) and order[-1] < text.index("✔ ")
+    for given in report["given"]:
+        assert given["question"] in text and given["answer"] in text
+    architecture = text[text.index("Architecture"):text.index("✔ ")]
+    for label in component_labels(report).values():
+        assert " ".join(label.split()) in " ".join(architecture.split())
+    check_provenance(text, report)
+
+
+# --- Markdown ---------------------------------------------------------------------------------------
+
+def test_markdown_leads_with_the_summary(report):
+    text = render_markdown(report)
+    sections = [line for line in text.splitlines() if line.startswith("## ")]
+    assert sections[0] == "## Summary"
+    assert sections.index("## Summary") < sections.index("## Recommendations")
+    if report["warnings"]:
+        assert sections.index("## Warnings") < sections.index("## Architecture") < sections.index("## Recommendations")
+    summary = text[text.index("## Summary"):text.index("## Recommendations")]
+    rows = [line.split(" | ") for line in summary.splitlines() if line.startswith("| ") and "---" not in line]
+    cells = Counter((row[0][2:].replace("\\", ""), row[1].replace("\\", "")) for row in rows[1:])
+    assert cells == recommended(report)
+    assert "```mermaid" in summary or "```mermaid" in text[:text.index("## Recommendations")]
+    mermaid = text[text.index("```mermaid"):text.index("```", text.index("```mermaid") + 3)]
+    for label in component_labels(report).values():
+        assert label in mermaid, label
+    for given in report["given"]:
+        assert given["question"] in text.replace("\\", "")
+    for source in {n["unit"] for r in report["recommendations"] for n in r["derivation"]}:
+        assert f"[{source}](<" in text
+    check_provenance(text.replace("\\", ""), report)
+
+
+# --- HTML ------------------------------------------------------------------------------------------
+
+def test_html_leads_with_the_summary(report):
+    page = render_html(report)
+    summary = page.index('id="summary"')
+    assert summary < page.index('id="architecture"') < page.index('id="recommendations"') < page.index("<details")
+    if report["warnings"]:
+        assert summary < page.index('id="warnings"') < page.index('id="architecture"')
+    table = page[summary:page.index("</section>", summary)]
+    rows = re.findall(r'<tr data-decision="([^"]+)"><td>([^<]*)</td><td><a href="#[^"]+">([^<]*)</a>', table)
+    assert Counter((html.unescape(t), html.unescape(label)) for _, t, label in rows) == recommended(report)
+    check_provenance(page[page.index("<footer>"):], report)
+
+
+def test_html_derivations_are_closed_and_shared_chains_printed_once(report):
+    page = render_html(report)
+    assert "<details open" not in page
+    cards = re.findall(r'<article class="rec[^"]*" id="[^"]+">(.*?)</article>', page, re.S)
+    assert len(cards) == len(report["recommendations"])
+    for card in cards:
+        assert "<details><summary>How the advisor got there</summary>" in card
+        printed = Counter(re.findall(r'<li><code class="rule">([^<]+)</code>', card))
+        assert all(n == 1 for n in printed.values()), printed
+    for rule in shared_chains(report):
+        assert page.count(f'id="chain-{rule}"') == 1
+        assert f'href="#chain-{rule}"' in page
+
+
+def test_html_sources_are_unit_titles_with_links(report):
+    page = render_html(report)
+    sources = page[page.index('id="sources"'):]
+    for rec in report["recommendations"]:
+        for node in rec["derivation"]:
+            assert f'<a href="{html.escape(node["source"])}">{html.escape(node["unit"])}</a>' in sources
+
+
+# --- the diagram -----------------------------------------------------------------------------------
+
+def svg_texts(svg: str) -> list[str]:
+    root = ET.fromstring(svg)
+    return [title.text or "" for title in root.iter(f"{SVG}title")]
+
+
+def test_the_diagram_names_every_recommended_component(report):
+    labels = component_labels(report)
+    assert labels, "every end-to-end scenario recommends something the diagram draws"
+    titles = " ".join(svg_texts(render_svg(report)))
+    inline = render_html(report)
+    inline_svg = inline[inline.index("<svg"):inline.index("</svg>") + 6]
+    inline_titles = " ".join(svg_texts(inline_svg))
+    for decision, label in labels.items():
+        assert label in titles, (decision, label)
+        assert label in inline_titles, (decision, label)
+    for item in report["open"]:  # open decisions are drawn as open
+        if item["decision"] in DRAWN_DECISIONS:
+            assert f"{item['title']}: open" in titles, item
+
+
+def test_the_svg_is_offline_and_script_free(report):
+    svg = render_svg(report)
+    root = ET.fromstring(svg)
+    tags = {element.tag.replace(SVG, "") for element in root.iter()}
+    assert not tags & {"script", "foreignObject", "image", "a", "use"}
+    assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")
+    assert all(not name.startswith("on") for element in root.iter() for name in element.attrib)
+
+
+def test_mermaid_has_every_component_and_flow(report):
+    mermaid = render_mermaid(report)
+    assert mermaid.startswith("flowchart LR\n")
+    for label in component_labels(report).values():
+        assert label.replace("#", "#35;") in mermaid or label in mermaid
+    assert "-->" in mermaid
+
+
+def test_consult_format_svg_writes_the_diagram_alone(tmp_path, cli):
+    target = tmp_path / "architecture.svg"
+    result = cli("consult", END_TO_END[0], "--format", "svg", "-o", target)
+    assert result.returncode == 0, result.stderr
+    root = ET.parse(target).getroot()
+    assert root.tag == f"{SVG}svg"
+    assert any(t.startswith("Recommended architecture") for t in svg_texts(target.read_text()))
