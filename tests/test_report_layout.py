@@ -177,12 +177,10 @@ def test_mermaid_has_every_component_and_flow(report):
     assert "-->" in mermaid
 
 
-def test_consult_format_svg_writes_the_diagram_alone(tmp_path, capsys, monkeypatch):
-    from cli_inprocess import run_main
-
+def test_consult_format_svg_writes_the_diagram_alone(tmp_path, cli):
     target = tmp_path / "architecture.svg"
-    result = run_main(capsys, monkeypatch, "consult", END_TO_END[0], "--format", "svg", "-o", target)
-    assert result.code == 0, result.stderr
+    result = cli("consult", END_TO_END[0], "--format", "svg", "-o", target)
+    assert result.returncode == 0, result.stderr
     root = ET.parse(target).getroot()
     assert root.tag == f"{SVG}svg"
     assert any(t.startswith("Recommended architecture") for t in svg_texts(target.read_text()))
