@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}"
+
 
 class AdvisorError(Exception):
     """A problem with user input: names what, where, and what is allowed."""
@@ -21,7 +29,9 @@ class AdvisorError(Exception):
         text = location + self.message
         if self.allowed:
             text += f" (allowed: {self.allowed})"
-        return " ".join(text.splitlines())  # one line, whatever a library's message held
+        # One line, whatever a library's message held, and no raw control characters: a file
+        # name or a value can carry escape sequences that would otherwise reach the terminal.
+        return _CONTROL.sub(_visible, " ".join(text.splitlines()))
 
 
 def os_error_text(exc: OSError) -> str:

@@ -76,7 +76,7 @@ def _reset_process_caches() -> None:
         get_advisor.cache_clear()
 
 
-def run_cli(*args: str, input: str | None = None, cwd: Path | None = None,
+def run_cli(*args: str | Path, input: str | bytes | None = None, cwd: Path | None = None,
             env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run `advisor ARGS` in this process: main() with its own argv, stdin, stdout, stderr,
     environment and working folder; the exit code as a process would report it (an uncaught
@@ -87,7 +87,9 @@ def run_cli(*args: str, input: str | None = None, cwd: Path | None = None,
     overrides = {**CLI_ENV, **(env or {})}
     saved_env = {name: os.environ.get(name) for name in overrides}
     streams = sys.stdin, sys.stdout, sys.stderr
-    stdin, stdout, stderr = _Stream("<stdin>", (input or "").encode()), _Stream("<stdout>"), _Stream("<stderr>")
+    args = tuple(str(a) for a in args)
+    data = input.encode() if isinstance(input, str) else (input or b"")
+    stdin, stdout, stderr = _Stream("<stdin>", data), _Stream("<stdout>"), _Stream("<stderr>")
     other_rules = "ADVISOR_RULES_DIR" in overrides
     code = 0
 
@@ -101,7 +103,7 @@ def run_cli(*args: str, input: str | None = None, cwd: Path | None = None,
         if other_rules:
             _reset_process_caches()
         sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr
-        with contextlib.chdir(cwd or ROOT):
+        with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
             try:
                 main(list(args))
             except SystemExit as exc:

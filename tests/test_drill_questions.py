@@ -266,3 +266,14 @@ def test_no_question_states_its_own_answer_as_the_existing_setup(advisor, knowle
         for decision in stated:
             assert build_question(consultation, decision, knowledge, random.Random(0)) is None
     assert checked >= 10
+
+
+def test_every_existing_setup_fact_naming_a_decisions_choices_says_which(knowledge):
+    """A fact stating what a setup already uses, in a decision's own choices, must declare
+    `describes:` so drills hide that decision (or a new review fact would give answers away)."""
+    vocabulary = knowledge.vocabulary
+    missing = [f"{fact.name} -> {decision.name}" for fact in vocabulary.facts
+               if fact.existing_setup and fact.type == "choice"
+               for decision in vocabulary.decisions
+               if len(set(fact.values) & set(decision.choices)) >= 2 and fact.describes != decision.name]
+    assert missing == []

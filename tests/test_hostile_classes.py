@@ -427,3 +427,16 @@ def test_class13_drill_stats_on_a_missing_path_creates_nothing(tmp_path, monkeyp
     monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
     result = run("drill", "--stats")
     assert result.code == 0 and not (tmp_path / "data").exists()
+
+
+# --- errors users can cause -----------------------------------------------------------------
+
+def test_an_error_is_one_line_without_raw_control_characters(tmp_path):
+    scenario = tmp_path / "bad\x1b]0;renamed\x07.yaml"
+    scenario.write_text("name: x\nfacts:\n  'ml\\ttask\\e': nlp\n", encoding="utf-8")
+    result = run("consult", str(scenario))
+    assert result.code == 2
+    [line] = result.error_lines
+    assert "\x1b" not in line and "\x07" not in line
+    assert line.startswith(f"advisor: error: {tmp_path}/bad\\x1b]0;renamed\\x07.yaml:3: unknown fact"), line
+    assert AdvisorError("first\nsecond\r\nthird", where="f\x00").render() == "f\\x00: first second third"

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from conftest import SCENARIOS
 from hostile.harness import RAW_CONTROL, assert_clean, run, strict_json, well_formed_xml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from advisor.knowledge import load_knowledge
@@ -144,7 +145,7 @@ def azureml_documents(draw) -> str:
         key = draw(st.sampled_from(path))
         if isinstance(mapping[key], dict) and draw(st.booleans()):
             mapping = mapping[key]
-            key = draw(st.sampled_from(sorted(mapping)))
+            key = draw(st.sampled_from(list(mapping)))
         change = draw(st.integers(0, 3))
         if change == 0:
             mapping[key] = draw(hostile_scalar)
@@ -164,14 +165,21 @@ def no_raw_control(output: str, what: str) -> None:
     assert found is None, f"{what}: raw control character {found.group()!r} at {found.start()}"
 
 
-LIVE_MARKUP = re.compile(r"<\s*(script|iframe)|(?<!\\)\]\(\s*javascript:|href\s*=\s*[\"']?\s*javascript:"
-                         r"|<javascript:", re.IGNORECASE)
+# What a browser acts on, and what a Markdown viewer turns into a link.
+LIVE_HTML = re.compile(r"<\s*(script|iframe)|(href|src)\s*=\s*[\"']?\s*javascript:", re.IGNORECASE)
+LIVE_MARKDOWN = re.compile(LIVE_HTML.pattern + r"|(?<!\\)\]\(\s*javascript:|<javascript:", re.IGNORECASE)
 
 
-def no_live_markup(output: str, what: str) -> None:
+def no_live_markup(output: str, what: str, live: re.Pattern[str]) -> None:
     """No tag or link that a browser or Markdown viewer would act on (the words may stay as text)."""
-    found = LIVE_MARKUP.search(output)
+    found = live.search(output)
     assert found is None, f"{what}: {found.group()!r} passed through unescaped"
+
+
+# Output-side checks that main does not meet yet (escaping is the presentation layer's job,
+# issue 16 classes 5, 8, 9): (command, format) pairs whose markup and control-character
+# checks are not run. Each one left here is a known, reported gap; remove it when fixed.
+PENDING_OUTPUT_CHECKS: set[tuple[str, str]] = set()
 
 
 def check(result, what: str, fmt: str, *, batch: bool = False) -> None:
@@ -180,6 +188,8 @@ def check(result, what: str, fmt: str, *, batch: bool = False) -> None:
     if result.code == 2 and not batch:
         return  # refused with one line: nothing else was written
     out = result.stdout
+    if (what.split()[0], fmt) in PENDING_OUTPUT_CHECKS:
+        return
     if fmt in ("json", "sarif"):
         strict_json(out)
     elif fmt == "junit":
@@ -187,10 +197,10 @@ def check(result, what: str, fmt: str, *, batch: bool = False) -> None:
     elif fmt == "html":
         no_raw_control(out, what)
         body = out.split("<body", 1)[-1]
-        no_live_markup(body.replace("<script type=\"application/json\"", ""), what)
+        no_live_markup(body.replace("<script type=\"application/json\"", ""), what, LIVE_HTML)
     elif fmt == "markdown":
         no_raw_control(out, what)
-        no_live_markup(out, what)
+        no_live_markup(out, what, LIVE_MARKDOWN)
     else:  # text and tables go to a terminal
         no_raw_control(out, what)
 
@@ -204,7 +214,16 @@ def _files(folder: Path, texts: list[str]) -> list[str]:
     return paths
 
 
+# Pinned examples: the documents that found the known failure classes, run every time.
+INJECTION = document({"name": "t \x1b]0;renamed\x07 <script>alert(1)</script> [a](javascript:x) \x00",
+                      "description": "d \x1b[31m\n```\n<iframe src=x>\n# heading\r\x9b1m",
+                      "facts": {"ml_task": "nlp", "max_total_trials": 40, "tuned_hyperparameter_count": 4}})
+ODD_VALUES = document({"name": "odd", "facts": {"ml_task": Raw("!!int abc"), "max_total_trials": Raw(".nan")}})
+
+
 @SETTINGS
+@example(INJECTION)
+@example(ODD_VALUES)
 @given(scenario_documents())
 def test_consult_explain_and_emit_survive_any_scenario(body):
     with tempfile.TemporaryDirectory() as folder:
@@ -217,6 +236,7 @@ def test_consult_explain_and_emit_survive_any_scenario(body):
 
 
 @SETTINGS
+@example([INJECTION, ODD_VALUES])
 @given(st.lists(scenario_documents(), min_size=1, max_size=3))
 def test_evaluate_survives_any_batch_in_every_format(bodies):
     with tempfile.TemporaryDirectory() as folder:
@@ -227,6 +247,10 @@ def test_evaluate_survives_any_batch_in_every_format(bodies):
 
 
 @SETTINGS
+@example([document({**AZUREML_TEMPLATES["sweep"], "\x1b]0;key\x07": "<script>x</script>",
+                    "sampling_algorithm": ["random"], "early_termination": ["bandit"],
+                    "limits": {"max_total_trials": Raw(".inf")}})])
+@example([document({**AZUREML_TEMPLATES["compute"], "name": "c \x1b[2J\x00", "min_instances": Raw("9" * 400)})])
 @given(st.lists(azureml_documents(), min_size=1, max_size=2))
 def test_review_survives_any_azureml_yaml_in_every_format(bodies):
     with tempfile.TemporaryDirectory() as folder:
@@ -237,13 +261,14 @@ def test_review_survives_any_azureml_yaml_in_every_format(bodies):
 
 
 @settings(SETTINGS, max_examples=FUZZ or 4)
+@example([INJECTION, ODD_VALUES])
 @given(st.lists(scenario_documents(), min_size=1, max_size=3))
 def test_drill_survives_any_library(bodies):
     with tempfile.TemporaryDirectory() as folder:
         library = Path(folder) / "library"
         library.mkdir()
         _files(library, bodies)
-        shutil.copy(Path(__file__).parent.parent / "scenarios" / "image-classifier.yaml", library)
+        shutil.copy(SCENARIOS / "image-classifier.yaml", library)
         answers = Path(folder) / "answers.txt"
         answers.write_text("1\n" * 3, encoding="utf-8")
         result = run("drill", "--count", "3", "--seed", "1", "--db", str(Path(folder) / "d.sqlite3"),

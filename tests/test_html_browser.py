@@ -134,3 +134,22 @@ def test_a_screenshot_shows_a_rendered_page(report_file, tmp_path):
     # the summary table's rows alternate text and borders: many rows of the top half carry ink
     inked = sum(1 for row in rows[: height // 2] if any(sum(row[i:i + 3]) < 200 for i in range(0, len(row), 3)))
     assert inked > height // 8
+
+
+def pdf_pages(pdf: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+
+
+def test_printing_opens_every_derivation(report_file, tmp_path):
+    """On screen each derivation is folded; on paper the print stylesheet unfolds them all,
+    so the printout is longer than the same page with that rule taken out."""
+    html = report_file.read_text(encoding="utf-8")
+    rule = re.search(r"details::details-content \{[^}]*\}", html)
+    assert rule, "the print stylesheet unfolds <details>"
+    folded = report_file.with_name("folded.html")
+    folded.write_text(html.replace(rule.group(0), ""), encoding="utf-8")
+    printed, plain = tmp_path / "printed.pdf", tmp_path / "folded.pdf"
+    for page, pdf in ((report_file, printed), (folded, plain)):
+        result = run_browser(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
+        assert result.returncode == 0 and pdf.exists(), result.stderr[-2000:]
+    assert pdf_pages(printed) > pdf_pages(plain) >= 2

@@ -28,7 +28,7 @@ BIN = "Scripts" if os.name == "nt" else "bin"
 def clean_env(**extra: str) -> dict[str, str]:
     """The caller's environment without anything that could point back at the clone."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("ADVISOR_", "UV_", "PYTHON")) and k not in ("VIRTUAL_ENV", "UV")}
+           if not k.startswith(("ADVISOR_", "PYTHON")) and k != "VIRTUAL_ENV"}
     return {**env, "NO_COLOR": "1", "COLUMNS": "120", **extra}
 
 
@@ -82,6 +82,23 @@ def test_pip_resolved_experta_pins(installed):
                            "print(v('frozendict'), v('schema'), v('experta'))", program="python")
     frozendict, schema, experta = result.stdout.split()
     assert frozendict.startswith("1.") and schema == "0.6.7" and experta == "1.9.4", result.stdout
+
+
+def test_schema_0_6_7_validates_experta_fields(installed):
+    """experta's other pin: schema backs Fact fields; it needs no help on this Python."""
+    code = ("import advisor.engine\n"
+            "from experta import Fact, Field\n"
+            "class Job(Fact):\n"
+            "    trials = Field(int, mandatory=True)\n"
+            "Job(trials=3).validate()\n"
+            "try:\n"
+            "    Job(trials='many').validate()\n"
+            "except ValueError as exc:\n"
+            "    import schema\n"
+            "    print(isinstance(exc.__context__, schema.SchemaError))\n")
+    result = installed.run("-c", code, program="python")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"  # schema's verdict, wrapped by experta
 
 
 def test_the_engine_imports_without_leaving_the_compatibility_alias(installed):
@@ -147,3 +164,14 @@ def test_python_dash_m_advisor_version():
                             cwd=Path.home() if Path.home().is_dir() else "/", env=clean_env(), timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"advisor {__version__}\n"
+
+
+def test_the_drill_library_is_the_shipped_scenarios_unless_overridden(monkeypatch, tmp_path):
+    from advisor.paths import SCENARIOS_DIR_ENV, scenarios_dir
+
+    monkeypatch.delenv(SCENARIOS_DIR_ENV, raising=False)
+    assert (scenarios_dir() / "image-classifier.yaml").is_file()
+    monkeypatch.setenv(SCENARIOS_DIR_ENV, str(tmp_path))
+    assert scenarios_dir() == tmp_path
+    monkeypatch.setenv(SCENARIOS_DIR_ENV, str(tmp_path / "missing"))
+    assert scenarios_dir() is None

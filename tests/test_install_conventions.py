@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,19 @@ def command_paths() -> list[tuple[str, ...]]:
 @pytest.mark.parametrize("flag", ["-V", "--version"])
 def test_version_flags(capsys, flag):
     assert run_main(capsys, flag) == (0, f"advisor {__version__}\n", "")
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_the_console_script_answers_the_version_before_loading_the_cli(flag):
+    """A fresh interpreter (the point of this test): only the entry module is imported."""
+    code = ("import sys; sys.argv = ['advisor', sys.argv[1]]\n"
+            "from advisor.__main__ import main; main()\n"
+            "print(sorted(m for m in ('advisor.cli.app', 'typer', 'pathlib') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code, flag], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    version, loaded = result.stdout.splitlines()
+    assert version == f"advisor {__version__}"
+    assert "advisor.cli.app" not in loaded and "typer" not in loaded
 
 
 def test_version_flag_through_the_cli_framework(capsys):

@@ -24,6 +24,7 @@ from rich.console import Console
 from advisor.cli.commands.consult import consult_interactively
 from advisor.errors import AdvisorError
 from advisor.interactive import Action, DraftStore, InteractiveConsultation, Prompt, Prompter
+from advisor.interactive.interview import Interrupted
 from advisor.scenarios import load_scenario
 
 ENTER = "\r"
@@ -32,7 +33,7 @@ UP = "\x1b[A"
 CTRL_C = "\x03"
 CTRL_U = "\x15"   # clear the line in a text prompt
 BACKSPACE = "\x7f"
-DONT_KNOW, WHY, BACK = Action.DONT_KNOW, Action.WHY, Action.BACK
+DONT_KNOW, WHY, BACK, REPORT = Action.DONT_KNOW, Action.WHY, Action.BACK, Action.REPORT
 
 
 def keys_for(prompt: Prompt, answer: Any) -> str:
@@ -40,7 +41,7 @@ def keys_for(prompt: Prompt, answer: Any) -> str:
     if isinstance(answer, Keys):
         return answer.text
     if prompt.kind == "text":
-        words = {DONT_KNOW: "-", WHY: "?", BACK: "<"}
+        words = {DONT_KNOW: "-", WHY: "?", BACK: "<", REPORT: "r"}
         return CTRL_U + words.get(answer, str(answer)) + ENTER
     values = [value for _, value in prompt.options]
     if prompt.kind == "select":
@@ -55,6 +56,9 @@ def keys_for(prompt: Prompt, answer: Any) -> str:
             keys += DOWN * (index - at) + " "
             at = index
     return keys + ENTER
+
+
+OWN_PROMPTS = ("resume", "save", "save_path", "existing", "go_on")
 
 
 class Keys:
@@ -77,9 +81,12 @@ def Queue(*answers: Any) -> list[Step]:  # noqa: N802 - reads like a constructor
 class KeyTerminal:
     """Feeds every prompt the keys for the scripted answer to it, and records what was asked.
 
-    script: fact -> answer (or a Queue of answers); other facts get `default`.
-    stop_at: press Ctrl-C at that prompt (1-based). back_after: press Back at the prompt
-    that follows the first time this fact is asked. save: a path to save the scenario to.
+    script: fact -> answer (or a Queue of answers); other facts get `default`. The
+    consultation's own prompts answer "a new design" (`existing`), "go on" after an area
+    (`go_on`) and "yes, none of these" to an empty checkbox, unless the script says otherwise.
+    stop_at: press Ctrl-C at that prompt (1-based; the first prompt asks design or review).
+    back_after: press Back at the prompt that follows the first time this fact is asked.
+    save: a path to save the scenario to.
     """
 
     def __init__(self, script: dict[str, Any] | None = None, default: Any = DONT_KNOW,
@@ -95,7 +102,8 @@ class KeyTerminal:
 
     @property
     def asked(self) -> list[str]:
-        return [p.key for p in self.prompts if p.key not in ("resume", "save", "save_path")]
+        """The fact questions, in order (not the consultation's own prompts)."""
+        return [p.key for p in self.prompts if p.key not in OWN_PROMPTS and not p.key.endswith(":none")]
 
     def answer(self, prompt: Prompt) -> Any:
         if self.stop_at == len(self.prompts):
@@ -104,6 +112,13 @@ class KeyTerminal:
             return self.save is not None
         if prompt.key == "save_path":
             return Keys(CTRL_U + str(self.save) + ENTER)
+        if prompt.key in self.script and (prompt.key in OWN_PROMPTS or prompt.key.endswith(":none")):
+            planned = self.script[prompt.key]
+            return planned.pop(0).answer if isinstance(planned, list) else planned
+        if prompt.key == "existing":
+            return False
+        if prompt.key == "go_on" or prompt.key.endswith(":none"):
+            return True
         if self.back_after and not self.went_back and len(self.prompts) >= 2 \
                 and self.prompts[-2].key == self.back_after:
             self.went_back = True
@@ -126,21 +141,33 @@ class KeyTerminal:
             yield pipe, DummyOutput()
 
 
-def session(tmp_path: Path, terminal: KeyTerminal) -> tuple[InteractiveConsultation, StringIO]:
+def as_report(reports: list[dict]):
+    """A render callable that keeps each report (the JSON form the CLI prints)."""
+    from advisor.engine import get_advisor
+    from advisor.presentation.consultation.data import build_report
+
+    return lambda consultation, meta: reports.append(build_report(consultation, get_advisor().knowledge, meta))
+
+
+def session(tmp_path: Path, terminal: KeyTerminal,
+            previews: list[dict] | None = None) -> tuple[InteractiveConsultation, StringIO]:
     from advisor.engine import get_advisor
 
     screen = StringIO()
     consultation = InteractiveConsultation(
         get_advisor(), prompter=Prompter(terminal), console=Console(file=screen, width=120),
-        drafts=DraftStore(tmp_path / "data"))
+        drafts=DraftStore(tmp_path / "data"),
+        preview=as_report(previews) if previews is not None else None)
     return consultation, screen
 
 
-def run(tmp_path: Path, terminal: KeyTerminal, **options: Any) -> tuple[dict, Any, str]:
-    consultation, screen = session(tmp_path, terminal)
+def run(tmp_path: Path, terminal: KeyTerminal, previews: list[dict] | None = None,
+        **options: Any) -> tuple[dict, Any, str]:
+    consultation, screen = session(tmp_path, terminal, previews)
     reports: list[dict] = []
     answers = consultation.run(focus=options.get("focus"), answers_file=options.get("answers_file"),
-                               resume=options.get("resume", False), render=reports.append)
+                               resume=options.get("resume", False), render=as_report(reports),
+                               existing=options.get("existing", False))
     assert len(reports) == 1
     return reports[0], answers, screen.getvalue()
 
@@ -156,13 +183,17 @@ def test_full_consultation_asks_each_fact_once_with_the_right_prompt(tmp_path, k
 
     vocabulary = knowledge.vocabulary
     assert len(terminal.asked) == len(set(terminal.asked)), "no question twice"
+    assert terminal.prompts[0].key == "existing", "design or review is asked first"
     kinds = {"bool": "select", "choice": "select", "list": "checkbox", "number": "text"}
-    for prompt in terminal.prompts[:-1]:
+    for prompt in terminal.prompts:
+        if prompt.key not in terminal.asked:
+            continue
         spec = vocabulary.fact(prompt.key)
-        assert spec is not None and not spec.derived
+        assert spec is not None and not spec.derived and not spec.existing_setup
         assert prompt.kind == kinds[spec.type]
         if prompt.kind != "text":
-            assert (DONT_KNOW in dict(prompt.options).values()) and (WHY in dict(prompt.options).values())
+            menu = dict(prompt.options).values()
+            assert DONT_KNOW in menu and WHY in menu and REPORT in menu
     assert terminal.prompts[-1].key == "save"
     # Every scripted fact that was asked got its value; everything else is "don't know".
     for name in terminal.asked:
@@ -170,7 +201,8 @@ def test_full_consultation_asks_each_fact_once_with_the_right_prompt(tmp_path, k
     decided = {r["decision"]: r["choice"] for r in report["recommendations"]}
     assert decided["processor"] == "gpu" and decided["endpoint_type"] == "batch"
     assert report["scenario"]["interactive"] is True
-    # A tally after each finished section, rich-rendered between the questions.
+    # Each area under its heading; a tally when an area has nothing left to ask.
+    assert "1. Design a machine learning solution" in screen
     assert "So far, after 1. Design a machine learning solution" in screen
     # Questions never asked are those no rule could use any more: none is left open now.
     from advisor.engine import get_advisor
@@ -180,35 +212,63 @@ def test_full_consultation_asks_each_fact_once_with_the_right_prompt(tmp_path, k
     assert not DraftStore(tmp_path / "data").exists(), "a finished consultation leaves no draft"
 
 
-def test_first_question_is_the_design_fact_most_open_rules_need(tmp_path, knowledge, advisor):
+def test_the_most_valuable_question_comes_first(tmp_path, advisor):
     from advisor.interactive import Planner
 
     plan = Planner(advisor).plan({})
     first = plan.next
-    assert first is not None and first.fact.section == knowledge.guide.section_ids[0]
-    same_section = [q for q in plan.questions if q.fact.section == first.fact.section]
-    assert len(first.rules) == max(len(q.rules) for q in same_section)
-    terminal = KeyTerminal()
-    run(tmp_path, terminal)
-    assert terminal.asked[0] == first.fact.name
+    assert first is not None and first.worth == max(q.worth for q in plan.questions)
+    terminal = KeyTerminal(stop_at=2)  # Ctrl-C at the first fact question: only its question matters here
+    with pytest.raises(Interrupted):
+        run(tmp_path, terminal)
+    assert terminal.asked == [first.fact.name]
 
 
 # --- WHY, Don't know, Back ---------------------------------------------------
 
-def test_why_lists_the_waiting_rules_with_their_conclusions_and_sources(tmp_path, knowledge):
-    terminal = KeyTerminal({"hyperparameter_expressions": Queue(WHY, ("choice",))})
+def why_text(screen: str) -> str:
+    return screen.split("Why ask this?")[1].split("\n\n")[0]
+
+
+def test_short_why_says_in_plain_words_which_decision_the_answer_settles(tmp_path, knowledge):
+    terminal = KeyTerminal({"dataset_size": Queue(WHY, "large")})
+    report, answers, screen = run(tmp_path, terminal)
+
+    assert terminal.asked.count("dataset_size") == 2 and answers.values["dataset_size"] == "large"
+    short = "Why ask this?" + why_text(screen)
+    lines = short.strip().splitlines()
+    assert len(lines) <= 6
+    # Which decision an answer settles, in the vocabulary's words, with the guide unit's title.
+    assert "If Large, the guide recommends" in short
+    spark = knowledge.vocabulary.decision("distributed_processing")
+    assert spark.title in short
+    large = next(line for line in lines if "If Large" in line)
+    assert any(large.endswith(f"({unit.title})") for unit in knowledge.guide.units), large
+    # Plain words: no fact or decision names, no operators, no URLs.
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", short), short
+    assert not re.search(r"[≠≥≤]|contains_|https?://", short), short
+    assert "Press w again" in short
+    # Asking again changed the menu: the second Why? is the long form.
+    second = [p for p in terminal.prompts if p.key == "dataset_size"][1]
+    assert dict((v, k) for k, v in second.options)[WHY] == "Why? Every rule waiting on this answer"
+
+
+def test_second_why_lists_every_waiting_rule_with_condition_and_source(tmp_path, knowledge):
+    terminal = KeyTerminal({"hyperparameter_expressions": Queue(WHY, WHY, ("choice",))})
     report, answers, screen = run(tmp_path, terminal, focus="sweep")
 
-    assert terminal.asked[:2] == ["hyperparameter_expressions", "hyperparameter_expressions"]
+    assert terminal.asked[:3] == ["hyperparameter_expressions"] * 3
     assert answers.values["hyperparameter_expressions"] == ("choice",)
-    why = screen.split("Why ask this?")[1]
-    listed = re.findall(r"• (\S+) ", why)
+    assert screen.count("Why ask this?") == 1
+    long = screen.split("Every rule waiting on this answer")[1]
+    listed = re.findall(r"• (\S+) ", long)
     readers = {r.id for r in knowledge.rules if "hyperparameter_expressions" in r.reads}
     assert listed and set(listed) <= readers
     for rule_id in listed:
         rule = knowledge.rule(rule_id)
-        assert rule.source in why.replace("\n", "")
-    assert "then recommend Sweep sampling method: Grid sampling" in why
+        assert rule.source in long  # the whole URL on one line, never broken
+        assert f"source: {knowledge.guide.unit(rule.source).title}" in long
+    assert "then recommend Sweep sampling method: Grid sampling" in long
 
 
 def test_dont_know_stops_the_rules_that_need_the_fact(tmp_path, knowledge):
@@ -259,8 +319,9 @@ def test_back_changes_the_previous_answer(tmp_path):
     # The changed answer counts: a continuous space, not the discrete one first given.
     assert {"name": "search_space", "value": "continuous", "rule": "sweep.continuous-space"} in report["derived"]
     # Back is offered from the second question on, never on the first.
-    first = terminal.prompts[0]
-    later_menu = next(p for p in terminal.prompts[1:] if p.options and p.key != first.key)  # numbers take "<"
+    first = next(p for p in terminal.prompts if p.key == terminal.asked[0])
+    later_menu = next(p for p in terminal.prompts if p.key in terminal.asked[1:] and p.options
+                      and p.key != first.key)  # numbers take "<"
     assert BACK not in dict(first.options).values() and BACK in dict(later_menu.options).values()
 
 
@@ -378,7 +439,7 @@ def test_answers_file_errors_are_user_errors(tmp_path):
     bad.write_text("name: x\nfacts:\n  ml_taks: regression\n", encoding="utf-8")
     consultation, _ = session(tmp_path, KeyTerminal())
     with pytest.raises(AdvisorError, match="did you mean ml_task"):
-        consultation.run(focus=None, answers_file=bad, resume=False, render=lambda r: None)
+        consultation.run(focus=None, answers_file=bad, resume=False, render=lambda c, m: None)
 
 
 # --- nothing lost: Ctrl-C and --resume ------------------------------------------
@@ -386,7 +447,7 @@ def test_answers_file_errors_are_user_errors(tmp_path):
 def test_ctrl_c_keeps_every_answer_and_resume_continues_there(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
     first = KeyTerminal({"hyperparameter_expressions": ("choice", "uniform"), "planned_sampling": "random"},
-                        default=DONT_KNOW, stop_at=4)
+                        default=DONT_KNOW, stop_at=5)
     with pytest.raises(typer.Exit) as stopped:
         consult_interactively(focus="sweep", answers=None, resume=False, fmt="json",
                               output=tmp_path / "r.json", terminal=first, console=Console(file=StringIO()))
@@ -413,10 +474,10 @@ def test_ctrl_c_keeps_every_answer_and_resume_continues_there(tmp_path, monkeypa
 def test_back_still_works_after_resume(tmp_path):
     from advisor.interactive import Interrupted
 
-    first = KeyTerminal({"hyperparameter_expressions": ("choice",)}, stop_at=2)
+    first = KeyTerminal({"hyperparameter_expressions": ("choice",)}, stop_at=3)
     consultation, _ = session(tmp_path, first)
     with pytest.raises(Interrupted) as stop:
-        consultation.run(focus="sweep", answers_file=None, resume=False, render=lambda r: None)
+        consultation.run(focus="sweep", answers_file=None, resume=False, render=lambda c, m: None)
     assert stop.value.answered == 1
     second = KeyTerminal({first.asked[1]: Queue(BACK, DONT_KNOW), "hyperparameter_expressions": ("uniform",)})
     report, answers, _ = run(tmp_path, second, resume=True)
@@ -425,12 +486,12 @@ def test_back_still_works_after_resume(tmp_path):
 
 
 def test_starting_again_offers_to_continue_the_unfinished_one(tmp_path):
-    first = KeyTerminal({"hyperparameter_expressions": ("choice",)}, stop_at=2)
+    first = KeyTerminal({"hyperparameter_expressions": ("choice",)}, stop_at=3)
     consultation, _ = session(tmp_path, first)
     from advisor.interactive import Interrupted
 
     with pytest.raises(Interrupted):
-        consultation.run(focus="sweep", answers_file=None, resume=False, render=lambda r: None)
+        consultation.run(focus="sweep", answers_file=None, resume=False, render=lambda c, m: None)
 
     class Continue(KeyTerminal):
         def answer(self, prompt):
@@ -446,7 +507,7 @@ def test_starting_again_offers_to_continue_the_unfinished_one(tmp_path):
 def test_resume_without_a_draft_is_a_clear_error(tmp_path):
     consultation, _ = session(tmp_path, KeyTerminal())
     with pytest.raises(AdvisorError, match="no unfinished consultation"):
-        consultation.run(focus=None, answers_file=None, resume=True, render=lambda r: None)
+        consultation.run(focus=None, answers_file=None, resume=True, render=lambda c, m: None)
 
 
 def test_a_damaged_draft_is_a_clear_error(tmp_path, knowledge):

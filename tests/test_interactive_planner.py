@@ -42,36 +42,59 @@ def outcome(consultation) -> tuple[frozenset, frozenset]:
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_once_nothing_is_left_to_ask_no_unasked_fact_changes_the_outcome(data, advisor):
+@given(data=st.data(), existing=st.booleans())
+def test_once_nothing_is_left_to_ask_no_unasked_fact_changes_the_outcome(data, existing, advisor):
     knowledge = advisor.knowledge
-    planner = Planner(advisor)
+    planner = Planner(advisor, existing=existing)
     answers: dict[str, Any] = {}
     while (question := planner.plan(answers).next) is not None:
         assert question.fact.name not in answers
         answers[question.fact.name] = data.draw(answer_strategy(question.fact), label=question.fact.name)
     settled = outcome(advisor.consult(known_facts(answers, knowledge)))
     for spec in knowledge.vocabulary.input_facts:
-        if spec.name in answers:
-            continue
+        if spec.name in answers or (spec.existing_setup and not existing):
+            continue  # a design consultation leaves the existing setup out
         for value in probe_values(spec):
             changed = outcome(advisor.consult(known_facts({**answers, spec.name: value}, knowledge)))
             assert changed == settled, f"{spec.name} = {value!r} was never asked but changes the outcome"
 
 
-def test_design_questions_come_first_by_guide_section_then_by_how_many_open_rules_need_them(advisor):
+def test_questions_come_by_worth_and_a_design_asks_nothing_about_an_existing_setup(advisor):
     knowledge = advisor.knowledge
-    order = knowledge.guide.section_ids
     plan = Planner(advisor).plan({"ml_task": "classification"})
-    # Design questions first, then questions about an existing setup; each group by section, then
-    # by how many open rules need the answer.
-    keys = [(q.fact.existing_setup, order.index(q.fact.section), -len(q.rules)) for q in plan.questions]
-    assert keys == sorted(keys)
-    assert any(q.fact.existing_setup for q in plan.questions) and not plan.questions[0].fact.existing_setup
+    worths = [q.worth for q in plan.questions]
+    # The area asked last may keep the lead; everything after it is by worth.
+    assert worths[1:] == sorted(worths[1:], reverse=True)
+    assert not any(q.fact.existing_setup for q in plan.questions), "a design consultation"
     assert all(q.fact.name != "ml_task" for q in plan.questions)
     for question in plan.questions:  # each is an unanswered input fact an open rule reads, maybe via producers
-        assert not question.fact.derived and question.rules
+        assert not question.fact.derived and question.rules and question.worth > 0
         assert all(knowledge.rule(rule_id) in plan.open_rules for rule_id in question.rules)
+    review = Planner(advisor, existing=True).plan({"ml_task": "classification"})
+    assert any(q.fact.existing_setup for q in review.questions), "a review asks about the setup"
+
+
+def test_an_answer_that_settles_a_decision_outranks_one_that_needs_company(advisor):
+    # prediction_timing alone settles the scoring mode; dataset_size needs other answers for most of its rules.
+    plan = Planner(advisor).plan({})
+    order = [q.fact.name for q in plan.questions]
+    assert order[0] == "prediction_timing"
+    settles = plan.settles("prediction_timing")
+    assert {s.rule.conclusion.name for s in settles} >= {"scoring_mode"}
+
+
+def test_the_area_asked_last_keeps_the_lead_when_it_costs_little(advisor):
+    from advisor.interactive.planner import SAME_AREA_SHARE
+
+    plan = Planner(advisor).plan({"prediction_timing": "as_data_arrives"})  # a design question
+    first = plan.questions[0]
+    best = max(plan.questions, key=lambda q: q.worth)
+    # A workspace question is worth more, but a design question worth nearly as much goes first.
+    assert best.fact.section != "design" and first.fact.section == "design"
+    assert SAME_AREA_SHARE * best.worth <= first.worth < best.worth
+    assert first is max((q for q in plan.questions if q.fact.section == "design"), key=lambda q: q.worth)
+    # Without an area asked last, the best question simply leads.
+    assert Planner(advisor).plan({}).questions[0].worth == max(q.worth for q in Planner(advisor).plan({}).questions)
 
 
 def test_why_names_only_rules_reading_the_fact_and_what_they_feed(advisor):

@@ -39,12 +39,24 @@ def policy(spec) -> tuple[Any, str]:
     return 10, "10\r"
 
 
+MODE_QUESTION = "Is this a new design, or a review of a setup you already have?"
+
+
+def expect_question(child: pexpect.spawn, text: str) -> None:
+    """Wait for a question, going on whenever an area is done and the consultation offers to stop."""
+    while child.expect_exact([text, "Go on?"]) == 1:
+        child.send("\r")
+
+
 def answer_until_done(child: pexpect.spawn, planner: Planner, answers: dict[str, Any],
                       limit: int | None = None) -> None:
     """Answer what the planner says comes next, `limit` times or until nothing is left."""
     count = 0
+    if not answers:
+        child.expect_exact(MODE_QUESTION)
+        child.send("\r")  # a new design
     while (question := planner.plan(answers).next) is not None and (limit is None or count < limit):
-        child.expect_exact(question.fact.question)
+        expect_question(child, question.fact.question)
         value, keys = policy(question.fact)
         child.send(keys)
         answers[question.fact.name] = value
@@ -55,7 +67,7 @@ def test_a_short_consultation_in_a_terminal(tmp_path, advisor):
     child = spawn(tmp_path, "consult", "--focus", "sweep", "--format", "json", "--output", "report.json")
     answers: dict[str, Any] = {}
     answer_until_done(child, Planner(advisor, "sweep"), answers)
-    child.expect_exact("Save your answers as a scenario file")
+    expect_question(child, "Save your answers as a scenario file")
     child.send("y\r")
     child.expect_exact("Save the scenario as")
     child.send("\r")  # the suggested name
@@ -81,7 +93,7 @@ def test_ctrl_c_in_a_terminal_then_resume(tmp_path, advisor):
     child = spawn(tmp_path, "consult", "--focus", "sweep")
     answer_until_done(child, planner, answers, limit=2)
     stopped_at = planner.plan(answers).next
-    child.expect_exact(stopped_at.fact.question)
+    expect_question(child, stopped_at.fact.question)
     child.sendcontrol("c")
     child.expect_exact("advisor consult --resume")
     child.expect(pexpect.EOF)
@@ -92,7 +104,7 @@ def test_ctrl_c_in_a_terminal_then_resume(tmp_path, advisor):
 
     child = spawn(tmp_path, "consult", "--resume", "--format", "json", "--output", "report.json")
     answer_until_done(child, planner, answers)
-    child.expect_exact("Save your answers as a scenario file")
+    expect_question(child, "Save your answers as a scenario file")
     child.send("n\r")
     child.expect(pexpect.EOF)
     child.close()
@@ -107,7 +119,7 @@ def test_a_closed_terminal_loses_no_answer(tmp_path, advisor):
     answers: dict[str, Any] = {}
     child = spawn(tmp_path, "consult", "--focus", "sweep")
     answer_until_done(child, planner, answers, limit=2)
-    child.expect_exact(planner.plan(answers).next.fact.question)
+    expect_question(child, planner.plan(answers).next.fact.question)
     child.close(force=True)  # hang up, as closing the terminal window does
     draft = json.loads((tmp_path / "data" / "consultation-draft.json").read_text(encoding="utf-8"))
     assert draft["answers"] == {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
@@ -123,7 +135,7 @@ def test_with_stdout_redirected_the_questions_stay_on_the_terminal(tmp_path, adv
                           timeout=60, dimensions=(50, 160))
     answers: dict[str, Any] = {}
     answer_until_done(child, Planner(advisor, "sweep"), answers)
-    child.expect_exact("Save your answers as a scenario file")
+    expect_question(child, "Save your answers as a scenario file")
     child.send("n\r")
     child.expect(pexpect.EOF)
     child.close()

@@ -42,10 +42,7 @@ FEATURES_PACKAGES = ("explain", "evaluation", "interactive", "drill", "azureml",
 FEATURE_USES = {("evaluation", "explain"), ("drill", "explain")}
 
 # Upward imports still on main, each to be removed by the helper named. Keep this list empty.
-KNOWN_VIOLATIONS: set[tuple[str, str]] = {
-    # interactive helper: the session builds the report's data itself; the CLI should render it
-    ("advisor.interactive.session", "advisor.presentation.consultation.data"),
-}
+KNOWN_VIOLATIONS: set[tuple[str, str]] = set()
 
 
 def module_name(path: Path) -> str:

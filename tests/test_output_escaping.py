@@ -8,7 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from cli_inprocess import run_main
+from conftest import run_cli
 from markdown_it import MarkdownIt
 
 # Rename the terminal window (OSC 0), clear the screen (CSI), ring the bell, a C1 CSI, NUL,
@@ -43,21 +43,21 @@ def assert_clean(text: str) -> None:
 
 # --- class 5: XML ----------------------------------------------------------------------------------
 
-def test_junit_with_control_characters_in_names_parses(tmp_path, capsys, monkeypatch):
+def test_junit_with_control_characters_in_names_parses(tmp_path):
     path = scenario(tmp_path, HOSTILE, expect=True)
-    result = run_main(capsys, monkeypatch, "evaluate", path, "--format", "junit")
-    assert result.code == 1
+    result = run_cli("evaluate", path, "--format", "junit")
+    assert result.returncode == 1
     root = ET.fromstring(result.stdout)  # strict XML 1.0 parser
     case = root.find("./testsuite/testcase")
     assert case is not None and "\\x1b" in case.get("name") and "\\x0b" in case.get("name")
     assert case.find("failure") is not None
 
 
-def test_junit_error_messages_with_control_characters_parse(tmp_path, capsys, monkeypatch):
+def test_junit_error_messages_with_control_characters_parse(tmp_path):
     bad = tmp_path / "bad\x1b[31m.yaml"
     bad.write_text("name: x\nfacts: {nope\x0b: 1}\n", encoding="utf-8")
-    result = run_main(capsys, monkeypatch, "evaluate", tmp_path, "--format", "junit")
-    assert result.code == 2
+    result = run_cli("evaluate", tmp_path, "--format", "junit")
+    assert result.returncode == 2
     root = ET.fromstring(result.stdout)
     assert root.find("./testsuite/testcase/error") is not None
 
@@ -66,43 +66,43 @@ def test_junit_error_messages_with_control_characters_parse(tmp_path, capsys, mo
 
 @pytest.mark.parametrize("command", [["consult"], ["explain"], ["evaluate", "--verbose"], ["rules", "coverage"]],
                          ids=" ".join)
-def test_no_raw_control_characters_reach_the_terminal(command, tmp_path, capsys, monkeypatch):
+def test_no_raw_control_characters_reach_the_terminal(command, tmp_path):
     path = scenario(tmp_path, HOSTILE, HOSTILE, expect=command[0] == "evaluate")
-    result = run_main(capsys, monkeypatch, *command, path)
-    assert result.code in (0, 1), result.stderr
+    result = run_cli(*command, path)
+    assert result.returncode in (0, 1), result.stderr
     assert_clean(result.stdout + result.stderr)
     if command[0] in ("consult", "evaluate"):
         assert "\\x1b" in result.stdout  # shown, visibly
 
 
-def test_error_messages_show_control_characters_visibly(tmp_path, capsys, monkeypatch):
+def test_error_messages_show_control_characters_visibly(tmp_path):
     missing = tmp_path / "no\x1b]0;pwned\x07such.yaml"
-    result = run_main(capsys, monkeypatch, "consult", missing)
-    assert result.code == 2
+    result = run_cli("consult", missing)
+    assert result.returncode == 2
     assert_clean(result.stderr)
     assert "\\x1b]0;pwned\\x07" in result.stderr and result.stderr.count("\n") == 1
 
 
-def test_a_bad_value_in_a_file_is_shown_visibly_in_the_error(tmp_path, capsys, monkeypatch):
+def test_a_bad_value_in_a_file_is_shown_visibly_in_the_error(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text('name: x\nfacts:\n  dataset_size: "huge\\e[2J\\a"\n', encoding="utf-8")
-    result = run_main(capsys, monkeypatch, "consult", path)
-    assert result.code == 2
+    result = run_cli("consult", path)
+    assert result.returncode == 2
     assert_clean(result.stderr)
 
 
 # --- class 9: Markdown -------------------------------------------------------------------------------
 
-def rendered_markdown(tmp_path, capsys, monkeypatch, name: str, description: str) -> tuple[str, str]:
+def rendered_markdown(tmp_path, name: str, description: str) -> tuple[str, str]:
     path = scenario(tmp_path, name, description)
-    result = run_main(capsys, monkeypatch, "consult", path, "--format", "markdown")
-    assert result.code == 0, result.stderr
+    result = run_cli("consult", path, "--format", "markdown")
+    assert result.returncode == 0, result.stderr
     # raw HTML on, as GitHub and most editors render it: whatever gets through shows up here
     return result.stdout, MarkdownIt("commonmark", {"html": True}).enable("table").render(result.stdout)
 
 
-def test_markdown_report_neutralises_html_links_and_fences(tmp_path, capsys, monkeypatch):
-    source, page = rendered_markdown(tmp_path, capsys, monkeypatch, "<script>alert(0)</script> name", MARKDOWN_ATTACK)
+def test_markdown_report_neutralises_html_links_and_fences(tmp_path):
+    source, page = rendered_markdown(tmp_path, "<script>alert(0)</script> name", MARKDOWN_ATTACK)
     for tag in ("<script", "<iframe", "<img"):
         assert tag not in page.lower(), tag
     assert "javascript:" not in "".join(part.split('"')[1] for part in page.split("href=")[1:])
@@ -113,26 +113,36 @@ def test_markdown_report_neutralises_html_links_and_fences(tmp_path, capsys, mon
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the text is kept, as text
 
 
-def test_markdown_shows_control_characters_visibly(tmp_path, capsys, monkeypatch):
-    source, _ = rendered_markdown(tmp_path, capsys, monkeypatch, HOSTILE, HOSTILE)
+def test_markdown_shows_control_characters_visibly(tmp_path):
+    source, _ = rendered_markdown(tmp_path, HOSTILE, HOSTILE)
     assert_clean(source)
 
 
 # --- HTML --------------------------------------------------------------------------------------------
 
-def test_html_report_keeps_no_nul_or_esc(tmp_path, capsys, monkeypatch):
+def test_html_report_keeps_no_nul_or_esc(tmp_path):
     path = scenario(tmp_path, HOSTILE, HOSTILE + " <b>bold</b>")
-    result = run_main(capsys, monkeypatch, "consult", path, "--format", "html")
-    assert result.code == 0
+    result = run_cli("consult", path, "--format", "html")
+    assert result.returncode == 0
     assert_clean(result.stdout)
     assert "&lt;b&gt;bold&lt;/b&gt;" in result.stdout and "<b>bold" not in result.stdout
     assert "\\x1b]0;pwned\\x07" in result.stdout
 
 
-def test_svg_with_hostile_name_is_well_formed(tmp_path, capsys, monkeypatch):
+def test_svg_with_hostile_name_is_well_formed(tmp_path):
     path = scenario(tmp_path, HOSTILE + " </title><script>x</script>")
-    result = run_main(capsys, monkeypatch, "consult", path, "--format", "svg")
-    assert result.code == 0
+    result = run_cli("consult", path, "--format", "svg")
+    assert result.returncode == 0
     root = ET.fromstring(result.stdout.encode("utf-8"))
     assert not any(element.tag.endswith("script") for element in root.iter())
     assert_clean(result.stdout)
+
+
+def test_usage_errors_show_control_characters_visibly(tmp_path):
+    result = run_cli("consult", "a.yaml", "b\x1b]0;pwned\x07.yaml")
+    assert result.returncode == 2
+    assert_clean(result.stderr)
+    assert "b\\x1b]0;pwned\\x07.yaml" in result.stderr
+    result = run_cli("rules", "list", "--format", "x\x1b[2J")
+    assert result.returncode == 2 and "x\\x1b[2J" in result.stderr
+    assert_clean(result.stderr)

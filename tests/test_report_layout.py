@@ -21,7 +21,7 @@ from advisor.presentation.consultation.diagram import (
     render_svg,
 )
 from advisor.presentation.consultation.html import render_html
-from advisor.presentation.consultation.markdown import render_markdown
+from advisor.presentation.consultation.markdown import render_report_markdown
 from advisor.presentation.consultation.outline import shared_chains
 from advisor.presentation.consultation.text import render_report
 from advisor.presentation.terminal import rich_text
@@ -81,7 +81,7 @@ def test_text_leads_with_the_summary(report):
 # --- Markdown ---------------------------------------------------------------------------------------
 
 def test_markdown_leads_with_the_summary(report):
-    text = render_markdown(report)
+    text = render_report_markdown(report)
     sections = [line for line in text.splitlines() if line.startswith("## ")]
     assert sections[0] == "## Summary"
     assert sections.index("## Summary") < sections.index("## Recommendations")
@@ -177,12 +177,10 @@ def test_mermaid_has_every_component_and_flow(report):
     assert "-->" in mermaid
 
 
-def test_consult_format_svg_writes_the_diagram_alone(tmp_path, capsys, monkeypatch):
-    from cli_inprocess import run_main
-
+def test_consult_format_svg_writes_the_diagram_alone(tmp_path, cli):
     target = tmp_path / "architecture.svg"
-    result = run_main(capsys, monkeypatch, "consult", END_TO_END[0], "--format", "svg", "-o", target)
-    assert result.code == 0, result.stderr
+    result = cli("consult", END_TO_END[0], "--format", "svg", "-o", target)
+    assert result.returncode == 0, result.stderr
     root = ET.parse(target).getroot()
     assert root.tag == f"{SVG}svg"
     assert any(t.startswith("Recommended architecture") for t in svg_texts(target.read_text()))

@@ -288,3 +288,24 @@ def test_automl_vision_concurrency_is_read_from_its_sweep_limits(knowledge, tmp_
     read = read_facts(read_document(path), knowledge.vocabulary)
     assert read.facts["max_concurrent_trials"] == 4 and read.lines["max_concurrent_trials"] == 6
     assert read.facts["ml_task"] == "computer_vision"
+
+
+def test_paths_the_yaml_names_are_probed_safely(advisor, tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe")
+    cases = {
+        "data-fifo.yml": "type: uri_file\npath: pipe\n",
+        "data-long.yml": "type: uri_folder\npath: " + "x" * 400 + "\n",
+        "env-zero.yml": "$schema: https://azuremlschemas.azureedge.net/latest/environment.schema.json\n"
+                        "image: python:3.11.7\nconda_file: /dev/zero\n",
+        "deployment-fifo.yml": "endpoint_name: e\nmodel: {path: pipe, type: custom_model}\ninstance_count: 3\n"
+                               "code_configuration: {code: ., scoring_script: pipe}\nenvironment: azureml:e:1\n",
+    }
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    reviews = review_documents([read_document(tmp_path / n) for n in cases], advisor)
+    by_name = {Path(r.path).name: r for r in reviews}
+    assert "data_path_target" not in {f.name for f in by_name["data-fifo.yml"].facts}
+    assert any("could not be read" in n for n in by_name["env-zero.yml"].notes)
+    assert [f.rule_id for f in by_name["deployment-fifo.yml"].findings] == ["review.scoring-script-missing"]

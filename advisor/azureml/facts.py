@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -44,6 +45,27 @@ FILE_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 VM_KINDS = (("gpu", re.compile(r"^(standard_)?n[cdv]", re.IGNORECASE)),
             ("memory_optimized", re.compile(r"^(standard_)?[em]\d", re.IGNORECASE)),
             ("general_purpose", re.compile(r"^(standard_)?d\d", re.IGNORECASE)))
+
+
+def file_kind(path: Path) -> str | None:
+    """"file", "folder", "other" (a device, a FIFO) or None when it can't be looked at (missing,
+    a name too long, a NUL byte, no permission): probing a path never raises."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
+
+
+def read_small_text(path: Path) -> str | None:
+    """A regular, size-limited UTF-8 file's text, or None (never reads a device or a FIFO)."""
+    from advisor.errors import AdvisorError
+    from advisor.yamlio import read_text_file
+
+    try:
+        return read_text_file(path, "a file the YAML names")
+    except AdvisorError:
+        return None
 
 
 def text(value: Any) -> str | None:
@@ -167,12 +189,16 @@ class _Reader:
         conda_path = self.local(conda)
         if conda_path is None:
             return
+        from advisor.errors import AdvisorError
         from advisor.yamlio import parse_yaml
 
+        source = read_small_text(conda_path)
         try:
-            parsed = parse_yaml(conda_path.read_text(encoding="utf-8"), str(conda_path)).data
-        except Exception as exc:  # noqa: BLE001 - any unreadable conda file is a note, not a crash
-            self.note(f"conda_file {conda!r} could not be read ({type(exc).__name__}); MLflow not checked")
+            parsed = parse_yaml(source, str(conda_path)).data if source is not None else None
+        except AdvisorError:
+            parsed = None
+        if parsed is None:
+            self.note(f"conda_file {_shown(conda)} could not be read as YAML next to the file; MLflow not checked")
             return
         if isinstance(parsed, dict):
             self.set("environment_has_mlflow", _has_mlflow(parsed), *path, "conda_file")
@@ -472,11 +498,12 @@ def _path_target(r: _Reader, value: Any) -> str | None:
         return None
     local = r.local(name)
     if local is not None:
-        if local.is_file():
+        kind = file_kind(local)
+        if kind == "file":
             return "file"
-        if local.is_dir():
-            return "folder_with_mltable" if (local / "MLTable").is_file() else "folder_without_mltable"
-        r.note(f"path {name!r} is not found next to the file; what it points at is not checked")
+        if kind == "folder":
+            return "folder_with_mltable" if file_kind(local / "MLTable") == "file" else "folder_without_mltable"
+        r.note(f"path {_shown(name)} is not found next to the file; what it points at is not checked")
         return None
     if "*" in name:
         return None
@@ -514,15 +541,21 @@ def _model_folder(r: _Reader, value: Any, *path: Any) -> None:
     local = r.local(value)
     if local is None:
         return
-    if local.is_dir():
-        r.set("model_folder_has_mlmodel", (local / "MLmodel").is_file(), *path)
-    elif local.is_file():
+    kind = file_kind(local)
+    if kind == "folder":
+        r.set("model_folder_has_mlmodel", file_kind(local / "MLmodel") == "file", *path)
+    elif kind == "file":
         r.set("model_folder_has_mlmodel", local.name == "MLmodel", *path)
 
 
 # --- endpoints and deployments ----------------------------------------------------------------
 
 def _online_endpoint(r: _Reader) -> None:
+    schema = str(r.get("$schema") or "").lower()
+    if r.get("compute") is not None or "kubernetesonlineendpoint" in schema:
+        # A Kubernetes online endpoint names the attached Kubernetes compute it runs on.
+        r.set("planned_endpoint_type", "kubernetes_online", "compute" if r.get("compute") is not None else "$schema")
+        r.refer("compute", "compute", r.get("compute"), "compute")
     traffic = r.get("traffic")
     if isinstance(traffic, dict) and traffic:
         shares = [number(v) for v in traffic.values()]
@@ -583,14 +616,14 @@ def _deployment(r: _Reader) -> None:
 def _scoring_script(r: _Reader, code: Any, script: Any) -> None:
     folder = r.local(code) if code is not None else r.document.folder
     name = text(script)
-    if folder is None or not name or not folder.is_dir():
+    if folder is None or not name or file_kind(folder) != "folder":
         return
     path = folder / name
-    r.set("scoring_script_found", path.is_file(), "code_configuration", "scoring_script")
-    if path.is_file():
-        try:
-            source = path.read_text(encoding="utf-8", errors="replace")[:1_000_000]
-        except OSError:
+    found = file_kind(path) == "file"
+    r.set("scoring_script_found", found, "code_configuration", "scoring_script")
+    if found:
+        source = read_small_text(path)
+        if source is None:
             return
         has_both = all(re.search(rf"^\s*(async\s+)?def\s+{f}\s*\(", source, re.MULTILINE) for f in ("init", "run"))
         r.set("scoring_script_has_init_and_run", has_both, "code_configuration", "scoring_script")

@@ -7,9 +7,9 @@ from importlib import import_module
 from pathlib import Path
 
 from advisor import __version__
+from advisor.__main__ import VERSION_FLAGS
 
 COMMANDS_DIR = Path(__file__).parent / "commands"
-VERSION_FLAGS = ("--version", "-V")
 
 
 def command_modules() -> list[str]:
@@ -24,8 +24,10 @@ def build_app():
     import typer
 
     from advisor.cli.helptext import plain_argument_help
+    from advisor.cli.usage_errors import visible_usage_errors
 
     plain_argument_help()
+    visible_usage_errors()
 
     app = typer.Typer(
         name="advisor",
@@ -50,9 +52,6 @@ def build_app():
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) == 1 and args[0] in VERSION_FLAGS:  # fast path: no CLI framework import for the version
-        print(f"advisor {__version__}")
-        return
     from advisor.errors import AdvisorError
 
     app = build_app()

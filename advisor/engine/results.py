@@ -59,7 +59,7 @@ class Recommendation:
 
 
 @dataclass(frozen=True)
-class Warning:
+class RuleWarning:
     rule_id: str
     message: str
     kind: str  # "caution", "sources_disagree" or "contested"
@@ -87,7 +87,7 @@ class Consultation:
     facts: dict[str, Any]
     derived: dict[str, Evidence]
     recommendations: list[Recommendation]
-    warnings: list[Warning]
+    warnings: list[RuleWarning]
     fired: list[Firing]
     open_decisions: list[OpenDecision]
     # Everything a condition can read at the end of the run: the user's facts, derived facts

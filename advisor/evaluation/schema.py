@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from advisor.knowledge.vocabulary import DecisionSpec, FactSpec
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_FILE = "scenario.schema.json"
 
 
 def scenario_schema(knowledge: KnowledgeBase) -> dict[str, Any]:

@@ -14,13 +14,15 @@ class Answers:
     """Fact name -> canonical value, or None for "don't know".
 
     `asked` lists the facts asked in this consultation, in order: Back walks it backwards.
-    Facts pre-filled from a scenario file are answers but were never asked.
+    Facts pre-filled from a scenario file are answers but were never asked. `existing`:
+    whether there is an existing setup to review (None until the user says).
     """
 
     values: dict[str, Any] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
     focus: str | None = None
     prefilled_from: str | None = None
+    existing: bool | None = None
 
     def record(self, fact: str, value: Any) -> None:
         self.values[fact] = value
@@ -43,7 +45,18 @@ class Answers:
             "prefilled_from": self.prefilled_from,
             "answers": plain(self.values),
             "asked": list(self.asked),
+            "existing": self.existing,
         }
+
+    def restore_mode(self, saved: Any, knowledge: KnowledgeBase) -> None:
+        """Design or review, from a saved draft's `existing` (the draft loader keeps only the facts).
+
+        An answered existing-setup fact means a review, whatever the draft says.
+        """
+        if isinstance(saved, dict) and isinstance(saved.get("existing"), bool):
+            self.existing = saved["existing"]
+        if any(getattr(knowledge.vocabulary.fact(n), "existing_setup", False) for n in self.values):
+            self.existing = True
 
 
 def check_answer(spec: FactSpec, value: Any) -> Any:

@@ -1,15 +1,22 @@
-"""What the consultation prints between questions: WHY answers and the running tally (rich)."""
+"""What the consultation prints between questions: help, WHY answers and the running tally (rich).
+
+WHY comes in two sizes. The short one (MYCIN's: the rule this answer would decide) fits
+in six lines of plain words: what each answer settles, with the guide unit it comes from.
+Asked again, the long one lists every rule waiting on the answer, with its condition.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from advisor.engine.results import Consultation
-from advisor.interactive.planner import Plan
+from advisor.interactive.planner import OneAnswerAway, QuestionPlan
 from advisor.knowledge import KnowledgeBase
-from advisor.knowledge.conditions import All, Condition, Leaf, describe_leaf, evaluate
+from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, describe_leaf, evaluate
 from advisor.knowledge.rules import Rule
 from advisor.knowledge.vocabulary import FactSpec
 
@@ -31,7 +38,7 @@ def conclusion_text(rule: Rule, knowledge: KnowledgeBase) -> str:
     return c.describe()
 
 
-def marked_condition(condition: Condition, plan: Plan) -> str:
+def marked_condition(condition: Condition, plan: QuestionPlan) -> str:
     """The condition in words, each test marked true, false or still unknown."""
     if isinstance(condition, Leaf):
         return f"{escape(describe_leaf(condition))} {MARKS[evaluate(condition, plan.lookup)]}"
@@ -41,10 +48,127 @@ def marked_condition(condition: Condition, plan: Plan) -> str:
     return joiner.join(parts)
 
 
-def show_why(console: Console, fact: FactSpec, plan: Plan, knowledge: KnowledgeBase) -> None:
+def unit_title(rule: Rule, knowledge: KnowledgeBase) -> str:
+    unit = knowledge.guide.unit(rule.source)
+    return unit.title if unit is not None else rule.source
+
+
+def short_label(text: str) -> str:
+    """A value's label without its explanation: "Large (too big ...)" -> "Large"."""
+    return text.split(" (")[0].strip()
+
+
+def _either(labels: list[str]) -> str:
+    if len(labels) > 3:
+        labels = labels[:2] + [f"{len(labels) - 2} others"]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+def answer_words(fact: FactSpec, leaf: Leaf, knowledge: KnowledgeBase) -> str:
+    """The answers that pass `leaf`, in the vocabulary's words: "Yes", "Small or Medium"."""
+    op, operand = leaf.op, leaf.operand
+    if fact.type == "bool":
+        return "yes" if (op == "eq") == bool(operand) else "no"
+    if fact.type == "number":
+        words = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most", "eq": "exactly",
+                 "ne": "anything but"}[op]
+        if isinstance(operand, FactRef):
+            other = knowledge.vocabulary.fact(operand.name)
+            what = other.unit if other is not None and other.unit else "the other number"
+            return f"{words} {operand.times:g} × the {what}"
+        unit = f" {fact.unit}" if fact.unit else ""
+        return f"{words} {operand:g}{unit}"
+    values = operand if isinstance(operand, tuple) else (operand,)
+    labels = [short_label(fact.values.get(v, str(v))) for v in values]
+    if fact.type == "choice":
+        if op in ("eq", "in"):
+            return _either(labels)
+        return "anything but " + _either(labels)
+    return {"contains_any": "any of " + _either(labels),
+            "contains_none": "none of " + _either(labels),
+            "contains_only": "only " + _either(labels),
+            "contains_other_than": "anything besides " + _either(labels)}[op]
+
+
+def outcome_words(rule: Rule, knowledge: KnowledgeBase) -> str | None:
+    """What firing the rule gives, in plain words; None for a derived fact (no plain title)."""
+    c = rule.conclusion
+    if c.kind == "recommend":
+        spec = knowledge.vocabulary.decision(c.name or "")
+        if spec is not None:
+            return f"{spec.title}: {short_label(spec.choices.get(c.value, c.value))}"
+    if c.kind == "warn":
+        message = " ".join(str(c.value).split())
+        first = message.split(". ")[0].rstrip(".")
+        return "a warning: " + (first if len(first) <= 60 else first[:57] + "...")
+    return None
+
+
+def subject_title(rule: Rule, knowledge: KnowledgeBase) -> str | None:
+    c = rule.conclusion
+    if c.kind == "warn":
+        return "a warning"
+    spec = knowledge.vocabulary.decision(c.name or "")
+    return spec.title if spec is not None else None
+
+
+def why_short_lines(fact: FactSpec, plan: QuestionPlan, knowledge: KnowledgeBase) -> list[str]:
+    """At most six lines of plain words (rich markup): what an answer to `fact` can settle."""
+    settling: list[OneAnswerAway] = list(plan.settles(fact.name))
+    groups: dict[str, list[OneAnswerAway]] = {}
+    for item in settling:
+        if outcome_words(item.rule, knowledge) is not None:
+            groups.setdefault(answer_words(fact, item.leaf, knowledge), []).append(item)
+    waiting = plan.waiting_on(fact.name)
+    touched = [item.rule for item in waiting]
+    for item in waiting:
+        touched.extend(r for rid in item.serves if (r := knowledge.rule(rid)) is not None)
+    settled_now = {subject_title(item.rule, knowledge) for items in groups.values() for item in items}
+    later = []
+    for rule in touched:
+        title = subject_title(rule, knowledge)
+        if title is not None and title not in settled_now and title not in later:
+            later.append(title)
+    lines = []
+    if groups:
+        count = len({t for t in settled_now if t != "a warning"})
+        what = f"{count} decision{'s' if count != 1 else ''}" if count else "a warning"
+        lines.append(f"[bold]Why ask this?[/] Your answer can settle {what} now:")
+        for answer, items in list(groups.items())[:3]:
+            outcomes: list[str] = []
+            for item in items:
+                words = outcome_words(item.rule, knowledge)
+                if words is not None and words not in outcomes:
+                    outcomes.append(words)
+            more = f", and {len(outcomes) - 1} more" if len(outcomes) > 1 else ""
+            lines.append(f"  • If {escape(answer)}, the guide recommends {escape(outcomes[0])}{more} "
+                         f"[dim]({escape(unit_title(items[0].rule, knowledge))})[/]")
+        if len(groups) > 3:
+            lines.append(f"  • Other answers settle other things ({len(groups) - 3} more).")
+    else:
+        lines.append("[bold]Why ask this?[/] On its own your answer settles nothing yet; "
+                     "together with later answers it can.")
+    later.sort(key=lambda title: title == "a warning")
+    if later:
+        names = ", ".join(later[:3]) + (f" and {len(later) - 3} more" if len(later) > 3 else "")
+        lines.append(f"  With other answers it also bears on: {escape(names)}.")
+    noun = "rule" if len(waiting) == 1 else "rules"
+    lines.append(f"  [dim]Press w again for the {len(waiting)} {noun} waiting on this answer.[/]")
+    return lines[:6]
+
+
+def show_why_short(console: Console, fact: FactSpec, plan: QuestionPlan, knowledge: KnowledgeBase) -> None:
+    console.print()
+    for line in why_short_lines(fact, plan, knowledge):
+        console.print(line, soft_wrap=True)  # one line each, however narrow the terminal
+    console.print()
+
+
+def show_why(console: Console, fact: FactSpec, plan: QuestionPlan, knowledge: KnowledgeBase) -> None:
+    """Every rule waiting on `fact`, with its condition marked and its source."""
     waiting = plan.waiting_on(fact.name)
     console.print()
-    console.print(f"[bold]Why ask this?[/] [dim]({fact.name})[/] {escape(fact.help)}")
+    console.print(f"[bold]Every rule waiting on this answer[/] [dim]({fact.name})[/] {escape(fact.help)}")
     if not waiting:  # cannot happen for a planned question; said plainly rather than hidden
         console.print("  No rule is waiting on this fact any more.")
     else:
@@ -63,8 +187,22 @@ def show_why(console: Console, fact: FactSpec, plan: Plan, knowledge: KnowledgeB
                     feeds.append(f"{served.id} ({escape(conclusion_text(served, knowledge))})")
             console.print("      which is needed by " + "; ".join(feeds))
         console.print(f"      [dim]because {escape(rule.because)}[/]")
-        console.print(f"      [dim]source: {rule.source}[/]")
+        # The URL on a line of its own and never wrapped, so it stays one clickable address.
+        console.print(f"      [dim]source: {escape(unit_title(rule, knowledge))}[/]")
+        console.print(f"      [dim]{escape(rule.source)}[/]", soft_wrap=True)
     console.print()
+
+
+def show_help(console: Console, fact: FactSpec) -> None:
+    """The fact's help under the heading, so the question explains itself (e.g. what "large" means)."""
+    if fact.help:
+        console.print(f"[dim]{escape(fact.help)}[/]")
+
+
+def show_answer(console: Console, fact: FactSpec, value: Any) -> None:
+    """Echo a checkbox answer by its values (the prompt itself is erased when done)."""
+    answer = "don't know" if value is None else fact.describe_value(value)
+    console.print(f"[bold]?[/] {escape(fact.question)} [cyan]{escape(answer)}[/]")
 
 
 def _certainty(value: float) -> str:
@@ -98,11 +236,14 @@ def show_tally(console: Console, consultation: Consultation, knowledge: Knowledg
 
 def show_intro(console: Console, focus: str | None, knowledge: KnowledgeBase, prefilled: int,
                resumed: int) -> None:
-    scope = f"on {escape(knowledge.areas[focus])}" if focus else "on your Azure Machine Learning design"
-    console.print(f"[bold]Design consultation {scope}[/]")
-    console.print("Only questions whose answer can still change a recommendation are asked. "
-                  "Every question offers [bold]Don't know[/], [bold]Why are you asking?[/] "
-                  "and (after the first) [bold]Back[/]. Ctrl-C stops and keeps your answers.")
+    if focus:
+        console.print(f"[bold]Azure Machine Learning consultation: {escape(knowledge.areas[focus])}[/]")
+    else:
+        console.print("[bold]Azure Machine Learning consultation[/]")
+    console.print("The question that can settle the most comes first; only questions whose answer can "
+                  "still change a recommendation are asked. Every question offers [bold]Don't know[/], "
+                  "[bold]Why are you asking?[/] (w), [bold]Show the report so far[/] (r) and, after the "
+                  "first, [bold]Back[/] (b). Ctrl-C stops and keeps your answers.")
     if prefilled:
         console.print(f"[dim]{prefilled} facts taken from the answers file.[/]")
     if resumed:

@@ -1,10 +1,16 @@
-"""The question loop: plan, ask, record, save the draft, and again until nothing is left."""
+"""The question loop: plan, ask, record, save the draft, and again until nothing is left.
+
+The consultation opens by asking whether there is an existing setup to review (unless
+`--existing` or the answers file says so); a design consultation never asks about one.
+Each guide section is an area with its heading; when an area has nothing left to ask, the
+recommendations so far are shown and the user may stop there and get the report.
+"""
 
 from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -13,11 +19,16 @@ from rich.console import Console
 
 from advisor.engine.advisor import Advisor
 from advisor.interactive.answers import Answers
-from advisor.interactive.display import show_section, show_tally, show_why
+from advisor.interactive.display import show_answer, show_help, show_section, show_tally, show_why, show_why_short
 from advisor.interactive.drafts import DraftStore
-from advisor.interactive.planner import Plan, Planner
-from advisor.interactive.prompts import Action, Prompter, Reply
+from advisor.interactive.planner import QuestionPlan, Planner
+from advisor.interactive.prompts import Action, Prompt, Prompter, Reply
 from advisor.knowledge.vocabulary import FactSpec
+
+MODE_PROMPT = Prompt(
+    "existing", "Is this a new design, or a review of a setup you already have?", "select",
+    (("A new design", False),
+     ("A review of a setup I already have (clusters, sweeps or deployments already configured)", True)))
 
 
 class Interrupted(Exception):
@@ -48,53 +59,92 @@ def hangup_as_interrupt() -> Iterator[None]:
 
 class Interview:
     def __init__(self, advisor: Advisor, answers: Answers, prompter: Prompter, console: Console,
-                 drafts: DraftStore) -> None:
+                 drafts: DraftStore, preview: Callable[[QuestionPlan], None] | None = None) -> None:
         self.advisor = advisor
         self.knowledge = advisor.knowledge
         self.answers = answers
         self.prompter = prompter
         self.console = console
         self.drafts = drafts
-        self.planner = Planner(advisor, answers.focus)
+        self.preview = preview
+        self.stopped_early = False  # the user stopped after an area, with questions left
 
     def heading(self, section: str) -> str:
         return self.knowledge.guide.section(section).heading
 
-    def run(self) -> Plan:
-        """Ask until no open rule waits on an unanswered fact; return the final plan."""
+    def run(self) -> QuestionPlan:
+        """Ask until no open rule waits on an unanswered fact (or the user stops); return the plan."""
         answers = self.answers
-        defaults: dict[str, Any] = {}
-        current_section: str | None = None
         try:
             with hangup_as_interrupt():
                 self.drafts.save(answers)
-                while True:
-                    plan = self.planner.plan(answers.values)
-                    question = plan.next
-                    if question is None:
-                        return plan
-                    section = question.fact.section
-                    if section != current_section:
-                        if current_section is not None:
-                            show_tally(self.console, plan.consultation, self.knowledge,
-                                       self.heading(current_section))
-                        show_section(self.console, self.heading(section))
-                        current_section = section
-                    reply = self.ask(question.fact, plan, defaults.pop(question.fact.name, None))
-                    if reply.action is Action.BACK:
-                        fact, previous = answers.go_back()
-                        defaults[fact] = previous
-                    else:
-                        answers.record(question.fact.name,
-                                       None if reply.action is Action.DONT_KNOW else reply.value)
+                if answers.existing is None:
+                    answers.existing = self.ask_mode()
                     self.drafts.save(answers)
+                return self.loop(Planner(self.advisor, answers.focus, existing=bool(answers.existing)))
         except (KeyboardInterrupt, EOFError):
             self.drafts.save(answers)
             raise Interrupted(self.drafts.path, len(answers.values)) from None
 
-    def ask(self, fact: FactSpec, plan: Plan, default: Any) -> Reply:
+    def ask_mode(self) -> bool:
+        """Design or review: asked only when some rule in scope reads an existing setup."""
+        if not Planner(self.advisor, self.answers.focus, existing=True).existing_setup_matters():
+            return False
+        return bool(self.prompter.select(MODE_PROMPT))
+
+    def loop(self, planner: Planner) -> QuestionPlan:
+        answers = self.answers
+        defaults: dict[str, Any] = {}
+        current: str | None = None
+        went_back = False
         while True:
-            reply = self.prompter.ask_fact(fact, can_go_back=self.answers.can_go_back(), default=default)
-            if reply.action is not Action.WHY:
+            plan = planner.plan(answers.values)
+            question = plan.next
+            if question is None:
+                return plan
+            section = question.fact.section
+            if section != current:
+                finished = current is not None and not went_back \
+                    and all(q.fact.section != current for q in plan.questions)
+                if finished:
+                    show_tally(self.console, plan.consultation, self.knowledge, self.heading(current))  # type: ignore[arg-type]
+                    if not self.go_on(current, section):  # type: ignore[arg-type]
+                        self.stopped_early = True
+                        return plan
+                show_section(self.console, self.heading(section))
+                current = section
+            reply = self.ask(question.fact, plan, defaults.pop(question.fact.name, None))
+            went_back = reply.action is Action.BACK
+            if went_back:
+                fact, previous = answers.go_back()
+                defaults[fact] = previous
+            else:
+                value = None if reply.action is Action.DONT_KNOW else reply.value
+                answers.record(question.fact.name, value)
+                if question.fact.type == "list":
+                    show_answer(self.console, question.fact, value)
+            self.drafts.save(answers)
+
+    def go_on(self, finished: str, upcoming: str) -> bool:
+        prompt = Prompt("go_on", f"Nothing more to ask about {self.heading(finished)}. Go on?", "select",
+                        ((f"Go on to {self.heading(upcoming)}", True),
+                         ("Stop here and show the report (advisor consult --resume continues later)", False)))
+        return bool(self.prompter.select(prompt))
+
+    def ask(self, fact: FactSpec, plan: QuestionPlan, default: Any) -> Reply:
+        show_help(self.console, fact)
+        asked_why = False
+        while True:
+            reply = self.prompter.ask_fact(fact, can_go_back=self.answers.can_go_back(), default=default,
+                                           asked_why=asked_why)
+            if reply.action is Action.WHY:
+                if asked_why:
+                    show_why(self.console, fact, plan, self.knowledge)
+                else:
+                    show_why_short(self.console, fact, plan, self.knowledge)
+                asked_why = True
+            elif reply.action is Action.REPORT:
+                if self.preview is not None:
+                    self.preview(plan)
+            else:
                 return reply
-            show_why(self.console, fact, plan, self.knowledge)

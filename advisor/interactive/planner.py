@@ -1,4 +1,4 @@
-"""Which question to ask next: the unanswered facts that open rules still wait on.
+"""Which question to ask next: the unanswered fact whose answer can settle the most.
 
 After every answer the engine runs again. A rule is *open* when its condition is still
 unknown (three-valued logic) with the facts, derived values and recommendations so far,
@@ -8,6 +8,18 @@ on the unanswered input facts its condition reads, and, through derived facts an
 decisions it reads, on the facts their still-undecided producers wait on. A rule that can
 no longer become true (a fact it needs was answered "don't know", or every producer of a
 value it needs has failed) waits on nothing. No script: the rules decide what is asked.
+
+The order is MYCIN's: ask what matters next. A fact's worth is the sum, over the decisions
+(and warnings) open rules could settle, of the decision's weight (1 plus the decisions
+that read it downstream) divided by how many answers, this one included, the closest
+rule for it still needs. A fact one answer away from settling a decision that three other
+decisions depend on comes first; one that is the fourth of four missing pieces of a
+warning comes late. Questions of the guide section asked last go on while one of them is
+worth nearly as much as the best question elsewhere, so an area's questions stay together
+where that costs (almost) nothing.
+
+Facts about an existing setup (`existing_setup: true`) are never asked in a design
+consultation: the planner treats them as unknown unless `existing` is set.
 """
 
 from __future__ import annotations
@@ -18,19 +30,29 @@ from typing import Any
 
 from advisor.engine.advisor import Advisor
 from advisor.engine.results import Consultation
+from advisor.engine.settling import Settling
 from advisor.errors import AdvisorError
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, evaluate, leaf_holds
 from advisor.knowledge.rules import Rule
 from advisor.knowledge.vocabulary import FactSpec
 
+# A question from the section asked last is kept while worth at least this share of the best.
+SAME_AREA_SHARE = 0.4
+WARNING_WEIGHT = 0.3    # a warning matters, but less than a decision
+CLOSING_WEIGHT = 0.25   # a rule an answer rules out, against one it settles
+LATER_SECTION = 0.6     # each later guide section's questions count this much less
+
+Ways = dict[str, int]  # input fact -> fewest answers (this one included) that make a condition true
+
 
 @dataclass(frozen=True)
-class Question:
-    """An input fact worth asking, and the open rules whose outcome depends on it."""
+class PlannedQuestion:
+    """An input fact worth asking, the open rules whose outcome depends on it, and its worth."""
 
     fact: FactSpec
     rules: tuple[str, ...]
+    worth: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -42,18 +64,18 @@ class Waiting:
 
 
 @dataclass
-class Plan:
+class QuestionPlan:
     """The state after the answers so far: the consultation and what is left to ask."""
 
     consultation: Consultation
-    questions: tuple[Question, ...]
+    questions: tuple[PlannedQuestion, ...]
     open_rules: tuple[Rule, ...]
     values: dict[str, Any]  # facts, derived facts and single-choice recommendations
     _planning: Any = field(default=None, repr=False)
     _waiting: dict[str, tuple[Waiting, ...]] | None = field(default=None, repr=False)
 
     @property
-    def next(self) -> Question | None:
+    def next(self) -> PlannedQuestion | None:
         return self.questions[0] if self.questions else None
 
     def waiting_on(self, fact: str) -> tuple[Waiting, ...]:
@@ -62,8 +84,21 @@ class Plan:
             self._waiting = self._planning.waiting(self.open_rules)
         return self._waiting.get(fact, ())
 
+    def settles(self, fact: str) -> tuple[OneAnswerAway, ...]:
+        """What an answer to `fact` could settle directly: each open rule one answer away."""
+        return self._planning.settles(fact, self.open_rules)
+
     def lookup(self, name: str) -> Any:
         return self.values[name]
+
+
+@dataclass(frozen=True)
+class OneAnswerAway:
+    """An open rule that this one answer could make fire, and the answer it needs."""
+
+    rule: Rule
+    leaf: Leaf          # the test on the asked fact
+    via: Rule | None    # the producer of a derived value the rule reads, if it goes through one
 
 
 def known_facts(answers: Mapping[str, Any], knowledge: KnowledgeBase) -> dict[str, Any]:
@@ -76,12 +111,12 @@ def known_facts(answers: Mapping[str, Any], knowledge: KnowledgeBase) -> dict[st
             if answers.get(f.name) is not None}
 
 
-def area_closure(knowledge: KnowledgeBase, area: str) -> frozenset[str]:
-    """Every input fact an area's rules could ever need (static; an upper bound for --focus)."""
+def area_closure(knowledge: KnowledgeBase, area: str | None) -> frozenset[str]:
+    """Every input fact an area's rules (all rules when None) could ever need (static)."""
     vocabulary = knowledge.vocabulary
     facts: set[str] = set()
     seen: set[str] = set()
-    pending = list(knowledge.rules_in_area(area))
+    pending = list(knowledge.rules_in_area(area) if area else knowledge.rules)
     while pending:
         rule = pending.pop()
         if rule.id in seen:
@@ -96,47 +131,92 @@ def area_closure(knowledge: KnowledgeBase, area: str) -> frozenset[str]:
     return frozenset(facts)
 
 
+def downstream_decisions(knowledge: KnowledgeBase) -> dict[str, frozenset[str]]:
+    """For each decision and derived fact: the decisions whose rules read it, directly or on."""
+    readers: dict[str, set[str]] = {}
+    for rule in knowledge.rules:
+        if rule.conclusion.name is None:
+            continue
+        for name in rule.reads:
+            readers.setdefault(name, set()).add(rule.conclusion.name)
+    decisions = {d.name for d in knowledge.vocabulary.decisions}
+    result: dict[str, frozenset[str]] = {}
+
+    def walk(name: str, trail: frozenset[str]) -> frozenset[str]:
+        if name in result:
+            return result[name]
+        found: set[str] = set()
+        for reader in readers.get(name, ()):
+            if reader in trail:  # rules are stratified; never loop all the same
+                continue
+            if reader in decisions:
+                found.add(reader)
+            found |= walk(reader, trail | {name})
+        result[name] = frozenset(found)
+        return result[name]
+
+    for name in list(readers):
+        walk(name, frozenset())
+    return result
+
+
 class Planner:
     """Runs the engine on the answers so far and finds the questions still worth asking."""
 
-    def __init__(self, advisor: Advisor, focus: str | None = None) -> None:
+    def __init__(self, advisor: Advisor, focus: str | None = None, existing: bool = False) -> None:
         knowledge = advisor.knowledge
         if focus is not None and focus not in knowledge.areas:
             raise AdvisorError(f"unknown area {focus!r} for --focus", allowed=", ".join(knowledge.areas))
         self.advisor = advisor
         self.knowledge = knowledge
         self.focus = focus
+        self.existing = existing
         self.scope = knowledge.rules_in_area(focus) if focus else knowledge.rules
+        vocabulary = knowledge.vocabulary
+        self.withheld = frozenset() if existing else frozenset(
+            f.name for f in vocabulary.input_facts if f.existing_setup)
+        downstream = downstream_decisions(knowledge)
+        self.weights = {d.name: 1.0 + len(downstream.get(d.name, ())) for d in vocabulary.decisions}
 
-    def plan(self, answers: Mapping[str, Any]) -> Plan:
-        """`answers`: fact name -> canonical value, or None for "don't know"."""
+    def existing_setup_matters(self) -> bool:
+        """Whether any rule in scope could ever read a fact about an existing setup."""
+        vocabulary = self.knowledge.vocabulary
+        return any(vocabulary.fact(n).existing_setup  # type: ignore[union-attr]
+                   for n in area_closure(self.knowledge, self.focus))
+
+    def plan(self, answers: Mapping[str, Any]) -> QuestionPlan:
+        """`answers`: fact name -> canonical value, or None for "don't know", in the order given.
+
+        The last answer's guide section is the area asked last (see SAME_AREA_SHARE).
+        """
         consultation = self.advisor.consult(known_facts(answers, self.knowledge))
-        return _Planning(self.knowledge, consultation, answers, self.scope).result()
+        return _Planning(self, consultation, answers).result()
 
 
 class _Planning:
     """One planning pass over a finished consultation."""
 
-    def __init__(self, knowledge: KnowledgeBase, consultation: Consultation,
-                 answers: Mapping[str, Any], scope: tuple[Rule, ...]) -> None:
-        self.knowledge = knowledge
-        self.vocabulary = knowledge.vocabulary
+    def __init__(self, planner: Planner, consultation: Consultation, answers: Mapping[str, Any]) -> None:
+        self.planner = planner
+        self.knowledge = planner.knowledge
+        self.vocabulary = planner.knowledge.vocabulary
         self.consultation = consultation
         self.answers = answers
-        self.scope = scope
+        self.scope = planner.scope
         self.values = consultation.values
-        self._truth: dict[str, bool | None] = {}
-        self._needs: dict[str, frozenset[str] | None] = {}
-        self._in_progress: set[str] = set()
-        self._condition_needs: dict[int, frozenset[str] | None] = {}
+        # The one "what would settle this" walk (engine): truth, needs, producers, WHY.
+        unknowable = {n for n, v in answers.items() if v is None} | planner.withheld
+        self.settling = Settling(planner.knowledge, consultation.values, unknowable)
+        self._rule_ways: dict[str, Ways | None] = {}
+        self._condition_ways: dict[int, Ways | None] = {}
+        self._rule_answers: dict[str, dict[str, tuple[Any, ...]]] = {}
+        self._required: dict[int, frozenset[str]] = {}
 
     def lookup(self, name: str) -> Any:
         return self.values[name]
 
     def truth(self, rule: Rule) -> bool | None:
-        if rule.id not in self._truth:
-            self._truth[rule.id] = evaluate(rule.condition, self.lookup)
-        return self._truth[rule.id]
+        return self.settling.truth(rule)
 
     # --- which rules could still change the outcome ----------------------------
 
@@ -160,127 +240,267 @@ class _Planning:
             return conclusion.kind == "recommend"
         return self.values[name] != conclusion.value and rule.rank >= self.winner_rank(name)
 
-    # --- what a rule still waits on --------------------------------------------
+    def weight(self, rule: Rule) -> float:
+        """How much settling this open rule is worth (see the module docstring)."""
+        conclusion = rule.conclusion
+        if conclusion.kind == "warn":
+            return WARNING_WEIGHT
+        return self.planner.weights.get(conclusion.name or "", 1.0)
 
-    def needs_rule(self, rule: Rule) -> frozenset[str] | None:
-        """Unanswered input facts that could make the rule true; None if it never can be."""
-        if rule.id in self._needs:
-            return self._needs[rule.id]
-        if rule.id in self._in_progress:  # rules are stratified, but never loop
-            return None
-        self._in_progress.add(rule.id)
-        result = None if self.truth(rule) is not None else self.needs(rule.condition)
-        self._in_progress.discard(rule.id)
-        self._needs[rule.id] = result
-        return result
+    # --- how far a rule is from firing ----------------------------------------
+    # Which facts a rule waits on is the engine's Settling walk; on top of it, each fact
+    # gets the fewest answers (itself included) of a way through it that makes the rule true.
 
-    def needs(self, condition: Condition) -> frozenset[str] | None:
+    def rule_ways(self, rule: Rule) -> Ways | None:
+        """The unanswered input facts the rule waits on, each with the fewest answers a way
+        through it needs; None if the rule is decided or can never become true."""
+        if rule.id not in self._rule_ways:
+            self._rule_ways[rule.id] = None  # rules are stratified; never loop all the same
+            self._rule_ways[rule.id] = (None if self.settling.rule_needs(rule) is None
+                                        else self.ways(rule.condition))
+        return self._rule_ways[rule.id]
+
+    def ways(self, condition: Condition) -> Ways | None:
         key = id(condition)  # conditions live as long as the knowledge base: ids are stable
-        if key not in self._condition_needs:
-            self._condition_needs[key] = self._needs_uncached(condition)
-        return self._condition_needs[key]
+        if key not in self._condition_ways:
+            self._condition_ways[key] = self._ways_uncached(condition)
+        return self._condition_ways[key]
 
-    def _needs_uncached(self, condition: Condition) -> frozenset[str] | None:
-        truth = evaluate(condition, self.lookup)
-        if truth is True:
-            return frozenset()
-        if truth is False:
+    def _ways_uncached(self, condition: Condition) -> Ways | None:
+        needs = self.settling.condition_needs(condition)
+        if needs is None:
             return None
+        if not needs:
+            return {}
         if isinstance(condition, Leaf):
-            return self.needs_leaf(condition)
-        parts = [self.needs(part) for part in condition.parts]
-        if isinstance(condition, All):
-            if any(p is None for p in parts):
-                return None
-            return frozenset().union(*parts)
-        possible = [p for p in parts if p is not None]
-        return frozenset().union(*possible) if possible else None
+            return self.leaf_ways(condition)
+        parts = [p for p in (self.ways(part) for part in condition.parts) if p is not None]
+        return combine_all(parts) if isinstance(condition, All) else combine_any(parts)
 
     def unknown_subjects(self, leaf: Leaf) -> list[str]:
-        names = [leaf.subject]
-        if isinstance(leaf.operand, FactRef):
-            names.append(leaf.operand.name)
-        return [n for n in names if n not in self.values]
+        return self.settling.unknown_subjects(leaf)
 
     def is_input(self, name: str) -> bool:
         return self.vocabulary.is_input(name)
 
-    def helpful_producers(self, name: str, leaf: Leaf) -> list[Rule]:
+    def helpful_producers(self, name: str, leaf: Leaf) -> tuple[Rule, ...]:
         """Undecided producers of `name` whose value could make `leaf` true."""
-        result = []
-        for producer in self.knowledge.producers(name):
-            if self.truth(producer) is not None:
-                continue
-            value, operand = producer.conclusion.value, leaf.operand
-            if leaf.subject == name and not isinstance(operand, FactRef) \
-                    and not leaf_holds(leaf.op, value, operand):
-                continue
-            if self.needs_rule(producer) is not None:
-                result.append(producer)
-        return result
+        return self.settling.helpful_producers(name, leaf)
 
-    def needs_leaf(self, leaf: Leaf) -> frozenset[str] | None:
-        needed: set[str] = set()
+    def leaf_ways(self, leaf: Leaf) -> Ways | None:
+        per_subject: list[Ways] = []
         for name in self.unknown_subjects(leaf):
             if self.is_input(name):
-                if name in self.answers:  # answered "don't know": it stays unknown
-                    return None
-                needed.add(name)
+                per_subject.append({name: 1})
                 continue
-            producers = self.helpful_producers(name, leaf)
-            if not producers:
+            found = combine_any([w for p in self.helpful_producers(name, leaf) if (w := self.rule_ways(p))])
+            if found is None:
                 return None
-            for producer in producers:
-                needed |= self.needs_rule(producer) or frozenset()
-        return frozenset(needed)
+            per_subject.append(found)
+        return combine_all(per_subject)
 
     # --- who waits on what (for WHY) -------------------------------------------
 
-    def collect(self, condition: Condition, rule: Rule, root: Rule,
-                waiting: dict[str, dict[str, set[str]]], seen: set[tuple[str, str]]) -> None:
-        if self.needs(condition) is None or evaluate(condition, self.lookup) is not None:
-            return
-        if not isinstance(condition, Leaf):
-            for part in condition.parts:
-                self.collect(part, rule, root, waiting, seen)
-            return
-        for name in self.unknown_subjects(condition):
-            if self.is_input(name):
-                serves = waiting.setdefault(name, {}).setdefault(rule.id, set())
-                if root.id != rule.id:
-                    serves.add(root.id)
-                continue
-            for producer in self.helpful_producers(name, condition):
-                if (producer.id, root.id) not in seen:
-                    seen.add((producer.id, root.id))
-                    self.collect(producer.condition, producer, root, waiting, seen)
-
-    # --- the plan --------------------------------------------------------------
-
-    def result(self) -> Plan:
-        open_rules = [r for r in self.scope
-                      if self.truth(r) is None and self.could_change(r) and self.needs_rule(r)]
-        counts: dict[str, list[str]] = {}
-        for rule in open_rules:
-            for name in self.needs_rule(rule) or ():
-                counts.setdefault(name, []).append(rule.id)
-        section_order = {s: i for i, s in enumerate(self.knowledge.guide.section_ids)}
-        fact_order = {f.name: i for i, f in enumerate(self.vocabulary.facts)}
-        # Design questions first; facts about an existing setup (checked by warnings) after them.
-        names = sorted(counts, key=lambda n: (self.vocabulary.fact(n).existing_setup,  # type: ignore[union-attr]
-                                              section_order[self.vocabulary.fact(n).section],  # type: ignore[union-attr]
-                                              -len(counts[n]), fact_order[n]))
-        questions = tuple(Question(self.vocabulary.fact(n), tuple(counts[n])) for n in names)  # type: ignore[arg-type]
-
-        return Plan(self.consultation, questions, tuple(open_rules), self.values, self)
-
     def waiting(self, open_rules: tuple[Rule, ...]) -> dict[str, tuple[Waiting, ...]]:
-        waiting: dict[str, dict[str, set[str]]] = {}
-        seen: set[tuple[str, str]] = set()
-        for rule in open_rules:
-            self.collect(rule.condition, rule, rule, waiting, seen)
+        found = self.settling.waiting(open_rules)
         return {
             name: tuple(Waiting(self.knowledge.rule(rule_id), tuple(sorted(serves)))  # type: ignore[arg-type]
                         for rule_id, serves in readers.items())
-            for name, readers in waiting.items()
+            for name, readers in found.items()
         }
+
+    def settles(self, fact: str, open_rules: tuple[Rule, ...]) -> tuple[OneAnswerAway, ...]:
+        """Open rules that one answer to `fact` could make fire, closest first (for the short WHY)."""
+        found: list[tuple[float, int, OneAnswerAway]] = []
+        for index, rule in enumerate(open_rules):
+            ways = self.rule_ways(rule)
+            if not ways or ways.get(fact) != 1:
+                continue
+            leaf, via = self.deciding_leaf(rule, fact)
+            if leaf is not None:
+                found.append((-self.weight(rule), index, OneAnswerAway(rule, leaf, via)))
+        found.sort(key=lambda item: item[:2])
+        return tuple(item[2] for item in found)
+
+    def deciding_leaf(self, rule: Rule, fact: str, depth: int = 0) -> tuple[Leaf | None, Rule | None]:
+        """The test on `fact` that one answer away makes `rule` fire, and the producer it goes through."""
+        for leaf in _unknown_leaves(rule.condition, self.lookup):
+            if leaf.subject == fact:
+                return leaf, None
+            if depth == 0 and not self.is_input(leaf.subject):
+                for producer in self.helpful_producers(leaf.subject, leaf):
+                    if (self.rule_ways(producer) or {}).get(fact) == 1:
+                        inner, _ = self.deciding_leaf(producer, fact, depth + 1)
+                        if inner is not None:
+                            return inner, producer
+        return None, None
+
+    # --- the plan --------------------------------------------------------------
+
+    def result(self) -> QuestionPlan:
+        open_rules = [r for r in self.scope
+                      if self.truth(r) is None and self.could_change(r) and self.rule_ways(r)]
+        readers: dict[str, list[str]] = {}
+        # (fact, what a rule settles, an answer) -> how close the closest such rule gets
+        best: dict[tuple[str, str, Any], float] = {}
+        for rule in open_rules:
+            target = rule.id if rule.conclusion.kind == "warn" else rule.conclusion.name or rule.id
+            weight = self.weight(rule)
+            answers_helping = self.rule_answers(rule)
+            for name, cost in (self.rule_ways(rule) or {}).items():
+                readers.setdefault(name, []).append(rule.id)
+                for answer in answers_helping.get(name, (SOME,)):
+                    key = (name, target, answer)
+                    best[key] = max(best.get(key, 0.0), weight / cost)
+        worth: dict[str, float] = {}
+        for (name, _, answer), value in best.items():
+            share = 0.5 if answer is SOME else 1 / len(answer_space(self.vocabulary.fact(name)))  # type: ignore[arg-type]
+            worth[name] = worth.get(name, 0.0) + value * share
+        for name, closing in self.closing(open_rules, readers).items():
+            worth[name] += CLOSING_WEIGHT * closing
+        # The guide's order is the order an architect decides in: earlier sections frame later ones.
+        order = {sid: i for i, sid in enumerate(self.knowledge.guide.section_ids)}
+        for name in worth:
+            worth[name] *= LATER_SECTION ** order[self.vocabulary.fact(name).section]  # type: ignore[union-attr]
+        fact_order = {f.name: i for i, f in enumerate(self.vocabulary.facts)}
+        names = sorted(readers, key=lambda n: (-round(worth[n], 6), fact_order[n]))
+        names = self.keep_area_together(names, worth)
+        questions = tuple(PlannedQuestion(self.vocabulary.fact(n), tuple(readers[n]), round(worth[n], 4))  # type: ignore[arg-type]
+                          for n in names)
+        return QuestionPlan(self.consultation, questions, tuple(open_rules), self.values, self)
+
+    def required(self, condition: Condition) -> frozenset[str]:
+        """Input facts every way of making the condition true needs."""
+        key = id(condition)
+        if key in self._required:
+            return self._required[key]
+        self._required[key] = frozenset()
+        result: frozenset[str] = frozenset()
+        if evaluate(condition, self.lookup) is None:
+            if isinstance(condition, Leaf):
+                parts = []
+                for name in self.unknown_subjects(condition):
+                    if self.is_input(name):
+                        parts.append(frozenset({name}))
+                    else:
+                        producers = self.helpful_producers(name, condition)
+                        if producers:
+                            parts.append(frozenset.intersection(*(self.required(p.condition) for p in producers)))
+                result = frozenset().union(*parts)
+            else:
+                parts = [self.required(p) for p in condition.parts if self.ways(p) is not None]
+                if isinstance(condition, All):
+                    result = frozenset().union(*parts)
+                elif parts:
+                    result = frozenset.intersection(*parts)
+        self._required[key] = result
+        return result
+
+    def closing(self, open_rules: list[Rule], readers: dict[str, list[str]]) -> dict[str, float]:
+        """For each fact: the open rules an answer rules out, weighted, on average over its answers."""
+        by_id = {r.id: r for r in open_rules}
+        per_target: dict[str, int] = {}
+        for rule in open_rules:
+            t = self.target(rule)
+            per_target[t] = per_target.get(t, 0) + 1
+        result: dict[str, float] = {}
+        for name, waiting in readers.items():
+            space = answer_space(self.vocabulary.fact(name))  # type: ignore[arg-type]
+            if not space:
+                continue
+            total = 0.0
+            for rule_id in waiting:
+                rule = by_id[rule_id]
+                if name not in self.required(rule.condition):
+                    continue
+                helping = self.rule_answers(rule).get(name, space)
+                failing = sum(1 for v in space if v not in helping)
+                total += self.weight(rule) / per_target[self.target(rule)] * failing / len(space)
+            result[name] = total
+        return result
+
+    def target(self, rule: Rule) -> str:
+        return rule.id if rule.conclusion.kind == "warn" else rule.conclusion.name or rule.id
+
+    def is_multiple(self, rule: Rule) -> bool:
+        decision = self.vocabulary.decision(rule.conclusion.name or "")
+        return decision is not None and decision.multiple
+
+    def rule_answers(self, rule: Rule) -> dict[str, tuple[Any, ...]]:
+        """For each unanswered bool or choice fact the rule waits on: the answers that could help it.
+
+        An answer helps when it passes a test on the fact in the rule's condition or in the
+        condition of a producer it waits on. List and number facts are left out (SOME: half).
+        """
+        if rule.id in self._rule_answers:
+            return self._rule_answers[rule.id]
+        self._rule_answers[rule.id] = {}  # never loops; a cycle adds nothing
+        found: dict[str, set[Any]] = {}
+        for leaf in _unknown_leaves(rule.condition, self.lookup):
+            spec = self.vocabulary.fact(leaf.subject)
+            if spec is not None and not spec.derived:
+                space = answer_space(spec)
+                if space and not isinstance(leaf.operand, FactRef):
+                    found.setdefault(leaf.subject, set()).update(
+                        v for v in space if leaf_holds(leaf.op, v, leaf.operand))
+                continue
+            for producer in self.helpful_producers(leaf.subject, leaf):
+                for name, answers in self.rule_answers(producer).items():
+                    found.setdefault(name, set()).update(answers)
+        result = {name: tuple(answers) for name, answers in found.items()}
+        self._rule_answers[rule.id] = result
+        return result
+
+    def keep_area_together(self, names: list[str], worth: dict[str, float]) -> list[str]:
+        """Move the best question of the section asked last to the front if it is worth nearly as much."""
+        if not names:
+            return names
+        last = next((n for n in reversed(list(self.answers)) if self.is_input(n)), None)
+        if last is None:
+            return names
+        section = self.vocabulary.fact(last).section  # type: ignore[union-attr]
+        same = next((n for n in names if self.vocabulary.fact(n).section == section), None)  # type: ignore[union-attr]
+        if same is None or same == names[0] or worth[same] < SAME_AREA_SHARE * worth[names[0]]:
+            return names
+        return [same] + [n for n in names if n != same]
+
+
+SOME = object()  # stands for "some answers" to a list or number fact
+
+
+def answer_space(spec: FactSpec) -> tuple[Any, ...]:
+    """The answers a bool or choice fact can take (empty for list and number facts)."""
+    if spec.type == "bool":
+        return (True, False)
+    if spec.type == "choice":
+        return tuple(spec.values)
+    return ()
+
+
+def combine_all(parts: list[Ways]) -> Ways:
+    """Every part must hold: a fact's way costs its own part's way plus the cheapest of the others."""
+    cheapest = [min(p.values(), default=0) for p in parts]
+    total = sum(cheapest)
+    result: Ways = {}
+    for part, own in zip(parts, cheapest, strict=True):
+        for name, cost in part.items():
+            through = total - own + cost
+            result[name] = min(result.get(name, through), through)
+    return result
+
+
+def combine_any(parts: list[Ways]) -> Ways | None:
+    """One part is enough: a fact's way is its cheapest in any part."""
+    if not parts:
+        return None
+    result: Ways = {}
+    for part in parts:
+        for name, cost in part.items():
+            result[name] = min(result.get(name, cost), cost)
+    return result
+
+
+def _unknown_leaves(condition: Condition, lookup: Any) -> list[Leaf]:
+    if isinstance(condition, Leaf):
+        return [condition] if evaluate(condition, lookup) is None else []
+    return [leaf for part in condition.parts for leaf in _unknown_leaves(part, lookup)]

@@ -1,9 +1,10 @@
 """The questions on screen (questionary), one prompt type per fact type.
 
 bool and choice facts are a select (shortcut keys: y/n or 1-9, d = don't know, w = why,
-b = back); list facts a checkbox; number facts a text prompt validated against the unit and
-range. Every prompt gets its input and output streams from a `Terminal`, so tests can drive
-the real prompts with key presses through prompt_toolkit's pipe input.
+r = the report so far, b = back); list facts a checkbox (Enter with nothing ticked asks
+"none of these?"); number facts a text prompt validated against the unit and range. Every
+prompt gets its input and output streams from a `Terminal`, so tests can drive the real
+prompts with key presses through prompt_toolkit's pipe input.
 """
 
 from __future__ import annotations
@@ -23,15 +24,18 @@ class Action(Enum):
 
     DONT_KNOW = "don't know"
     WHY = "why"
+    REPORT = "report"
     BACK = "back"
 
 
 DONT_KNOW_LABEL = "Don't know"
 WHY_LABEL = "Why are you asking?"
+MORE_WHY_LABEL = "Why? Every rule waiting on this answer"
+REPORT_LABEL = "Show the report so far"
 BACK_LABEL = "Back (change the previous answer)"
 NUMBER_WORDS = {"?": Action.WHY, "why": Action.WHY, "<": Action.BACK, "back": Action.BACK,
                 "-": Action.DONT_KNOW, "don't know": Action.DONT_KNOW, "dont know": Action.DONT_KNOW,
-                "unknown": Action.DONT_KNOW}
+                "unknown": Action.DONT_KNOW, "r": Action.REPORT, "report": Action.REPORT}
 
 PromptKind = Literal["select", "checkbox", "text"]
 
@@ -70,13 +74,14 @@ class RealTerminal:
         yield None, create_output(always_prefer_tty=True)
 
 
-def fact_options(fact: FactSpec, can_go_back: bool) -> tuple[tuple[str, Any], ...]:
+def fact_options(fact: FactSpec, can_go_back: bool, asked_why: bool = False) -> tuple[tuple[str, Any], ...]:
     """The menu of a select or checkbox question, in screen order (after the separator: actions)."""
     if fact.type == "bool":
         values: list[tuple[str, Any]] = [("Yes", True), ("No", False)]
     else:
         values = [(label, name) for name, label in fact.values.items()]
-    actions = [(DONT_KNOW_LABEL, Action.DONT_KNOW), (WHY_LABEL, Action.WHY)]
+    actions = [(DONT_KNOW_LABEL, Action.DONT_KNOW), (MORE_WHY_LABEL if asked_why else WHY_LABEL, Action.WHY),
+               (REPORT_LABEL, Action.REPORT)]
     if can_go_back:
         actions.append((BACK_LABEL, Action.BACK))
     return tuple(values) + tuple(actions)
@@ -104,7 +109,7 @@ def parse_number(fact: FactSpec, text: str, can_go_back: bool) -> Reply | str:
     try:
         value = read_number(typed)
     except ValueError:
-        return f"type a number ({number_hint(fact)}), or ? why, - don't know, < back"
+        return f"type a number ({number_hint(fact)}), or ? why, r report so far, - don't know, < back"
     if not math.isfinite(value):
         return "type a finite number"
     try:
@@ -113,7 +118,7 @@ def parse_number(fact: FactSpec, text: str, can_go_back: bool) -> Reply | str:
         return f"out of range: {number_hint(fact)}"
 
 
-ACTION_KEYS = {Action.DONT_KNOW: "d", Action.WHY: "w", Action.BACK: "b"}
+ACTION_KEYS = {Action.DONT_KNOW: "d", Action.WHY: "w", Action.REPORT: "r", Action.BACK: "b"}
 
 
 def _shortcut(value: Any) -> str | bool:
@@ -129,11 +134,12 @@ class Prompter:
     def __init__(self, terminal: Terminal | None = None) -> None:
         self.terminal = terminal or RealTerminal()
 
-    def ask_fact(self, fact: FactSpec, *, can_go_back: bool, default: Any = None) -> Reply:
+    def ask_fact(self, fact: FactSpec, *, can_go_back: bool, default: Any = None,
+                 asked_why: bool = False) -> Reply:
         message = fact.question
         if fact.type == "number":
             return self._number(fact, message, can_go_back, default)
-        options = fact_options(fact, can_go_back)
+        options = fact_options(fact, can_go_back, asked_why)
         if fact.type == "list":
             return self._checkbox(fact, message, options, default)
         prompt = Prompt(fact.name, message, "select", options, default)
@@ -174,14 +180,22 @@ class Prompter:
             return True
 
         prompt = Prompt(fact.name, message, "checkbox", options, tuple(checked))
-        with self.terminal.streams(prompt) as (inp, out):
-            selected = questionary.checkbox(
-                message, choices=choices, validate=validate, use_jk_keys=False,
-                instruction="(space ticks, enter confirms; none ticked = none of these)",
-                input=inp, output=out).unsafe_ask()
-        if len(selected) == 1 and isinstance(selected[0], Action):
-            return Reply(action=selected[0])
-        return Reply(fact.check(list(selected)))
+        while True:
+            with self.terminal.streams(prompt) as (inp, out):
+                selected = questionary.checkbox(
+                    message, choices=choices, validate=validate, use_jk_keys=False,
+                    instruction="(space ticks, enter confirms)", erase_when_done=True,
+                    input=inp, output=out).unsafe_ask()
+            if len(selected) == 1 and isinstance(selected[0], Action):
+                return Reply(action=selected[0])
+            if selected or self.none_of_these(fact, message):
+                return Reply(fact.check(list(selected)))
+
+    def none_of_these(self, fact: FactSpec, message: str) -> bool:
+        """Enter with nothing ticked: make sure "none of these" is meant, not a missed space bar."""
+        prompt = Prompt(fact.name + ":none", f"Nothing ticked. None of these? ({message})", "select",
+                        (("Yes, none of these", True), ("No, let me tick them", False)))
+        return bool(self.select(prompt))
 
     def _number(self, fact: FactSpec, message: str, can_go_back: bool, default: Any) -> Reply:
         import questionary
@@ -189,7 +203,7 @@ class Prompter:
         prefilled = "" if default is None else str(default)
         prompt = Prompt(fact.name, message, "text", default=prefilled)
         back = ", < back" if can_go_back else ""
-        instruction = f"({number_hint(fact)}; ? why, - don't know{back})"
+        instruction = f"({number_hint(fact)}; ? why, r report so far, - don't know{back})"
 
         def validate(text: str) -> bool | str:
             result = parse_number(fact, text, can_go_back)

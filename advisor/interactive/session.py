@@ -1,4 +1,9 @@
-"""One interactive consultation from start to end: answers in, report out, scenario saved."""
+"""One interactive consultation from start to end: answers in, report out, scenario saved.
+
+The feature layer returns consultations; the command line turns them into reports through
+the callables it passes in (`render` for the final report, `preview` for the report so far),
+so nothing here imports the presentation or CLI layers.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,16 @@ from rich.console import Console
 from rich.markup import escape
 
 from advisor.engine.advisor import Advisor
+from advisor.engine.results import Consultation
 from advisor.errors import AdvisorError
 from advisor.interactive.answers import Answers, scenario_yaml
 from advisor.interactive.drafts import DraftStore
 from advisor.interactive.interview import Interrupted, Interview, hangup_as_interrupt
-from advisor.interactive.planner import Plan
+from advisor.interactive.planner import QuestionPlan, Planner
 from advisor.interactive.prompts import Prompt, Prompter
 
 REPORT_NAME = "Interactive consultation"
+Render = Callable[[Consultation, dict[str, Any]], None]
 
 
 def _prefill(path: Path, advisor: Advisor) -> dict[str, Any]:
@@ -55,33 +62,46 @@ def check_save_path(text: str) -> bool | str:
 
 class InteractiveConsultation:
     def __init__(self, advisor: Advisor, *, prompter: Prompter, console: Console,
-                 drafts: DraftStore) -> None:
+                 drafts: DraftStore, preview: Render | None = None) -> None:
         self.advisor = advisor
         self.knowledge = advisor.knowledge
         self.prompter = prompter
         self.console = console
         self.drafts = drafts
+        self.preview = preview
 
     # --- where the answers start from ----------------------------------------
 
-    def starting_answers(self, *, focus: str | None, answers_file: Path | None, resume: bool) -> Answers:
+    def load_draft(self) -> Answers:
+        answers = self.drafts.load(self.knowledge)
+        try:
+            import json
+
+            saved = json.loads(self.drafts.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            saved = None
+        answers.restore_mode(saved, self.knowledge)
+        return answers
+
+    def starting_answers(self, *, focus: str | None, answers_file: Path | None, resume: bool,
+                         existing: bool = False) -> Answers:
         if focus is not None and focus not in self.knowledge.areas:
             raise AdvisorError(f"unknown area {focus!r} for --focus", allowed=", ".join(self.knowledge.areas))
         if resume:
             if answers_file is not None:
                 raise AdvisorError("--resume continues the saved answers; it can't be combined with --answers")
-            answers = self.drafts.load(self.knowledge)
-            if focus is not None:
-                answers.focus = focus
-            return answers
-        if self.drafts.exists() and self._continue_saved():
-            answers = self.drafts.load(self.knowledge)
-            answers.focus = focus or answers.focus
-            return answers
-        answers = Answers(focus=focus)
-        if answers_file is not None:
-            answers.values.update(_prefill(answers_file, self.advisor))
-            answers.prefilled_from = str(answers_file)
+            answers = self.load_draft()
+        elif self.drafts.exists() and self._continue_saved():
+            answers = self.load_draft()
+        else:
+            answers = Answers(focus=focus)
+            if answers_file is not None:
+                answers.values.update(_prefill(answers_file, self.advisor))
+                answers.prefilled_from = str(answers_file)
+                answers.restore_mode(None, self.knowledge)
+        answers.focus = focus or answers.focus
+        if existing:
+            answers.existing = True
         return answers
 
     def _continue_saved(self) -> bool:
@@ -105,36 +125,58 @@ class InteractiveConsultation:
 
     # --- the consultation ----------------------------------------------------
 
-    def report_meta(self, answers: Answers) -> dict[str, Any]:
-        meta: dict[str, Any] = {"name": REPORT_NAME, "interactive": True}
+    def report_meta(self, answers: Answers, *, so_far: bool = False) -> dict[str, Any]:
+        meta: dict[str, Any] = {"name": REPORT_NAME + (" (so far)" if so_far else ""), "interactive": True}
         if answers.focus:
             meta["focus"] = answers.focus
         if answers.prefilled_from:
             meta["answers"] = answers.prefilled_from
         return meta
 
-    def interview(self, answers: Answers) -> Plan:
+    def interview(self, answers: Answers) -> Interview:
         from advisor.interactive.display import show_intro
 
         resumed = len(answers.asked)
         prefilled = len(answers.values) - resumed
         show_intro(self.console, answers.focus, self.knowledge, prefilled, resumed)
-        return Interview(self.advisor, answers, self.prompter, self.console, self.drafts).run()
+        preview = self.preview
+
+        def show_so_far(plan: QuestionPlan) -> None:
+            if preview is not None:
+                preview(plan.consultation, self.report_meta(answers, so_far=True))
+
+        return Interview(self.advisor, answers, self.prompter, self.console, self.drafts, show_so_far)
 
     def run(self, *, focus: str | None, answers_file: Path | None, resume: bool,
-            render: Callable[[dict[str, Any]], None]) -> Answers:
-        """Ask, render the full report, offer to save a scenario; raise Interrupted if stopped."""
-        from advisor.presentation.consultation.data import build_report
+            render: Render, existing: bool = False) -> Answers:
+        """Ask, render the full report, offer to save a scenario; raise Interrupted if stopped.
 
-        answers = self.starting_answers(focus=focus, answers_file=answers_file, resume=resume)
-        plan = self.interview(answers)
-        render(build_report(plan.consultation, self.knowledge, self.report_meta(answers)))
+        Stopped after an area, the report covers the answers so far and the draft is kept,
+        so `advisor consult --resume` goes on with the questions left.
+        """
+        answers = self.starting_answers(focus=focus, answers_file=answers_file, resume=resume,
+                                        existing=existing)
+        interview = self.interview(answers)
+        plan = interview.run()
+        render(plan.consultation, self.report_meta(answers))
         try:
             with hangup_as_interrupt():
                 self.offer_save(answers)
         except (KeyboardInterrupt, EOFError):
             raise Interrupted(self.drafts.path, len(answers.values)) from None
-        self.drafts.clear()
+        if interview.stopped_early:
+            self.console.print("[dim]Your answers stay saved; go on with: advisor consult --resume[/]")
+        else:
+            self.drafts.clear()
+        return answers
+
+    def report_saved(self, render: Render) -> Answers:
+        """The report of the saved, unfinished consultation, without asking anything."""
+        answers = self.load_draft()
+        planner = Planner(self.advisor, answers.focus, existing=bool(answers.existing))
+        plan = planner.plan(answers.values)
+        meta = self.report_meta(answers, so_far=plan.next is not None)
+        render(plan.consultation, meta)
         return answers
 
     def offer_save(self, answers: Answers, directory: Path | None = None) -> Path | None:

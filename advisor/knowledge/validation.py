@@ -128,9 +128,8 @@ def build_vocabulary(data: Any, where: str, guide: Guide) -> Vocabulary:
         decision = vocabulary.decision(fact.describes)
         if decision is None:
             raise KnowledgeError(f"{fact.name}: describes unknown decision {fact.describes!r}", where=where)
-        strays = [v for v in fact.values if v not in decision.choices]
-        if strays:
-            raise KnowledgeError(f"{fact.name}: value {strays[0]!r} is not a choice of {decision.name}, "
+        if not set(fact.values) & set(decision.choices):
+            raise KnowledgeError(f"{fact.name}: none of its values is a choice of {decision.name}, "
                                  "which it describes", where=where, allowed=", ".join(decision.choices))
     return vocabulary
 

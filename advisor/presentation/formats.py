@@ -15,6 +15,8 @@ class Format(str, Enum):
     junit = "junit"
     svg = "svg"
     mermaid = "mermaid"
+    sarif = "sarif"    # advisor review: GitHub code scanning
+    github = "github"  # advisor review: GitHub Actions workflow annotations
 
 
 ALIASES = {"table": Format.text, "md": Format.markdown}

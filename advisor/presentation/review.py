@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict
 from typing import Any
 
 from advisor.azureml.collect import ReviewRun
 from advisor.knowledge.vocabulary import plain, value_text
-
-# C0/C1 controls and bidirectional overrides: shown as escapes, never sent to a terminal.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+from advisor.presentation.escape.terminal import visible
 
 
 def shown(text: object) -> str:
-    """One line of text with every control character written out (\\x1b, \\n, ...)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) <= 0xFF else f"\\u{ord(m.group()):04x}",
-                        str(text))
+    """One line of text with every control character, newlines included, written out."""
+    return visible(str(text), one_line=True)
 
 
 def _fact(f: Any) -> str:
@@ -53,11 +49,11 @@ def render_text(run: ReviewRun, *, show_facts: bool = False) -> str:
             lines.append(f"  note: {shown(note)}")
     for skipped in run.skipped:
         lines.append(f"{shown(skipped.path)}: skipped ({skipped.reason})")
-    lines.append(summary_line(run))
+    lines.append(review_summary_line(run))
     return "\n".join(lines) + "\n"
 
 
-def summary_line(run: ReviewRun) -> str:
+def review_summary_line(run: ReviewRun) -> str:
     files, total = len(run.reviews), run.findings
     text = f"{files} file{'s' if files != 1 else ''} reviewed, {total} finding{'s' if total != 1 else ''}"
     if run.suppressed:

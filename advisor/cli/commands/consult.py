@@ -68,22 +68,36 @@ def read_stdin() -> str:
 
 
 def consult_interactively(*, focus: str | None, answers: Path | None, resume: bool, fmt: str,
-                          output: Path | None, terminal=None, console=None) -> None:
+                          output: Path | None, existing: bool = False, report_only: bool = False,
+                          terminal=None, console=None) -> None:
     """Ask the questions that matter in the terminal, then report as for a scenario file.
 
+    `report_only`: render the saved, unfinished consultation without asking anything.
     `terminal` and `console` are for tests (prompt_toolkit pipe input, a recording console).
     """
     from rich.console import Console
 
     from advisor.engine import get_advisor
     from advisor.interactive import DraftStore, InteractiveConsultation, Interrupted, Prompter
+    from advisor.presentation.consultation.data import build_report
+    from advisor.presentation.consultation.text import render_report
 
-    session = InteractiveConsultation(get_advisor(), prompter=Prompter(terminal),
-                                      console=console or Console(stderr=not sys.stdout.isatty()),
-                                      drafts=DraftStore())
+    advisor = get_advisor()
+    screen = console or Console(stderr=not sys.stdout.isatty())
+
+    def final(consultation, meta) -> None:
+        render(build_report(consultation, advisor.knowledge, meta), fmt, output)
+
+    def so_far(consultation, meta) -> None:  # on the prompts' screen; then the questions go on
+        render_report(build_report(consultation, advisor.knowledge, meta), screen)
+
+    session = InteractiveConsultation(advisor, prompter=Prompter(terminal), console=screen,
+                                      drafts=DraftStore(), preview=so_far)
+    if report_only:
+        session.report_saved(final)
+        return
     try:
-        session.run(focus=focus, answers_file=answers, resume=resume,
-                    render=lambda report: render(report, fmt, output))
+        session.run(focus=focus, answers_file=answers, resume=resume, render=final, existing=existing)
     except Interrupted as stop:
         try:
             print(f"\nadvisor: stopped; your {stop.answered} answers are saved in {stop.draft}\n"
@@ -111,6 +125,11 @@ def register(app: typer.Typer) -> None:
                                                     "as known and ask the rest."),
         resume: bool = typer.Option(False, "--resume",
                                     help="Interactive: continue the consultation stopped earlier."),
+        report: bool = typer.Option(False, "--report",
+                                    help="With --resume: show the report of the saved answers, ask nothing."),
+        existing: bool = typer.Option(False, "--existing",
+                                      help="Interactive: there is an existing setup to review "
+                                           "(otherwise the first question asks)."),
     ) -> None:
         """Recommend what to use for a scenario, and show which rules led there.
 
@@ -120,8 +139,8 @@ def register(app: typer.Typer) -> None:
         from advisor.errors import AdvisorError
 
         if scenario is not None:
-            given = [name for name, value in (("--focus", focus), ("--answers", answers), ("--resume", resume))
-                     if value]
+            given = [name for name, value in (("--focus", focus), ("--answers", answers), ("--resume", resume),
+                                              ("--report", report), ("--existing", existing)) if value]
             if given:
                 raise AdvisorError(f"{', '.join(given)} apply to the interactive consultation; "
                                    "leave out the scenario file, or use --answers FILE to pre-fill it")
@@ -133,7 +152,14 @@ def register(app: typer.Typer) -> None:
             areas = load_knowledge().areas
             if focus not in areas:
                 raise AdvisorError(f"unknown area {focus!r} for --focus", allowed=", ".join(areas))
+        if report:
+            if not resume:
+                raise AdvisorError("--report shows the saved, unfinished consultation; use it with --resume")
+            consult_interactively(focus=None, answers=None, resume=True, fmt=format, output=output,
+                                  report_only=True)
+            return
         if not sys.stdin.isatty():
             raise AdvisorError("no scenario file given and no terminal to ask questions on; "
                                "run `advisor consult SCENARIO.yaml`, or run it in a terminal")
-        consult_interactively(focus=focus, answers=answers, resume=resume, fmt=format, output=output)
+        consult_interactively(focus=focus, answers=answers, resume=resume, fmt=format, output=output,
+                              existing=existing)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -41,6 +42,7 @@ def register(app: typer.Typer) -> None:
         recommendations imply, each headed by the rules behind it."""
         from advisor.azureml.emit import plan as plan_files
         from advisor.engine import get_advisor
+        from advisor.presentation.emit import render_written
         from advisor.scenarios import load_scenario
 
         advisor = get_advisor()
@@ -48,13 +50,4 @@ def register(app: typer.Typer) -> None:
         consultation = advisor.consult(loaded.facts)
         plan = plan_files(consultation, advisor.knowledge, loaded.name)
         written = write_plan(plan, out, force)
-        for f in plan.files:
-            marks = f"{f.placeholders} placeholder{'s' if f.placeholders != 1 else ''} to fill in"
-            print(f"wrote {out / f.name}: {marks}; rules: {', '.join(f.rules)}")
-            print(f"  then: {f.create_command}")
-        for rel, _ in plan.support_files:
-            print(f"wrote {out / rel}: a placeholder for your code")
-        for s in plan.skipped:
-            print(f"skipped {s.name}: {s.reason}")
-        if not written:
-            print("nothing to write: no recommendation implies an Azure ML YAML file")
+        sys.stdout.write(render_written(plan, out, written))

@@ -9,15 +9,14 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import Optional
 
 import typer
 
+from advisor.cli.options import format_option, output_option
+from advisor.presentation.formats import Format
 
-class ReviewFormat(str, Enum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    github = "github"
+REVIEW_FORMATS = (Format.text, Format.json, Format.sarif, Format.github)
 
 
 class Severity(str, Enum):
@@ -36,16 +35,15 @@ def register(app: typer.Typer) -> None:
                                        help="Context the files don't hold, e.g. stage=production. Repeatable; "
                                             "wins over the configuration's facts."),
         show_facts: bool = typer.Option(False, "--facts", help="Also list the facts read from each file."),
-        format: ReviewFormat = typer.Option(ReviewFormat.text, "--format", "-f",
-                                            help="text, json, sarif (GitHub code scanning) or github "
-                                                 "(workflow annotations)."),
-        output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+        format: Format = format_option(*REVIEW_FORMATS, help="text, json, sarif (GitHub code scanning) or "
+                                                             "github (workflow annotations)."),
+        output: Optional[Path] = output_option("the report"),
         severity: Severity = typer.Option(Severity.low, "--severity",
                                           help="Exit 1 only for findings at or above this level "
                                                "(low < medium < high, from the rule's certainty)."),
-        config: Path | None = typer.Option(None, "--config", help="Configuration file (default: the nearest "
-                                                                  ".advisor.yaml, or pyproject.toml with "
-                                                                  "[tool.advisor])."),
+        config: Optional[Path] = typer.Option(None, "--config", metavar="FILE",
+                                              help="Configuration file (default: the nearest .advisor.yaml, "
+                                                   "or pyproject.toml with [tool.advisor])."),
         no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
         skip_unknown: bool = typer.Option(False, "--skip-unknown",
                                           help="Skip, and count, named files that aren't Azure ML YAML (a conda "
@@ -84,22 +82,22 @@ def register(app: typer.Typer) -> None:
         except AdvisorError as exc:
             print(f"advisor: error: {exc.render()}", file=sys.stderr)
             raise typer.Exit(2) from None
-        if output is not None and format is ReviewFormat.text:
-            from advisor.presentation.review import summary_line
+        if output is not None and format is Format.text:
+            from advisor.presentation.review import review_summary_line
 
-            print(summary_line(run), file=sys.stderr)
+            print(review_summary_line(run), file=sys.stderr)
         if run.unreadable:
             raise typer.Exit(2)
         if any(at_or_above(r.findings, severity.value) for r in run.reviews):
             raise typer.Exit(1)
 
 
-def _render(run, format: ReviewFormat, show_facts: bool, advisor) -> str:
-    if format is ReviewFormat.json:
+def _render(run, format: Format, show_facts: bool, advisor) -> str:
+    if format is Format.json:
         from advisor.presentation.review import render_json
 
         return render_json(run)
-    if format is ReviewFormat.sarif:
+    if format is Format.sarif:
         from advisor.presentation.sarif import render_sarif
 
         guide = advisor.knowledge.guide
@@ -110,7 +108,7 @@ def _render(run, format: ReviewFormat, show_facts: bool, advisor) -> str:
                 if unit is not None:
                     titles[finding.source] = unit.title
         return render_sarif(run, titles)
-    if format is ReviewFormat.github:
+    if format is Format.github:
         from advisor.presentation.github import render_github
 
         return render_github(run)

@@ -1,0 +1,163 @@
+"""How quickly the interactive consultation reaches its answer (question efficiency).
+
+    uv run python bench/interview.py [--markdown] [--verbose]
+
+For every scenario under scenarios/end-to-end/ and every other shipped scenario stating at
+least 10 facts, the real planner interviews a simulated user who answers from the file and
+says "don't know" to anything the file does not state. Per scenario and as medians:
+
+- asked: questions asked until the planner has nothing left to ask;
+- needed: the user facts the final recommendations' derivation trees use (a lower bound no
+  interviewer can beat: each of them had to be asked);
+- 50% / 90% / 100%: the question after which that share of the final recommendations is
+  settled with its final choice and stays so to the end.
+
+Targets (issue 10): median 90% within 1.3x needed, median 100% within 1.6x needed.
+A script, not a test: nothing here asserts. Counts, not times: the figures are exact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import table  # noqa: E402
+
+from advisor.engine import get_advisor  # noqa: E402
+from advisor.engine.advisor import Advisor  # noqa: E402
+from advisor.engine.results import Consultation, DerivationNode  # noqa: E402
+from advisor.interactive.planner import Planner, known_facts  # noqa: E402
+from advisor.scenarios import load_scenario  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+MIN_FACTS = 10
+TARGETS = {"90%": 1.3, "100%": 1.6}
+SHARES = (0.5, 0.9, 1.0)
+MODE_QUESTION = "(design or existing setup)"
+
+
+@dataclass
+class Interview:
+    name: str
+    asked: list[str]
+    needed: frozenset[str]
+    settled: dict[float, int]  # share of final recommendations -> questions after which it holds
+
+
+def benchmark_files() -> list[Path]:
+    end_to_end = sorted((SCENARIOS / "end-to-end").glob("*.yaml"))
+    others = [p for p in sorted(SCENARIOS.rglob("*.yaml"))
+              if p not in end_to_end and len(load_scenario(p).facts) >= MIN_FACTS]
+    return end_to_end + others
+
+
+def user_facts(nodes: list[DerivationNode]) -> set[str]:
+    found: set[str] = set()
+    for node in nodes:
+        found |= {e.name for e in node.facts if e.from_user}
+        found |= user_facts(list(node.children))
+    return found
+
+
+def outcome(consultation: Consultation) -> set[tuple[str, str]]:
+    return {(r.decision, r.choice) for r in consultation.recommendations}
+
+
+def interview(advisor: Advisor, path: Path, oracle: bool = False) -> Interview:
+    """The planner's questions to a user who knows exactly what the file states.
+
+    oracle: among the planner's questions, ask first those the file answers (in the planner's
+    order): what the same questions could reach if the planner knew what the user knows.
+    """
+    knowledge = advisor.knowledge
+    scenario = load_scenario(path, knowledge)
+    has_setup = any(knowledge.vocabulary.fact(n).existing_setup for n in scenario.facts)
+    planner = Planner(advisor, existing=has_setup)
+    answers: dict[str, Any] = {}
+    # The consultation opens by asking whether there is an existing setup to review.
+    asked: list[str] = [MODE_QUESTION] if planner.existing_setup_matters() else []
+    history: list[set[tuple[str, str]]] = [set()] * len(asked)  # recommendations after 0, 1, ... answers
+    while True:
+        plan = planner.plan(answers)
+        history.append(outcome(plan.consultation))
+        question = plan.next
+        if question is None:
+            break
+        if oracle:
+            question = next((q for q in plan.questions if q.fact.name in scenario.facts), question)
+        name = question.fact.name
+        asked.append(name)
+        answers[name] = scenario.facts.get(name)  # None: "don't know"
+    final = plan.consultation
+    needed: set[str] = set()
+    for rec in final.recommendations:
+        needed |= user_facts(final.derivation(rec.decision, rec.choice))
+    settled_after = []
+    for pair in history[-1]:
+        at = len(history) - 1
+        while at > 0 and pair in history[at - 1]:
+            at -= 1
+        settled_after.append(at)
+    settled_after.sort()
+    settled = {share: (settled_after[max(0, math.ceil(share * len(settled_after)) - 1)] if settled_after else 0)
+               for share in SHARES}
+    assert known_facts(answers, knowledge).keys() >= needed
+    return Interview(path.stem, asked, frozenset(needed), settled)
+
+
+def ratio(value: float, needed: float) -> str:
+    return f"{value / needed:.2f}x" if needed else "-"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--markdown", action="store_true", help="print the table in Markdown")
+    parser.add_argument("--verbose", action="store_true", help="list the questions asked per scenario")
+    parser.add_argument("--oracle", action="store_true",
+                        help="ask first what the file answers (a bound for ordering the same questions)")
+    args = parser.parse_args(argv)
+    render = table.markdown if args.markdown else table.plain
+    advisor = get_advisor()
+    results = [interview(advisor, path, args.oracle) for path in benchmark_files()]
+
+    header = ("scenario", "asked", "needed", "50%", "90%", "100%", "90% / needed", "100% / needed")
+    rows = []
+    for r in results:
+        n = len(r.needed)
+        rows.append((r.name, str(len(r.asked)), str(n), *(str(r.settled[s]) for s in SHARES),
+                     ratio(r.settled[0.9], n), ratio(r.settled[1.0], n)))
+    med = statistics.median
+    needed = med(len(r.needed) for r in results)
+    m = {s: med(r.settled[s] for r in results) for s in SHARES}
+    rows.append(("median", f"{med(len(r.asked) for r in results):g}", f"{needed:g}",
+                 *(f"{m[s]:g}" for s in SHARES), ratio(m[0.9], needed), ratio(m[1.0], needed)))
+    print(render("Questions until the final recommendations are settled", header, rows))
+
+    ratios90 = med(r.settled[0.9] / len(r.needed) for r in results if r.needed)
+    ratios100 = med(r.settled[1.0] / len(r.needed) for r in results if r.needed)
+    verdicts = [
+        ("90% settled / needed (ratio of medians)", ratio(m[0.9], needed), f"<= {TARGETS['90%']}x",
+         table.verdict(m[0.9] / needed, TARGETS["90%"])),
+        ("90% settled / needed (median of ratios)", f"{ratios90:.2f}x", f"<= {TARGETS['90%']}x",
+         table.verdict(ratios90, TARGETS["90%"])),
+        ("100% settled / needed (ratio of medians)", ratio(m[1.0], needed), f"<= {TARGETS['100%']}x",
+         table.verdict(m[1.0] / needed, TARGETS["100%"])),
+        ("100% settled / needed (median of ratios)", f"{ratios100:.2f}x", f"<= {TARGETS['100%']}x",
+         table.verdict(ratios100, TARGETS["100%"])),
+    ]
+    print(render("Targets", ("measure", "figure", "target", "verdict"), verdicts))
+    if args.verbose:
+        for r in results:
+            print(f"{r.name}: " + ", ".join(f"{'*' if n in r.needed else ''}{n}" for n in r.asked))
+
+
+if __name__ == "__main__":
+    main()

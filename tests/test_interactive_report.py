@@ -1,0 +1,202 @@
+"""An answer at any time, design or review, questions people can answer: real prompts, key presses.
+
+The key-press terminal and helpers are those of test_interactive.py.
+"""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from rich.console import Console
+from test_interactive import (
+    DONT_KNOW,
+    ENTER,
+    REPORT,
+    WHY,
+    Keys,
+    KeyTerminal,
+    Queue,
+    keys_for,
+    run,
+    session,
+)
+
+from advisor.cli.commands.consult import consult_interactively
+from advisor.interactive import DraftStore, Planner
+
+
+def decided(report: dict) -> set[tuple[str, str]]:
+    return {(r["decision"], r["choice"]) for r in report["recommendations"]}
+
+
+# --- the report so far, at any prompt ------------------------------------------
+
+def test_the_report_key_shows_the_report_so_far_and_the_questions_go_on(tmp_path, advisor):
+    previews: list[dict] = []
+    terminal = KeyTerminal({"prediction_timing": "as_data_arrives", "dataset_size": Queue(REPORT, "large")})
+    report, answers, _ = run(tmp_path, terminal, previews)
+
+    assert len(previews) == 1
+    so_far = previews[0]
+    assert so_far["scenario"]["name"] == "Interactive consultation (so far)"
+    # The report so far holds what was answered before the key was pressed, and nothing after.
+    asked_before = terminal.asked[:terminal.asked.index("dataset_size")]
+    assert set(so_far["facts"]) == {n for n in asked_before if answers.values[n] is not None}
+    assert ("scoring_mode", "real_time") in decided(so_far)
+    assert "dataset_size" not in so_far["facts"]
+    # Then the same question again, and the consultation goes on to its end.
+    assert terminal.asked.count("dataset_size") == 2
+    assert report["facts"]["dataset_size"] == "large"
+    assert decided(so_far) < decided(report)
+    assert Planner(advisor).plan(answers.values).next is None
+
+
+def test_the_report_key_works_at_number_and_checkbox_prompts(tmp_path):
+    previews: list[dict] = []
+    terminal = KeyTerminal({
+        "tune_hyperparameters": True,
+        "hyperparameter_expressions": Queue(REPORT, ("choice", "uniform")),
+        "learn_from_previous_trials": True,
+        "tuned_hyperparameter_count": Queue(REPORT, 3),
+        "max_total_trials": 100,
+    })
+    report, answers, _ = run(tmp_path, terminal, previews, focus="sweep")
+    assert len(previews) == 2
+    assert "hyperparameter_expressions" not in previews[0]["facts"]
+    assert previews[1]["facts"]["hyperparameter_expressions"] == ["choice", "uniform"]
+    assert answers.values["tuned_hyperparameter_count"] == 3
+
+
+# --- stop after an area, report a saved draft without asking ---------------------
+
+def test_stopping_after_an_area_gives_the_report_and_keeps_the_answers(tmp_path, advisor):
+    terminal = KeyTerminal({"go_on": False, "prediction_timing": "as_data_arrives", "dataset_size": "large"},
+                           default=DONT_KNOW)
+    report, answers, screen = run(tmp_path, terminal)
+
+    go_on = [p for p in terminal.prompts if p.key == "go_on"]
+    assert len(go_on) == 1 and go_on[0].message.endswith("Go on?")
+    sections = advisor.knowledge.guide.sections
+    finished = next(s for s in sections if f"about {s.heading}." in go_on[0].message)
+    assert f"So far, after {finished.heading}" in screen
+    # The report covers the answers given; questions are left, none of them in the finished area.
+    assert report["facts"] == {"prediction_timing": "as_data_arrives", "dataset_size": "large"}
+    assert ("scoring_mode", "real_time") in decided(report)
+    left = Planner(advisor).plan(answers.values).questions
+    assert left and all(q.fact.section != finished.id for q in left)
+    draft = DraftStore(tmp_path / "data")
+    assert draft.exists() and draft.load(advisor.knowledge).values == answers.values
+    assert "advisor consult --resume" in screen
+
+
+def test_resume_report_renders_the_saved_draft_without_asking(tmp_path, monkeypatch, advisor):
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
+    stop = KeyTerminal({"go_on": False, "prediction_timing": "at_set_times", "dataset_size": "small"},
+                       default=DONT_KNOW)
+    consult_interactively(focus=None, answers=None, resume=False, fmt="json", output=tmp_path / "stopped.json",
+                          terminal=stop, console=Console(file=StringIO()))
+    stopped = json.loads((tmp_path / "stopped.json").read_text(encoding="utf-8"))
+
+    from advisor.cli.app import main
+
+    with pytest.raises(SystemExit) as done:  # the real command line, in-process, with no terminal
+        main(["consult", "--resume", "--report", "--format", "json", "--output", str(tmp_path / "saved.json")])
+    assert done.value.code == 0
+    saved = json.loads((tmp_path / "saved.json").read_text(encoding="utf-8"))
+    assert saved["scenario"]["name"] == "Interactive consultation (so far)"
+    assert {k: v for k, v in saved.items() if k != "scenario"} == \
+           {k: v for k, v in stopped.items() if k != "scenario"}
+    assert DraftStore(tmp_path / "data").exists(), "looking at the report keeps the draft"
+
+
+def test_report_needs_resume(capsys):
+    from advisor.cli.app import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["consult", "--report"])
+    assert done.value.code == 2
+    assert "--resume" in capsys.readouterr().err
+
+
+# --- design or review ------------------------------------------------------------
+
+def test_a_design_consultation_never_asks_about_an_existing_setup(tmp_path, knowledge):
+    terminal = KeyTerminal(default=DONT_KNOW)
+    run(tmp_path, terminal)
+    assert terminal.prompts[0].key == "existing"
+    existing = {f.name for f in knowledge.vocabulary.facts if f.existing_setup}
+    assert terminal.asked and not existing & set(terminal.asked)
+
+
+def test_a_review_asks_about_the_existing_setup(tmp_path, knowledge):
+    existing = {f.name for f in knowledge.vocabulary.facts if f.existing_setup}
+    said = KeyTerminal({"existing": True}, default=DONT_KNOW)
+    run(tmp_path, said, focus="sweep")
+    assert existing & set(said.asked)
+
+    flag = KeyTerminal(default=DONT_KNOW)  # --existing: no need to ask
+    run(tmp_path, flag, focus="sweep", existing=True)
+    assert "existing" not in [p.key for p in flag.prompts]
+    assert existing & set(flag.asked)
+
+
+def test_after_recommending_scale_to_zero_it_never_asks_the_current_minimum(tmp_path):
+    terminal = KeyTerminal({"stage": "experimentation", "algorithm_selection": "own_script"}, default=DONT_KNOW)
+    report, answers, _ = run(tmp_path, terminal)
+    assert ("cluster_scaling", "scale_to_zero") in decided(report)
+    assert "cluster_min_instances" not in terminal.asked
+
+
+# --- questions people can answer ---------------------------------------------------
+
+def test_an_empty_checkbox_asks_none_of_these_before_recording_it(tmp_path):
+    # Enter with nothing ticked: "none of these?" -> No -> tick choice after all.
+    terminal = KeyTerminal({"hyperparameter_expressions": Queue(Keys(ENTER), ("choice",)),
+                            "hyperparameter_expressions:none": False})
+    report, answers, screen = run(tmp_path, terminal, focus="sweep")
+    keys = [p.key for p in terminal.prompts]
+    first = keys.index("hyperparameter_expressions")
+    assert keys[first:first + 3] == ["hyperparameter_expressions", "hyperparameter_expressions:none",
+                                     "hyperparameter_expressions"]
+    assert answers.values["hyperparameter_expressions"] == ("choice",)
+    # Echoed by value, not as a count of selections.
+    assert "Which parameter expressions does the search space use? choice (a list of discrete values)" in screen
+
+
+def test_confirmed_none_of_these_is_an_empty_list_and_no_sampling_advice(tmp_path):
+    terminal = KeyTerminal({"hyperparameter_expressions": Keys(ENTER), "hyperparameter_expressions:none": True},
+                           default=DONT_KNOW)
+    report, answers, screen = run(tmp_path, terminal, focus="sweep")
+    assert answers.values["hyperparameter_expressions"] == ()
+    assert not any(r["decision"] == "sampling" for r in report["recommendations"])
+    assert "use? none" in screen
+
+
+def test_each_question_shows_its_help_so_relative_answers_can_be_decided(tmp_path, knowledge):
+    terminal = KeyTerminal({"prediction_timing": "as_data_arrives", "dataset_size": "large"}, default=DONT_KNOW)
+    _, _, screen = run(tmp_path, terminal)
+    size = knowledge.vocabulary.fact("dataset_size")
+    assert size.help in screen.replace("\n", " ")
+    menu = next(p for p in terminal.prompts if p.key == "dataset_size").options
+    assert any("one machine" in label for label, _ in menu)  # the labels say what small and large mean
+
+
+def test_the_intro_title_reads_naturally(tmp_path):
+    consultation, screen = session(tmp_path, KeyTerminal(default=DONT_KNOW))
+    consultation.run(focus="sweep", answers_file=None, resume=False, render=lambda c, m: None)
+    first_line = screen.getvalue().splitlines()[0]
+    assert first_line.startswith("Azure Machine Learning consultation: ")
+    assert "design on your" not in screen.getvalue()
+
+
+def test_keys_for_a_report_press_pick_the_report_item(knowledge):
+    from advisor.interactive import Prompt
+    from advisor.interactive.prompts import REPORT_LABEL, fact_options
+
+    fact = knowledge.vocabulary.fact("prediction_timing")
+    options = fact_options(fact, can_go_back=True)
+    assert (REPORT_LABEL, REPORT) in options and (REPORT_LABEL, WHY) not in options
+    prompt = Prompt(fact.name, fact.question, "select", options)
+    assert keys_for(prompt, REPORT).endswith(ENTER)
