@@ -141,6 +141,9 @@ class WarnSpec(BaseModel):
     message: str
     kind: WarningKind = "caution"
     withholds: tuple[str, ...] = ()  # decisions the message says the advisor does not pick here
+    # Decisions where the guide lists the competing heuristics without ranking them: whatever
+    # the advisor shows for them is marked contested while this warning fires.
+    contests: tuple[str, ...] = ()
 
 
 class ThenSpec(BaseModel):
@@ -188,11 +191,12 @@ def _conclusion(spec: ThenSpec, vocabulary: Vocabulary) -> Conclusion:
     if len(given) != 1:
         raise ValueError("`then` needs exactly one of recommend, conclude or warn")
     if spec.warn is not None:
-        for name in spec.warn.withholds:
-            if vocabulary.decision(name) is None:
-                raise ValueError(f"warn.withholds: unknown decision {name!r}")
+        for key in ("withholds", "contests"):
+            for name in getattr(spec.warn, key):
+                if vocabulary.decision(name) is None:
+                    raise ValueError(f"warn.{key}: unknown decision {name!r}")
         return Conclusion("warn", None, " ".join(spec.warn.message.split()), spec.warn.kind,
-                          tuple(spec.warn.withholds))
+                          tuple(spec.warn.withholds), tuple(spec.warn.contests))
     if spec.recommend is not None:
         if len(spec.recommend) != 1:
             raise ValueError("`recommend` names one decision and one choice")
