@@ -3,7 +3,7 @@ with exit 2, never a traceback."""
 
 from __future__ import annotations
 
-from tests.conftest import run_cli
+from conftest import run_cli
 
 
 def test_an_unexpected_os_error_is_one_line_with_exit_2(monkeypatch):
