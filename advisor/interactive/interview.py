@@ -21,7 +21,7 @@ from advisor.engine.advisor import Advisor
 from advisor.interactive.answers import Answers
 from advisor.interactive.display import show_answer, show_help, show_section, show_tally, show_why, show_why_short
 from advisor.interactive.drafts import DraftStore
-from advisor.interactive.planner import QuestionPlan, Planner
+from advisor.interactive.planner import Planner, QuestionPlan
 from advisor.interactive.prompts import Action, Prompt, Prompter, Reply
 from advisor.knowledge.vocabulary import FactSpec
 

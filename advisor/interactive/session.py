@@ -21,7 +21,7 @@ from advisor.errors import AdvisorError
 from advisor.interactive.answers import Answers, scenario_yaml
 from advisor.interactive.drafts import DraftStore
 from advisor.interactive.interview import Interrupted, Interview, hangup_as_interrupt
-from advisor.interactive.planner import QuestionPlan, Planner
+from advisor.interactive.planner import Planner, QuestionPlan
 from advisor.interactive.prompts import Prompt, Prompter
 
 REPORT_NAME = "Interactive consultation"
