@@ -41,9 +41,9 @@ def register(app: typer.Typer) -> None:
         severity: Severity = typer.Option(Severity.low, "--severity",
                                           help="Exit 1 only for findings at or above this level "
                                                "(low < medium < high, from the rule's certainty)."),
-        config: Path | None = typer.Option(None, "--config", help="Configuration file (default: the nearest "
-                                                                  ".advisor.yaml, or pyproject.toml with "
-                                                                  "[tool.advisor])."),
+        config: Optional[Path] = typer.Option(None, "--config", metavar="FILE",
+                                              help="Configuration file (default: the nearest .advisor.yaml, "
+                                                   "or pyproject.toml with [tool.advisor])."),
         no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
         skip_unknown: bool = typer.Option(False, "--skip-unknown",
                                           help="Skip, and count, named files that aren't Azure ML YAML (a conda "
