@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from advisor.knowledge import load_knowledge
 from advisor.knowledge.conditions import evaluate
 from advisor.presentation.consultation.data import build_report
-from advisor.presentation.consultation.markdown import render_markdown
+from advisor.presentation.consultation.markdown import render_report_markdown
 from advisor.presentation.consultation.text import render_report
 from advisor.presentation.terminal import rich_text
 
@@ -52,7 +52,7 @@ def test_any_valid_facts_give_a_full_report(facts):
     consultation = advisor.consult(facts)
     report = build_report(consultation, KNOWLEDGE, {"name": "generated"})
     json.dumps(report)
-    assert render_markdown(report).strip()
+    assert render_report_markdown(report).strip()
     assert rich_text(lambda console: render_report(report, console)).strip()
     decided = {r["decision"] for r in report["recommendations"]}
     assert decided.isdisjoint({o["decision"] for o in report["open"]})

@@ -21,7 +21,7 @@ from advisor.presentation.consultation.diagram import (
     render_svg,
 )
 from advisor.presentation.consultation.html import render_html
-from advisor.presentation.consultation.markdown import render_markdown
+from advisor.presentation.consultation.markdown import render_report_markdown
 from advisor.presentation.consultation.outline import shared_chains
 from advisor.presentation.consultation.text import render_report
 from advisor.presentation.terminal import rich_text
@@ -81,7 +81,7 @@ def test_text_leads_with_the_summary(report):
 # --- Markdown ---------------------------------------------------------------------------------------
 
 def test_markdown_leads_with_the_summary(report):
-    text = render_markdown(report)
+    text = render_report_markdown(report)
     sections = [line for line in text.splitlines() if line.startswith("## ")]
     assert sections[0] == "## Summary"
     assert sections.index("## Summary") < sections.index("## Recommendations")

@@ -24,7 +24,7 @@ class Unreadable:
 
 
 @dataclass(frozen=True)
-class Skipped:
+class SkippedFile:
     path: str
     reason: str
 
@@ -33,7 +33,7 @@ class Skipped:
 class ReviewRun:
     reviews: list[FileReview] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
 
     @property
     def findings(self) -> int:
@@ -69,13 +69,13 @@ def run_review(targets: list[Path], advisor: Advisor, config: ReviewConfig,
                 continue
             seen.add(key)
             if config.excludes(path):
-                run.skipped.append(Skipped(str(path), "excluded by the configuration"))
+                run.skipped.append(SkippedFile(str(path), "excluded by the configuration"))
                 continue
             try:
                 documents.append(read_document(path))
             except NotAzureML as exc:
                 if in_folder or skip_unknown:
-                    run.skipped.append(Skipped(str(path), "not Azure ML YAML"))
+                    run.skipped.append(SkippedFile(str(path), "not Azure ML YAML"))
                 else:
                     run.unreadable.append(Unreadable(str(path), exc.render()))
             except AdvisorError as exc:

@@ -51,7 +51,7 @@ class EmittedFile:
 
 
 @dataclass(frozen=True)
-class Skipped:
+class SkippedAsset:
     name: str
     reason: str
 
@@ -59,7 +59,7 @@ class Skipped:
 @dataclass(frozen=True)
 class EmitPlan:
     files: tuple[EmittedFile, ...]
-    skipped: tuple[Skipped, ...]
+    skipped: tuple[SkippedAsset, ...]
     support_files: tuple[tuple[str, str], ...]  # (relative path, text) the YAML refers to
 
 
@@ -149,12 +149,12 @@ class _Emitter:
         return self.choice("training_compute") == "compute_cluster" or \
             self.choice("deployment_compute") == "compute_cluster"
 
-    def sweep_job(self) -> EmittedFile | Skipped:
+    def sweep_job(self) -> EmittedFile | SkippedAsset:
         name = "sweep-job.yml"
         basis = _Basis()
         sampling = self.choice("sampling", basis)
         if sampling is None:
-            return Skipped(name, self.open_reason("sampling"))
+            return SkippedAsset(name, self.open_reason("sampling"))
         job_type = self.choice("job_type")
         if job_type not in (None, "sweep"):
             basis.notes.append(f"job_type = {job_type}: run this sweep as a step of that job, "
@@ -256,13 +256,13 @@ class _Emitter:
         settings.update(EVALUATION)
         return Noted(settings, note)
 
-    def compute_cluster(self) -> EmittedFile | Skipped:
+    def compute_cluster(self) -> EmittedFile | SkippedAsset:
         name = "compute-cluster.yml"
         if not self.needs_cluster():
             target = self.choice("training_compute")
             reason = (f"training_compute = {target}, not a compute cluster" if target
                       else self.open_reason("training_compute"))
-            return Skipped(name, reason + "; and no batch deployment needs one")
+            return SkippedAsset(name, reason + "; and no batch deployment needs one")
         basis = _Basis()
         for decision in ("training_compute", "deployment_compute"):
             if self.choice(decision) == "compute_cluster":
@@ -302,10 +302,10 @@ class _Emitter:
         size, family = SIZES["general_purpose"]
         return placeholder(size, "processor not decided; pick a CPU or GPU size")
 
-    def deployment(self) -> EmittedFile | Skipped:
+    def deployment(self) -> EmittedFile | SkippedAsset:
         endpoint = self.consultation.recommendation("endpoint_type")
         if endpoint is None:
-            return Skipped("online-deployment.yml / batch-deployment.yml", self.open_reason("endpoint_type"))
+            return SkippedAsset("online-deployment.yml / batch-deployment.yml", self.open_reason("endpoint_type"))
         basis = _Basis()
         kind = self.choice("endpoint_type", basis)
         online = kind in ("managed_online", "kubernetes_online")
@@ -388,7 +388,7 @@ class _Emitter:
 def plan(consultation: Consultation, knowledge: KnowledgeBase, scenario_name: str) -> EmitPlan:
     emitter = _Emitter(consultation, knowledge, scenario_name)
     files: list[EmittedFile] = []
-    skipped: list[Skipped] = []
+    skipped: list[SkippedAsset] = []
     for result in (emitter.sweep_job(), emitter.compute_cluster(), emitter.deployment()):
         (files if isinstance(result, EmittedFile) else skipped).append(result)
     support = ()

@@ -38,7 +38,7 @@ class FactRead:
 
 
 @dataclass(frozen=True)
-class Finding:
+class ReviewFinding:
     rule_id: str
     kind: str
     message: str
@@ -57,7 +57,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class SuppressedFinding:
-    finding: Finding
+    finding: ReviewFinding
     reason: str
     by: str  # "inline comment (line N)", "file comment (line N)" or "config"
 
@@ -68,7 +68,7 @@ class FileReview:
     kind: str
     title: str
     facts: tuple[FactRead, ...]
-    findings: tuple[Finding, ...]
+    findings: tuple[ReviewFinding, ...]
     notes: tuple[str, ...]
     suppressed: tuple[SuppressedFinding, ...] = ()
 
@@ -110,7 +110,7 @@ def _review(document: AzureMLDocument, read: ReadFacts, index: _FolderIndex, adv
             if "compute" not in step_read.references and "compute" in read.references:
                 step_read.references["compute"] = read.references["compute"]
             units.append((str(name), step_read))
-    findings: list[Finding] = []
+    findings: list[ReviewFinding] = []
     facts: dict[str, FactRead] = {}
     for step, unit in units:
         unit_facts, unit_notes = _facts(document, unit, read, index, options)
@@ -221,10 +221,10 @@ def _endpoint_kind(document: AzureMLDocument) -> str:
     return "kubernetes_online" if "kubernetes" in schema or "compute" in document.data else "managed_online"
 
 
-def _suppress(findings: list[Finding], document: AzureMLDocument,
-              options: ReviewOptions) -> tuple[list[Finding], list[SuppressedFinding]]:
+def _suppress(findings: list[ReviewFinding], document: AzureMLDocument,
+              options: ReviewOptions) -> tuple[list[ReviewFinding], list[SuppressedFinding]]:
     comments = inline_suppressions(document.text)
-    kept: list[Finding] = []
+    kept: list[ReviewFinding] = []
     suppressed: list[SuppressedFinding] = []
     for finding in findings:
         if finding.rule_id in options.skip_rules:
@@ -239,7 +239,7 @@ def _suppress(findings: list[Finding], document: AzureMLDocument,
     return kept, suppressed
 
 
-def _matching(comments: list[Suppression], finding: Finding) -> Suppression | None:
+def _matching(comments: list[Suppression], finding: ReviewFinding) -> Suppression | None:
     for comment in comments:
         if not comment.covers(finding.rule_id):
             continue
@@ -261,19 +261,19 @@ def _user_facts(firing: Firing, consultation: Consultation, seen: set[str]) -> l
 
 
 def _finding(warning: Any, consultation: Consultation, advisor: Advisor, reads: dict[str, FactRead],
-             step: str | None) -> Finding:
+             step: str | None) -> ReviewFinding:
     rule = advisor.knowledge.rule(warning.rule_id)
     assert rule is not None
     firing = next(f for f in consultation.fired if f.rule_id == warning.rule_id)
     behind = tuple(reads[n] for n in _user_facts(firing, consultation, {firing.rule_id}) if n in reads)
     lines = [f.line for f in behind if f.line and f.path is None]
     message = " ".join(warning.message.split())
-    return Finding(warning.rule_id, warning.kind, f"step {step}: {message}" if step else message,
+    return ReviewFinding(warning.rule_id, warning.kind, f"step {step}: {message}" if step else message,
                    rule.because, rule.source, min(lines) if lines else None, behind, rule.title,
                    firing.certainty, step)
 
 
-def at_or_above(findings: tuple[Finding, ...] | list[Finding], level: str) -> list[Finding]:
+def at_or_above(findings: tuple[ReviewFinding, ...] | list[ReviewFinding], level: str) -> list[ReviewFinding]:
     floor = SEVERITIES.index(level)
     return [f for f in findings if SEVERITIES.index(f.severity) >= floor]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from advisor.drill.questions import Question
+from advisor.drill.questions import DrillQuestion
 from advisor.drill.wording import subject_words, value_words
-from advisor.engine.results import DerivationNode, Warning
+from advisor.engine.results import DerivationNode, RuleWarning
 from advisor.explain.whynot import condition_failure
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import describe_leaf
@@ -17,15 +17,15 @@ MAX_REASONS = 3
 
 @dataclass(frozen=True)
 class Feedback:
-    question: Question
+    question: DrillQuestion
     chosen: str
     correct: bool
     derivation: tuple[DerivationNode, ...]  # how the engine reached the correct choice
     why_not: tuple[str, ...]                # why the chosen choice is wrong (empty when right)
-    warnings: tuple[Warning, ...] = ()      # the advisor's warnings in the question's guide section
+    warnings: tuple[RuleWarning, ...] = ()      # the advisor's warnings in the question's guide section
 
 
-def grade(question: Question, chosen: str, knowledge: KnowledgeBase) -> Feedback:
+def grade(question: DrillQuestion, chosen: str, knowledge: KnowledgeBase) -> Feedback:
     if chosen not in question.options:
         raise ValueError(f"{chosen!r} is not one of the offered choices")
     correct = chosen == question.correct
@@ -36,7 +36,7 @@ def grade(question: Question, chosen: str, knowledge: KnowledgeBase) -> Feedback
     return Feedback(question, chosen, correct, derivation, why_not, warnings)
 
 
-def why_not_chosen(question: Question, chosen: str, knowledge: KnowledgeBase) -> tuple[str, ...]:
+def why_not_chosen(question: DrillQuestion, chosen: str, knowledge: KnowledgeBase) -> tuple[str, ...]:
     """Reasons from the rules: the choice was proposed but overruled, or a rule that would
     recommend it has a condition that does not hold in this scenario."""
     vocabulary = knowledge.vocabulary

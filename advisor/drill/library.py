@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from advisor.drill.questions import Question, build_question, usable_decisions
+from advisor.drill.questions import DrillQuestion, build_question, usable_decisions
 from advisor.engine.advisor import Advisor
 from advisor.errors import AdvisorError
 
@@ -26,7 +26,7 @@ class LibrarySource:
         self.wanted = wanted  # decision name -> whether this session asks about it
         self.skipped: list[str] = []
 
-    def questions(self) -> Iterator[Question]:
+    def questions(self) -> Iterator[DrillQuestion]:
         if self.folder is None or not self.folder.is_dir():
             return
         paths = sorted(self.folder.rglob("*.yaml"))

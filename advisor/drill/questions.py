@@ -23,7 +23,7 @@ GENERATED = "generated"
 
 
 @dataclass(frozen=True, eq=False)
-class Question:
+class DrillQuestion:
     id: str
     decision: str
     section: str
@@ -85,7 +85,7 @@ def usable_decisions(consultation: Consultation, knowledge: KnowledgeBase) -> li
 
 def build_question(consultation: Consultation, decision: str, knowledge: KnowledgeBase,
                    rng: random.Random, *, origin: str = GENERATED, description: str | None = None,
-                   prefer: str | None = None) -> Question | None:
+                   prefer: str | None = None) -> DrillQuestion | None:
     """A question on `decision`, or None when the consultation gives it no single clear answer."""
     spec = knowledge.vocabulary.decision(decision)
     if spec is None or decision not in usable_decisions(consultation, knowledge):
@@ -113,14 +113,14 @@ def build_question(consultation: Consultation, decision: str, knowledge: Knowled
     distractors = sorted(others, key=nearness)[:MAX_OPTIONS - 1]
     options = [correct, *distractors]
     rng.shuffle(options)
-    return Question(
+    return DrillQuestion(
         id=question_id(consultation.facts, decision), decision=decision, section=spec.section,
         facts=dict(consultation.facts), origin=origin, description=description,
         options=tuple(options), correct=correct, recommended=frozenset(recommended),
         consultation=consultation)
 
 
-def resolve_answer(text: str, question: Question) -> str:
+def resolve_answer(text: str, question: DrillQuestion) -> str:
     """A typed answer (a choice name or its 1-based number among the options) as a choice name."""
     answer = text.strip()
     if answer.isdigit() and 1 <= int(answer) <= len(question.options):

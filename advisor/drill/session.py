@@ -16,7 +16,7 @@ from pathlib import Path
 from advisor.drill.feedback import Feedback, grade
 from advisor.drill.generator import ScenarioGenerator
 from advisor.drill.library import LibrarySource
-from advisor.drill.questions import Question, build_question
+from advisor.drill.questions import DrillQuestion, build_question
 from advisor.drill.store import ProgressStore, StoredQuestion
 from advisor.engine.advisor import Advisor
 from advisor.errors import AdvisorError
@@ -123,7 +123,7 @@ class DrillSession:
 
     # --- questions ------------------------------------------------------------------------
 
-    def questions(self) -> Iterator[Question]:
+    def questions(self) -> Iterator[DrillQuestion]:
         """Up to `count` distinct questions; stops early only if no distinct question is left."""
         for question in self._candidates():
             if len(self.feedback) >= self.options.count:
@@ -135,19 +135,19 @@ class DrillSession:
         if len(self.feedback) < self.options.count:
             self.ran_out = True
 
-    def _candidates(self) -> Iterator[Question]:
+    def _candidates(self) -> Iterator[DrillQuestion]:
         yield from self._reviews(self.store.due_questions(self.clock()))
         yield from self._fresh()
         yield from self._reviews(self.store.waiting_questions(self.clock()))
 
-    def _reviews(self, stored: list[StoredQuestion]) -> Iterator[Question]:
+    def _reviews(self, stored: list[StoredQuestion]) -> Iterator[DrillQuestion]:
         for item in stored:
             if self.wanted(item.decision) and item.id not in self._asked:
                 question = self._rebuild(item)
                 if question is not None:
                     yield question
 
-    def _rebuild(self, item: StoredQuestion) -> Question | None:
+    def _rebuild(self, item: StoredQuestion) -> DrillQuestion | None:
         """A stored question asked again; skipped if the vocabulary or rules no longer support it."""
         facts = {}
         for name, value in item.facts.items():
@@ -164,7 +164,7 @@ class DrillSession:
             return None
         return _with_box(question, item.box)
 
-    def _fresh(self) -> Iterator[Question]:
+    def _fresh(self) -> Iterator[DrillQuestion]:
         known = self.store.known_ids()
         library = self.library.questions()
         library_open = True
@@ -185,7 +185,7 @@ class DrillSession:
             misses = 0
             yield question
 
-    def _generated(self) -> Iterator[Question]:
+    def _generated(self) -> Iterator[DrillQuestion]:
         generator = ScenarioGenerator(self.knowledge)
         rng = self._generator_rng
         producers = {spec.name: [r for r in self.knowledge.producers(spec.name) if r.conclusion.kind == "recommend"]
@@ -209,7 +209,7 @@ class DrillSession:
 
     # --- answers ---------------------------------------------------------------------------
 
-    def answer(self, question: Question, choice: str, seconds: float | None = None) -> Feedback:
+    def answer(self, question: DrillQuestion, choice: str, seconds: float | None = None) -> Feedback:
         """Grade and store one answer (committed before this returns)."""
         feedback = grade(question, choice, self.knowledge)
         self.store.record_answer(
@@ -276,7 +276,7 @@ class DrillSession:
         return tuple(units[:UNITS_PER_TOPIC])
 
 
-def _with_box(question: Question, box: int) -> Question:
+def _with_box(question: DrillQuestion, box: int) -> DrillQuestion:
     return replace(question, box=box)
 
 

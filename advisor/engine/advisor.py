@@ -18,7 +18,7 @@ from typing import Any
 from advisor.engine import certainty, conflicts
 from advisor.engine.compiler import build_engine_class
 from advisor.engine.memory import new_datum
-from advisor.engine.results import USER, Consultation, Evidence, Firing, Warning
+from advisor.engine.results import USER, Consultation, Evidence, Firing, RuleWarning
 from advisor.engine.settling import Settling
 from advisor.knowledge import KnowledgeBase, load_knowledge
 from advisor.knowledge.rules import Rule
@@ -114,7 +114,7 @@ class Advisor:
                 by_value.setdefault((firing.name, firing.value), []).append(firing)
         grouped = conflicts.by_name(by_value)
 
-        contests: list[Warning] = []
+        contests: list[RuleWarning] = []
         winners: dict[str, Any] = {name: value for name, (value, _) in trace.live.items()}
         for name, winner in winners.items():
             spec = vocabulary.decision(name)
@@ -126,7 +126,7 @@ class Advisor:
         derived = {name: Evidence(name, value, by_value[(name, value)][0].rule_id)
                    for name, value in winners.items() if vocabulary.fact(name) is not None}
         recommendations = conflicts.recommendations(vocabulary, winners, grouped)
-        warnings = [Warning(f.rule_id, f.value, self._rules[f.rule_id].conclusion.warning_kind or "caution")
+        warnings = [RuleWarning(f.rule_id, f.value, self._rules[f.rule_id].conclusion.warning_kind or "caution")
                     for f in trace.fired if f.kind == "warn"] + contests
         values = dict(facts)
         values.update({name: value for name, value in winners.items()

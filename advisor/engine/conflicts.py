@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from advisor.engine.certainty import STANDING, combine
-from advisor.engine.results import Alternative, Firing, Recommendation, Warning
+from advisor.engine.results import Alternative, Firing, Recommendation, RuleWarning
 from advisor.knowledge.vocabulary import Vocabulary
 
 Rank = tuple[int, int]  # (priority, specificity)
@@ -29,7 +29,7 @@ def by_name(by_value: ByValue) -> dict[str, list[tuple[Any, list[Firing]]]]:
 
 
 def settle(name: str, winner: Any, values: list[tuple[Any, list[Firing]]],
-           best_rank: Mapping[tuple[str, Any], Rank]) -> list[Warning]:
+           best_rank: Mapping[tuple[str, Any], Rank]) -> list[RuleWarning]:
     """Mark the firings for `name`: the winner's applied and supporting, the others
     overruled or contested (with the reason). Returns the contest warnings."""
     warnings = []
@@ -47,7 +47,7 @@ def settle(name: str, winner: Any, values: list[tuple[Any, list[Firing]]],
                     f"{', '.join(win_rules)} ({winner}) have the same priority and specificity; "
                     f"{winner} was reached first")
             status = "contested"
-            warnings.append(Warning(firings[0].rule_id, f"{name}: {note}", "contested", tuple(win_rules)))
+            warnings.append(RuleWarning(firings[0].rule_id, f"{name}: {note}", "contested", tuple(win_rules)))
         else:
             status = "overruled"
             note = f"overruled by {win_rules[0]}: {why_higher(win_rank, rank)}"

@@ -20,7 +20,7 @@ def count_checks(expect: Expectations | None) -> int:
             + len(expect.warns))
 
 
-def compare(expect: Expectations | None, consultation: Consultation,
+def check_expectations(expect: Expectations | None, consultation: Consultation,
             knowledge: KnowledgeBase) -> tuple[Mismatch, ...]:
     """Every unmet expectation: decisions, open, fires, does_not_fire, warns, each in the file's order."""
     if expect is None:

@@ -18,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from advisor.engine import Advisor, get_advisor
 from advisor.errors import AdvisorError
 from advisor.evaluation.collect import Collection, sort_key
-from advisor.evaluation.compare import compare, count_checks
+from advisor.evaluation.compare import check_expectations, count_checks
 from advisor.evaluation.results import EvaluationRun, ScenarioResult
 from advisor.scenarios import load_scenario
 
@@ -45,7 +45,7 @@ def evaluate_file(path: str, advisor: Advisor) -> ScenarioResult:
         return _error(path, None, f"{path}: internal error while loading: {type(exc).__name__}: {exc}")
     try:
         consultation = advisor.consult(scenario.facts)
-        mismatches = compare(scenario.expect, consultation, advisor.knowledge)
+        mismatches = check_expectations(scenario.expect, consultation, advisor.knowledge)
     except Exception as exc:
         return _error(path, scenario.name, f"{path}: internal error while consulting: {type(exc).__name__}: {exc}")
     return ScenarioResult(

@@ -87,7 +87,7 @@ def _rules(consultation: Consultation, decision: str) -> tuple[str, ...]:
                                for r in rec.rules))
 
 
-def compare(knowledge: KnowledgeBase, before: Consultation, after: Consultation,
+def compare_consultations(knowledge: KnowledgeBase, before: Consultation, after: Consultation,
             changes: tuple[Change, ...]) -> WhatIf:
     decisions = []
     for spec in knowledge.vocabulary.decisions:
@@ -109,7 +109,7 @@ def what_if(advisor: Advisor, facts: dict[str, Any], changes: dict[str, Any],
     baseline = baseline or advisor.consult(facts)
     changed = advisor.consult(apply_changes(facts, changes))
     steps = tuple(Change(name, facts.get(name), value) for name, value in changes.items())
-    return compare(advisor.knowledge, baseline, changed, steps)
+    return compare_consultations(advisor.knowledge, baseline, changed, steps)
 
 
 # --- the search for flips ---------------------------------------------------------------

@@ -20,10 +20,10 @@ from advisor.knowledge.conditions import (
     Condition,
     FactRef,
     Leaf,
+    alternatives_text,
     describe_leaf,
     evaluate,
     leaf_holds,
-    value_words,
 )
 from advisor.knowledge.rules import Rule
 from advisor.knowledge.vocabulary import value_text
@@ -189,7 +189,7 @@ class _Explainer:
                 "contains_none": [v for v in value if v in operand],
             }.get(leaf.op, list(value))
             prefix = "only " if leaf.op == "contains_other_than" else ""
-            return f"this scenario has {prefix}{value_words(shown) if shown else 'none'}"
+            return f"this scenario has {prefix}{alternatives_text(shown) if shown else 'none'}"
         origin = self.origin(leaf.subject)
         by = f" (concluded by {origin})" if origin else ""
         return f"this scenario has {leaf.subject} = {value_text(value)}{by}"

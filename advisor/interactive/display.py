@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from advisor.engine.results import Consultation
-from advisor.interactive.planner import OneAnswerAway, Plan
+from advisor.interactive.planner import OneAnswerAway, QuestionPlan
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, describe_leaf, evaluate
 from advisor.knowledge.rules import Rule
@@ -38,7 +38,7 @@ def conclusion_text(rule: Rule, knowledge: KnowledgeBase) -> str:
     return c.describe()
 
 
-def marked_condition(condition: Condition, plan: Plan) -> str:
+def marked_condition(condition: Condition, plan: QuestionPlan) -> str:
     """The condition in words, each test marked true, false or still unknown."""
     if isinstance(condition, Leaf):
         return f"{escape(describe_leaf(condition))} {MARKS[evaluate(condition, plan.lookup)]}"
@@ -112,7 +112,7 @@ def subject_title(rule: Rule, knowledge: KnowledgeBase) -> str | None:
     return spec.title if spec is not None else None
 
 
-def why_short_lines(fact: FactSpec, plan: Plan, knowledge: KnowledgeBase) -> list[str]:
+def why_short_lines(fact: FactSpec, plan: QuestionPlan, knowledge: KnowledgeBase) -> list[str]:
     """At most six lines of plain words (rich markup): what an answer to `fact` can settle."""
     settling: list[OneAnswerAway] = list(plan.settles(fact.name))
     groups: dict[str, list[OneAnswerAway]] = {}
@@ -157,14 +157,14 @@ def why_short_lines(fact: FactSpec, plan: Plan, knowledge: KnowledgeBase) -> lis
     return lines[:6]
 
 
-def show_why_short(console: Console, fact: FactSpec, plan: Plan, knowledge: KnowledgeBase) -> None:
+def show_why_short(console: Console, fact: FactSpec, plan: QuestionPlan, knowledge: KnowledgeBase) -> None:
     console.print()
     for line in why_short_lines(fact, plan, knowledge):
         console.print(line, soft_wrap=True)  # one line each, however narrow the terminal
     console.print()
 
 
-def show_why(console: Console, fact: FactSpec, plan: Plan, knowledge: KnowledgeBase) -> None:
+def show_why(console: Console, fact: FactSpec, plan: QuestionPlan, knowledge: KnowledgeBase) -> None:
     """Every rule waiting on `fact`, with its condition marked and its source."""
     waiting = plan.waiting_on(fact.name)
     console.print()

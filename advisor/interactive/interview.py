@@ -21,7 +21,7 @@ from advisor.engine.advisor import Advisor
 from advisor.interactive.answers import Answers
 from advisor.interactive.display import show_answer, show_help, show_section, show_tally, show_why, show_why_short
 from advisor.interactive.drafts import DraftStore
-from advisor.interactive.planner import Plan, Planner
+from advisor.interactive.planner import Planner, QuestionPlan
 from advisor.interactive.prompts import Action, Prompt, Prompter, Reply
 from advisor.knowledge.vocabulary import FactSpec
 
@@ -59,7 +59,7 @@ def hangup_as_interrupt() -> Iterator[None]:
 
 class Interview:
     def __init__(self, advisor: Advisor, answers: Answers, prompter: Prompter, console: Console,
-                 drafts: DraftStore, preview: Callable[[Plan], None] | None = None) -> None:
+                 drafts: DraftStore, preview: Callable[[QuestionPlan], None] | None = None) -> None:
         self.advisor = advisor
         self.knowledge = advisor.knowledge
         self.answers = answers
@@ -72,7 +72,7 @@ class Interview:
     def heading(self, section: str) -> str:
         return self.knowledge.guide.section(section).heading
 
-    def run(self) -> Plan:
+    def run(self) -> QuestionPlan:
         """Ask until no open rule waits on an unanswered fact (or the user stops); return the plan."""
         answers = self.answers
         try:
@@ -92,7 +92,7 @@ class Interview:
             return False
         return bool(self.prompter.select(MODE_PROMPT))
 
-    def loop(self, planner: Planner) -> Plan:
+    def loop(self, planner: Planner) -> QuestionPlan:
         answers = self.answers
         defaults: dict[str, Any] = {}
         current: str | None = None
@@ -131,7 +131,7 @@ class Interview:
                          ("Stop here and show the report (advisor consult --resume continues later)", False)))
         return bool(self.prompter.select(prompt))
 
-    def ask(self, fact: FactSpec, plan: Plan, default: Any) -> Reply:
+    def ask(self, fact: FactSpec, plan: QuestionPlan, default: Any) -> Reply:
         show_help(self.console, fact)
         asked_why = False
         while True:

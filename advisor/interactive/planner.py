@@ -50,7 +50,7 @@ Ways = dict[str, int]  # input fact -> fewest answers (this one included) that m
 
 
 @dataclass(frozen=True)
-class Question:
+class PlannedQuestion:
     """An input fact worth asking, the open rules whose outcome depends on it, and its worth."""
 
     fact: FactSpec
@@ -67,18 +67,18 @@ class Waiting:
 
 
 @dataclass
-class Plan:
+class QuestionPlan:
     """The state after the answers so far: the consultation and what is left to ask."""
 
     consultation: Consultation
-    questions: tuple[Question, ...]
+    questions: tuple[PlannedQuestion, ...]
     open_rules: tuple[Rule, ...]
     values: dict[str, Any]  # facts, derived facts and single-choice recommendations
     _planning: Any = field(default=None, repr=False)
     _waiting: dict[str, tuple[Waiting, ...]] | None = field(default=None, repr=False)
 
     @property
-    def next(self) -> Question | None:
+    def next(self) -> PlannedQuestion | None:
         return self.questions[0] if self.questions else None
 
     def waiting_on(self, fact: str) -> tuple[Waiting, ...]:
@@ -187,7 +187,7 @@ class Planner:
         return any(vocabulary.fact(n).existing_setup  # type: ignore[union-attr]
                    for n in area_closure(self.knowledge, self.focus))
 
-    def plan(self, answers: Mapping[str, Any]) -> Plan:
+    def plan(self, answers: Mapping[str, Any]) -> QuestionPlan:
         """`answers`: fact name -> canonical value, or None for "don't know", in the order given.
 
         The last answer's guide section is the area asked last (see SAME_AREA_SHARE).
@@ -340,7 +340,7 @@ class _Planning:
 
     # --- the plan --------------------------------------------------------------
 
-    def result(self) -> Plan:
+    def result(self) -> QuestionPlan:
         open_rules = [r for r in self.scope
                       if self.truth(r) is None and self.could_change(r) and self.rule_ways(r)]
         readers: dict[str, list[str]] = {}
@@ -368,9 +368,9 @@ class _Planning:
         fact_order = {f.name: i for i, f in enumerate(self.vocabulary.facts)}
         names = sorted(readers, key=lambda n: (-round(worth[n], 6), fact_order[n]))
         names = self.keep_area_together(names, worth)
-        questions = tuple(Question(self.vocabulary.fact(n), tuple(readers[n]), round(worth[n], 4))  # type: ignore[arg-type]
+        questions = tuple(PlannedQuestion(self.vocabulary.fact(n), tuple(readers[n]), round(worth[n], 4))  # type: ignore[arg-type]
                           for n in names)
-        return Plan(self.consultation, questions, tuple(open_rules), self.values, self)
+        return QuestionPlan(self.consultation, questions, tuple(open_rules), self.values, self)
 
     def required(self, condition: Condition) -> frozenset[str]:
         """Input facts every way of making the condition true needs."""

@@ -21,7 +21,7 @@ from advisor.errors import AdvisorError
 from advisor.interactive.answers import Answers, scenario_yaml
 from advisor.interactive.drafts import DraftStore
 from advisor.interactive.interview import Interrupted, Interview, hangup_as_interrupt
-from advisor.interactive.planner import Plan, Planner
+from advisor.interactive.planner import Planner, QuestionPlan
 from advisor.interactive.prompts import Prompt, Prompter
 
 REPORT_NAME = "Interactive consultation"
@@ -141,7 +141,7 @@ class InteractiveConsultation:
         show_intro(self.console, answers.focus, self.knowledge, prefilled, resumed)
         preview = self.preview
 
-        def show_so_far(plan: Plan) -> None:
+        def show_so_far(plan: QuestionPlan) -> None:
             if preview is not None:
                 preview(plan.consultation, self.report_meta(answers, so_far=True))
 

@@ -144,7 +144,7 @@ COMPARISON_WORDS = {"gt": "above", "ge": "at least", "lt": "below", "le": "at mo
                     "ne": "other than"}
 
 
-def value_words(values: Any) -> str:
+def alternatives_text(values: Any) -> str:
     """`a`, `a or b`, `a, b or c`, each value as rules write it."""
     items = [value_text(v) for v in values]
     if len(items) <= 1:
@@ -170,12 +170,12 @@ def describe_leaf(leaf: Leaf, *, needed: bool = False) -> str:
     if op in SYMBOLS:
         return f"{s} {SYMBOLS[op]} {x:g}"
     return {
-        "in": f"{s} is {value_words(x)}",
-        "not_in": f"{s} is neither {value_words(x)}" if len(x) > 1 else f"{s} is not {value_words(x)}",
-        "contains_any": f"{s} includes {value_words(x)}",
-        "contains_none": f"{s} includes none of {value_words(x)}",
-        "contains_only": f"{s} uses only {value_words(x)}",
-        "contains_other_than": f"{s} includes something other than {value_words(x)}",
+        "in": f"{s} is {alternatives_text(x)}",
+        "not_in": f"{s} is neither {alternatives_text(x)}" if len(x) > 1 else f"{s} is not {alternatives_text(x)}",
+        "contains_any": f"{s} includes {alternatives_text(x)}",
+        "contains_none": f"{s} includes none of {alternatives_text(x)}",
+        "contains_only": f"{s} uses only {alternatives_text(x)}",
+        "contains_other_than": f"{s} includes something other than {alternatives_text(x)}",
     }[op]
 
 
@@ -191,12 +191,12 @@ def _needed(leaf: Leaf) -> str:
     if op == "ne":
         return f"{s} not to be {value_text(x)}"
     return {
-        "in": f"{s} to be {value_words(x)}",
-        "not_in": f"{s} to be none of {value_words(x).replace(' or ', ', ')}",
-        "contains_only": f"all {s} to be {value_words(x)}",
-        "contains_any": f"{s} to include {value_words(x)}",
-        "contains_none": f"{s} to include none of {value_words(x).replace(' or ', ', ')}",
-        "contains_other_than": f"{s} to include something other than {value_words(x)}",
+        "in": f"{s} to be {alternatives_text(x)}",
+        "not_in": f"{s} to be none of {alternatives_text(x).replace(' or ', ', ')}",
+        "contains_only": f"all {s} to be {alternatives_text(x)}",
+        "contains_any": f"{s} to include {alternatives_text(x)}",
+        "contains_none": f"{s} to include none of {alternatives_text(x).replace(' or ', ', ')}",
+        "contains_other_than": f"{s} to include something other than {alternatives_text(x)}",
     }[op]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from advisor.errors import KnowledgeError
 from advisor.knowledge.base import load_from
 from advisor.lint.checks import run_checks
-from advisor.lint.findings import CHECKS, Finding, LintReport, sort_findings
+from advisor.lint.findings import CHECKS, LintFinding, LintReport, sort_findings
 from advisor.lint.scan import (
     RawRule,
     default_guide_text,
@@ -25,7 +25,7 @@ from advisor.lint.scan import (
 
 RULE_WHERE = re.compile(r"^(?P<file>\S+) rule (?P<id>\S+)$")  # how the loader names a rule
 
-__all__ = ["CHECKS", "Finding", "LintReport", "lint_rules"]
+__all__ = ["CHECKS", "LintFinding", "LintReport", "lint_rules"]
 
 
 def lint_rules(directory: Path, guide_text: Path | None = None) -> LintReport:
@@ -34,7 +34,7 @@ def lint_rules(directory: Path, guide_text: Path | None = None) -> LintReport:
     raw_rules = scan_rules(directory) if directory.is_dir() else []
     guide_text = guide_text or (default_guide_text(directory) if directory.is_dir() else None)
     text_urls = guide_text_urls(guide_text) if guide_text is not None else None
-    findings: list[Finding] = [
+    findings: list[LintFinding] = [
         *duplicate_ids(raw_rules),
         *unknown_sources(raw_rules, guide_units(directory), text_urls, guide_text),
         *placeholders(raw_rules),
@@ -44,7 +44,7 @@ def lint_rules(directory: Path, guide_text: Path | None = None) -> LintReport:
     except KnowledgeError as exc:
         allowed = f" (allowed: {exc.allowed})" if exc.allowed else ""
         rule = _rule_named_by(exc, raw_rules)
-        findings.append(Finding(
+        findings.append(LintFinding(
             "load-error",
             (f"{rule.id}: " if rule else "") + f"{exc.message}{allowed}; the semantic checks were skipped",
             rules=(rule.id,) if rule else (), file=rule.file if rule else exc.where,

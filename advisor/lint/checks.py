@@ -10,7 +10,7 @@ from advisor.knowledge.conditions import describe
 from advisor.knowledge.rules import Rule
 from advisor.knowledge.vocabulary import value_text
 from advisor.lint.domains import Universe
-from advisor.lint.findings import Finding
+from advisor.lint.findings import LintFinding
 from advisor.lint.logic import grounded_witness, implies, witness_all
 
 Where = dict[str, tuple[str, int | None]]  # rule id -> (file, line)
@@ -52,7 +52,7 @@ class Analysis:
 
     # --- checks -----------------------------------------------------------------
 
-    def never_true(self) -> list[Finding]:
+    def never_true(self) -> list[LintFinding]:
         findings = []
         for rule in self.kb.rules:
             if rule.id in self.live:
@@ -62,11 +62,11 @@ class Analysis:
             else:
                 needs = "; ".join(self._producible(n) for n in sorted(rule.reads) if self._rule_set(n))
                 message = f"it needs values no live rule produces ({needs}): {describe(rule.condition)}"
-            findings.append(Finding("never-true", f"{rule.id} never fires: {message}", rules=(rule.id,),
+            findings.append(LintFinding("never-true", f"{rule.id} never fires: {message}", rules=(rule.id,),
                                     subject=rule.conclusion.name, **self._at(rule)))
         return findings
 
-    def shadowing(self) -> list[Finding]:
+    def shadowing(self) -> list[LintFinding]:
         findings = []
         for rule in self.kb.rules:
             name = rule.conclusion.name
@@ -79,14 +79,14 @@ class Analysis:
                 continue
             self.shadowed[rule.id] = tuple(higher)
             over = ", ".join(f"{s.id} ({value_text(s.conclusion.value)}; {_rank(s)})" for s in higher)
-            findings.append(Finding(
+            findings.append(LintFinding(
                 "shadowed",
                 f"{rule.id} ({name} = {value_text(rule.conclusion.value)}; {_rank(rule)}) never wins: "
                 f"whenever it fires, a higher-ranked rule with a different value fires too: {over}",
                 rules=(rule.id, *(s.id for s in higher)), subject=name, **self._at(rule)))
         return findings
 
-    def conflicts(self) -> list[Finding]:
+    def conflicts(self) -> list[LintFinding]:
         """Same priority, different values, can fire together, and neither is a deliberate refinement.
 
         A narrows B when whenever A fires, B's value is also produced at that priority (by B or
@@ -109,7 +109,7 @@ class Analysis:
                 message = self._conflict_message(a, b, a_narrows, b_narrows)
                 if message is None:
                     continue
-                findings.append(Finding("conflict", message, rules=(a.id, b.id), subject=name,
+                findings.append(LintFinding("conflict", message, rules=(a.id, b.id), subject=name,
                                         witness=witness, **self._at(a)))
         return findings
 
@@ -134,13 +134,13 @@ class Analysis:
         return (f"{pair} can fire together at priority {a.priority} and neither condition implies "
                 f"the other; {outcome}")
 
-    def coverage(self) -> list[Finding]:
+    def coverage(self) -> list[LintFinding]:
         findings = []
         vocabulary = self.kb.vocabulary
         for decision in vocabulary.decisions:
             producers = self.kb.producers(decision.name)
             if not producers:
-                findings.append(Finding("uncovered", f"no rule recommends anything for decision {decision.name}",
+                findings.append(LintFinding("uncovered", f"no rule recommends anything for decision {decision.name}",
                                         subject=decision.name, file="vocabulary.yaml"))
                 continue
             for choice in decision.choices:
@@ -154,12 +154,13 @@ class Analysis:
                     why = "every rule recommending it is shadowed: " + ", ".join(r.id for r in live)
                 else:
                     continue
-                findings.append(Finding("unreachable-choice", f"{decision.name} = {choice} is never recommended: {why}",
-                                        rules=tuple(r.id for r in recommending), subject=decision.name,
-                                        file="vocabulary.yaml"))
+                findings.append(LintFinding("unreachable-choice",
+                                            f"{decision.name} = {choice} is never recommended: {why}",
+                                            rules=tuple(r.id for r in recommending), subject=decision.name,
+                                            file="vocabulary.yaml"))
         for fact in vocabulary.facts:
             if fact.derived and not self.kb.producers(fact.name):
-                findings.append(Finding("uncovered", f"no rule concludes derived fact {fact.name}",
+                findings.append(LintFinding("uncovered", f"no rule concludes derived fact {fact.name}",
                                         subject=fact.name, file="vocabulary.yaml"))
         return findings
 
@@ -173,7 +174,7 @@ class Analysis:
         return self.kb.vocabulary.is_concluded(name)
 
 
-    def contradictions(self) -> list[Finding]:
+    def contradictions(self) -> list[LintFinding]:
         """A warning that says the advisor picks no value for a decision (its `withholds`), while
         a rule recommending that decision can fire in the same situation."""
         findings = []
@@ -186,7 +187,7 @@ class Analysis:
                                                self.live_producers)
                     if witness is None:
                         continue
-                    findings.append(Finding(
+                    findings.append(LintFinding(
                         "contradiction",
                         f"{warning.id} warns that the advisor picks no {name} here, yet {rule.id} "
                         f"({name} = {value_text(rule.conclusion.value)}) can fire with it",
@@ -199,20 +200,20 @@ class Analysis:
         fact = self.kb.vocabulary.fact(name)
         return fact is not None and not fact.derived
 
-    def missing_examples(self) -> list[Finding]:
+    def missing_examples(self) -> list[LintFinding]:
         findings = []
         for rule in self.kb.rules:
             missing = [e for e in ("fires", "does_not_fire") if not getattr(rule.examples, e)]
             if missing:
                 examples = rule.file.removesuffix(".yaml") + ".examples.yaml"
-                findings.append(Finding(
+                findings.append(LintFinding(
                     "no-example", f"{rule.id} has no {' and no '.join(f'`{m}`' for m in missing)} example "
                     f"in {examples} (a positive example and a near miss, see docs/adding-a-rule.md)",
                     rules=(rule.id,), subject=rule.conclusion.name, **self._at(rule)))
         return findings
 
 
-def run_checks(knowledge: KnowledgeBase, where: Where | None = None) -> list[Finding]:
+def run_checks(knowledge: KnowledgeBase, where: Where | None = None) -> list[LintFinding]:
     analysis = Analysis(knowledge, where)
     shadowed = analysis.shadowing()  # before conflicts: they skip refinements already shadowed
     return [*analysis.never_true(), *analysis.conflicts(), *shadowed, *analysis.contradictions(),

@@ -26,7 +26,7 @@ ERROR_CHECKS = frozenset({"load-error", "duplicate-id"})
 
 
 @dataclass(frozen=True)
-class Finding:
+class LintFinding:
     check: str
     message: str
     rules: tuple[str, ...] = ()
@@ -58,7 +58,7 @@ class LintReport:
     rules_dir: Path
     rule_count: int
     loaded: bool                      # False: the semantic checks could not run
-    findings: tuple[Finding, ...]
+    findings: tuple[LintFinding, ...]
     guide_text: Path | None = None    # the study guide text the sources were checked against
 
     @property
@@ -88,7 +88,7 @@ class LintReport:
         }
 
 
-def sort_findings(findings: list[Finding]) -> tuple[Finding, ...]:
+def sort_findings(findings: list[LintFinding]) -> tuple[LintFinding, ...]:
     order = list(CHECKS)
     return tuple(sorted(findings, key=lambda f: (order.index(f.check), f.file or "", f.line or 0,
                                                  f.rules, f.subject or "")))

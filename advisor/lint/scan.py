@@ -12,7 +12,7 @@ from pathlib import Path
 from advisor.errors import AdvisorError
 from advisor.knowledge.base import is_rule_file
 from advisor.knowledge.scaffold import PLACEHOLDER
-from advisor.lint.findings import Finding
+from advisor.lint.findings import LintFinding
 from advisor.yamlio import parse_yaml
 
 URL = re.compile(r"https?://[^\s)\]<>\"'|`]+")
@@ -78,7 +78,7 @@ def guide_text_urls(path: Path) -> set[str]:
     return {url.rstrip(".,;:") for url in URL.findall(text)}
 
 
-def duplicate_ids(raw_rules: list[RawRule]) -> list[Finding]:
+def duplicate_ids(raw_rules: list[RawRule]) -> list[LintFinding]:
     by_id: dict[str, list[RawRule]] = {}
     for rule in raw_rules:
         by_id.setdefault(rule.id, []).append(rule)
@@ -87,13 +87,13 @@ def duplicate_ids(raw_rules: list[RawRule]) -> list[Finding]:
         if len(copies) < 2:
             continue
         places = ", ".join(f"{c.file}:{c.line}" for c in copies)
-        findings.append(Finding("duplicate-id", f"{rule_id} is defined {len(copies)} times ({places})",
+        findings.append(LintFinding("duplicate-id", f"{rule_id} is defined {len(copies)} times ({places})",
                                 rules=(rule_id,), file=copies[1].file, line=copies[1].line))
     return findings
 
 
 def unknown_sources(raw_rules: list[RawRule], units: set[str] | None,
-                    text_urls: set[str] | None, text_path: Path | None) -> list[Finding]:
+                    text_urls: set[str] | None, text_path: Path | None) -> list[LintFinding]:
     findings = []
     for rule in raw_rules:
         if rule.source is None:
@@ -104,13 +104,13 @@ def unknown_sources(raw_rules: list[RawRule], units: set[str] | None,
             message = f"source {rule.source} does not appear in the study guide text ({text_path})"
         else:
             continue
-        findings.append(Finding("source-not-in-guide", message, rules=(rule.id,),
+        findings.append(LintFinding("source-not-in-guide", message, rules=(rule.id,),
                                 file=rule.file, line=rule.source_line or rule.line))
     return findings
 
 
-def placeholders(raw_rules: list[RawRule]) -> list[Finding]:
+def placeholders(raw_rules: list[RawRule]) -> list[LintFinding]:
     """Text `advisor rules new` left to fill in (the loader catches the rest)."""
-    return [Finding("placeholder", f"{rule.id}: fill in the {PLACEHOLDER} in {', '.join(rule.placeholders)}",
+    return [LintFinding("placeholder", f"{rule.id}: fill in the {PLACEHOLDER} in {', '.join(rule.placeholders)}",
                     rules=(rule.id,), file=rule.file, line=rule.line)
             for rule in raw_rules if rule.placeholders]

@@ -26,7 +26,7 @@ def render_coverage_json(coverage: Coverage) -> str:
     return json.dumps(coverage_as_json(coverage), indent=2, ensure_ascii=False) + "\n"
 
 
-def summary_line(coverage: Coverage) -> str:
+def coverage_summary_line(coverage: Coverage) -> str:
     return (f"{len(coverage.fired)} of {len(coverage.rules)} rules fired ({coverage.percent:.1f}%) "
             f"in {coverage.scenarios} scenario{'' if coverage.scenarios == 1 else 's'}")
 
@@ -51,6 +51,6 @@ def render_coverage_table(coverage: Coverage) -> Text:
             text.append("ERROR ", style="bold red")
             text.append(f" {visible(error.error)}\n")
     text.append("\n")
-    text.append(summary_line(coverage), style="bold")
+    text.append(coverage_summary_line(coverage), style="bold")
     text.append("\n")
     return text

@@ -11,7 +11,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from advisor.drill.feedback import Feedback
-from advisor.drill.questions import Question
+from advisor.drill.questions import DrillQuestion
 from advisor.drill.schedule import TOP_BOX
 from advisor.drill.session import SessionSummary
 from advisor.drill.stats import RECENT, AreaStats, DrillStats
@@ -38,7 +38,7 @@ def bar_with_percent(fraction: float) -> Text:
     return bar(fraction) + Text(f" {percent(fraction):>4}")
 
 
-def render_question(console: Console, question: Question, number: int, total: int,
+def render_question(console: Console, question: DrillQuestion, number: int, total: int,
                     knowledge: KnowledgeBase, *, list_options: bool) -> None:
     vocabulary = knowledge.vocabulary
     spec = vocabulary.decision(question.decision)

@@ -132,7 +132,7 @@ def _details(mismatch: Mismatch) -> str:
 
 # --- Markdown for pull-request comments and CI summaries ----------------------------------------
 
-def render_markdown(run: EvaluationRun) -> str:
+def render_evaluation_markdown(run: EvaluationRun) -> str:
     lines = ["# Scenario evaluation", "", f"**{run.summary.line()}**", ""]
     problems = [r for r in run.results if r.status != "passed"]
     if problems:

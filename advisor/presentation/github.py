@@ -4,7 +4,7 @@ annotation on its file and line in the pull request (`::error file=...,line=...:
 from __future__ import annotations
 
 from advisor.azureml.collect import ReviewRun
-from advisor.presentation.review import shown, summary_line
+from advisor.presentation.review import review_summary_line, shown
 
 COMMANDS = {"high": "error", "medium": "warning", "low": "notice"}
 
@@ -30,5 +30,5 @@ def render_github(run: ReviewRun) -> str:
     for problem in run.unreadable:
         lines.append(f"::error file={_property(problem.path)},title={_property('advisor review: unreadable file')}"
                      f"::{_data(problem.message)}")
-    lines.append(_data(summary_line(run)))
+    lines.append(_data(review_summary_line(run)))
     return "\n".join(lines) + "\n"

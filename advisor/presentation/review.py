@@ -49,11 +49,11 @@ def render_text(run: ReviewRun, *, show_facts: bool = False) -> str:
             lines.append(f"  note: {shown(note)}")
     for skipped in run.skipped:
         lines.append(f"{shown(skipped.path)}: skipped ({skipped.reason})")
-    lines.append(summary_line(run))
+    lines.append(review_summary_line(run))
     return "\n".join(lines) + "\n"
 
 
-def summary_line(run: ReviewRun) -> str:
+def review_summary_line(run: ReviewRun) -> str:
     files, total = len(run.reviews), run.findings
     text = f"{files} file{'s' if files != 1 else ''} reviewed, {total} finding{'s' if total != 1 else ''}"
     if run.suppressed:

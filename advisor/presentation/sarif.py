@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import advisor
 from advisor.azureml.collect import ReviewRun
-from advisor.azureml.review import Finding
+from advisor.azureml.review import ReviewFinding
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"high": "error", "medium": "warning", "low": "note"}
@@ -32,7 +32,7 @@ def artifact_uri(path: str) -> str:
     return quote(candidate.as_posix(), safe="/")
 
 
-def _rule(finding: Finding, unit_title: str | None) -> dict[str, Any]:
+def _rule(finding: ReviewFinding, unit_title: str | None) -> dict[str, Any]:
     unit = f"{unit_title}: {finding.source}" if unit_title else finding.source
     markdown_unit = f"[{unit_title or 'the guide unit'}]({finding.source})"
     return {
@@ -57,7 +57,7 @@ def _md(text: str) -> str:
     return "".join(out)
 
 
-def _result(finding: Finding, path: str, index: int, suppression: dict[str, str] | None) -> dict[str, Any]:
+def _result(finding: ReviewFinding, path: str, index: int, suppression: dict[str, str] | None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": index,
@@ -81,7 +81,7 @@ def render_sarif(run: ReviewRun, unit_titles: dict[str, str] | None = None) -> s
     index: dict[str, int] = {}
     results: list[dict[str, Any]] = []
 
-    def rule_index(finding: Finding) -> int:
+    def rule_index(finding: ReviewFinding) -> int:
         if finding.rule_id not in index:
             index[finding.rule_id] = len(rules)
             rules.append(_rule(finding, unit_titles.get(finding.source)))

@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
         elif format is Format.junit:
             write_text(present.render_junit(evaluation), output)
         elif format is Format.markdown:
-            write_text(present.render_markdown(evaluation), output)
+            write_text(present.render_evaluation_markdown(evaluation), output)
         else:
             text = present.render_table(evaluation, verbose=verbose)
             if to_terminal(output):

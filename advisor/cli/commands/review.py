@@ -83,9 +83,9 @@ def register(app: typer.Typer) -> None:
             print(f"advisor: error: {exc.render()}", file=sys.stderr)
             raise typer.Exit(2) from None
         if output is not None and format is Format.text:
-            from advisor.presentation.review import summary_line
+            from advisor.presentation.review import review_summary_line
 
-            print(summary_line(run), file=sys.stderr)
+            print(review_summary_line(run), file=sys.stderr)
         if run.unreadable:
             raise typer.Exit(2)
         if any(at_or_above(r.findings, severity.value) for r in run.reviews):

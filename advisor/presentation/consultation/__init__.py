@@ -15,9 +15,9 @@ def render_as(report: dict[str, Any], fmt: Format) -> str:
     if fmt is Format.json:
         return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     if fmt is Format.markdown:
-        from advisor.presentation.consultation.markdown import render_markdown
+        from advisor.presentation.consultation.markdown import render_report_markdown
 
-        return render_markdown(report)
+        return render_report_markdown(report)
     if fmt is Format.html:
         from advisor.presentation.consultation.html import render_html
 

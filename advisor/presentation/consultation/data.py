@@ -137,7 +137,7 @@ def report_date() -> str:
     return moment.date().isoformat()
 
 
-def summary_line(report: dict[str, Any]) -> str:
+def report_summary_line(report: dict[str, Any]) -> str:
     """'14 recommendations, 1 warning, 23 rules fired, 14 decisions open.'"""
     return (f"{count(len(report['recommendations']), 'recommendation')}, "
             f"{count(len(report['warnings']), 'warning')}, "

@@ -10,7 +10,7 @@ from typing import Any
 
 from advisor.knowledge.vocabulary import value_text
 from advisor.presentation.consultation import outline
-from advisor.presentation.consultation.data import summary_line
+from advisor.presentation.consultation.data import report_summary_line
 from advisor.presentation.consultation.diagram import build_diagram, render_svg
 from advisor.presentation.escape.html import html_link, html_text
 from advisor.presentation.words import warning_kind
@@ -130,7 +130,8 @@ def render_html(report: dict[str, Any]) -> str:
     _shared(shared, out)
     for part in (_facts, _open, _fired, _sources):
         part(report, out)
-    out.append(f"<footer>{html_text(summary_line(report))} {html_text(outline.provenance_line(report))}</footer>")
+    footer = f"{html_text(report_summary_line(report))} {html_text(outline.provenance_line(report))}"
+    out.append(f"<footer>{footer}</footer>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
@@ -146,7 +147,7 @@ def _header(report: dict[str, Any], out: list[str]) -> None:
 
 
 def _summary(report: dict[str, Any], out: list[str]) -> None:
-    out.append(f'<section id="summary"><h2>Summary</h2><p>{html_text(summary_line(report))}</p>')
+    out.append(f'<section id="summary"><h2>Summary</h2><p>{html_text(report_summary_line(report))}</p>')
     if report["recommendations"]:
         out.append("<table><thead><tr><th>Decision</th><th>Recommended</th><th>Certainty</th></tr></thead><tbody>")
         for rec in outline.summary_rows(report):

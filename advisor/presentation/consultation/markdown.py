@@ -9,7 +9,7 @@ from typing import Any
 
 from advisor.knowledge.vocabulary import value_text
 from advisor.presentation.consultation import outline
-from advisor.presentation.consultation.data import summary_line
+from advisor.presentation.consultation.data import report_summary_line
 from advisor.presentation.consultation.diagram import build_diagram, render_mermaid
 from advisor.presentation.escape.markdown import md_cell, md_code, md_link, md_paragraph, md_text
 from advisor.presentation.words import warning_kind
@@ -30,7 +30,7 @@ def _tree(node: dict[str, Any], depth: int, lines: list[str], printed: set[str])
         _tree(child, depth + 1, lines, printed)
 
 
-def render_markdown(report: dict[str, Any]) -> str:
+def render_report_markdown(report: dict[str, Any]) -> str:
     lines: list[str] = []
     for part in (_header, _summary, _warnings, _architecture, _recommendations, _facts, _open, _sources):
         part(report, lines)
@@ -46,7 +46,7 @@ def _header(report: dict[str, Any], lines: list[str]) -> None:
 
 
 def _summary(report: dict[str, Any], lines: list[str]) -> None:
-    lines += ["## Summary", "", summary_line(report), ""]
+    lines += ["## Summary", "", report_summary_line(report), ""]
     if not report["recommendations"]:
         lines += ["No recommendation: no rule's conditions were met by these facts.", ""]
         return

@@ -14,7 +14,7 @@ from rich.tree import Tree
 
 from advisor.knowledge.vocabulary import value_text
 from advisor.presentation.consultation import outline
-from advisor.presentation.consultation.data import summary_line
+from advisor.presentation.consultation.data import report_summary_line
 from advisor.presentation.consultation.diagram import STAGES, build_diagram
 from advisor.presentation.escape.terminal import markup, visible
 from advisor.presentation.words import warning_kind
@@ -69,7 +69,7 @@ def _add_derivation(parent: Tree, node: dict[str, Any], sources: Sources, printe
 
 def _summary(report: dict[str, Any], console: Console) -> None:
     table = Table("decision", "recommended", "certainty", box=box.SIMPLE_HEAD, title_justify="left",
-                  title=f"[bold]Summary[/]: {summary_line(report)}")
+                  title=f"[bold]Summary[/]: {report_summary_line(report)}")
     for rec in outline.summary_rows(report):
         table.add_row(markup(rec["title"]), f"[bold green]{markup(rec['label'])}[/]", certainty_text(rec)[10:])
     if not report["recommendations"]:
@@ -155,5 +155,5 @@ def render_report(report: dict[str, Any], console: Console) -> None:
         console.print()
     sources.render(console)
     console.print()
-    console.print(f"[bold]{summary_line(report)}[/]")
+    console.print(f"[bold]{report_summary_line(report)}[/]")
     console.print(f"[dim]{markup(outline.provenance_line(report))}[/]")
