@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from advisor.engine.results import Firing
+from advisor.engine.results import USER, Firing
 
 STANDING = ("applied", "supporting")  # firings whose conclusion stands
 
@@ -18,8 +18,10 @@ def propagate(fired: Iterable[Firing], strength: Mapping[str, float]) -> None:
     """Give each firing its certainty, in firing order (premises are settled before conclusions)."""
     standing: dict[str, float] = {}
     for firing in fired:
-        premise = min((standing.get(e.origin, 1.0) for e in firing.matched if not e.from_user),
-                      default=1.0)
+        premise = 1.0
+        for evidence in firing.matched:
+            if evidence.origin != USER:
+                premise = min(premise, standing.get(evidence.origin, 1.0))
         firing.certainty = round(strength[firing.rule_id] * premise, 4)
         if firing.status in STANDING:
             standing[firing.rule_id] = firing.certainty

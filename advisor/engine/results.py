@@ -93,14 +93,17 @@ class Consultation:
     # Everything a condition can read at the end of the run: the user's facts, derived facts
     # and single-choice decisions (several-choice decisions are not readable by conditions).
     values: dict[str, Any] = field(default_factory=dict)
-    _by_value: dict[tuple[str, Any], list[Firing]] = field(init=False, repr=False, compare=False)
+    _by_value: dict[tuple[str, Any], list[Firing]] | None = field(default=None, init=False, repr=False,
+                                                                  compare=False)
 
-    def __post_init__(self) -> None:
-        # The firings behind each concluded value, for derivation trees.
-        self._by_value = {}
-        for firing in self.fired:
-            if firing.name is not None:
-                self._by_value.setdefault((firing.name, firing.value), []).append(firing)
+    def _firings_by_value(self) -> dict[tuple[str, Any], list[Firing]]:
+        """The firings behind each concluded value, for derivation trees (built when first asked)."""
+        if self._by_value is None:
+            self._by_value = {}
+            for firing in self.fired:
+                if firing.name is not None:
+                    self._by_value.setdefault((firing.name, firing.value), []).append(firing)
+        return self._by_value
 
     def recommendation(self, decision: str) -> Recommendation | None:
         return next((r for r in self.recommendations if r.decision == decision), None)
@@ -116,7 +119,8 @@ class Consultation:
         return [self._node(f, set()) for f in self._supporting(name, value)]
 
     def _supporting(self, name: str, value: Any) -> list[Firing]:
-        return [f for f in self._by_value.get((name, value), []) if f.status in ("applied", "supporting")]
+        return [f for f in self._firings_by_value().get((name, value), [])
+                if f.status in ("applied", "supporting")]
 
     def _node(self, firing: Firing, seen: set[str]) -> DerivationNode:
         children = []
