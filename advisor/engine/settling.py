@@ -96,17 +96,22 @@ class Settling:
             if truth is None:
                 return self._leaf_needs(condition)
             return _NOTHING if truth else None
-        parts = [self.condition_needs(part) for part in condition.parts]
         if isinstance(condition, All):
-            if None in parts:
-                return None
-            return _union(parts)  # type: ignore[arg-type]
-        possible = [p for p in parts if p is not None]
-        if not possible:
-            return None
-        if _NOTHING in possible:  # one branch already true
-            return _NOTHING
-        return _union(possible)
+            parts = []
+            for part in condition.parts:
+                needs = self.condition_needs(part)
+                if needs is None:  # one part false or impossible: so is the whole
+                    return None
+                parts.append(needs)
+            return _union(parts)
+        possible = []
+        for part in condition.parts:
+            needs = self.condition_needs(part)
+            if needs is not None:
+                if not needs:  # one branch already true
+                    return _NOTHING
+                possible.append(needs)
+        return _union(possible) if possible else None
 
     def unknown_subjects(self, leaf: Leaf) -> list[str]:
         names = [leaf.subject]
