@@ -186,3 +186,21 @@ def rule_base(tmp_path):
 
     return make
 
+
+
+# --- prompt_toolkit's default key bindings, built once --------------------------------------
+
+@pytest.fixture(autouse=True, scope="session")
+def _default_key_bindings_built_once():
+    """prompt_toolkit builds its default key bindings (emacs, vi, mouse: several hundred) afresh
+    for every Application, about a third of the CPU of a test that answers prompts by key presses.
+    They are stateless (their filters read the running app), so one set serves every prompt;
+    what the prompts do with the keys is unchanged."""
+    from prompt_toolkit.application import application
+    from prompt_toolkit.key_binding.defaults import load_key_bindings
+
+    built = load_key_bindings()
+    original = application.load_key_bindings
+    application.load_key_bindings = lambda: built
+    yield
+    application.load_key_bindings = original

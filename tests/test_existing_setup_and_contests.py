@@ -115,9 +115,12 @@ def test_large_data_against_python_is_a_named_caution(advisor):
     assert caution.kind == "caution"
     assert "Azure Synapse Analytics or Azure Databricks" in caution.message
     assert "Azure Machine Learning" in caution.message and "would tip it" in caution.message
+    # The guide does not rank the two, so the choice shown is marked contested, not a plain win.
+    assert consultation.recommendation("training_service").contested
     # Without the competing heuristic there is nothing to weigh.
     quiet = advisor.consult({"dataset_size": "large", "python_preferred": False})
     assert "services.scale-versus-python-unranked" not in _warned(quiet)
+    assert not quiet.recommendation("training_service").contested
 
 
 def test_full_control_with_large_image_data_names_both_candidates(advisor):
@@ -130,6 +133,7 @@ def test_full_control_with_large_image_data_names_both_candidates(advisor):
     message = next(w.message for w in consultation.warnings
                    if w.rule_id == "services.databricks-versus-gpu-cluster-unranked")
     assert "Azure Databricks" in message and "compute cluster in Azure Machine Learning" in message
+    assert consultation.recommendation("training_service").contested
 
 
 other_facts = st.fixed_dictionaries({}, optional={

@@ -86,10 +86,12 @@ def test_an_answer_that_settles_a_decision_outranks_one_that_needs_company(advis
 def test_the_area_asked_last_keeps_the_lead_when_it_costs_little(advisor):
     from advisor.interactive.planner import SAME_AREA_SHARE
 
-    plan = Planner(advisor).plan({"prediction_timing": "as_data_arrives"})  # a design question
+    answers = {"prediction_timing": "as_data_arrives", "algorithm_selection": "own_script",
+               "retrain_when": "performance_drops"}  # design questions
+    plan = Planner(advisor).plan(answers)
     first = plan.questions[0]
     best = max(plan.questions, key=lambda q: q.worth)
-    # A workspace question is worth more, but a design question worth nearly as much goes first.
+    # A question of another area is worth more, but a design question worth nearly as much goes first.
     assert best.fact.section != "design" and first.fact.section == "design"
     assert SAME_AREA_SHARE * best.worth <= first.worth < best.worth
     assert first is max((q for q in plan.questions if q.fact.section == "design"), key=lambda q: q.worth)

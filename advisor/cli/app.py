@@ -65,3 +65,11 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("advisor: interrupted", file=sys.stderr)
         sys.exit(130)
+    except OSError as exc:  # anything the system refused that no command turned into an AdvisorError
+        from advisor.presentation.escape.terminal import visible
+
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"advisor: error: {visible(exc.strerror or str(exc), one_line=True)}"
+              f"{visible(where, one_line=True)}", file=sys.stderr)
+        sys.exit(2)
+

@@ -128,7 +128,9 @@ class Advisor:
 
         derived = {name: Evidence(name, value, by_value[(name, value)][0].rule_id)
                    for name, value in winners.items() if vocabulary.fact(name) is not None}
-        recommendations = conflicts.recommendations(vocabulary, winners, grouped)
+        unranked = {name for f in trace.fired if f.kind == "warn"
+                    for name in self._rules[f.rule_id].conclusion.contests}
+        recommendations = conflicts.recommendations(vocabulary, winners, grouped, unranked)
         warnings = [RuleWarning(f.rule_id, f.value, self._rules[f.rule_id].conclusion.warning_kind or "caution")
                     for f in trace.fired if f.kind == "warn"] + contests
         values = dict(facts)

@@ -9,7 +9,7 @@ stays, both are kept, and a warning says so. Nothing is overwritten silently.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from advisor.engine.certainty import STANDING, combine
@@ -63,9 +63,11 @@ def why_higher(winner: Rank, loser: Rank) -> str:
 
 
 def recommendations(vocabulary: Vocabulary, winners: Mapping[str, Any],
-                    grouped: Mapping[str, list[tuple[Any, list[Firing]]]]) -> list[Recommendation]:
+                    grouped: Mapping[str, list[tuple[Any, list[Firing]]]],
+                    unranked: Collection[str] = ()) -> list[Recommendation]:
     """One recommendation per decided single-choice decision, one per choice of a
-    several-choice decision, in vocabulary order; losers become alternatives."""
+    several-choice decision, in vocabulary order; losers become alternatives. Decisions in
+    `unranked` (a fired warning says the guide does not rank their heuristics) are contested."""
     result = []
     for spec in vocabulary.decisions:
         if spec.name not in winners:
@@ -80,7 +82,7 @@ def recommendations(vocabulary: Vocabulary, winners: Mapping[str, Any],
                 decision=spec.name, choice=choice,
                 rules=tuple(f.rule_id for f in supporting),
                 certainty=combine(f.certainty for f in supporting),
-                contested=any(f.status == "contested" for _, fs in losers for f in fs),
+                contested=spec.name in unranked or any(f.status == "contested" for _, fs in losers for f in fs),
                 alternatives=tuple(Alternative(v, tuple(f.rule_id for f in fs), fs[0].note)
                                    for v, fs in losers)))
     return result

@@ -21,6 +21,7 @@ class Conclusion:
     value: Any        # choice, fact value, or warning message
     warning_kind: str | None = None
     withholds: tuple[str, ...] = ()  # decisions a warning says the advisor leaves open here (lint checks it)
+    contests: tuple[str, ...] = ()  # decisions whose heuristics the guide does not rank: marked contested
 
     def describe(self) -> str:
         if self.kind == "recommend":

@@ -141,6 +141,9 @@ class WarnSpec(BaseModel):
     message: str
     kind: WarningKind = "caution"
     withholds: tuple[str, ...] = ()  # decisions the message says the advisor does not pick here
+    # Decisions where the guide lists the competing heuristics without ranking them: whatever
+    # the advisor shows for them is marked contested while this warning fires.
+    contests: tuple[str, ...] = ()
 
 
 class ThenSpec(BaseModel):
@@ -188,25 +191,38 @@ def _conclusion(spec: ThenSpec, vocabulary: Vocabulary) -> Conclusion:
     if len(given) != 1:
         raise ValueError("`then` needs exactly one of recommend, conclude or warn")
     if spec.warn is not None:
-        for name in spec.warn.withholds:
-            if vocabulary.decision(name) is None:
-                raise ValueError(f"warn.withholds: unknown decision {name!r}")
-        return Conclusion("warn", None, " ".join(spec.warn.message.split()), spec.warn.kind,
-                          tuple(spec.warn.withholds))
+        return _warning(spec.warn, vocabulary)
     if spec.recommend is not None:
-        if len(spec.recommend) != 1:
-            raise ValueError("`recommend` names one decision and one choice")
-        name, choice = next(iter(spec.recommend.items()))
-        decision = vocabulary.decision(name)
-        if decision is None:
-            raise ValueError(f"unknown decision {name!r}")
-        if choice not in decision.choices:
-            raise ValueError(f"{name}: unknown choice {choice!r} (allowed: {', '.join(decision.choices)})")
-        return Conclusion("recommend", name, choice)
+        return _recommendation(spec.recommend, vocabulary)
     assert spec.conclude is not None
-    if len(spec.conclude) != 1:
+    return _derivation(spec.conclude, vocabulary)
+
+
+def _warning(warn: WarnSpec, vocabulary: Vocabulary) -> Conclusion:
+    for key in ("withholds", "contests"):
+        for name in getattr(warn, key):
+            if vocabulary.decision(name) is None:
+                raise ValueError(f"warn.{key}: unknown decision {name!r}")
+    return Conclusion("warn", None, " ".join(warn.message.split()), warn.kind,
+                      tuple(warn.withholds), tuple(warn.contests))
+
+
+def _recommendation(recommend: dict[str, str], vocabulary: Vocabulary) -> Conclusion:
+    if len(recommend) != 1:
+        raise ValueError("`recommend` names one decision and one choice")
+    name, choice = next(iter(recommend.items()))
+    decision = vocabulary.decision(name)
+    if decision is None:
+        raise ValueError(f"unknown decision {name!r}")
+    if choice not in decision.choices:
+        raise ValueError(f"{name}: unknown choice {choice!r} (allowed: {', '.join(decision.choices)})")
+    return Conclusion("recommend", name, choice)
+
+
+def _derivation(conclude: dict[str, Any], vocabulary: Vocabulary) -> Conclusion:
+    if len(conclude) != 1:
         raise ValueError("`conclude` names one derived fact and one value")
-    name, value = next(iter(spec.conclude.items()))
+    name, value = next(iter(conclude.items()))
     fact = vocabulary.fact(name)
     if fact is None:
         raise ValueError(f"unknown fact {name!r}")
