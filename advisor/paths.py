@@ -7,6 +7,7 @@ The one place that reads `os.environ` for paths; everything else asks this modul
 - ADVISOR_DATA_DIR: drill progress and the consultation draft (default: the user's data folder)
 - ADVISOR_CACHE_DIR: the validated knowledge-base cache (default: the user's cache folder)
 - ADVISOR_NO_CACHE: set to anything to bypass that cache
+- SOURCE_DATE_EPOCH: the reproducible-builds convention; reports dated from it
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ SCENARIOS_DIR_ENV = "ADVISOR_SCENARIOS_DIR"
 DATA_DIR_ENV = "ADVISOR_DATA_DIR"
 CACHE_DIR_ENV = "ADVISOR_CACHE_DIR"
 NO_CACHE_ENV = "ADVISOR_NO_CACHE"
+SOURCE_DATE_EPOCH_ENV = "SOURCE_DATE_EPOCH"
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE_TREE = PACKAGE_DIR.parent  # the checkout, when running from source
@@ -71,3 +73,9 @@ def cache_dir() -> Path:
 def cache_disabled() -> bool:
     """`$ADVISOR_NO_CACHE` set: build the knowledge base from YAML every run."""
     return bool(os.environ.get(NO_CACHE_ENV))
+
+
+def source_date_epoch() -> int | None:
+    """`$SOURCE_DATE_EPOCH` as whole seconds, when it is set to digits (else None)."""
+    value = os.environ.get(SOURCE_DATE_EPOCH_ENV, "").strip()
+    return int(value) if value.isdigit() else None

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from typing import Any
 
 from advisor import __version__
 from advisor.engine.results import WEAK_CERTAINTY, Consultation, DerivationNode, Evidence
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.vocabulary import plain
+from advisor.paths import source_date_epoch
 from advisor.presentation.words import count, fact_in_words
 
 REPORT_VERSION = 1
@@ -130,10 +130,8 @@ def rule_base_hash(knowledge: KnowledgeBase) -> str:
 
 def report_date() -> str:
     """Today (UTC), or the date SOURCE_DATE_EPOCH names, for reproducible reports."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = dt.datetime.now(dt.UTC)
-    if epoch.isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    epoch = source_date_epoch()
+    moment = dt.datetime.now(dt.UTC) if epoch is None else dt.datetime.fromtimestamp(epoch, dt.UTC)
     return moment.date().isoformat()
 
 
