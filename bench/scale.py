@@ -143,8 +143,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args(argv)
+    # CLIPS reports its memory on standard output (C level) when an environment is freed,
+    # at any time up to exit: send that to stderr, so stdout holds only the tables.
+    sys.stdout.flush()
+    tables = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
     results = [measure_size(n, args.seed, args.n, args.rounds) for n in args.sizes]
-    print(render(results, args, args.markdown))
+    with tables:
+        print(render(results, args, args.markdown), file=tables)
 
 
 def log(message: str) -> None:

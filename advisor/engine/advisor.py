@@ -35,35 +35,38 @@ class _Trace:
         self.seen: set[str] = set()
         self.evidence: dict[int, Evidence] = {}         # id(Datum) -> its Evidence, made once
 
-    def _evidence(self, datum: Any) -> Evidence:
-        evidence = self.evidence.get(id(datum))
-        if evidence is None:
-            evidence = self.evidence[id(datum)] = Evidence(datum["name"], datum["value"], datum["origin"])
-        return evidence
-
     def record(self, engine: Any, rule: Rule, facts: list[Any]) -> None:
-        if rule.id in self.seen:  # an `any` condition can match through several branches
+        rule_id = rule.id
+        if rule_id in self.seen:  # an `any` condition can match through several branches
             return
-        self.seen.add(rule.id)
+        self.seen.add(rule_id)
+        known = self.evidence
+        matched = []
+        for datum in facts:  # each Datum's Evidence is made once and shared by its readers
+            evidence = known.get(id(datum))
+            if evidence is None:
+                evidence = known[id(datum)] = Evidence(datum["name"], datum["value"], datum["origin"])
+            matched.append(evidence)
         c = rule.conclusion
-        firing = Firing(len(self.fired) + 1, rule.id, c.kind, c.name, c.value,
-                        tuple(self._evidence(d) for d in facts),
-                        status="warning" if c.kind == "warn" else "applied")
-        self.fired.append(firing)
-        if c.kind == "warn" or c.name is None:
+        kind, name, value = c.kind, c.name, c.value
+        fired = self.fired
+        fired.append(Firing(len(fired) + 1, rule_id, kind, name, value, tuple(matched),
+                            status="warning" if kind == "warn" else "applied"))
+        if kind == "warn" or name is None:
             return
-        key = (c.name, c.value)
+        key = (name, value)
         rank = rule.rank
-        best = self.best_rank.get(key)
+        best_rank = self.best_rank
+        best = best_rank.get(key)
         if best is None or rank > best:
-            self.best_rank[key] = rank
-        current = self.live.get(c.name)
+            best_rank[key] = rank
+        current = self.live.get(name)
         if current is None:
-            self._declare(engine, c.name, c.value, rule.id)
-        elif current[0] != c.value and self.best_rank[key] > self.best_rank[(c.name, current[0])]:
+            self._declare(engine, name, value, rule_id)
+        elif current[0] != value and best_rank[key] > best_rank[(name, current[0])]:
             if current[1] is not None:
                 engine.retract(current[1])
-            self._declare(engine, c.name, c.value, rule.id)
+            self._declare(engine, name, value, rule_id)
 
     def _declare(self, engine: Any, name: str, value: Any, origin: str) -> None:
         datum = None

@@ -24,11 +24,15 @@ The same policy in other engines:
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
+from operator import attrgetter
 from typing import Any
 
 from experta.strategies import DepthStrategy
 
 from advisor.knowledge.rules import Rule
+
+_KEY = attrgetter("key")
 
 PRIORITY_MIN, PRIORITY_MAX = -50, 50        # what the rule loader accepts
 SPECIFICITY_LIMIT = 1_000                    # tests in one condition
@@ -54,8 +58,32 @@ def salience(rule: Rule) -> int:
 
 class SalienceStrategy(DepthStrategy):
     """experta's depth strategy (salience, then the most recent facts), with the activation
-    key computed directly. experta memoises it in an lru_cache keyed by the activation, and
-    hashing an activation walks its rule's whole pattern tuple: dearer than the key itself."""
+    key computed directly, and the agenda's sorted list searched on the keys alone.
+
+    experta memoises the key in an lru_cache keyed by the activation (hashing an activation
+    walks its rule's whole pattern tuple: dearer than the key itself), and inserts through
+    `Activation.__lt__`, a Python call per comparison; here bisect compares the keys in C.
+    The agenda list and its order (ascending keys, the next activation last) are experta's.
+    """
 
     def get_key(self, activation: Any) -> tuple[int, list[int]]:
-        return (activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True))
+        ids = [f["__factid__"] for f in activation.facts]
+        if len(ids) > 1:
+            ids.sort(reverse=True)
+        return (activation.rule.salience, ids)
+
+    def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
+        activations = agenda.activations
+        for act in removed:
+            act.key = key = self.get_key(act)
+            index = bisect_left(activations, key, key=_KEY)
+            # Equal keys (one rule matched through two branches on the same facts) sit
+            # together; the activation to drop is that very object. A fired one is gone.
+            while index < len(activations) and activations[index].key == key:
+                if activations[index] is act:
+                    del activations[index]
+                    break
+                index += 1
+        for act in added:
+            act.key = self.get_key(act)
+            insort(activations, act, key=_KEY)

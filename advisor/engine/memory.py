@@ -17,6 +17,12 @@ BINDING_PREFIX = "f"  # the RHS receives each matched fact as f0, f1, ... in con
 class Datum(Fact):
     """One fact or decision value in working memory: name, value, origin ("user" or a rule id)."""
 
+    def __str__(self) -> str:
+        # experta's run loop formats every firing's facts for its log line, logged or not:
+        # the same text as Fact's, read without its __factid__ property.
+        factid = self.get("__factid__")
+        return f"<Undeclared Fact> {self!r}" if factid is None else f"<f-{factid}>"
+
 
 _DATUM_CLASSES: dict[str, type[Datum]] = {}
 

@@ -13,7 +13,7 @@ WEAK_CERTAINTY = 0.6
 FiringStatus = Literal["applied", "supporting", "overruled", "contested", "warning"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per matched fact, made on every firing
 class Evidence:
     """A fact (or decision) a rule matched, and where it came from."""
 
@@ -26,7 +26,7 @@ class Evidence:
         return self.origin == USER
 
 
-@dataclass
+@dataclass(slots=True)  # slots: one per firing, hundreds per consultation at scale
 class Firing:
     order: int
     rule_id: str

@@ -78,8 +78,8 @@ class Settling:
         (or is already decided: true or false)."""
         if rule.id not in self._rule_needs:
             self._rule_needs[rule.id] = None  # a cycle (impossible once stratified) needs nothing
-            self._rule_needs[rule.id] = (None if self.truth(rule) is not None
-                                         else self.condition_needs(rule.condition))
+            # Empty needs mean the condition is already true: decided, so waiting on nothing.
+            self._rule_needs[rule.id] = self.condition_needs(rule.condition) or None
         return self._rule_needs[rule.id]
 
     def condition_needs(self, condition: Condition) -> Needs:
@@ -89,19 +89,28 @@ class Settling:
         return self._condition_needs[key]
 
     def _compute_condition_needs(self, condition: Condition) -> Needs:
-        truth = evaluate(condition, self.lookup)
-        if truth is True:
-            return _NOTHING
-        if truth is False:
-            return None
+        # Only leaves are evaluated: a part's needs already say its truth (empty: true;
+        # None: false or impossible; otherwise unknown), so an `all` or `any` combines them.
         if isinstance(condition, Leaf):
-            return self._leaf_needs(condition)
-        parts = [self.condition_needs(part) for part in condition.parts]
+            truth = evaluate(condition, self.lookup)
+            if truth is None:
+                return self._leaf_needs(condition)
+            return _NOTHING if truth else None
         if isinstance(condition, All):
-            if any(p is None for p in parts):
-                return None
-            return _union(parts)  # type: ignore[arg-type]
-        possible = [p for p in parts if p is not None]
+            parts = []
+            for part in condition.parts:
+                needs = self.condition_needs(part)
+                if needs is None:  # one part false or impossible: so is the whole
+                    return None
+                parts.append(needs)
+            return _union(parts)
+        possible = []
+        for part in condition.parts:
+            needs = self.condition_needs(part)
+            if needs is not None:
+                if not needs:  # one branch already true
+                    return _NOTHING
+                possible.append(needs)
         return _union(possible) if possible else None
 
     def unknown_subjects(self, leaf: Leaf) -> list[str]:

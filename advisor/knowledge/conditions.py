@@ -110,14 +110,16 @@ def evaluate(condition: Condition, lookup: Callable[[str], Any]) -> bool | None:
         except KeyError:
             return None
         return leaf_holds(condition.op, value, operand)
-    results = [evaluate(part, lookup) for part in condition.parts]
-    if isinstance(condition, All):
-        if False in results:
-            return False
-        return None if None in results else True
-    if True in results:
-        return True
-    return None if None in results else False
+    # Kleene: one false part decides an `all` and one true part an `any`, whatever the rest.
+    decisive = not isinstance(condition, All)
+    unknown = False
+    for part in condition.parts:
+        result = evaluate(part, lookup)
+        if result is None:
+            unknown = True
+        elif result == decisive:
+            return decisive
+    return None if unknown else not decisive
 
 
 def leaves(condition: Condition) -> Iterator[Leaf]:
