@@ -204,3 +204,20 @@ def _default_key_bindings_built_once():
     application.load_key_bindings = lambda: built
     yield
     application.load_key_bindings = original
+
+
+# --- the slowest files first ----------------------------------------------------------------
+
+# Most seconds first (--durations, 2 cores). xdist's loadfile (with --no-loadscope-reorder, in
+# pyproject.toml) hands files to workers in collection order; by default it sends the files with
+# the most tests first, so these few-but-slow ones came last and one core finished ~10 s before
+# the other. Longest first balances the two workers; nothing is skipped.
+SLOWEST_FILES = ("test_properties.py", "test_review_precommit.py", "test_interactive_replay.py",
+                 "test_install.py", "test_interactive_report.py", "test_interactive.py",
+                 "test_html_browser.py", "test_interactive_pty.py", "test_hostile_properties.py",
+                 "test_evaluate.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: place for place, name in enumerate(SLOWEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOWEST_FILES)))  # stable: order within a file kept
