@@ -60,8 +60,9 @@ def installed(tmp_path_factory) -> Installed:
     (wheel,) = dist.glob("advisor-*.whl")
     venv = base / "venv"
     # The standard library's venv seeds pip; pip then resolves the dependencies on its own.
+    # --no-compile: byte-compiling every dependency costs CPU; the commands below compile what they import.
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=clean_env(), timeout=300)
-    subprocess.run([str(venv / BIN / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
+    subprocess.run([str(venv / BIN / "python"), "-m", "pip", "install", "--quiet", "--no-compile", str(wheel)],
                    check=True, env=clean_env(), timeout=900)
     work = base / "elsewhere"
     work.mkdir()
