@@ -94,10 +94,13 @@ def measure_size(n: int, seed: int, scenarios_n: int, rounds: int) -> dict[str, 
 
 
 def slope(xs: list[float], ys: list[float]) -> float:
-    """Least-squares slope of log(y) over log(x): the growth exponent."""
+    """Least-squares slope of log(y) over log(x): the growth exponent (NaN from one size alone)."""
     lx, ly = [math.log(x) for x in xs], [math.log(y) for y in ys]
     mx, my = statistics.mean(lx), statistics.mean(ly)
-    return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sum((a - mx) ** 2 for a in lx)
+    spread = sum((a - mx) ** 2 for a in lx)
+    if spread == 0:
+        return math.nan
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / spread
 
 
 def render(results: list[dict[str, Any]], args: argparse.Namespace, markdown: bool) -> str:
