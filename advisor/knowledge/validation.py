@@ -116,7 +116,9 @@ def build_vocabulary(data: Any, where: str, guide: Guide) -> Vocabulary:
         doc = _VocabularyDoc.model_validate(data)
     except ValidationError as exc:
         raise KnowledgeError(_first_error(exc), where=where) from None
-    vocabulary = Vocabulary(tuple(FactSpec(**f.model_dump()) for f in doc.facts),
+    # help may be a folded YAML block: one line of text, like a rule's `because`
+    vocabulary = Vocabulary(tuple(FactSpec(**{**f.model_dump(), "help": " ".join(f.help.split())})
+                                  for f in doc.facts),
                             tuple(DecisionSpec(**d.model_dump()) for d in doc.decisions))
     for item in (*vocabulary.facts, *vocabulary.decisions):
         if item.section not in guide.section_ids:

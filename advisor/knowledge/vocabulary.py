@@ -143,9 +143,9 @@ class FactSpec:
         if self.type == "choice":
             return self.values.get(value, str(value))
         if self.type == "list":
-            return ", ".join(self.values.get(v, v) for v in value) or "none"
+            return ", ".join(self.values.get(v, v) for v in value) or "None of these"
         if self.type == "bool":
-            return "yes" if value else "no"
+            return "Yes" if value else "No"
         unit = f" {self.unit}" if self.unit else ""
         return f"{value:g}{unit}"
 
