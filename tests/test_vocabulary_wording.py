@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
+from advisor.errors import KnowledgeError
+
 # Names whose owners write them in lower case, kept as written.
 LOWER_CASE_NAMES = frozenset({"scikit-learn"})
 
@@ -25,6 +31,9 @@ def all_labels(vocabulary):
     for fact in vocabulary.facts:
         for value, label in fact.values.items():
             yield f"fact {fact.name}", value, label
+        for given in fact.given:
+            for value, label in given.labels.items():
+                yield f"fact {fact.name} given {given.when}", value, label
     for decision in vocabulary.decisions:
         for value, label in decision.choices.items():
             yield f"decision {decision.name}", value, label
@@ -62,3 +71,97 @@ def test_relative_facts_say_how_to_decide(knowledge):
     assert "no threshold" in vocabulary.fact("class_balance").help
     assert "factor of 10" in vocabulary.fact("target_range").help
     assert "Answer Yes when compute spending" in vocabulary.fact("compute_cost_concern").help
+
+
+# --- `given`: a question's help and labels follow earlier answers -----------------
+
+def test_given_help_shows_only_when_its_condition_holds(knowledge):
+    storage = knowledge.vocabulary.fact("storage_service")
+    assert storage.as_asked({}) is storage
+    assert storage.as_asked({"data_source": "files"}) is storage
+    assert storage.as_asked({"data_source": None}) is storage  # don't know decides nothing
+    asked = storage.as_asked({"data_source": "relational_database", "dataset_size": "large"})
+    assert len(asked.notes) == 2 and "Azure SQL Database" in asked.notes[0]
+    assert asked.values == storage.values and asked.help == storage.help
+
+
+def test_given_labels_annotate_values_and_never_hide_one(knowledge):
+    location = knowledge.vocabulary.fact("data_location")
+    asked = location.as_asked({"storage_service": "file_share"})
+    assert list(asked.values) == list(location.values)
+    assert asked.values["datastore"] != location.values["datastore"]
+    assert "File Share" in asked.values["datastore"]
+    assert asked.check("public_web") == "public_web"
+
+
+def test_every_given_reads_other_facts_a_user_answers(knowledge):
+    vocabulary = knowledge.vocabulary
+    from advisor.knowledge.conditions import subjects
+
+    givens = [(f, g) for f in vocabulary.facts for g in f.given]
+    assert len(givens) >= 10
+    for fact, given in givens:
+        assert all(vocabulary.is_input(name) and name != fact.name for name in subjects(given.condition))
+        assert given.help or given.labels
+
+
+def _vocabulary_with(rule_base, old: str, new: str):
+    base = rule_base()
+    path = base.path / "vocabulary.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return base
+
+
+GIVEN = "      - when: {data_source: relational_database}\n"
+
+
+@pytest.mark.parametrize(("new", "message"), [
+    ("      - when: {storage_service: blob}\n", "'storage_service' is not another fact a user answers"),
+    ("      - when: {training_data_store: azure_sql}\n", "'training_data_store' is not another fact"),
+    ("      - when: {distributed_data: true}\n", "'distributed_data' is not another fact"),
+    ("      - when: {data_source: lake}\n", "unknown value 'lake'"),
+    ("      - when: {data_sauce: files}\n", "unknown fact or decision 'data_sauce'"),
+    ("      - when: {data_source: relational_database}\n        labels: {sql: Azure SQL}\n",
+     "'sql' is not a value of storage_service"),
+    ("      - when: {data_source: relational_database}\n        only: [blob]\n", "only"),
+])
+def test_a_bad_given_is_one_clear_error(rule_base, new, message):
+    base = _vocabulary_with(rule_base, GIVEN, new)
+    with pytest.raises(KnowledgeError) as error:
+        base.load()
+    assert message in str(error.value) and "vocabulary.yaml" in str(error.value)
+
+
+def test_a_given_that_says_nothing_is_refused(rule_base):
+    base = _vocabulary_with(rule_base, "  - name: ml_task\n",
+                            "  - name: ml_task\n    given: [{when: {data_format: tabular}}]\n")
+    with pytest.raises(KnowledgeError, match="needs help, labels or both"):
+        base.load()
+
+
+def test_given_survives_the_knowledge_cache(tmp_path, monkeypatch):
+    from conftest import RuleBase
+
+    from advisor.knowledge.base import load_from
+    from advisor.knowledge.cache import load_cached
+
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "cache"))
+    directory = RuleBase(tmp_path / "rules").path
+    built = load_cached(directory)
+    assert list((tmp_path / "cache").glob("knowledge-*.json"))
+    cached = load_cached(directory)  # read back from the JSON cache
+    assert cached.vocabulary == built.vocabulary == load_from(directory).vocabulary
+    storage = cached.vocabulary.fact("storage_service")
+    assert storage.given and storage.as_asked({"data_source": "relational_database"}).notes
+
+
+def test_vocabulary_json_and_schema_list_given(cli):
+    proc = cli("vocabulary", "--format", "json")
+    facts = {f["name"]: f for f in json.loads(proc.stdout)["facts"]}
+    [first, *_] = facts["storage_service"]["given"]
+    assert first["when"] == "data_source is relational_database" and "Azure SQL Database" in first["help"]
+    assert facts["ml_task"]["given"] == []
+    schema = cli("schema").stdout
+    assert "When data_source is relational_database: The training data comes from a relational database" in schema
