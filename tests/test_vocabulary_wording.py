@@ -165,3 +165,44 @@ def test_vocabulary_json_and_schema_list_given(cli):
     assert facts["ml_task"]["given"] == []
     schema = cli("schema").stdout
     assert "When data_source is relational_database: The training data comes from a relational database" in schema
+
+
+def _answers(vocabulary):
+    """Random answers to the input facts: values of their type, or don't know."""
+    from hypothesis import strategies as st
+
+    def value(fact):
+        if fact.type == "bool":
+            return st.booleans()
+        if fact.type == "number":
+            return st.integers(min_value=int(fact.min or 0), max_value=int(fact.max or 1000))
+        if fact.type == "choice":
+            return st.sampled_from(list(fact.values))
+        return st.lists(st.sampled_from(list(fact.values)), unique=True).map(fact.check)
+
+    read = _read_by_given(vocabulary)  # only these facts can change how a question reads
+    facts = [f for f in vocabulary.input_facts if f.name in read]
+    return st.fixed_dictionaries({}, optional={f.name: st.one_of(st.none(), value(f)) for f in facts})
+
+
+def _read_by_given(vocabulary):
+    from advisor.knowledge.conditions import subjects
+
+    return {name for fact in vocabulary.facts for given in fact.given for name in subjects(given.condition)}
+
+
+def test_whatever_the_answers_a_question_keeps_every_value_and_its_help(knowledge):
+    from hypothesis import given, settings
+
+    vocabulary = knowledge.vocabulary
+
+    @settings(max_examples=60, deadline=None)
+    @given(_answers(vocabulary))
+    def check(answers):
+        for fact in vocabulary.input_facts:
+            asked = fact.as_asked(answers)
+            assert list(asked.values) == list(fact.values)  # annotated, never hidden
+            assert asked.help == fact.help and asked.question == fact.question
+            assert len(asked.notes) <= len(fact.given)
+
+    check()
