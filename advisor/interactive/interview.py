@@ -164,6 +164,7 @@ class Interview:
             lambda: show_why_checklist(self.console, facts, plan, self.knowledge), show_all_rules, plan)
 
     def ask(self, fact: FactSpec, plan: QuestionPlan, default: Any) -> Reply:
+        fact = fact.as_asked(self.answers.values)  # help and labels that follow earlier answers
         show_help(self.console, fact)
         return self.until_answered(
             lambda asked_why: self.prompter.ask_fact(fact, can_go_back=self.answers.can_go_back(), default=default,
