@@ -199,3 +199,30 @@ def test_a_prebuilt_model_sets_training_questions_aside(advisor):
     assert {"tune_hyperparameters", "hyperparameter_expressions"} <= before
     assert not {"tune_hyperparameters", "hyperparameter_expressions"} & after
     assert after < before
+
+
+def test_the_highlighted_question_of_a_checklist_shows_its_help(knowledge):
+    """Drawn on a real VT100 screen: the help of the question under the cursor is on it."""
+    from contextlib import contextmanager
+    from io import StringIO
+
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    from advisor.interactive.prompts import Prompter
+
+    screen = StringIO()
+
+    class Screen:
+        @contextmanager
+        def streams(self, prompt):
+            with create_pipe_input() as pipe:
+                pipe.send_text(" \r")  # tick the first question, confirm
+                yield pipe, Vt100_Output(screen, lambda: Size(rows=40, columns=200), term="xterm")
+
+    facts = [knowledge.vocabulary.fact(name) for name in CHECKLIST]
+    reply = Prompter(Screen()).ask_checklist(facts, can_go_back=False)
+    assert reply.value == (CHECKLIST[0],)
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())
+    assert facts[0].help[:40] in " ".join(drawn.split())

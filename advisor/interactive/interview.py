@@ -154,6 +154,7 @@ class Interview:
         return bool(self.prompter.select(prompt))
 
     def ask_checklist(self, facts: list[FactSpec], plan: QuestionPlan, ticked: list[str]) -> Reply:
+        facts = [fact.as_asked(self.answers.values) for fact in facts]  # notes that follow earlier answers
         def show_all_rules() -> None:
             for fact in facts:
                 show_why(self.console, fact, plan, self.knowledge)

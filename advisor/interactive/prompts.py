@@ -175,10 +175,13 @@ class Prompter:
                       asked_why: bool = False) -> Reply:
         """Yes-only facts in one checkbox: the names ticked (a tuple), or an action."""
         options = tuple((f.question, f.name) for f in facts) + action_options(can_go_back, asked_why)
-        return self._checkbox(CHECKLIST_KEY, CHECKLIST_MESSAGE, options, ticked, tuple)
+        # Each question's help shows while it is highlighted, with what earlier answers add.
+        helps = {f.name: " ".join([f.help, *f.notes]).strip() or None for f in facts}
+        return self._checkbox(CHECKLIST_KEY, CHECKLIST_MESSAGE, options, ticked, tuple, helps)
 
     def _checkbox(self, key: str, message: str, options: tuple[tuple[str, Any], ...],
-                  default: Any, finish: Callable[[list[Any]], Any]) -> Reply:
+                  default: Any, finish: Callable[[list[Any]], Any],
+                  descriptions: dict[Any, str | None] | None = None) -> Reply:
         import questionary
 
         checked = set(default) if isinstance(default, tuple | list) else set()
@@ -186,7 +189,8 @@ class Prompter:
         for label, value in options:
             if isinstance(value, Action) and not any(isinstance(c, questionary.Separator) for c in choices):
                 choices.append(questionary.Separator())
-            choices.append(questionary.Choice(label, value=value, checked=value in checked))
+            choices.append(questionary.Choice(label, value=value, checked=value in checked,
+                                              description=(descriptions or {}).get(value)))
 
         def validate(selected: list[Any]) -> bool | str:
             actions = [v for v in selected if isinstance(v, Action)]
