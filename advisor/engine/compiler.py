@@ -99,7 +99,8 @@ def build_engine_class(rules: tuple[Rule, ...], action: Action, name: str = "Com
 def _rhs(rule: Rule, action: Action) -> Callable[..., None]:
     keys = binding_keys(rule.condition)
 
-    def fire(engine: KnowledgeEngine, *_: Any, **bindings: Any) -> None:
-        # An `any` branch binds only its own facts: the others are absent.
-        action(engine, rule, [bindings[k] for k in keys if k in bindings])
+    def fire(engine: KnowledgeEngine, *_: Any, matched: Any = None, **bindings: Any) -> None:
+        if matched is None:  # experta's Rete: an `any` branch binds only its own facts
+            matched = [bindings[k] for k in keys if k in bindings]
+        action(engine, rule, matched)
     return fire

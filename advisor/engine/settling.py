@@ -42,6 +42,7 @@ from advisor.knowledge.rules import Rule
 Needs = frozenset[str] | None  # None: nothing can make it true any more
 
 _NOTHING: frozenset[str] = frozenset()
+_UNSET = object()  # not computed yet (None is an answer)
 
 
 class Settling:
@@ -59,40 +60,46 @@ class Settling:
         self._value_needs: dict[tuple[str, Any], Needs] = {}
         self._candidates: dict[str, dict[Any, tuple[Rule, ...]]] = {}
         self._order = {f.name: i for i, f in enumerate(self.vocabulary.facts)}
+        self._inputs = frozenset(f.name for f in self.vocabulary.input_facts)
+        self._lookup = values.__getitem__  # raises KeyError for an unknown value, as evaluate wants
 
     def lookup(self, name: str) -> Any:
         return self.values[name]
 
     def is_input(self, name: str) -> bool:
-        return self.vocabulary.is_input(name)
+        return name in self._inputs
 
     # --- truth and needs -----------------------------------------------------
 
     def truth(self, rule: Rule) -> bool | None:
-        if rule.id not in self._truth:
-            self._truth[rule.id] = evaluate(rule.condition, self.lookup)
-        return self._truth[rule.id]
+        known = self._truth.get(rule.id, _UNSET)
+        if known is _UNSET:
+            known = self._truth[rule.id] = evaluate(rule.condition, self._lookup)
+        return known
 
     def rule_needs(self, rule: Rule) -> Needs:
         """Unanswered input facts that could make the rule true; None if it never can be
         (or is already decided: true or false)."""
-        if rule.id not in self._rule_needs:
-            self._rule_needs[rule.id] = None  # a cycle (impossible once stratified) needs nothing
+        memo = self._rule_needs
+        needs = memo.get(rule.id, _UNSET)
+        if needs is _UNSET:
+            memo[rule.id] = None  # a cycle (impossible once stratified) needs nothing
             # Empty needs mean the condition is already true: decided, so waiting on nothing.
-            self._rule_needs[rule.id] = self.condition_needs(rule.condition) or None
-        return self._rule_needs[rule.id]
+            needs = memo[rule.id] = self.condition_needs(rule.condition) or None
+        return needs
 
     def condition_needs(self, condition: Condition) -> Needs:
         key = id(condition)  # conditions live as long as the knowledge base: ids are stable
-        if key not in self._condition_needs:
-            self._condition_needs[key] = self._compute_condition_needs(condition)
-        return self._condition_needs[key]
+        needs = self._condition_needs.get(key, _UNSET)
+        if needs is _UNSET:
+            needs = self._condition_needs[key] = self._compute_condition_needs(condition)
+        return needs
 
     def _compute_condition_needs(self, condition: Condition) -> Needs:
         # Only leaves are evaluated: a part's needs already say its truth (empty: true;
         # None: false or impossible; otherwise unknown), so an `all` or `any` combines them.
         if isinstance(condition, Leaf):
-            truth = evaluate(condition, self.lookup)
+            truth = evaluate(condition, self._lookup)
             if truth is None:
                 return self._leaf_needs(condition)
             return _NOTHING if truth else None
@@ -114,10 +121,11 @@ class Settling:
         return _union(possible) if possible else None
 
     def unknown_subjects(self, leaf: Leaf) -> list[str]:
-        names = [leaf.subject]
-        if isinstance(leaf.operand, FactRef):
-            names.append(leaf.operand.name)
-        return [n for n in names if n not in self.values]
+        values = self.values
+        unknown = [] if leaf.subject in values else [leaf.subject]
+        if isinstance(leaf.operand, FactRef) and leaf.operand.name not in values:
+            unknown.append(leaf.operand.name)
+        return unknown
 
     def _leaf_needs(self, leaf: Leaf) -> Needs:
         needed: list[frozenset[str]] = []
@@ -156,11 +164,12 @@ class Settling:
 
     def _value_needs_of(self, name: str, value: Any) -> Needs:
         key = (name, value)
-        if key not in self._value_needs:
+        needs = self._value_needs.get(key, _UNSET)
+        if needs is _UNSET:
             reachable = [needs for rule in self._by_value(name)[value]
                          if (needs := self.rule_needs(rule)) is not None]
-            self._value_needs[key] = _union(reachable) if reachable else None
-        return self._value_needs[key]
+            needs = self._value_needs[key] = _union(reachable) if reachable else None
+        return needs
 
     def helpful_producers(self, name: str, leaf: Leaf) -> tuple[Rule, ...]:
         """Unknown producers of `name` that could make `leaf` true, in rule-base order."""
@@ -232,7 +241,7 @@ class Settling:
 
     def _open_leaves(self, condition: Condition, visit: Callable[[Leaf], None]) -> None:
         """The leaves of `condition` still undecided, inside parts that can still be true."""
-        if self.condition_needs(condition) is None or evaluate(condition, self.lookup) is not None:
+        if self.condition_needs(condition) is None or evaluate(condition, self._lookup) is not None:
             return
         if isinstance(condition, Leaf):
             visit(condition)
