@@ -13,6 +13,7 @@ The finished consultation is assembled from three jobs, one module each: conflic
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from advisor.engine import certainty, conflicts
@@ -22,6 +23,8 @@ from advisor.engine.results import USER, Consultation, Evidence, Firing, RuleWar
 from advisor.engine.settling import Settling
 from advisor.knowledge import KnowledgeBase, load_knowledge
 from advisor.knowledge.rules import Rule
+
+_EVIDENCE = attrgetter("evidence")
 
 
 class _Trace:
@@ -48,12 +51,12 @@ class _Trace:
         c = rule.conclusion
         kind, name, value = c.kind, c.name, c.value
         fired = self.fired
-        fired.append(Firing(len(fired) + 1, rule_id, kind, name, value, tuple([d.evidence for d in facts]),
+        fired.append(Firing(len(fired) + 1, rule_id, kind, name, value, tuple(map(_EVIDENCE, facts)),
                             "warning" if kind == "warn" else "applied"))
         if kind == "warn" or name is None:
             return
         key = (name, value)
-        rank = rule.rank
+        rank = (rule.priority, rule.specificity)  # rule.rank, without a property call per firing
         best_rank = self.best_rank
         best = best_rank.get(key)
         if best is None or rank > best:

@@ -28,13 +28,13 @@ a consultation costs time proportional to the rules; reset is a handful of clear
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from itertools import count, product
+from itertools import product
 from typing import Any
 
 from experta.abstract import Matcher
 from experta.activation import Activation
 
-from advisor.engine.memory import MATCHED, Datum, fact_to_fact, numbered_leaves, value_test
+from advisor.engine.memory import MATCHED, Datum, fact_to_fact, value_test
 from advisor.knowledge.conditions import All, Condition, FactRef, Leaf
 
 
@@ -63,14 +63,11 @@ class _Branch:
         self.matched = matched        # the fact the RHS receives for each binding, by name
 
 
-Numbered = tuple[Leaf, int, int | None]
-
-
-def _branches(condition: Condition, numbers: dict[int, tuple[int, int | None]]) -> list[list[Numbered]]:
+def _branches(condition: Condition) -> list[list[Leaf]]:
+    """The condition in disjunctive normal form, each branch's leaves in condition order."""
     if isinstance(condition, Leaf):
-        first, second = numbers[id(condition)]
-        return [[(condition, first, second)]]
-    parts = [_branches(part, numbers) for part in condition.parts]
+        return [[condition]]
+    parts = [_branches(part) for part in condition.parts]
     if isinstance(condition, All):
         return [[leaf for branch in combination for leaf in branch] for combination in product(*parts)]
     return [branch for part in parts for branch in part]
@@ -95,17 +92,15 @@ class CountingMatcher(Matcher):
     def _build(self, rules: list[Any]) -> None:
         shared: dict[tuple[Any, ...], _Test] = {}
         for rule in sorted(rules, key=lambda r: r.advisor_rule.order):
-            condition = rule.advisor_rule.condition
-            numbered = {id(leaf): (first, second) for leaf, first, second in numbered_leaves(condition, count())}
-            for branch_leaves in _branches(condition, numbered):
+            for branch_leaves in _branches(rule.advisor_rule.condition):
                 tests: list[_Test] = []
-                matched: list[str] = []  # binding numbers rise in condition order: the RHS's order
-                for leaf, _first, second in branch_leaves:
+                matched: list[str] = []  # in condition order, as experta's Rete binds f0, f1, ...
+                for leaf in branch_leaves:
                     test = self._test(leaf, shared)
                     if test not in tests:
                         tests.append(test)
                     matched.append(leaf.subject)
-                    if second is not None:
+                    if isinstance(leaf.operand, FactRef):
                         matched.append(leaf.operand.name)
                 branch = _Branch(rule, tests, tuple(matched))
                 for test in tests:

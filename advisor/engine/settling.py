@@ -74,8 +74,30 @@ class Settling:
     def truth(self, rule: Rule) -> bool | None:
         known = self._truth.get(rule.id, _UNSET)
         if known is _UNSET:
-            known = self._truth[rule.id] = evaluate(rule.condition, self._lookup)
+            known = self._truth[rule.id] = self._condition_truth(rule.condition)
         return known
+
+    def _condition_truth(self, condition: Condition) -> bool | None:
+        """`evaluate(condition, values)`: the same Kleene logic, with each leaf's facts looked
+        up before it is evaluated rather than an exception raised and caught for each unknown
+        one (most leaves are unknown in a consultation with few facts)."""
+        if isinstance(condition, Leaf):
+            return self._leaf_truth(condition)
+        decisive = not isinstance(condition, All)
+        unknown = False
+        for part in condition.parts:
+            result = self._condition_truth(part)
+            if result is None:
+                unknown = True
+            elif result == decisive:
+                return decisive
+        return None if unknown else not decisive
+
+    def _leaf_truth(self, leaf: Leaf) -> bool | None:
+        values = self.values
+        if leaf.subject not in values or (isinstance(leaf.operand, FactRef) and leaf.operand.name not in values):
+            return None
+        return evaluate(leaf, self._lookup)
 
     def rule_needs(self, rule: Rule) -> Needs:
         """Unanswered input facts that could make the rule true; None if it never can be
@@ -99,7 +121,7 @@ class Settling:
         # Only leaves are evaluated: a part's needs already say its truth (empty: true;
         # None: false or impossible; otherwise unknown), so an `all` or `any` combines them.
         if isinstance(condition, Leaf):
-            truth = evaluate(condition, self._lookup)
+            truth = self._leaf_truth(condition)
             if truth is None:
                 return self._leaf_needs(condition)
             return _NOTHING if truth else None
@@ -145,12 +167,14 @@ class Settling:
     # --- producers, grouped by the value they would conclude ---------------------
 
     def _by_value(self, name: str) -> dict[Any, tuple[Rule, ...]]:
-        """Producers of `name` still unknown, by the value they conclude (in rule order)."""
+        """Producers of `name` that unanswered facts could still make true, by the value they
+        conclude (in rule order). (Those already decided, true or false, and those nothing can
+        make true any more, have no needs: every use of these groups leaves them out.)"""
         grouped = self._candidates.get(name)
         if grouped is None:
             collect: dict[Any, list[Rule]] = {}
             for rule in self.knowledge.producers(name):
-                if self.truth(rule) is None:
+                if self.rule_needs(rule) is not None:
                     collect.setdefault(rule.conclusion.value, []).append(rule)
             grouped = self._candidates[name] = {v: tuple(rs) for v, rs in collect.items()}
         return grouped
@@ -181,7 +205,11 @@ class Settling:
 
     def ordered(self, names: Iterable[str]) -> tuple[str, ...]:
         """Fact names in vocabulary order (the questionnaire's order)."""
-        return tuple(sorted(names, key=lambda n: self._order.get(n, len(self._order))))
+        order = self._order
+        names = list(names)
+        if order.keys() >= set(names):  # as always from the vocabulary: no Python call per name
+            return tuple(sorted(names, key=order.__getitem__))
+        return tuple(sorted(names, key=lambda n: order.get(n, len(order))))
 
     def decision_needs(self, name: str) -> Needs:
         """Input facts that could settle decision `name` to some choice; None if none can."""
@@ -241,7 +269,7 @@ class Settling:
 
     def _open_leaves(self, condition: Condition, visit: Callable[[Leaf], None]) -> None:
         """The leaves of `condition` still undecided, inside parts that can still be true."""
-        if self.condition_needs(condition) is None or evaluate(condition, self._lookup) is not None:
+        if self.condition_needs(condition) is None or self._condition_truth(condition) is not None:
             return
         if isinstance(condition, Leaf):
             visit(condition)
