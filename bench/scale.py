@@ -30,11 +30,9 @@ engines fire the same rules as the plain evaluation (they run the same translati
 from __future__ import annotations
 
 import argparse
-import datetime
 import gc
 import math
 import os
-import platform
 import random
 import statistics
 import sys
@@ -146,7 +144,7 @@ def slope(xs: list[float], ys: list[float]) -> float:
     return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / spread
 
 
-def render(results: list[dict[str, Any]], args: argparse.Namespace, markdown: bool) -> str:
+def render(results: list[dict[str, Any]], args: argparse.Namespace, markdown: bool, start_load: float) -> str:
     out = table.markdown if markdown else table.plain
     sizes = [r["rules"] for r in results]
     facts = statistics.mean(r["facts"] for r in results)
@@ -179,9 +177,7 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, markdown: bo
                       ("rules", "load + validate YAML", "advisor engine build", "CLIPS build",
                        "empty consult", "open decisions", "build + empty consult",
                        "target < 5 s / consult < 50 ms"), rows)
-    head = (f"advisor scale benchmark, {datetime.date.today().isoformat()}, {platform.machine()} "
-            f"{os.cpu_count()} cores (shared), Python {platform.python_version()}, seed {args.seed}, "
-            f"load average {os.getloadavg()[0]:.1f}")
+    head = f"advisor scale benchmark, {table.machine()}, seed {args.seed}, {table.load(start_load)}"
     return "\n".join([head, "", *latency_tables, build_table])
 
 
@@ -198,9 +194,10 @@ def main(argv: list[str] | None = None) -> None:
     sys.stdout.flush()
     tables = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
+    start_load = os.getloadavg()[0]
     results = [measure_size(n, args.seed, args.n, args.rounds) for n in args.sizes]
     with tables:
-        print(render(results, args, args.markdown), file=tables)
+        print(render(results, args, args.markdown, start_load), file=tables)
 
 
 def log(message: str) -> None:
