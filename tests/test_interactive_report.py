@@ -171,14 +171,14 @@ def test_confirmed_none_of_these_is_an_empty_list_and_no_sampling_advice(tmp_pat
     report, answers, screen = run(tmp_path, terminal, focus="sweep")
     assert answers.values["hyperparameter_expressions"] == ()
     assert not any(r["decision"] == "sampling" for r in report["recommendations"])
-    assert "use? none" in screen
+    assert "use? None of these" in screen
 
 
 def test_each_question_shows_its_help_so_relative_answers_can_be_decided(tmp_path, knowledge):
     terminal = KeyTerminal({"prediction_timing": "as_data_arrives", "dataset_size": "large"}, default=DONT_KNOW)
     _, _, screen = run(tmp_path, terminal)
     size = knowledge.vocabulary.fact("dataset_size")
-    assert size.help in screen.replace("\n", " ")
+    assert size.help in " ".join(screen.split())  # however the terminal wrapped it
     menu = next(p for p in terminal.prompts if p.key == "dataset_size").options
     assert any("one machine" in label for label, _ in menu)  # the labels say what small and large mean
 
@@ -187,8 +187,26 @@ def test_the_intro_title_reads_naturally(tmp_path):
     consultation, screen = session(tmp_path, KeyTerminal(default=DONT_KNOW))
     consultation.run(focus="sweep", answers_file=None, resume=False, render=lambda c, m: None)
     first_line = screen.getvalue().splitlines()[0]
-    assert first_line.startswith("Azure Machine Learning consultation: ")
+    assert first_line == ("Azure Machine Learning consultation on one area: "
+                          "Hyperparameter sweeps (search space, sampling and early termination)")
     assert "design on your" not in screen.getvalue()
+
+
+def test_checkbox_answers_are_echoed_by_their_labels(tmp_path, knowledge):
+    terminal = KeyTerminal({"tune_hyperparameters": True, "hyperparameter_expressions": ("choice", "uniform")},
+                           default=DONT_KNOW)
+    _, answers, screen = run(tmp_path, terminal, focus="sweep")
+    assert answers.values["hyperparameter_expressions"] == ("choice", "uniform")
+    question = knowledge.vocabulary.fact("hyperparameter_expressions").question
+    assert f"? {question} choice (a list of discrete values), uniform" in screen
+
+
+def test_a_checkbox_answered_dont_know_is_echoed_so(tmp_path, knowledge):
+    terminal = KeyTerminal({"hyperparameter_expressions": DONT_KNOW}, default=DONT_KNOW)
+    _, answers, screen = run(tmp_path, terminal, focus="sweep")
+    assert answers.values["hyperparameter_expressions"] is None
+    question = knowledge.vocabulary.fact("hyperparameter_expressions").question
+    assert f"? {question} Don't know" in screen
 
 
 def test_keys_for_a_report_press_pick_the_report_item(knowledge):
@@ -200,3 +218,43 @@ def test_keys_for_a_report_press_pick_the_report_item(knowledge):
     assert (REPORT_LABEL, REPORT) in options and (REPORT_LABEL, WHY) not in options
     prompt = Prompt(fact.name, fact.question, "select", options)
     assert keys_for(prompt, REPORT).endswith(ENTER)
+
+
+# --- options and help that follow earlier answers (the vocabulary's `given`) ------
+
+def _answers_file(tmp_path, facts: str):
+    path = tmp_path / "known.yaml"
+    path.write_text(f"name: known\nfacts:\n{facts}", encoding="utf-8")
+    return path
+
+
+def test_after_a_relational_database_the_storage_question_explains_itself(tmp_path, knowledge):
+    terminal = KeyTerminal({"storage_service": "blob"}, default=DONT_KNOW)
+    _, _, screen = run(tmp_path, terminal, focus="data",
+                       answers_file=_answers_file(tmp_path, "  data_source: relational_database\n"))
+    assert "storage_service" in terminal.asked
+    text = " ".join(screen.split())
+    [note] = knowledge.vocabulary.fact("storage_service").as_asked(
+        {"data_source": "relational_database"}).notes
+    assert f"Given your answers: {note}" in text
+    assert "Azure SQL Database" in note and "don't connect to databases" in note
+
+
+def test_without_that_answer_the_note_is_not_shown(tmp_path):
+    terminal = KeyTerminal({"storage_service": "blob"}, default=DONT_KNOW)
+    _, _, screen = run(tmp_path, terminal, focus="data",
+                       answers_file=_answers_file(tmp_path, "  data_source: files\n"))
+    assert "storage_service" in terminal.asked
+    assert "don't connect to databases" not in " ".join(screen.split())
+
+
+def test_options_are_annotated_by_earlier_answers_and_the_answer_is_the_same_value(tmp_path):
+    terminal = KeyTerminal({"data_location": "blob_storage"}, default=DONT_KNOW)
+    report, answers, _ = run(tmp_path, terminal, focus="assets",
+                             answers_file=_answers_file(tmp_path, "  storage_service: blob\n"))
+    menu = dict((value, label) for label, value in
+                next(p for p in terminal.prompts if p.key == "data_location").options)
+    assert menu["blob_storage"] == "Azure Blob Storage (the storage service you named)"
+    assert menu["adls_gen2"] == "Azure Data Lake Storage Gen2"  # the others keep their labels
+    assert answers.values["data_location"] == "blob_storage"
+    assert report["facts"]["data_location"] == "blob_storage"

@@ -12,12 +12,8 @@ def scenario_lines(facts: dict[str, Any], vocabulary: Vocabulary) -> list[tuple[
     lines = []
     for spec in vocabulary.facts:
         if spec.name in facts:
-            lines.append((spec.question, _sentence(spec.describe_value(facts[spec.name]))))
+            lines.append((spec.question, spec.describe_value(facts[spec.name])))
     return lines
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def value_words(name: str, value: Any, vocabulary: Vocabulary) -> str:

@@ -80,6 +80,9 @@ def _fact_description(fact: FactSpec) -> str:
         parts.append("Values: " + "; ".join(f"{k}: {v}" for k, v in fact.values.items()))
     elif fact.type == "number":
         parts.append(f"Allowed: {fact.allowed()}")
+    for given in fact.given:  # what the questionnaire adds once earlier answers hold
+        labels = "; ".join(f"{k}: {v}" for k, v in given.labels.items())
+        parts.append(f"When {given.when}: " + " ".join(p for p in (given.help, labels and f"Values: {labels}") if p))
     return "\n\n".join(p for p in parts if p)
 
 

@@ -194,14 +194,17 @@ def show_why(console: Console, fact: FactSpec, plan: QuestionPlan, knowledge: Kn
 
 
 def show_help(console: Console, fact: FactSpec) -> None:
-    """The fact's help under the heading, so the question explains itself (e.g. what "large" means)."""
+    """The fact's help under the heading, so the question explains itself (e.g. what "large" means),
+    then what earlier answers add (`FactSpec.as_asked`)."""
     if fact.help:
         console.print(f"[dim]{escape(fact.help)}[/]")
+    for note in fact.notes:
+        console.print(f"[cyan]Given your answers:[/] {escape(note)}")
 
 
 def show_answer(console: Console, fact: FactSpec, value: Any) -> None:
     """Echo a checkbox answer by its values (the prompt itself is erased when done)."""
-    answer = "don't know" if value is None else fact.describe_value(value)
+    answer = "Don't know" if value is None else fact.describe_value(value)
     console.print(f"[bold]?[/] {escape(fact.question)} [cyan]{escape(answer)}[/]")
 
 
@@ -234,10 +237,18 @@ def show_tally(console: Console, consultation: Consultation, knowledge: Knowledg
     console.print()
 
 
+def area_words(title: str) -> str:
+    """A rule file's title as words in a sentence: "Data - datastores and data assets" ->
+    "Data (datastores and data assets)"."""
+    name, dash, rest = title.partition(" - ")
+    return f"{name} ({rest})" if dash else title
+
+
 def show_intro(console: Console, focus: str | None, knowledge: KnowledgeBase, prefilled: int,
                resumed: int) -> None:
     if focus:
-        console.print(f"[bold]Azure Machine Learning consultation: {escape(knowledge.areas[focus])}[/]")
+        console.print("[bold]Azure Machine Learning consultation on one area: "
+                      f"{escape(area_words(knowledge.areas[focus]))}[/]")
     else:
         console.print("[bold]Azure Machine Learning consultation[/]")
     console.print("The question that can settle the most comes first; only questions whose answer can "

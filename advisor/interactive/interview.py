@@ -132,6 +132,7 @@ class Interview:
         return bool(self.prompter.select(prompt))
 
     def ask(self, fact: FactSpec, plan: QuestionPlan, default: Any) -> Reply:
+        fact = fact.as_asked(self.answers.values)  # help and labels that follow earlier answers
         show_help(self.console, fact)
         asked_why = False
         while True:

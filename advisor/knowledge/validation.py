@@ -16,7 +16,7 @@ from advisor.errors import KnowledgeError
 from advisor.knowledge import conditions
 from advisor.knowledge.guide import Guide, Section, Unit
 from advisor.knowledge.rules import Conclusion, Example, Rule, RuleExamples
-from advisor.knowledge.vocabulary import DecisionSpec, FactSpec, FactType, Vocabulary
+from advisor.knowledge.vocabulary import DecisionSpec, FactSpec, FactType, Given, Vocabulary
 
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9][a-z0-9-]*$")
 WarningKind = Literal["caution", "sources_disagree"]
@@ -62,6 +62,21 @@ def build_guide(data: Any, where: str) -> Guide:
 
 # --- vocabulary --------------------------------------------------------------
 
+class _GivenDoc(BaseModel):
+    """`given: [{when: CONDITION, help: TEXT, labels: {value: label}}]` on a fact."""
+
+    model_config = ConfigDict(extra="forbid")
+    when: Any
+    help: str = ""
+    labels: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _says_something(self) -> _GivenDoc:
+        if not self.help.strip() and not self.labels:
+            raise ValueError("a given entry needs help, labels or both")
+        return self
+
+
 class _FactDoc(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -76,6 +91,7 @@ class _FactDoc(BaseModel):
     derived: bool = False
     existing_setup: bool = False
     describes: str | None = None
+    given: list[_GivenDoc] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _values_fit_type(self) -> _FactDoc:
@@ -111,13 +127,49 @@ class _VocabularyDoc(BaseModel):
         return self
 
 
+def _one_line(text: str) -> str:
+    """Help may be a folded YAML block; it is one line of text, like a rule's `because`."""
+    return " ".join(text.split())
+
+
+def _fact(doc: _FactDoc, given: tuple[Given, ...] = ()) -> FactSpec:
+    return FactSpec(**{**doc.model_dump(exclude={"given"}), "help": _one_line(doc.help)}, given=given)
+
+
+def _given(doc: _FactDoc, vocabulary: Vocabulary, where: str) -> tuple[Given, ...]:
+    """A fact's `given` entries, checked: conditions on other input facts, labels of its own values."""
+    if doc.given and doc.derived:
+        raise KnowledgeError(f"{doc.name}: a derived fact is never asked, so it takes no given", where=where)
+    entries = []
+    for i, entry in enumerate(doc.given):
+        at = f"{doc.name}: given[{i}]"
+        try:
+            condition = conditions.parse(entry.when, vocabulary)
+        except ValueError as exc:
+            raise KnowledgeError(f"{at}.when: {exc}", where=where) from None
+        for name in sorted(conditions.subjects(condition)):
+            if name == doc.name or not vocabulary.is_input(name):
+                raise KnowledgeError(f"{at}.when: {name!r} is not another fact a user answers; a question "
+                                     "can only follow earlier answers", where=where)
+        unknown = [v for v in entry.labels if v not in doc.values]
+        if unknown:
+            raise KnowledgeError(f"{at}.labels: {unknown[0]!r} is not a value of {doc.name}", where=where,
+                                 allowed=", ".join(doc.values) or "none (only choice and list facts have values)")
+        entries.append(Given(condition, conditions.describe(condition), _one_line(entry.help),
+                             {v: _one_line(label) for v, label in entry.labels.items()}))
+    return tuple(entries)
+
+
 def build_vocabulary(data: Any, where: str, guide: Guide) -> Vocabulary:
     try:
         doc = _VocabularyDoc.model_validate(data)
     except ValidationError as exc:
         raise KnowledgeError(_first_error(exc), where=where) from None
-    vocabulary = Vocabulary(tuple(FactSpec(**f.model_dump()) for f in doc.facts),
-                            tuple(DecisionSpec(**d.model_dump()) for d in doc.decisions))
+    plain_vocabulary = Vocabulary(tuple(_fact(f) for f in doc.facts),
+                                  tuple(DecisionSpec(**d.model_dump()) for d in doc.decisions))
+    # `given` conditions are parsed against the vocabulary they belong to
+    vocabulary = Vocabulary(tuple(_fact(f, _given(f, plain_vocabulary, where)) for f in doc.facts),
+                            plain_vocabulary.decisions)
     for item in (*vocabulary.facts, *vocabulary.decisions):
         if item.section not in guide.section_ids:
             raise KnowledgeError(f"{item.name}: unknown section {item.section!r}", where=where,

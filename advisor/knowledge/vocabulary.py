@@ -6,7 +6,8 @@ Plain frozen dataclasses; advisor/knowledge/validation.py builds them from YAML 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 # No fact counts anything near this; beyond it, arithmetic on floats would overflow.
@@ -59,6 +60,21 @@ FactType = Literal["choice", "bool", "number", "list"]
 
 
 @dataclass(frozen=True)
+class Given:
+    """A question's words once earlier answers make `condition` true (a fact's `given` entry).
+
+    `condition` is a rule condition (advisor.knowledge.conditions) on input facts and `when` the
+    same in words; `help` is shown under the question's own help; `labels` annotate some of its
+    values (same values, other words: an answer is never hidden).
+    """
+
+    condition: Any
+    when: str
+    help: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class FactSpec:
     name: str
     type: FactType
@@ -72,6 +88,26 @@ class FactSpec:
     derived: bool = False
     existing_setup: bool = False  # describes what the user already has (advisor review reads it)
     describes: str | None = None  # the decision whose choice an existing-setup value states (drills hide it)
+    given: tuple[Given, ...] = ()  # more words for the question, given earlier answers
+    notes: tuple[str, ...] = ()  # the `given` help that holds for this consultation (set by as_asked)
+
+    def as_asked(self, answers: Mapping[str, Any]) -> FactSpec:
+        """The question after `answers` (fact -> value, None for don't know): the help of every
+        `given` entry whose condition holds becomes a note, and its labels replace the values'."""
+        from advisor.knowledge.conditions import evaluate  # conditions imports this module
+
+        def lookup(name: str) -> Any:
+            if answers.get(name) is None:
+                raise KeyError(name)  # not answered, or don't know: unknown
+            return answers[name]
+
+        holding = [g for g in self.given if evaluate(g.condition, lookup) is True]
+        if not holding:
+            return self
+        labels = dict(self.values)
+        for entry in holding:
+            labels.update(entry.labels)
+        return replace(self, values=labels, notes=tuple(g.help for g in holding if g.help))
 
     def allowed(self) -> str:
         """Plain description of what a value of this fact may be."""
@@ -143,9 +179,9 @@ class FactSpec:
         if self.type == "choice":
             return self.values.get(value, str(value))
         if self.type == "list":
-            return ", ".join(self.values.get(v, v) for v in value) or "none"
+            return ", ".join(self.values.get(v, v) for v in value) or "None of these"
         if self.type == "bool":
-            return "yes" if value else "no"
+            return "Yes" if value else "No"
         unit = f" {self.unit}" if self.unit else ""
         return f"{value:g}{unit}"
 
@@ -215,6 +251,7 @@ class Vocabulary:
                     "derived": f.derived,
                     "existing_setup": f.existing_setup,
                     "describes": f.describes,
+                    "given": [{"when": g.when, "help": g.help, "labels": dict(g.labels)} for g in f.given],
                 }
                 for f in self.facts
             ],

@@ -97,7 +97,7 @@ def _add_node(parent: Tree, node: DerivationNode, knowledge: KnowledgeBase) -> N
             fact = knowledge.vocabulary.fact(evidence.name)
             asked = fact.question if fact else evidence.name
             answer = value_words(evidence.name, evidence.value, knowledge.vocabulary)
-            branch.add(f"[dim]given:[/] {escape(asked)} {escape(answer[:1].upper() + answer[1:])}")
+            branch.add(f"[dim]given:[/] {escape(asked)} {escape(answer)}")
     unit = knowledge.guide.unit(rule.source)
     branch.add(f"[dim]read: {escape(unit.title if unit else '')} {rule.source}[/]")
     for child in node.children:

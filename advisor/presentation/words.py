@@ -25,5 +25,5 @@ def fact_in_words(name: str, value: Any, vocabulary: Vocabulary) -> tuple[str, s
     spec = vocabulary.fact(name)
     if spec is None:
         return name, value_text(value)
-    answer = spec.describe_value(value) if value is not None else "not given"
-    return spec.question, answer[:1].upper() + answer[1:]
+    # Labels start with a capital, or are an Azure ML literal kept as written (uri_file).
+    return spec.question, spec.describe_value(value) if value is not None else "Not given"
