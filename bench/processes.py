@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -17,7 +18,18 @@ PYTHON = Path(sys.executable)
 
 
 def _env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "NO_COLOR": "1", **extra}
+    """The environment a user's shell gives: Python writes bytecode as it imports (this
+    machine's sessions set PYTHONDONTWRITEBYTECODE, which would make every run compile the
+    project's modules from source)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "NO_COLOR": "1", **extra}
+
+
+def children_cpu() -> float:
+    """User + system CPU seconds of every finished child process so far (microseconds, not
+    os.times' clock ticks)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def wall_times(command: list[str], repeat: int, env: dict[str, str] | None = None,
@@ -35,26 +47,27 @@ def wall_times(command: list[str], repeat: int, env: dict[str, str] | None = Non
     return times
 
 
-def timed(command: list[str], repeat: int, fresh_bytecode: bool = False) -> dict[str, float]:
+def timed(command: list[str], repeat: int, fresh_bytecode: bool = False, cwd: Path | None = None,
+          env_extra: dict[str, str] | None = None) -> dict[str, float]:
     """Median wall time and median CPU time (user + system) of `command` over `repeat` runs
     after one warm-up. `fresh_bytecode`: each run gets an empty bytecode cache, so every module
     is compiled from source, as on an install that wrote no bytecode."""
     walls, cpus = [], []
     for index in range(repeat + 1):
-        env = _env()
+        env = _env(**(env_extra or {}))
         if fresh_bytecode:
             env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="advisor-bench-pyc-")
-        before = os.times()
+        before = children_cpu()
         start = time.perf_counter()
-        result = subprocess.run(command, capture_output=True, env=env, cwd=ROOT)
+        result = subprocess.run(command, capture_output=True, env=env, cwd=cwd or ROOT)
         wall = time.perf_counter() - start
-        after = os.times()
+        cpu = children_cpu() - before
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} exited {result.returncode}: {result.stderr.decode()[-500:]}")
         if index:  # the first run warms the disk cache
             walls.append(wall)
-            cpus.append(after.children_user - before.children_user + after.children_system - before.children_system)
-    return {"wall": median(walls), "cpu": median(cpus)}
+            cpus.append(cpu)
+    return {"wall": median(walls), "cpu": median(cpus), "runs": len(walls)}
 
 
 def median(values: list[float]) -> float:
@@ -79,17 +92,21 @@ def _passed(report: dict) -> int | None:
     return summary.get("passed")
 
 
-def phase_times(scenario: Path, repeat: int, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Median seconds of each cold-start phase of a one-scenario consult, over fresh processes."""
-    samples: dict[str, list[float]] = {}
+def phase_times(scenario: Path, repeat: int, env: dict[str, str] | None = None, python: Path = PYTHON,
+                cwd: Path = ROOT) -> dict[str, dict[str, float]]:
+    """Median wall and CPU seconds of each phase of a one-scenario JSON consult, over fresh
+    processes (bench/phases.py)."""
+    samples: dict[str, dict[str, list[float]]] = {}
     for _ in range(repeat + 1):
-        result = subprocess.run([str(PYTHON), str(ROOT / "bench" / "phases.py"), str(scenario)],
-                                capture_output=True, text=True, env=env or _env(), cwd=ROOT)
+        result = subprocess.run([str(python), str(ROOT / "bench" / "phases.py"), str(scenario)],
+                                capture_output=True, text=True, env=env or _env(), cwd=cwd)
         if result.returncode != 0:
             raise RuntimeError(f"phases.py failed: {result.stderr[-800:]}")
-        for phase, seconds in json.loads(result.stdout).items():
-            samples.setdefault(phase, []).append(seconds)
-    return {phase: median(values[1:]) for phase, values in samples.items()}  # first run warms disk caches
+        for phase, times in json.loads(result.stdout).items():
+            for kind, seconds in times.items():
+                samples.setdefault(phase, {}).setdefault(kind, []).append(seconds)
+    # the first run warms disk caches
+    return {phase: {kind: median(values[1:]) for kind, values in kinds.items()} for phase, kinds in samples.items()}
 
 
 def import_times(scenario: Path, top: int = 10) -> list[tuple[str, float]]:

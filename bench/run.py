@@ -9,9 +9,7 @@ A script, not a test: nothing here asserts. See docs/benchmark.md for the figure
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
-import platform
 import shutil
 import sys
 import tempfile
@@ -72,15 +70,14 @@ def benchmark(args: argparse.Namespace, render) -> str:
         rows += cold_start_rows(python_start, args.repeat)
         phases, imports = breakdown(python_start, args.repeat)
 
-    title = (f"advisor benchmark, {datetime.date.today().isoformat()}, {platform.machine()} {cores} cores, "
-             f"Python {platform.python_version()}, {len(knowledge.rules)} rules, n={args.n} random scenarios "
+    title = (f"advisor benchmark, {table.machine()}, {len(knowledge.rules)} rules, n={args.n} random scenarios "
              f"({mean_facts:.1f} of {len(knowledge.vocabulary.input_facts)} input facts each on average), "
-             f"seed={args.seed}, load average {start_load:.1f} at start, {os.getloadavg()[0]:.1f} at end")
+             f"seed={args.seed}, {table.load(start_load)}")
     return "\n".join([
         render(title, ("measure", "figure", "target / note"), rows),
     ] + ([
-        render("cold start of `advisor consult FILE` by phase (median of fresh processes)",
-               ("phase", "time", "share"), phases),
+        render("cold start of `advisor consult FILE --format json` by phase (median of fresh processes)",
+               ("phase", "wall", "CPU", "share of CPU"), phases),
         render("python -X importtime, consult FILE --format json: import time spent in each package's own modules",
                ("package", "self time"), imports),
     ] if phases else []))
@@ -162,10 +159,8 @@ def cold_start_rows(python_start: float, repeat: int) -> list[table.Row]:
 def breakdown(python_start: float, repeat: int) -> tuple[list[table.Row], list[table.Row]]:
     log("cold-start breakdown ...")
     phases = processes.phase_times(SCENARIO_FILE, max(3, repeat // 3))
-    total = sum(phases.values())
-    phase_rows = [("interpreter start (python -c pass)", table.ms(python_start), "not in the total")]
-    phase_rows += [(phase, table.ms(seconds), f"{seconds / total:.0%}") for phase, seconds in phases.items()]
-    phase_rows.append(("total after interpreter start", table.ms(total), "100%"))
+    phase_rows = [("interpreter start (python -c pass)", table.ms(python_start), "", "not in the total")]
+    phase_rows += table.phase_rows(phases)
     imports = [(package, table.ms(seconds)) for package, seconds in processes.import_times(SCENARIO_FILE)]
     return phase_rows, imports
 

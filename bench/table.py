@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+import os
+import platform
+
 Row = tuple[str, ...]  # e.g. measure, figure, target / note
 
 
@@ -27,3 +31,21 @@ def us(seconds: float) -> str:
 
 def verdict(value: float, limit: float) -> str:
     return "met" if value <= limit else "NOT met"
+
+
+def phase_rows(phases: dict[str, dict[str, float]]) -> list[Row]:
+    """Each phase's median wall and CPU time and its share of the CPU total, then the totals."""
+    total = {kind: sum(times[kind] for times in phases.values()) for kind in ("wall", "cpu")}
+    rows = [(phase, ms(times["wall"]), ms(times["cpu"]), f"{times['cpu'] / total['cpu']:.0%}")
+            for phase, times in phases.items()]
+    return rows + [("total after interpreter start", ms(total["wall"]), ms(total["cpu"]), "100%")]
+
+
+def machine() -> str:
+    """Date, machine and Python, for a table's title."""
+    return (f"{datetime.date.today().isoformat()}, {platform.machine()} {os.cpu_count()} cores (shared), "
+            f"Python {platform.python_version()}")
+
+
+def load(start: float) -> str:
+    return f"load average {start:.1f} at start, {os.getloadavg()[0]:.1f} at end"

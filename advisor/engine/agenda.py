@@ -66,6 +66,12 @@ class SalienceStrategy(DepthStrategy):
     The agenda list and its order (ascending keys, the next activation last) are experta's.
     """
 
+    def update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
+        # experta asks after every firing; when the firing changed nothing there is nothing
+        # to log (its watchers) or to place on the agenda.
+        if added or removed:
+            super().update_agenda(agenda, added, removed)
+
     def get_key(self, activation: Any) -> tuple[int, list[int]]:
         ids = [f["__factid__"] for f in activation.facts]
         if len(ids) > 1:

@@ -20,8 +20,11 @@ def propagate(fired: Iterable[Firing], strength: Mapping[str, float]) -> None:
     for firing in fired:
         premise = 1.0
         for evidence in firing.matched:
-            if evidence.origin != USER:
-                premise = min(premise, standing.get(evidence.origin, 1.0))
+            origin = evidence.origin
+            if origin != USER:
+                held = standing.get(origin, 1.0)
+                if held < premise:
+                    premise = held
         firing.certainty = round(strength[firing.rule_id] * premise, 4)
         if firing.status in STANDING:
             standing[firing.rule_id] = firing.certainty

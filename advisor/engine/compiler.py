@@ -12,7 +12,7 @@ from experta import Rule as ExpertaRule
 
 from advisor.engine.agenda import SalienceStrategy, salience
 from advisor.engine.matcher import CountingMatcher
-from advisor.engine.memory import BINDING_PREFIX, binding_keys, datum_class, fact_to_fact, value_test
+from advisor.engine.memory import BINDING_PREFIX, MATCHED, binding_keys, datum_class, fact_to_fact, value_test
 from advisor.knowledge.conditions import All, Condition, FactRef, Leaf
 from advisor.knowledge.rules import Rule
 
@@ -83,12 +83,15 @@ def build_engine_class(rules: tuple[Rule, ...], action: Action, name: str = "Com
     """A KnowledgeEngine subclass with one experta rule per knowledge-base rule.
 
     `linear=False` gives experta's stock engine, Rete matcher and strategy (the benchmark's
-    bare floor, and the reference the matcher's tests compare with).
+    bare floor, and the reference the matcher's tests compare with). Only the Rete network
+    reads a rule's patterns, so with the counting matcher (which reads each rule's own
+    condition) they are not built: an experta Rule there carries its salience and RHS.
     """
     base: type = CompiledEngine if linear else KnowledgeEngine
     members: dict[str, Any] = {"__matcher__": CountingMatcher, "__strategy__": SalienceStrategy} if linear else {}
     for index, rule in enumerate(rules):
-        compiled = ExpertaRule(compile_condition(rule.condition), salience=salience(rule))(_rhs(rule, action))
+        patterns = () if linear else (compile_condition(rule.condition),)
+        compiled = ExpertaRule(*patterns, salience=salience(rule))(_rhs(rule, action, linear))
         compiled.advisor_rule = rule  # what the counting matcher reads
         members[f"rule_{index:05d}"] = compiled
     if linear:
@@ -96,10 +99,25 @@ def build_engine_class(rules: tuple[Rule, ...], action: Action, name: str = "Com
     return type(name, (base,), members)
 
 
-def _rhs(rule: Rule, action: Action) -> Callable[..., None]:
-    keys = binding_keys(rule.condition)
+# experta inspects each RHS's signature when the rule is made (to filter what it passes);
+# every RHS has this one, so it is given rather than worked out from the code each time.
+_RHS_SIGNATURE = inspect.Signature([
+    inspect.Parameter("engine", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+    inspect.Parameter("_", inspect.Parameter.VAR_POSITIONAL),
+    inspect.Parameter(MATCHED, inspect.Parameter.KEYWORD_ONLY, default=None),
+    inspect.Parameter("bindings", inspect.Parameter.VAR_KEYWORD),
+])
 
-    def fire(engine: KnowledgeEngine, *_: Any, **bindings: Any) -> None:
-        # An `any` branch binds only its own facts: the others are absent.
-        action(engine, rule, [bindings[k] for k in keys if k in bindings])
+
+def _rhs(rule: Rule, action: Action, linear: bool) -> Callable[..., None]:
+    if linear:
+        def fire(engine: KnowledgeEngine, *_: Any, matched: Any = None, **bindings: Any) -> None:
+            action(engine, rule, matched)  # the counting matcher binds the facts as `matched`
+    else:
+        keys = binding_keys(rule.condition)
+
+        def fire(engine: KnowledgeEngine, *_: Any, matched: Any = None, **bindings: Any) -> None:
+            # experta's Rete binds f0, f1, ...; an `any` branch binds only its own facts
+            action(engine, rule, [bindings[k] for k in keys if k in bindings])
+    fire.__signature__ = _RHS_SIGNATURE  # type: ignore[attr-defined]
     return fire

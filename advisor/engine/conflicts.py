@@ -10,6 +10,7 @@ stays, both are kept, and a warning says so. Nothing is overwritten silently.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from operator import attrgetter
 from typing import Any
 
 from advisor.engine.certainty import STANDING, combine
@@ -17,6 +18,7 @@ from advisor.engine.results import Alternative, Firing, Recommendation, RuleWarn
 from advisor.knowledge.vocabulary import Vocabulary
 
 Rank = tuple[int, int]  # (priority, specificity)
+_RULE_ID = attrgetter("rule_id")
 ByValue = Mapping[tuple[str, Any], list[Firing]]
 
 
@@ -80,9 +82,9 @@ def recommendations(vocabulary: Vocabulary, winners: Mapping[str, Any],
             losers = [] if spec.multiple else [(v, fs) for v, fs in values if v != choice]
             result.append(Recommendation(
                 decision=spec.name, choice=choice,
-                rules=tuple(f.rule_id for f in supporting),
+                rules=tuple(map(_RULE_ID, supporting)),
                 certainty=combine(f.certainty for f in supporting),
-                contested=spec.name in unranked or any(f.status == "contested" for _, fs in losers for f in fs),
-                alternatives=tuple(Alternative(v, tuple(f.rule_id for f in fs), fs[0].note)
-                                   for v, fs in losers)))
+                # settle() gives all the firings of a losing value one status: the first tells
+                contested=spec.name in unranked or any(fs[0].status == "contested" for _, fs in losers),
+                alternatives=tuple(Alternative(v, tuple(map(_RULE_ID, fs)), fs[0].note) for v, fs in losers)))
     return result

@@ -16,8 +16,10 @@ memory holds at most one fact per name. So matching is counting:
 - a rule's condition is put in disjunctive normal form (as experta does for OR); each branch
   counts its tests that hold, and is active exactly when all of them do;
 - a declared fact satisfies its tests and bumps their branches' counts; a retracted one
-  undoes that. Completed branches become experta Activations with the same facts and
-  bindings the Rete network would give (the RHS reads `f0`, `f1`, ... as before).
+  undoes that. Completed branches become experta Activations with the facts the Rete
+  network would bind, handed to the RHS in condition order under one name (`matched`)
+  rather than one binding each (`f0`, `f1`, ...): experta copies an activation's bindings
+  twice on every firing.
 
 The cost of a declaration is the tests on that one name plus the branches they complete, so
 a consultation costs time proportional to the rules; reset is a handful of clears.
@@ -26,48 +28,46 @@ a consultation costs time proportional to the rules; reset is a handful of clear
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from itertools import count, product
+from itertools import product
 from typing import Any
 
 from experta.abstract import Matcher
 from experta.activation import Activation
 
-from advisor.engine.memory import BINDING_PREFIX, Datum, fact_to_fact, numbered_leaves, value_test
+from advisor.engine.memory import MATCHED, Datum, fact_to_fact, value_test
 from advisor.knowledge.conditions import All, Condition, FactRef, Leaf
 
 
 class _Test:
     """One alpha test, shared by every branch that makes it."""
 
-    __slots__ = ("names", "holds", "branches")
+    __slots__ = ("holds", "branches")
 
-    def __init__(self, names: tuple[str, ...], holds: Callable[[dict[str, Any]], bool]) -> None:
-        self.names = names            # the fact names it reads (one, or two for a comparison)
-        self.holds = holds            # values by name -> bool (all of `names` present)
+    def __init__(self, holds: Callable[[Any], bool] | None) -> None:
+        # A value test: the fact's value -> bool. A comparison of two facts: facts by name ->
+        # bool, False while either is missing. None for an equality test: it is found by
+        # hashing the value, and holds whenever it is found.
+        self.holds = holds
         self.branches: list[_Branch] = []
 
 
 class _Branch:
     """One conjunction of a rule's condition (in disjunctive normal form)."""
 
-    __slots__ = ("rule", "tests", "need", "bindings", "names")
+    __slots__ = ("rule", "tests", "need", "matched")
 
-    def __init__(self, rule: Any, tests: list[_Test], bindings: list[tuple[str, str, bool]]) -> None:
+    def __init__(self, rule: Any, tests: list[_Test], matched: tuple[str, ...]) -> None:
         self.rule = rule              # the experta Rule (its RHS and salience)
         self.tests = tests
         self.need = len(tests)
-        self.bindings = bindings      # (context key, fact name, value rather than fact)
-        self.names = tuple(dict.fromkeys(name for _, name, value in bindings if not value))
+        self.matched = matched        # the fact the RHS receives for each binding, by name
 
 
-Numbered = tuple[Leaf, int, int | None]
-
-
-def _branches(condition: Condition, numbers: dict[int, tuple[int, int | None]]) -> list[list[Numbered]]:
+def _branches(condition: Condition) -> list[list[Leaf]]:
+    """The condition in disjunctive normal form, each branch's leaves in condition order."""
     if isinstance(condition, Leaf):
-        first, second = numbers[id(condition)]
-        return [[(condition, first, second)]]
-    parts = [_branches(part, numbers) for part in condition.parts]
+        return [[condition]]
+    parts = [_branches(part) for part in condition.parts]
     if isinstance(condition, All):
         return [[leaf for branch in combination for leaf in branch] for combination in product(*parts)]
     return [branch for part in parts for branch in part]
@@ -79,7 +79,8 @@ class CountingMatcher(Matcher):
     def __init__(self, engine: Any) -> None:
         super().__init__(engine)
         self._equal: dict[str, dict[Any, list[_Test]]] = {}   # name -> value -> equality tests
-        self._other: dict[str, list[_Test]] = {}              # name -> every other test reading it
+        self._value: dict[str, list[_Test]] = {}              # name -> its other value tests
+        self._pair: dict[str, list[_Test]] = {}               # name -> comparisons reading it
         self._build(engine.get_rules())
         self._facts: dict[str, Any] = {}                       # name -> the fact in working memory
         self._holding: set[_Test] = set()
@@ -91,21 +92,17 @@ class CountingMatcher(Matcher):
     def _build(self, rules: list[Any]) -> None:
         shared: dict[tuple[Any, ...], _Test] = {}
         for rule in sorted(rules, key=lambda r: r.advisor_rule.order):
-            condition = rule.advisor_rule.condition
-            numbered = {id(leaf): (first, second) for leaf, first, second in numbered_leaves(condition, count())}
-            for branch_leaves in _branches(condition, numbered):
+            for branch_leaves in _branches(rule.advisor_rule.condition):
                 tests: list[_Test] = []
-                bindings: list[tuple[str, str, bool]] = []
-                for leaf, first, second in branch_leaves:
+                matched: list[str] = []  # in condition order, as experta's Rete binds f0, f1, ...
+                for leaf in branch_leaves:
                     test = self._test(leaf, shared)
                     if test not in tests:
                         tests.append(test)
-                    bindings.append((f"{BINDING_PREFIX}{first}", leaf.subject, False))
-                    if second is not None:
-                        ref = leaf.operand.name
-                        bindings += [(f"{BINDING_PREFIX}{second}", ref, False),
-                                     (f"v{first}", leaf.subject, True), (f"w{first}", ref, True)]
-                branch = _Branch(rule, tests, bindings)
+                    matched.append(leaf.subject)
+                    if isinstance(leaf.operand, FactRef):
+                        matched.append(leaf.operand.name)
+                branch = _Branch(rule, tests, tuple(matched))
                 for test in tests:
                     test.branches.append(branch)
 
@@ -121,17 +118,17 @@ class CountingMatcher(Matcher):
         if isinstance(operand, FactRef):
             compare = fact_to_fact(leaf.op, operand.times)
             left, right = leaf.subject, operand.name
-            test = _Test((left, right), lambda facts: compare(facts[left]["value"], facts[right]["value"]))
-            self._other.setdefault(left, []).append(test)
+            test = _Test(lambda facts: left in facts and right in facts
+                         and compare(facts[left]["value"], facts[right]["value"]))
+            self._pair.setdefault(left, []).append(test)
             if right != left:
-                self._other.setdefault(right, []).append(test)
+                self._pair.setdefault(right, []).append(test)
         elif leaf.op == "eq":
-            test = _Test((leaf.subject,), lambda facts: True)
+            test = _Test(None)
             self._equal.setdefault(leaf.subject, {}).setdefault(operand, []).append(test)
         else:
-            name, holds = leaf.subject, value_test(leaf.op, operand)
-            test = _Test((name,), lambda facts: holds(facts[name]["value"]))
-            self._other.setdefault(name, []).append(test)
+            test = _Test(value_test(leaf.op, operand))
+            self._value.setdefault(leaf.subject, []).append(test)
         shared[key] = test
         return test
 
@@ -161,7 +158,8 @@ class CountingMatcher(Matcher):
                 yield from equal.get(value, ())
             except TypeError:  # an unhashable value equals no operand of an equality test
                 pass
-        yield from self._other.get(name, ())
+        yield from self._value.get(name, ())
+        yield from self._pair.get(name, ())
 
     def _declare(self, fact: Any, added: list[Activation]) -> None:
         name = fact.get("name") if isinstance(fact, Datum) else None
@@ -172,8 +170,20 @@ class CountingMatcher(Matcher):
             raise ValueError(f"two facts named {name!r} in working memory")
         facts[name] = fact
         # No test reading `name` can hold yet: the name was not in working memory.
-        for test in self._tests_of(name, fact["value"]):
-            if all(n in facts for n in test.names) and test.holds(facts):
+        value = fact["value"]
+        equal = self._equal.get(name)
+        if equal:
+            try:
+                holding = equal.get(value, ())
+            except TypeError:  # an unhashable value equals no operand of an equality test
+                holding = ()
+            for test in holding:  # found by hashing: they hold
+                self._satisfy(test, added)
+        for test in self._value.get(name, ()):
+            if test.holds(value):
+                self._satisfy(test, added)
+        for test in self._pair.get(name, ()):
+            if test.holds(facts):
                 self._satisfy(test, added)
 
     def _satisfy(self, test: _Test, added: list[Activation]) -> None:
@@ -183,9 +193,8 @@ class CountingMatcher(Matcher):
             reached = counts.get(branch, 0) + 1
             counts[branch] = reached
             if reached == branch.need:
-                activation = Activation(branch.rule, [facts[n] for n in branch.names],
-                                        {key: facts[n]["value"] if v else facts[n]
-                                         for key, n, v in branch.bindings})
+                matched = tuple([facts[n] for n in branch.matched])
+                activation = Activation(branch.rule, matched, {MATCHED: matched})
                 self._active[branch] = activation
                 added.append(activation)
 

@@ -8,14 +8,19 @@ from itertools import count
 from typing import Any
 
 from experta import Fact
+from experta.utils import freeze
 
 from advisor.knowledge.conditions import Condition, FactRef, Leaf, leaf_holds
 
-BINDING_PREFIX = "f"  # the RHS receives each matched fact as f0, f1, ... in condition order
+BINDING_PREFIX = "f"  # experta's Rete binds each matched fact as f0, f1, ... in condition order
+MATCHED = "matched"   # the counting matcher binds them all, in that order, under this one
+                      # name: the keyword the compiled RHS takes (compiler._rhs)
 
 
 class Datum(Fact):
     """One fact or decision value in working memory: name, value, origin ("user" or a rule id)."""
+
+    evidence: Any = None  # what the advisor's trace reports for it (engine/advisor.py)
 
     def __str__(self) -> str:
         # experta's run loop formats every firing's facts for its log line, logged or not:
@@ -37,7 +42,15 @@ def datum_class(name: str) -> type[Datum]:
 
 
 def new_datum(name: str, value: Any, origin: str) -> Datum:
-    return datum_class(name)(name=name, value=value, origin=origin)
+    """What `datum_class(name)(name=name, value=value, origin=origin)` makes, without Fact's
+    general constructor (a Python call per key, and a property read each): the three keys go
+    straight into the dict, the value frozen as Fact.__setitem__ would (one is made per fact
+    declared, hundreds per consultation at scale)."""
+    cls = datum_class(name)
+    datum = dict.__new__(cls)
+    dict.update(datum, name=name, value=freeze(value), origin=origin)
+    datum._Fact__defaults = {}  # what Fact.__init__ sets last (read only for declared fields: none)
+    return datum
 
 
 def numbered_leaves(condition: Condition, ids: Iterator[int]) -> Iterator[tuple[Leaf, int, int | None]]:

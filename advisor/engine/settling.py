@@ -42,6 +42,7 @@ from advisor.knowledge.rules import Rule
 Needs = frozenset[str] | None  # None: nothing can make it true any more
 
 _NOTHING: frozenset[str] = frozenset()
+_UNSET = object()  # not computed yet (None is an answer)
 
 
 class Settling:
@@ -59,40 +60,68 @@ class Settling:
         self._value_needs: dict[tuple[str, Any], Needs] = {}
         self._candidates: dict[str, dict[Any, tuple[Rule, ...]]] = {}
         self._order = {f.name: i for i, f in enumerate(self.vocabulary.facts)}
+        self._inputs = frozenset(f.name for f in self.vocabulary.input_facts)
+        self._lookup = values.__getitem__  # raises KeyError for an unknown value, as evaluate wants
 
     def lookup(self, name: str) -> Any:
         return self.values[name]
 
     def is_input(self, name: str) -> bool:
-        return self.vocabulary.is_input(name)
+        return name in self._inputs
 
     # --- truth and needs -----------------------------------------------------
 
     def truth(self, rule: Rule) -> bool | None:
-        if rule.id not in self._truth:
-            self._truth[rule.id] = evaluate(rule.condition, self.lookup)
-        return self._truth[rule.id]
+        known = self._truth.get(rule.id, _UNSET)
+        if known is _UNSET:
+            known = self._truth[rule.id] = self._condition_truth(rule.condition)
+        return known
+
+    def _condition_truth(self, condition: Condition) -> bool | None:
+        """`evaluate(condition, values)`: the same Kleene logic, with each leaf's facts looked
+        up before it is evaluated rather than an exception raised and caught for each unknown
+        one (most leaves are unknown in a consultation with few facts)."""
+        if isinstance(condition, Leaf):
+            return self._leaf_truth(condition)
+        decisive = not isinstance(condition, All)
+        unknown = False
+        for part in condition.parts:
+            result = self._condition_truth(part)
+            if result is None:
+                unknown = True
+            elif result == decisive:
+                return decisive
+        return None if unknown else not decisive
+
+    def _leaf_truth(self, leaf: Leaf) -> bool | None:
+        values = self.values
+        if leaf.subject not in values or (isinstance(leaf.operand, FactRef) and leaf.operand.name not in values):
+            return None
+        return evaluate(leaf, self._lookup)
 
     def rule_needs(self, rule: Rule) -> Needs:
         """Unanswered input facts that could make the rule true; None if it never can be
         (or is already decided: true or false)."""
-        if rule.id not in self._rule_needs:
-            self._rule_needs[rule.id] = None  # a cycle (impossible once stratified) needs nothing
+        memo = self._rule_needs
+        needs = memo.get(rule.id, _UNSET)
+        if needs is _UNSET:
+            memo[rule.id] = None  # a cycle (impossible once stratified) needs nothing
             # Empty needs mean the condition is already true: decided, so waiting on nothing.
-            self._rule_needs[rule.id] = self.condition_needs(rule.condition) or None
-        return self._rule_needs[rule.id]
+            needs = memo[rule.id] = self.condition_needs(rule.condition) or None
+        return needs
 
     def condition_needs(self, condition: Condition) -> Needs:
         key = id(condition)  # conditions live as long as the knowledge base: ids are stable
-        if key not in self._condition_needs:
-            self._condition_needs[key] = self._compute_condition_needs(condition)
-        return self._condition_needs[key]
+        needs = self._condition_needs.get(key, _UNSET)
+        if needs is _UNSET:
+            needs = self._condition_needs[key] = self._compute_condition_needs(condition)
+        return needs
 
     def _compute_condition_needs(self, condition: Condition) -> Needs:
         # Only leaves are evaluated: a part's needs already say its truth (empty: true;
         # None: false or impossible; otherwise unknown), so an `all` or `any` combines them.
         if isinstance(condition, Leaf):
-            truth = evaluate(condition, self.lookup)
+            truth = self._leaf_truth(condition)
             if truth is None:
                 return self._leaf_needs(condition)
             return _NOTHING if truth else None
@@ -114,10 +143,11 @@ class Settling:
         return _union(possible) if possible else None
 
     def unknown_subjects(self, leaf: Leaf) -> list[str]:
-        names = [leaf.subject]
-        if isinstance(leaf.operand, FactRef):
-            names.append(leaf.operand.name)
-        return [n for n in names if n not in self.values]
+        values = self.values
+        unknown = [] if leaf.subject in values else [leaf.subject]
+        if isinstance(leaf.operand, FactRef) and leaf.operand.name not in values:
+            unknown.append(leaf.operand.name)
+        return unknown
 
     def _leaf_needs(self, leaf: Leaf) -> Needs:
         needed: list[frozenset[str]] = []
@@ -137,12 +167,14 @@ class Settling:
     # --- producers, grouped by the value they would conclude ---------------------
 
     def _by_value(self, name: str) -> dict[Any, tuple[Rule, ...]]:
-        """Producers of `name` still unknown, by the value they conclude (in rule order)."""
+        """Producers of `name` that unanswered facts could still make true, by the value they
+        conclude (in rule order). (Those already decided, true or false, and those nothing can
+        make true any more, have no needs: every use of these groups leaves them out.)"""
         grouped = self._candidates.get(name)
         if grouped is None:
             collect: dict[Any, list[Rule]] = {}
             for rule in self.knowledge.producers(name):
-                if self.truth(rule) is None:
+                if self.rule_needs(rule) is not None:
                     collect.setdefault(rule.conclusion.value, []).append(rule)
             grouped = self._candidates[name] = {v: tuple(rs) for v, rs in collect.items()}
         return grouped
@@ -156,11 +188,12 @@ class Settling:
 
     def _value_needs_of(self, name: str, value: Any) -> Needs:
         key = (name, value)
-        if key not in self._value_needs:
+        needs = self._value_needs.get(key, _UNSET)
+        if needs is _UNSET:
             reachable = [needs for rule in self._by_value(name)[value]
                          if (needs := self.rule_needs(rule)) is not None]
-            self._value_needs[key] = _union(reachable) if reachable else None
-        return self._value_needs[key]
+            needs = self._value_needs[key] = _union(reachable) if reachable else None
+        return needs
 
     def helpful_producers(self, name: str, leaf: Leaf) -> tuple[Rule, ...]:
         """Unknown producers of `name` that could make `leaf` true, in rule-base order."""
@@ -172,7 +205,11 @@ class Settling:
 
     def ordered(self, names: Iterable[str]) -> tuple[str, ...]:
         """Fact names in vocabulary order (the questionnaire's order)."""
-        return tuple(sorted(names, key=lambda n: self._order.get(n, len(self._order))))
+        order = self._order
+        names = list(names)
+        if order.keys() >= set(names):  # as always from the vocabulary: no Python call per name
+            return tuple(sorted(names, key=order.__getitem__))
+        return tuple(sorted(names, key=lambda n: order.get(n, len(order))))
 
     def decision_needs(self, name: str) -> Needs:
         """Input facts that could settle decision `name` to some choice; None if none can."""
@@ -232,7 +269,7 @@ class Settling:
 
     def _open_leaves(self, condition: Condition, visit: Callable[[Leaf], None]) -> None:
         """The leaves of `condition` still undecided, inside parts that can still be true."""
-        if self.condition_needs(condition) is None or evaluate(condition, self.lookup) is not None:
+        if self.condition_needs(condition) is None or self._condition_truth(condition) is not None:
             return
         if isinstance(condition, Leaf):
             visit(condition)
