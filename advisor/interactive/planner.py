@@ -26,6 +26,7 @@ Yes-only facts are asked together. A yes/no fact that no rule tests for "no" (`x
 rule reading it unfired. When the next question is such a fact, the plan asks it in one
 checklist with the other yes-only facts worth asking ("Which of these apply?"), best first,
 so the few that apply are ticked and the rest cost no question each. Unticked means "no".
+A checklist also goes first when half its questions' worth together beats the best question.
 """
 
 from __future__ import annotations
@@ -51,9 +52,10 @@ SAME_AREA_SHARE = 0.8
 WARNING_WEIGHT = 0.3    # a warning matters, but less than a decision
 CLOSING_WEIGHT = 0.25   # a rule an answer rules out, against one it settles
 LATER_SECTION = 0.6     # each later guide section's questions count this much less
-COLD = 0.15              # a rule none of whose tests holds yet, against one that follows earlier answers
-UNKNOWN_NEARBY = 0.9
-GATE_WEIGHT = 0.1
+COLD = 0.15             # a rule none of whose tests holds yet, against one that follows earlier answers
+UNKNOWN_NEARBY = 0.9    # each "don't know" in an area: its other questions count this much less
+GATE_WEIGHT = 0.1       # a warning's worth per decision it sets aside (a gate cuts branches)
+CHECKLIST_SHARE = 0.5   # a checklist goes first when this share of its questions' worth beats the best one
 CHECKLIST_SIZE = 8      # yes-only facts asked together at most: one screen, read at a glance
 
 Ways = dict[str, int]  # input fact -> fewest answers (this one included) that make a condition true
@@ -421,19 +423,25 @@ class _Planning:
         names = self.keep_area_together(names, worth)
         questions = tuple(PlannedQuestion(self.vocabulary.fact(n), tuple(readers[n]), round(worth[n], 4))  # type: ignore[arg-type]
                           for n in names)
-        return QuestionPlan(self.consultation, questions, tuple(open_rules), self.values,
-                            self.batch(questions), self)
+        batch = self.batch(questions)
+        if batch and batch[0] is not questions[0]:  # a checklist worth more than the best question
+            questions = (batch[0], *(q for q in questions if q is not batch[0]))
+        return QuestionPlan(self.consultation, questions, tuple(open_rules), self.values, batch, self)
 
     def batch(self, questions: tuple[PlannedQuestion, ...]) -> tuple[PlannedQuestion, ...]:
         """The next question alone, or, when it is yes-only, a checklist of the best yes-only ones."""
         if not questions:
             return ()
         yes_only = self.planner.yes_only
-        if questions[0].fact.name not in yes_only:
-            return questions[:1]
         candidates = [q for q in questions if q.fact.name in yes_only]
+        if not candidates:
+            return questions[:1]
         best = sorted(candidates[1:], key=lambda q: -self.unordered_worth[q.fact.name])
-        return (candidates[0], *best[:CHECKLIST_SIZE - 1])
+        checklist = (candidates[0], *best[:CHECKLIST_SIZE - 1])
+        if questions[0].fact.name in yes_only or \
+                CHECKLIST_SHARE * sum(q.worth for q in checklist) > questions[0].worth:
+            return checklist
+        return questions[:1]
 
     def progress(self, rule: Rule) -> bool:
         """Whether some test in the rule's condition already holds (it follows the user's story)."""
