@@ -226,3 +226,13 @@ def test_the_highlighted_question_of_a_checklist_shows_its_help(knowledge):
     assert reply.value == (CHECKLIST[0],)
     drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())
     assert facts[0].help[:40] in " ".join(drawn.split())
+
+
+def test_the_next_question_always_leads_its_batch(advisor):
+    """Walking a consultation with "don't know": what is asked next is the plan's first question."""
+    planner, answers, seen_checklist = Planner(advisor), {}, False
+    while (plan := planner.plan(answers)).next is not None:
+        assert plan.batch[0] is plan.questions[0] is plan.next
+        seen_checklist |= len(plan.batch) > 1
+        answers.update({q.fact.name: None for q in plan.batch})
+    assert seen_checklist
