@@ -108,6 +108,7 @@ def test_ticked_is_yes_unticked_no_and_the_answer_is_echoed(tmp_path):
     assert answers.values["reproducible_results"] is False and answers.values["try_every_combination"] is False
     assert ("sampling", "bayesian") in {(r["decision"], r["choice"]) for r in report["recommendations"]}
     assert f"{answers_question('learn_from_previous_trials')} Yes" in screen
+    assert "Questions from" not in screen  # all three are sweep questions: one area
     assert "No to the other 2 questions of the checklist" in screen
 
 
@@ -236,3 +237,14 @@ def test_the_next_question_always_leads_its_batch(advisor):
         seen_checklist |= len(plan.batch) > 1
         answers.update({q.fact.name: None for q in plan.batch})
     assert seen_checklist
+
+
+def test_a_checklist_across_areas_names_them(tmp_path, knowledge):
+    terminal = KeyTerminal({"prediction_timing": "as_data_arrives"}, default=DONT_KNOW)
+    _, _, screen = run(tmp_path, terminal)
+    [first, *_] = checklists(terminal)
+    headings = {knowledge.guide.section(knowledge.vocabulary.fact(n).section).heading for n in checklist_facts(first)}
+    assert len(headings) > 1
+    text = " ".join(screen.split())
+    said = text[text.index(f"Questions from {len(headings)} areas: "):][:300]
+    assert all(heading in said for heading in headings), said

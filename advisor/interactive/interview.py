@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from advisor.engine.advisor import Advisor
 from advisor.interactive.answers import Answers
@@ -155,6 +156,9 @@ class Interview:
 
     def ask_checklist(self, facts: list[FactSpec], plan: QuestionPlan, ticked: list[str]) -> Reply:
         facts = [fact.as_asked(self.answers.values) for fact in facts]  # notes that follow earlier answers
+        areas = list(dict.fromkeys(self.heading(fact.section) for fact in facts))
+        if len(areas) > 1:
+            self.console.print(f"[dim]Questions from {len(areas)} areas: {escape('; '.join(areas))}[/]")
         def show_all_rules() -> None:
             for fact in facts:
                 show_why(self.console, fact, plan, self.knowledge)
