@@ -6,7 +6,9 @@ For every scenario under scenarios/end-to-end/ and every other shipped scenario 
 least 10 facts, the real planner interviews a simulated user who answers from the file and
 says "don't know" to anything the file does not state. Per scenario and as medians:
 
-- asked: questions asked until the planner has nothing left to ask;
+- asked: questions asked until the planner has nothing left to ask (a checklist of yes-only
+  facts is one question: the user ticks what the file says is true, and an unticked fact is
+  "no", which decides exactly as "don't know" for these facts);
 - needed: the user facts the final recommendations' derivation trees use (a lower bound no
   interviewer can beat: each of them had to be asked);
 - 50% / 90% / 100%: the question after which that share of the final recommendations is
@@ -47,7 +49,7 @@ MODE_QUESTION = "(design or existing setup)"
 @dataclass
 class Interview:
     name: str
-    asked: list[str]
+    asked: list[str]  # one entry per question; a checklist's facts joined by "+"
     needed: frozenset[str]
     settled: dict[float, int]  # share of final recommendations -> questions after which it holds
 
@@ -88,14 +90,17 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False) -> Interview:
     while True:
         plan = planner.plan(answers)
         history.append(outcome(plan.consultation))
-        question = plan.next
-        if question is None:
+        if plan.next is None:
             break
+        batch = [q.fact.name for q in plan.batch]
         if oracle:
-            question = next((q for q in plan.questions if q.fact.name in scenario.facts), question)
-        name = question.fact.name
-        asked.append(name)
-        answers[name] = scenario.facts.get(name)  # None: "don't know"
+            first = next((q for q in plan.questions if q.fact.name in scenario.facts), plan.next)
+            batch = [first.fact.name] if first is not plan.next else batch
+        asked.append("+".join(batch))
+        if len(batch) == 1:
+            answers[batch[0]] = scenario.facts.get(batch[0])  # None: "don't know"
+        else:
+            answers.update({name: scenario.facts.get(name) is True for name in batch})
     final = plan.consultation
     needed: set[str] = set()
     for rec in final.recommendations:
@@ -156,7 +161,8 @@ def main(argv: list[str] | None = None) -> None:
     print(render("Targets", ("measure", "figure", "target", "verdict"), verdicts))
     if args.verbose:
         for r in results:
-            print(f"{r.name}: " + ", ".join(f"{'*' if n in r.needed else ''}{n}" for n in r.asked))
+            print(f"{r.name}: " + ", ".join("+".join(f"{'*' if n in r.needed else ''}{n}" for n in q.split("+"))
+                                            for q in r.asked))
 
 
 if __name__ == "__main__":

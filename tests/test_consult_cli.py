@@ -140,6 +140,16 @@ def test_rules_show_explains_in_plain_words(cli):
     assert "Configure a sampling method" in out
 
 
+def test_rules_show_names_what_a_warning_withholds_contests_or_sets_aside(cli, knowledge):
+    out = cli("rules", "show", "services.prebuilt-needs-no-training").stdout
+    assert "sets aside (the consultation stops asking for): CPU or GPU" in " ".join(out.split())
+    out = " ".join(cli("rules", "show", "services.scale-versus-python-unranked").stdout.split())
+    assert f"contests: {knowledge.vocabulary.decision('training_service').title}" in out
+    rules = json.loads(cli("rules", "list", "--format", "json").stdout)
+    then = next(r["then"] for r in rules if r["id"] == "services.prebuilt-needs-no-training")
+    assert "processor" in then["sets_aside"] and "withholds" not in then
+
+
 def test_rules_show_unknown_id_suggests(cli):
     result = cli("rules", "show", "sweep.sobol-for-reproducibilty")
     assert result.returncode == 2

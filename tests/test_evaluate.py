@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -366,8 +367,9 @@ def test_progress_bar_on_a_terminal_only(mixed):
 
     for i in range(60):
         shutil.copy(mixed / "pass-1.yaml", mixed / f"copy-{i:02d}.yaml")
+    # A terminal that can draw a bar (rich draws none for TERM=dumb, as a CI log may set).
     child = pexpect.spawn(CONSOLE_SCRIPT, ["evaluate", str(mixed), "--jobs", "2"], encoding="utf-8",
-                          timeout=120, dimensions=(40, 120))
+                          timeout=120, dimensions=(40, 120), env={**os.environ, "TERM": "xterm"})
     screen = child.read()
     child.close()
     assert child.exitstatus == 2

@@ -25,6 +25,7 @@ from advisor.cli.commands.consult import consult_interactively
 from advisor.errors import AdvisorError
 from advisor.interactive import Action, DraftStore, InteractiveConsultation, Prompt, Prompter
 from advisor.interactive.interview import Interrupted
+from advisor.interactive.prompts import CHECKLIST_KEY
 from advisor.scenarios import load_scenario
 
 ENTER = "\r"
@@ -59,6 +60,10 @@ def keys_for(prompt: Prompt, answer: Any) -> str:
 
 
 OWN_PROMPTS = ("resume", "save", "save_path", "existing", "go_on")
+
+
+def checklist_facts(prompt: Prompt) -> list[str]:
+    return [value for _, value in prompt.options if not isinstance(value, Action)]
 
 
 class Keys:
@@ -102,8 +107,14 @@ class KeyTerminal:
 
     @property
     def asked(self) -> list[str]:
-        """The fact questions, in order (not the consultation's own prompts)."""
-        return [p.key for p in self.prompts if p.key not in OWN_PROMPTS and not p.key.endswith(":none")]
+        """The facts asked, in order (not the consultation's own prompts); a checklist's each."""
+        names: list[str] = []
+        for p in self.prompts:
+            if p.key == CHECKLIST_KEY:
+                names.extend(checklist_facts(p))
+            elif p.key not in OWN_PROMPTS and not p.key.endswith(":none"):
+                names.append(p.key)
+        return names
 
     def answer(self, prompt: Prompt) -> Any:
         if self.stop_at == len(self.prompts):
@@ -123,6 +134,8 @@ class KeyTerminal:
                 and self.prompts[-2].key == self.back_after:
             self.went_back = True
             return BACK
+        if prompt.key == CHECKLIST_KEY and CHECKLIST_KEY not in self.script:
+            return self.tick(prompt)
         planned = self.script.get(prompt.key, self.default)
         if isinstance(planned, list):
             planned = planned.pop(0).answer if len(planned) > 1 else planned[0].answer
@@ -131,6 +144,17 @@ class KeyTerminal:
         elif not isinstance(planned, Keys | Action):
             self.given[prompt.key] = planned
         return planned
+
+    @property
+    def questions(self) -> list[Prompt]:
+        """The question prompts in order, a checklist as one (not the consultation's own prompts)."""
+        return [p for p in self.prompts if p.key not in OWN_PROMPTS and not p.key.endswith(":none")]
+
+    def tick(self, prompt: Prompt) -> tuple[str, ...]:
+        """A checklist: tick the facts the script says yes to; the rest are no."""
+        names = checklist_facts(prompt)
+        self.given.update({name: self.script.get(name) is True for name in names})
+        return tuple(name for name in names if self.script.get(name) is True)
 
     @contextmanager
     def streams(self, prompt: Prompt):
@@ -195,9 +219,17 @@ def test_full_consultation_asks_each_fact_once_with_the_right_prompt(tmp_path, k
             menu = dict(prompt.options).values()
             assert DONT_KNOW in menu and WHY in menu and REPORT in menu
     assert terminal.prompts[-1].key == "save"
-    # Every scripted fact that was asked got its value; everything else is "don't know".
+    # Yes-only facts come as checklists: checkboxes of yes/no questions no rule tests for "no".
+    checklisted = [name for p in terminal.questions if p.key == CHECKLIST_KEY for name in checklist_facts(p)]
+    assert checklisted, "the image classifier's consultation has a checklist"
+    for name in checklisted:
+        spec = vocabulary.fact(name)
+        assert spec.type == "bool" and not spec.existing_setup
+    # Every scripted fact that was asked got its value; everything else is "don't know",
+    # except in a checklist, where unticked is "no".
     for name in terminal.asked:
-        assert answers.values[name] == IMAGE_CLASSIFIER.get(name)
+        expected = IMAGE_CLASSIFIER.get(name) is True if name in checklisted else IMAGE_CLASSIFIER.get(name)
+        assert answers.values[name] == expected, name
     decided = {r["decision"]: r["choice"] for r in report["recommendations"]}
     assert decided["processor"] == "gpu" and decided["endpoint_type"] == "batch"
     assert report["scenario"]["interactive"] is True
@@ -308,14 +340,17 @@ def test_back_changes_the_previous_answer(tmp_path):
                            back_after="hyperparameter_expressions")
     report, answers, _ = run(tmp_path, terminal, focus="sweep")
 
-    assert terminal.asked[0] == terminal.asked[2] == "hyperparameter_expressions"
+    keys = [p.key for p in terminal.questions]
+    assert keys[0] == keys[2] == "hyperparameter_expressions"
     assert answers.values["hyperparameter_expressions"] == ("uniform",)
     # Going back re-plans from the changed answer: the next question is the one the new answer calls for.
     from advisor.engine import get_advisor
     from advisor.interactive import Planner
 
     replanned = Planner(get_advisor(), focus="sweep").plan({"hyperparameter_expressions": ("uniform",)})
-    assert terminal.asked[3] == replanned.next.fact.name
+    after = terminal.questions[3]
+    assert (checklist_facts(after) if after.key == CHECKLIST_KEY else [after.key]) == \
+        [q.fact.name for q in replanned.batch]
     # The changed answer counts: a continuous space, not the discrete one first given.
     assert {"name": "search_space", "value": "continuous", "rule": "sweep.continuous-space"} in report["derived"]
     # Back is offered from the second question on, never on the first.
@@ -454,7 +489,7 @@ def test_ctrl_c_keeps_every_answer_and_resume_continues_there(tmp_path, monkeypa
     assert stopped.value.exit_code == 130
     assert "advisor consult --resume" in capsys.readouterr().err
     given = {k: list(v) if isinstance(v, tuple) else v for k, v in first.given.items()}
-    assert len(given) == 3
+    assert len(given) >= 3  # the expressions, the sampling and a checklist at least
     draft = json.loads((tmp_path / "data" / "consultation-draft.json").read_text(encoding="utf-8"))
     assert draft["answers"] == given and draft["focus"] == "sweep"
     assert not (tmp_path / "r.json").exists()
@@ -462,7 +497,9 @@ def test_ctrl_c_keeps_every_answer_and_resume_continues_there(tmp_path, monkeypa
     second = KeyTerminal({"learn_from_previous_trials": True}, default=DONT_KNOW)
     consult_interactively(focus=None, answers=None, resume=True, fmt="json", output=tmp_path / "r.json",
                           terminal=second, console=Console(file=StringIO()))
-    assert second.asked[0] == first.asked[3], "resumes at the question it stopped on"
+    stopped_on, resumed_at = first.questions[-1], second.questions[0]
+    assert (resumed_at.key, resumed_at.options) == (stopped_on.key, stopped_on.options), \
+        "resumes at the question it stopped on"
     assert not set(second.asked) & set(given)
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     for name, value in given.items():
@@ -479,9 +516,10 @@ def test_back_still_works_after_resume(tmp_path):
     with pytest.raises(Interrupted) as stop:
         consultation.run(focus="sweep", answers_file=None, resume=False, render=lambda c, m: None)
     assert stop.value.answered == 1
-    second = KeyTerminal({first.asked[1]: Queue(BACK, DONT_KNOW), "hyperparameter_expressions": ("uniform",)})
+    interrupted = first.questions[1].key
+    second = KeyTerminal({interrupted: Queue(BACK, DONT_KNOW), "hyperparameter_expressions": ("uniform",)})
     report, answers, _ = run(tmp_path, second, resume=True)
-    assert second.asked[:2] == [first.asked[1], "hyperparameter_expressions"]
+    assert [p.key for p in second.questions[:2]] == [interrupted, "hyperparameter_expressions"]
     assert answers.values["hyperparameter_expressions"] == ("uniform",)
 
 

@@ -16,6 +16,7 @@ import pytest
 from conftest import CONSOLE_SCRIPT
 
 from advisor.interactive.planner import Planner, known_facts
+from advisor.interactive.prompts import CHECKLIST_MESSAGE
 from advisor.scenarios import load_scenario
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX only")
@@ -55,12 +56,23 @@ def answer_until_done(child: pexpect.spawn, planner: Planner, answers: dict[str,
     if not answers:
         child.expect_exact(MODE_QUESTION)
         child.send("\r")  # a new design
-    while (question := planner.plan(answers).next) is not None and (limit is None or count < limit):
-        expect_question(child, question.fact.question)
-        value, keys = policy(question.fact)
-        child.send(keys)
-        answers[question.fact.name] = value
+    while (plan := planner.plan(answers)).next is not None and (limit is None or count < limit):
+        expect_question(child, on_screen(plan))
+        if len(plan.batch) > 1:  # a checklist: tick nothing, and confirm "none of these"
+            child.send("\r")
+            child.expect_exact("None of these?")
+            child.send("y\r")
+            answers.update({q.fact.name: False for q in plan.batch})
+        else:
+            value, keys = policy(plan.next.fact)
+            child.send(keys)
+            answers[plan.next.fact.name] = value
         count += 1
+
+
+def on_screen(plan) -> str:
+    """The text of the plan's next prompt: a question, or the checklist's."""
+    return CHECKLIST_MESSAGE if len(plan.batch) > 1 else plan.next.fact.question
 
 
 def test_a_short_consultation_in_a_terminal(tmp_path, advisor):
@@ -91,9 +103,8 @@ def test_ctrl_c_in_a_terminal_then_resume(tmp_path, advisor):
     planner = Planner(advisor, "sweep")
     answers: dict[str, Any] = {}
     child = spawn(tmp_path, "consult", "--focus", "sweep")
-    answer_until_done(child, planner, answers, limit=2)
-    stopped_at = planner.plan(answers).next
-    expect_question(child, stopped_at.fact.question)
+    answer_until_done(child, planner, answers, limit=1)
+    expect_question(child, on_screen(planner.plan(answers)))
     child.sendcontrol("c")
     child.expect_exact("advisor consult --resume")
     child.expect(pexpect.EOF)
@@ -118,8 +129,8 @@ def test_a_closed_terminal_loses_no_answer(tmp_path, advisor):
     planner = Planner(advisor, "sweep")
     answers: dict[str, Any] = {}
     child = spawn(tmp_path, "consult", "--focus", "sweep")
-    answer_until_done(child, planner, answers, limit=2)
-    expect_question(child, planner.plan(answers).next.fact.question)
+    answer_until_done(child, planner, answers, limit=1)
+    expect_question(child, on_screen(planner.plan(answers)))
     child.close(force=True)  # hang up, as closing the terminal window does
     draft = json.loads((tmp_path / "data" / "consultation-draft.json").read_text(encoding="utf-8"))
     assert draft["answers"] == {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}

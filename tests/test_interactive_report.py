@@ -18,6 +18,7 @@ from test_interactive import (
     Keys,
     KeyTerminal,
     Queue,
+    checklist_facts,
     keys_for,
     run,
     session,
@@ -25,6 +26,7 @@ from test_interactive import (
 
 from advisor.cli.commands.consult import consult_interactively
 from advisor.interactive import DraftStore, Planner
+from advisor.interactive.prompts import CHECKLIST_KEY
 
 
 def decided(report: dict) -> set[tuple[str, str]]:
@@ -82,7 +84,10 @@ def test_stopping_after_an_area_gives_the_report_and_keeps_the_answers(tmp_path,
     finished = next(s for s in sections if f"about {s.heading}." in go_on[0].message)
     assert f"So far, after {finished.heading}" in screen
     # The report covers the answers given; questions are left, none of them in the finished area.
-    assert report["facts"] == {"prediction_timing": "as_data_arrives", "dataset_size": "large"}
+    ticked_or_not = {name for p in terminal.questions if p.key == CHECKLIST_KEY for name in checklist_facts(p)}
+    assert {k: v for k, v in report["facts"].items() if k not in ticked_or_not} == \
+        {"prediction_timing": "as_data_arrives", "dataset_size": "large"}
+    assert all(report["facts"][name] is False for name in ticked_or_not)  # unticked: no
     assert ("scoring_mode", "real_time") in decided(report)
     left = Planner(advisor).plan(answers.values).questions
     assert left and all(q.fact.section != finished.id for q in left)

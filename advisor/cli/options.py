@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -25,5 +24,3 @@ def output_option(what: str = "the result") -> Any:
     return typer.Option(None, "--output", "-o", metavar="FILE",
                         help=f"Write {what} to this file instead of standard output.")
 
-
-OutputPath = Path | None

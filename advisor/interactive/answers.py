@@ -14,6 +14,7 @@ class Answers:
     """Fact name -> canonical value, or None for "don't know".
 
     `asked` lists the facts asked in this consultation, in order: Back walks it backwards.
+    `together` holds the facts answered in one checklist: Back undoes such a checklist whole.
     Facts pre-filled from a scenario file are answers but were never asked. `existing`:
     whether there is an existing setup to review (None until the user says).
     """
@@ -23,20 +24,39 @@ class Answers:
     focus: str | None = None
     prefilled_from: str | None = None
     existing: bool | None = None
+    together: list[tuple[str, ...]] = field(default_factory=list)
 
     def record(self, fact: str, value: Any) -> None:
         self.values[fact] = value
         if fact in self.asked:
             self.asked.remove(fact)
+            self.together = [group for group in (tuple(n for n in g if n != fact) for g in self.together)
+                             if len(group) > 1]
         self.asked.append(fact)
+
+    def record_together(self, values: dict[str, Any]) -> None:
+        """The answers of one checklist, undone together by Back."""
+        for fact, value in values.items():
+            self.record(fact, value)
+        if len(values) > 1:
+            self.together.append(tuple(values))
 
     def can_go_back(self) -> bool:
         return bool(self.asked)
 
-    def go_back(self) -> tuple[str, Any]:
-        """Forget the last answer given, so it is asked again; return it for a default."""
-        fact = self.asked.pop()
-        return fact, self.values.pop(fact, None)
+    def go_back(self) -> dict[str, Any]:
+        """Forget the last answer given (a whole checklist at once), so it is asked again;
+        return the answers forgotten, for defaults."""
+        last = self.asked[-1]
+        group = next((g for g in reversed(self.together) if last in g), (last,))
+        if len(group) > 1:
+            self.together.remove(group)
+        forgotten = {}
+        for fact in group:
+            if fact in self.asked:
+                self.asked.remove(fact)
+            forgotten[fact] = self.values.pop(fact, None)
+        return forgotten
 
     def as_data(self) -> dict[str, Any]:
         """JSON-ready form, for the draft file."""
@@ -46,6 +66,7 @@ class Answers:
             "answers": plain(self.values),
             "asked": list(self.asked),
             "existing": self.existing,
+            "together": [list(group) for group in self.together],
         }
 
     def restore_mode(self, saved: Any, knowledge: KnowledgeBase) -> None:

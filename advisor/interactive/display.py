@@ -164,6 +164,32 @@ def show_why_short(console: Console, fact: FactSpec, plan: QuestionPlan, knowled
     console.print()
 
 
+def why_checklist_lines(facts: list[FactSpec], plan: QuestionPlan, knowledge: KnowledgeBase) -> list[str]:
+    """At most six lines: for each statement, what a yes to it can settle."""
+    lines = ["[bold]Why ask these?[/] Each yes can settle something; a no settles nothing a don't know would not."]
+    shown = facts[:4] if len(facts) > 5 else facts
+    for fact in shown:
+        outcomes = [w for item in plan.settles(fact.name) if (w := outcome_words(item.rule, knowledge)) is not None]
+        if outcomes:
+            more = f", and {len(outcomes) - 1} more" if len(outcomes) > 1 else ""
+            what = f"If yes, the guide recommends {outcomes[0]}{more}"
+        else:
+            what = "On its own a yes settles nothing yet; with later answers it can."
+        lines.append(f"  • {escape(short_label(fact.question))} {escape(what)}")
+    if len(shown) < len(facts):
+        lines.append(f"  • and {len(facts) - len(shown)} more.  [dim]Press w again for every rule waiting on them.[/]")
+    else:
+        lines.append("  [dim]Press w again for every rule waiting on them.[/]")
+    return lines[:6]
+
+
+def show_why_checklist(console: Console, facts: list[FactSpec], plan: QuestionPlan, knowledge: KnowledgeBase) -> None:
+    console.print()
+    for line in why_checklist_lines(facts, plan, knowledge):
+        console.print(line, soft_wrap=True)
+    console.print()
+
+
 def show_why(console: Console, fact: FactSpec, plan: QuestionPlan, knowledge: KnowledgeBase) -> None:
     """Every rule waiting on `fact`, with its condition marked and its source."""
     waiting = plan.waiting_on(fact.name)
@@ -206,6 +232,20 @@ def show_answer(console: Console, fact: FactSpec, value: Any) -> None:
     """Echo a checkbox answer by its values (the prompt itself is erased when done)."""
     answer = "Don't know" if value is None else fact.describe_value(value)
     console.print(f"[bold]?[/] {escape(fact.question)} [cyan]{escape(answer)}[/]")
+
+
+def show_checklist_answer(console: Console, facts: list[FactSpec], values: dict[str, Any]) -> None:
+    """Echo a checklist: the statements answered yes, and how many no (or don't know)."""
+    if all(v is None for v in values.values()):
+        console.print(f"[bold]?[/] Which of these apply? [cyan]don't know ({len(facts)} questions)[/]")
+        return
+    yes = [f for f in facts if values[f.name]]
+    for fact in yes:
+        console.print(f"[bold]?[/] {escape(fact.question)} [cyan]Yes[/]")
+    others = len(facts) - len(yes)
+    if others:
+        console.print(f"[bold]?[/] [cyan]No[/] to the {'other ' if yes else ''}{others} "
+                      f"question{'s' if others != 1 else ''} of the checklist")
 
 
 def _certainty(value: float) -> str:

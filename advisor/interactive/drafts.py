@@ -130,4 +130,9 @@ def _answers_from(raw: Any, knowledge: KnowledgeBase, where: str) -> Answers:
         except (ValueError, TypeError) as exc:
             raise AdvisorError(f"saved answer {name}: {exc}", where=where) from None
     answers.asked = [name for name in raw["asked"] if isinstance(name, str) and name in answers.values]
+    groups = raw.get("together")
+    for group in groups if isinstance(groups, list) else ():
+        kept = tuple(n for n in group if isinstance(n, str) and n in answers.asked) if isinstance(group, list) else ()
+        if len(kept) > 1:
+            answers.together.append(kept)
     return answers

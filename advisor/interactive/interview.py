@@ -3,7 +3,8 @@
 The consultation opens by asking whether there is an existing setup to review (unless
 `--existing` or the answers file says so); a design consultation never asks about one.
 Each guide section is an area with its heading; when an area has nothing left to ask, the
-recommendations so far are shown and the user may stop there and get the report.
+recommendations so far are shown and the user may stop there and get the report. Yes-only
+facts the planner batches come as one checklist: ticked is yes, unticked no.
 """
 
 from __future__ import annotations
@@ -16,10 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from advisor.engine.advisor import Advisor
 from advisor.interactive.answers import Answers
-from advisor.interactive.display import show_answer, show_help, show_section, show_tally, show_why, show_why_short
+from advisor.interactive.display import (
+    show_answer,
+    show_checklist_answer,
+    show_help,
+    show_section,
+    show_tally,
+    show_why,
+    show_why_checklist,
+    show_why_short,
+)
 from advisor.interactive.drafts import DraftStore
 from advisor.interactive.planner import Planner, QuestionPlan
 from advisor.interactive.prompts import Action, Prompt, Prompter, Reply
@@ -113,11 +124,16 @@ class Interview:
                         return plan
                 show_section(self.console, self.heading(section))
                 current = section
-            reply = self.ask(question.fact, plan, defaults.pop(question.fact.name, None))
+            if len(plan.batch) > 1:
+                facts = [q.fact for q in plan.batch]
+                reply = self.ask_checklist(facts, plan, [f.name for f in facts if defaults.pop(f.name, None)])
+            else:
+                reply = self.ask(question.fact, plan, defaults.pop(question.fact.name, None))
             went_back = reply.action is Action.BACK
             if went_back:
-                fact, previous = answers.go_back()
-                defaults[fact] = previous
+                defaults.update(answers.go_back())
+            elif len(plan.batch) > 1:
+                self.record_checklist(facts, reply)
             else:
                 value = None if reply.action is Action.DONT_KNOW else reply.value
                 answers.record(question.fact.name, value)
@@ -125,24 +141,50 @@ class Interview:
                     show_answer(self.console, question.fact, value)
             self.drafts.save(answers)
 
+    def record_checklist(self, facts: list[FactSpec], reply: Reply) -> None:
+        """Ticked is yes and unticked no; "don't know" leaves all of them unknown."""
+        unknown = reply.action is Action.DONT_KNOW
+        values = {f.name: None if unknown else f.name in reply.value for f in facts}
+        self.answers.record_together(values)
+        show_checklist_answer(self.console, facts, values)
+
     def go_on(self, finished: str, upcoming: str) -> bool:
         prompt = Prompt("go_on", f"Nothing more to ask about {self.heading(finished)}. Go on?", "select",
                         ((f"Go on to {self.heading(upcoming)}", True),
                          ("Stop here and show the report (advisor consult --resume continues later)", False)))
         return bool(self.prompter.select(prompt))
 
+    def ask_checklist(self, facts: list[FactSpec], plan: QuestionPlan, ticked: list[str]) -> Reply:
+        facts = [fact.as_asked(self.answers.values) for fact in facts]  # notes that follow earlier answers
+        areas = list(dict.fromkeys(self.heading(fact.section) for fact in facts))
+        if len(areas) > 1:
+            self.console.print(f"[dim]Questions from {len(areas)} areas: {escape('; '.join(areas))}[/]")
+        def show_all_rules() -> None:
+            for fact in facts:
+                show_why(self.console, fact, plan, self.knowledge)
+
+        return self.until_answered(
+            lambda asked_why: self.prompter.ask_checklist(facts, can_go_back=self.answers.can_go_back(),
+                                                          ticked=tuple(ticked), asked_why=asked_why),
+            lambda: show_why_checklist(self.console, facts, plan, self.knowledge), show_all_rules, plan)
+
     def ask(self, fact: FactSpec, plan: QuestionPlan, default: Any) -> Reply:
         fact = fact.as_asked(self.answers.values)  # help and labels that follow earlier answers
         show_help(self.console, fact)
+        return self.until_answered(
+            lambda asked_why: self.prompter.ask_fact(fact, can_go_back=self.answers.can_go_back(), default=default,
+                                                     asked_why=asked_why),
+            lambda: show_why_short(self.console, fact, plan, self.knowledge),
+            lambda: show_why(self.console, fact, plan, self.knowledge), plan)
+
+    def until_answered(self, ask_once: Callable[[bool], Reply], why_short: Callable[[], None],
+                       why_long: Callable[[], None], plan: QuestionPlan) -> Reply:
+        """Ask again after Why? (short first, then every rule) and the report so far."""
         asked_why = False
         while True:
-            reply = self.prompter.ask_fact(fact, can_go_back=self.answers.can_go_back(), default=default,
-                                           asked_why=asked_why)
+            reply = ask_once(asked_why)
             if reply.action is Action.WHY:
-                if asked_why:
-                    show_why(self.console, fact, plan, self.knowledge)
-                else:
-                    show_why_short(self.console, fact, plan, self.knowledge)
+                (why_long if asked_why else why_short)()
                 asked_why = True
             elif reply.action is Action.REPORT:
                 if self.preview is not None:

@@ -20,6 +20,13 @@ where that costs (almost) nothing.
 
 Facts about an existing setup (`existing_setup: true`) are never asked in a design
 consultation: the planner treats them as unknown unless `existing` is set.
+
+Yes-only facts are asked together. A yes/no fact that no rule tests for "no" (`x: false`,
+`x: {ne: true}`) settles nothing with "no" that "don't know" would not: both leave every
+rule reading it unfired. When the next question is such a fact, the plan asks it in one
+checklist with the other yes-only facts worth asking ("Which of these apply?"), best first,
+so the few that apply are ticked and the rest cost no question each. Unticked means "no".
+A checklist also goes first when half its questions' worth together beats the best question.
 """
 
 from __future__ import annotations
@@ -45,6 +52,11 @@ SAME_AREA_SHARE = 0.8
 WARNING_WEIGHT = 0.3    # a warning matters, but less than a decision
 CLOSING_WEIGHT = 0.25   # a rule an answer rules out, against one it settles
 LATER_SECTION = 0.6     # each later guide section's questions count this much less
+COLD = 0.15             # a rule none of whose tests holds yet, against one that follows earlier answers
+UNKNOWN_NEARBY = 0.9    # each "don't know" in an area: its other questions count this much less
+GATE_WEIGHT = 0.1       # a warning's worth per decision it sets aside (a gate cuts branches)
+CHECKLIST_SHARE = 0.5   # a checklist goes first when this share of its questions' worth beats the best one
+CHECKLIST_SIZE = 8      # yes-only facts asked together at most: one screen, read at a glance
 
 Ways = dict[str, int]  # input fact -> fewest answers (this one included) that make a condition true
 
@@ -74,6 +86,7 @@ class QuestionPlan:
     questions: tuple[PlannedQuestion, ...]
     open_rules: tuple[Rule, ...]
     values: dict[str, Any]  # facts, derived facts and single-choice recommendations
+    batch: tuple[PlannedQuestion, ...] = ()  # asked in one prompt: the next question, or a checklist
     _planning: Any = field(default=None, repr=False)
     _waiting: dict[str, tuple[Waiting, ...]] | None = field(default=None, repr=False)
 
@@ -163,6 +176,20 @@ def downstream_decisions(knowledge: KnowledgeBase) -> dict[str, frozenset[str]]:
     return result
 
 
+def yes_only_facts(knowledge: KnowledgeBase) -> frozenset[str]:
+    """Yes/no input facts that no rule's test holds on "no": for them "no" and "don't know" decide alike."""
+    vocabulary = knowledge.vocabulary
+    tested_for_no: set[str] = set()
+    for rule in knowledge.rules:
+        for leaf in _leaves(rule.condition):
+            spec = vocabulary.fact(leaf.subject)
+            if spec is not None and spec.type == "bool" and not isinstance(leaf.operand, FactRef) \
+                    and leaf_holds(leaf.op, False, leaf.operand):
+                tested_for_no.add(leaf.subject)
+    return frozenset(f.name for f in vocabulary.input_facts
+                     if f.type == "bool" and f.name not in tested_for_no)
+
+
 class Planner:
     """Runs the engine on the answers so far and finds the questions still worth asking."""
 
@@ -178,8 +205,24 @@ class Planner:
         vocabulary = knowledge.vocabulary
         self.withheld = frozenset() if existing else frozenset(
             f.name for f in vocabulary.input_facts if f.existing_setup)
+        self.yes_only = yes_only_facts(knowledge) - self.withheld
+        self.area_decisions: dict[str, set[str]] = {}
+        for rule in knowledge.rules:
+            if vocabulary.decision(rule.conclusion.name or "") is not None:
+                self.area_decisions.setdefault(rule.area, set()).add(rule.conclusion.name)  # type: ignore[arg-type]
         downstream = downstream_decisions(knowledge)
         self.weights = {d.name: 1.0 + len(downstream.get(d.name, ())) for d in vocabulary.decisions}
+
+    def set_aside(self, consultation: Consultation) -> frozenset[str]:
+        """Rules a fired warning's `sets_aside` makes moot: those concluding or reading a decision
+        it names, and every rule of an area all of whose decisions it names (e.g. sweeps)."""
+        decisions = {name for w in consultation.warnings
+                     for name in self.knowledge.rule(w.rule_id).conclusion.sets_aside}  # type: ignore[union-attr]
+        if not decisions:
+            return frozenset()
+        areas = {area for area, concluded in self.area_decisions.items() if concluded <= decisions}
+        return frozenset(r.id for r in self.knowledge.rules
+                         if r.conclusion.name in decisions or r.area in areas or decisions & set(r.reads))
 
     def existing_setup_matters(self) -> bool:
         """Whether any rule in scope could ever read a fact about an existing setup."""
@@ -247,7 +290,9 @@ class _Planning:
         """How much settling this open rule is worth (see the module docstring)."""
         conclusion = rule.conclusion
         if conclusion.kind == "warn":
-            return WARNING_WEIGHT
+            # A warning that sets decisions aside cuts their questions: worth more the more it cuts.
+            cut = sum(1 for name in conclusion.sets_aside if name not in self.values)
+            return WARNING_WEIGHT + GATE_WEIGHT * cut
         return self.planner.weights.get(conclusion.name or "", 1.0)
 
     # --- how far a rule is from firing ----------------------------------------
@@ -341,14 +386,15 @@ class _Planning:
     # --- the plan --------------------------------------------------------------
 
     def result(self) -> QuestionPlan:
+        aside = self.planner.set_aside(self.consultation)
         open_rules = [r for r in self.scope
-                      if self.truth(r) is None and self.could_change(r) and self.rule_ways(r)]
+                      if r.id not in aside and self.truth(r) is None and self.could_change(r) and self.rule_ways(r)]
         readers: dict[str, list[str]] = {}
         # (fact, what a rule settles, an answer) -> how close the closest such rule gets
         best: dict[tuple[str, str, Any], float] = {}
         for rule in open_rules:
             target = rule.id if rule.conclusion.kind == "warn" else rule.conclusion.name or rule.id
-            weight = self.weight(rule)
+            weight = self.weight(rule) * (1.0 if self.progress(rule) else COLD)
             answers_helping = self.rule_answers(rule)
             for name, cost in (self.rule_ways(rule) or {}).items():
                 readers.setdefault(name, []).append(rule.id)
@@ -363,14 +409,43 @@ class _Planning:
             worth[name] += CLOSING_WEIGHT * closing
         # The guide's order is the order an architect decides in: earlier sections frame later ones.
         order = {sid: i for i, sid in enumerate(self.knowledge.guide.section_ids)}
+        self.unordered_worth = dict(worth)  # a checklist costs one question wherever its facts belong
+        unknown_in: dict[str, int] = {}
+        for name, value in self.answers.items():
+            spec = self.vocabulary.fact(name)
+            if value is None and spec is not None:
+                unknown_in[spec.section] = unknown_in.get(spec.section, 0) + 1
         for name in worth:
-            worth[name] *= LATER_SECTION ** order[self.vocabulary.fact(name).section]  # type: ignore[union-attr]
+            section = self.vocabulary.fact(name).section  # type: ignore[union-attr]
+            worth[name] *= LATER_SECTION ** order[section] * UNKNOWN_NEARBY ** unknown_in.get(section, 0)
         fact_order = {f.name: i for i, f in enumerate(self.vocabulary.facts)}
         names = sorted(readers, key=lambda n: (-round(worth[n], 6), fact_order[n]))
         names = self.keep_area_together(names, worth)
         questions = tuple(PlannedQuestion(self.vocabulary.fact(n), tuple(readers[n]), round(worth[n], 4))  # type: ignore[arg-type]
                           for n in names)
-        return QuestionPlan(self.consultation, questions, tuple(open_rules), self.values, self)
+        batch = self.batch(questions)
+        if batch and batch[0] is not questions[0]:  # a checklist worth more than the best question
+            questions = (batch[0], *(q for q in questions if q is not batch[0]))
+        return QuestionPlan(self.consultation, questions, tuple(open_rules), self.values, batch, self)
+
+    def batch(self, questions: tuple[PlannedQuestion, ...]) -> tuple[PlannedQuestion, ...]:
+        """The next question alone, or, when it is yes-only, a checklist of the best yes-only ones."""
+        if not questions:
+            return ()
+        yes_only = self.planner.yes_only
+        candidates = [q for q in questions if q.fact.name in yes_only]
+        if not candidates:
+            return questions[:1]
+        best = sorted(candidates[1:], key=lambda q: -self.unordered_worth[q.fact.name])
+        checklist = (candidates[0], *best[:CHECKLIST_SIZE - 1])
+        if questions[0].fact.name in yes_only or \
+                CHECKLIST_SHARE * sum(q.worth for q in checklist) > questions[0].worth:
+            return checklist
+        return questions[:1]
+
+    def progress(self, rule: Rule) -> bool:
+        """Whether some test in the rule's condition already holds (it follows the user's story)."""
+        return any(evaluate(leaf, self.lookup) for leaf in _leaves(rule.condition))
 
     def required(self, condition: Condition) -> frozenset[str]:
         """Input facts every way of making the condition true needs."""
@@ -409,16 +484,17 @@ class _Planning:
         result: dict[str, float] = {}
         for name, waiting in readers.items():
             space = answer_space(self.vocabulary.fact(name))  # type: ignore[arg-type]
-            if not space:
-                continue
             total = 0.0
             for rule_id in waiting:
                 rule = by_id[rule_id]
                 if name not in self.required(rule.condition):
                     continue
-                helping = self.rule_answers(rule).get(name, space)
-                failing = sum(1 for v in space if v not in helping)
-                total += self.weight(rule) / per_target[self.target(rule)] * failing / len(space)
+                if space:
+                    helping = self.rule_answers(rule).get(name, space)
+                    failing = sum(1 for v in space if v not in helping) / len(space)
+                else:
+                    failing = 0.5  # a list or a number: some answers rule it out
+                total += self.weight(rule) / per_target[self.target(rule)] * failing
             result[name] = total
         return result
 
@@ -501,6 +577,12 @@ def combine_any(parts: list[Ways]) -> Ways | None:
         for name, cost in part.items():
             result[name] = min(result.get(name, cost), cost)
     return result
+
+
+def _leaves(condition: Condition) -> list[Leaf]:
+    if isinstance(condition, Leaf):
+        return [condition]
+    return [leaf for part in condition.parts for leaf in _leaves(part)]
 
 
 def _unknown_leaves(condition: Condition, lookup: Any) -> list[Leaf]:

@@ -2,7 +2,8 @@
 
 bool and choice facts are a select (shortcut keys: y/n or 1-9, d = don't know, w = why,
 r = the report so far, b = back); list facts a checkbox (Enter with nothing ticked asks
-"none of these?"); number facts a text prompt validated against the unit and range. Every
+"none of these?"); number facts a text prompt validated against the unit and range. Yes-only
+facts asked together are a checklist: a checkbox of their questions, ticked means yes. Every
 prompt gets its input and output streams from a `Terminal`, so tests can drive the real
 prompts with key presses through prompt_toolkit's pipe input.
 """
@@ -74,17 +75,25 @@ class RealTerminal:
         yield None, create_output(always_prefer_tty=True)
 
 
+CHECKLIST_KEY = "checklist"
+CHECKLIST_MESSAGE = "Which of these apply? Tick each yes; the others count as no."
+
+
 def fact_options(fact: FactSpec, can_go_back: bool, asked_why: bool = False) -> tuple[tuple[str, Any], ...]:
     """The menu of a select or checkbox question, in screen order (after the separator: actions)."""
     if fact.type == "bool":
         values: list[tuple[str, Any]] = [("Yes", True), ("No", False)]
     else:
         values = [(label, name) for name, label in fact.values.items()]
+    return tuple(values) + action_options(can_go_back, asked_why)
+
+
+def action_options(can_go_back: bool, asked_why: bool) -> tuple[tuple[str, Action], ...]:
     actions = [(DONT_KNOW_LABEL, Action.DONT_KNOW), (MORE_WHY_LABEL if asked_why else WHY_LABEL, Action.WHY),
                (REPORT_LABEL, Action.REPORT)]
     if can_go_back:
         actions.append((BACK_LABEL, Action.BACK))
-    return tuple(values) + tuple(actions)
+    return tuple(actions)
 
 
 def number_hint(fact: FactSpec) -> str:
@@ -141,7 +150,7 @@ class Prompter:
             return self._number(fact, message, can_go_back, default)
         options = fact_options(fact, can_go_back, asked_why)
         if fact.type == "list":
-            return self._checkbox(fact, message, options, default)
+            return self._checkbox(fact.name, message, options, default, lambda ticked: fact.check(list(ticked)))
         prompt = Prompt(fact.name, message, "select", options, default)
         chosen = self.select(prompt)
         return Reply(action=chosen) if isinstance(chosen, Action) else Reply(chosen)
@@ -162,8 +171,17 @@ class Prompter:
                 use_shortcuts=True, use_jk_keys=False, input=inp, output=out)
             return question.unsafe_ask()
 
-    def _checkbox(self, fact: FactSpec, message: str, options: tuple[tuple[str, Any], ...],
-                  default: Any) -> Reply:
+    def ask_checklist(self, facts: list[FactSpec], *, can_go_back: bool, ticked: tuple[str, ...] = (),
+                      asked_why: bool = False) -> Reply:
+        """Yes-only facts in one checkbox: the names ticked (a tuple), or an action."""
+        options = tuple((f.question, f.name) for f in facts) + action_options(can_go_back, asked_why)
+        # Each question's help shows while it is highlighted, with what earlier answers add.
+        helps = {f.name: " ".join([f.help, *f.notes]).strip() or None for f in facts}
+        return self._checkbox(CHECKLIST_KEY, CHECKLIST_MESSAGE, options, ticked, tuple, helps)
+
+    def _checkbox(self, key: str, message: str, options: tuple[tuple[str, Any], ...],
+                  default: Any, finish: Callable[[list[Any]], Any],
+                  descriptions: dict[Any, str | None] | None = None) -> Reply:
         import questionary
 
         checked = set(default) if isinstance(default, tuple | list) else set()
@@ -171,7 +189,8 @@ class Prompter:
         for label, value in options:
             if isinstance(value, Action) and not any(isinstance(c, questionary.Separator) for c in choices):
                 choices.append(questionary.Separator())
-            choices.append(questionary.Choice(label, value=value, checked=value in checked))
+            choices.append(questionary.Choice(label, value=value, checked=value in checked,
+                                              description=(descriptions or {}).get(value)))
 
         def validate(selected: list[Any]) -> bool | str:
             actions = [v for v in selected if isinstance(v, Action)]
@@ -179,7 +198,7 @@ class Prompter:
                 return "tick either values or one of: don't know, why, back"
             return True
 
-        prompt = Prompt(fact.name, message, "checkbox", options, tuple(checked))
+        prompt = Prompt(key, message, "checkbox", options, tuple(checked))
         while True:
             with self.terminal.streams(prompt) as (inp, out):
                 selected = questionary.checkbox(
@@ -188,12 +207,12 @@ class Prompter:
                     input=inp, output=out).unsafe_ask()
             if len(selected) == 1 and isinstance(selected[0], Action):
                 return Reply(action=selected[0])
-            if selected or self.none_of_these(fact, message):
-                return Reply(fact.check(list(selected)))
+            if selected or self.none_of_these(key, message):
+                return Reply(finish(selected))
 
-    def none_of_these(self, fact: FactSpec, message: str) -> bool:
+    def none_of_these(self, key: str, message: str) -> bool:
         """Enter with nothing ticked: make sure "none of these" is meant, not a missed space bar."""
-        prompt = Prompt(fact.name + ":none", f"Nothing ticked. None of these? ({message})", "select",
+        prompt = Prompt(key + ":none", f"Nothing ticked. None of these? ({message})", "select",
                         (("Yes, none of these", True), ("No, let me tick them", False)))
         return bool(self.select(prompt))
 

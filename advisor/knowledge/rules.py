@@ -22,6 +22,7 @@ class Conclusion:
     warning_kind: str | None = None
     withholds: tuple[str, ...] = ()  # decisions a warning says the advisor leaves open here (lint checks it)
     contests: tuple[str, ...] = ()  # decisions whose heuristics the guide does not rank: marked contested
+    sets_aside: tuple[str, ...] = ()  # decisions a warning makes moot: the consultation stops asking for them
 
     def describe(self) -> str:
         if self.kind == "recommend":

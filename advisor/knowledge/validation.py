@@ -196,6 +196,9 @@ class WarnSpec(BaseModel):
     # Decisions where the guide lists the competing heuristics without ranking them: whatever
     # the advisor shows for them is marked contested while this warning fires.
     contests: tuple[str, ...] = ()
+    # Decisions the warning makes moot for now (a prebuilt model needs no training compute):
+    # the interactive consultation stops asking questions that serve only them.
+    sets_aside: tuple[str, ...] = ()
 
 
 class ThenSpec(BaseModel):
@@ -251,12 +254,12 @@ def _conclusion(spec: ThenSpec, vocabulary: Vocabulary) -> Conclusion:
 
 
 def _warning(warn: WarnSpec, vocabulary: Vocabulary) -> Conclusion:
-    for key in ("withholds", "contests"):
+    for key in ("withholds", "contests", "sets_aside"):
         for name in getattr(warn, key):
             if vocabulary.decision(name) is None:
                 raise ValueError(f"warn.{key}: unknown decision {name!r}")
     return Conclusion("warn", None, " ".join(warn.message.split()), warn.kind,
-                      tuple(warn.withholds), tuple(warn.contests))
+                      tuple(warn.withholds), tuple(warn.contests), tuple(warn.sets_aside))
 
 
 def _recommendation(recommend: dict[str, str], vocabulary: Vocabulary) -> Conclusion:

@@ -24,7 +24,9 @@ def rule_as_json(rule: Rule) -> dict[str, Any]:
         "id": rule.id, "title": rule.title, "section": rule.section, "area": rule.area,
         "source": rule.source, "priority": rule.priority, "strength": rule.strength,
         "when": describe(rule.condition),
-        "then": {"kind": c.kind, "name": c.name, "value": c.value},
+        "then": {"kind": c.kind, "name": c.name, "value": c.value,
+                 **{key: list(names) for key in ("withholds", "contests", "sets_aside")
+                    if (names := getattr(c, key))}},
         "because": rule.because,
         "examples": {kind: [{k: list(v) if isinstance(v, tuple) else v for k, v in e.facts.items()}
                             for e in getattr(rule.examples, kind)]
@@ -73,6 +75,11 @@ def render_rule(rule: Rule, knowledge: KnowledgeBase, console: Console) -> None:
         console.print(f"  recommend {c.name} = {c.value} ({markup(decision.choices[c.value])})")
     else:
         console.print("  " + markup(c.describe()))
+    for label, names in (("withholds (picks nothing for)", c.withholds), ("contests", c.contests),
+                         ("sets aside (the consultation stops asking for)", c.sets_aside)):
+        if names:
+            titles = [markup(knowledge.vocabulary.decision(n).title) for n in names]  # type: ignore[union-attr]
+            console.print(f"  {label}: " + ", ".join(titles), soft_wrap=False)
     console.print("\n[bold]Because[/]")
     console.print("  " + markup(rule.because))
     console.print("\n[bold]Source[/]")

@@ -173,8 +173,9 @@ def register(app: typer.Typer) -> None:
         answers: Optional[str] = typer.Option(None, "--answers", metavar="FILE",
                                               help="Answer from this file (or - for stdin): one choice name or number "
                                                    "per line."),
-        library: Optional[Path] = typer.Option(None, "--library", metavar="FOLDER",
-                                               help="Scenario library folder (default: scenarios/)."),
+        library: Optional[Path] = typer.Option(
+            None, "--library", metavar="FOLDER",
+            help="Scenario library folder (default: the shipped library, or $ADVISOR_SCENARIOS_DIR)."),
         stats: bool = typer.Option(False, "--stats",
                                    help="Show accuracy per section and decision instead of drilling."),
         output: Optional[Path] = output_option("the --stats tables"),
