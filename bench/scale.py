@@ -11,17 +11,19 @@ run on every engine, and the tables show the median over scenarios of each scena
 not wall time: the machine is shared, and another process's load must not count against us.
 Growth exponents are least-squares slopes of log(time) over log(rules).
 
-Every engine is timed under the same two conditions, because they give very different
-answers (a C engine gains far more from warm caches than Python engines do):
-- cold: the CPU caches are flushed (a 64 MiB buffer is read) before every timed run, engines
-  taking turns scenario by scenario: a single consultation in a process that did something
-  else in between, as the CLI and the questionnaire run it;
-- warm: each engine runs the scenarios back to back, engines taking turns pass by pass: a
-  batch (`advisor evaluate`) or a service answering one request after another.
-In both, the engines' structures (built before timing) are frozen out of the garbage
-collector's walks (`gc.freeze`), so no engine pays for walking another's objects (bare
-experta's Rete network is ~100,000 of them at 3,000 rules); garbage made while running is
-collected as usual.
+Each engine is timed in a process of its own (this script again, `--worker`), on the same
+seeded rule base and scenarios, so no engine runs beside another's objects: in one shared
+process the Python engines' objects are scattered among the others' (bare experta's Rete network
+is ~100,000 objects at 3,000 rules), and the advisor lost ~2 ms at 3,000 rules to that alone.
+Every engine is timed under two conditions, because they give very different answers (a C engine
+gains far more from warm caches than Python engines do):
+- cold: the CPU caches are flushed (a 64 MiB buffer is read) before every timed run: a single
+  consultation in a process that did something else in between, as the CLI and the
+  questionnaire run it;
+- warm: the scenarios back to back: a batch (`advisor evaluate`) or a service answering one
+  request after another.
+In both, the engine's structures (built before timing) are frozen out of the garbage
+collector's walks (`gc.freeze`); garbage made while running is collected as usual.
 
 A script, not a test: nothing here asserts. Each size also checks that the three comparison
 engines fire the same rules as the plain evaluation (they run the same translation).
@@ -31,11 +33,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import math
 import os
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -72,61 +77,82 @@ class CacheFlush:
         return len(self.buffer[::64])  # the copy reads every line: that is its use
 
 
-def per_scenario(runners: dict[str, Callable[[dict], Any]], scenarios: list[dict], rounds: int,
-                 flush: CacheFlush | None) -> dict[str, float]:
-    """Median over scenarios of each engine's best time over `rounds` passes: cold (`flush`
-    given: flushed before every run, engines in turn per scenario) or warm (each engine through
-    all the scenarios back to back, engines in turn per pass)."""
-    for run in runners.values():
-        for facts in scenarios[:3]:  # warm up: first runs fill each engine's own caches
-            run(facts)
-    names = list(runners)
-    best = {name: [math.inf] * len(scenarios) for name in names}
+def per_scenario(run: Callable[[dict], Any], scenarios: list[dict], rounds: int, flush: CacheFlush | None) -> float:
+    """Median over scenarios of one engine's best time over `rounds` passes: cold (`flush`
+    given: the caches flushed before every run) or warm (the scenarios back to back)."""
+    best = [math.inf] * len(scenarios)
+    for _ in range(rounds):
+        for index, facts in enumerate(scenarios):
+            if flush is not None:
+                flush()
+            elapsed, _ = cpu(lambda: run(facts))  # noqa: B023
+            best[index] = min(best[index], elapsed)
+    return statistics.median(best)
 
-    def timed(name: str, index: int) -> None:
-        elapsed, _ = cpu(lambda: runners[name](scenarios[index]))
-        best[name][index] = min(best[name][index], elapsed)
 
+def knowledge_and_scenarios(n: int, seed: int, scenarios_n: int) -> tuple[float, Any, list[dict]]:
+    """The size's synthetic base (and its load time) and its random scenarios: the same in
+    every process, being seeded."""
+    sources = synthetic.synthetic_sources(n, seed)
+    load, knowledge = cpu(lambda: build_knowledge(sources))
+    rng = random.Random(seed + n)
+    share = min(1.0, FACTS_PER_SCENARIO / len(knowledge.vocabulary.input_facts))
+    return load, knowledge, [generate.random_facts(knowledge, rng, share) for _ in range(scenarios_n)]
+
+
+def engine_runner(engine: str, knowledge: Any) -> tuple[Callable[[dict], Any], Callable[[], None]]:
+    """One engine's run on a scenario, and what frees it."""
+    if engine == "advisor":
+        return Advisor(knowledge).consult, lambda: None
+    if engine == "bare experta":
+        return floors.BareExperta(knowledge).run, lambda: None
+    if engine == "CLIPS":
+        clips = floors.Clips(knowledge)
+        return clips.run, clips.close
+    return floors.PlainPython(knowledge).run, lambda: None
+
+
+def time_engine(engine: str, n: int, seed: int, scenarios_n: int, rounds: int) -> dict[str, float]:
+    """In a process of its own: one engine on one size, cold then warm. Its structures (built
+    before timing) are frozen out of the garbage collector's walks; garbage made while running
+    is collected as usual."""
+    _, knowledge, scenarios = knowledge_and_scenarios(n, seed, scenarios_n)
+    run, close = engine_runner(engine, knowledge)
+    for facts in scenarios[:3]:  # warm up: first runs fill the engine's own caches
+        run(facts)
     gc.collect()
     gc.freeze()
     try:
-        for round_index in range(rounds):
-            if flush is not None:
-                for index in range(len(scenarios)):
-                    shift = (index + round_index) % len(names)
-                    for name in names[shift:] + names[:shift]:
-                        flush()
-                        timed(name, index)
-            else:
-                shift = round_index % len(names)
-                for name in names[shift:] + names[:shift]:
-                    runners[name](scenarios[-1])  # untimed: back from the previous engine's pass
-                    for index in range(len(scenarios)):
-                        timed(name, index)
+        times = {"cold": per_scenario(run, scenarios, rounds, CacheFlush()),
+                 "warm": per_scenario(run, scenarios, rounds, None)}
     finally:
         gc.unfreeze()
-    return {name: statistics.median(times) for name, times in best.items()}
+        close()
+    return times
 
 
-def measure_size(n: int, seed: int, scenarios_n: int, rounds: int) -> dict[str, Any]:
-    sources = synthetic.synthetic_sources(n, seed)
-    load, knowledge = cpu(lambda: build_knowledge(sources))
+def timed_in_own_process(engine: str, n: int, args: argparse.Namespace) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="advisor-scale-") as folder:
+        out = Path(folder) / "times.json"
+        subprocess.run([sys.executable, __file__, "--worker", engine, "--sizes", str(n), "--seed", str(args.seed),
+                        "--n", str(args.n), "--rounds", str(args.rounds), "--out", str(out)], check=True)
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def measure_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    load, knowledge, scenarios = knowledge_and_scenarios(n, args.seed, args.n)
     builds = [cpu(lambda: Advisor(knowledge)) for _ in range(3)]
     build = statistics.median(t for t, _ in builds)
     advisor = builds[-1][1]
     empty = statistics.median(cpu(lambda: advisor.consult({}))[0] for _ in range(5))
     open_decisions = len(advisor.consult({}).open_decisions)
     clips_build, clips = cpu(lambda: floors.Clips(knowledge))
-    rng = random.Random(seed + n)
-    share = min(1.0, FACTS_PER_SCENARIO / len(knowledge.vocabulary.input_facts))
-    scenarios = [generate.random_facts(knowledge, rng, share) for _ in range(scenarios_n)]
-    runners = {"advisor": advisor.consult, "bare experta": floors.BareExperta(knowledge).run,
-               "CLIPS": clips.run, "plain Python": floors.PlainPython(knowledge).run}
-    latency = per_scenario(runners, scenarios, rounds, CacheFlush())
-    warm = per_scenario(runners, scenarios, rounds, None)
     clips.close()
     firings = statistics.median(len(advisor.consult(facts).fired) for facts in scenarios)
     agree = floors.same_firings(knowledge, scenarios[:5] + [{}])
+    times = {engine: timed_in_own_process(engine, n, args) for engine in ENGINES}
+    latency = {engine: t["cold"] for engine, t in times.items()}
+    warm = {engine: t["warm"] for engine, t in times.items()}
     log(f"{n} rules: advisor {table.ms(latency['advisor'])} cold, {table.ms(warm['advisor'])} warm; "
         f"CLIPS {table.ms(latency['CLIPS'])} cold, {table.ms(warm['CLIPS'])} warm")
     return {"rules": n, "load": load, "build": build, "empty": empty, "open": open_decisions,
@@ -188,14 +214,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="passes over the scenarios (best kept)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)  # one engine, one size
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     # CLIPS reports its memory on standard output (C level) when an environment is freed,
     # at any time up to exit: send that to stderr, so stdout holds only the tables.
     sys.stdout.flush()
     tables = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
+    if args.worker:
+        times = time_engine(args.worker, args.sizes[0], args.seed, args.n, args.rounds)
+        args.out.write_text(json.dumps(times), encoding="utf-8")
+        return
     start_load = os.getloadavg()[0]
-    results = [measure_size(n, args.seed, args.n, args.rounds) for n in args.sizes]
+    results = [measure_size(n, args) for n in args.sizes]
     with tables:
         print(render(results, args, args.markdown, start_load), file=tables)
 

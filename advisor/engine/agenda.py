@@ -73,9 +73,12 @@ class SalienceStrategy(DepthStrategy):
             super().update_agenda(agenda, added, removed)
 
     def get_key(self, activation: Any) -> tuple[int, list[int]]:
-        ids = [f["__factid__"] for f in activation.facts]
-        if len(ids) > 1:
-            ids.sort(reverse=True)
+        facts = activation.facts
+        if len(facts) == 1:  # most activations: no list to build and sort
+            for fact in facts:
+                return (activation.rule.salience, [fact["__factid__"]])
+        ids = [f["__factid__"] for f in facts]
+        ids.sort(reverse=True)
         return (activation.rule.salience, ids)
 
     def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:

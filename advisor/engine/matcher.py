@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from itertools import product
+from operator import itemgetter
 from typing import Any
 
 from experta.abstract import Matcher
@@ -54,13 +55,17 @@ class _Test:
 class _Branch:
     """One conjunction of a rule's condition (in disjunctive normal form)."""
 
-    __slots__ = ("rule", "tests", "need", "matched")
+    __slots__ = ("rule", "tests", "need", "matched", "single", "pick")
 
     def __init__(self, rule: Any, tests: list[_Test], matched: tuple[str, ...]) -> None:
         self.rule = rule              # the experta Rule (its RHS and salience)
         self.tests = tests
         self.need = len(tests)
         self.matched = matched        # the fact the RHS receives for each binding, by name
+        # Reading them from the facts by name without a Python call: one name directly, more
+        # through itemgetter (which gives one name's fact bare, not in a tuple).
+        self.single = matched[0] if len(matched) == 1 else None
+        self.pick = itemgetter(*matched)
 
 
 def _branches(condition: Condition) -> list[list[Leaf]]:
@@ -193,7 +198,8 @@ class CountingMatcher(Matcher):
             reached = counts.get(branch, 0) + 1
             counts[branch] = reached
             if reached == branch.need:
-                matched = tuple([facts[n] for n in branch.matched])
+                single = branch.single
+                matched = (facts[single],) if single is not None else branch.pick(facts)
                 activation = Activation(branch.rule, matched, {MATCHED: matched})
                 self._active[branch] = activation
                 added.append(activation)

@@ -8,6 +8,7 @@ from itertools import count
 from typing import Any
 
 from experta import Fact
+from experta.conditionalelement import ConditionalElement
 from experta.utils import freeze
 
 from advisor.knowledge.conditions import Condition, FactRef, Leaf, leaf_holds
@@ -27,6 +28,20 @@ class Datum(Fact):
         # the same text as Fact's, read without its __factid__ property.
         factid = self.get("__factid__")
         return f"<Undeclared Fact> {self!r}" if factid is None else f"<f-{factid}>"
+
+    # experta asks these two of every fact it is given to declare; the same answers as Fact's,
+    # from a loop rather than a generator each.
+    def has_field_constraints(self) -> bool:
+        for value in self.values():
+            if isinstance(value, ConditionalElement):
+                return True
+        return False
+
+    def has_nested_accessor(self) -> bool:
+        for key in self:
+            if "__" in str(key).strip("_"):  # what Fact writes as strip("__")
+                return True
+        return False
 
 
 _DATUM_CLASSES: dict[str, type[Datum]] = {}

@@ -99,6 +99,14 @@ class Settling:
             return None
         return evaluate(leaf, self._lookup)
 
+    def _leaf_state(self, leaf: Leaf) -> Needs:
+        """A leaf's needs (see condition_needs), not memoised: a leaf is reached from its own
+        condition only, and its costly part (the producers behind a derived fact) is."""
+        truth = self._leaf_truth(leaf)
+        if truth is None:
+            return self._leaf_needs(leaf)
+        return _NOTHING if truth else None
+
     def rule_needs(self, rule: Rule) -> Needs:
         """Unanswered input facts that could make the rule true; None if it never can be
         (or is already decided: true or false)."""
@@ -121,21 +129,18 @@ class Settling:
         # Only leaves are evaluated: a part's needs already say its truth (empty: true;
         # None: false or impossible; otherwise unknown), so an `all` or `any` combines them.
         if isinstance(condition, Leaf):
-            truth = self._leaf_truth(condition)
-            if truth is None:
-                return self._leaf_needs(condition)
-            return _NOTHING if truth else None
+            return self._leaf_state(condition)
         if isinstance(condition, All):
             parts = []
             for part in condition.parts:
-                needs = self.condition_needs(part)
+                needs = self._leaf_state(part) if isinstance(part, Leaf) else self.condition_needs(part)
                 if needs is None:  # one part false or impossible: so is the whole
                     return None
                 parts.append(needs)
             return _union(parts)
         possible = []
         for part in condition.parts:
-            needs = self.condition_needs(part)
+            needs = self._leaf_state(part) if isinstance(part, Leaf) else self.condition_needs(part)
             if needs is not None:
                 if not needs:  # one branch already true
                     return _NOTHING
