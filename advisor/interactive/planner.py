@@ -51,12 +51,12 @@ from advisor.knowledge.vocabulary import FactSpec
 SAME_AREA_SHARE = 0.8
 WARNING_WEIGHT = 0.3    # a warning matters, but less than a decision
 CLOSING_WEIGHT = 0.25   # a rule an answer rules out, against one it settles
-LATER_SECTION = 0.6     # each later guide section's questions count this much less
+LATER_SECTION = 0.7     # each later guide section's questions count this much less
 COLD = 0.15             # a rule none of whose tests holds yet, against one that follows earlier answers
 UNKNOWN_NEARBY = 0.9    # each "don't know" in an area: its other questions count this much less
 GATE_WEIGHT = 0.1       # a warning's worth per decision it sets aside (a gate cuts branches)
 CHECKLIST_SHARE = 0.5   # a checklist goes first when this share of its questions' worth beats the best one
-CHECKLIST_SIZE = 8      # yes-only facts asked together at most: one screen, read at a glance
+CHECKLIST_SIZE = 10     # yes-only facts asked together at most: one screen, read at a glance
 
 Ways = dict[str, int]  # input fact -> fewest answers (this one included) that make a condition true
 
