@@ -429,7 +429,8 @@ class _Planning:
         return QuestionPlan(self.consultation, questions, tuple(open_rules), self.values, batch, self)
 
     def batch(self, questions: tuple[PlannedQuestion, ...]) -> tuple[PlannedQuestion, ...]:
-        """The next question alone, or, when it is yes-only, a checklist of the best yes-only ones."""
+        """The best question alone, or a checklist of the best yes-only ones: when the best question
+        is yes-only itself, or when CHECKLIST_SHARE of the checklist's worth beats it."""
         if not questions:
             return ()
         yes_only = self.planner.yes_only
