@@ -62,6 +62,7 @@ class Settling:
         self._order = {f.name: i for i, f in enumerate(self.vocabulary.facts)}
         self._inputs = frozenset(f.name for f in self.vocabulary.input_facts)
         self._lookup = values.__getitem__  # raises KeyError for an unknown value, as evaluate wants
+        self._singles: dict[str, frozenset[str]] = {}  # {name}, made once per input fact
 
     def lookup(self, name: str) -> Any:
         return self.values[name]
@@ -101,11 +102,19 @@ class Settling:
 
     def _leaf_state(self, leaf: Leaf) -> Needs:
         """A leaf's needs (see condition_needs), not memoised: a leaf is reached from its own
-        condition only, and its costly part (the producers behind a derived fact) is."""
-        truth = self._leaf_truth(leaf)
-        if truth is None:
-            return self._leaf_needs(leaf)
-        return _NOTHING if truth else None
+        condition only, and its costly part (the producers behind a derived fact) is. The
+        hottest step of the search: a known leaf is evaluated, an unknown one's facts are
+        found here rather than through `_leaf_truth` and `unknown_subjects` again."""
+        values = self.values
+        subject, operand = leaf.subject, leaf.operand
+        other = operand.name if isinstance(operand, FactRef) else None
+        if subject in values:
+            if other is None or other in values:
+                return _NOTHING if evaluate(leaf, self._lookup) else None
+            return self._needs_of(leaf, (other,))
+        if other is None or other in values:
+            return self._needs_of(leaf, (subject,))
+        return self._needs_of(leaf, (subject, other))
 
     def rule_needs(self, rule: Rule) -> Needs:
         """Unanswered input facts that could make the rule true; None if it never can be
@@ -154,13 +163,17 @@ class Settling:
             unknown.append(leaf.operand.name)
         return unknown
 
-    def _leaf_needs(self, leaf: Leaf) -> Needs:
+    def _needs_of(self, leaf: Leaf, unknown: tuple[str, ...]) -> Needs:
+        """What could make `leaf` true, given the names it reads that are unknown."""
         needed: list[frozenset[str]] = []
-        for name in self.unknown_subjects(leaf):
-            if self.is_input(name):
+        for name in unknown:
+            if name in self._inputs:
                 if name in self.unknowable:
                     return None
-                needed.append(frozenset((name,)))
+                single = self._singles.get(name)
+                if single is None:
+                    single = self._singles[name] = frozenset((name,))
+                needed.append(single)
                 continue
             reachable = [needs for value in self._useful_values(name, leaf)
                          if (needs := self._value_needs_of(name, value)) is not None]
