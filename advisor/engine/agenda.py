@@ -30,6 +30,7 @@ from typing import Any
 
 from experta.strategies import DepthStrategy
 
+from advisor.engine.memory import MATCHED
 from advisor.knowledge.rules import Rule
 
 _KEY = attrgetter("key")
@@ -73,7 +74,7 @@ class SalienceStrategy(DepthStrategy):
             super().update_agenda(agenda, added, removed)
 
     def get_key(self, activation: Any) -> tuple[int, list[int]]:
-        facts = activation.facts
+        facts = activation.context[MATCHED]  # the matcher leaves experta's `facts` empty
         if len(facts) == 1:  # most activations: no list to build and sort
             for fact in facts:
                 return (activation.rule.salience, [fact["__factid__"]])

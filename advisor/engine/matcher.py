@@ -200,7 +200,9 @@ class CountingMatcher(Matcher):
             if reached == branch.need:
                 single = branch.single
                 matched = (facts[single],) if single is not None else branch.pick(facts)
-                activation = Activation(branch.rule, matched, {MATCHED: matched})
+                # The matched facts travel in the context only: experta's run loop formats an
+                # activation's `facts` for its log line on every firing, logged or not.
+                activation = Activation(branch.rule, (), {MATCHED: matched})
                 self._active[branch] = activation
                 added.append(activation)
 
