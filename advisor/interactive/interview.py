@@ -124,16 +124,16 @@ class Interview:
                         return plan
                 show_section(self.console, self.heading(section))
                 current = section
-            if len(plan.batch) > 1:
-                facts = [q.fact for q in plan.batch]
-                reply = self.ask_checklist(facts, plan, [f.name for f in facts if defaults.pop(f.name, None)])
+            checklist = [q.fact for q in plan.batch] if len(plan.batch) > 1 else None
+            if checklist:
+                reply = self.ask_checklist(checklist, plan, [f.name for f in checklist if defaults.pop(f.name, None)])
             else:
                 reply = self.ask(question.fact, plan, defaults.pop(question.fact.name, None))
             went_back = reply.action is Action.BACK
             if went_back:
                 defaults.update(answers.go_back())
-            elif len(plan.batch) > 1:
-                self.record_checklist(facts, reply)
+            elif checklist:
+                self.record_checklist(checklist, reply)
             else:
                 value = None if reply.action is Action.DONT_KNOW else reply.value
                 answers.record(question.fact.name, value)

@@ -409,7 +409,7 @@ class _Planning:
             worth[name] += CLOSING_WEIGHT * closing
         # The guide's order is the order an architect decides in: earlier sections frame later ones.
         order = {sid: i for i, sid in enumerate(self.knowledge.guide.section_ids)}
-        self.unordered_worth = dict(worth)  # a checklist costs one question wherever its facts belong
+        unordered_worth = dict(worth)  # a checklist costs one question wherever its facts belong
         unknown_in: dict[str, int] = {}
         for name, value in self.answers.items():
             spec = self.vocabulary.fact(name)
@@ -423,12 +423,13 @@ class _Planning:
         names = self.keep_area_together(names, worth)
         questions = tuple(PlannedQuestion(self.vocabulary.fact(n), tuple(readers[n]), round(worth[n], 4))  # type: ignore[arg-type]
                           for n in names)
-        batch = self.batch(questions)
+        batch = self.batch(questions, unordered_worth)
         if batch and batch[0] is not questions[0]:  # a checklist worth more than the best question
             questions = (batch[0], *(q for q in questions if q is not batch[0]))
         return QuestionPlan(self.consultation, questions, tuple(open_rules), self.values, batch, self)
 
-    def batch(self, questions: tuple[PlannedQuestion, ...]) -> tuple[PlannedQuestion, ...]:
+    def batch(self, questions: tuple[PlannedQuestion, ...],
+              unordered_worth: dict[str, float]) -> tuple[PlannedQuestion, ...]:
         """The best question alone, or a checklist of the best yes-only ones: when the best question
         is yes-only itself, or when CHECKLIST_SHARE of the checklist's worth beats it."""
         if not questions:
@@ -437,7 +438,7 @@ class _Planning:
         candidates = [q for q in questions if q.fact.name in yes_only]
         if not candidates:
             return questions[:1]
-        best = sorted(candidates[1:], key=lambda q: -self.unordered_worth[q.fact.name])
+        best = sorted(candidates[1:], key=lambda q: -unordered_worth[q.fact.name])
         checklist = (candidates[0], *best[:CHECKLIST_SIZE - 1])
         if questions[0].fact.name in yes_only or \
                 CHECKLIST_SHARE * sum(q.worth for q in checklist) > questions[0].worth:
