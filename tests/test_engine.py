@@ -378,3 +378,38 @@ def test_a_thousand_rule_base_agrees_with_the_conditions_three_valued_semantics(
         reported = {o.decision for o in result.open_decisions}
         for name in unsettled - reported:  # not reported open: no producer can still fire
             assert not Settling(knowledge, values).decision_needs(name)
+
+
+def test_a_consultation_leaves_no_cycles_for_the_collector_it_pauses(synthetic, engine):
+    """consult() pauses the cyclic garbage collector because nothing it makes is in a
+    reference cycle: after consultations with overrides, retractions and contests (the
+    module's rules) and a 150-rule synthetic base, a collection finds nothing to free. The
+    collector's own state is restored, on or off."""
+    import gc
+
+    module, generate = synthetic
+    synthetic_engine = Advisor(module.synthetic_knowledge(150, seed=5))
+    runs = [(engine, facts) for facts in (
+        {"data_format": "tabular", "dataset_size": "small", "training_too_slow": True},  # overruled
+        {"stage": "production", "works_in_notebooks": True, "tolerates_interruption": True},  # retracted
+        {"reproducible_results": True, "learn_from_previous_trials": True},  # contested
+        {"model_questions": ("which_subgroups_err",)})]
+    runs += [(synthetic_engine, facts) for facts in generate.random_scenarios(synthetic_engine.knowledge, 5, seed=6)]
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for advisor, facts in runs:
+            result = advisor.consult(facts)
+            assert result.fired, facts
+            assert not gc.isenabled()  # off before: still off after
+            del result
+        for advisor, _ in runs:  # the engines drop the last consultation's working memory
+            advisor._trace.begin()
+            advisor._engine.reset()
+        assert gc.collect() == 0
+    finally:
+        if was_enabled:
+            gc.enable()
+    engine.consult({"data_format": "tabular"})
+    assert gc.isenabled() == was_enabled

@@ -91,23 +91,36 @@ class Advisor:
     def __init__(self, knowledge: KnowledgeBase) -> None:
         self.knowledge = knowledge
         self._rules = {r.id: r for r in knowledge.rules}
-        self._strength = {r.id: r.strength for r in knowledge.rules}
+        self._strength = certainty.rounded_strengths(knowledge.rules)
         self._fact_order = {f.name: i for i, f in enumerate(knowledge.vocabulary.facts)}
         self._trace = _Trace(frozenset().union(*(r.reads for r in knowledge.rules)))
         engine_class = build_engine_class(knowledge.rules, self._trace.record)
         self._engine = engine_class()
 
     def consult(self, facts: dict[str, Any]) -> Consultation:
-        """Run the rules on already-validated user facts (canonical values)."""
-        trace = self._trace
-        trace.begin()
-        engine = self._engine
-        engine.reset()
-        # One declare call: experta recomputes activations once, not once per fact.
-        engine.declare(*(traced_datum(name, facts[name], USER)
-                         for name in sorted(facts, key=self._fact_order.__getitem__)))
-        engine.run()
-        return self._finish(dict(facts), trace)
+        """Run the rules on already-validated user facts (canonical values).
+
+        The cyclic garbage collector is paused meanwhile. A consultation makes thousands of
+        containers (activations, firings, evidence), alive until it ends, and none of them in a
+        reference cycle (tests/test_engine.py checks): reference counting frees them all, and
+        the collector's passes over them, several per consultation at scale, find nothing.
+        """
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            trace = self._trace
+            trace.begin()
+            engine = self._engine
+            engine.reset()
+            # One declare call: experta recomputes activations once, not once per fact.
+            engine.declare(*(traced_datum(name, facts[name], USER)
+                             for name in sorted(facts, key=self._fact_order.__getitem__)))
+            engine.run()
+            return self._finish(dict(facts), trace)
+        finally:
+            if paused:
+                gc.enable()
 
     # --- turning the trace into a consultation --------------------------------
 

@@ -10,12 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from advisor.engine.results import USER, Firing
+from advisor.knowledge.rules import Rule
 
 STANDING = ("applied", "supporting")  # firings whose conclusion stands
 
 
+def rounded_strengths(rules: Iterable[Rule]) -> dict[str, float]:
+    """Each rule's strength as a certainty (4 places): what `propagate` reads."""
+    return {rule.id: round(rule.strength, 4) for rule in rules}
+
+
 def propagate(fired: Iterable[Firing], strength: Mapping[str, float]) -> None:
-    """Give each firing its certainty, in firing order (premises are settled before conclusions)."""
+    """Give each firing its certainty, in firing order (premises are settled before conclusions).
+
+    `strength` is `rounded_strengths(rules)`: a firing on certain premises (most of them) takes
+    its rule's strength as it is, which is what rounding strength x 1.0 would give."""
     standing: dict[str, float] = {}
     for firing in fired:
         premise = 1.0
@@ -25,9 +34,12 @@ def propagate(fired: Iterable[Firing], strength: Mapping[str, float]) -> None:
                 held = standing.get(origin, 1.0)
                 if held < premise:
                     premise = held
-        firing.certainty = round(strength[firing.rule_id] * premise, 4)
+        certainty = strength[firing.rule_id]
+        if premise != 1.0:
+            certainty = round(certainty * premise, 4)
+        firing.certainty = certainty
         if firing.status in STANDING:
-            standing[firing.rule_id] = firing.certainty
+            standing[firing.rule_id] = certainty
 
 
 def combine(values: Iterable[float]) -> float:

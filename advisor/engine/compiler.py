@@ -52,6 +52,8 @@ def compile_condition(condition: Condition, ids: count | None = None) -> Any:
     return AND(*parts) if isinstance(condition, All) else OR(*parts)
 
 
+_NO_CHANGES: tuple[tuple[Any, ...], tuple[Any, ...]] = ((), ())  # no activations added or removed
+
 Action = Callable[[KnowledgeEngine, Rule, list[Any]], None]  # engine, rule, matched facts
 
 
@@ -70,6 +72,14 @@ class CompiledEngine(KnowledgeEngine):
         for rule in rules:
             rule.ke = self  # as experta's own lookup does
         return rules
+
+    def get_activations(self) -> Any:
+        # experta asks after every firing; most firings declare nothing, and then neither the
+        # fact list's change lists (two new lists a call) nor the matcher have anything to say.
+        facts = self.facts
+        if facts.added or facts.removed:
+            return self.matcher.changes(*facts.changes)
+        return _NO_CHANGES
 
     def get_deffacts(self) -> list[Any]:
         deffacts = self.__dict__.get("_deffacts")

@@ -79,12 +79,12 @@ def recommendations(vocabulary: Vocabulary, winners: Mapping[str, Any],
         choices = [c for c in spec.choices if c in firings_of] if spec.multiple else [winners[spec.name]]
         for choice in choices:
             supporting = [f for f in firings_of[choice] if f.status in STANDING]
-            losers = [] if spec.multiple else [(v, fs) for v, fs in values if v != choice]
+            # One supporting firing (most choices): its certainty is the combination.
+            certainty = supporting[0].certainty if len(supporting) == 1 else combine(f.certainty for f in supporting)
+            losers = () if spec.multiple or len(values) == 1 else [(v, fs) for v, fs in values if v != choice]
             result.append(Recommendation(
-                decision=spec.name, choice=choice,
-                rules=tuple(map(_RULE_ID, supporting)),
-                certainty=combine(f.certainty for f in supporting),
+                spec.name, choice, tuple(map(_RULE_ID, supporting)), certainty,
                 # settle() gives all the firings of a losing value one status: the first tells
-                contested=spec.name in unranked or any(fs[0].status == "contested" for _, fs in losers),
-                alternatives=tuple(Alternative(v, tuple(map(_RULE_ID, fs)), fs[0].note) for v, fs in losers)))
+                spec.name in unranked or any(fs[0].status == "contested" for _, fs in losers),
+                tuple(Alternative(v, tuple(map(_RULE_ID, fs)), fs[0].note) for v, fs in losers) if losers else ()))
     return result
