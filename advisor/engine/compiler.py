@@ -101,12 +101,30 @@ def build_engine_class(rules: tuple[Rule, ...], action: Action, name: str = "Com
     members: dict[str, Any] = {"__matcher__": CountingMatcher, "__strategy__": SalienceStrategy} if linear else {}
     for index, rule in enumerate(rules):
         patterns = () if linear else (compile_condition(rule.condition),)
-        compiled = ExpertaRule(*patterns, salience=salience(rule))(_rhs(rule, action, linear))
+        rule_class = _MatchedRule if linear else ExpertaRule
+        compiled = rule_class(*patterns, salience=salience(rule))(_rhs(rule, action, linear))
         compiled.advisor_rule = rule  # what the counting matcher reads
+        compiled.action = action
         members[f"rule_{index:05d}"] = compiled
     if linear:
         members["_rule_names"] = tuple(k for k in members if k.startswith("rule_"))
     return type(name, (base,), members)
+
+
+class _MatchedRule(ExpertaRule):
+    """An experta Rule of the counting matcher's engine. experta fires a rule by calling it
+    with the engine and the activation's context (here `matched` alone); this one passes them
+    straight to the action, rather than through the generic wrapper (which filters the
+    keywords, then calls the RHS, which calls the action): one call per firing, not three.
+    Its RHS (`_rhs`) stays what experta decorated, and does the same."""
+
+    advisor_rule: Rule
+    action: Action
+
+    def __call__(self, engine: Any, *args: Any, matched: Any = None, **kwargs: Any) -> Any:
+        if self._wrapped is None:  # experta decorating the rule with its RHS
+            return super().__call__(engine, *args, **kwargs)
+        return self.action(engine, self.advisor_rule, matched)
 
 
 # experta inspects each RHS's signature when the rule is made (to filter what it passes);
