@@ -113,6 +113,8 @@ class Settling:
                 return _NOTHING if evaluate(leaf, self._lookup) else None
             return self._needs_of(leaf, (other,))
         if other is None or other in values:
+            if subject in self._inputs:  # the commonest leaf: one unanswered input fact
+                return None if subject in self.unknowable else self._single(subject)
             return self._needs_of(leaf, (subject,))
         return self._needs_of(leaf, (subject, other))
 
@@ -123,8 +125,12 @@ class Settling:
         needs = memo.get(rule.id, _UNSET)
         if needs is _UNSET:
             memo[rule.id] = None  # a cycle (impossible once stratified) needs nothing
+            # A rule's own condition is reached through its rule (memoised here) or by WHY's
+            # walk, which asks condition_needs: computed directly, and kept for that walk.
+            condition = rule.condition
+            state = self._condition_needs[id(condition)] = self._compute_condition_needs(condition)
             # Empty needs mean the condition is already true: decided, so waiting on nothing.
-            needs = memo[rule.id] = self.condition_needs(rule.condition) or None
+            needs = memo[rule.id] = state or None
         return needs
 
     def condition_needs(self, condition: Condition) -> Needs:
@@ -170,10 +176,7 @@ class Settling:
             if name in self._inputs:
                 if name in self.unknowable:
                     return None
-                single = self._singles.get(name)
-                if single is None:
-                    single = self._singles[name] = frozenset((name,))
-                needed.append(single)
+                needed.append(self._single(name))
                 continue
             reachable = [needs for value in self._useful_values(name, leaf)
                          if (needs := self._value_needs_of(name, value)) is not None]
@@ -181,6 +184,12 @@ class Settling:
                 return None
             needed.append(_union(reachable))
         return _union(needed)
+
+    def _single(self, name: str) -> frozenset[str]:
+        single = self._singles.get(name)
+        if single is None:
+            single = self._singles[name] = frozenset((name,))
+        return single
 
     # --- producers, grouped by the value they would conclude ---------------------
 
