@@ -23,10 +23,17 @@ gains far more from warm caches than Python engines do):
 - warm: the scenarios back to back: a batch (`advisor evaluate`) or a service answering one
   request after another.
 In both, the engine's structures (built before timing) are frozen out of the garbage
-collector's walks (`gc.freeze`); garbage made while running is collected as usual.
+collector's walks (`gc.freeze`); garbage made while running is collected as usual. The advisor
+pauses the collector while it consults; the collection it leaves for later is timed with it.
 
-A script, not a test: nothing here asserts. Each size also checks that the three comparison
-engines fire the same rules as the plain evaluation (they run the same translation).
+Columns: the advisor (the whole consultation: trace, conflicts, certainty, open decisions);
+the experta floor (the same compiled rules on experta's run loop with the advisor's matcher and
+agenda, and an RHS that only declares the first value of each name: no trace, no report, the
+least an advisor on experta can cost); bare experta (experta's stock Rete matcher and strategy);
+CLIPS; plain Python (each compiled condition evaluated once, in agenda order: no engine).
+
+A script, not a test: nothing here asserts. Each size also checks that the comparison engines
+fire the same rules as the plain evaluation (they run the same translation).
 """
 
 from __future__ import annotations
@@ -56,7 +63,7 @@ import table  # noqa: E402
 from advisor.engine import Advisor  # noqa: E402
 from advisor.knowledge.base import build_knowledge  # noqa: E402
 
-ENGINES = ("advisor", "bare experta", "CLIPS", "plain Python")
+ENGINES = ("advisor", "experta floor", "bare experta", "CLIPS", "plain Python")
 FACTS_PER_SCENARIO = 35  # issue 15's scenarios: each input fact given with probability 35 / inputs
 
 
@@ -103,7 +110,15 @@ def knowledge_and_scenarios(n: int, seed: int, scenarios_n: int) -> tuple[float,
 def engine_runner(engine: str, knowledge: Any) -> tuple[Callable[[dict], Any], Callable[[], None]]:
     """One engine's run on a scenario, and what frees it."""
     if engine == "advisor":
-        return Advisor(knowledge).consult, lambda: None
+        advisor = Advisor(knowledge)
+
+        def consult(facts: dict) -> Any:
+            result = advisor.consult(facts)
+            gc.collect(0)  # consult() pauses the collector: the collection it leaves is its cost too
+            return result
+        return consult, lambda: None
+    if engine == "experta floor":
+        return floors.BareExperta(knowledge, linear=True).run, lambda: None
     if engine == "bare experta":
         return floors.BareExperta(knowledge).run, lambda: None
     if engine == "CLIPS":
@@ -180,15 +195,17 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, markdown: bo
         rows = []
         for r in results:
             lat = r[key]
-            rows.append((f"{r['rules']:,}", table.ms(lat["advisor"]), table.ms(lat["bare experta"]),
-                         table.ms(lat["CLIPS"]), table.ms(lat["plain Python"]), f"{lat['advisor'] / lat['CLIPS']:.1f}x",
+            rows.append((f"{r['rules']:,}", table.ms(lat["advisor"]), table.ms(lat["experta floor"]),
+                         table.ms(lat["bare experta"]), table.ms(lat["CLIPS"]), table.ms(lat["plain Python"]),
+                         f"{lat['advisor'] / lat['CLIPS']:.1f}x", f"{lat['experta floor'] / lat['CLIPS']:.1f}x",
                          f"{r['firings']:.0f}", "yes" if r["agree"] else "NO"))
         rows.append(("growth exponent",) + tuple(
-            f"rules^{slope(sizes, [r[key][e] for r in results]):.2f}" for e in ENGINES) + ("", "", ""))
+            f"rules^{slope(sizes, [r[key][e] for r in results]):.2f}" for e in ENGINES) + ("", "", "", ""))
         title = (f"per scenario (~{facts:.0f} facts), {condition}; median of {args.n} random scenarios, "
                  f"best of {args.rounds} passes each, thread CPU time")
-        latency_tables.append(out(title, ("rules", "advisor", "bare experta", "CLIPS (clipspy)", "plain Python",
-                                          "advisor ÷ CLIPS", "firings", "same firings"), rows))
+        latency_tables.append(out(title, ("rules", "advisor", "experta floor", "bare experta", "CLIPS (clipspy)",
+                                          "plain Python", "advisor ÷ CLIPS", "floor ÷ CLIPS", "firings",
+                                          "same firings"), rows))
     rows = []
     for r in results:
         total = r["build"] + r["empty"]

@@ -406,9 +406,6 @@ def test_a_consultation_leaves_no_cycles_for_the_collector_it_pauses(synthetic, 
             assert result.fired, facts
             assert not gc.isenabled()  # off before: still off after
             del result
-        for advisor, _ in runs:  # the engines drop the last consultation's working memory
-            advisor._trace.begin()
-            advisor._engine.reset()
         assert gc.collect() == 0
     finally:
         if was_enabled:
