@@ -34,6 +34,10 @@ def settle(name: str, winner: Any, values: list[tuple[Any, list[Firing]]],
            best_rank: Mapping[tuple[str, Any], Rank]) -> list[RuleWarning]:
     """Mark the firings for `name`: the winner's applied and supporting, the others
     overruled or contested (with the reason). Returns the contest warnings."""
+    if len(values) == 1:  # one value concluded (most names): its first firing applied, the rest support
+        for firing in values[0][1][1:]:
+            firing.status = "supporting"
+        return []
     warnings = []
     win_rank = best_rank[(name, winner)]
     win_firings = next(firings for value, firings in values if value == winner)
@@ -75,6 +79,12 @@ def recommendations(vocabulary: Vocabulary, winners: Mapping[str, Any],
         if spec.name not in winners:
             continue
         values = grouped[spec.name]
+        if len(values) == 1 and not spec.multiple and len(values[0][1]) == 1:
+            # One rule concluded it (most decisions): no alternatives, nothing to combine.
+            firing = values[0][1][0]
+            result.append(Recommendation(spec.name, firing.value, (firing.rule_id,), firing.certainty,
+                                         spec.name in unranked))
+            continue
         firings_of = dict(values)
         choices = [c for c in spec.choices if c in firings_of] if spec.multiple else [winners[spec.name]]
         for choice in choices:
