@@ -92,7 +92,7 @@ class Advisor:
         self.knowledge = knowledge
         self._rules = {r.id: r for r in knowledge.rules}
         self._strength = certainty.rounded_strengths(knowledge.rules)
-        self._fact_order = {f.name: i for i, f in enumerate(knowledge.vocabulary.facts)}
+        self._fact_order = knowledge.vocabulary.fact_order
         self._trace = _Trace(frozenset().union(*(r.reads for r in knowledge.rules)))
         engine_class = build_engine_class(knowledge.rules, self._trace.record)
         self._engine = engine_class()

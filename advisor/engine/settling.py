@@ -59,8 +59,8 @@ class Settling:
         self._condition_needs: dict[int, Needs] = {}
         self._value_needs: dict[tuple[str, Any], Needs] = {}
         self._candidates: dict[str, dict[Any, tuple[Rule, ...]]] = {}
-        self._order = {f.name: i for i, f in enumerate(self.vocabulary.facts)}
-        self._inputs = frozenset(f.name for f in self.vocabulary.input_facts)
+        self._order = self.vocabulary.fact_order
+        self._inputs = self.vocabulary.input_names
         self._lookup = values.__getitem__  # raises KeyError for an unknown value, as evaluate wants
         self._singles: dict[str, frozenset[str]] = {}  # {name}, made once per input fact
 

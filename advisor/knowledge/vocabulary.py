@@ -203,6 +203,8 @@ class Vocabulary:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_facts", {f.name: f for f in self.facts})
         object.__setattr__(self, "_decisions", {d.name: d for d in self.decisions})
+        object.__setattr__(self, "_order", {f.name: i for i, f in enumerate(self.facts)})
+        object.__setattr__(self, "_inputs", frozenset(f.name for f in self.facts if not f.derived))
 
     def fact(self, name: str) -> FactSpec | None:
         return self._facts.get(name)  # type: ignore[attr-defined]
@@ -218,6 +220,16 @@ class Vocabulary:
     def is_concluded(self, name: str) -> bool:
         """Something only rules set: a decision, a derived fact (or a name the vocabulary lacks)."""
         return not self.is_input(name)
+
+    @property
+    def fact_order(self) -> Mapping[str, int]:
+        """Each fact's position in the vocabulary (the questionnaire's and the reports' order)."""
+        return self._order  # type: ignore[attr-defined]
+
+    @property
+    def input_names(self) -> frozenset[str]:
+        """The names of the input facts: made once, read by every consultation."""
+        return self._inputs  # type: ignore[attr-defined]
 
     @property
     def input_facts(self) -> tuple[FactSpec, ...]:
