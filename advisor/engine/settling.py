@@ -109,12 +109,17 @@ class Settling:
         subject, operand = leaf.subject, leaf.operand
         other = operand.name if isinstance(operand, FactRef) else None
         if subject in values:
-            if other is None or other in values:
+            if other is None:  # evaluate()'s own step for a leaf on a known value
+                return _NOTHING if leaf_holds(leaf.op, values[subject], operand) else None
+            if other in values:
                 return _NOTHING if evaluate(leaf, self._lookup) else None
             return self._needs_of(leaf, (other,))
         if other is None or other in values:
             if subject in self._inputs:  # the commonest leaf: one unanswered input fact
-                return None if subject in self.unknowable else self._single(subject)
+                if subject in self.unknowable:
+                    return None
+                single = self._singles.get(subject)
+                return single if single is not None else self._single(subject)
             return self._needs_of(leaf, (subject,))
         return self._needs_of(leaf, (subject, other))
 
@@ -143,24 +148,28 @@ class Settling:
     def _compute_condition_needs(self, condition: Condition) -> Needs:
         # Only leaves are evaluated: a part's needs already say its truth (empty: true;
         # None: false or impossible; otherwise unknown), so an `all` or `any` combines them.
+        # The union is built as the parts come (most needs are one or two facts).
         if isinstance(condition, Leaf):
             return self._leaf_state(condition)
+        result: frozenset[str] = _NOTHING
         if isinstance(condition, All):
-            parts = []
             for part in condition.parts:
                 needs = self._leaf_state(part) if isinstance(part, Leaf) else self.condition_needs(part)
                 if needs is None:  # one part false or impossible: so is the whole
                     return None
-                parts.append(needs)
-            return _union(parts)
-        possible = []
+                if needs and not needs <= result:
+                    result = result | needs
+            return result
+        possible = False
         for part in condition.parts:
             needs = self._leaf_state(part) if isinstance(part, Leaf) else self.condition_needs(part)
             if needs is not None:
                 if not needs:  # one branch already true
                     return _NOTHING
-                possible.append(needs)
-        return _union(possible) if possible else None
+                possible = True
+                if not needs <= result:
+                    result = result | needs
+        return result if possible else None
 
     def unknown_subjects(self, leaf: Leaf) -> list[str]:
         values = self.values
