@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from conftest import ROOT
 
-from advisor.engine import settling
 from advisor.engine.advisor import Advisor
 from advisor.engine.agenda import ORDER_LIMIT, PRIORITY_MAX, salience
 from advisor.engine.compiler import build_engine_class
@@ -22,7 +21,7 @@ from advisor.engine.memory import new_datum
 from advisor.engine.results import USER
 from advisor.engine.settling import Settling
 from advisor.knowledge.base import SPECIAL_FILES, build_knowledge, read_sources
-from advisor.knowledge.conditions import evaluate
+from advisor.knowledge.conditions import evaluate, leaves
 from advisor.paths import rules_dir
 
 SOURCE = ("https://learn.microsoft.com/en-gb/training/modules/"
@@ -246,9 +245,10 @@ def test_why_names_the_open_rules_a_question_serves(engine):
     assert waiting["dataset_size"] == {"eng.general-purpose-on-cpu": frozenset()}
 
 
-def test_settling_evaluates_each_condition_a_bounded_number_of_times(monkeypatch):
-    """A lattice of chains (every level read by two rules of the next) has 2^depth paths;
-    the memoised search visits each rule once, so evaluations stay linear in the rules."""
+def test_settling_visits_each_leaf_a_bounded_number_of_times(monkeypatch):
+    """A lattice of chains (every level read by two rules of the next) has exponentially many
+    paths; the memoised search works out each leaf's state once, so its work stays linear in
+    the rules. (Without its memos the search visits 2,888 leaves here, for 22 rules.)"""
     levels = ["processor", "vm_family", "training_compute", "cluster_tier", "sampling", "early_termination"]
     choices = {"processor": ("cpu", "gpu"), "vm_family": ("general_purpose", "memory_optimized"),
                "training_compute": ("compute_cluster", "serverless"), "cluster_tier": ("dedicated", "low_priority"),
@@ -262,17 +262,17 @@ def test_settling_evaluates_each_condition_a_bounded_number_of_times(monkeypatch
                               f"{{recommend: {{{above}: {give}}}}}", ""))
     knowledge = knowledge_of(rules)
     calls = 0
-    real = settling.evaluate
+    real = Settling._leaf_state
 
-    def counting(condition: Any, lookup: Any) -> Any:
+    def counting(self: Settling, leaf: Any) -> Any:
         nonlocal calls
         calls += 1
-        return real(condition, lookup)
+        return real(self, leaf)
 
-    monkeypatch.setattr(settling, "evaluate", counting)
+    monkeypatch.setattr(Settling, "_leaf_state", counting)
     open_ = Settling(knowledge, {}).open_decisions(())
     assert {o.decision: o.settled_by for o in open_}["early_termination"] == ("stage", "works_in_notebooks")
-    assert calls <= 3 * len(knowledge.rules)
+    assert calls <= sum(len(list(leaves(rule.condition))) for rule in knowledge.rules)
 
 
 # --- reuse, agenda, matcher ------------------------------------------------------------------
@@ -353,7 +353,7 @@ def test_a_thousand_rule_base_agrees_with_the_conditions_three_valued_semantics(
     engine = Advisor(knowledge)
     rng = random.Random(12)
     scenarios = [{}] + [generate.random_facts(knowledge, rng, share) for share in (0.05, 0.2, 0.5, 0.5, 0.8)]
-    inputs = {f.name for f in knowledge.vocabulary.input_facts}
+    inputs = knowledge.vocabulary.input_names
     for facts in scenarios:
         result = engine.consult(facts)
         values = result.values
