@@ -1,4 +1,6 @@
-"""Compile rule conditions into experta rules (patterns only: nothing is eval'd)."""
+"""Compile a rule base into an experta engine class: the advisor's (each rule carries its own
+condition, read by the counting matcher) or experta's stock Rete engine (conditions compiled
+into experta patterns). Nothing in a rule is ever eval'd."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from experta import Rule as ExpertaRule
 
 from advisor.engine.agenda import SalienceStrategy, salience
 from advisor.engine.matcher import CountingMatcher
-from advisor.engine.memory import BINDING_PREFIX, MATCHED, binding_keys, datum_class, fact_to_fact, value_test
+from advisor.engine.memory import BINDING_PREFIX, binding_keys, datum_class, fact_to_fact, value_test
 from advisor.knowledge.conditions import All, Condition, FactRef, Leaf
 from advisor.knowledge.rules import Rule
 
@@ -92,19 +94,22 @@ def build_engine_class(rules: tuple[Rule, ...], action: Action, name: str = "Com
                        linear: bool = True) -> type:
     """A KnowledgeEngine subclass with one experta rule per knowledge-base rule.
 
-    `linear=False` gives experta's stock engine, Rete matcher and strategy (the benchmark's
-    bare floor, and the reference the matcher's tests compare with). Only the Rete network
-    reads a rule's patterns, so with the counting matcher (which reads each rule's own
-    condition) they are not built: an experta Rule there carries its salience and RHS.
+    `linear=True` (the advisor's engine): the counting matcher, which reads each rule's own
+    condition, and the salience agenda; an experta Rule there carries its salience and the
+    rule it stands for, and fires the action itself. `linear=False` gives experta's stock
+    engine, Rete matcher and strategy, on patterns compiled from each condition, with an RHS
+    that passes the facts Rete bound (the benchmark's bare floor, and the reference the
+    matcher's tests compare with).
     """
     base: type = CompiledEngine if linear else KnowledgeEngine
     members: dict[str, Any] = {"__matcher__": CountingMatcher, "__strategy__": SalienceStrategy} if linear else {}
     for index, rule in enumerate(rules):
-        patterns = () if linear else (compile_condition(rule.condition),)
-        rule_class = _MatchedRule if linear else ExpertaRule
-        compiled = rule_class(*patterns, salience=salience(rule))(_rhs(rule, action, linear))
-        compiled.advisor_rule = rule  # what the counting matcher reads
-        compiled.action = action
+        if linear:
+            compiled: Any = _MatchedRule(salience=salience(rule))(_decoration_target())
+            compiled.advisor_rule = rule  # what the counting matcher reads
+            compiled.action = action
+        else:
+            compiled = ExpertaRule(compile_condition(rule.condition), salience=salience(rule))(_rhs(rule, action))
         members[f"rule_{index:05d}"] = compiled
     if linear:
         members["_rule_names"] = tuple(k for k in members if k.startswith("rule_"))
@@ -115,14 +120,14 @@ class _MatchedRule(ExpertaRule):
     """An experta Rule of the counting matcher's engine. experta fires a rule by calling it
     with the engine and the activation's context (here `matched` alone); this one passes them
     straight to the action, rather than through the generic wrapper (which filters the
-    keywords, then calls the RHS, which calls the action): one call per firing, not three.
-    Its RHS (`_rhs`) stays what experta decorated, and does the same."""
+    keywords, then calls the RHS, which would call the action): one call per firing, not
+    three. What experta decorated it with (`_decoration_target`) is never called."""
 
     advisor_rule: Rule
     action: Action
 
     def __call__(self, engine: Any, *args: Any, matched: Any = None, **kwargs: Any) -> Any:
-        if self._wrapped is None:  # experta decorating the rule with its RHS
+        if self._wrapped is None:  # experta decorating the rule
             return super().__call__(engine, *args, **kwargs)
         return self.action(engine, self.advisor_rule, matched)
 
@@ -132,20 +137,26 @@ class _MatchedRule(ExpertaRule):
 _RHS_SIGNATURE = inspect.Signature([
     inspect.Parameter("engine", inspect.Parameter.POSITIONAL_OR_KEYWORD),
     inspect.Parameter("_", inspect.Parameter.VAR_POSITIONAL),
-    inspect.Parameter(MATCHED, inspect.Parameter.KEYWORD_ONLY, default=None),
     inspect.Parameter("bindings", inspect.Parameter.VAR_KEYWORD),
 ])
 
 
-def _rhs(rule: Rule, action: Action, linear: bool) -> Callable[..., None]:
-    if linear:
-        def fire(engine: KnowledgeEngine, *_: Any, matched: Any = None, **bindings: Any) -> None:
-            action(engine, rule, matched)  # the counting matcher binds the facts as `matched`
-    else:
-        keys = binding_keys(rule.condition)
+def _decoration_target() -> Callable[..., None]:
+    """A function for experta to decorate a `_MatchedRule` with; one per rule, because
+    experta's Rule compares and hashes by it (`_wrapped`) and its conditions (none here)."""
+    def never_called(engine: KnowledgeEngine, *_: Any, **__: Any) -> None:
+        """experta never calls this: `_MatchedRule.__call__` fires the rule's action itself."""
+        raise AssertionError("a _MatchedRule's decoration target was called")
+    never_called.__signature__ = _RHS_SIGNATURE  # type: ignore[attr-defined]
+    return never_called
 
-        def fire(engine: KnowledgeEngine, *_: Any, matched: Any = None, **bindings: Any) -> None:
-            # experta's Rete binds f0, f1, ...; an `any` branch binds only its own facts
-            action(engine, rule, [bindings[k] for k in keys if k in bindings])
+
+def _rhs(rule: Rule, action: Action) -> Callable[..., None]:
+    """The RHS of a rule of experta's stock (Rete) engine."""
+    keys = binding_keys(rule.condition)
+
+    def fire(engine: KnowledgeEngine, *_: Any, **bindings: Any) -> None:
+        # experta's Rete binds f0, f1, ...; an `any` branch binds only its own facts
+        action(engine, rule, [bindings[k] for k in keys if k in bindings])
     fire.__signature__ = _RHS_SIGNATURE  # type: ignore[attr-defined]
     return fire

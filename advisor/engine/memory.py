@@ -1,5 +1,6 @@
-"""What working memory holds and how one test reads it, shared by the compiler (experta
-patterns) and the matcher: fact classes, binding names, and each leaf's test on values."""
+"""What working memory holds and how one test reads it, shared by the advisor's matcher and
+the compiler's experta patterns (experta's stock Rete path, which the tests and the benchmark
+use): fact classes, binding names, and each leaf's test on values."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from experta.utils import freeze
 
 from advisor.knowledge.conditions import Condition, FactRef, Leaf, leaf_holds
 
-BINDING_PREFIX = "f"  # experta's Rete binds each matched fact as f0, f1, ... in condition order
+BINDING_PREFIX = "f"  # on the stock path, Rete binds each matched fact as f0, f1, ... in condition order
 MATCHED = "matched"   # the counting matcher binds them all, in that order, under this one
-                      # name: the keyword the compiled RHS takes (compiler._rhs)
+                      # name: what compiler._MatchedRule passes to the action, and the agenda reads
 
 
 class Datum(Fact):
@@ -48,8 +49,9 @@ _DATUM_CLASSES: dict[str, type[Datum]] = {}
 
 
 def datum_class(name: str) -> type[Datum]:
-    """One Fact class per fact name. experta's Rete tests a fact's exact type before anything
-    else, so each fact only travels down its own patterns instead of every pattern's tests."""
+    """One Fact class per fact name. On experta's stock Rete path (tests and benchmark) the
+    network tests a fact's exact type before anything else, so each fact only travels down its
+    own patterns instead of every pattern's tests."""
     cls = _DATUM_CLASSES.get(name)
     if cls is None:
         cls = _DATUM_CLASSES[name] = type(f"Datum_{name}", (Datum,), {})
@@ -88,8 +90,9 @@ def binding_keys(condition: Condition) -> tuple[str, ...]:
 
 def value_test(op: str, operand: Any) -> Callable[[Any], bool]:
     """A leaf's test on one value (not `eq`, which is matched by equality or hashing)."""
-    # experta's alpha network may test a value before testing the fact's name, so the
-    # test sees other facts' values too: it must answer False, not raise, for them.
+    # On the stock Rete path (tests and benchmark), experta's alpha network may test a value
+    # before testing the fact's name, so the test sees other facts' values too: it must
+    # answer False, not raise, for them. (The counting matcher only gives it the fact's own.)
     wants_list = op.startswith("contains")
 
     def holds(value: Any) -> bool:
