@@ -14,8 +14,8 @@ single-choice decisions, `Consultation.values`):
   (`unknowable`) stays unknown: a test on it can never become true.
 
 Linear time: the rule graph has no cycle (rules are stratified), and every answer is
-memoised, so each rule's condition is evaluated once, each rule's needs are computed once,
-and each (name, value) pair's producers are combined once. The cost grows with the rules
+memoised, so each leaf of a rule's condition is evaluated (or its facts looked up) once, each
+rule's needs are computed once, and each (name, value) pair's producers are combined once. The cost grows with the rules
 and their tests, never with the number of paths through the chains.
 
 API (stable; `Settling(knowledge, values, unknowable)`):
@@ -57,15 +57,12 @@ class Settling:
         self._truth: dict[str, bool | None] = {}
         self._rule_needs: dict[str, Needs] = {}
         self._condition_needs: dict[int, Needs] = {}
-        self._value_needs: dict[tuple[str, Any], Needs] = {}
+        self._value_needs: dict[tuple[str, Any], frozenset[str]] = {}
         self._candidates: dict[str, dict[Any, tuple[Rule, ...]]] = {}
         self._order = self.vocabulary.fact_order
         self._inputs = self.vocabulary.input_names
         self._lookup = values.__getitem__  # raises KeyError for an unknown value, as evaluate wants
         self._singles: dict[str, frozenset[str]] = {}  # {name}, made once per input fact
-
-    def lookup(self, name: str) -> Any:
-        return self.values[name]
 
     def is_input(self, name: str) -> bool:
         return name in self._inputs
@@ -116,10 +113,7 @@ class Settling:
             return self._needs_of(leaf, (other,))
         if other is None or other in values:
             if subject in self._inputs:  # the commonest leaf: one unanswered input fact
-                if subject in self.unknowable:
-                    return None
-                single = self._singles.get(subject)
-                return single if single is not None else self._single(subject)
+                return None if subject in self.unknowable else self._single(subject)
             return self._needs_of(leaf, (subject,))
         return self._needs_of(leaf, (subject, other))
 
@@ -187,11 +181,10 @@ class Settling:
                     return None
                 needed.append(self._single(name))
                 continue
-            reachable = [needs for value in self._useful_values(name, leaf)
-                         if (needs := self._value_needs_of(name, value)) is not None]
-            if not reachable:
+            useful = self._useful_values(name, leaf)
+            if not useful:
                 return None
-            needed.append(_union(reachable))
+            needed.append(_union(self._value_needs_of(name, value) for value in useful))
         return _union(needed)
 
     def _single(self, name: str) -> frozenset[str]:
@@ -204,8 +197,8 @@ class Settling:
 
     def _by_value(self, name: str) -> dict[Any, tuple[Rule, ...]]:
         """Producers of `name` that unanswered facts could still make true, by the value they
-        conclude (in rule order). (Those already decided, true or false, and those nothing can
-        make true any more, have no needs: every use of these groups leaves them out.)"""
+        conclude (in rule order). Those already decided, true or false, and those nothing can
+        make true any more, have no needs and are left out: every rule of a group has needs."""
         grouped = self._candidates.get(name)
         if grouped is None:
             collect: dict[Any, list[Rule]] = {}
@@ -222,36 +215,31 @@ class Settling:
             return values  # a compared-with fact: any value may do
         return [v for v in values if _holds(leaf, v)]
 
-    def _value_needs_of(self, name: str, value: Any) -> Needs:
+    def _value_needs_of(self, name: str, value: Any) -> frozenset[str]:
+        """What could make some producer of `name = value` true (never empty: the group holds
+        only producers with needs)."""
         key = (name, value)
-        needs = self._value_needs.get(key, _UNSET)
-        if needs is _UNSET:
-            reachable = [needs for rule in self._by_value(name)[value]
-                         if (needs := self.rule_needs(rule)) is not None]
-            needs = self._value_needs[key] = _union(reachable) if reachable else None
+        needs = self._value_needs.get(key)
+        if needs is None:
+            needs = self._value_needs[key] = _union(self.rule_needs(rule)  # never None here
+                                                    for rule in self._by_value(name)[value])
         return needs
 
     def helpful_producers(self, name: str, leaf: Leaf) -> tuple[Rule, ...]:
         """Unknown producers of `name` that could make `leaf` true, in rule-base order."""
-        found = [rule for value in self._useful_values(name, leaf)
-                 for rule in self._by_value(name)[value] if self.rule_needs(rule) is not None]
+        found = [rule for value in self._useful_values(name, leaf) for rule in self._by_value(name)[value]]
         return tuple(sorted(found, key=lambda r: r.order))
 
     # --- the answers -------------------------------------------------------------
 
     def ordered(self, names: Iterable[str]) -> tuple[str, ...]:
-        """Fact names in vocabulary order (the questionnaire's order)."""
-        order = self._order
-        names = list(names)
-        if order.keys() >= set(names):  # as always from the vocabulary: no Python call per name
-            return tuple(sorted(names, key=order.__getitem__))
-        return tuple(sorted(names, key=lambda n: order.get(n, len(order))))
+        """Input fact names (what needs hold) in vocabulary order (the questionnaire's order)."""
+        return tuple(sorted(names, key=self._order.__getitem__))
 
     def decision_needs(self, name: str) -> Needs:
         """Input facts that could settle decision `name` to some choice; None if none can."""
-        reachable = [needs for value in self._by_value(name)
-                     if (needs := self._value_needs_of(name, value)) is not None]
-        return _union(reachable) if reachable else None
+        values = self._by_value(name)
+        return _union(self._value_needs_of(name, value) for value in values) if values else None
 
     def open_decisions(self, decided: Collection[str]) -> list[OpenDecision]:
         """Each decision not in `decided` that unanswered facts could still settle, with them."""
@@ -305,7 +293,7 @@ class Settling:
 
     def _open_leaves(self, condition: Condition, visit: Callable[[Leaf], None]) -> None:
         """The leaves of `condition` still undecided, inside parts that can still be true."""
-        if self.condition_needs(condition) is None or self._condition_truth(condition) is not None:
+        if not self.condition_needs(condition):  # None: false or impossible; empty: true
             return
         if isinstance(condition, Leaf):
             visit(condition)
