@@ -79,12 +79,6 @@ def recommendations(vocabulary: Vocabulary, winners: Mapping[str, Any],
         if spec.name not in winners:
             continue
         values = grouped[spec.name]
-        if len(values) == 1 and not spec.multiple and len(values[0][1]) == 1:
-            # One rule concluded it (most decisions): no alternatives, nothing to combine.
-            firing = values[0][1][0]
-            result.append(Recommendation(spec.name, firing.value, (firing.rule_id,), firing.certainty,
-                                         spec.name in unranked))
-            continue
         firings_of = dict(values)
         choices = [c for c in spec.choices if c in firings_of] if spec.multiple else [winners[spec.name]]
         for choice in choices:
