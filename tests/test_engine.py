@@ -206,6 +206,23 @@ def test_certainty_combines_supporting_rules(engine):
     assert rec.certainty == pytest.approx(0.8 + 0.5 * (1 - 0.8))
 
 
+def test_certainty_rounds_the_product_not_the_strength_first():
+    """A strength of many places times an uncertain premise is rounded once: 0.87654321 x 0.9
+    is 0.7889 (rounding the strength to 0.8765 first would give 0.7888)."""
+    knowledge = knowledge_of([
+        ("eng.unstructured-is-deep-learning", "{data_format: unstructured}",
+         "{conclude: {workload: deep_learning}}", "strength: 0.9"),
+        ("eng.gpu-for-deep-learning", "{workload: deep_learning}", "{recommend: {processor: gpu}}",
+         "strength: 0.87654321"),
+        ("eng.cpu-when-production", "{stage: production}", "{recommend: {processor: cpu}}",
+         "strength: 0.87654321")])
+    result = Advisor(knowledge).consult({"data_format": "unstructured"})
+    assert result.recommendation("processor").certainty == round(0.87654321 * 0.9, 4) == 0.7889
+    # On certain premises the strength is rounded as the product with 1.0 would be.
+    certain = Advisor(knowledge).consult({"stage": "production"})
+    assert certain.recommendation("processor").certainty == 0.8765
+
+
 # --- open decisions ----------------------------------------------------------------------
 
 def test_open_decisions_name_the_facts_that_would_settle_them(engine):

@@ -91,7 +91,7 @@ class Advisor:
     def __init__(self, knowledge: KnowledgeBase) -> None:
         self.knowledge = knowledge
         self._rules = {r.id: r for r in knowledge.rules}
-        self._strength = certainty.rounded_strengths(knowledge.rules)
+        self._strength = certainty.strengths(knowledge.rules)
         self._fact_order = knowledge.vocabulary.fact_order
         self._trace = _Trace(frozenset().union(*(r.reads for r in knowledge.rules)))
         engine_class = build_engine_class(knowledge.rules, self._trace.record)

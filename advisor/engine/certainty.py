@@ -15,16 +15,18 @@ from advisor.knowledge.rules import Rule
 STANDING = ("applied", "supporting")  # firings whose conclusion stands
 
 
-def rounded_strengths(rules: Iterable[Rule]) -> dict[str, float]:
-    """Each rule's strength as a certainty (4 places): what `propagate` reads."""
-    return {rule.id: round(rule.strength, 4) for rule in rules}
+def strengths(rules: Iterable[Rule]) -> dict[str, tuple[float, float]]:
+    """Each rule's strength, as it is and as a certainty (4 places): what `propagate` reads."""
+    return {rule.id: (rule.strength, round(rule.strength, 4)) for rule in rules}
 
 
-def propagate(fired: Iterable[Firing], strength: Mapping[str, float]) -> None:
-    """Give each firing its certainty, in firing order (premises are settled before conclusions).
+def propagate(fired: Iterable[Firing], strength: Mapping[str, tuple[float, float]]) -> None:
+    """Give each firing its certainty, in firing order (premises are settled before conclusions):
+    round(strength x premise, 4).
 
-    `strength` is `rounded_strengths(rules)`: a firing on certain premises (most of them) takes
-    its rule's strength as it is, which is what rounding strength x 1.0 would give."""
+    `strength` is `strengths(rules)`: a firing on certain premises (most of them) takes its
+    rule's rounded strength, which is what rounding strength x 1.0 gives; an uncertain premise
+    multiplies the strength as it is, rounded once."""
     standing: dict[str, float] = {}
     for firing in fired:
         premise = 1.0
@@ -34,9 +36,8 @@ def propagate(fired: Iterable[Firing], strength: Mapping[str, float]) -> None:
                 held = standing.get(origin, 1.0)
                 if held < premise:
                     premise = held
-        certainty = strength[firing.rule_id]
-        if premise != 1.0:
-            certainty = round(certainty * premise, 4)
+        exact, rounded = strength[firing.rule_id]
+        certainty = rounded if premise == 1.0 else round(exact * premise, 4)
         firing.certainty = certainty
         if firing.status in STANDING:
             standing[firing.rule_id] = certainty
