@@ -85,7 +85,9 @@ class SalienceStrategy(DepthStrategy):
     def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
         activations = agenda.activations
         for act in removed:
-            act.key = key = self.get_key(act)
+            # The counting matcher removes only activations it added in an earlier call (it
+            # retracts before it declares), and every added one was keyed below on its way in.
+            key = act.key
             index = bisect_left(activations, key, key=_KEY)
             # Equal keys (one rule matched through two branches on the same facts) sit
             # together; the activation to drop is that very object. A fired one is gone.
