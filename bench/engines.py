@@ -1,4 +1,5 @@
-"""Per-scenario latency of the product engine and of bare experta floors on the same rules."""
+"""Per-scenario latency of the product engine and of bare experta floors (floors.BareExperta) on
+the same rules."""
 
 from __future__ import annotations
 
@@ -8,36 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from floors import BareExperta  # bench/ is on sys.path: these are scripts, not a package
+
 from advisor.engine import Advisor
-from advisor.engine.compiler import build_engine_class
-from advisor.engine.memory import new_datum
-from advisor.engine.results import USER
 from advisor.knowledge import KnowledgeBase
-
-
-class BareEngine:
-    """The same compiled rules with no tracing: each conclusion is declared once, first come."""
-
-    def __init__(self, knowledge: KnowledgeBase, linear: bool) -> None:
-        self.order = [f.name for f in knowledge.vocabulary.facts]
-        declared: set[str] = set()
-        self.declared = declared
-
-        def declare_once(engine: Any, rule: Any, _bindings: dict[str, Any]) -> None:
-            name = rule.conclusion.name
-            if name is not None and name not in declared:
-                declared.add(name)
-                engine.declare(new_datum(name, rule.conclusion.value, rule.id))
-
-        engine_class = build_engine_class(knowledge.rules, declare_once,
-                                          name="BareLinear" if linear else "BareStock", linear=linear)
-        self.engine = engine_class()
-
-    def run(self, facts: dict[str, Any]) -> None:
-        self.declared.clear()
-        self.engine.reset()
-        self.engine.declare(*(new_datum(n, facts[n], USER) for n in sorted(facts, key=self.order.index)))
-        self.engine.run()
 
 
 @dataclass
@@ -65,8 +40,8 @@ def measure(knowledge: KnowledgeBase, scenarios: list[dict[str, Any]], rounds: i
     advisor = Advisor(knowledge)
     runners: dict[str, Callable[[dict[str, Any]], Any]] = {
         "product": advisor.consult,
-        "bare linear": BareEngine(knowledge, linear=True).run,
-        "bare stock": BareEngine(knowledge, linear=False).run,
+        "bare linear": BareExperta(knowledge, linear=True).run,
+        "bare stock": BareExperta(knowledge, linear=False).run,
     }
     for run in runners.values():  # warm up: first runs build experta's caches
         for facts in scenarios[:20]:

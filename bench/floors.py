@@ -14,7 +14,7 @@ own column pays for). So they fire the same rules, which `same_firings` checks.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from advisor.engine.agenda import salience
@@ -33,22 +33,25 @@ def agenda_order(knowledge: KnowledgeBase) -> list[Rule]:
 # --- bare experta ----------------------------------------------------------------
 
 class BareExperta:
-    """The same compiled rules on experta's stock engine: declare each name's first value."""
+    """The same compiled rules with no tracing: each name's first value is declared, later ones
+    are not. On experta's stock engine and matcher, or (`linear`) with the advisor's matcher and
+    agenda: the least an advisor on experta can cost. `run` returns the rules fired."""
 
     def __init__(self, knowledge: KnowledgeBase, linear: bool = False) -> None:
-        self.order = {f.name: i for i, f in enumerate(knowledge.vocabulary.facts)}
+        self.order = knowledge.vocabulary.fact_order
         self.fired: list[str] = []
         declared: set[str] = set()
         self.declared = declared
 
-        def declare_once(engine: Any, rule: Rule, _bindings: dict[str, Any]) -> None:
+        def declare_once(engine: Any, rule: Rule, _matched: Sequence[Any]) -> None:
             self.fired.append(rule.id)
             name = rule.conclusion.name
             if name is not None and name not in declared:
                 declared.add(name)
                 engine.declare(new_datum(name, rule.conclusion.value, rule.id))
 
-        self.engine = build_engine_class(knowledge.rules, declare_once, name="Bare", linear=linear)()
+        self.engine = build_engine_class(knowledge.rules, declare_once,
+                                         name="BareLinear" if linear else "BareStock", linear=linear)()
 
     def run(self, facts: dict[str, Any]) -> list[str]:
         self.declared.clear()
@@ -193,7 +196,7 @@ class Clips:
             self.env.build(construct)
         self.templates = {name: self.env.find_template(f"d_{name}")
                           for name in [f.name for f in knowledge.vocabulary.facts]}
-        self.order = {f.name: i for i, f in enumerate(knowledge.vocabulary.facts)}
+        self.order = knowledge.vocabulary.fact_order
         self.ids = {f"r{rank}": rule.id for rank, rule in enumerate(agenda_order(knowledge))}
         self.record_firings = record_firings
 

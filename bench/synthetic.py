@@ -46,7 +46,7 @@ class _NoAliasDumper(yaml.SafeDumper):
 
 def shipped_profile(knowledge: KnowledgeBase) -> dict[str, Counter]:
     """How the shipped rules are distributed: the weights the generator draws from."""
-    inputs = {f.name for f in knowledge.vocabulary.input_facts}
+    inputs = knowledge.vocabulary.input_names
     return {
         "kind": Counter(r.conclusion.kind for r in knowledge.rules),
         "tests": Counter(r.specificity for r in knowledge.rules),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import sys
 import textwrap
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -339,7 +340,7 @@ def _fired_in_order(knowledge: Any, facts: dict[str, Any], linear: bool) -> list
     fired: list[str] = []
     declared: set[str] = set()
 
-    def record(engine: Any, rule: Any, _bindings: dict[str, Any]) -> None:
+    def record(engine: Any, rule: Any, _matched: Sequence[Any]) -> None:
         fired.append(rule.id)
         name = rule.conclusion.name
         if name is not None and name not in declared:

@@ -13,6 +13,7 @@ The finished consultation is assembled from three jobs, one module each: conflic
 from __future__ import annotations
 
 import gc
+from collections.abc import Sequence
 from functools import lru_cache
 from operator import attrgetter
 from typing import Any
@@ -43,7 +44,7 @@ class _Trace:
         self.best_rank: dict[tuple[str, Any], tuple[int, int]] = {}
         self.seen: set[str] = set()
 
-    def record(self, engine: Any, rule: Rule, facts: list[Any]) -> None:
+    def record(self, engine: Any, rule: Rule, facts: Sequence[Any]) -> None:
         rule_id = rule.id
         seen = self.seen
         if rule_id in seen:  # an `any` condition can match through several branches

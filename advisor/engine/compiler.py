@@ -5,7 +5,7 @@ into experta patterns). Nothing in a rule is ever eval'd."""
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import count
 from typing import Any
 
@@ -56,7 +56,7 @@ def compile_condition(condition: Condition, ids: count | None = None) -> Any:
 
 _NO_CHANGES: tuple[tuple[Any, ...], tuple[Any, ...]] = ((), ())  # no activations added or removed
 
-Action = Callable[[KnowledgeEngine, Rule, list[Any]], None]  # engine, rule, matched facts
+Action = Callable[[KnowledgeEngine, Rule, Sequence[Any]], None]  # engine, rule, matched facts (in condition order)
 
 
 class CompiledEngine(KnowledgeEngine):

@@ -186,6 +186,6 @@ def find_flips(advisor: Advisor, facts: dict[str, Any], baseline: Consultation |
                     best[key] = flip
     flips.extend(best.values())
     order = {d.name: i for i, d in enumerate(knowledge.vocabulary.decisions)}
-    facts_order = {f.name: i for i, f in enumerate(knowledge.vocabulary.facts)}
+    facts_order = knowledge.vocabulary.fact_order
     flips.sort(key=lambda f: (order[f.decision], f.change.before is None, facts_order[f.change.fact]))
     return flips

@@ -214,8 +214,7 @@ class Vocabulary:
 
     def is_input(self, name: str) -> bool:
         """A fact a user may state: in the vocabulary and not concluded by rules."""
-        spec = self.fact(name)
-        return spec is not None and not spec.derived
+        return name in self._inputs  # type: ignore[attr-defined]
 
     def is_concluded(self, name: str) -> bool:
         """Something only rules set: a decision, a derived fact (or a name the vocabulary lacks)."""
