@@ -1,9 +1,11 @@
 """Inference and trace: run the knowledge base on a scenario's facts, recording every firing.
 
-One experta engine per process, compiled once and `reset()` per consultation. Rules fire by
-stratum, then rank (advisor/engine/agenda.py), so producers fire before the rules that read
-what they produce. When a rule concludes a value that outranks the one in working memory,
-the value is replaced before anything reads it; the trace keeps every firing.
+One experta engine per process, compiled once. Each consultation `reset()`s it when it
+starts (an engine is never trusted to have been left clean) and again when it ends (working
+memory freed before the result is handed back). Rules fire by stratum, then rank
+(advisor/engine/agenda.py), so producers fire before the rules that read what they produce.
+When a rule concludes a value that outranks the one in working memory, the value is replaced
+before anything reads it; the trace keeps every firing.
 
 The finished consultation is assembled from three jobs, one module each: conflict settling
 (conflicts.py: which firing stands, which is overruled or contested), certainty
