@@ -42,7 +42,7 @@ def install(folder: Path) -> Path:
     """A fresh clone of HEAD in `folder`, installed as the README says; returns its root."""
     root = folder / "advisor"
     subprocess.run(["git", "clone", "--quiet", str(processes.ROOT), str(root)], check=True)
-    env = processes._env()
+    env = processes.user_env()
     env.pop("VIRTUAL_ENV", None)
     subprocess.run([sys.executable, "-m", "venv", str(root / ".venv")], check=True)
     subprocess.run(["uv", "sync", "--no-dev", "--compile-bytecode", "--quiet"], cwd=root, env=env, check=True)
@@ -72,7 +72,7 @@ def benchmark(root: Path, folder: Path, args: argparse.Namespace, render) -> str
     advisor, python = str(root / ".venv" / "bin" / "advisor"), str(root / ".venv" / "bin" / "python")
     consult = [advisor, "consult", SCENARIO, "--format", "json"]
     before, clock = processes.children_cpu(), time.perf_counter()
-    subprocess.run(consult, capture_output=True, cwd=root, env=processes._env(**cache), check=True)
+    subprocess.run(consult, capture_output=True, cwd=root, env=processes.user_env(**cache), check=True)
     first = (time.perf_counter() - clock, processes.children_cpu() - before)
     rows = [("first consult after install (compiles the project's modules, writes the knowledge cache)",
              f"{table.ms(first[0])} wall, {table.ms(first[1])} CPU", "once")]
@@ -91,7 +91,7 @@ def benchmark(root: Path, folder: Path, args: argparse.Namespace, render) -> str
         rows.append((label, f"{table.ms(run['wall'])} wall, {table.ms(run['cpu'])} CPU",
                      f"median of {run['runs']}; {verdict}".rstrip("; ")))
     log("phases")
-    phases = processes.phase_times(root / SCENARIO, max(5, args.repeat // 3), env=processes._env(**cache),
+    phases = processes.phase_times(root / SCENARIO, max(5, args.repeat // 3), env=processes.user_env(**cache),
                                    python=Path(python), cwd=root)
     title = (f"cold start from a fresh install (uv sync --no-dev --compile-bytecode), {table.machine()}, "
              f"{SCENARIO}, {table.load(start_load)}")

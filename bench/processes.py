@@ -17,7 +17,7 @@ ADVISOR = ROOT / ".venv" / "bin" / "advisor"
 PYTHON = Path(sys.executable)
 
 
-def _env(**extra: str) -> dict[str, str]:
+def user_env(**extra: str) -> dict[str, str]:
     """The environment a user's shell gives: Python writes bytecode as it imports (this
     machine's sessions set PYTHONDONTWRITEBYTECODE, which would make every run compile the
     project's modules from source)."""
@@ -35,7 +35,7 @@ def children_cpu() -> float:
 def wall_times(command: list[str], repeat: int, env: dict[str, str] | None = None,
                ok: tuple[int, ...] = (0,)) -> list[float]:
     """Run `command` `repeat` times (after one untimed warm-up run) and return each wall time."""
-    env = env or _env()
+    env = env or user_env()
     subprocess.run(command, capture_output=True, env=env, cwd=ROOT, check=False)
     times = []
     for _ in range(repeat):
@@ -54,7 +54,7 @@ def timed(command: list[str], repeat: int, fresh_bytecode: bool = False, cwd: Pa
     is compiled from source, as on an install that wrote no bytecode."""
     walls, cpus = [], []
     for index in range(repeat + 1):
-        env = _env(**(env_extra or {}))
+        env = user_env(**(env_extra or {}))
         if fresh_bytecode:
             env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="advisor-bench-pyc-")
         before = children_cpu()
@@ -77,7 +77,7 @@ def median(values: list[float]) -> float:
 def evaluate_throughput(folder: Path, files: int, jobs: int, repeat: int) -> dict[str, float]:
     """`advisor evaluate FOLDER --format json --jobs N`: median wall time and scenarios per second."""
     command = [str(ADVISOR), "evaluate", str(folder), "--format", "json", "--jobs", str(jobs)]
-    result = subprocess.run(command, capture_output=True, env=_env(), cwd=ROOT, text=True)
+    result = subprocess.run(command, capture_output=True, env=user_env(), cwd=ROOT, text=True)
     if result.returncode not in (0, 1):  # 1: some scenarios failed, still a full run
         raise RuntimeError(f"evaluate exited {result.returncode}: {result.stderr[-500:]}")
     report = json.loads(result.stdout)
@@ -99,7 +99,7 @@ def phase_times(scenario: Path, repeat: int, env: dict[str, str] | None = None, 
     samples: dict[str, dict[str, list[float]]] = {}
     for _ in range(repeat + 1):
         result = subprocess.run([str(python), str(ROOT / "bench" / "phases.py"), str(scenario)],
-                                capture_output=True, text=True, env=env or _env(), cwd=cwd)
+                                capture_output=True, text=True, env=env or user_env(), cwd=cwd)
         if result.returncode != 0:
             raise RuntimeError(f"phases.py failed: {result.stderr[-800:]}")
         for phase, times in json.loads(result.stdout).items():
@@ -116,7 +116,7 @@ def import_times(scenario: Path, top: int = 10) -> list[tuple[str, float]]:
     per_package: dict[str, list[float]] = {}
     for _ in range(3):  # importtime is as noisy as the machine: keep each package's median
         result = subprocess.run([str(PYTHON), "-X", "importtime", "-c", code], capture_output=True,
-                                text=True, env=_env(), cwd=ROOT)
+                                text=True, env=user_env(), cwd=ROOT)
         run: dict[str, float] = {}
         for line in result.stderr.splitlines():
             if not line.startswith("import time:") or "cumulative" in line:

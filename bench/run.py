@@ -150,7 +150,7 @@ def cold_start_rows(python_start: float, repeat: int) -> list[table.Row]:
         rows.append((label, f"{table.ms(warm['wall'])} wall, {table.ms(warm['cpu'])} CPU",
                      f"no bytecode: {table.ms(cold['wall'])} wall, {table.ms(cold['cpu'])} CPU{verdict}"))
     uncached = processes.median(processes.wall_times(
-        consult, max(3, repeat // 3), env={**os.environ, "NO_COLOR": "1", "ADVISOR_NO_CACHE": "1"}))
+        consult, max(3, repeat // 3), env=processes.user_env(ADVISOR_NO_CACHE="1")))
     rows.append(("advisor consult FILE --format json, ADVISOR_NO_CACHE=1", table.ms(uncached),
                  "knowledge validated from YAML"))
     return rows
