@@ -147,6 +147,13 @@ def area_closure(knowledge: KnowledgeBase, area: str | None) -> frozenset[str]:
     return frozenset(facts)
 
 
+def existing_setup_matters(knowledge: KnowledgeBase, focus: str | None) -> bool:
+    """Whether any rule in scope (an area's, all when None) could ever read a fact about an existing setup."""
+    vocabulary = knowledge.vocabulary
+    return any(vocabulary.fact(n).existing_setup  # type: ignore[union-attr]
+               for n in area_closure(knowledge, focus))
+
+
 def downstream_decisions(knowledge: KnowledgeBase) -> dict[str, frozenset[str]]:
     """For each decision and derived fact: the decisions whose rules read it, directly or on."""
     readers: dict[str, set[str]] = {}
@@ -223,12 +230,6 @@ class Planner:
         areas = {area for area, concluded in self.area_decisions.items() if concluded <= decisions}
         return frozenset(r.id for r in self.knowledge.rules
                          if r.conclusion.name in decisions or r.area in areas or decisions & set(r.reads))
-
-    def existing_setup_matters(self) -> bool:
-        """Whether any rule in scope could ever read a fact about an existing setup."""
-        vocabulary = self.knowledge.vocabulary
-        return any(vocabulary.fact(n).existing_setup  # type: ignore[union-attr]
-                   for n in area_closure(self.knowledge, self.focus))
 
     def plan(self, answers: Mapping[str, Any]) -> QuestionPlan:
         """`answers`: fact name -> canonical value, or None for "don't know", in the order given.
