@@ -17,17 +17,11 @@ from test_interactive import BACK, DONT_KNOW, ENTER, WHY, Keys, KeyTerminal, Que
 from advisor.interactive import Interrupted, Planner
 from advisor.interactive.planner import CHECKLIST_SIZE, yes_only_facts
 from advisor.interactive.prompts import CHECKLIST_KEY, CHECKLIST_MESSAGE
-from advisor.knowledge.conditions import Leaf, leaf_holds
+from advisor.knowledge.conditions import leaf_holds, leaves
 from advisor.scenarios import load_scenario
 
 EXPRESSIONS = ("choice", "uniform")
 CHECKLIST = ["learn_from_previous_trials", "reproducible_results", "try_every_combination"]
-
-
-def leaves(condition):
-    if isinstance(condition, Leaf):
-        return [condition]
-    return [leaf for part in condition.parts for leaf in leaves(part)]
 
 
 def checklists(terminal: KeyTerminal):

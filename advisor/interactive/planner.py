@@ -40,7 +40,7 @@ from advisor.engine.results import Consultation
 from advisor.engine.settling import Settling
 from advisor.errors import AdvisorError
 from advisor.knowledge import KnowledgeBase
-from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, evaluate, leaf_holds
+from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, evaluate, leaf_holds, leaves
 from advisor.knowledge.rules import Rule
 from advisor.knowledge.vocabulary import FactSpec
 
@@ -188,7 +188,7 @@ def yes_only_facts(knowledge: KnowledgeBase) -> frozenset[str]:
     vocabulary = knowledge.vocabulary
     tested_for_no: set[str] = set()
     for rule in knowledge.rules:
-        for leaf in _leaves(rule.condition):
+        for leaf in leaves(rule.condition):
             spec = vocabulary.fact(leaf.subject)
             if spec is not None and spec.type == "bool" and not isinstance(leaf.operand, FactRef) \
                     and leaf_holds(leaf.op, False, leaf.operand):
@@ -394,7 +394,7 @@ class _Planning:
         # (fact, what a rule settles, an answer) -> how close the closest such rule gets
         best: dict[tuple[str, str, Any], float] = {}
         for rule in open_rules:
-            target = rule.id if rule.conclusion.kind == "warn" else rule.conclusion.name or rule.id
+            target = self.target(rule)
             weight = self.weight(rule) * (1.0 if self.progress(rule) else COLD)
             answers_helping = self.rule_answers(rule)
             for name, cost in (self.rule_ways(rule) or {}).items():
@@ -419,7 +419,7 @@ class _Planning:
         for name in worth:
             section = self.vocabulary.fact(name).section  # type: ignore[union-attr]
             worth[name] *= LATER_SECTION ** order[section] * UNKNOWN_NEARBY ** unknown_in.get(section, 0)
-        fact_order = {f.name: i for i, f in enumerate(self.vocabulary.facts)}
+        fact_order = self.vocabulary.fact_order
         names = sorted(readers, key=lambda n: (-round(worth[n], 6), fact_order[n]))
         names = self.keep_area_together(names, worth)
         questions = tuple(PlannedQuestion(self.vocabulary.fact(n), tuple(readers[n]), round(worth[n], 4))  # type: ignore[arg-type]
@@ -448,7 +448,7 @@ class _Planning:
 
     def progress(self, rule: Rule) -> bool:
         """Whether some test in the rule's condition already holds (it follows the user's story)."""
-        return any(evaluate(leaf, self.lookup) for leaf in _leaves(rule.condition))
+        return any(evaluate(leaf, self.lookup) for leaf in leaves(rule.condition))
 
     def required(self, condition: Condition) -> frozenset[str]:
         """Input facts every way of making the condition true needs."""
@@ -582,13 +582,6 @@ def combine_any(parts: list[Ways]) -> Ways | None:
     return result
 
 
-def _leaves(condition: Condition) -> list[Leaf]:
-    if isinstance(condition, Leaf):
-        return [condition]
-    return [leaf for part in condition.parts for leaf in _leaves(part)]
-
-
 def _unknown_leaves(condition: Condition, lookup: Any) -> list[Leaf]:
-    if isinstance(condition, Leaf):
-        return [condition] if evaluate(condition, lookup) is None else []
-    return [leaf for part in condition.parts for leaf in _unknown_leaves(part, lookup)]
+    """The condition's tests whose outcome is still unknown."""
+    return [leaf for leaf in leaves(condition) if evaluate(leaf, lookup) is None]
