@@ -113,8 +113,7 @@ class OneAnswerAway:
     """An open rule that this one answer could make fire, and the answer it needs."""
 
     rule: Rule
-    leaf: Leaf          # the test on the asked fact
-    via: Rule | None    # the producer of a derived value the rule reads, if it goes through one
+    leaf: Leaf  # the test on the asked fact
 
 
 def known_facts(answers: Mapping[str, Any], knowledge: KnowledgeBase) -> dict[str, Any]:
@@ -206,8 +205,6 @@ class Planner:
             raise AdvisorError(f"unknown area {focus!r} for --focus", allowed=", ".join(knowledge.areas))
         self.advisor = advisor
         self.knowledge = knowledge
-        self.focus = focus
-        self.existing = existing
         self.scope = knowledge.rules_in_area(focus) if focus else knowledge.rules
         vocabulary = knowledge.vocabulary
         self.withheld = frozenset() if existing else frozenset(
@@ -365,24 +362,24 @@ class _Planning:
             ways = self.rule_ways(rule)
             if not ways or ways.get(fact) != 1:
                 continue
-            leaf, via = self.deciding_leaf(rule, fact)
+            leaf = self.deciding_leaf(rule, fact)
             if leaf is not None:
-                found.append((-self.weight(rule), index, OneAnswerAway(rule, leaf, via)))
+                found.append((-self.weight(rule), index, OneAnswerAway(rule, leaf)))
         found.sort(key=lambda item: item[:2])
         return tuple(item[2] for item in found)
 
-    def deciding_leaf(self, rule: Rule, fact: str, depth: int = 0) -> tuple[Leaf | None, Rule | None]:
-        """The test on `fact` that one answer away makes `rule` fire, and the producer it goes through."""
+    def deciding_leaf(self, rule: Rule, fact: str, depth: int = 0) -> Leaf | None:
+        """The test on `fact` that one answer away makes `rule` fire (directly or through a producer)."""
         for leaf in _unknown_leaves(rule.condition, self.lookup):
             if leaf.subject == fact:
-                return leaf, None
+                return leaf
             if depth == 0 and not self.is_input(leaf.subject):
                 for producer in self.helpful_producers(leaf.subject, leaf):
                     if (self.rule_ways(producer) or {}).get(fact) == 1:
-                        inner, _ = self.deciding_leaf(producer, fact, depth + 1)
+                        inner = self.deciding_leaf(producer, fact, depth + 1)
                         if inner is not None:
-                            return inner, producer
-        return None, None
+                            return inner
+        return None
 
     # --- the plan --------------------------------------------------------------
 
@@ -503,10 +500,6 @@ class _Planning:
 
     def target(self, rule: Rule) -> str:
         return rule.id if rule.conclusion.kind == "warn" else rule.conclusion.name or rule.id
-
-    def is_multiple(self, rule: Rule) -> bool:
-        decision = self.vocabulary.decision(rule.conclusion.name or "")
-        return decision is not None and decision.multiple
 
     def rule_answers(self, rule: Rule) -> dict[str, tuple[Any, ...]]:
         """For each unanswered bool or choice fact the rule waits on: the answers that could help it.
