@@ -25,7 +25,7 @@ from test_interactive import (
 )
 
 from advisor.cli.commands.consult import consult_interactively
-from advisor.interactive import DraftStore, Planner
+from advisor.interactive import Answers, DraftStore, Planner
 from advisor.interactive.prompts import CHECKLIST_KEY
 
 
@@ -145,6 +145,13 @@ def test_a_review_asks_about_the_existing_setup(tmp_path, knowledge):
     run(tmp_path, flag, focus="sweep", existing=True)
     assert "existing" not in [p.key for p in flag.prompts]
     assert existing & set(flag.asked)
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_a_saved_draft_keeps_design_or_review(tmp_path, knowledge, existing):
+    store = DraftStore(tmp_path)
+    store.save(Answers(values={"dataset_size": "large"}, asked=["dataset_size"], existing=existing))
+    assert store.load(knowledge).existing is existing
 
 
 def test_after_recommending_scale_to_zero_it_never_asks_the_current_minimum(tmp_path):
