@@ -194,7 +194,7 @@ def show_why(console: Console, fact: FactSpec, plan: QuestionPlan, knowledge: Kn
     """Every rule waiting on `fact`, with its condition marked and its source."""
     waiting = plan.waiting_on(fact.name)
     console.print()
-    console.print(f"[bold]Every rule waiting on this answer[/] [dim]({fact.name})[/] {escape(fact.help)}")
+    console.print(f"[bold]Every rule waiting on this answer[/] [dim]({escape(fact.name)})[/] {escape(fact.help)}")
     if not waiting:  # cannot happen for a planned question; said plainly rather than hidden
         console.print("  No rule is waiting on this fact any more.")
     else:
