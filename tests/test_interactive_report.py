@@ -14,12 +14,10 @@ from test_interactive import (
     DONT_KNOW,
     ENTER,
     REPORT,
-    WHY,
     Keys,
     KeyTerminal,
     Queue,
     checklist_facts,
-    keys_for,
     run,
     session,
 )
@@ -222,14 +220,16 @@ def test_a_checkbox_answered_dont_know_is_echoed_so(tmp_path, knowledge):
 
 
 def test_keys_for_a_report_press_pick_the_report_item(knowledge):
-    from advisor.interactive import Prompt
+    """The keys the test terminal sends for REPORT, through the real prompt, give the report action."""
+    from advisor.interactive import Action, Prompter
     from advisor.interactive.prompts import REPORT_LABEL, fact_options
 
     fact = knowledge.vocabulary.fact("prediction_timing")
-    options = fact_options(fact, can_go_back=True)
-    assert (REPORT_LABEL, REPORT) in options and (REPORT_LABEL, WHY) not in options
-    prompt = Prompt(fact.name, fact.question, "select", options)
-    assert keys_for(prompt, REPORT).endswith(ENTER)
+    assert (REPORT_LABEL, REPORT) in fact_options(fact, can_go_back=True)
+    terminal = KeyTerminal({fact.name: REPORT})
+    reply = Prompter(terminal).ask_fact(fact, can_go_back=True)
+    assert [p.key for p in terminal.prompts] == [fact.name]
+    assert reply.action is Action.REPORT
 
 
 # --- options and help that follow earlier answers (the vocabulary's `given`) ------
