@@ -242,3 +242,20 @@ def test_a_checklist_across_areas_names_them(tmp_path, knowledge):
     text = " ".join(screen.split())
     said = text[text.index(f"Questions from {len(headings)} areas: "):][:300]
     assert all(heading in said for heading in headings), said
+
+
+def why_these(screen: str) -> list[str]:
+    """The short WHY of a checklist, one line per printed line."""
+    return [line for line in screen.split("Why ask these?")[1].split("\n\n")[0].splitlines() if line.strip()]
+
+
+def test_why_on_a_checklist_quotes_each_question_whole(tmp_path, knowledge):
+    """A question with a parenthesis is not cut at it ("Would a customizable prebuilt model If yes ...")."""
+    terminal = KeyTerminal({CHECKLIST_KEY: Queue(WHY, ())}, default=DONT_KNOW)
+    _, _, screen = run(tmp_path, terminal)
+    [first, *_] = checklists(terminal)
+    assert "prebuilt_model_fits" in checklist_facts(first)
+    question = knowledge.vocabulary.fact("prebuilt_model_fits").question
+    assert " (" in question
+    assert any(f"• {question} If yes" in line for line in why_these(screen)), why_these(screen)
+

@@ -175,7 +175,7 @@ def why_checklist_lines(facts: list[FactSpec], plan: QuestionPlan, knowledge: Kn
             what = f"If yes, the guide recommends {outcomes[0]}{more}"
         else:
             what = "On its own a yes settles nothing yet; with later answers it can."
-        lines.append(f"  • {escape(short_label(fact.question))} {escape(what)}")
+        lines.append(f"  • {escape(fact.question)} {escape(what)}")
     if len(shown) < len(facts):
         lines.append(f"  • and {len(facts) - len(shown)} more.  [dim]Press w again for every rule waiting on them.[/]")
     else:
