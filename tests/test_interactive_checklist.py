@@ -259,3 +259,15 @@ def test_why_on_a_checklist_quotes_each_question_whole(tmp_path, knowledge):
     assert " (" in question
     assert any(f"• {question} If yes" in line for line in why_these(screen)), why_these(screen)
 
+
+def test_why_on_a_checklist_of_five_keeps_the_hint_within_six_lines(tmp_path):
+    known = tmp_path / "known.yaml"
+    known.write_text("name: known\nfacts:\n  needs_instant_job_start: false\n  fixed_working_hours: false\n"
+                     "  multi_step_workflow: false\n", encoding="utf-8")
+    terminal = KeyTerminal({CHECKLIST_KEY: Queue(WHY, ())}, default=DONT_KNOW)
+    _, _, screen = run(tmp_path, terminal, focus="compute", answers_file=known)
+    [first, *_] = checklists(terminal)
+    assert len(checklist_facts(first)) == 5
+    lines = why_these(screen)
+    assert len(lines) <= 6
+    assert "Press w again for every rule waiting on them." in lines[-1], lines
