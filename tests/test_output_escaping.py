@@ -146,3 +146,16 @@ def test_usage_errors_show_control_characters_visibly(tmp_path):
     result = run_cli("rules", "list", "--format", "x\x1b[2J")
     assert result.returncode == 2 and "x\\x1b[2J" in result.stderr
     assert_clean(result.stderr)
+
+
+def test_a_bidi_override_in_an_error_is_shown_visibly():
+    from advisor.errors import AdvisorError
+
+    assert AdvisorError("bad \u202eevil\u2066", where="f\u200f.yaml").render() \
+        == "f\\u200f.yaml: bad \\u202eevil\\u2066"
+
+
+def test_a_bidi_override_in_a_file_name_reaches_the_terminal_visibly(tmp_path):
+    result = run_cli("review", "--config", tmp_path / "review\u202elmy.toml", tmp_path)
+    assert result.returncode == 2
+    assert "\u202e" not in result.stderr and "review\\u202elmy.toml" in result.stderr
