@@ -159,3 +159,25 @@ def test_a_bidi_override_in_a_file_name_reaches_the_terminal_visibly(tmp_path):
     result = run_cli("review", "--config", tmp_path / "review\u202elmy.toml", tmp_path)
     assert result.returncode == 2
     assert "\u202e" not in result.stderr and "review\\u202elmy.toml" in result.stderr
+
+
+def test_names_in_the_terminal_report_are_text_not_rich_markup(advisor):
+    from rich.console import Console
+
+    from advisor.presentation.consultation.data import build_report
+    from advisor.presentation.consultation.text import render_report
+
+    report = build_report(advisor.consult({"dataset_size": "small", "data_format": "tabular"}), advisor.knowledge)
+    tag = "[/][red]x"  # a closing tag with nothing open is a MarkupError; an opening one restyles
+    for rec in report["recommendations"]:
+        rec["decision"], rec["choice"] = "decision" + tag, "choice" + tag
+        for alt in rec["alternatives"]:
+            alt["choice"] = "alternative" + tag
+    for item in report["open"]:
+        item["decision"], item["settled_by"] = "open" + tag, ["fact" + tag]
+    assert report["recommendations"] and report["open"]
+    console = Console(record=True, width=400, color_system=None)
+    render_report(report, console)
+    shown = console.export_text()
+    for name in ("decision", "choice", "open", "fact"):
+        assert name + tag in shown, name

@@ -54,10 +54,10 @@ def certainty_text(rec: dict[str, Any]) -> str:
 
 def _add_derivation(parent: Tree, node: dict[str, Any], sources: Sources, printed: set[str]) -> None:
     if node["rule"] in printed:  # a chain this card already shows
-        parent.add(f"[cyan]{node['rule']}[/] → {markup(node['conclusion'])} [dim](shown above)[/]")
+        parent.add(f"[cyan]{markup(node['rule'])}[/] → {markup(node['conclusion'])} [dim](shown above)[/]")
         return
     printed.add(node["rule"])
-    branch = parent.add(f"[bold cyan]{node['rule']}[/] → {markup(node['conclusion'])}")
+    branch = parent.add(f"[bold cyan]{markup(node['rule'])}[/] → {markup(node['conclusion'])}")
     branch.add(f"[italic]{markup(node['because'])}[/]")
     branch.add(sources.cite(node["unit"], node["source"]))
     for fact in node["facts"]:
@@ -130,12 +130,13 @@ def render_report(report: dict[str, Any], console: Console) -> None:
         console.rule(f"[bold]{markup(heading)}[/]", align="left")
         for rec in recs:
             tree = Tree(f"[bold green]✔ {markup(rec['title'])}: {markup(rec['label'])}[/]  "
-                        f"[dim]{rec['decision']} = {rec['choice']} · {certainty_text(rec)}[/]")
+                        f"[dim]{markup(rec['decision'])} = {markup(rec['choice'])} · {certainty_text(rec)}[/]")
             printed: set[str] = set()
             for node in rec["derivation"]:
                 _add_derivation(tree, node, sources, printed)
             for alt in rec["alternatives"]:
-                tree.add(f"[yellow]not {alt['choice']}[/] ({', '.join(alt['rules'])}): {markup(alt['reason'])}")
+                tree.add(f"[yellow]not {markup(alt['choice'])}[/] ({markup(', '.join(alt['rules']))}): "
+                         f"{markup(alt['reason'])}")
             console.print(tree)
         console.print()
     if report.get("given"):
@@ -150,8 +151,8 @@ def render_report(report: dict[str, Any], console: Console) -> None:
     if report["open"]:
         console.rule("[bold]Decisions left open[/]", align="left")
         for item in report["open"]:
-            console.print(f"• {markup(item['title'])} [dim]({item['decision']})[/]: "
-                          f"would be settled by {', '.join(item['settled_by'])}")
+            console.print(f"• {markup(item['title'])} [dim]({markup(item['decision'])})[/]: "
+                          f"would be settled by {markup(', '.join(item['settled_by']))}")
         console.print()
     sources.render(console)
     console.print()
