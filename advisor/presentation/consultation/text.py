@@ -45,11 +45,16 @@ class Sources:
             console.print(line, soft_wrap=True)
 
 
-def certainty_text(rec: dict[str, Any]) -> str:
-    text = f"certainty {rec['certainty']:.2f}"
+def certainty_figure(rec: dict[str, Any]) -> str:
+    """The certainty and its marks (weak, contested), as the summary's certainty column shows them."""
+    text = f"{rec['certainty']:.2f}"
     for mark in outline.marks(rec):
         text += f", [{MARK_STYLE[mark]}]{mark}[/]"
     return text
+
+
+def certainty_text(rec: dict[str, Any]) -> str:
+    return f"certainty {certainty_figure(rec)}"
 
 
 def _add_derivation(parent: Tree, node: dict[str, Any], sources: Sources, printed: set[str]) -> None:
@@ -71,7 +76,7 @@ def _summary(report: dict[str, Any], console: Console) -> None:
     table = Table("decision", "recommended", "certainty", box=box.SIMPLE_HEAD, title_justify="left",
                   title=f"[bold]Summary[/]: {report_summary_line(report)}")
     for rec in outline.summary_rows(report):
-        table.add_row(markup(rec["title"]), f"[bold green]{markup(rec['label'])}[/]", certainty_text(rec)[10:])
+        table.add_row(markup(rec["title"]), f"[bold green]{markup(rec['label'])}[/]", certainty_figure(rec))
     if not report["recommendations"]:
         console.print("[bold]No recommendation[/]: no rule's conditions were met by these facts.")
     else:
