@@ -89,6 +89,7 @@ def test_a_bad_value_in_a_file_is_shown_visibly_in_the_error(tmp_path):
     result = run_cli("consult", path)
     assert result.returncode == 2
     assert_clean(result.stderr)
+    assert "s.yaml:3: facts.dataset_size: 'huge\\x1b[2J\\x07'" in result.stderr  # shown, visibly
 
 
 # --- class 9: Markdown -------------------------------------------------------------------------------
