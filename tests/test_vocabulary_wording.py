@@ -144,10 +144,9 @@ def test_a_given_that_says_nothing_is_refused(rule_base):
 def test_given_survives_the_knowledge_cache(tmp_path, monkeypatch):
     from conftest import RuleBase
 
+    from advisor.knowledge import cache
     from advisor.knowledge.base import load_from
     from advisor.knowledge.cache import load_cached
-
-    from advisor.knowledge import cache
 
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "cache"))
     directory = RuleBase(tmp_path / "rules").path
