@@ -268,8 +268,8 @@ def _finding(warning: Any, consultation: Consultation, advisor: Advisor, reads: 
     lines = [f.line for f in behind if f.line and f.path is None]
     message = " ".join(warning.message.split())
     return ReviewFinding(warning.rule_id, warning.kind, f"step {step}: {message}" if step else message,
-                   rule.because, rule.source, min(lines) if lines else None, behind, rule.title,
-                   firing.certainty, step)
+                         rule.because, rule.source, min(lines) if lines else None, behind, rule.title,
+                         firing.certainty, step)
 
 
 def at_or_above(findings: tuple[ReviewFinding, ...] | list[ReviewFinding], level: str) -> list[ReviewFinding]:
