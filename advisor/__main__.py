@@ -6,9 +6,7 @@ printing the version is all start-up, so it costs only the interpreter's own.
 
 import sys
 
-from advisor import __version__
-
-VERSION_FLAGS = ("--version", "-V")
+from advisor import VERSION_FLAGS, __version__
 
 
 def main() -> None:

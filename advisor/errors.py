@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def _visible(match: re.Match[str]) -> str:
-    return f"\\x{ord(match.group()):02x}"
+from advisor.visible import visible
 
 
 class AdvisorError(Exception):
@@ -29,9 +23,9 @@ class AdvisorError(Exception):
         text = location + self.message
         if self.allowed:
             text += f" (allowed: {self.allowed})"
-        # One line, whatever a library's message held, and no raw control characters: a file
-        # name or a value can carry escape sequences that would otherwise reach the terminal.
-        return _CONTROL.sub(_visible, " ".join(text.splitlines()))
+        # One line, whatever a library's message held, and no raw control or bidi characters: a
+        # file name or a value can carry escape sequences that would otherwise reach the terminal.
+        return visible(" ".join(text.splitlines()), one_line=True)
 
 
 def os_error_text(exc: OSError) -> str:

@@ -37,7 +37,7 @@ import table  # noqa: E402
 from advisor.engine import get_advisor  # noqa: E402
 from advisor.engine.advisor import Advisor  # noqa: E402
 from advisor.engine.results import Consultation, DerivationNode  # noqa: E402
-from advisor.interactive.planner import Planner, known_facts  # noqa: E402
+from advisor.interactive.planner import Planner, existing_setup_matters, known_facts  # noqa: E402
 from advisor.scenarios import load_scenario  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +96,7 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False) -> Interview:
     planner = Planner(advisor, existing=has_setup)
     answers: dict[str, Any] = {}
     # The consultation opens by asking whether there is an existing setup to review.
-    asked: list[str] = [MODE_QUESTION] if planner.existing_setup_matters() else []
+    asked: list[str] = [MODE_QUESTION] if existing_setup_matters(knowledge, None) else []
     history: list[set[tuple[str, str]]] = [set()] * len(asked)  # recommendations after 0, 1, ... answers
     while True:
         plan = planner.plan(answers)

@@ -285,6 +285,19 @@ def test_short_why_says_in_plain_words_which_decision_the_answer_settles(tmp_pat
     assert dict((v, k) for k, v in second.options)[WHY] == "Why? Every rule waiting on this answer"
 
 
+def test_short_why_keeps_its_hint_when_an_answer_settles_many_things(tmp_path):
+    """framework, asked in this story, can settle 4+ things and bears on others: the hint still shows."""
+    facts = dict(load_scenario(SCENARIOS / "deploy" / "triton-model-online-endpoint.yaml").facts)
+    facts["framework"] = Queue(WHY, facts.get("framework", DONT_KNOW))
+    terminal = KeyTerminal(facts)
+    _, _, screen = run(tmp_path, terminal)
+    assert terminal.asked.count("framework") == 2
+    lines = ("Why ask this?" + why_text(screen)).strip().splitlines()
+    assert "Other answers settle other things" in " ".join(lines) and "also bears on" in " ".join(lines)
+    assert len(lines) <= 6
+    assert "Press w again for the" in lines[-1], lines
+
+
 def test_second_why_lists_every_waiting_rule_with_condition_and_source(tmp_path, knowledge):
     terminal = KeyTerminal({"hyperparameter_expressions": Queue(WHY, WHY, ("choice",))})
     report, answers, screen = run(tmp_path, terminal, focus="sweep")

@@ -17,17 +17,11 @@ from test_interactive import BACK, DONT_KNOW, ENTER, WHY, Keys, KeyTerminal, Que
 from advisor.interactive import Interrupted, Planner
 from advisor.interactive.planner import CHECKLIST_SIZE, yes_only_facts
 from advisor.interactive.prompts import CHECKLIST_KEY, CHECKLIST_MESSAGE
-from advisor.knowledge.conditions import Leaf, leaf_holds
+from advisor.knowledge.conditions import leaf_holds, leaves
 from advisor.scenarios import load_scenario
 
 EXPRESSIONS = ("choice", "uniform")
 CHECKLIST = ["learn_from_previous_trials", "reproducible_results", "try_every_combination"]
-
-
-def leaves(condition):
-    if isinstance(condition, Leaf):
-        return [condition]
-    return [leaf for part in condition.parts for leaf in leaves(part)]
 
 
 def checklists(terminal: KeyTerminal):
@@ -233,7 +227,7 @@ def test_the_next_question_always_leads_its_batch(advisor):
     """Walking a consultation with "don't know": what is asked next is the plan's first question."""
     planner, answers, seen_checklist = Planner(advisor), {}, False
     while (plan := planner.plan(answers)).next is not None:
-        assert plan.batch[0] is plan.questions[0] is plan.next
+        assert plan.batch[0] is plan.next  # a checklist worth more than the best question moved to the front
         seen_checklist |= len(plan.batch) > 1
         answers.update({q.fact.name: None for q in plan.batch})
     assert seen_checklist
@@ -248,3 +242,32 @@ def test_a_checklist_across_areas_names_them(tmp_path, knowledge):
     text = " ".join(screen.split())
     said = text[text.index(f"Questions from {len(headings)} areas: "):][:300]
     assert all(heading in said for heading in headings), said
+
+
+def why_these(screen: str) -> list[str]:
+    """The short WHY of a checklist, one line per printed line."""
+    return [line for line in screen.split("Why ask these?")[1].split("\n\n")[0].splitlines() if line.strip()]
+
+
+def test_why_on_a_checklist_quotes_each_question_whole(tmp_path, knowledge):
+    """A question with a parenthesis is not cut at it ("Would a customizable prebuilt model If yes ...")."""
+    terminal = KeyTerminal({CHECKLIST_KEY: Queue(WHY, ())}, default=DONT_KNOW)
+    _, _, screen = run(tmp_path, terminal)
+    [first, *_] = checklists(terminal)
+    assert "prebuilt_model_fits" in checklist_facts(first)
+    question = knowledge.vocabulary.fact("prebuilt_model_fits").question
+    assert " (" in question
+    assert any(f"• {question} If yes" in line for line in why_these(screen)), why_these(screen)
+
+
+def test_why_on_a_checklist_of_five_keeps_the_hint_within_six_lines(tmp_path):
+    known = tmp_path / "known.yaml"
+    known.write_text("name: known\nfacts:\n  needs_instant_job_start: false\n  fixed_working_hours: false\n"
+                     "  multi_step_workflow: false\n", encoding="utf-8")
+    terminal = KeyTerminal({CHECKLIST_KEY: Queue(WHY, ())}, default=DONT_KNOW)
+    _, _, screen = run(tmp_path, terminal, focus="compute", answers_file=known)
+    [first, *_] = checklists(terminal)
+    assert len(checklist_facts(first)) == 5
+    lines = why_these(screen)
+    assert len(lines) <= 6
+    assert "Press w again for every rule waiting on them." in lines[-1], lines

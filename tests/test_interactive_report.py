@@ -14,18 +14,16 @@ from test_interactive import (
     DONT_KNOW,
     ENTER,
     REPORT,
-    WHY,
     Keys,
     KeyTerminal,
     Queue,
     checklist_facts,
-    keys_for,
     run,
     session,
 )
 
 from advisor.cli.commands.consult import consult_interactively
-from advisor.interactive import DraftStore, Planner
+from advisor.interactive import Answers, DraftStore, Planner
 from advisor.interactive.prompts import CHECKLIST_KEY
 
 
@@ -147,6 +145,13 @@ def test_a_review_asks_about_the_existing_setup(tmp_path, knowledge):
     assert existing & set(flag.asked)
 
 
+@pytest.mark.parametrize("existing", [True, False])
+def test_a_saved_draft_keeps_design_or_review(tmp_path, knowledge, existing):
+    store = DraftStore(tmp_path)
+    store.save(Answers(values={"dataset_size": "large"}, asked=["dataset_size"], existing=existing))
+    assert store.load(knowledge).existing is existing
+
+
 def test_after_recommending_scale_to_zero_it_never_asks_the_current_minimum(tmp_path):
     terminal = KeyTerminal({"stage": "experimentation", "algorithm_selection": "own_script"}, default=DONT_KNOW)
     report, answers, _ = run(tmp_path, terminal)
@@ -215,14 +220,16 @@ def test_a_checkbox_answered_dont_know_is_echoed_so(tmp_path, knowledge):
 
 
 def test_keys_for_a_report_press_pick_the_report_item(knowledge):
-    from advisor.interactive import Prompt
+    """The keys the test terminal sends for REPORT, through the real prompt, give the report action."""
+    from advisor.interactive import Action, Prompter
     from advisor.interactive.prompts import REPORT_LABEL, fact_options
 
     fact = knowledge.vocabulary.fact("prediction_timing")
-    options = fact_options(fact, can_go_back=True)
-    assert (REPORT_LABEL, REPORT) in options and (REPORT_LABEL, WHY) not in options
-    prompt = Prompt(fact.name, fact.question, "select", options)
-    assert keys_for(prompt, REPORT).endswith(ENTER)
+    assert (REPORT_LABEL, REPORT) in fact_options(fact, can_go_back=True)
+    terminal = KeyTerminal({fact.name: REPORT})
+    reply = Prompter(terminal).ask_fact(fact, can_go_back=True)
+    assert [p.key for p in terminal.prompts] == [fact.name]
+    assert reply.action is Action.REPORT
 
 
 # --- options and help that follow earlier answers (the vocabulary's `given`) ------

@@ -89,6 +89,7 @@ def test_a_bad_value_in_a_file_is_shown_visibly_in_the_error(tmp_path):
     result = run_cli("consult", path)
     assert result.returncode == 2
     assert_clean(result.stderr)
+    assert "s.yaml:3: facts.dataset_size: 'huge\\x1b[2J\\x07'" in result.stderr  # shown, visibly
 
 
 # --- class 9: Markdown -------------------------------------------------------------------------------
@@ -146,3 +147,38 @@ def test_usage_errors_show_control_characters_visibly(tmp_path):
     result = run_cli("rules", "list", "--format", "x\x1b[2J")
     assert result.returncode == 2 and "x\\x1b[2J" in result.stderr
     assert_clean(result.stderr)
+
+
+def test_a_bidi_override_in_an_error_is_shown_visibly():
+    from advisor.errors import AdvisorError
+
+    assert AdvisorError("bad \u202eevil\u2066", where="f\u200f.yaml").render() \
+        == "f\\u200f.yaml: bad \\u202eevil\\u2066"
+
+
+def test_a_bidi_override_in_a_file_name_reaches_the_terminal_visibly(tmp_path):
+    result = run_cli("review", "--config", tmp_path / "review\u202elmy.toml", tmp_path)
+    assert result.returncode == 2
+    assert "\u202e" not in result.stderr and "review\\u202elmy.toml" in result.stderr
+
+
+def test_names_in_the_terminal_report_are_text_not_rich_markup(advisor):
+    from rich.console import Console
+
+    from advisor.presentation.consultation.data import build_report
+    from advisor.presentation.consultation.text import render_report
+
+    report = build_report(advisor.consult({"dataset_size": "small", "data_format": "tabular"}), advisor.knowledge)
+    tag = "[/][red]x"  # a closing tag with nothing open is a MarkupError; an opening one restyles
+    for rec in report["recommendations"]:
+        rec["decision"], rec["choice"] = "decision" + tag, "choice" + tag
+        for alt in rec["alternatives"]:
+            alt["choice"] = "alternative" + tag
+    for item in report["open"]:
+        item["decision"], item["settled_by"] = "open" + tag, ["fact" + tag]
+    assert report["recommendations"] and report["open"]
+    console = Console(record=True, width=400, color_system=None)
+    render_report(report, console)
+    shown = console.export_text()
+    for name in ("decision", "choice", "open", "fact"):
+        assert name + tag in shown, name

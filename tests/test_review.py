@@ -89,6 +89,24 @@ def test_a_name_defined_in_two_folders_is_not_guessed(advisor, tmp_path):
     assert "target_cluster_max_instances" not in {f.name for f in reviews[2].facts}
 
 
+@pytest.mark.parametrize("endpoint", [
+    "name: churn-endpoint\nauth_mode: key\ncompute:\n",  # an empty compute names no cluster
+    "$schema: https://example.com/kubernetes/managedOnlineEndpoint.schema.json\nname: churn-endpoint\n"
+    "auth_mode: key\n",  # a mirror whose URL says kubernetes; the schema it names is managed
+], ids=["empty-compute", "managed-schema-on-a-kubernetes-path"])
+def test_an_endpoint_is_one_kind_to_itself_and_to_its_deployments(advisor, knowledge, tmp_path, endpoint):
+    (tmp_path / "endpoint.yml").write_text(endpoint, encoding="utf-8")
+    (tmp_path / "blue.yml").write_text(
+        (FIXTURES / "folders" / "serving" / "blue.yml").read_text(encoding="utf-8")
+        .replace("../../assets", str(FIXTURES / "assets")), encoding="utf-8")
+    documents = [read_document(tmp_path / "endpoint.yml"), read_document(tmp_path / "blue.yml")]
+    own = read_facts(documents[0], knowledge.vocabulary).facts.get("planned_endpoint_type", "managed_online")
+    _, deployment = review_documents(documents, advisor)
+    seen = next(f.value for f in deployment.facts if f.name == "endpoint_kind_in_folder")
+    assert own == seen == "managed_online"
+    assert deployment.findings == ()
+
+
 def test_pipeline_steps_are_reviewed_with_their_lines(advisor):
     review = review_file(FIXTURES / "flawed" / "pipeline-step-bayesian-bandit.yml", advisor)
     (finding,) = review.findings

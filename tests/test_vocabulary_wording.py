@@ -144,6 +144,7 @@ def test_a_given_that_says_nothing_is_refused(rule_base):
 def test_given_survives_the_knowledge_cache(tmp_path, monkeypatch):
     from conftest import RuleBase
 
+    from advisor.knowledge import cache
     from advisor.knowledge.base import load_from
     from advisor.knowledge.cache import load_cached
 
@@ -151,6 +152,11 @@ def test_given_survives_the_knowledge_cache(tmp_path, monkeypatch):
     directory = RuleBase(tmp_path / "rules").path
     built = load_cached(directory)
     assert list((tmp_path / "cache").glob("knowledge-*.json"))
+
+    def no_rebuild(texts):  # load_cached rebuilds quietly when decoding fails: that must not happen
+        raise AssertionError("the cache was not read back; the rule base was built again")
+
+    monkeypatch.setattr(cache, "build_knowledge", no_rebuild)
     cached = load_cached(directory)  # read back from the JSON cache
     assert cached.vocabulary == built.vocabulary == load_from(directory).vocabulary
     storage = cached.vocabulary.fact("storage_service")

@@ -110,6 +110,14 @@ def _schema_stem(data: dict[str, Any]) -> str | None:
     return schema.strip().rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0].lower()
 
 
+def kubernetes_endpoint_signal(data: dict[str, Any]) -> str | None:
+    """What makes an online endpoint a Kubernetes one: the attached compute it names (managed
+    endpoints name none) or a kubernetesOnlineEndpoint `$schema`; None for a managed endpoint."""
+    if data.get("compute") is not None:
+        return "compute"
+    return "$schema" if _schema_stem(data) == "kubernetesonlineendpoint" else None
+
+
 def classify(data: dict[str, Any], where: str, document: YamlDocument) -> tuple[Kind, str]:
     """The file's kind, and for `other` what it is; AdvisorError when it is not recognised."""
     stem = _schema_stem(data)

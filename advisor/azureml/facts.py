@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from advisor.azureml.documents import AzureMLDocument
+from advisor.azureml.documents import AzureMLDocument, kubernetes_endpoint_signal
 from advisor.knowledge.vocabulary import Vocabulary
 
 SAMPLING = {"grid": "grid", "random": "random", "bayesian": "bayesian"}
@@ -551,10 +551,9 @@ def _model_folder(r: _Reader, value: Any, *path: Any) -> None:
 # --- endpoints and deployments ----------------------------------------------------------------
 
 def _online_endpoint(r: _Reader) -> None:
-    schema = str(r.get("$schema") or "").lower()
-    if r.get("compute") is not None or "kubernetesonlineendpoint" in schema:
-        # A Kubernetes online endpoint names the attached Kubernetes compute it runs on.
-        r.set("planned_endpoint_type", "kubernetes_online", "compute" if r.get("compute") is not None else "$schema")
+    signal = kubernetes_endpoint_signal(r.data)
+    if signal is not None:
+        r.set("planned_endpoint_type", "kubernetes_online", signal)
         r.refer("compute", "compute", r.get("compute"), "compute")
     traffic = r.get("traffic")
     if isinstance(traffic, dict) and traffic:

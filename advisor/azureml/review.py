@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from advisor.azureml.documents import AzureMLDocument, read_document
+from advisor.azureml.documents import AzureMLDocument, kubernetes_endpoint_signal, read_document
 from advisor.azureml.facts import ReadFacts, mapping, number, read_facts, read_step, step_kind, text
 from advisor.azureml.suppressions import Suppression, inline_suppressions
 from advisor.engine.advisor import Advisor
@@ -217,8 +217,7 @@ class _FolderIndex:
 def _endpoint_kind(document: AzureMLDocument) -> str:
     if document.kind == "batch_endpoint":
         return "batch"
-    schema = str(document.data.get("$schema") or "").lower()
-    return "kubernetes_online" if "kubernetes" in schema or "compute" in document.data else "managed_online"
+    return "managed_online" if kubernetes_endpoint_signal(document.data) is None else "kubernetes_online"
 
 
 def _suppress(findings: list[ReviewFinding], document: AzureMLDocument,
@@ -269,8 +268,8 @@ def _finding(warning: Any, consultation: Consultation, advisor: Advisor, reads: 
     lines = [f.line for f in behind if f.line and f.path is None]
     message = " ".join(warning.message.split())
     return ReviewFinding(warning.rule_id, warning.kind, f"step {step}: {message}" if step else message,
-                   rule.because, rule.source, min(lines) if lines else None, behind, rule.title,
-                   firing.certainty, step)
+                         rule.because, rule.source, min(lines) if lines else None, behind, rule.title,
+                         firing.certainty, step)
 
 
 def at_or_above(findings: tuple[ReviewFinding, ...] | list[ReviewFinding], level: str) -> list[ReviewFinding]:

@@ -6,8 +6,7 @@ import sys
 from importlib import import_module
 from pathlib import Path
 
-from advisor import __version__
-from advisor.__main__ import VERSION_FLAGS
+from advisor import VERSION_FLAGS, __version__
 
 COMMANDS_DIR = Path(__file__).parent / "commands"
 
@@ -52,7 +51,7 @@ def build_app():
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    from advisor.errors import AdvisorError
+    from advisor.errors import AdvisorError, os_error_text
 
     app = build_app()
     try:
@@ -69,7 +68,5 @@ def main(argv: list[str] | None = None) -> None:
         from advisor.presentation.escape.terminal import visible
 
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"advisor: error: {visible(exc.strerror or str(exc), one_line=True)}"
-              f"{visible(where, one_line=True)}", file=sys.stderr)
+        print(f"advisor: error: {visible(os_error_text(exc) + where, one_line=True)}", file=sys.stderr)
         sys.exit(2)
-

@@ -69,13 +69,13 @@ class Answers:
             "together": [list(group) for group in self.together],
         }
 
-    def restore_mode(self, saved: Any, knowledge: KnowledgeBase) -> None:
-        """Design or review, from a saved draft's `existing` (the draft loader keeps only the facts).
+    def restore_mode(self, saved_existing: Any, knowledge: KnowledgeBase) -> None:
+        """Design or review: a saved draft's `existing` (None when there is no draft, or it never said).
 
         An answered existing-setup fact means a review, whatever the draft says.
         """
-        if isinstance(saved, dict) and isinstance(saved.get("existing"), bool):
-            self.existing = saved["existing"]
+        if isinstance(saved_existing, bool):
+            self.existing = saved_existing
         if any(getattr(knowledge.vocabulary.fact(n), "existing_setup", False) for n in self.values):
             self.existing = True
 

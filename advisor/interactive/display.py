@@ -129,12 +129,15 @@ def why_short_lines(fact: FactSpec, plan: QuestionPlan, knowledge: KnowledgeBase
         title = subject_title(rule, knowledge)
         if title is not None and title not in settled_now and title not in later:
             later.append(title)
+    later.sort(key=lambda title: title == "a warning")
     lines = []
     if groups:
         count = len({t for t in settled_now if t != "a warning"})
         what = f"{count} decision{'s' if count != 1 else ''}" if count else "a warning"
         lines.append(f"[bold]Why ask this?[/] Your answer can settle {what} now:")
-        for answer, items in list(groups.items())[:3]:
+        # Six lines in all, the hint last: with a line for later answers, one answer fewer.
+        shown = len(groups) if len(groups) <= 3 else (2 if later else 3)
+        for answer, items in list(groups.items())[:shown]:
             outcomes: list[str] = []
             for item in items:
                 words = outcome_words(item.rule, knowledge)
@@ -143,18 +146,17 @@ def why_short_lines(fact: FactSpec, plan: QuestionPlan, knowledge: KnowledgeBase
             more = f", and {len(outcomes) - 1} more" if len(outcomes) > 1 else ""
             lines.append(f"  • If {escape(answer)}, the guide recommends {escape(outcomes[0])}{more} "
                          f"[dim]({escape(unit_title(items[0].rule, knowledge))})[/]")
-        if len(groups) > 3:
-            lines.append(f"  • Other answers settle other things ({len(groups) - 3} more).")
+        if len(groups) > shown:
+            lines.append(f"  • Other answers settle other things ({len(groups) - shown} more).")
     else:
         lines.append("[bold]Why ask this?[/] On its own your answer settles nothing yet; "
                      "together with later answers it can.")
-    later.sort(key=lambda title: title == "a warning")
     if later:
         names = ", ".join(later[:3]) + (f" and {len(later) - 3} more" if len(later) > 3 else "")
         lines.append(f"  With other answers it also bears on: {escape(names)}.")
     noun = "rule" if len(waiting) == 1 else "rules"
     lines.append(f"  [dim]Press w again for the {len(waiting)} {noun} waiting on this answer.[/]")
-    return lines[:6]
+    return lines
 
 
 def show_why_short(console: Console, fact: FactSpec, plan: QuestionPlan, knowledge: KnowledgeBase) -> None:
@@ -167,7 +169,7 @@ def show_why_short(console: Console, fact: FactSpec, plan: QuestionPlan, knowled
 def why_checklist_lines(facts: list[FactSpec], plan: QuestionPlan, knowledge: KnowledgeBase) -> list[str]:
     """At most six lines: for each statement, what a yes to it can settle."""
     lines = ["[bold]Why ask these?[/] Each yes can settle something; a no settles nothing a don't know would not."]
-    shown = facts[:4] if len(facts) > 5 else facts
+    shown = facts[:4]  # with the heading and the last line (the hint), six lines
     for fact in shown:
         outcomes = [w for item in plan.settles(fact.name) if (w := outcome_words(item.rule, knowledge)) is not None]
         if outcomes:
@@ -175,12 +177,12 @@ def why_checklist_lines(facts: list[FactSpec], plan: QuestionPlan, knowledge: Kn
             what = f"If yes, the guide recommends {outcomes[0]}{more}"
         else:
             what = "On its own a yes settles nothing yet; with later answers it can."
-        lines.append(f"  • {escape(short_label(fact.question))} {escape(what)}")
+        lines.append(f"  • {escape(fact.question)} {escape(what)}")
     if len(shown) < len(facts):
         lines.append(f"  • and {len(facts) - len(shown)} more.  [dim]Press w again for every rule waiting on them.[/]")
     else:
         lines.append("  [dim]Press w again for every rule waiting on them.[/]")
-    return lines[:6]
+    return lines
 
 
 def show_why_checklist(console: Console, facts: list[FactSpec], plan: QuestionPlan, knowledge: KnowledgeBase) -> None:
@@ -194,7 +196,7 @@ def show_why(console: Console, fact: FactSpec, plan: QuestionPlan, knowledge: Kn
     """Every rule waiting on `fact`, with its condition marked and its source."""
     waiting = plan.waiting_on(fact.name)
     console.print()
-    console.print(f"[bold]Every rule waiting on this answer[/] [dim]({fact.name})[/] {escape(fact.help)}")
+    console.print(f"[bold]Every rule waiting on this answer[/] [dim]({escape(fact.name)})[/] {escape(fact.help)}")
     if not waiting:  # cannot happen for a planned question; said plainly rather than hidden
         console.print("  No rule is waiting on this fact any more.")
     else:

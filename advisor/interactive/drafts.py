@@ -135,4 +135,5 @@ def _answers_from(raw: Any, knowledge: KnowledgeBase, where: str) -> Answers:
         kept = tuple(n for n in group if isinstance(n, str) and n in answers.asked) if isinstance(group, list) else ()
         if len(kept) > 1:
             answers.together.append(kept)
+    answers.restore_mode(raw.get("existing"), knowledge)
     return answers

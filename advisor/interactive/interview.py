@@ -32,7 +32,7 @@ from advisor.interactive.display import (
     show_why_short,
 )
 from advisor.interactive.drafts import DraftStore
-from advisor.interactive.planner import Planner, QuestionPlan
+from advisor.interactive.planner import Planner, QuestionPlan, existing_setup_matters
 from advisor.interactive.prompts import Action, Prompt, Prompter, Reply
 from advisor.knowledge.vocabulary import FactSpec
 
@@ -99,7 +99,7 @@ class Interview:
 
     def ask_mode(self) -> bool:
         """Design or review: asked only when some rule in scope reads an existing setup."""
-        if not Planner(self.advisor, self.answers.focus, existing=True).existing_setup_matters():
+        if not existing_setup_matters(self.knowledge, self.answers.focus):
             return False
         return bool(self.prompter.select(MODE_PROMPT))
 

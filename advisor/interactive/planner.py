@@ -40,7 +40,7 @@ from advisor.engine.results import Consultation
 from advisor.engine.settling import Settling
 from advisor.errors import AdvisorError
 from advisor.knowledge import KnowledgeBase
-from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, evaluate, leaf_holds
+from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, evaluate, leaf_holds, leaves
 from advisor.knowledge.rules import Rule
 from advisor.knowledge.vocabulary import FactSpec
 
@@ -113,8 +113,7 @@ class OneAnswerAway:
     """An open rule that this one answer could make fire, and the answer it needs."""
 
     rule: Rule
-    leaf: Leaf          # the test on the asked fact
-    via: Rule | None    # the producer of a derived value the rule reads, if it goes through one
+    leaf: Leaf  # the test on the asked fact
 
 
 def known_facts(answers: Mapping[str, Any], knowledge: KnowledgeBase) -> dict[str, Any]:
@@ -145,6 +144,13 @@ def area_closure(knowledge: KnowledgeBase, area: str | None) -> frozenset[str]:
             else:
                 pending.extend(knowledge.producers(name))
     return frozenset(facts)
+
+
+def existing_setup_matters(knowledge: KnowledgeBase, focus: str | None) -> bool:
+    """Whether any rule in scope (an area's, all when None) could ever read a fact about an existing setup."""
+    vocabulary = knowledge.vocabulary
+    return any(vocabulary.fact(n).existing_setup  # type: ignore[union-attr]
+               for n in area_closure(knowledge, focus))
 
 
 def downstream_decisions(knowledge: KnowledgeBase) -> dict[str, frozenset[str]]:
@@ -181,7 +187,7 @@ def yes_only_facts(knowledge: KnowledgeBase) -> frozenset[str]:
     vocabulary = knowledge.vocabulary
     tested_for_no: set[str] = set()
     for rule in knowledge.rules:
-        for leaf in _leaves(rule.condition):
+        for leaf in leaves(rule.condition):
             spec = vocabulary.fact(leaf.subject)
             if spec is not None and spec.type == "bool" and not isinstance(leaf.operand, FactRef) \
                     and leaf_holds(leaf.op, False, leaf.operand):
@@ -199,8 +205,6 @@ class Planner:
             raise AdvisorError(f"unknown area {focus!r} for --focus", allowed=", ".join(knowledge.areas))
         self.advisor = advisor
         self.knowledge = knowledge
-        self.focus = focus
-        self.existing = existing
         self.scope = knowledge.rules_in_area(focus) if focus else knowledge.rules
         vocabulary = knowledge.vocabulary
         self.withheld = frozenset() if existing else frozenset(
@@ -223,12 +227,6 @@ class Planner:
         areas = {area for area, concluded in self.area_decisions.items() if concluded <= decisions}
         return frozenset(r.id for r in self.knowledge.rules
                          if r.conclusion.name in decisions or r.area in areas or decisions & set(r.reads))
-
-    def existing_setup_matters(self) -> bool:
-        """Whether any rule in scope could ever read a fact about an existing setup."""
-        vocabulary = self.knowledge.vocabulary
-        return any(vocabulary.fact(n).existing_setup  # type: ignore[union-attr]
-                   for n in area_closure(self.knowledge, self.focus))
 
     def plan(self, answers: Mapping[str, Any]) -> QuestionPlan:
         """`answers`: fact name -> canonical value, or None for "don't know", in the order given.
@@ -364,24 +362,24 @@ class _Planning:
             ways = self.rule_ways(rule)
             if not ways or ways.get(fact) != 1:
                 continue
-            leaf, via = self.deciding_leaf(rule, fact)
+            leaf = self.deciding_leaf(rule, fact)
             if leaf is not None:
-                found.append((-self.weight(rule), index, OneAnswerAway(rule, leaf, via)))
+                found.append((-self.weight(rule), index, OneAnswerAway(rule, leaf)))
         found.sort(key=lambda item: item[:2])
         return tuple(item[2] for item in found)
 
-    def deciding_leaf(self, rule: Rule, fact: str, depth: int = 0) -> tuple[Leaf | None, Rule | None]:
-        """The test on `fact` that one answer away makes `rule` fire, and the producer it goes through."""
+    def deciding_leaf(self, rule: Rule, fact: str, depth: int = 0) -> Leaf | None:
+        """The test on `fact` that one answer away makes `rule` fire (directly or through a producer)."""
         for leaf in _unknown_leaves(rule.condition, self.lookup):
             if leaf.subject == fact:
-                return leaf, None
+                return leaf
             if depth == 0 and not self.is_input(leaf.subject):
                 for producer in self.helpful_producers(leaf.subject, leaf):
                     if (self.rule_ways(producer) or {}).get(fact) == 1:
-                        inner, _ = self.deciding_leaf(producer, fact, depth + 1)
+                        inner = self.deciding_leaf(producer, fact, depth + 1)
                         if inner is not None:
-                            return inner, producer
-        return None, None
+                            return inner
+        return None
 
     # --- the plan --------------------------------------------------------------
 
@@ -393,7 +391,7 @@ class _Planning:
         # (fact, what a rule settles, an answer) -> how close the closest such rule gets
         best: dict[tuple[str, str, Any], float] = {}
         for rule in open_rules:
-            target = rule.id if rule.conclusion.kind == "warn" else rule.conclusion.name or rule.id
+            target = self.target(rule)
             weight = self.weight(rule) * (1.0 if self.progress(rule) else COLD)
             answers_helping = self.rule_answers(rule)
             for name, cost in (self.rule_ways(rule) or {}).items():
@@ -418,7 +416,7 @@ class _Planning:
         for name in worth:
             section = self.vocabulary.fact(name).section  # type: ignore[union-attr]
             worth[name] *= LATER_SECTION ** order[section] * UNKNOWN_NEARBY ** unknown_in.get(section, 0)
-        fact_order = {f.name: i for i, f in enumerate(self.vocabulary.facts)}
+        fact_order = self.vocabulary.fact_order
         names = sorted(readers, key=lambda n: (-round(worth[n], 6), fact_order[n]))
         names = self.keep_area_together(names, worth)
         questions = tuple(PlannedQuestion(self.vocabulary.fact(n), tuple(readers[n]), round(worth[n], 4))  # type: ignore[arg-type]
@@ -447,7 +445,7 @@ class _Planning:
 
     def progress(self, rule: Rule) -> bool:
         """Whether some test in the rule's condition already holds (it follows the user's story)."""
-        return any(evaluate(leaf, self.lookup) for leaf in _leaves(rule.condition))
+        return any(evaluate(leaf, self.lookup) for leaf in leaves(rule.condition))
 
     def required(self, condition: Condition) -> frozenset[str]:
         """Input facts every way of making the condition true needs."""
@@ -502,10 +500,6 @@ class _Planning:
 
     def target(self, rule: Rule) -> str:
         return rule.id if rule.conclusion.kind == "warn" else rule.conclusion.name or rule.id
-
-    def is_multiple(self, rule: Rule) -> bool:
-        decision = self.vocabulary.decision(rule.conclusion.name or "")
-        return decision is not None and decision.multiple
 
     def rule_answers(self, rule: Rule) -> dict[str, tuple[Any, ...]]:
         """For each unanswered bool or choice fact the rule waits on: the answers that could help it.
@@ -581,13 +575,6 @@ def combine_any(parts: list[Ways]) -> Ways | None:
     return result
 
 
-def _leaves(condition: Condition) -> list[Leaf]:
-    if isinstance(condition, Leaf):
-        return [condition]
-    return [leaf for part in condition.parts for leaf in _leaves(part)]
-
-
 def _unknown_leaves(condition: Condition, lookup: Any) -> list[Leaf]:
-    if isinstance(condition, Leaf):
-        return [condition] if evaluate(condition, lookup) is None else []
-    return [leaf for part in condition.parts for leaf in _unknown_leaves(part, lookup)]
+    """The condition's tests whose outcome is still unknown."""
+    return [leaf for leaf in leaves(condition) if evaluate(leaf, lookup) is None]

@@ -72,17 +72,6 @@ class InteractiveConsultation:
 
     # --- where the answers start from ----------------------------------------
 
-    def load_draft(self) -> Answers:
-        answers = self.drafts.load(self.knowledge)
-        try:
-            import json
-
-            saved = json.loads(self.drafts.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            saved = None
-        answers.restore_mode(saved, self.knowledge)
-        return answers
-
     def starting_answers(self, *, focus: str | None, answers_file: Path | None, resume: bool,
                          existing: bool = False) -> Answers:
         if focus is not None and focus not in self.knowledge.areas:
@@ -90,9 +79,9 @@ class InteractiveConsultation:
         if resume:
             if answers_file is not None:
                 raise AdvisorError("--resume continues the saved answers; it can't be combined with --answers")
-            answers = self.load_draft()
-        elif self.drafts.exists() and self._continue_saved():
-            answers = self.load_draft()
+            answers = self.drafts.load(self.knowledge)
+        elif self.drafts.exists() and (saved := self._saved_to_continue()) is not None:
+            answers = saved
         else:
             answers = Answers(focus=focus)
             if answers_file is not None:
@@ -104,24 +93,26 @@ class InteractiveConsultation:
             answers.existing = True
         return answers
 
-    def _continue_saved(self) -> bool:
+    def _saved_to_continue(self) -> Answers | None:
+        """The draft's answers if the user continues them; None to start afresh."""
         try:
             saved = self.drafts.load(self.knowledge)
         except AdvisorError as exc:  # e.g. the vocabulary changed since: keep the file, start afresh
             kept = self.drafts.set_aside()
             self.console.print(f"[yellow]The unfinished consultation can't be continued ({escape(exc.message)}); "
                                f"it is kept as {escape(str(kept))}.[/]")
-            return False
+            return None
         if not saved.values:
-            return False
+            return None
         message = (f"An unfinished consultation ({len(saved.values)} answers) is saved. Continue it?")
         prompt = Prompt("resume", message, "select",
                         (("Continue it", True), ("Start a new one (the saved answers are discarded)", False)))
         try:
             with hangup_as_interrupt():
-                return bool(self.prompter.select(prompt))
+                continues = bool(self.prompter.select(prompt))
         except (KeyboardInterrupt, EOFError):
             raise Interrupted(self.drafts.path, len(saved.values)) from None
+        return saved if continues else None
 
     # --- the consultation ----------------------------------------------------
 
@@ -172,7 +163,7 @@ class InteractiveConsultation:
 
     def report_saved(self, render: Render) -> Answers:
         """The report of the saved, unfinished consultation, without asking anything."""
-        answers = self.load_draft()
+        answers = self.drafts.load(self.knowledge)
         planner = Planner(self.advisor, answers.focus, existing=bool(answers.existing))
         plan = planner.plan(answers.values)
         meta = self.report_meta(answers, so_far=plan.next is not None)

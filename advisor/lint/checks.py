@@ -63,7 +63,7 @@ class Analysis:
                 needs = "; ".join(self._producible(n) for n in sorted(rule.reads) if self._rule_set(n))
                 message = f"it needs values no live rule produces ({needs}): {describe(rule.condition)}"
             findings.append(LintFinding("never-true", f"{rule.id} never fires: {message}", rules=(rule.id,),
-                                    subject=rule.conclusion.name, **self._at(rule)))
+                                        subject=rule.conclusion.name, **self._at(rule)))
         return findings
 
     def shadowing(self) -> list[LintFinding]:
@@ -110,7 +110,7 @@ class Analysis:
                 if message is None:
                     continue
                 findings.append(LintFinding("conflict", message, rules=(a.id, b.id), subject=name,
-                                        witness=witness, **self._at(a)))
+                                            witness=witness, **self._at(a)))
         return findings
 
     def _siblings(self, producers: list[Rule], rule: Rule) -> list[Any]:
@@ -141,7 +141,7 @@ class Analysis:
             producers = self.kb.producers(decision.name)
             if not producers:
                 findings.append(LintFinding("uncovered", f"no rule recommends anything for decision {decision.name}",
-                                        subject=decision.name, file="vocabulary.yaml"))
+                                            subject=decision.name, file="vocabulary.yaml"))
                 continue
             for choice in decision.choices:
                 recommending = [r for r in producers if r.conclusion.value == choice]
@@ -161,7 +161,7 @@ class Analysis:
         for fact in vocabulary.facts:
             if fact.derived and not self.kb.producers(fact.name):
                 findings.append(LintFinding("uncovered", f"no rule concludes derived fact {fact.name}",
-                                        subject=fact.name, file="vocabulary.yaml"))
+                                            subject=fact.name, file="vocabulary.yaml"))
         return findings
 
     def _producible(self, name: str) -> str:

@@ -88,7 +88,7 @@ def duplicate_ids(raw_rules: list[RawRule]) -> list[LintFinding]:
             continue
         places = ", ".join(f"{c.file}:{c.line}" for c in copies)
         findings.append(LintFinding("duplicate-id", f"{rule_id} is defined {len(copies)} times ({places})",
-                                rules=(rule_id,), file=copies[1].file, line=copies[1].line))
+                                    rules=(rule_id,), file=copies[1].file, line=copies[1].line))
     return findings
 
 
@@ -105,12 +105,12 @@ def unknown_sources(raw_rules: list[RawRule], units: set[str] | None,
         else:
             continue
         findings.append(LintFinding("source-not-in-guide", message, rules=(rule.id,),
-                                file=rule.file, line=rule.source_line or rule.line))
+                                    file=rule.file, line=rule.source_line or rule.line))
     return findings
 
 
 def placeholders(raw_rules: list[RawRule]) -> list[LintFinding]:
     """Text `advisor rules new` left to fill in (the loader catches the rest)."""
     return [LintFinding("placeholder", f"{rule.id}: fill in the {PLACEHOLDER} in {', '.join(rule.placeholders)}",
-                    rules=(rule.id,), file=rule.file, line=rule.line)
+                        rules=(rule.id,), file=rule.file, line=rule.line)
             for rule in raw_rules if rule.placeholders]

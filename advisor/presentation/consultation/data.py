@@ -116,16 +116,16 @@ def provenance(knowledge: KnowledgeBase) -> dict[str, Any]:
     return {"advisor": __version__, "rule_base": rule_base_hash(knowledge), "date": report_date()}
 
 
-_HASHES: dict[int, str] = {}
-
-
 def rule_base_hash(knowledge: KnowledgeBase) -> str:
     """A short hash of the rules, vocabulary and guide as loaded (the same files give the same hash)."""
-    key = id(knowledge)
-    if key not in _HASHES:
+    # Kept on the object, not by id(): a freed rule base's id can be reused by another. The cache
+    # encodes dataclass fields only, so this attribute never reaches it.
+    found = knowledge.__dict__.get("_report_hash")
+    if found is None:
         text = repr((knowledge.rules, knowledge.vocabulary.facts, knowledge.vocabulary.decisions, knowledge.guide))
-        _HASHES[key] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    return _HASHES[key]
+        found = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+        object.__setattr__(knowledge, "_report_hash", found)  # frozen dataclass: derived state only
+    return found
 
 
 def report_date() -> str:

@@ -45,19 +45,24 @@ class Sources:
             console.print(line, soft_wrap=True)
 
 
-def certainty_text(rec: dict[str, Any]) -> str:
-    text = f"certainty {rec['certainty']:.2f}"
+def certainty_figure(rec: dict[str, Any]) -> str:
+    """The certainty and its marks (weak, contested), as the summary's certainty column shows them."""
+    text = f"{rec['certainty']:.2f}"
     for mark in outline.marks(rec):
         text += f", [{MARK_STYLE[mark]}]{mark}[/]"
     return text
 
 
+def certainty_text(rec: dict[str, Any]) -> str:
+    return f"certainty {certainty_figure(rec)}"
+
+
 def _add_derivation(parent: Tree, node: dict[str, Any], sources: Sources, printed: set[str]) -> None:
     if node["rule"] in printed:  # a chain this card already shows
-        parent.add(f"[cyan]{node['rule']}[/] → {markup(node['conclusion'])} [dim](shown above)[/]")
+        parent.add(f"[cyan]{markup(node['rule'])}[/] → {markup(node['conclusion'])} [dim](shown above)[/]")
         return
     printed.add(node["rule"])
-    branch = parent.add(f"[bold cyan]{node['rule']}[/] → {markup(node['conclusion'])}")
+    branch = parent.add(f"[bold cyan]{markup(node['rule'])}[/] → {markup(node['conclusion'])}")
     branch.add(f"[italic]{markup(node['because'])}[/]")
     branch.add(sources.cite(node["unit"], node["source"]))
     for fact in node["facts"]:
@@ -71,7 +76,7 @@ def _summary(report: dict[str, Any], console: Console) -> None:
     table = Table("decision", "recommended", "certainty", box=box.SIMPLE_HEAD, title_justify="left",
                   title=f"[bold]Summary[/]: {report_summary_line(report)}")
     for rec in outline.summary_rows(report):
-        table.add_row(markup(rec["title"]), f"[bold green]{markup(rec['label'])}[/]", certainty_text(rec)[10:])
+        table.add_row(markup(rec["title"]), f"[bold green]{markup(rec['label'])}[/]", certainty_figure(rec))
     if not report["recommendations"]:
         console.print("[bold]No recommendation[/]: no rule's conditions were met by these facts.")
     else:
@@ -130,12 +135,13 @@ def render_report(report: dict[str, Any], console: Console) -> None:
         console.rule(f"[bold]{markup(heading)}[/]", align="left")
         for rec in recs:
             tree = Tree(f"[bold green]✔ {markup(rec['title'])}: {markup(rec['label'])}[/]  "
-                        f"[dim]{rec['decision']} = {rec['choice']} · {certainty_text(rec)}[/]")
+                        f"[dim]{markup(rec['decision'])} = {markup(rec['choice'])} · {certainty_text(rec)}[/]")
             printed: set[str] = set()
             for node in rec["derivation"]:
                 _add_derivation(tree, node, sources, printed)
             for alt in rec["alternatives"]:
-                tree.add(f"[yellow]not {alt['choice']}[/] ({', '.join(alt['rules'])}): {markup(alt['reason'])}")
+                tree.add(f"[yellow]not {markup(alt['choice'])}[/] ({markup(', '.join(alt['rules']))}): "
+                         f"{markup(alt['reason'])}")
             console.print(tree)
         console.print()
     if report.get("given"):
@@ -150,8 +156,8 @@ def render_report(report: dict[str, Any], console: Console) -> None:
     if report["open"]:
         console.rule("[bold]Decisions left open[/]", align="left")
         for item in report["open"]:
-            console.print(f"• {markup(item['title'])} [dim]({item['decision']})[/]: "
-                          f"would be settled by {', '.join(item['settled_by'])}")
+            console.print(f"• {markup(item['title'])} [dim]({markup(item['decision'])})[/]: "
+                          f"would be settled by {markup(', '.join(item['settled_by']))}")
         console.print()
     sources.render(console)
     console.print()
