@@ -19,9 +19,12 @@ def test_consult_prints_recommendations_with_their_chain(cli):
     assert "CPU or GPU: GPU" in out
     assert "compute.gpu-for-deep-learning" in out
     assert "compute.vision-and-nlp-are-deep-learning" in out  # the chain down to the user's fact
-    assert "given: ml_task = computer_vision (you)" in out
+    assert "given: ml_task" in out
     assert "design-machine-learning-model-training-solution/4-decide-between-compute-options" in out
-    assert "Decisions left open" in out
+    assert "Open decisions that matter" in out
+    full = cli("consult", EXAMPLE, "--full").stdout  # the derivation trees, every open decision
+    assert "given: ml_task = computer_vision (you)" in full
+    assert "Decisions left open" in full
 
 
 def test_consult_json_is_the_report_object(cli):
@@ -42,14 +45,14 @@ def test_consult_markdown_to_a_file(cli, tmp_path):
     assert result.stdout == ""
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# Image classifier for product photos")
-    assert "### CPU or GPU: GPU" in text
+    assert "| CPU or GPU | GPU |" in text
     assert "`compute.gpu-for-deep-learning`" in text
 
 
 def test_list_facts_are_shown_literally(cli, tmp_path):
     scenario = tmp_path / "sweep.yaml"
     scenario.write_text("name: Sweep\nfacts:\n  hyperparameter_expressions: [choice, uniform]\n", encoding="utf-8")
-    out = cli("consult", str(scenario)).stdout
+    out = cli("consult", str(scenario), "--full").stdout
     assert "hyperparameter_expressions = [choice, uniform]" in out
     assert "given: hyperparameter_expressions = [choice, uniform] (you)" in out
 

@@ -170,7 +170,8 @@ def as_report(reports: list[dict]):
     from advisor.engine import get_advisor
     from advisor.presentation.consultation.data import build_report
 
-    return lambda consultation, meta: reports.append(build_report(consultation, get_advisor().knowledge, meta))
+    knowledge = get_advisor().knowledge
+    return lambda consultation, meta: reports.append(build_report(consultation, knowledge, meta).to_dict())
 
 
 def session(tmp_path: Path, terminal: KeyTerminal,

@@ -31,8 +31,8 @@ def test_replayed_scenario_reports_as_its_saved_answers_do(tmp_path, path, knowl
     report, answers, _ = run(tmp_path, terminal)
 
     assert terminal.asked, "the consultation asked something"
-    assert comparable(report) == comparable(consult_file(saved))
+    assert comparable(report) == comparable(consult_file(saved).to_dict())
     # The interview asked every fact the file's own report rests on: same recommendations.
-    from_file = consult_file(path)
+    from_file = consult_file(path).to_dict()
     assert {(r["decision"], r["choice"]) for r in report["recommendations"]} == \
            {(r["decision"], r["choice"]) for r in from_file["recommendations"]}

@@ -163,6 +163,8 @@ def test_a_bidi_override_in_a_file_name_reaches_the_terminal_visibly(tmp_path):
 
 
 def test_names_in_the_terminal_report_are_text_not_rich_markup(advisor):
+    from dataclasses import replace
+
     from rich.console import Console
 
     from advisor.presentation.consultation.data import build_report
@@ -170,15 +172,14 @@ def test_names_in_the_terminal_report_are_text_not_rich_markup(advisor):
 
     report = build_report(advisor.consult({"dataset_size": "small", "data_format": "tabular"}), advisor.knowledge)
     tag = "[/][red]x"  # a closing tag with nothing open is a MarkupError; an opening one restyles
-    for rec in report["recommendations"]:
-        rec["decision"], rec["choice"] = "decision" + tag, "choice" + tag
-        for alt in rec["alternatives"]:
-            alt["choice"] = "alternative" + tag
-    for item in report["open"]:
-        item["decision"], item["settled_by"] = "open" + tag, ["fact" + tag]
-    assert report["recommendations"] and report["open"]
+    report = replace(report, recommendations=tuple(
+        replace(rec, decision="decision" + tag, choice="choice" + tag,
+                alternatives=tuple(replace(alt, choice="alternative" + tag) for alt in rec.alternatives))
+        for rec in report.recommendations),
+        open=tuple(replace(item, decision="open" + tag, settled_by=("fact" + tag,)) for item in report.open))
+    assert report.recommendations and report.open
     console = Console(record=True, width=400, color_system=None)
-    render_report(report, console)
+    render_report(report, console, full=True)
     shown = console.export_text()
     for name in ("decision", "choice", "open", "fact"):
         assert name + tag in shown, name

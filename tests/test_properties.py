@@ -51,14 +51,14 @@ def test_any_valid_facts_give_a_full_report(facts):
     advisor = get_advisor()
     consultation = advisor.consult(facts)
     report = build_report(consultation, KNOWLEDGE, {"name": "generated"})
-    json.dumps(report)
+    json.dumps(report.to_dict())
     assert render_report_markdown(report).strip()
     assert rich_text(lambda console: render_report(report, console)).strip()
-    decided = {r["decision"] for r in report["recommendations"]}
-    assert decided.isdisjoint({o["decision"] for o in report["open"]})
-    for rec in report["recommendations"]:
-        assert rec["rules"], rec  # every recommendation is backed by at least one rule
-        assert 0 < rec["certainty"] <= 1
+    decided = {r.decision for r in report.recommendations}
+    assert decided.isdisjoint({o.decision for o in report.open})
+    for rec in report.recommendations:
+        assert rec.rules, rec  # every recommendation is backed by at least one rule
+        assert 0 < rec.certainty <= 1
 
 
 @SETTINGS

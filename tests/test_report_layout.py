@@ -1,7 +1,8 @@
-"""The consultation report leads with the answer in every format (issue 12): for each shipped
-end-to-end scenario, the summary comes before the derivations and lists exactly the report's
-recommendations; the diagram names every recommended component it has a place for; facts are
-given in words, sources by unit title with their link, and a provenance footer closes it."""
+"""The consultation report leads with the answer in every format (issues 12 and 25): for each
+shipped end-to-end scenario, the architecture in at most five lines comes first, then one row per
+decision listing exactly the report's recommendations; the diagram names every recommended
+component it has a place for; facts are given in words, sources by unit title with their link,
+and a provenance footer closes it."""
 
 from __future__ import annotations
 
@@ -43,39 +44,56 @@ def test_there_are_end_to_end_scenarios_to_check():
 
 
 def recommended(report) -> Counter:
-    return Counter((r["title"], r["label"]) for r in report["recommendations"])
+    return Counter((r.title, r.label) for r in report.recommendations)
 
 
 def check_provenance(text: str, report) -> None:
-    provenance = report["provenance"]
-    for value in (provenance["advisor"], provenance["rule_base"], provenance["date"], report["scenario"]["file"]):
+    provenance = report.provenance
+    for value in (provenance.advisor, provenance.rule_base, provenance.date, report.scenario.file):
         assert value in text, value
 
 
 # --- terminal --------------------------------------------------------------------------------------
 
-def test_text_leads_with_the_summary(report):
+def test_text_leads_with_the_architecture_then_one_row_per_decision(report):
     text = rich_text(lambda console: render_report(report, console), width=400)
     lines = text.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("Summary:"))
-    first_derivation = next(i for i, line in enumerate(lines) if line.startswith("✔ "))
-    assert start < first_derivation
-    header = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("decision"))
-    rows = []
-    for line in lines[header + 2:]:
+    start = lines.index("Recommended architecture")
+    summary = []
+    for line in lines[start + 1:]:
         if not line.strip():
             break
-        cells = [c for c in re.split(r"\s{2,}", line.strip()) if c]
-        rows.append((cells[0], cells[1]))
-    assert Counter(rows) == recommended(report)
-    order = [text.index(heading) for heading in ("Summary:", "Warnings", "Architecture") if heading in text]
-    assert order == sorted(order) and order[-1] < text.index("✔ ")
-    for given in report["given"]:
-        assert given["question"] in text and given["answer"] in text
-    architecture = text[text.index("Architecture"):text.index("✔ ")]
+        summary.append(line)
+    assert 1 <= len(summary) <= 5
+    assert [line.split()[0] for line in summary] == [
+        area for area in ("Service", "Training", "Data", "Deployment", "Operations")
+        if any(line.startswith(area) for line in summary)]
+    first_row = next(i for i, line in enumerate(lines) if line.startswith("✔ "))
+    assert start < first_row
+    rows = Counter()
+    for line in lines:
+        if line.startswith("✔ "):
+            title, _, choices = line[2:].partition(": ")
+            for rec in report.recommendations:
+                if rec.title == title and rec.label in choices:
+                    rows[(title, rec.label)] += 1
+    assert rows == recommended(report)
+    decisions = {r.decision for r in report.recommendations}
+    assert sum(line.startswith("✔ ") for line in lines) == len(decisions)  # several choices: one row
+    assert text.index("Recommended architecture") < text.index("Summary:") < text.index("Recommendations")
+    check_provenance(text, report)
+
+
+def test_full_text_has_the_trees_facts_and_components(report):
+    text = rich_text(lambda console: render_report(report, console, full=True), width=400)
+    for given in report.given:
+        assert given.question in text and given.answer in text
+    architecture = text[text.index("Architecture ─"):text.index("Recommendations")]
     for label in component_labels(report).values():
         assert " ".join(label.split()) in " ".join(architecture.split())
-    check_provenance(text, report)
+    for rec in report.recommendations:
+        for node in rec.derivation:
+            assert node.because.split()[0] in text
 
 
 # --- Markdown ---------------------------------------------------------------------------------------
@@ -85,19 +103,26 @@ def test_markdown_leads_with_the_summary(report):
     sections = [line for line in text.splitlines() if line.startswith("## ")]
     assert sections[0] == "## Summary"
     assert sections.index("## Summary") < sections.index("## Recommendations")
-    if report["warnings"]:
-        assert sections.index("## Warnings") < sections.index("## Architecture") < sections.index("## Recommendations")
+    if report.warnings:
+        assert sections.index("## Summary") < sections.index("## Warnings") < sections.index("## Recommendations")
     summary = text[text.index("## Summary"):text.index("## Recommendations")]
-    rows = [line.split(" | ") for line in summary.splitlines() if line.startswith("| ") and "---" not in line]
-    cells = Counter((row[0][2:].replace("\\", ""), row[1].replace("\\", "")) for row in rows[1:])
+    assert "```mermaid" in summary
+    architecture = summary[:summary.index("```mermaid")]
+    assert 1 <= sum(line.startswith("- **") for line in architecture.splitlines()) <= 5
+    table = text[text.index("## Recommendations"):text.index("\n## ", text.index("## Recommendations"))]
+    rows = [line.split(" | ") for line in table.splitlines()
+            if line.startswith("| ") and "---" not in line and not line.startswith("| Decision")]
+    cells = Counter()
+    for row in rows:
+        for label in row[1].split(" · "):
+            cells[(row[0][2:].replace("\\", ""), label.replace("\\", ""))] += 1
     assert cells == recommended(report)
-    assert "```mermaid" in summary or "```mermaid" in text[:text.index("## Recommendations")]
     mermaid = text[text.index("```mermaid"):text.index("```", text.index("```mermaid") + 3)]
     for label in component_labels(report).values():
         assert label in mermaid, label
-    for given in report["given"]:
-        assert given["question"] in text.replace("\\", "")
-    for source in {n["unit"] for r in report["recommendations"] for n in r["derivation"]}:
+    for given in report.given:
+        assert given.question in text.replace("\\", "")
+    for source in {n.unit for r in report.recommendations for n in r.derivation}:
         assert f"[{source}](<" in text
     check_provenance(text.replace("\\", ""), report)
 
@@ -108,11 +133,15 @@ def test_html_leads_with_the_summary(report):
     page = render_html(report)
     summary = page.index('id="summary"')
     assert summary < page.index('id="architecture"') < page.index('id="recommendations"') < page.index("<details")
-    if report["warnings"]:
-        assert summary < page.index('id="warnings"') < page.index('id="architecture"')
-    table = page[summary:page.index("</section>", summary)]
-    rows = re.findall(r'<tr data-decision="([^"]+)"><td>([^<]*)</td><td><a href="#[^"]+">([^<]*)</a>', table)
-    assert Counter((html.unescape(t), html.unescape(label)) for _, t, label in rows) == recommended(report)
+    if report.warnings:
+        assert page.index('id="architecture"') < page.index('id="warnings"') < page.index('id="recommendations"')
+    start = page.index('id="recommendations"')
+    table = page[start:page.index("</table>", start)]
+    rows = re.findall(r'<tr data-decision="([^"]+)"><td>([^<]*)</td><td>(.*?)</td>', table)
+    assert len(rows) == len({r.decision for r in report.recommendations})  # several choices: one row
+    cells = Counter((html.unescape(t), html.unescape(label)) for _, t, links in rows
+                    for label in re.findall(r'<a href="#[^"]+">([^<]*)</a>', links))
+    assert cells == recommended(report)
     check_provenance(page[page.index("<footer>"):], report)
 
 
@@ -120,7 +149,7 @@ def test_html_derivations_are_closed_and_shared_chains_printed_once(report):
     page = render_html(report)
     assert "<details open" not in page
     cards = re.findall(r'<article class="rec[^"]*" id="[^"]+">(.*?)</article>', page, re.S)
-    assert len(cards) == len(report["recommendations"])
+    assert len(cards) == len(report.recommendations)
     for card in cards:
         assert "<details><summary>How the advisor got there</summary>" in card
         printed = Counter(re.findall(r'<li><code class="rule">([^<]+)</code>', card))
@@ -133,9 +162,9 @@ def test_html_derivations_are_closed_and_shared_chains_printed_once(report):
 def test_html_sources_are_unit_titles_with_links(report):
     page = render_html(report)
     sources = page[page.index('id="sources"'):]
-    for rec in report["recommendations"]:
-        for node in rec["derivation"]:
-            assert f'<a href="{html.escape(node["source"])}">{html.escape(node["unit"])}</a>' in sources
+    for rec in report.recommendations:
+        for node in rec.derivation:
+            assert f'<a href="{html.escape(node.source)}">{html.escape(node.unit)}</a>' in sources
 
 
 # --- the diagram -----------------------------------------------------------------------------------
@@ -155,9 +184,9 @@ def test_the_diagram_names_every_recommended_component(report):
     for decision, label in labels.items():
         assert label in titles, (decision, label)
         assert label in inline_titles, (decision, label)
-    for item in report["open"]:  # open decisions are drawn as open
-        if item["decision"] in DRAWN_DECISIONS:
-            assert f"{item['title']}: open" in titles, item
+    for item in report.open:  # open decisions are drawn as open
+        if item.decision in DRAWN_DECISIONS:
+            assert f"{item.title}: open" in titles, item
 
 
 def test_the_svg_is_offline_and_script_free(report):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from advisor.files import write_text_file
+from advisor.presentation.formats import Format
 
 
 def write_text(text: str, output: Path | None) -> None:
@@ -19,11 +21,24 @@ def write_text(text: str, output: Path | None) -> None:
 
 def to_terminal(output: Path | None) -> bool:
     """True when the result goes to a terminal (colour, width, links); else plain text."""
-    return output is None and sys.stdout.isatty()
+    return (output is None or str(output) == "-") and sys.stdout.isatty()
 
 
-def show(render: Callable, output: Path | None, *, width: int = 100) -> None:
-    """Run a rich renderer on the terminal, or into plain text for a pipe or a file."""
+def emit(result: Any, fmt: Format, output: Path | None, *, kind: str | None = None, **options: Any) -> None:
+    """A result in a format (presentation/registry.py): drawn on a terminal, else written as text."""
+    from advisor.presentation import registry
+
+    if fmt is Format.text and to_terminal(output):
+        from rich.console import Console
+
+        registry.draw(result, Console(highlight=False), kind=kind, **options)
+        return
+    write_text(registry.render(result, fmt, kind=kind, **options), output)
+
+
+def show(render: Callable, output: Path | None, *, width: int | None = None) -> None:
+    """Run a rich renderer on the terminal, or into plain text ($COLUMNS wide, else 80) for a
+    pipe or a file."""
     if to_terminal(output):
         from rich.console import Console
 
@@ -32,14 +47,3 @@ def show(render: Callable, output: Path | None, *, width: int = 100) -> None:
     from advisor.presentation.terminal import rich_text
 
     write_text(rich_text(render, width=width), output)
-
-
-def show_listing(render: Callable, plain: Callable[[], str], output: Path | None) -> None:
-    """A listing: a rich table on a terminal; piped or to a file, `plain()` (full names,
-    tab-separated), so nothing a user must type is cut to the terminal's width."""
-    if to_terminal(output):
-        from rich.console import Console
-
-        render(Console())
-        return
-    write_text(plain(), output)

@@ -54,3 +54,11 @@ def render_coverage_table(coverage: Coverage) -> Text:
     text.append(coverage_summary_line(coverage), style="bold")
     text.append("\n")
     return text
+
+
+def draw_coverage(coverage: Coverage, console) -> None:
+    console.print(render_coverage_table(coverage), end="", soft_wrap=True)
+
+
+def render_plain(coverage: Coverage) -> str:
+    return render_coverage_table(coverage).plain

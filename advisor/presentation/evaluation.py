@@ -164,3 +164,11 @@ def _row(result: ScenarioResult) -> str:
 def _code(text: str) -> str:
     """A code span inside a table row: pipes must still be escaped there."""
     return md_code(text).replace("|", "\\|")
+
+
+def draw_table(run: EvaluationRun, console, *, verbose: bool = False) -> None:
+    console.print(render_table(run, verbose=verbose), end="", soft_wrap=True)
+
+
+def render_plain(run: EvaluationRun, *, verbose: bool = False) -> str:
+    return render_table(run, verbose=verbose).plain

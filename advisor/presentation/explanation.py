@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from rich.console import Console
@@ -186,3 +186,22 @@ def render_parts(parts: list, console: Console, show_flips: bool, vocabulary: Vo
                 else:
                     console.print("  No change of a single fact gives it another choice.")
         console.print()
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What `advisor explain` found: the scenario, the parts in the order asked, and whether the
+    flips were searched."""
+
+    scenario: dict[str, Any]
+    parts: list
+    flips: bool
+    vocabulary: Vocabulary
+
+
+def draw_explanation(explanation: Explanation, console: Console) -> None:
+    render_parts(explanation.parts, console, explanation.flips, explanation.vocabulary)
+
+
+def render_explanation_json(explanation: Explanation) -> str:
+    return explanation_as_json(explanation.scenario, explanation.parts, explanation.flips)

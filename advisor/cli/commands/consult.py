@@ -8,28 +8,21 @@ from typing import Optional
 
 import typer
 
+from advisor.cli import completion
 from advisor.cli.options import format_option, output_option
 from advisor.presentation.formats import Format
 
-REPORT_FORMATS = (Format.text, Format.json, Format.markdown, Format.html, Format.svg, Format.mermaid)
 STDIN = "<stdin>"
 
 
-def render(report: dict, fmt: Format | str, output: Path | None) -> None:
+def render(report, fmt: Format | str, output: Path | None, *, summary: bool = False, full: bool = False) -> None:
     """Write a report in the chosen format to stdout or a file."""
-    from advisor.cli.output import show, write_text
-    from advisor.presentation.consultation import render_as
+    from advisor.cli.output import emit
 
-    fmt = Format(fmt)
-    if fmt is Format.text:
-        from advisor.presentation.consultation.text import render_report
-
-        show(lambda console: render_report(report, console), output)
-    else:
-        write_text(render_as(report, fmt), output)
+    emit(report, Format(fmt), output, kind="report", summary=summary, full=full)
 
 
-def consult_file(path: Path) -> dict:
+def consult_file(path: Path):
     """The report of a scenario file (`-` reads the scenario from standard input)."""
     from advisor.engine import get_advisor
     from advisor.presentation.consultation.data import build_report
@@ -69,7 +62,7 @@ def read_stdin() -> str:
 
 def consult_interactively(*, focus: str | None, answers: Path | None, resume: bool, fmt: str,
                           output: Path | None, existing: bool = False, report_only: bool = False,
-                          terminal=None, console=None) -> None:
+                          terminal=None, console=None, summary: bool = False, full: bool = False) -> None:
     """Ask the questions that matter in the terminal, then report as for a scenario file.
 
     `report_only`: render the saved, unfinished consultation without asking anything.
@@ -80,16 +73,16 @@ def consult_interactively(*, focus: str | None, answers: Path | None, resume: bo
     from advisor.engine import get_advisor
     from advisor.interactive import DraftStore, InteractiveConsultation, Interrupted, Prompter
     from advisor.presentation.consultation.data import build_report
-    from advisor.presentation.consultation.text import render_report
+    from advisor.presentation.consultation.text import render_summary
 
     advisor = get_advisor()
     screen = console or Console(stderr=not sys.stdout.isatty())
 
     def final(consultation, meta) -> None:
-        render(build_report(consultation, advisor.knowledge, meta), fmt, output)
+        render(build_report(consultation, advisor.knowledge, meta), fmt, output, summary=summary, full=full)
 
     def so_far(consultation, meta) -> None:  # on the prompts' screen; then the questions go on
-        render_report(build_report(consultation, advisor.knowledge, meta), screen)
+        render_summary(build_report(consultation, advisor.knowledge, meta), screen)
 
     session = InteractiveConsultation(advisor, prompter=Prompter(terminal), console=screen,
                                       drafts=DraftStore(), preview=so_far)
@@ -113,13 +106,12 @@ def register(app: typer.Typer) -> None:
         scenario: Optional[Path] = typer.Argument(None, metavar="SCENARIO",
                                                   help="A scenario YAML file, or - to read one from standard "
                                                        "input. Omit it for an interactive consultation."),
-        format: Format = format_option(*REPORT_FORMATS, help="Report format; svg and mermaid write the "
+        format: Optional[Format] = format_option("consult", help="Report format; svg and mermaid write the "
                                                                   "architecture diagram alone."),
         output: Optional[Path] = output_option("the report"),
-        focus: Optional[str] = typer.Option(None, "--focus", metavar="AREA",
+        focus: Optional[str] = typer.Option(None, "--focus", metavar="AREA", autocompletion=completion.areas,
                                             help="Interactive: ask only about one area (a rules file: "
-                                                 "compute, data, deployment, mlops, models, services, "
-                                                 "sweep, training, workspace)."),
+                                                 + ", ".join(completion.area_names()) + ")."),
         answers: Optional[Path] = typer.Option(None, "--answers", metavar="FILE",
                                                help="Interactive: take the facts of this scenario file "
                                                     "as known and ask the rest."),
@@ -130,21 +122,29 @@ def register(app: typer.Typer) -> None:
         existing: bool = typer.Option(False, "--existing",
                                       help="Interactive: there is an existing setup to review "
                                            "(otherwise the first question asks)."),
+        summary: bool = typer.Option(False, "--summary",
+                                     help="Only the recommended architecture, the warnings and the open "
+                                          "decisions that matter."),
+        full: bool = typer.Option(False, "--full",
+                                  help="Text: every derivation tree, the architecture's components, the facts "
+                                       "given and every open decision."),
     ) -> None:
         """Recommend what to use for a scenario, and show which rules led there.
 
         Without a scenario file, ask in the terminal only the questions that can still change a
         recommendation, then show the same report.
         """
+        from advisor.cli.options import chosen_format
         from advisor.errors import AdvisorError
 
+        format = chosen_format("consult", format, output)
         if scenario is not None:
             given = [name for name, value in (("--focus", focus), ("--answers", answers), ("--resume", resume),
                                               ("--report", report), ("--existing", existing)) if value]
             if given:
                 raise AdvisorError(f"{', '.join(given)} apply to the interactive consultation; "
                                    "leave out the scenario file, or use --answers FILE to pre-fill it")
-            render(consult_file(scenario), format, output)
+            render(consult_file(scenario), format, output, summary=summary, full=full)
             return
         if focus is not None:
             from advisor.knowledge import load_knowledge
@@ -156,10 +156,10 @@ def register(app: typer.Typer) -> None:
             if not resume:
                 raise AdvisorError("--report shows the saved, unfinished consultation; use it with --resume")
             consult_interactively(focus=None, answers=None, resume=True, fmt=format, output=output,
-                                  report_only=True)
+                                  report_only=True, summary=summary, full=full)
             return
         if not sys.stdin.isatty():
             raise AdvisorError("no scenario file given and no terminal to ask questions on; "
                                "run `advisor consult SCENARIO.yaml`, or run it in a terminal")
         consult_interactively(focus=focus, answers=answers, resume=resume, fmt=format, output=output,
-                              existing=existing)
+                              existing=existing, summary=summary, full=full)

@@ -10,6 +10,7 @@ from typing import Any, Optional
 
 import typer
 
+from advisor.cli import completion
 from advisor.cli.options import output_option
 
 INTERRUPTED_EXIT = 130
@@ -162,10 +163,11 @@ def register(app: typer.Typer) -> None:
                                   help="Questions in the session, 1 to 500."),
         seed: Optional[int] = typer.Option(None, "--seed", metavar="SEED",
                                            help="Same seed (and same progress) gives the same session."),
-        section: Optional[str] = typer.Option(None, "--section", metavar="SECTION",
+        section: Optional[str] = typer.Option(None, "--section", metavar="SECTION", autocompletion=completion.sections,
                                               help="Only this guide section: design, workspace, experiment, optimize, "
                                                    "manage or deploy."),
         decision: Optional[str] = typer.Option(None, "--decision", metavar="DECISION",
+                                               autocompletion=completion.decisions,
                                                help="Only this decision, e.g. sampling."),
         db: Optional[Path] = typer.Option(None, "--db", metavar="FILE",
                                           help="Progress database (default: advisor's user data folder, or "

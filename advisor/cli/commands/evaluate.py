@@ -15,7 +15,6 @@ from advisor.presentation.formats import Format
 PROGRESS_FROM = 50
 
 
-EVALUATE_FORMATS = (Format.text, Format.json, Format.junit, Format.markdown)
 
 
 def evaluate_with_progress(paths: list[str], jobs: int | None):
@@ -52,32 +51,20 @@ def register(app: typer.Typer) -> None:
         paths: list[str] = typer.Argument(..., metavar="PATH",
                                           help="Scenario files, directories (searched recursively for *.yaml, *.yml) "
                                                "or glob patterns."),
-        format: Format = format_option(*EVALUATE_FORMATS, help="Report format (table is another name for text)."),
+        format: Optional[Format] = format_option("evaluate", help="Report format (table is another name for text)."),
         output: Optional[Path] = output_option("the report"),
         jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
                                            help="Worker processes (default: one per CPU)."),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="Text format: list passed scenarios too."),
     ) -> None:
         """Check scenario files against their expectations. Exit 0: all passed, 1: some failed, 2: errors."""
-        from advisor.cli.output import to_terminal, write_text
+        from advisor.cli.options import chosen_format
+        from advisor.cli.output import emit
         from advisor.files import check_writable_destination
-        from advisor.presentation import evaluation as present
 
+        fmt = chosen_format("evaluate", format, output)
         if output is not None:
             check_writable_destination(output)
         evaluation = evaluate_with_progress(paths, jobs)
-        if format is Format.json:
-            write_text(present.render_json(evaluation), output)
-        elif format is Format.junit:
-            write_text(present.render_junit(evaluation), output)
-        elif format is Format.markdown:
-            write_text(present.render_evaluation_markdown(evaluation), output)
-        else:
-            text = present.render_table(evaluation, verbose=verbose)
-            if to_terminal(output):
-                from rich.console import Console
-
-                Console(highlight=False, soft_wrap=True).print(text, end="")
-            else:
-                write_text(text.plain, output)
+        emit(evaluation, fmt, output, **({"verbose": verbose} if fmt is Format.text else {}))
         raise typer.Exit(evaluation.exit_code)

@@ -10,8 +10,6 @@ import typer
 from advisor.cli.options import format_option, output_option
 from advisor.presentation.formats import Format
 
-EXPLAIN_FORMATS = (Format.text, Format.json)
-
 
 def build_explanation(scenario_path: Path, why_not: list[str], what_if: list[str],
                       flips: bool) -> tuple[dict, list]:
@@ -69,17 +67,15 @@ def register(app: typer.Typer) -> None:
                                                "Repeatable: all changes apply together."),
         flips: bool = typer.Option(True, "--flips/--no-flips",
                                    help="Search the single-fact changes that would change each recommendation."),
-        format: Format = format_option(*EXPLAIN_FORMATS),
+        format: Optional[Format] = format_option("explain"),
         output: Optional[Path] = output_option("the explanation"),
     ) -> None:
         """Explain a consultation: certainty of each recommendation, what would change it, why not, what if."""
-        from advisor.cli.output import show, write_text
+        from advisor.cli.options import chosen_format
+        from advisor.cli.output import emit
         from advisor.knowledge import load_knowledge
-        from advisor.presentation.explanation import explanation_as_json, render_parts
+        from advisor.presentation.explanation import Explanation
 
+        fmt = chosen_format("explain", format, output)
         meta, parts = build_explanation(scenario, why_not, what_if, flips)
-        if format is Format.json:
-            write_text(explanation_as_json(meta, parts, flips), output)
-        else:
-            vocabulary = load_knowledge().vocabulary
-            show(lambda console: render_parts(parts, console, flips, vocabulary), output, width=120)
+        emit(Explanation(meta, parts, flips, load_knowledge().vocabulary), fmt, output)

@@ -16,8 +16,6 @@ import typer
 from advisor.cli.options import format_option, output_option
 from advisor.presentation.formats import Format
 
-REVIEW_FORMATS = (Format.text, Format.json, Format.sarif, Format.github)
-
 
 class Severity(str, Enum):
     low = "low"
@@ -35,8 +33,8 @@ def register(app: typer.Typer) -> None:
                                        help="Context the files don't hold, e.g. stage=production. Repeatable; "
                                             "wins over the configuration's facts."),
         show_facts: bool = typer.Option(False, "--facts", help="Also list the facts read from each file."),
-        format: Format = format_option(*REVIEW_FORMATS, help="text, json, sarif (GitHub code scanning) or "
-                                                             "github (workflow annotations)."),
+        format: Optional[Format] = format_option("review", help="text, json, sarif (GitHub code scanning) or "
+                                                               "github (workflow annotations)."),
         output: Optional[Path] = output_option("the report"),
         severity: Severity = typer.Option(Severity.low, "--severity",
                                           help="Exit 1 only for findings at or above this level "
@@ -55,12 +53,14 @@ def register(app: typer.Typer) -> None:
         from advisor.azureml.config import ReviewConfig, find_config, load_config
         from advisor.azureml.review import at_or_above
         from advisor.cli.assignments import parse_input_fact
+        from advisor.cli.options import chosen_format
         from advisor.cli.output import write_text
         from advisor.engine import get_advisor
         from advisor.errors import AdvisorError
 
         advisor = get_advisor()
         try:
+            format = chosen_format("review", format, output)
             context = dict(parse_input_fact(text, advisor.knowledge.vocabulary, "--fact") for text in fact)
             context = {k: v for k, v in context.items() if v is not None}
             settings = ReviewConfig()
@@ -93,25 +93,15 @@ def register(app: typer.Typer) -> None:
 
 
 def _render(run, format: Format, show_facts: bool, advisor) -> str:
-    if format is Format.json:
-        from advisor.presentation.review import render_json
+    from advisor.presentation.registry import render
+    from advisor.presentation.reviewing import ReviewOutput
 
-        return render_json(run)
+    titles = {}
     if format is Format.sarif:
-        from advisor.presentation.sarif import render_sarif
-
         guide = advisor.knowledge.guide
-        titles = {}
         for review in run.reviews:
             for finding in (*review.findings, *(s.finding for s in review.suppressed)):
                 unit = guide.unit(finding.source)
                 if unit is not None:
                     titles[finding.source] = unit.title
-        return render_sarif(run, titles)
-    if format is Format.github:
-        from advisor.presentation.github import render_github
-
-        return render_github(run)
-    from advisor.presentation.review import render_text
-
-    return render_text(run, show_facts=show_facts)
+    return render(ReviewOutput(run, show_facts, titles), format)

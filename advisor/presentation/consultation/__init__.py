@@ -1,33 +1,17 @@
-"""A consultation report: `data` builds the report object (the JSON contract) from the
-engine's result; `text`, `markdown` and `html` turn that object into each format, `diagram`
-draws the recommended architecture (SVG, Mermaid), `outline` orders what every format shows."""
+"""A consultation report: `data` builds the typed report from the engine's result; `text`,
+`markdown` and `html` turn it into each format (`formats` is what the format registry calls),
+`diagram` draws the recommended architecture (SVG, Mermaid), `outline` orders what every
+format shows."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from advisor.presentation.formats import Format
 
 
-def render_as(report: dict[str, Any], fmt: Format) -> str:
-    """The report as text in a file format (the terminal format is text.render_report)."""
-    if fmt is Format.json:
-        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-    if fmt is Format.markdown:
-        from advisor.presentation.consultation.markdown import render_report_markdown
+def render_as(report: Any, fmt: Format) -> str:
+    """The report as text in a format (presentation/registry.py)."""
+    from advisor.presentation.registry import render
 
-        return render_report_markdown(report)
-    if fmt is Format.html:
-        from advisor.presentation.consultation.html import render_html
-
-        return render_html(report)
-    if fmt is Format.svg:
-        from advisor.presentation.consultation.diagram import render_svg
-
-        return render_svg(report)
-    if fmt is Format.mermaid:
-        from advisor.presentation.consultation.diagram import render_mermaid
-
-        return render_mermaid(report)
-    raise ValueError(f"a consultation report has no {fmt.value} format")
+    return render(report, fmt, kind="report")

@@ -1,14 +1,19 @@
-"""A consultation as plain data: the report object every format is drawn from, and the
-stable JSON shape of `advisor consult --format json`."""
+"""A consultation as a typed report: built once from the engine's result, read by every format
+(text, Markdown, HTML, SVG, Mermaid, JSON) and by the Python API (`advisor.consult`).
+
+`Report.to_dict()` is the stable JSON shape of `advisor consult --format json`
+(tests/test_json_contract.py pins it): add fields, never rename.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass, field
 from typing import Any
 
 from advisor import __version__
-from advisor.engine.results import WEAK_CERTAINTY, Consultation, DerivationNode, Evidence
+from advisor.engine.results import WEAK_CERTAINTY, Consultation, DerivationNode
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.vocabulary import plain
 from advisor.paths import source_date_epoch
@@ -17,12 +22,209 @@ from advisor.presentation.words import count, fact_in_words
 REPORT_VERSION = 1
 
 
-def _value(value: Any) -> Any:
-    return plain(value)
+@dataclass(frozen=True)
+class Evidence:
+    """A fact a rule matched: given by the user (`origin == "user"`) or concluded by a rule."""
+
+    name: str
+    value: Any
+    origin: str
+
+    @property
+    def from_user(self) -> bool:
+        return self.origin == "user"
 
 
-def _evidence(e: Evidence) -> dict[str, Any]:
-    return {"name": e.name, "value": _value(e.value), "origin": e.origin}
+@dataclass(frozen=True)
+class Step:
+    """One rule in a derivation: what it concluded, why, its source, and the steps beneath it."""
+
+    rule: str
+    title: str
+    conclusion: str
+    because: str
+    source: str
+    unit: str
+    facts: tuple[Evidence, ...]
+    children: tuple[Step, ...]
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Alternative:
+    choice: str
+    rules: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    decision: str
+    title: str
+    section: str
+    choice: str
+    label: str
+    rules: tuple[str, ...]
+    certainty: float
+    weak: bool
+    contested: bool
+    alternatives: tuple[Alternative, ...]
+    derivation: tuple[Step, ...]
+
+    @property
+    def marks(self) -> list[str]:
+        """'weak', 'contested' (both can hold)."""
+        return [name for name in ("weak", "contested") if getattr(self, name)]
+
+
+@dataclass(frozen=True)
+class Warning:
+    rule: str
+    kind: str
+    message: str
+    section: str
+    source: str
+    unit: str
+    related: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OpenDecision:
+    decision: str
+    title: str
+    section: str
+    settled_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    kind: str
+    name: str | None
+    value: Any
+
+
+@dataclass(frozen=True)
+class Firing:
+    order: int
+    rule: str
+    status: str
+    conclusion: Conclusion
+    matched: tuple[Evidence, ...]
+    certainty: float
+    note: str
+
+
+@dataclass(frozen=True)
+class Derived:
+    name: str
+    value: Any
+    rule: str
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class Given:
+    """A fact the user gave, in words: the vocabulary's question and the answer's label."""
+
+    name: str
+    value: Any
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    advisor: str
+    rule_base: str
+    date: str
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    name: str | None = None
+    file: str | None = None
+    description: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)   # interactive: True, focus, answers
+
+    def to_dict(self) -> dict[str, Any]:
+        known = {k: v for k, v in (("name", self.name), ("file", self.file), ("description", self.description))
+                 if v is not None}
+        return {**known, **self.extra}
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a consultation concluded, with the reasons, in the words of the vocabulary."""
+
+    scenario: ScenarioInfo
+    facts: dict[str, Any]
+    derived: tuple[Derived, ...]
+    recommendations: tuple[Recommendation, ...]
+    warnings: tuple[Warning, ...]
+    open: tuple[OpenDecision, ...]
+    fired: tuple[Firing, ...]
+    sections: tuple[Section, ...]
+    given: tuple[Given, ...]
+    provenance: Provenance
+    version: int = REPORT_VERSION
+
+    @property
+    def title(self) -> str:
+        return self.scenario.name or "Consultation"
+
+    def chosen(self, decision: str) -> list[Recommendation]:
+        """The recommendations for one decision (several for a multi-choice decision)."""
+        return [r for r in self.recommendations if r.decision == decision]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract (plain data: lists, dicts, str, numbers, bool, None)."""
+        return {
+            "version": self.version,
+            "scenario": self.scenario.to_dict(),
+            "facts": dict(self.facts),
+            "derived": [_plain_fields(d) for d in self.derived],
+            "recommendations": [{
+                **{k: getattr(r, k) for k in ("decision", "title", "section", "choice", "label")},
+                "rules": list(r.rules), "certainty": r.certainty, "weak": r.weak, "contested": r.contested,
+                "alternatives": [{"choice": a.choice, "rules": list(a.rules), "reason": a.reason}
+                                 for a in r.alternatives],
+                "derivation": [_step_dict(s) for s in r.derivation],
+            } for r in self.recommendations],
+            "warnings": [{**_plain_fields(w), "related": list(w.related)} for w in self.warnings],
+            "open": [{**_plain_fields(o), "settled_by": list(o.settled_by)} for o in self.open],
+            "fired": [{"order": f.order, "rule": f.rule, "status": f.status,
+                       "conclusion": _plain_fields(f.conclusion),
+                       "matched": [_plain_fields(e) for e in f.matched],
+                       "certainty": f.certainty, "note": f.note} for f in self.fired],
+            "sections": [_plain_fields(s) for s in self.sections],
+            "given": [_plain_fields(g) for g in self.given],
+            "provenance": _plain_fields(self.provenance),
+        }
+
+
+def _plain_fields(obj: Any) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in obj.__dataclass_fields__}
+
+
+def _step_dict(step: Step) -> dict[str, Any]:
+    return {"rule": step.rule, "title": step.title, "conclusion": step.conclusion, "because": step.because,
+            "source": step.source, "unit": step.unit, "facts": [_plain_fields(e) for e in step.facts],
+            "children": [_step_dict(c) for c in step.children]}
+
+
+# --- building -----------------------------------------------------------------------------
+
+def _evidence(e: Any) -> Evidence:
+    return Evidence(e.name, plain(e.value), e.origin)
 
 
 def _unit_title(knowledge: KnowledgeBase, url: str) -> str:
@@ -30,90 +232,67 @@ def _unit_title(knowledge: KnowledgeBase, url: str) -> str:
     return unit.title if unit else url
 
 
-def _tree(node: DerivationNode, knowledge: KnowledgeBase) -> dict[str, Any]:
+def _step(node: DerivationNode, knowledge: KnowledgeBase) -> Step:
     rule = knowledge.rule(node.rule_id)
     assert rule is not None
-    return {
-        "rule": node.rule_id,
-        "title": rule.title,
-        "conclusion": node.conclusion,
-        "because": rule.because,
-        "source": rule.source,
-        "unit": _unit_title(knowledge, rule.source),
-        "facts": [_evidence(e) for e in node.facts],
-        "children": [_tree(c, knowledge) for c in node.children],
-    }
+    return Step(node.rule_id, rule.title, node.conclusion, rule.because, rule.source,
+                _unit_title(knowledge, rule.source), tuple(_evidence(e) for e in node.facts),
+                tuple(_step(c, knowledge) for c in node.children))
 
 
 def build_report(consultation: Consultation, knowledge: KnowledgeBase,
-                 scenario: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The report object: `recommendations`, `warnings`, `open`, `fired` and more.
-
-    Its shape is a contract (tests/test_json_contract.py pins it): add keys, never rename.
-    """
+                 scenario: dict[str, Any] | ScenarioInfo | None = None) -> Report:
+    """The typed report of a consultation (`scenario`: its name, file and description)."""
     vocabulary = knowledge.vocabulary
-    guide = knowledge.guide
     recommendations = []
     for rec in consultation.recommendations:
         spec = vocabulary.decision(rec.decision)
         assert spec is not None
-        recommendations.append({
-            "decision": rec.decision,
-            "title": spec.title,
-            "section": spec.section,
-            "choice": rec.choice,
-            "label": spec.choices[rec.choice],
-            "rules": list(rec.rules),
-            "certainty": rec.certainty,
-            "weak": rec.certainty < WEAK_CERTAINTY,
-            "contested": rec.contested,
-            "alternatives": [{"choice": a.choice, "rules": list(a.rules), "reason": a.reason}
-                             for a in rec.alternatives],
-            "derivation": [_tree(n, knowledge) for n in consultation.derivation(rec.decision, rec.choice)],
-        })
+        recommendations.append(Recommendation(
+            rec.decision, spec.title, spec.section, rec.choice, spec.choices[rec.choice], tuple(rec.rules),
+            rec.certainty, rec.certainty < WEAK_CERTAINTY, rec.contested,
+            tuple(Alternative(a.choice, tuple(a.rules), a.reason) for a in rec.alternatives),
+            tuple(_step(n, knowledge) for n in consultation.derivation(rec.decision, rec.choice))))
     warnings = []
     for w in consultation.warnings:
         rule = knowledge.rule(w.rule_id)
         assert rule is not None
-        warnings.append({"rule": w.rule_id, "kind": w.kind, "message": w.message,
-                         "section": rule.section, "source": rule.source,
-                         "unit": _unit_title(knowledge, rule.source), "related": list(w.related)})
-    fired = [{
-        "order": f.order,
-        "rule": f.rule_id,
-        "status": f.status,
-        "conclusion": {"kind": f.kind, "name": f.name, "value": _value(f.value)},
-        "matched": [_evidence(e) for e in f.matched],
-        "certainty": f.certainty,
-        "note": f.note,
-    } for f in consultation.fired]
-    return {
-        "version": REPORT_VERSION,
-        "scenario": scenario or {},
-        "facts": {k: _value(v) for k, v in consultation.facts.items()},
-        "derived": [{"name": e.name, "value": _value(e.value), "rule": e.origin}
-                    for e in consultation.derived.values()],
-        "recommendations": recommendations,
-        "warnings": warnings,
-        "open": [{"decision": o.decision, "title": vocabulary.decision(o.decision).title,  # type: ignore[union-attr]
-                  "section": vocabulary.decision(o.decision).section,  # type: ignore[union-attr]
-                  "settled_by": list(o.settled_by)} for o in consultation.open_decisions],
-        "fired": fired,
-        "sections": [{"id": s.id, "heading": s.heading} for s in guide.sections],
-        "given": [_given(name, value, knowledge) for name, value in consultation.facts.items()],
-        "provenance": provenance(knowledge),
-    }
+        warnings.append(Warning(w.rule_id, w.kind, w.message, rule.section, rule.source,
+                                _unit_title(knowledge, rule.source), tuple(w.related)))
+    opened = []
+    for o in consultation.open_decisions:
+        spec = vocabulary.decision(o.decision)
+        assert spec is not None
+        opened.append(OpenDecision(o.decision, spec.title, spec.section, tuple(o.settled_by)))
+    fired = tuple(Firing(f.order, f.rule_id, f.status, Conclusion(f.kind, f.name, plain(f.value)),
+                         tuple(_evidence(e) for e in f.matched), f.certainty, f.note)
+                  for f in consultation.fired)
+    if isinstance(scenario, dict):
+        scenario = ScenarioInfo(scenario.get("name"), scenario.get("file"), scenario.get("description"),
+                                {k: v for k, v in scenario.items() if k not in ("name", "file", "description")})
+    return Report(
+        scenario=scenario or ScenarioInfo(),
+        facts={k: plain(v) for k, v in consultation.facts.items()},
+        derived=tuple(Derived(e.name, plain(e.value), e.origin) for e in consultation.derived.values()),
+        recommendations=tuple(recommendations),
+        warnings=tuple(warnings),
+        open=tuple(opened),
+        fired=fired,
+        sections=tuple(Section(s.id, s.heading) for s in knowledge.guide.sections),
+        given=tuple(_given(name, value, knowledge) for name, value in consultation.facts.items()),
+        provenance=provenance(knowledge),
+    )
 
 
-def _given(name: str, value: Any, knowledge: KnowledgeBase) -> dict[str, Any]:
+def _given(name: str, value: Any, knowledge: KnowledgeBase) -> Given:
     question, answer = fact_in_words(name, value, knowledge.vocabulary)
-    return {"name": name, "value": _value(value), "question": question, "answer": answer}
+    return Given(name, plain(value), question, answer)
 
 
-def provenance(knowledge: KnowledgeBase) -> dict[str, Any]:
+def provenance(knowledge: KnowledgeBase) -> Provenance:
     """What produced the report: advisor version, rule base, date (the scenario file is
     `scenario.file`)."""
-    return {"advisor": __version__, "rule_base": rule_base_hash(knowledge), "date": report_date()}
+    return Provenance(__version__, rule_base_hash(knowledge), report_date())
 
 
 def rule_base_hash(knowledge: KnowledgeBase) -> str:
@@ -135,9 +314,9 @@ def report_date() -> str:
     return moment.date().isoformat()
 
 
-def report_summary_line(report: dict[str, Any]) -> str:
+def report_summary_line(report: Report) -> str:
     """'14 recommendations, 1 warning, 23 rules fired, 14 decisions open.'"""
-    return (f"{count(len(report['recommendations']), 'recommendation')}, "
-            f"{count(len(report['warnings']), 'warning')}, "
-            f"{count(len(report['fired']), 'rule')} fired, "
-            f"{count(len(report['open']), 'decision')} open.")
+    return (f"{count(len(report.recommendations), 'recommendation')}, "
+            f"{count(len(report.warnings), 'warning')}, "
+            f"{count(len(report.fired), 'rule')} fired, "
+            f"{count(len(report.open), 'decision')} open.")

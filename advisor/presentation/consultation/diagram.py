@@ -19,10 +19,13 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING
 
 from advisor.presentation.escape.terminal import visible
 from advisor.presentation.escape.xml import xml_text
+
+if TYPE_CHECKING:
+    from advisor.presentation.consultation.data import Report
 
 
 @dataclass(frozen=True)
@@ -95,13 +98,11 @@ class Diagram:
     by_id: dict[str, Box] = field(default_factory=dict)
 
 
-def build_diagram(report: dict[str, Any]) -> Diagram:
+def build_diagram(report: Report) -> Diagram:
     chosen: dict[str, list[str]] = {}
-    titles: dict[str, str] = {}
-    for rec in report["recommendations"]:
-        chosen.setdefault(rec["decision"], []).append(rec["label"])
-        titles[rec["decision"]] = rec["title"]
-    open_titles = {item["decision"]: item["title"] for item in report["open"]}
+    for rec in report.recommendations:
+        chosen.setdefault(rec.decision, []).append(rec.label)
+    open_titles = {item.decision: item.title for item in report.open}
     boxes = []
     for component in COMPONENTS:
         lines, decided = [], 0
@@ -128,10 +129,9 @@ def build_diagram(report: dict[str, Any]) -> Diagram:
     return diagram
 
 
-def component_labels(report: dict[str, Any]) -> dict[str, str]:
+def component_labels(report: Report) -> dict[str, str]:
     """Every recommendation the diagram draws: decision -> the label written in it."""
-    return {rec["decision"]: rec["label"] for rec in report["recommendations"]
-            if rec["decision"] in DRAWN_DECISIONS}
+    return {rec.decision: rec.label for rec in report.recommendations if rec.decision in DRAWN_DECISIONS}
 
 
 # --- SVG --------------------------------------------------------------------------------------
@@ -150,14 +150,15 @@ def _svg_text(text: str) -> str:
 def _wrapped(box: Box) -> list[tuple[str, bool]]:
     out = []
     for text, is_open in box.lines:
-        out += [(part, is_open) for part in textwrap.wrap(text, WRAP) or [""]]
+        parts = textwrap.wrap(text, WRAP, break_long_words=False, break_on_hyphens=False)  # words stay whole
+        out += [(part, is_open) for part in parts or [""]]
     return out
 
 
-def render_svg(report: dict[str, Any], *, standalone: bool = True) -> str:
+def render_svg(report: Report, *, standalone: bool = True) -> str:
     """The diagram as SVG: a document of its own, or (standalone=False) an element for HTML."""
     diagram = build_diagram(report)
-    name = (report.get("scenario") or {}).get("name") or "Consultation"
+    name = report.title
     columns = [[b for b in diagram.boxes if b.component.stage == stage] for stage in STAGES]
     columns = [c for c in columns if c]
     top = MARGIN + (BANNER if diagram.workspaces else 0) + 22
@@ -266,7 +267,7 @@ def _mermaid_text(text: str) -> str:
     return shown
 
 
-def render_mermaid(report: dict[str, Any]) -> str:
+def render_mermaid(report: Report) -> str:
     """A `flowchart LR` (without the code fence)."""
     diagram = build_diagram(report)
     lines = ["flowchart LR"]

@@ -1,16 +1,18 @@
 """The report as one self-contained HTML file: inline CSS and an inline SVG diagram, no
 scripts, no fonts or images from the network; the only links are the study guide's source
-URLs. The answer comes first (summary, warnings, architecture); each derivation is a closed
-`<details>`; a chain of reasoning several recommendations share is printed once, under
-"Shared reasoning", and referred to from each card. A print stylesheet opens everything."""
+URLs. The answer comes first: the architecture in five lines with the diagram right under it,
+the counts and warnings; then one row per decision by guide section; each derivation is a
+closed `<details>`; a chain of reasoning several recommendations share is printed once, under
+"Shared reasoning", and referred to from each card. A print stylesheet opens everything.
+`fragment=True` gives the report's body alone with its style scoped to it (Jupyter)."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
 
 from advisor.knowledge.vocabulary import value_text
 from advisor.presentation.consultation import outline
-from advisor.presentation.consultation.data import report_summary_line
+from advisor.presentation.consultation.data import Recommendation, Report, Step, report_summary_line
 from advisor.presentation.consultation.diagram import build_diagram, render_svg
 from advisor.presentation.escape.html import html_link, html_text
 from advisor.presentation.words import warning_kind
@@ -54,6 +56,12 @@ ul.tree li { margin: .35rem 0; }
 figure.architecture { margin: 0; overflow-x: auto; }
 figure.architecture svg { max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: 13px; }
+ul.architecture { list-style: none; padding: 0; margin: .4rem 0 .8rem; font-size: 16px; }
+ul.architecture li { margin: .15rem 0; }
+ul.architecture .area { display: inline-block; min-width: 7.5rem; font-weight: 600; }
+.word { font-size: 12px; color: var(--muted); }
+.word.weak { color: var(--warn); } .word.contested { color: var(--bad); } .word.firm { color: var(--ok); }
+tr.section th { background: none; border-bottom: 2px solid var(--line); padding-top: .8rem; }
 details > summary { cursor: pointer; color: var(--muted); }
 footer { margin-top: 2rem; color: var(--muted); border-top: 1px solid var(--line); padding-top: .6rem; }
 @media print {
@@ -68,63 +76,84 @@ footer { margin-top: 2rem; color: var(--muted); border-top: 1px solid var(--line
 """
 
 
-def _badges(rec: dict[str, Any]) -> str:
-    return "".join(f'<span class="badge {m}">{m}</span>' for m in outline.marks(rec))
+def _badges(rec: Recommendation) -> str:
+    return "".join(f'<span class="badge {m}">{m}</span>' for m in rec.marks)
 
 
-def _anchor(rec: dict[str, Any]) -> str:
-    return html_text(f"rec-{rec['decision']}-{rec['choice']}")
+def _anchor(rec: Recommendation) -> str:
+    return html_text(f"rec-{rec.decision}-{rec.choice}")
 
 
-def _tree(node: dict[str, Any], shared: dict[str, dict[str, Any]], out: list[str], *, root: bool = False) -> None:
-    if not root and node["rule"] in shared:
-        out.append(f'<li class="shared"><code class="rule">{html_text(node["rule"])}</code> → '
-                   f'{html_text(node["conclusion"])} <a href="#chain-{html_text(node["rule"])}">'
+def _tree(node: Step, shared: dict[str, Step], out: list[str], *, root: bool = False) -> None:
+    if not root and node.rule in shared:
+        out.append(f'<li class="shared"><code class="rule">{html_text(node.rule)}</code> → '
+                   f'{html_text(node.conclusion)} <a href="#chain-{html_text(node.rule)}">'
                    "(shared reasoning, shown once below)</a></li>")
         return
-    out.append(f'<li><code class="rule">{html_text(node["rule"])}</code> → {html_text(node["conclusion"])}'
-               f' <span class="muted">{html_text(node["title"])}</span>')
-    out.append(f'<div class="because">{html_text(node["because"])}</div>')
-    out.append(f'<div class="source">source: {html_link(node["source"], node["unit"])}</div>')
-    given = [f for f in node["facts"] if f["origin"] == "user"]
-    if given or node["children"]:
+    out.append(f'<li><code class="rule">{html_text(node.rule)}</code> → {html_text(node.conclusion)}'
+               f' <span class="muted">{html_text(node.title)}</span>')
+    out.append(f'<div class="because">{html_text(node.because)}</div>')
+    out.append(f'<div class="source">source: {html_link(node.source, node.unit)}</div>')
+    given = [f for f in node.facts if f.from_user]
+    if given or node.children:
         out.append("<ul>")
         for fact in given:
-            out.append(f'<li class="given">given: <code>{html_text(fact["name"])} = '
-                       f'{html_text(value_text(fact["value"]))}</code></li>')
-        for child in node["children"]:
+            out.append(f'<li class="given">given: <code>{html_text(fact.name)} = '
+                       f'{html_text(value_text(fact.value))}</code></li>')
+        for child in node.children:
             _tree(child, shared, out)
         out.append("</ul>")
     out.append("</li>")
 
 
-def _recommendation(rec: dict[str, Any], certainty_of: dict[str, float], shared: dict[str, dict[str, Any]],
+def _recommendation(rec: Recommendation, certainty_of: dict[str, float], shared: dict[str, Step],
                     out: list[str]) -> None:
-    classes = " ".join(["rec", *outline.marks(rec)])
+    classes = " ".join(["rec", *rec.marks])
     out.append(f'<article class="{classes}" id="{_anchor(rec)}">')
-    out.append(f'<h4>{html_text(rec["title"])}: {html_text(rec["label"])}</h4>')
-    out.append(f'<div><code>{html_text(rec["decision"])} = {html_text(rec["choice"])}</code> '
-               f'certainty <strong>{rec["certainty"]:.2f}</strong>{_badges(rec)}</div>')
-    supports = [f'{html_text(r)} ({certainty_of[r]:.2f})' for r in rec["rules"] if r in certainty_of]
+    out.append(f'<h4>{html_text(rec.title)}: {html_text(rec.label)}</h4>')
+    out.append(f'<div><code>{html_text(rec.decision)} = {html_text(rec.choice)}</code> '
+               f'certainty <strong>{rec.certainty:.2f}</strong>{_badges(rec)}</div>')
+    supports = [f'{html_text(r)} ({certainty_of[r]:.2f})' for r in rec.rules if r in certainty_of]
     if supports:
         out.append(f'<div class="muted">supported by {", ".join(supports)}</div>')
     out.append('<details><summary>How the advisor got there</summary><ul class="tree">')
-    for node in rec["derivation"]:
+    for node in rec.derivation:
         _tree(node, shared, out, root=True)
     out.append("</ul></details>")
-    for alt in rec["alternatives"]:
-        out.append(f'<div class="alt">not <code>{html_text(alt["choice"])}</code> '
-                   f'({html_text(", ".join(alt["rules"]))}): {html_text(alt["reason"])}</div>')
+    for alt in rec.alternatives:
+        out.append(f'<div class="alt">not <code>{html_text(alt.choice)}</code> '
+                   f'({html_text(", ".join(alt.rules))}): {html_text(alt.reason)}</div>')
     out.append("</article>")
 
 
-def render_html(report: dict[str, Any]) -> str:
-    title = outline.title(report)
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{html_text(title)} · advisor report</title>", f"<style>{CSS}</style>", "</head>", "<body>"]
+def _scoped(css: str, scope: str) -> str:
+    """The stylesheet with every selector inside `scope` (a report shown inside another page)."""
+    css = css[:css.index("@media print")]
+    out = []
+    for selectors, rules in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        names = []
+        for selector in selectors.split(","):
+            selector = selector.strip()
+            if selector in (":root", "body"):
+                names.append(scope)
+            elif selector == "*":
+                names.append(f"{scope} *")
+            else:
+                names.append(f"{scope} {selector}")
+        out.append(f"{', '.join(names)} {{{rules}}}")
+    return "\n".join(out)
+
+
+def render_html(report: Report, *, fragment: bool = False) -> str:
+    title = report.title
+    if fragment:
+        out = [f'<div class="advisor-report"><style>{_scoped(CSS, ".advisor-report")}</style>']
+    else:
+        out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+               '<meta name="viewport" content="width=device-width, initial-scale=1">',
+               f"<title>{html_text(title)} · advisor report</title>", f"<style>{CSS}</style>", "</head>", "<body>"]
     shared = outline.shared_chains(report)
-    for part in (_header, _summary, _warnings, _architecture):
+    for part in (_header, _summary, _warnings):
         part(report, out)
     _recommendations(report, shared, out)
     _shared(shared, out)
@@ -132,58 +161,72 @@ def render_html(report: dict[str, Any]) -> str:
         part(report, out)
     footer = f"{html_text(report_summary_line(report))} {html_text(outline.provenance_line(report))}"
     out.append(f"<footer>{footer}</footer>")
-    out.append("</body></html>")
+    out.append("</div>" if fragment else "</body></html>")
     return "\n".join(out) + "\n"
 
 
-def _header(report: dict[str, Any], out: list[str]) -> None:
-    scenario = report.get("scenario") or {}
-    out.append(f"<header><h1>{html_text(outline.title(report))}</h1>")
-    if scenario.get("file"):
-        out.append(f'<div class="file">{html_text(scenario["file"])}</div>')
-    if scenario.get("description"):
-        out.append(f'<p class="description">{html_text(scenario["description"])}</p>')
+def _header(report: Report, out: list[str]) -> None:
+    out.append(f"<header><h1>{html_text(report.title)}</h1>")
+    if report.scenario.file:
+        out.append(f'<div class="file">{html_text(report.scenario.file)}</div>')
+    if report.scenario.description:
+        out.append(f'<p class="description">{html_text(report.scenario.description)}</p>')
     out.append("</header>")
 
 
-def _summary(report: dict[str, Any], out: list[str]) -> None:
-    out.append(f'<section id="summary"><h2>Summary</h2><p>{html_text(report_summary_line(report))}</p>')
-    if report["recommendations"]:
-        out.append("<table><thead><tr><th>Decision</th><th>Recommended</th><th>Certainty</th></tr></thead><tbody>")
-        for rec in outline.summary_rows(report):
-            out.append(f'<tr data-decision="{html_text(rec["decision"])}"><td>{html_text(rec["title"])}</td>'
-                       f'<td><a href="#{_anchor(rec)}">{html_text(rec["label"])}</a></td>'
-                       f'<td class="num">{rec["certainty"]:.2f}{_badges(rec)}</td></tr>')
-        out.append("</tbody></table>")
+def _summary(report: Report, out: list[str]) -> None:
+    out.append('<section id="summary"><h2>Recommended architecture</h2>')
+    lines = outline.architecture_summary(report)
+    if lines:
+        out.append('<ul class="architecture">')
+        for line in lines:
+            if line.chosen:
+                text = " · ".join(
+                    f'<a href="#{_anchor(r)}">{html_text(r.label)}</a> '
+                    f'<span class="word {outline.certainty_word(r)}">({outline.certainty_word(r)})</span>'
+                    for r in line.chosen)
+                text += f' <span class="muted">+{line.more} more</span>' if line.more else ""
+            else:
+                text = f'<em class="muted">open: {html_text(", ".join(line.open))}</em>'
+            out.append(f'<li data-area="{line.area.lower()}"><span class="area">{line.area}</span> {text}</li>')
+        out.append("</ul>")
     else:
         out.append("<p>No recommendation: no rule's conditions were met by these facts.</p>")
-    out.append("</section>")
+    if build_diagram(report).boxes:
+        out.append('<figure class="architecture" id="architecture">')
+        out.append(render_svg(report, standalone=False))
+        out.append("<figcaption>The recommended components; data and models flow left to right. "
+                   "Dashed boxes are decisions still open.</figcaption></figure>")
+    out.append(f"<p>{html_text(report_summary_line(report))}</p></section>")
 
 
-def _warnings(report: dict[str, Any], out: list[str]) -> None:
-    if not report["warnings"]:
+def _warnings(report: Report, out: list[str]) -> None:
+    if not report.warnings:
         return
     out.append('<section id="warnings"><h2>Warnings</h2>')
-    for w in report["warnings"]:
-        out.append(f'<div class="warning {html_text(w["kind"])}">'
-                   f'<strong>⚠ {html_text(warning_kind(w["kind"]))}</strong> '
-                   f'<code>{html_text(w["rule"])}</code><div>{html_text(w["message"])}</div>'
-                   f'<div class="source">source: {html_link(w["source"], w["unit"])}</div></div>')
+    for w in report.warnings:
+        out.append(f'<div class="warning {html_text(w.kind)}">'
+                   f'<strong>⚠ {html_text(warning_kind(w.kind))}</strong> '
+                   f'<code>{html_text(w.rule)}</code><div>{html_text(w.message)}</div>'
+                   f'<div class="source">source: {html_link(w.source, w.unit)}</div></div>')
     out.append("</section>")
 
 
-def _architecture(report: dict[str, Any], out: list[str]) -> None:
-    if not build_diagram(report).boxes:
+def _recommendations(report: Report, shared: dict[str, Step], out: list[str]) -> None:
+    if not report.recommendations:
         return
-    out.append('<section id="architecture"><h2>Architecture</h2><figure class="architecture">')
-    out.append(render_svg(report, standalone=False))
-    out.append("<figcaption>The recommended components; data and models flow left to right. "
-               "Dashed boxes are decisions still open.</figcaption></figure></section>")
-
-
-def _recommendations(report: dict[str, Any], shared: dict[str, dict[str, Any]], out: list[str]) -> None:
-    certainty_of = {f["rule"]: f["certainty"] for f in report["fired"]}
+    certainty_of = {f.rule: f.certainty for f in report.fired}
     out.append('<section id="recommendations"><h2>Recommendations</h2>')
+    out.append("<table><thead><tr><th>Decision</th><th>Recommended</th><th>Certainty</th></tr></thead><tbody>")
+    for heading, rows in outline.rows_by_section(report):
+        out.append(f'<tr class="section"><th colspan="3">{html_text(heading)}</th></tr>')
+        for recs in rows:
+            labels = "; ".join(f'<a href="#{_anchor(r)}">{html_text(r.label)}</a>' for r in recs)
+            figures = "; ".join(f"{r.certainty:.2f}{_badges(r)}" for r in recs)
+            out.append(f'<tr data-decision="{html_text(recs[0].decision)}"><td>{html_text(recs[0].title)}</td>'
+                       f'<td>{labels}</td><td class="num">{figures}</td></tr>')
+    out.append("</tbody></table>")
+    out.append('<h2 id="reasoning">Why</h2>')
     for heading, recs in outline.by_section(report):
         out.append(f'<h3>{html_text(heading)}</h3>')
         for rec in recs:
@@ -191,59 +234,59 @@ def _recommendations(report: dict[str, Any], shared: dict[str, dict[str, Any]], 
     out.append(f'<p class="muted">{html_text(outline.CERTAINTY_NOTE)}</p></section>')
 
 
-def _shared(shared: dict[str, dict[str, Any]], out: list[str]) -> None:
+def _shared(shared: dict[str, Step], out: list[str]) -> None:
     if not shared:
         return
     out.append('<section id="shared"><h2>Shared reasoning</h2><p class="muted">Chains of rules '
                "behind more than one recommendation, shown once.</p>")
     for rule, node in shared.items():
         out.append(f'<details id="chain-{html_text(rule)}"><summary><code>{html_text(rule)}</code> → '
-                   f'{html_text(node["conclusion"])}</summary><ul class="tree">')
+                   f'{html_text(node.conclusion)}</summary><ul class="tree">')
         _tree(node, {}, out)
         out.append("</ul></details>")
     out.append("</section>")
 
 
-def _facts(report: dict[str, Any], out: list[str]) -> None:
-    if not report.get("given"):
+def _facts(report: Report, out: list[str]) -> None:
+    if not report.given:
         return
     out.append('<section id="facts"><h2>Facts given</h2><table><thead><tr><th>Question</th><th>Answer</th>'
                "</tr></thead><tbody>")
-    for fact in report["given"]:
-        out.append(f'<tr><td>{html_text(fact["question"])}</td><td>{html_text(fact["answer"])} '
-                   f'<code class="muted">{html_text(fact["name"])}</code></td></tr>')
+    for fact in report.given:
+        out.append(f'<tr><td>{html_text(fact.question)}</td><td>{html_text(fact.answer)} '
+                   f'<code class="muted">{html_text(fact.name)}</code></td></tr>')
     out.append("</tbody></table></section>")
 
 
-def _open(report: dict[str, Any], out: list[str]) -> None:
-    if not report["open"]:
+def _open(report: Report, out: list[str]) -> None:
+    if not report.open:
         return
     out.append('<section id="open"><h2>Decisions left open</h2><table>'
                "<tr><th>decision</th><th>would be settled by</th></tr>")
-    for item in report["open"]:
-        facts = ", ".join(f"<code>{html_text(n)}</code>" for n in item["settled_by"])
-        out.append(f'<tr><td>{html_text(item["title"])} (<code>{html_text(item["decision"])}</code>)</td>'
+    for item in report.open:
+        facts = ", ".join(f"<code>{html_text(n)}</code>" for n in item.settled_by)
+        out.append(f'<tr><td>{html_text(item.title)} (<code>{html_text(item.decision)}</code>)</td>'
                    f"<td>{facts}</td></tr>")
     out.append("</table></section>")
 
 
-def _fired(report: dict[str, Any], out: list[str]) -> None:
-    if not report["fired"]:
+def _fired(report: Report, out: list[str]) -> None:
+    if not report.fired:
         return
     out.append('<section id="fired"><details><summary><h2 style="display:inline">Rules that fired</h2>'
                "</summary><table><tr><th>#</th><th>rule</th><th>status</th><th>conclusion</th>"
                "<th>certainty</th></tr>")
-    for f in report["fired"]:
-        c = f["conclusion"]
-        conclusion = "warning" if c["kind"] == "warn" else f'{c["name"]} = {value_text(c["value"])}'
-        note = f'<div class="muted">{html_text(f["note"])}</div>' if f["note"] else ""
-        out.append(f'<tr><td>{f["order"]}</td><td><code>{html_text(f["rule"])}</code></td>'
-                   f'<td>{html_text(f["status"])}</td><td>{html_text(conclusion)}{note}</td>'
-                   f'<td>{f["certainty"]:.2f}</td></tr>')
+    for f in report.fired:
+        c = f.conclusion
+        conclusion = "warning" if c.kind == "warn" else f"{c.name} = {value_text(c.value)}"
+        note = f'<div class="muted">{html_text(f.note)}</div>' if f.note else ""
+        out.append(f'<tr><td>{f.order}</td><td><code>{html_text(f.rule)}</code></td>'
+                   f'<td>{html_text(f.status)}</td><td>{html_text(conclusion)}{note}</td>'
+                   f'<td>{f.certainty:.2f}</td></tr>')
     out.append("</table></details></section>")
 
 
-def _sources(report: dict[str, Any], out: list[str]) -> None:
+def _sources(report: Report, out: list[str]) -> None:
     cited = outline.sources(report)
     if not cited:
         return

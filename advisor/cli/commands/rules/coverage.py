@@ -22,19 +22,20 @@ def register(rules_app: typer.Typer) -> None:
                                    help="Instead: the study guide's content units no rule cites (exit 1 if any)."),
         min_percent: Optional[float] = typer.Option(None, "--min", min=0, max=100, metavar="PERCENT",
                                                     help="Exit 1 when fewer than this percent of the rules fire."),
-        format: Format = format_option(Format.text, Format.json),
+        format: Optional[Format] = format_option("rules coverage"),
         output: Optional[Path] = output_option("the coverage report"),
         jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
                                            help="Worker processes (default: one per CPU)."),
     ) -> None:
         """Rule coverage of scenarios. Exit 0: ok, 1: below --min, 2: a file could not be evaluated."""
         from advisor.cli.commands.evaluate import evaluate_with_progress
-        from advisor.cli.output import to_terminal, write_text
+        from advisor.cli.options import chosen_format
+        from advisor.cli.output import emit
         from advisor.evaluation.coverage import measure
         from advisor.files import check_writable_destination
         from advisor.knowledge import load_knowledge
-        from advisor.presentation.coverage import render_coverage_json, render_coverage_table
 
+        format = chosen_format("rules coverage", format, output)
         if output is not None:
             check_writable_destination(output)
         if units:
@@ -45,16 +46,7 @@ def register(rules_app: typer.Typer) -> None:
 
             raise AdvisorError("give scenario files or folders (PATH...), or --units for the study guide's units")
         result = measure(evaluate_with_progress(paths, jobs), load_knowledge())
-        if format is Format.json:
-            write_text(render_coverage_json(result), output)
-        else:
-            text = render_coverage_table(result)
-            if to_terminal(output):
-                from rich.console import Console
-
-                Console(highlight=False, soft_wrap=True).print(text, end="")
-            else:
-                write_text(text.plain, output)
+        emit(result, format, output)
         if result.errors:
             raise typer.Exit(2)
         if min_percent is not None and result.percent < min_percent:

@@ -17,7 +17,7 @@ def register(rules_app: typer.Typer) -> None:
         rules_dir: Optional[Path] = typer.Option(
             None, "--rules-dir", metavar="FOLDER",
             help="The rules folder to check (default: the one the advisor uses)."),
-        format: Format = format_option(Format.text, Format.json),
+        format: Optional[Format] = format_option("rules lint"),
         output: Optional[Path] = output_option("the findings"),
         guide_text: Optional[Path] = typer.Option(
             None, "--guide-text", metavar="FILE",
@@ -25,17 +25,14 @@ def register(rules_app: typer.Typer) -> None:
                  "next to the repository, when it exists)."),
     ) -> None:
         """Find never-true rules, conflicts, shadowed rules, unreachable choices and bad sources."""
-        from advisor.cli.output import show, write_text
+        from advisor.cli.options import chosen_format
+        from advisor.cli.output import emit
         from advisor.errors import AdvisorError
         from advisor.lint import lint_rules
         from advisor.paths import rules_dir as default_rules_dir
-        from advisor.presentation import lint as present
 
         if guide_text is not None and not guide_text.is_file():
             raise AdvisorError("no such file", where=str(guide_text))
         report = lint_rules(rules_dir or default_rules_dir(), guide_text)
-        if format is Format.json:
-            write_text(present.render_json(report), output)
-        else:
-            show(lambda console: present.render_table(report, console), output, width=120)
+        emit(report, chosen_format("rules lint", format, output), output)
         raise typer.Exit(report.exit_code)

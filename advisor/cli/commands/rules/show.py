@@ -7,13 +7,15 @@ from typing import Optional
 
 import typer
 
+from advisor.cli import completion
 from advisor.cli.options import output_option
 
 
 def register(rules_app: typer.Typer) -> None:
     @rules_app.command("show")
     def show_rule(
-        rule_id: str = typer.Argument(..., metavar="RULE_ID", help="A rule id, e.g. sweep.sobol-for-reproducibility."),
+        rule_id: str = typer.Argument(..., metavar="RULE_ID", help="A rule id, e.g. sweep.sobol-for-reproducibility.",
+                                      autocompletion=completion.rule_ids),
         output: Optional[Path] = output_option("the explanation"),
     ) -> None:
         """Explain one rule: conditions in plain words, conclusion, rationale and source."""
