@@ -129,7 +129,8 @@ def cold_start_rows(python_start: float, repeat: int) -> list[table.Row]:
               "from advisor.engine import get_advisor; from advisor.scenarios import load_scenario; "
               "from advisor.presentation.consultation.data import build_report; "
               "k = load_knowledge(); s = load_scenario(sys.argv[1], k); "
-              "json.dump(build_report(get_advisor().consult(s.facts), k, {'name': s.name}).to_dict(), sys.stdout, default=str)",
+              "r = build_report(get_advisor().consult(s.facts), k, {'name': s.name}); "
+              "json.dump(r.to_dict(), sys.stdout, default=str)",
               str(SCENARIO_FILE)]
     measures = [
         ("python -c pass (interpreter floor)", [python, "-c", "pass"], None),
