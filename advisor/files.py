@@ -62,7 +62,7 @@ def write_text_file(path: Path | str, text: str) -> None:
         raise AdvisorError("is not a regular file (a socket or a block device); not writing to it",
                            where=str(path))
     elif not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
-        raise AdvisorError("is read-only; not replacing it", where=str(path),
+        raise AdvisorError("cannot write the output: the file is read-only; not replacing it", where=str(path),
                            allowed="a file you can write, or another file name for --output")
     elif path.is_symlink() or status.st_nlink > 1:
         _write_in_place(path, data, truncate=True)

@@ -11,7 +11,6 @@ import os
 import shutil
 import sqlite3
 import stat
-import sys
 import threading
 from pathlib import Path
 
