@@ -9,34 +9,14 @@ import math
 import os
 import shutil
 import stat
-import threading
 
 import pytest
 from conftest import ROOT, SCENARIOS
-from hostile.harness import assert_clean, run, strict_json
+from hostile.harness import assert_clean, finishes, run, strict_json
 
 from advisor.errors import AdvisorError
 
 GOOD = SCENARIOS / "image-classifier.yaml"
-
-
-def finishes(target, seconds: float = 20.0):
-    """Run `target` in a thread; return what it returned, failing (not hanging) if it doesn't end."""
-    outcome: dict = {}
-
-    def call():
-        try:
-            outcome["value"] = target()
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=call, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still running after {seconds} s (a hang)"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 # --- class 2: the knowledge cache never runs planted code -------------------------------

@@ -16,32 +16,13 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SCENARIOS
-from hostile.harness import HOSTILE, assert_clean, expectation, run, strict_json, well_formed_xml
+from hostile.harness import HOSTILE, assert_clean, expectation, finishes, run, strict_json, well_formed_xml
 
 GOOD = SCENARIOS / "image-classifier.yaml"
 FIXTURES = ROOT / "tests" / "fixtures" / "azureml"
 CLEAN = FIXTURES / "clean" / "compute-production-warm.yml"
 FLAWED = FIXTURES / "flawed" / "compute-max-zero.yml"  # one finding: review.cluster-max-zero
 CONFIGS = sorted((HOSTILE / "config").iterdir())
-
-
-def finishes(target, seconds: float = 20.0):
-    """Run `target` in a thread; what it returned, failing (not hanging) if it does not end."""
-    outcome: dict = {}
-
-    def call():
-        try:
-            outcome["value"] = target()
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=call, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still running after {seconds} s (a hang)"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def _one_error(result, what: str, *words: str) -> str:
