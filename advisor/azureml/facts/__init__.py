@@ -53,6 +53,6 @@ READERS: dict[str, Callable[[Reader], None]] = {
     "model": assets.model,
     "online_endpoint": endpoints.online_endpoint, "online_deployment": endpoints.deployment,
     "batch_endpoint": endpoints.batch_endpoint, "batch_deployment": endpoints.deployment,
-    "schedule": schedules.schedule,
+    "schedule": schedules.schedule, "connection": assets.connection,
     "other": compute.nothing,
 }

@@ -5,19 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.azureml.facts.reader import (
+    CONNECTION_SECRETS,
     DATASTORE_SECRETS,
     FILE_EXTENSION,
-    PLACEHOLDER,
     Reader,
     file_kind,
+    is_placeholder,
     mapping,
     shown,
     text,
+    trains,
 )
 
 
 def environment(r: Reader) -> None:
-    r.environment()
+    """An environment file: checked as a training environment unless it serves a model (an
+    inference_config, or its name, description or folder says inference, scoring, deployment)."""
+    folders = "/".join(r.document.folder.parts[-4:])
+    serving = isinstance(r.get("inference_config"), dict) or not trains(
+        r.get("name"), r.get("description"), folders, r.document.path.rsplit("/", 1)[-1])
+    if serving:
+        r.note("an environment that serves a model (by its inference_config, name, description or "
+               "folder): not checked for MLflow or a pinned image")
+    r.environment(training=not serving)
 
 
 def data_asset(r: Reader) -> None:
@@ -55,16 +65,37 @@ def datastore(r: Reader) -> None:
     if kind in ("azure_blob", "azure_file", "azure_data_lake_gen2", "azure_data_lake_gen1"):
         r.set("datastore_kind", kind, "type")
     credentials = r.get("credentials")
-    secrets = [k for k, v in mapping(credentials).items()
-               if k in DATASTORE_SECRETS and isinstance(v, str) and v.strip() and not PLACEHOLDER.match(v)]
     r.set("datastore_has_credentials", bool(mapping(credentials)),
           *(("credentials",) if credentials is not None else ()),
           origin="file" if credentials is not None else "not in the file")
+    _credentials(r, DATASTORE_SECRETS)
+
+
+def connection(r: Reader) -> None:
+    """A workspace connection: a secret in its credentials (or a top-level api_key) is
+    reported; a placeholder is noted as one."""
+    _credentials(r, CONNECTION_SECRETS, top_level=("api_key", "key"))
+
+
+def _credentials(r: Reader, names: tuple[str, ...], top_level: tuple[str, ...] = ()) -> None:
+    credentials = r.get("credentials")
+    places = [(("credentials", k), v) for k, v in mapping(credentials).items() if k in names]
+    places += [((k,), r.get(k)) for k in top_level if r.get(k) is not None]
+    secrets = []
+    for path, value in places:
+        if not isinstance(value, str) or not value.strip():
+            continue
+        if is_placeholder(value):
+            r.note(f"{'.'.join(map(str, path))} is a placeholder, to be filled in when the asset is created; "
+                   "not a secret")
+        else:
+            secrets.append(path)
     if secrets:
-        r.set("credentials_in_file", True, "credentials", secrets[0])
+        r.set("credentials_in_file", True, *secrets[0])
     else:
+        given = credentials is not None or any(len(p) == 1 for p, _ in places)
         r.set("credentials_in_file", False, *(("credentials",) if credentials is not None else ()),
-              origin="file" if credentials is not None else "not in the file")
+              origin="file" if given else "not in the file")
 
 
 def model(r: Reader) -> None:

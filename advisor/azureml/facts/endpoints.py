@@ -10,9 +10,11 @@ from advisor.azureml.facts.assets import model_folder
 from advisor.azureml.facts.reader import (
     Reader,
     file_kind,
+    is_placeholder,
     mapping,
     number,
     read_small_text,
+    shown,
     text,
 )
 
@@ -54,6 +56,14 @@ def deployment(r: Reader) -> None:
         if count is not None:
             r.set("deployment_instance_count", count, "instance_count")
         r.vm_size("instance_type")
+    if isinstance(r.get("environment", "inference_config"), dict):
+        # A custom container (TF Serving, TorchServe, Triton, an MLflow or prompt flow server)
+        # serves the model on its own routes: no scoring script, whatever the model's type.
+        r.note("custom container (environment.inference_config): it serves the model on its own "
+               "liveness, readiness and scoring routes, so no scoring script is needed")
+        r.set("deployment_has_environment", True, "environment")
+        r.environment("environment", training=False)
+        return
     model = r.get("model")
     if isinstance(model, dict):
         model_type = model.get("type")
@@ -80,6 +90,9 @@ def deployment(r: Reader) -> None:
 
 
 def _scoring_script(r: Reader, code: Any, script: Any) -> None:
+    if is_placeholder(script) or is_placeholder(code):
+        r.note(f"scoring script {shown(script)} in {shown(code)} is a placeholder; not checked")
+        return
     folder = r.local(code) if code is not None else r.document.folder
     name = text(script)
     if folder is None or not name or file_kind(folder) != "folder":

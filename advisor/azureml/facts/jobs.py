@@ -15,6 +15,7 @@ from advisor.azureml.facts.reader import (
     number,
     shown,
     text,
+    trains,
 )
 
 
@@ -30,7 +31,13 @@ def job_common(r: Reader) -> None:
 def command_job(r: Reader) -> None:
     job_common(r)
     r.command(declared(r.get("inputs")), declared(r.get("outputs")), None, "command")
-    r.environment("environment")
+    step = str(r.base[-1]) if r.base else None
+    training = trains(step, r.get("name"), r.get("display_name"), r.get("description"), r.get("command"),
+                      r.get("code"))
+    if not training:
+        r.note("a job that prepares data, scores or submits other jobs (by its name and command): "
+               "its environment is not checked for MLflow or a pinned image")
+    r.environment("environment", training=training)
 
 
 def sweep_job(r: Reader) -> None:

@@ -33,8 +33,14 @@ AUTOML_TASKS = {
     "text_classification": "nlp", "text_classification_multilabel": "nlp", "text_ner": "nlp",
 }
 DATASTORE_SECRETS = ("account_key", "sas_token", "client_secret", "certificate", "password", "secret")
-# A value a deploy step substitutes (${VAR}, $VAR, {{ var }}, <placeholder>) is not a secret.
-PLACEHOLDER = re.compile(r"^\s*(\$\{\{?[^}]*\}?\}|\$[A-Za-z_][A-Za-z0-9_]*|\{\{[^}]*\}\}|<[^>]*>)\s*$")
+CONNECTION_SECRETS = DATASTORE_SECRETS + ("pat", "secret_access_key", "key", "api_key", "token", "access_token")
+# A value a deploy step substitutes (${VAR}, $VAR, {{ var }}, <placeholder>), or one only meant to
+# be replaced (XXXX, dummy_pat, EXAMPLE_API_KEY, your-key), is not a secret. Every pattern is
+# anchored and made of single character classes, so matching is linear in the value.
+PLACEHOLDER = re.compile(r"\$\{\{?[^}]*\}?\}|\$[A-Za-z_][A-Za-z0-9_]*|\{\{[^}]*\}\}|<[^>]*>|[Xx*.#?\-_]{3,}")
+PLACEHOLDER_WORDS = ("dummy", "example", "sample", "placeholder", "changeme", "replace", "your", "redacted",
+                     "fake", "todo", "xxx")
+WORD = re.compile(r"[\w\-.]+")
 SECRET_IN_TEXT = re.compile(r"([?&]sig=[^&\s]{8,})|(AccountKey=[^;\s]{8,})|(SharedAccessSignature=[^;\s]{8,})",
                             re.IGNORECASE)
 REFERENCE = re.compile(r"\$\{\{\s*(inputs|outputs|search_space)\.([A-Za-z0-9_]+)\s*\}\}")
@@ -66,6 +72,35 @@ def read_small_text(path: Path) -> str | None:
         return read_text_file(path, "a file the YAML names")
     except AdvisorError:
         return None
+
+
+def is_placeholder(value: Any) -> bool:
+    """A value written to be replaced (see PLACEHOLDER), not a real setting or secret."""
+    if not isinstance(value, str) or len(value) > 1000:
+        return False
+    value = value.strip()
+    if PLACEHOLDER.fullmatch(value):
+        return True
+    return WORD.fullmatch(value) is not None and any(w in value.lower() for w in PLACEHOLDER_WORDS)
+
+
+# What a job or an environment is for, from its names, description and command: MLflow
+# tracking and a pinned image matter for training (experiments), not for data preparation,
+# a step that submits other jobs, or an environment that only serves a model.
+TRAINING_WORDS = ("train", "fit", "tune", "sweep", "hyperparam", "experiment")
+NOT_TRAINING_WORDS = ("prep", "transform", "clean", "ingest", "extract", "split", "register", "deploy",
+                      "score", "scoring", "predict", "infer", "serv", "evaluat", "eval", "compare", "convert",
+                      "download", "upload", "import", "export", "validat", "data", "az ml", "endpoint",
+                      "batch", "online", "package")
+
+
+def trains(*texts: Any) -> bool:
+    """False when the words say the job or environment does something other than training
+    (and nothing says it trains); True otherwise, so a plain job is still checked."""
+    words = " ".join(t.lower() for t in texts if isinstance(t, str))
+    if any(w in words for w in TRAINING_WORDS):
+        return True
+    return not any(w in words for w in NOT_TRAINING_WORDS)
 
 
 def text(value: Any) -> str | None:
@@ -173,16 +208,17 @@ class Reader:
 
     def environment(self, *path: Any, training: bool = True) -> None:
         """An environment defined here (a whole file, or inline under `path`); only training
-        environments need MLflow (a deployment's scoring environment doesn't)."""
+        environments need MLflow and a pinned image (a deployment's scoring environment, a
+        data-preparation step's, doesn't: see `trains`)."""
         env = self.get(*path) if path else self.data
         if not isinstance(env, dict):
             return
-        image = text(env.get("image"))
-        if image is not None:
-            self.set("environment_image_pinned", pinned(image), *path, "image")
-        conda = env.get("conda_file")
         if not training:
             return
+        image = text(env.get("image"))
+        if image is not None and not is_placeholder(image):
+            self.set("environment_image_pinned", pinned(image), *path, "image")
+        conda = env.get("conda_file")
         if isinstance(conda, dict):
             self.set("environment_has_mlflow", has_mlflow(conda), *path, "conda_file")
             return
@@ -248,11 +284,13 @@ def pinned(image: str) -> bool:
 
 def has_mlflow(conda: dict[str, Any]) -> bool:
     names: list[str] = []
-    for dependency in conda.get("dependencies") or []:
+    dependencies = conda.get("dependencies")
+    for dependency in dependencies if isinstance(dependencies, list) else []:
         if isinstance(dependency, str):
             names.append(dependency)
         elif isinstance(dependency, dict):
-            names.extend(p for p in dependency.get("pip") or [] if isinstance(p, str))
+            pip = dependency.get("pip")
+            names.extend(p for p in (pip if isinstance(pip, list) else []) if isinstance(p, str))
     return any(re.match(r"^(azureml-)?mlflow(-skinny)?\b", n.strip().lower()) for n in names)
 
 
