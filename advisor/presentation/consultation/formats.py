@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from advisor.presentation.consultation.data import Report
+from advisor.presentation.escape.json import json_document
 
 
 def draw_text(report: Report, console: Any, *, summary: bool = False, full: bool = False) -> None:
@@ -29,7 +29,7 @@ def render_json(report: Report, *, summary: bool = False, full: bool = False) ->
                 "open": [o for o in data["open"] if o["decision"] in ARCHITECTURE_DECISIONS]}
         for rec in data["recommendations"]:
             rec.pop("derivation")
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_document(data)
 
 
 def render_markdown(report: Report, *, summary: bool = False, full: bool = False) -> str:
