@@ -34,12 +34,17 @@ LAYERS = {
     "advisor.lint": FEATURES,
     "advisor.presentation": PRESENTATION,
     "advisor.cli": CLI,
+    "advisor.api": CLI,                   # the Python API: a front end, as the command line is
     "advisor.__main__": CLI,
 }
 FEATURES_PACKAGES = ("explain", "evaluation", "interactive", "drill", "azureml", "lint")
 # Features are independent of each other, except: evaluation and drill explain a rule that did
 # not fire with explain's why-not (one implementation, see docs/architecture.md).
 FEATURE_USES = {("evaluation", "explain"), ("drill", "explain")}
+
+# `advisor.consult` is the package's own name for its Python API: the root module imports it
+# inside the function (so `import advisor` stays cheap), the one way down from the top.
+FRONT_DOOR = {("advisor", "advisor.api")}
 
 # Upward imports still on main, each to be removed by the helper named. Keep this list empty.
 KNOWN_VIOLATIONS: set[tuple[str, str]] = set()
@@ -87,7 +92,7 @@ def violations() -> set[tuple[str, str]]:
             theirs = layer_of(target)
             if own is None or theirs is None:
                 continue  # reported by test_every_module_has_a_layer
-            if theirs > own:
+            if theirs > own and (module, target) not in FRONT_DOOR:
                 found.add((module, target))
             elif own == theirs == FEATURES:
                 mine, other = feature_of(module), feature_of(target)

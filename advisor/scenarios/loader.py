@@ -20,7 +20,9 @@ def load_scenario(path: str | Path, knowledge: KnowledgeBase | None = None) -> S
     return parse_scenario(text, str(path), knowledge)
 
 
-def parse_scenario(text: str, where: str, knowledge: KnowledgeBase | None = None) -> Scenario:
+def parse_scenario(text: str, where: str, knowledge: KnowledgeBase | None = None, *,
+                   default_name: str | None = None) -> Scenario:
+    """`default_name`: the name of a scenario that gives none (one piped in, facts from Python)."""
     knowledge = knowledge or load_knowledge()
     if not text.strip():
         raise ScenarioError("file is empty; expected a mapping with name and facts", where=where)
@@ -32,6 +34,8 @@ def parse_scenario(text: str, where: str, knowledge: KnowledgeBase | None = None
         kind = type(document.data).__name__ if document.data is not None else "nothing"
         raise ScenarioError(f"top level is {_kind(kind)}; expected a mapping with name and facts",
                             where=where, line=1)
+    if default_name is not None and "name" not in document.data:
+        document.data["name"] = default_name
     scenario = scenario_from(document, where)
     facts = _check_facts(scenario.facts, document, where, knowledge)
     if scenario.expect is not None:

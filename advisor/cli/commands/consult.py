@@ -27,11 +27,13 @@ def consult_file(path: Path):
     from advisor.engine import get_advisor
     from advisor.presentation.consultation.data import build_report
     from advisor.scenarios import load_scenario, parse_scenario
+    from advisor.scenarios.library import resolve_scenario
 
     advisor = get_advisor()
     if str(path) == "-":
-        scenario = parse_scenario(read_stdin(), STDIN, advisor.knowledge)
+        scenario = parse_scenario(read_stdin(), STDIN, advisor.knowledge, default_name="Scenario from standard input")
     else:
+        path = resolve_scenario(path)
         scenario = load_scenario(path, advisor.knowledge)
     consultation = advisor.consult(scenario.facts)
     meta = {"name": scenario.name, "file": STDIN if str(path) == "-" else str(path)}
@@ -104,7 +106,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def consult(
         scenario: Optional[Path] = typer.Argument(None, metavar="SCENARIO",
-                                                  help="A scenario YAML file, or - to read one from standard "
+                                                  help="A scenario YAML file, a shipped scenario's name (advisor "
+                                                       "scenarios lists them), or - to read one from standard "
                                                        "input. Omit it for an interactive consultation."),
         format: Optional[Format] = format_option("consult", help="Report format; svg and mermaid write the "
                                                                   "architecture diagram alone."),

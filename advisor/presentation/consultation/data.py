@@ -15,7 +15,7 @@ from typing import Any
 from advisor import __version__
 from advisor.engine.results import WEAK_CERTAINTY, Consultation, DerivationNode
 from advisor.knowledge import KnowledgeBase
-from advisor.knowledge.vocabulary import plain
+from advisor.knowledge.vocabulary import plain, value_text
 from advisor.paths import source_date_epoch
 from advisor.presentation.words import count, fact_in_words
 
@@ -184,6 +184,77 @@ class Report:
     def chosen(self, decision: str) -> list[Recommendation]:
         """The recommendations for one decision (several for a multi-choice decision)."""
         return [r for r in self.recommendations if r.decision == decision]
+
+    # --- the Python API (advisor.consult returns this) ------------------------------------
+
+    def __repr__(self) -> str:
+        return f"<advisor Report {self.title!r}: {report_summary_line(self)[:-1]}>"
+
+    def decision(self, name: str) -> str | None:
+        """A decision's id from its id or its title (case-insensitive); None if neither."""
+        wanted = name.strip().lower()
+        for rec in self.recommendations:
+            if wanted in (rec.decision.lower(), rec.title.lower()):
+                return rec.decision
+        for item in self.open:
+            if wanted in (item.decision.lower(), item.title.lower()):
+                return item.decision
+        return None
+
+    def why(self, decision: str) -> str:
+        """Why the advisor recommends what it does for one decision (id or title): each choice
+        with its certainty, the chain of rules down to the facts given, and the sources; for an
+        open decision, the facts that would settle it."""
+        name = self.decision(decision)
+        recs = self.chosen(name) if name else []
+        if not recs:
+            item = next((o for o in self.open if o.decision == name), None)
+            if item is not None:
+                return f"{item.title}: open; would be settled by {', '.join(item.settled_by)}."
+            return f"{decision}: not decided in this consultation (no rule concluded it)."
+        lines = []
+        for rec in recs:
+            lines.append(f"{rec.title}: {rec.label} (certainty {rec.certainty:.2f}"
+                         + "".join(f", {m}" for m in rec.marks) + ")")
+            seen: set[str] = set()
+            for root in rec.derivation:
+                for step in root.walk():
+                    if step.rule in seen:
+                        continue
+                    seen.add(step.rule)
+                    given = [f"{f.name} = {value_text(f.value)}" for f in step.facts if f.from_user]
+                    lines.append(f"  because {step.rule}: {step.because}")
+                    if given:
+                        lines.append(f"    given {', '.join(given)}")
+                    lines.append(f"    source: {step.unit} <{step.source}>")
+            for alt in rec.alternatives:
+                lines.append(f"  not {alt.choice} ({', '.join(alt.rules)}): {alt.reason}")
+        return "\n".join(lines)
+
+    def to_yaml(self) -> str:
+        """The scenario behind the report (name, description, the facts given) as a scenario
+        file: `advisor consult FILE` gives this report again."""
+        import yaml
+
+        document: dict[str, Any] = {"name": self.title}
+        if self.scenario.description:
+            document["description"] = self.scenario.description
+        document["facts"] = {name: list(v) if isinstance(v, tuple) else v for name, v in self.facts.items()}
+        return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+    def render(self, format: str = "text", **options: Any) -> str:
+        """The report in one of consult's formats: text, json, markdown, html, svg, mermaid
+        (`summary=True`: the architecture, warnings and open decisions that matter; `full=True`:
+        the text format with every derivation tree)."""
+        from advisor.presentation.registry import render
+
+        return render(self, format, kind="report", **options)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the HTML report's body, with the diagram, its style scoped to it."""
+        from advisor.presentation.consultation.html import render_html
+
+        return render_html(self, fragment=True)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract (plain data: lists, dicts, str, numbers, bool, None)."""

@@ -116,8 +116,12 @@ def _open_that_matter(report: Report, console: Console, *, full: bool) -> None:
     matter = [o for o in report.open if o.decision in outline.ARCHITECTURE_DECISIONS]
     rest = len(report.open) - len(matter)
     console.rule("[bold]Open decisions that matter[/]", align="left")
+    bullets = Table.grid()
+    bullets.add_column(width=2, no_wrap=True)
+    bullets.add_column()
     for item in matter[:OPEN_SHOWN]:
-        console.print(f"• {markup(item.title)}: would be settled by {markup(', '.join(item.settled_by))}")
+        bullets.add_row("•", f"{markup(item.title)}: would be settled by {markup(', '.join(item.settled_by))}")
+    console.print(bullets)
     more = len(matter[OPEN_SHOWN:]) + rest
     if more:
         console.print(f"[dim]{count(more, 'other decision')} open (the full report lists them: --full)[/]")
