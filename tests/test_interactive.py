@@ -59,7 +59,7 @@ def keys_for(prompt: Prompt, answer: Any) -> str:
     return keys + ENTER
 
 
-OWN_PROMPTS = ("resume", "save", "save_path", "existing", "go_on")
+OWN_PROMPTS = ("resume", "save", "save_path", "save_title", "existing", "go_on")
 
 
 def checklist_facts(prompt: Prompt) -> list[str]:
@@ -123,6 +123,8 @@ class KeyTerminal:
             return self.save is not None
         if prompt.key == "save_path":
             return Keys(CTRL_U + str(self.save) + ENTER)
+        if prompt.key == "save_title":
+            return Keys(CTRL_U + self.script["save_title"] + ENTER) if "save_title" in self.script else Keys(ENTER)
         if prompt.key in self.script and (prompt.key in OWN_PROMPTS or prompt.key.endswith(":none")):
             planned = self.script[prompt.key]
             return planned.pop(0).answer if isinstance(planned, list) else planned
@@ -577,13 +579,15 @@ def test_saved_scenario_reproduces_the_json_report(tmp_path, monkeypatch, cli):
     saved = tmp_path / "mine.yaml"
     script = dict(IMAGE_CLASSIFIER)
     script.update({"hyperparameter_expressions": ("choice", "uniform"), "learn_from_previous_trials": True,
-                   "tuned_hyperparameter_count": 2, "max_total_trials": 30, "dataset_size": DONT_KNOW})
+                   "tuned_hyperparameter_count": 2, "max_total_trials": 30, "dataset_size": DONT_KNOW,
+                   "save_title": "Nightly photo scoring"})
     terminal = KeyTerminal(script, default=DONT_KNOW, save=str(saved))
     consult_interactively(focus=None, answers=None, resume=False, fmt="json", output=tmp_path / "live.json",
                           terminal=terminal, console=Console(file=StringIO()))
-    assert terminal.prompts[-1].key == "save_path"
+    assert [p.key for p in terminal.prompts[-3:]] == ["save", "save_path", "save_title"]
 
     text = saved.read_text(encoding="utf-8")
+    assert "\nname: Nightly photo scoring\n" in text  # the title asked for, not a fixed one
     assert "dataset_size: null" in text
     replay = cli("consult", str(saved), "--format", "json")
     assert replay.returncode == 0, replay.stderr

@@ -1,8 +1,9 @@
 """The questions on screen (questionary), one prompt type per fact type.
 
-bool and choice facts are a select (shortcut keys: y/n or 1-9, d = don't know, w = why,
-r = the report so far, b = back); list facts a checkbox (Enter with nothing ticked asks
-"none of these?"); number facts a text prompt validated against the unit and range. Yes-only
+bool and choice facts are a select (shortcut keys: y/n for Yes/No, else 1-9; d = don't know,
+w = why, r = the report so far, b = back, each acting at once, no Enter needed); list facts a
+checkbox (the same d, w, r, b keys; Enter with nothing ticked asks "none of these?"); number
+facts a text prompt validated against the unit and range (`<` at an empty prompt: back). Yes-only
 facts asked together are a checklist: a checkbox of their questions, ticked means yes. Every
 prompt gets its input and output streams from a `Terminal`, so tests can drive the real
 prompts with key presses through prompt_toolkit's pipe input.
@@ -130,11 +131,41 @@ def parse_number(fact: FactSpec, text: str, can_go_back: bool) -> Reply | str:
 ACTION_KEYS = {Action.DONT_KNOW: "d", Action.WHY: "w", Action.REPORT: "r", Action.BACK: "b"}
 
 
-def _shortcut(value: Any) -> str | bool:
-    """y/n for yes and no, d/w/b for the actions; True lets questionary number the rest."""
-    if isinstance(value, bool):
+def _shortcut(label: str, value: Any) -> str | bool:
+    """y/n for Yes and No, d/w/r/b for the actions; True lets questionary number the rest (a
+    choice between two sentences, such as "A new design", is 1 and 2, not y and n)."""
+    if isinstance(value, bool) and label.split(",")[0].split()[0] in ("Yes", "No"):
         return "y" if value else "n"
     return ACTION_KEYS.get(value, True) if isinstance(value, Action) else True
+
+
+def _action_keys(question: Any, options: tuple[tuple[str, Any], ...], result: Callable[[Action], Any]) -> None:
+    """Each action's key answers at once (one key: no arrows, no Enter), after the prompt's
+    own bindings so it wins over questionary's move-the-pointer shortcut."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    bindings = KeyBindings()
+    for _, value in options:
+        if isinstance(value, Action):
+            def answer(event: Any, action: Action = value) -> None:
+                event.app.exit(result=result(action))
+
+            bindings.add(ACTION_KEYS[value], eager=True)(answer)
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
+
+
+def _back_key(question: Any) -> None:
+    """`<` at an empty text prompt goes back at once."""
+    from prompt_toolkit.application import get_app
+    from prompt_toolkit.filters import Condition
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    bindings = KeyBindings()
+    empty = Condition(lambda: not get_app().current_buffer.text)
+    bindings.add("<", filter=empty, eager=True)(lambda event: event.app.exit(result="<"))
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
 
 
 class Prompter:
@@ -162,13 +193,14 @@ class Prompter:
         for label, value in prompt.options:
             if isinstance(value, Action) and not any(isinstance(c, questionary.Separator) for c in choices):
                 choices.append(questionary.Separator())
-            choices.append(questionary.Choice(label, value=value, shortcut_key=_shortcut(value)))
+            choices.append(questionary.Choice(label, value=value, shortcut_key=_shortcut(label, value)))
         values = [value for _, value in prompt.options]
         default = prompt.default if prompt.default in values else None
         with self.terminal.streams(prompt) as (inp, out):
             question = questionary.select(
                 prompt.message, choices=choices, default=default,
                 use_shortcuts=True, use_jk_keys=False, input=inp, output=out)
+            _action_keys(question, prompt.options, lambda action: action)
             return question.unsafe_ask()
 
     def ask_checklist(self, facts: list[FactSpec], *, can_go_back: bool, ticked: tuple[str, ...] = (),
@@ -200,11 +232,14 @@ class Prompter:
 
         prompt = Prompt(key, message, "checkbox", options, tuple(checked))
         while True:
+            keys = "".join(ACTION_KEYS[v] for _, v in options if isinstance(v, Action))
             with self.terminal.streams(prompt) as (inp, out):
-                selected = questionary.checkbox(
+                question = questionary.checkbox(
                     message, choices=choices, validate=validate, use_jk_keys=False,
-                    instruction="(space ticks, enter confirms)", erase_when_done=True,
-                    input=inp, output=out).unsafe_ask()
+                    instruction=f"(space ticks, enter confirms; {', '.join(keys)}: the actions below)",
+                    erase_when_done=True, input=inp, output=out)
+                _action_keys(question, options, lambda action: [action])
+                selected = question.unsafe_ask()
             if len(selected) == 1 and isinstance(selected[0], Action):
                 return Reply(action=selected[0])
             if selected or self.none_of_these(key, message):
@@ -229,9 +264,11 @@ class Prompter:
             return result if isinstance(result, str) else True
 
         with self.terminal.streams(prompt) as (inp, out):
-            text = questionary.text(message, default=prefilled,
-                                    validate=validate, instruction=instruction,
-                                    input=inp, output=out).unsafe_ask()
+            question = questionary.text(message, default=prefilled, validate=validate, instruction=instruction,
+                                        input=inp, output=out)
+            if can_go_back:
+                _back_key(question)
+            text = question.unsafe_ask()
         result = parse_number(fact, text, can_go_back)
         assert isinstance(result, Reply)  # the validator accepted it
         return result

@@ -181,8 +181,10 @@ class InteractiveConsultation:
         text = self.prompter.text("save_path", "Save the scenario as:", default, check_save_path)
         path = Path(text.strip()).expanduser()
         scope = f" ({answers.focus})" if answers.focus else ""
+        title = self.prompter.text("save_title", "A title for it (the report's heading):", REPORT_NAME + scope,
+                                   lambda typed: bool(typed.strip()) or "type a title, e.g. Nightly churn scoring")
         description = f"Answers given in an interactive consultation{scope} on {date.today().isoformat()}."
-        write_text_file(path, scenario_yaml(answers, self.knowledge, REPORT_NAME + scope, description))
+        write_text_file(path, scenario_yaml(answers, self.knowledge, " ".join(title.split()), description))
         self.console.print(f"Saved [bold]{escape(str(path))}[/]. Reproduce this report with: "
                            f"advisor consult {escape(str(path))}")
         return path
