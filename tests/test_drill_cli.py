@@ -236,7 +236,7 @@ def test_stats_on_a_seeded_database(tmp_path, cli):
     result = cli("drill", "--stats", "--db", str(db))
     assert result.returncode == 0, result.stderr
     text = result.stdout
-    assert "9 answers in 1 sessions, 56% right" in text
+    assert "9 answers in 1 session, 56% right" in text  # "1 session", not "1 sessions"
     by_section = text.split("By section, weakest first")[1].split("By decision")[0]
     lines = [line for line in by_section.splitlines() if line.strip().startswith(("1.", "4.", "6."))]
     assert [line.split()[0] + line.split()[1] for line in lines] == ["1.design", "4.optimize", "6.deploy"]

@@ -137,3 +137,34 @@ def test_piped_text_follows_columns_without_trailing_spaces(cli):
         assert all(line == line.rstrip() for line in lines)
         wrapped = [line for line in lines if "https://" not in line]  # a URL is never cut
         assert max(len(line) for line in wrapped) == int(columns)
+
+
+# --- one wording: labels, plurals, one -o/--output, allowed values said once ---------------------
+
+def test_explain_speaks_in_labels(cli):
+    out = cli("explain", EXAMPLE, "--no-flips").stdout
+    assert "CPU or GPU: GPU (processor = gpu)" in out
+    assert not any(line.startswith("processor = gpu") for line in out.splitlines())
+
+
+def test_a_what_if_error_lists_the_allowed_values_once(cli):
+    result = cli("explain", EXAMPLE, "--what-if", "dataset_size=huge")
+    assert result.returncode == 2
+    assert result.stderr.count("small, medium, large") == 1, result.stderr
+
+
+def test_emit_takes_output_like_every_command(cli, tmp_path):
+    help_text = cli("emit", "--help").stdout
+    assert "-o, --output, --out FOLDER" in help_text
+    result = cli("emit", SCENARIOS / "optimize" / "bayesian-with-loguniform.yaml", "--output", tmp_path / "yaml")
+    assert result.returncode == 0, result.stderr
+    assert list((tmp_path / "yaml").glob("*.yml")) or list((tmp_path / "yaml").glob("*.yaml"))
+
+
+def test_counts_are_plural_aware(cli, tmp_path):
+    scenario = tmp_path / "one.yaml"
+    scenario.write_text("name: One\nfacts:\n  hyperparameter_expressions: [choice, uniform]\n"
+                        "  learn_from_previous_trials: true\n", encoding="utf-8")
+    out = cli("consult", scenario).stdout
+    assert "1 warning," in out and "1 warnings" not in out
+    assert "1 Warning ─" in out

@@ -1,6 +1,7 @@
 """The HTML report in a real browser (headless Chromium from the system packages; .ci/run
-installs it where missing): it renders offline, with no request for anything, and the
-summary is on the first screen. Skipped, with the reason, only when no browser is installed."""
+installs it where missing): it renders offline, with no request for anything, and at 1280 px
+the architecture summary and the diagram under it are on the first screen, above the fold.
+Skipped, with the reason, only when no browser is installed."""
 
 from __future__ import annotations
 
@@ -29,7 +30,9 @@ addEventListener("load", () => {
   const root = document.documentElement.dataset;
   root.viewport = [innerWidth, innerHeight].join(",");
   root.summaryHeading = top("#summary h2");
-  root.summaryFirstRow = top("#summary tbody tr");
+  root.summaryFirstRow = top("#summary ul.architecture li");
+  root.summaryLastRow = top("#summary ul.architecture li:last-child");
+  root.diagram = top("#architecture svg");
   root.recommendations = top("#recommendations");
   root.resources = performance.getEntriesByType("resource").length;
   root.openDetails = document.querySelectorAll("details[open]").length;
@@ -119,7 +122,12 @@ def test_the_report_renders_offline_with_the_summary_on_the_first_screen(report_
     heading_top, heading_bottom = map(float, values["summary-heading"].split(","))
     row_top, row_bottom = map(float, values["summary-first-row"].split(","))
     assert 0 <= heading_top < heading_bottom <= row_top < row_bottom <= view_height, values
-    assert float(values["recommendations"].split(",")[0]) > row_bottom
+    last_bottom = float(values["summary-last-row"].split(",")[1])
+    diagram_top, diagram_bottom = map(float, values["diagram"].split(","))
+    assert last_bottom <= diagram_top < diagram_bottom <= view_height, values  # the diagram above the fold
+    print(f"fold at {view_height} px: summary {row_top:.0f}-{last_bottom:.0f}, diagram {diagram_top:.0f}-"
+          f"{diagram_bottom:.0f}")
+    assert float(values["recommendations"].split(",")[0]) > diagram_bottom
     assert values["open-details"] == "0" and int(values["closed-details"]) >= 21
 
 

@@ -22,7 +22,8 @@ def parse_fact_value(spec: FactSpec, raw: str) -> Any:
     try:
         return spec.read(raw)
     except ValueError as exc:
-        raise AdvisorError(f"{spec.name}: {exc}", allowed=spec.allowed()) from None
+        said = "one of" in str(exc)  # the message lists the values already: say them once
+        raise AdvisorError(f"{spec.name}: {exc}", allowed=None if said else spec.allowed()) from None
 
 
 def parse_input_fact(text: str, vocabulary: Vocabulary, option: str) -> tuple[str, Any]:

@@ -20,6 +20,7 @@ from advisor.engine.results import DerivationNode
 from advisor.knowledge import KnowledgeBase
 from advisor.presentation.escape.terminal import markup as escape
 from advisor.presentation.escape.terminal import visible
+from advisor.presentation.words import count
 
 BAR_WIDTH = 10
 
@@ -134,7 +135,7 @@ def render_stats(console: Console, stats: DrillStats, where: str) -> None:
     if not stats.answered:
         console.print(f"No drill answers yet in {escape(where)}. Start with `advisor drill`.")
         return
-    console.print(f"[bold]{stats.answered}[/] answers in {stats.sessions} sessions, "
+    console.print(f"[bold]{count(stats.answered, 'answer')}[/] in {count(stats.sessions, 'session')}, "
                   f"[bold]{percent(stats.accuracy)}[/] right   [dim]{escape(where)}[/]")
     console.print(_area_table("By section, weakest first", "Section", stats.sections))
     console.print(_area_table("By decision, weakest first", "Decision", stats.decisions))

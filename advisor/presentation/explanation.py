@@ -172,8 +172,9 @@ def render_parts(parts: list, console: Console, show_flips: bool, vocabulary: Vo
             render_what_if(item, console)
         else:
             rec, certainty, flips = item
-            label = vocabulary.decision(rec.decision).choices[rec.choice]
-            console.print(f"[bold]{rec.decision} = {rec.choice}[/] [dim]({escape(label)})[/]")
+            spec = vocabulary.decision(rec.decision)
+            console.print(f"[bold]{escape(spec.title)}: {escape(spec.choices[rec.choice])}[/] "
+                          f"[dim]({escape(rec.decision)} = {escape(rec.choice)})[/]")
             for line in certainty_lines(certainty):
                 console.print("  " + escape(line))
             if show_flips:

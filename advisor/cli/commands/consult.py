@@ -95,7 +95,9 @@ def consult_interactively(*, focus: str | None, answers: Path | None, resume: bo
         session.run(focus=focus, answers_file=answers, resume=resume, render=final, existing=existing)
     except Interrupted as stop:
         try:
-            print(f"\nadvisor: stopped; your {stop.answered} answers are saved in {stop.draft}\n"
+            from advisor.presentation.words import count
+
+            print(f"\nadvisor: stopped; {count(stop.answered, 'answer')} saved in {stop.draft}\n"
                   "Continue where you stopped with: advisor consult --resume", file=sys.stderr)
         except OSError:  # the terminal is gone; the answers are saved all the same
             pass

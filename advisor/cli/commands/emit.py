@@ -1,4 +1,4 @@
-"""`advisor emit SCENARIO --out DIR`: the Azure ML CLI v2 YAML the recommendations imply."""
+"""`advisor emit SCENARIO -o DIR`: the Azure ML CLI v2 YAML the recommendations imply."""
 
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def emit(
         scenario: Path = typer.Argument(..., metavar="SCENARIO", help="A scenario YAML file."),
-        out: Path = typer.Option(..., "--out", "-o", metavar="FOLDER",
-                                 help="Folder to write the Azure ML YAML files into."),
+        out: Path = typer.Option(..., "--output", "-o", "--out", metavar="FOLDER",
+                                 help="Folder to write the Azure ML YAML files into (--out is the old name)."),
         force: bool = typer.Option(False, "--force", help="Overwrite files that already exist."),
     ) -> None:
         """Write the Azure ML CLI v2 YAML (sweep job, compute cluster, deployment) a scenario's

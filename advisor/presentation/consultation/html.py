@@ -32,7 +32,7 @@ code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
 a { color: var(--accent); }
 .muted, .file { color: var(--muted); }
 .description { margin: .3rem 0 0; max-width: 60rem; }
-#summary h2 { margin-top: .9rem; }
+#summary h2 { margin-top: .6rem; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; border-bottom: 1px solid var(--line); padding: .25rem .5rem; vertical-align: top; }
 th { background: var(--bg-soft); }
@@ -54,7 +54,7 @@ ul.tree li { margin: .35rem 0; }
 .warning.sources_disagree { border-left-color: var(--accent); background: #ddf4ff; }
 .warning.contested { border-left-color: var(--bad); background: #ffebe9; }
 figure.architecture { margin: 0; overflow-x: auto; }
-figure.architecture svg { max-width: 100%; height: auto; }
+figure.architecture svg { max-width: 100%; max-height: 55vh; width: auto; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: 13px; }
 ul.architecture { list-style: none; padding: 0; margin: .4rem 0 .8rem; font-size: 16px; }
 ul.architecture li { margin: .15rem 0; }
@@ -71,6 +71,7 @@ footer { margin-top: 2rem; color: var(--muted); border-top: 1px solid var(--line
   details > summary { list-style: none; }
   h2, h3, h4 { break-after: avoid; }
   figure.architecture { overflow: visible; break-inside: avoid; }
+  figure.architecture svg { max-height: none; }
   .warning, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
@@ -153,7 +154,7 @@ def render_html(report: Report, *, fragment: bool = False) -> str:
                '<meta name="viewport" content="width=device-width, initial-scale=1">',
                f"<title>{html_text(title)} · advisor report</title>", f"<style>{CSS}</style>", "</head>", "<body>"]
     shared = outline.shared_chains(report)
-    for part in (_header, _summary, _warnings):
+    for part in (_header, _summary, _description, _warnings):  # the answer before the question's wording
         part(report, out)
     _recommendations(report, shared, out)
     _shared(shared, out)
@@ -169,9 +170,13 @@ def _header(report: Report, out: list[str]) -> None:
     out.append(f"<header><h1>{html_text(report.title)}</h1>")
     if report.scenario.file:
         out.append(f'<div class="file">{html_text(report.scenario.file)}</div>')
-    if report.scenario.description:
-        out.append(f'<p class="description">{html_text(report.scenario.description)}</p>')
     out.append("</header>")
+
+
+def _description(report: Report, out: list[str]) -> None:
+    if report.scenario.description:
+        out.append(f'<section id="scenario"><h2>The scenario</h2>'
+                   f'<p class="description">{html_text(report.scenario.description)}</p></section>')
 
 
 def _summary(report: Report, out: list[str]) -> None:
