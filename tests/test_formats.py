@@ -168,3 +168,14 @@ def test_counts_are_plural_aware(cli, tmp_path):
     out = cli("consult", scenario).stdout
     assert "1 warning," in out and "1 warnings" not in out
     assert "1 Warning ─" in out
+
+
+def test_usage_errors_are_told_in_the_one_error_style(cli):
+    for args, said in ((["consult", "--bogus"], "No such option: --bogus"),
+                       (["consult", EXAMPLE, "-f", "xx"], "'xx' is not one of text, json"),
+                       (["drill", "-n", "0"], "'--count' / '-n': must be at least 1")):
+        result = cli(*args)
+        assert result.returncode == 2
+        first, hint = result.stderr.splitlines()[:2]
+        assert first.startswith("advisor: error: ") and said in first, result.stderr
+        assert hint.startswith("Try 'advisor ") and "Error:" not in result.stderr

@@ -83,6 +83,8 @@ def test_a_short_consultation_in_a_terminal(tmp_path, advisor):
     child.send("y\r")
     child.expect_exact("Save the scenario as")
     child.send("\r")  # the suggested name
+    child.expect_exact("A title for it")
+    child.send("\r")  # the suggested title
     child.expect(r"advisor\s+consult\s+consultation-sweep\.yaml")  # may wrap: the tmp path is long
     child.expect(pexpect.EOF)
     child.close()

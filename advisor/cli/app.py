@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from importlib import import_module
 from pathlib import Path
@@ -58,9 +59,25 @@ def main(argv: list[str] | None = None) -> None:
     forget_inputs()  # a new run: no file read yet may be written over
     safe_streams()
 
+    import typer
+
+    errors = sys.modules[typer.BadParameter.__module__]  # the framework's (typer's own click) exceptions
     app = build_app()
     try:
-        app(args=args, prog_name="advisor")
+        # Not standalone: the framework's own usage errors come back here, to be told in the
+        # one style every other error has (advisor: error: ..., exit 2).
+        code = app(args=args, prog_name="advisor", standalone_mode=False)
+    except errors.UsageError as exc:
+        usage_error(exc)
+        sys.exit(2)
+    except typer.Abort:  # Ctrl-C or end of input at a prompt of the framework's
+        print("advisor: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except errors.ClickException as exc:
+        from advisor.presentation.escape.terminal import visible
+
+        print(f"advisor: error: {visible(exc.format_message(), one_line=True)}", file=sys.stderr)
+        sys.exit(exc.exit_code)
     except AdvisorError as exc:  # control characters from a file name or a file are shown, not sent
         from advisor.presentation.escape.terminal import visible
 
@@ -75,3 +92,27 @@ def main(argv: list[str] | None = None) -> None:
         where = f": {exc.filename}" if exc.filename else ""
         print(f"advisor: error: {visible(os_error_text(exc) + where, one_line=True)}", file=sys.stderr)
         sys.exit(2)
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
+# The framework's wording of a number out of range (pydantic's, through typer) in ours.
+RANGE_WORDS = ((re.compile(r"Input should be greater than or equal to (\S+)"), r"must be at least \1"),
+               (re.compile(r"Input should be less than or equal to (\S+)"), r"must be at most \1"),
+               (re.compile(r"Input should be greater than (\S+)"), r"must be more than \1"),
+               (re.compile(r"Input should be less than (\S+)"), r"must be less than \1"))
+
+
+def usage_error(exc) -> None:
+    """`advisor: error: MESSAGE` and where to find help, as every other error is told."""
+    from advisor.presentation.escape.terminal import visible
+
+    if type(exc).__name__ == "NoArgsIsHelpError":  # `advisor` alone: the help, as before
+        exc.show()
+        return
+    message = exc.format_message()
+    for pattern, words in RANGE_WORDS:
+        message = pattern.sub(words, message)
+    print(f"advisor: error: {visible(message, one_line=True)}", file=sys.stderr)
+    if exc.ctx is not None:
+        print(f"Try '{exc.ctx.command_path} -h' for help.", file=sys.stderr)
