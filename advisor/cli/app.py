@@ -92,8 +92,7 @@ def main(argv: list[str] | None = None) -> None:
         where = f": {exc.filename}" if exc.filename else ""
         print(f"advisor: error: {visible(os_error_text(exc) + where, one_line=True)}", file=sys.stderr)
         sys.exit(2)
-    if isinstance(code, int) and code:
-        sys.exit(code)
+    sys.exit(code if isinstance(code, int) else 0)  # as the framework's standalone mode did
 
 
 # The framework's wording of a number out of range (pydantic's, through typer) in ours.
