@@ -179,3 +179,28 @@ def test_usage_errors_are_told_in_the_one_error_style(cli):
         first, hint = result.stderr.splitlines()[:2]
         assert first.startswith("advisor: error: ") and said in first, result.stderr
         assert hint.startswith("Try 'advisor ") and "Error:" not in result.stderr
+
+
+def test_urls_stay_whole_and_are_links_on_a_terminal(advisor):
+
+    from advisor.presentation.consultation.data import build_report
+    from advisor.presentation.consultation.outline import sources
+    from advisor.presentation.consultation.text import render_report
+    from advisor.presentation.terminal import rich_text
+    from advisor.scenarios import load_scenario
+
+    scenario = load_scenario(EXAMPLE, advisor.knowledge)
+    report = build_report(advisor.consult(scenario.facts), advisor.knowledge, {"name": scenario.name})
+    urls = [s["url"] for s in sources(report)]
+    plain = rich_text(lambda console: render_report(report, console), width=50)
+    lines = plain.splitlines()
+    for url in urls:
+        assert any(url in line for line in lines), url  # whole, on one line, never folded
+    assert "\x1b" not in plain
+    on_terminal = rich_text(lambda console: render_report(report, console), width=50, color=True)
+    assert all("\x1b]8;id=" in on_terminal and url in on_terminal for url in urls)  # OSC 8 hyperlinks
+    words = {w.strip(".,:;()") for line in lines for w in line.split()}
+    vocabulary_words = " ".join(r.title + " " + r.label for r in report.recommendations).split()
+    for word in vocabulary_words:  # no word of a title or label is cut in two
+        if word.isalpha() and len(word) > 3:
+            assert word in words, word
