@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from advisor.azureml.config import ReviewConfig
-from advisor.azureml.documents import AzureMLDocument, NotAzureML, read_document
+from advisor.azureml.documents import AzureMLDocument, NotAzureML, TemplateFile, read_document
 from advisor.azureml.review import FileReview, ReviewOptions, review_documents
 from advisor.engine.advisor import Advisor
 from advisor.errors import AdvisorError
@@ -27,6 +27,7 @@ class Unreadable:
 class SkippedFile:
     path: str
     reason: str
+    why: str = "excluded"  # "excluded", "not Azure ML" or "template": what the summary counts
 
 
 @dataclass
@@ -73,9 +74,12 @@ def run_review(targets: list[Path], advisor: Advisor, config: ReviewConfig,
                 continue
             try:
                 documents.append(read_document(path))
+            except TemplateFile as exc:
+                run.skipped.append(SkippedFile(str(path), exc.message,
+                                               "template"))
             except NotAzureML as exc:
                 if in_folder or skip_unknown:
-                    run.skipped.append(SkippedFile(str(path), "not Azure ML YAML"))
+                    run.skipped.append(SkippedFile(str(path), "not Azure ML YAML", "not Azure ML"))
                 else:
                     run.unreadable.append(Unreadable(str(path), exc.render()))
             except AdvisorError as exc:
