@@ -304,7 +304,7 @@ def test_class13_a_damaged_answer_time_is_skipped_by_stats(value, tmp_path):
     result = run("drill", "--stats", "--db", str(db))
     assert_clean(result, f"answered_at = {value}")
     assert result.code == 0, result.stderr
-    assert result.stdout.startswith("1 answers"), result.stdout[:200]
+    assert result.stdout.startswith("1 answer in 1 session"), result.stdout[:200]  # plural-aware (issue 25)
 
 
 def test_class13_escape_sequences_in_rows_are_shown_not_sent(tmp_path):
