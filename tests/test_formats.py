@@ -83,7 +83,7 @@ def test_an_extension_naming_no_format_is_said_and_text_written(cli, tmp_path):
     target = tmp_path / "report.out"
     result = cli("consult", EXAMPLE, "-o", target)
     assert result.returncode == 0
-    assert "the extension names no format; writing text" in result.stderr
+    assert "the extension names no format; wrote text" in result.stderr
     assert target.read_text(encoding="utf-8").lstrip().startswith("╭")
 
 

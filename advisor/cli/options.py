@@ -4,7 +4,6 @@ the format."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +45,11 @@ def output_option(what: str = "the result") -> Any:
 def chosen_format(command: str, fmt: Format | None, output: Path | None) -> Format:
     """--format when given; else the format `-o FILE`'s extension names (saying so when it
     names none), else the command's default."""
+    from advisor.cli.output import NOTES
     from advisor.errors import AdvisorError
 
     allowed = formats_of(command)
+    NOTES.clear()
     if fmt is not None:
         return fmt
     if output is None or str(output) == "-" or Path(output).is_dir():  # a folder fails when written
@@ -61,7 +62,7 @@ def chosen_format(command: str, fmt: Format | None, output: Path | None) -> Form
         if len(allowed) > 1:
             from advisor.presentation.escape.terminal import visible
 
-            print(f"advisor: note: {visible(str(output), one_line=True)}: the extension names no format; "
-                  f"writing {allowed[0].value} (--format {'|'.join(f.value for f in allowed)})", file=sys.stderr)
+            NOTES.append(f"advisor: note: {visible(str(output), one_line=True)}: the extension names no format; "
+                         f"wrote {allowed[0].value} (--format {'|'.join(f.value for f in allowed)})")
         return allowed[0]
     return found

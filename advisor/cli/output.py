@@ -35,12 +35,19 @@ def safe_streams() -> None:
                 pass  # a stream that can't change keeps its own rules
 
 
+# Notes about a file written (the format its extension left open): said once it is written,
+# so a refused destination is one error line.
+NOTES: list[str] = []
+
+
 def write_text(text: str, output: Path | None) -> None:
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     write_text_file(output, text)
+    while NOTES:
+        print(NOTES.pop(0), file=sys.stderr)
 
 
 def to_terminal(output: Path | None) -> bool:

@@ -147,7 +147,8 @@ def render_stats(console: Console, stats: DrillStats, where: str) -> None:
 
 def _area_table(title: str, what: str, rows: tuple[AreaStats, ...]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
-    table.add_column(what)
+    longest = max((len(visible(row.label)) for row in rows), default=0)
+    table.add_column(what, min_width=min(longest, 32))  # a name stays whole on an 80-column screen
     for header in ("Answers", "Right", f"Last {RECENT}", "Trend", "Last"):
         table.add_column(header, no_wrap=True)
     for row in rows:
