@@ -15,7 +15,7 @@ The finished consultation is assembled from three jobs, one module each: conflic
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from operator import attrgetter
 from typing import Any
@@ -23,10 +23,12 @@ from typing import Any
 from advisor.engine import certainty, conflicts
 from advisor.engine.compiler import build_engine_class
 from advisor.engine.memory import new_datum
-from advisor.engine.results import USER, Consultation, Evidence, Firing, RuleWarning
+from advisor.engine.results import USER, Consultation, Evidence, Firing, Recommendation, RuleWarning, SetAside
 from advisor.engine.settling import Settling
-from advisor.knowledge import KnowledgeBase, load_knowledge
+from advisor.knowledge import KnowledgeBase, load_knowledge, scope
+from advisor.knowledge.conditions import evaluate, subjects
 from advisor.knowledge.rules import Rule
+from advisor.knowledge.scope import ScopeEntry
 
 _EVIDENCE = attrgetter("evidence")
 
@@ -35,16 +37,35 @@ class _Trace:
     """Everything a consultation records while experta runs. One per Advisor, its RHS
     callback from the start (no indirection per firing), emptied by `begin()`."""
 
-    def __init__(self, read_names: frozenset[str]) -> None:
+    def __init__(self, read_names: frozenset[str], guards: dict[str, tuple[ScopeEntry, ...]]) -> None:
         self.read_names = read_names
+        self.guards = guards  # rule id -> the scope entries that can set it aside
         self.begin()
 
-    def begin(self) -> None:
+    def begin(self, facts: dict[str, Any] | None = None) -> None:
         # New containers, not cleared ones: the previous consultation keeps its own.
         self.fired: list[Firing] = []
         self.live: dict[str, tuple[Any, Any]] = {}      # name -> (value, declared Datum or None)
         self.best_rank: dict[tuple[str, Any], tuple[int, int]] = {}
         self.seen: set[str] = set()
+        self.facts = facts or {}
+        self.in_scope: dict[str, bool] = {}  # scope entry id -> holds (settled before any rule it guards fires)
+
+    def lookup(self, name: str) -> Any:
+        if name in self.facts:
+            return self.facts[name]
+        return self.live[name][0]  # KeyError: unknown, as evaluate wants
+
+    def setting_aside(self, rule_id: str) -> ScopeEntry | None:
+        """The scope entry that sets this firing aside, if one holds. Rules are stratified after
+        what decides their scope, so the entry's condition is already settled here."""
+        for entry in self.guards[rule_id]:
+            holds = self.in_scope.get(entry.id)
+            if holds is None:
+                holds = self.in_scope[entry.id] = evaluate(entry.condition, self.lookup) is True
+            if holds:
+                return entry
+        return None
 
     def record(self, engine: Any, rule: Rule, facts: Sequence[Any]) -> None:
         rule_id = rule.id
@@ -55,6 +76,12 @@ class _Trace:
         c = rule.conclusion
         kind, name, value = c.kind, c.name, c.value
         fired = self.fired
+        if rule_id in self.guards:
+            entry = self.setting_aside(rule_id)
+            if entry is not None:  # moot: traced, never declared, never recommended
+                fired.append(Firing(len(fired) + 1, rule_id, kind, name, value, tuple(map(_EVIDENCE, facts)),
+                                    "set_aside", f"set aside by {entry.id}: {entry.title}"))
+                return
         fired.append(Firing(len(fired) + 1, rule_id, kind, name, value, tuple(map(_EVIDENCE, facts)),
                             "warning" if kind == "warn" else "applied"))
         if kind == "warn" or name is None:
@@ -96,12 +123,18 @@ class Advisor:
         self._rules = {r.id: r for r in knowledge.rules}
         self._strength = certainty.strengths(knowledge.rules)
         self._fact_order = knowledge.vocabulary.fact_order
-        self._trace = _Trace(frozenset().union(*(r.reads for r in knowledge.rules)))
+        self._existing_setup = frozenset(f.name for f in knowledge.vocabulary.input_facts if f.existing_setup)
+        entries = {e.id: e for e in knowledge.scope}
+        self._trace = _Trace(frozenset().union(*(r.reads for r in knowledge.rules)),
+                             {rule_id: tuple(entries[e] for e in ids) for rule_id, ids in knowledge.guards().items()})
         engine_class = build_engine_class(knowledge.rules, self._trace.record)
         self._engine = engine_class()
 
-    def consult(self, facts: dict[str, Any]) -> Consultation:
-        """Run the rules on already-validated user facts (canonical values).
+    def consult(self, facts: dict[str, Any], unknowable: Collection[str] | None = None) -> Consultation:
+        """Run the rules on already-validated user facts (canonical values). `unknowable`: facts
+        that will not be answered, which open decisions then do not wait on. By default, a design
+        (no fact about an existing setup given) withholds the existing-setup facts, as the
+        questionnaire does: a design's open decisions never wait on a setup it does not have.
 
         The cyclic garbage collector is paused meanwhile. A consultation makes thousands of
         containers (activations, firings, evidence), alive until it ends, and none of them in a
@@ -111,18 +144,20 @@ class Advisor:
         counted (bench/scale.py); ~10% less over a batch that keeps its results, as `evaluate`
         does, whose collections would otherwise walk the growing results again and again.
         """
+        if unknowable is None:
+            unknowable = () if self._existing_setup.intersection(facts) else self._existing_setup
         trace, engine = self._trace, self._engine
         paused = gc.isenabled()
         if paused:
             gc.disable()
         try:
-            trace.begin()
+            trace.begin(facts)
             engine.reset()
             # One declare call: experta recomputes activations once, not once per fact.
             engine.declare(*(traced_datum(name, facts[name], USER)
                              for name in sorted(facts, key=self._fact_order.__getitem__)))
             engine.run()
-            return self._finish(dict(facts), trace)
+            return self._finish(dict(facts), trace, unknowable)
         finally:
             # Working memory (facts, activations, the trace's tables) is freed now rather than
             # at the next consultation, so the collector, back on, has only the result to walk.
@@ -134,7 +169,7 @@ class Advisor:
 
     # --- turning the trace into a consultation --------------------------------
 
-    def _finish(self, facts: dict[str, Any], trace: _Trace) -> Consultation:
+    def _finish(self, facts: dict[str, Any], trace: _Trace, unknowable: Collection[str]) -> Consultation:
         vocabulary = self.knowledge.vocabulary
         by_value: dict[tuple[str, Any], list[Firing]] = {}
         for firing in trace.fired:
@@ -161,9 +196,38 @@ class Advisor:
         values = dict(facts)
         values.update({name: value for name, value in winners.items()
                        if not getattr(vocabulary.decision(name), "multiple", False)})
-        open_decisions = Settling(self.knowledge, values).open_decisions(
+        recommendations, warnings = self._keep_compatible(recommendations, warnings, values)
+        set_aside = self._set_aside(values, trace.fired)
+        open_decisions = Settling(self.knowledge, values, unknowable).open_decisions(
             {r.decision for r in recommendations})
-        return Consultation(facts, derived, recommendations, warnings, trace.fired, open_decisions, values)
+        return Consultation(facts, derived, recommendations, warnings, trace.fired, open_decisions, values,
+                            set_aside)
+
+    def _set_aside(self, values: dict[str, Any], fired: list[Firing]) -> list[SetAside]:
+        """The scope entries that hold, each with the firings it set aside."""
+        result = []
+        for entry in scope.holding(self.knowledge.scope, values.__getitem__):
+            mark = f"set aside by {entry.id}:"
+            rules = tuple(f.rule_id for f in fired if f.status == "set_aside" and f.note.startswith(mark))
+            result.append(SetAside(entry.id, entry.decisions, entry.facts, rules))
+        return result
+
+    def _keep_compatible(self, recommendations: list[Recommendation], warnings: list[RuleWarning],
+                         values: dict[str, Any]) -> tuple[list[Recommendation], list[RuleWarning]]:
+        """Never recommend choices declared incompatible (knowledge/scope.py): where all of an
+        incompatibility's conditions hold, the decisions its last condition reads are withheld,
+        with a warning. `advisor rules lint` proves this never happens with the shipped rules."""
+        for pair in self.knowledge.incompatible:
+            if not all(evaluate(c, values.__getitem__) is True for c in pair.conditions):
+                continue
+            withheld = subjects(pair.conditions[-1])
+            for rec in [r for r in recommendations if r.decision in withheld]:
+                recommendations.remove(rec)
+                values.pop(rec.decision, None)
+                warnings.append(RuleWarning(
+                    rec.rules[0], f"{rec.decision} = {rec.choice} withheld: {pair.title} ({pair.id}: "
+                    f"{pair.because})", "caution"))
+        return recommendations, warnings
 
 
 @lru_cache(maxsize=1)
