@@ -177,7 +177,7 @@ def _lint(texts: dict[str, str]) -> list:
 def test_lint_proves_the_shipped_incompatibilities_and_prints_a_witness_for_one_that_can_hold():
     assert not [f for f in _lint(read_sources(rules_dir())) if f.check.startswith(("incompatible", "scope-"))]
     shipped = read_sources(rules_dir())["scope.yaml"]
-    text = shipped.replace("incompatible: []", "incompatible:") + f"""
+    text = shipped.replace("incompatible: []", f"""incompatible:
   - id: incompatible.gpu-and-cluster
     title: made up so it can hold
     all:
@@ -185,7 +185,7 @@ def test_lint_proves_the_shipped_incompatibilities_and_prints_a_witness_for_one_
       - {{training_compute: compute_cluster}}
     because: only a test
     source: {SOURCE}
-"""
+""")
     findings = [f for f in _lint(_texts_with_scope(text)) if f.check == "incompatible"]
     assert [f.subject for f in findings] == ["incompatible.gpu-and-cluster"]
     witness = findings[0].witness

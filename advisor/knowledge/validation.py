@@ -366,10 +366,11 @@ class _ScopeFileDoc(BaseModel):
     model_config = ConfigDict(extra="forbid")
     scope: list[_ScopeDoc] = Field(default_factory=list)
     incompatible: list[_IncompatibleDoc] = Field(default_factory=list)
+    combined: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
 
 
-def build_scope(data: Any, where: str, vocabulary: Vocabulary) -> tuple[tuple[ScopeEntry, ...],
-                                                                        tuple[Incompatibility, ...]]:
+def build_scope(data: Any, where: str, vocabulary: Vocabulary) -> tuple[
+        tuple[ScopeEntry, ...], tuple[Incompatibility, ...], dict[str, dict[str, tuple[str, ...]]]]:
     """Validate rules/scope.yaml: conditions in the rules' language, known decisions and input
     facts, no entry whose condition reads what it makes moot."""
     try:
@@ -381,7 +382,21 @@ def build_scope(data: Any, where: str, vocabulary: Vocabulary) -> tuple[tuple[Sc
         raise KnowledgeError("ids used twice in " + where, where=where)
     entries = tuple(_scope_entry(item, f"{where} {item.id}", vocabulary) for item in doc.scope)
     pairs = tuple(_incompatibility(item, f"{where} {item.id}", vocabulary) for item in doc.incompatible)
-    return entries, pairs
+    return entries, pairs, {name: _combined(name, combos, f"{where} combined", vocabulary)
+                            for name, combos in doc.combined.items()}
+
+
+def _combined(name: str, combos: dict[str, list[str]], at: str, vocabulary: Vocabulary) -> dict[str, tuple[str, ...]]:
+    """`combined: {decision: {choice: [choices it names together]}}`, checked."""
+    decision = vocabulary.decision(name)
+    if decision is None or decision.multiple:
+        raise KnowledgeError(f"{name!r} is not a single-choice decision", where=at)
+    for choice, members in combos.items():
+        unknown = [c for c in (choice, *members) if c not in decision.choices]
+        if unknown or len(members) < 2 or choice in members:
+            raise KnowledgeError(f"{name}.{choice}: a combined choice names two or more other choices of "
+                                 f"{name}", where=at, allowed=", ".join(decision.choices))
+    return {choice: tuple(members) for choice, members in combos.items()}
 
 
 def _scope_entry(item: _ScopeDoc, at: str, vocabulary: Vocabulary) -> ScopeEntry:
