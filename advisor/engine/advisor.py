@@ -16,14 +16,23 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Collection, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import attrgetter
 from typing import Any
 
 from advisor.engine import certainty, conflicts
 from advisor.engine.compiler import build_engine_class
 from advisor.engine.memory import new_datum
-from advisor.engine.results import USER, Consultation, Evidence, Firing, Recommendation, RuleWarning, SetAside
+from advisor.engine.results import (
+    USER,
+    Consultation,
+    Evidence,
+    Firing,
+    OpenDecision,
+    Recommendation,
+    RuleWarning,
+    SetAside,
+)
 from advisor.engine.settling import Settling
 from advisor.knowledge import KnowledgeBase, load_knowledge, scope
 from advisor.knowledge.conditions import evaluate, leaves, subjects
@@ -279,9 +288,9 @@ class Advisor:
                        if not getattr(vocabulary.decision(name), "multiple", False) and name not in trace.unread})
         recommendations, warnings = self._keep_compatible(recommendations, warnings, values)
         set_aside = self._set_aside(values, trace.fired)
-        open_decisions = Settling(self.knowledge, values, unknowable).open_decisions(
-            {r.decision for r in recommendations})
-        return Consultation(facts, derived, recommendations, warnings, trace.fired, open_decisions, values,
+        decided = {r.decision for r in recommendations}
+        find_open = partial(_open_decisions, self.knowledge, values, decided, frozenset(unknowable))
+        return Consultation(facts, derived, recommendations, warnings, trace.fired, find_open, values,
                             set_aside)
 
     def _refines(self, rule_id: str, other_id: str) -> bool:
@@ -313,6 +322,11 @@ class Advisor:
                     rec.rules[0], f"{rec.decision} = {rec.choice} withheld: {pair.title} ({pair.id}: "
                     f"{pair.because})", "caution"))
         return recommendations, warnings
+
+
+def _open_decisions(knowledge: KnowledgeBase, values: dict[str, Any], decided: set[str],
+                    unknowable: frozenset[str]) -> list[OpenDecision]:
+    return Settling(knowledge, values, unknowable).open_decisions(decided)
 
 
 @lru_cache(maxsize=1)

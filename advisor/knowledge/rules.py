@@ -72,7 +72,7 @@ class Rule:
     stratum: int = 0
     order: int = 0  # position in the rule base: the last, deterministic tie-break
     examples: RuleExamples = field(default=NO_EXAMPLES, compare=False)
-    ranked_by: tuple[str, str] | None = None  # (quote, url): the sentence that ranks its priority
+    ranked_by: tuple[str, ...] | None = None  # (quote, url): the sentence that ranks its priority
 
     @cached_property
     def specificity(self) -> int:
