@@ -47,9 +47,11 @@ class _Trace:
     callback from the start (no indirection per firing), emptied by `begin()`."""
 
     def __init__(self, read_names: frozenset[str], guards: dict[str, tuple[ScopeEntry, ...]],
-                 by_sets: dict[str, dict[str, frozenset[str]]], refines: Any) -> None:
+                 by_sets: dict[str, dict[str, frozenset[str]]], refines: Any,
+                 order: dict[str, dict[Any, int]]) -> None:
         self.read_names = read_names
         self.refines = refines  # (rule id, other rule id) -> the first is an exception to the second
+        self.order = order  # name -> value -> its position in the vocabulary
         self.guards = guards  # rule id -> the scope entries that can set it aside
         self.by_sets = by_sets  # decision -> its combined choices: settled by conflicts.settle_by_sets
         self.begin()
@@ -130,10 +132,10 @@ class _Trace:
                 return  # the same value again: it supports
             standing = self.standing(top[1])
         current = self.live.get(name)
-        if standing is None:  # contested: the first value reached is shown, but no rule reads it
+        if standing is None:  # contested: shown (the first in the vocabulary's order), read by no rule
             if current is not None and current[1] is not None:
                 engine.retract(current[1])
-            self.live[name] = (next(iter(self.ranked[name][1])), None)
+            self.live[name] = (self.first_in_order(name, self.ranked[name][1]), None)
             self.unread.add(name)
             return
         was_unread = name in self.unread
@@ -144,6 +146,12 @@ class _Trace:
             if current[1] is not None:
                 engine.retract(current[1])
         self._declare(engine, name, standing, self.ranked[name][1][standing][0])
+
+    def first_in_order(self, name: str, proposals: Any) -> Any:
+        """The proposal a contest shows: the first in the vocabulary's order, so the report does
+        not depend on which rule happened to fire first."""
+        order = self.order.get(name, {})
+        return min(proposals, key=lambda v: (order.get(v, len(order)), repr(v)))
 
     def standing(self, proposals: dict[Any, list[str]]) -> Any:
         """Of the values proposed at the top priority, the one whose rules refine a rule of every
@@ -170,7 +178,7 @@ class _Trace:
         if current is not None and current[1] is not None:
             engine.retract(current[1])
         if winner is None:  # contested, nothing names them together: shown, but read by no rule
-            self.live[name] = (next(iter(top[1])), None)
+            self.live[name] = (self.first_in_order(name, top[1]), None)
             self.unread.add(name)
             return
         self.unread.discard(name)
@@ -207,7 +215,9 @@ class Advisor:
                          for name, combos in knowledge.combined.items()}
         self._trace = _Trace(frozenset().union(*(r.reads for r in knowledge.rules)),
                              {rule_id: tuple(entries[e] for e in ids) for rule_id, ids in knowledge.guards().items()},
-                             self._by_sets, self._refines)
+                             self._by_sets, self._refines,
+                             {name: {v: i for i, v in enumerate(knowledge.vocabulary.values_of(name) or ())}
+                              for name in {r.conclusion.name for r in knowledge.rules if r.conclusion.name}})
         engine_class = build_engine_class(knowledge.rules, self._trace.record)
         self._engine = engine_class()
 
@@ -254,7 +264,7 @@ class Advisor:
         vocabulary = self.knowledge.vocabulary
         by_value: dict[tuple[str, Any], list[Firing]] = {}
         for firing in trace.fired:
-            if firing.name is not None:
+            if firing.name is not None and firing.status != "set_aside":  # moot: settles nothing
                 by_value.setdefault((firing.name, firing.value), []).append(firing)
         grouped = conflicts.by_name(by_value)
 
@@ -267,7 +277,7 @@ class Advisor:
                 continue  # several choices may stand together
             if name in self._by_sets:
                 winners[name], contest = conflicts.settle_sets(name, grouped[name], self._by_sets[name],
-                                                               self._priority)
+                                                               self._priority, winner)
                 if contest:
                     unranked.add(name)
                     contests.extend(contest)

@@ -99,7 +99,7 @@ def settle_by_sets(values: Collection[Any], combined: Combined) -> tuple[Any, bo
 
 
 def settle_sets(name: str, values: list[tuple[Any, list[Firing]]], combined: Combined,
-                priority: Mapping[str, int]) -> tuple[Any, list[RuleWarning]]:
+                priority: Mapping[str, int], shown: Any = None) -> tuple[Any, list[RuleWarning]]:
     """Mark the firings of a decision settled by sets (see settle_by_sets); returns the choice
     shown (None when contested with no combined choice: the first proposal is shown, marked)
     and the contest warning. Lower priorities are overruled by the top one."""
@@ -126,7 +126,7 @@ def settle_sets(name: str, values: list[tuple[Any, list[Firing]]], combined: Com
     outcome = (f"the advisor shows {winner}, which names them together" if winner is not None
                else "the advisor picks none, and no other advice rests on one")
     rules = tuple(f.rule_id for _, fs in values for f in fs if f.status == "contested")
-    return (winner if winner is not None else proposals[0]), [RuleWarning(
+    return (winner if winner is not None else shown), [RuleWarning(
         rules[0], f"{name}: contested: {UNRANKED}: {', '.join(map(str, proposals))}; {outcome}",
         "contested", rules[1:])]
 

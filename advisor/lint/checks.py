@@ -95,8 +95,8 @@ class Analysis:
         findings = []
         names = dict.fromkeys(r.conclusion.name for r in self.kb.rules if r.conclusion.name)
         for name in names:
-            if not self.single_valued(name) or name in self.kb.combined:
-                continue  # a decision with combined choices settles by sets, visibly (engine/conflicts.py)
+            if not self.single_valued(name) or name in self.kb.combined or name in self.kb.unranked:
+                continue  # declared to compete visibly (rules/scope.yaml combined, unranked)
             producers = self.live_producers(name)
             for a, b in combinations(producers, 2):
                 if a.conclusion.value == b.conclusion.value or a.priority != b.priority:
@@ -131,9 +131,8 @@ class Analysis:
             return (f"{narrow.id} narrows {broad.id} but has no more conditions "
                     f"({narrow.specificity} vs {broad.specificity} conditions), so it does not win where both fire; "
                     f"{outcome}")
-        # Neither refines the other: the engine reports them as contested ("the guide does not
-        # rank these"), which is how unranked heuristics compete. Not a defect to report.
-        return None
+        return (f"{pair} can fire together at priority {a.priority} and neither condition implies "
+                f"the other; {outcome}")
 
     def coverage(self) -> list[LintFinding]:
         findings = []
@@ -322,8 +321,9 @@ def _settled(a: Rule, b: Rule) -> str:
     if a.specificity == b.specificity:
         return f"with {_conditions(a)} each, the engine can only report a contest"
     winner, loser = (a, b) if a.specificity > b.specificity else (b, a)
-    return (f"the engine settles it only by counting conditions "
-            f"({winner.id} wins, {winner.specificity} over {loser.specificity})")
+    return (f"the engine reports a contest: {winner.id} has more conditions ({winner.specificity} over "
+            f"{loser.specificity}) but does not refine {loser.id}; declare the decision unranked in "
+            "rules/scope.yaml if the guide does not rank them")
 
 
 def _rank(rule: Rule) -> str:
