@@ -304,8 +304,10 @@ class Advisor:
                             set_aside)
 
     def _refines(self, rule_id: str, other_id: str) -> bool:
-        """The rule tests everything the other tests (and more): an exception to it."""
-        return self._tests[rule_id] > self._tests[other_id]
+        """The rule is an exception to the other: each of the other's tests is implied by one of
+        its own (managed_online implies managed or Kubernetes online), and it tests more."""
+        mine, theirs = self._tests[rule_id], self._tests[other_id]
+        return len(mine) > len(theirs) and all(any(leaf_implies(a, b) for a in mine) for b in theirs)
 
     def _set_aside(self, values: dict[str, Any], fired: list[Firing]) -> list[SetAside]:
         """The scope entries that hold, each with the firings it set aside."""
@@ -332,6 +334,26 @@ class Advisor:
                     rec.rules[0], f"{rec.decision} = {rec.choice} withheld: {pair.title} ({pair.id}: "
                     f"{pair.because})", "caution"))
         return recommendations, warnings
+
+
+def leaf_implies(a: Any, b: Any) -> bool:
+    """Whenever test `a` holds, so does test `b` (same fact; eq, in, ne and not_in compared)."""
+    if a == b:
+        return True
+    if a.subject != b.subject:
+        return False
+    held = {a.operand} if a.op == "eq" else set(a.operand) if a.op == "in" else None
+    if held is None:
+        return False
+    if b.op == "eq":
+        return held == {b.operand}
+    if b.op == "in":
+        return held <= set(b.operand)
+    if b.op == "ne":
+        return b.operand not in held
+    if b.op == "not_in":
+        return not held & set(b.operand)
+    return False
 
 
 def _open_decisions(knowledge: KnowledgeBase, values: dict[str, Any], decided: set[str],
