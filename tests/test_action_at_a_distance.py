@@ -52,8 +52,9 @@ def alternatives(spec: FactSpec, current: Any) -> Iterator[Any]:
 
 def reads(name: str, consultations: tuple[Consultation, ...], knowledge: KnowledgeBase) -> set[str]:
     """The input facts the derivation of `name` reads, in any of the consultations: every rule
-    that fired for it (whatever came of the firing), what those rules read, on through derived
-    facts and decisions, and the conditions of the scope entries that set it aside."""
+    that fired for it (whatever came of the firing) or a warning that fired contesting it, what
+    those rules read, on through derived facts and decisions, and the conditions of the scope
+    entries that set it aside."""
     facts: set[str] = set()
     seen: set[str] = set()
     pending = [name]
@@ -65,9 +66,13 @@ def reads(name: str, consultations: tuple[Consultation, ...], knowledge: Knowled
         names: set[str] = set()
         for consultation in consultations:
             for firing in consultation.fired:
-                if firing.name == current:
-                    rule = knowledge.rule(firing.rule_id)
-                    names |= rule.reads if rule is not None else set()
+                rule = knowledge.rule(firing.rule_id)
+                if rule is None:
+                    continue
+                conclusion = rule.conclusion
+                # a rule for it, or a warning that contests or withholds it
+                if firing.name == current or current in (*conclusion.contests, *conclusion.withholds):
+                    names |= rule.reads
             for aside in consultation.set_aside:
                 if current in aside.decisions:
                     names |= knowledge.scope_entry(aside.scope_id).reads  # type: ignore[union-attr]
