@@ -143,11 +143,11 @@ def test_rules_show_explains_in_plain_words(cli):
 def test_rules_show_names_what_a_warning_contests_and_what_sets_a_rule_aside(cli, knowledge):
     out = " ".join(cli("rules", "show", "compute.gpu-for-deep-learning").stdout.split())
     assert "set aside when training_service is ai_services (scope.prebuilt-model:" in out
-    out = " ".join(cli("rules", "show", "services.scale-versus-python-unranked").stdout.split())
+    out = " ".join(cli("rules", "show", "services.databricks-versus-gpu-cluster-unranked").stdout.split())
     assert f"contests: {knowledge.vocabulary.decision('training_service').title}" in out
     assert "set aside when" not in out
     rules = json.loads(cli("rules", "list", "--format", "json").stdout)
-    then = next(r["then"] for r in rules if r["id"] == "services.scale-versus-python-unranked")
+    then = next(r["then"] for r in rules if r["id"] == "services.databricks-versus-gpu-cluster-unranked")
     assert "training_service" in then["contests"] and "withholds" not in then and "sets_aside" not in then
 
 

@@ -111,7 +111,7 @@ def test_set_aside_json_contract(cli, tmp_path):
     assert report["set_aside"]
     for item in report["set_aside"]:
         _check(item, SET_ASIDE, "set_aside")
-    assert "processor" in report["set_aside"][0]["decisions"]
+    assert any("processor" in item["decisions"] for item in report["set_aside"])
     assert any(f["status"] == "set_aside" for f in report["fired"])
 
 

@@ -17,7 +17,8 @@ from advisor.paths import rules_dir
 from advisor.presentation.consultation.data import build_report
 from advisor.presentation.consultation.diagram import build_diagram
 
-PREBUILT = {"prebuilt_model_fits": True, "data_format": "unstructured", "tolerates_interruption": True,
+PREBUILT = {"prebuilt_model_fits": True, "python_preferred": True, "data_format": "unstructured",
+            "tolerates_interruption": True,
             "stage": "production", "prediction_timing": "at_set_times", "hyperparameter_expressions": ["uniform"]}
 AUTOML = {"algorithm_selection": "automated", "ml_task": "classification",
           "hyperparameter_expressions": ["uniform"], "hard_coded_values": True}
@@ -39,7 +40,10 @@ def test_a_prebuilt_model_retires_training_and_deployment_everywhere(advisor, kn
     # warnings about a moot decision go with it (the low-priority caution is about cluster_tier)
     assert not any(knowledge.rule(w.rule_id).area == "sweep" for w in consultation.warnings)
     report = build_report(consultation, knowledge)
-    assert [item["scope"] for item in report["set_aside"]] == ["scope.prebuilt-model"]
+    assert [item["scope"] for item in report["set_aside"]] == ["scope.prebuilt-model-fits", "scope.prebuilt-model"]
+    # a prebuilt model makes where to train your own moot: the Python preference competes with nothing
+    assert consultation.chosen("training_service") == ("ai_services",)
+    assert not consultation.recommendation("training_service").contested
     drawn = {line for box in build_diagram(report).boxes for line, _ in box.lines}
     assert not any("Sweep" in line or "open" in line and "sampl" in line.lower() for line in drawn)
     assert "sweep" not in {b.component.id for b in build_diagram(report).boxes}
@@ -177,7 +181,7 @@ def _lint(texts: dict[str, str]) -> list:
 def test_lint_proves_the_shipped_incompatibilities_and_prints_a_witness_for_one_that_can_hold():
     assert not [f for f in _lint(read_sources(rules_dir())) if f.check.startswith(("incompatible", "scope-"))]
     shipped = read_sources(rules_dir())["scope.yaml"]
-    text = shipped.replace("incompatible: []", "incompatible:") + f"""
+    text = shipped.replace("incompatible: []", f"""incompatible:
   - id: incompatible.gpu-and-cluster
     title: made up so it can hold
     all:
@@ -185,7 +189,7 @@ def test_lint_proves_the_shipped_incompatibilities_and_prints_a_witness_for_one_
       - {{training_compute: compute_cluster}}
     because: only a test
     source: {SOURCE}
-"""
+""")
     findings = [f for f in _lint(_texts_with_scope(text)) if f.check == "incompatible"]
     assert [f.subject for f in findings] == ["incompatible.gpu-and-cluster"]
     witness = findings[0].witness

@@ -291,7 +291,9 @@ class _Planning:
         if name not in self.values:
             # An open decision; a derived fact matters only through the rules that read it.
             return conclusion.kind == "recommend"
-        return self.values[name] != conclusion.value and rule.rank >= self.winner_rank(name)
+        # An equal priority can contest it (more conditions win only as a refinement), or settle
+        # with it by sets (engine/conflicts.py): only a lower priority cannot change it.
+        return self.values[name] != conclusion.value and rule.priority >= self.winner_rank(name)[0]
 
     def weight(self, rule: Rule) -> float:
         """How much settling this open rule is worth (see the module docstring)."""

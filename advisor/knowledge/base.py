@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,6 +36,8 @@ class KnowledgeBase:
     areas: dict[str, str]  # area id -> title, in file order
     scope: tuple[ScopeEntry, ...] = ()  # rules/scope.yaml: what makes which decisions moot
     incompatible: tuple[Incompatibility, ...] = ()  # conditions that never hold together
+    combined: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # decision -> choice -> names
+    unranked: dict[str, str] = field(default_factory=dict)  # decision -> why its heuristics compete
 
     def scope_entry(self, entry_id: str) -> ScopeEntry | None:
         return next((e for e in self.scope if e.id == entry_id), None)
@@ -127,12 +129,21 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
             rules.append(rule)
     scope: tuple[ScopeEntry, ...] = ()
     incompatible: tuple[Incompatibility, ...] = ()
+    combined: dict[str, dict[str, tuple[str, ...]]] = {}
+    unranked: dict[str, str] = {}
     if SCOPE_FILE in texts:
-        scope, incompatible = validation.build_scope(_data(texts, SCOPE_FILE), SCOPE_FILE, vocabulary)
+        scope, incompatible, combined, unranked = validation.build_scope(_data(texts, SCOPE_FILE), SCOPE_FILE,
+                                                                         vocabulary)
+    known = {r.id for r in rules}
+    for entry in scope:
+        unknown = [r for r in entry.rules if r not in known]
+        if unknown:
+            raise KnowledgeError(f"rules: no rule {unknown[0]!r}", where=f"{SCOPE_FILE} {entry.id}")
     by_id = {e.id: e for e in scope}
     waits_on = {rule_id: frozenset().union(*(by_id[e].reads for e in entries))
                 for rule_id, entries in scope_guards(rules, scope, vocabulary).items()}
-    return KnowledgeBase(guide, vocabulary, tuple(stratify(rules, waits_on)), areas, scope, incompatible)
+    return KnowledgeBase(guide, vocabulary, tuple(stratify(rules, waits_on)), areas, scope, incompatible, combined,
+                         unranked)
 
 
 def scope_guards(rules, scope: tuple[ScopeEntry, ...], vocabulary: Vocabulary) -> dict[str, tuple[str, ...]]:

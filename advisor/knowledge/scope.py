@@ -32,6 +32,7 @@ class ScopeEntry:
     facts: tuple[str, ...]       # input facts made moot: never asked
     because: str
     source: str
+    rules: tuple[str, ...] = ()  # rules whose question it makes moot (the service for training your own)
 
     @property
     def reads(self) -> frozenset[str]:
@@ -77,7 +78,9 @@ def guards(rules: Iterable[Any], entries: Iterable[ScopeEntry],
         found = []
         for entry in entries:
             moot = set(entry.decisions) | set(entry.facts)
-            if conclusion.kind == "recommend":
+            if rule.id in entry.rules:
+                hit = True
+            elif conclusion.kind == "recommend":
                 hit = conclusion.name in moot
             elif conclusion.kind == "warn":
                 area = area_decisions.get(rule.area, frozenset())

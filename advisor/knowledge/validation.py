@@ -349,6 +349,7 @@ class _ScopeDoc(BaseModel):
     when: Any
     decisions: list[str] = Field(default_factory=list)
     facts: list[str] = Field(default_factory=list)
+    rules: list[str] = Field(default_factory=list)
     because: str
     source: str = Field(pattern=r"^https://")
 
@@ -366,10 +367,12 @@ class _ScopeFileDoc(BaseModel):
     model_config = ConfigDict(extra="forbid")
     scope: list[_ScopeDoc] = Field(default_factory=list)
     incompatible: list[_IncompatibleDoc] = Field(default_factory=list)
+    combined: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+    unranked: dict[str, str] = Field(default_factory=dict)
 
 
-def build_scope(data: Any, where: str, vocabulary: Vocabulary) -> tuple[tuple[ScopeEntry, ...],
-                                                                        tuple[Incompatibility, ...]]:
+def build_scope(data: Any, where: str, vocabulary: Vocabulary) -> tuple[
+        tuple[ScopeEntry, ...], tuple[Incompatibility, ...], dict[str, dict[str, tuple[str, ...]]], dict[str, str]]:
     """Validate rules/scope.yaml: conditions in the rules' language, known decisions and input
     facts, no entry whose condition reads what it makes moot."""
     try:
@@ -381,7 +384,25 @@ def build_scope(data: Any, where: str, vocabulary: Vocabulary) -> tuple[tuple[Sc
         raise KnowledgeError("ids used twice in " + where, where=where)
     entries = tuple(_scope_entry(item, f"{where} {item.id}", vocabulary) for item in doc.scope)
     pairs = tuple(_incompatibility(item, f"{where} {item.id}", vocabulary) for item in doc.incompatible)
-    return entries, pairs
+    for name in doc.unranked:
+        if vocabulary.decision(name) is None:
+            raise KnowledgeError(f"unranked: unknown decision {name!r}", where=where)
+    return entries, pairs, {name: _combined(name, combos, f"{where} combined", vocabulary)
+                            for name, combos in doc.combined.items()}, {
+        name: _one_line(why) for name, why in doc.unranked.items()}
+
+
+def _combined(name: str, combos: dict[str, list[str]], at: str, vocabulary: Vocabulary) -> dict[str, tuple[str, ...]]:
+    """`combined: {decision: {choice: [choices it names together]}}`, checked."""
+    decision = vocabulary.decision(name)
+    if decision is None or decision.multiple:
+        raise KnowledgeError(f"{name!r} is not a single-choice decision", where=at)
+    for choice, members in combos.items():
+        unknown = [c for c in (choice, *members) if c not in decision.choices]
+        if unknown or len(members) < 2 or choice in members:
+            raise KnowledgeError(f"{name}.{choice}: a combined choice names two or more other choices of "
+                                 f"{name}", where=at, allowed=", ".join(decision.choices))
+    return {choice: tuple(members) for choice, members in combos.items()}
 
 
 def _scope_entry(item: _ScopeDoc, at: str, vocabulary: Vocabulary) -> ScopeEntry:
@@ -395,15 +416,16 @@ def _scope_entry(item: _ScopeDoc, at: str, vocabulary: Vocabulary) -> ScopeEntry
     for name in item.facts:
         if not vocabulary.is_input(name):
             raise KnowledgeError(f"facts: {name!r} is not a fact a user answers", where=at)
-    if not item.decisions and not item.facts:
-        raise KnowledgeError("a scope entry makes at least one decision or fact moot", where=at)
+    if not item.decisions and not item.facts and not item.rules:
+        raise KnowledgeError("a scope entry makes at least one decision, fact or rule moot", where=at)
     # deeper circles (A moots what B reads, B what A reads) fail stratification
     circular = sorted(conditions.subjects(condition) & {*item.decisions, *item.facts})
     if circular:
         raise KnowledgeError(f"its condition reads {', '.join(circular)}, which it makes moot: "
                              "a choice cannot decide its own scope", where=at)
     return ScopeEntry(item.id, item.title, condition, conditions.describe(condition),
-                      tuple(item.decisions), tuple(item.facts), _one_line(item.because), item.source)
+                      tuple(item.decisions), tuple(item.facts), _one_line(item.because), item.source,
+                      tuple(item.rules))
 
 
 def _incompatibility(item: _IncompatibleDoc, at: str, vocabulary: Vocabulary) -> Incompatibility:

@@ -95,8 +95,8 @@ class Analysis:
         findings = []
         names = dict.fromkeys(r.conclusion.name for r in self.kb.rules if r.conclusion.name)
         for name in names:
-            if not self.single_valued(name):
-                continue
+            if not self.single_valued(name) or name in self.kb.combined or name in self.kb.unranked:
+                continue  # declared to compete visibly (rules/scope.yaml combined, unranked)
             producers = self.live_producers(name)
             for a, b in combinations(producers, 2):
                 if a.conclusion.value == b.conclusion.value or a.priority != b.priority:
@@ -206,14 +206,15 @@ class Analysis:
         """A higher priority over a rival rule for the same single-choice decision, where both can
         fire together, needs the sentence that ranks them (`ranked_by`). Rules below priority 0
         are fallbacks (a default, an existing setup kept): they yield to every guide heuristic by
-        design, so only rankings within the heuristics (0 and up) or within the fallbacks count."""
+        design, and their order among themselves is the project's convention (an existing setup
+        before a default), so only rankings between heuristics (priority 0 and up) count."""
         findings = []
         for decision in self.kb.vocabulary.decisions:
             if decision.multiple:
                 continue
             for a, b in combinations(self.live_producers(decision.name), 2):
                 if a.conclusion.value == b.conclusion.value or a.priority == b.priority \
-                        or (a.priority < 0) != (b.priority < 0):
+                        or a.priority < 0 or b.priority < 0:
                     continue
                 high, low = (a, b) if a.priority > b.priority else (b, a)
                 if high.ranked_by is not None:
@@ -304,7 +305,7 @@ def run_checks(knowledge: KnowledgeBase, where: Where | None = None) -> list[Lin
     analysis = Analysis(knowledge, where)
     shadowed = analysis.shadowing()  # before conflicts: they skip refinements already shadowed
     return [*analysis.never_true(), *analysis.conflicts(), *shadowed, *analysis.contradictions(),
-            *analysis.incompatibilities(), *analysis.scope(),
+            *analysis.unsourced_rankings(), *analysis.incompatibilities(), *analysis.scope(),
             *analysis.coverage(), *analysis.missing_examples()]
 
 
@@ -320,8 +321,9 @@ def _settled(a: Rule, b: Rule) -> str:
     if a.specificity == b.specificity:
         return f"with {_conditions(a)} each, the engine can only report a contest"
     winner, loser = (a, b) if a.specificity > b.specificity else (b, a)
-    return (f"the engine settles it only by counting conditions "
-            f"({winner.id} wins, {winner.specificity} over {loser.specificity})")
+    return (f"the engine reports a contest: {winner.id} has more conditions ({winner.specificity} over "
+            f"{loser.specificity}) but does not refine {loser.id}; declare the decision unranked in "
+            "rules/scope.yaml if the guide does not rank them")
 
 
 def _rank(rule: Rule) -> str:

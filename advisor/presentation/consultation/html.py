@@ -223,7 +223,7 @@ def _set_aside(report: dict[str, Any], out: list[str]) -> None:
         out.append(f'<div class="set-aside"><strong>{html_text(item["title"])}</strong> '
                    f'(<code>{html_text(item["scope"])}</code>: {html_text(item["when"])}): '
                    f'{html_text(item["because"])} Not recommended, asked or drawn: '
-                   f'{html_text(", ".join(item["decision_titles"]))}'
+                   f'{html_text(", ".join(item["decision_titles"] or item["rules"]))}'
                    f'<div class="source">source: {html_link(item["source"], item["unit"])}</div></div>')
     out.append("</section>")
 

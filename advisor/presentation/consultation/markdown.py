@@ -107,7 +107,8 @@ def _set_aside(report: dict[str, Any], lines: list[str]) -> None:
     for item in report["set_aside"]:
         lines.append(f"- **{md_text(item['title'])}** ({md_code(item['scope'])}: {md_text(item['when'])}): "
                      f"{md_text(item['because'])} Not recommended, asked or drawn: "
-                     f"{md_text(', '.join(item['decision_titles']))} (source: {md_link(item['source'], item['unit'])})")
+                     f"{md_text(', '.join(item['decision_titles'] or item['rules']))} "
+                     f"(source: {md_link(item['source'], item['unit'])})")
     lines.append("")
 
 

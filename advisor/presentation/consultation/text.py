@@ -158,7 +158,8 @@ def render_report(report: dict[str, Any], console: Console) -> None:
         for item in report["set_aside"]:
             console.print(f"• [bold]{markup(item['title'])}[/] [dim]({markup(item['scope'])}: "
                           f"{markup(item['when'])})[/]: {markup(item['because'])}")
-            console.print(f"  Not recommended, asked or drawn: {markup(', '.join(item['decision_titles']))}")
+            retired = item["decision_titles"] or [f"rule {r}" for r in item["rules"]]
+            console.print(f"  Not recommended, asked or drawn: {markup(', '.join(retired))}")
         console.print()
     if report["open"]:
         console.rule("[bold]Decisions left open[/]", align="left")
