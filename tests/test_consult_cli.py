@@ -142,7 +142,7 @@ def test_rules_show_explains_in_plain_words(cli):
 
 def test_rules_show_names_what_a_warning_contests_and_what_sets_a_rule_aside(cli, knowledge):
     out = " ".join(cli("rules", "show", "compute.gpu-for-deep-learning").stdout.split())
-    assert "set aside when training_service is ai_services (scope.prebuilt-model:" in out
+    assert "set aside when prebuilt_model_fits is true (scope.prebuilt-model:" in out
     out = " ".join(cli("rules", "show", "services.databricks-versus-gpu-cluster-unranked").stdout.split())
     assert f"contests: {knowledge.vocabulary.decision('training_service').title}" in out
     rules = json.loads(cli("rules", "list", "--format", "json").stdout)

@@ -20,7 +20,9 @@ SHIPPED = sorted(SCENARIOS.rglob("*.yaml"))
 
 
 def _lint(texts: dict[str, str]) -> list:
-    return run_checks(build_knowledge(texts))
+    from advisor.lint.checks import Analysis
+    knowledge = build_knowledge(texts)
+    return [*run_checks(knowledge), *Analysis(knowledge).unsourced_rankings()]
 
 
 def _with(texts: dict[str, str], file: str, old: str, new: str) -> dict[str, str]:
@@ -32,16 +34,16 @@ def _with(texts: dict[str, str], file: str, old: str, new: str) -> dict[str, str
 
 def test_a_priority_over_a_rival_without_ranked_by_is_a_lint_error():
     texts = read_sources(rules_dir())
-    assert not [f for f in _lint(texts) if f.check == "unsourced-ranking"]
-    raised = _with(texts, "compute.yaml", "    when: {processor: cpu, works_in_notebooks: true}\n",
-                   "    when: {processor: cpu, works_in_notebooks: true}\n    priority: 5\n")
-    found = [f for f in _lint(raised) if f.check == "unsourced-ranking"]
+    shipped = {f.rules for f in _lint(texts) if f.check == "unsourced-ranking"}
+    rule = "    when: {data_format: unstructured}\n    then: {recommend: {training_data_store: blob_storage}}\n"
+    raised = _with(texts, "services.yaml", rule, rule + "    priority: 5\n")
+    found = [f for f in _lint(raised) if f.check == "unsourced-ranking" and f.rules not in shipped]
     assert found and found[0].severity == "error"
-    assert "compute.memory-optimized-for-notebooks" == found[0].rules[0] and found[0].witness
-    cited = _with(raised, "compute.yaml", "works_in_notebooks: true}\n    priority: 5\n",
-                  "works_in_notebooks: true}\n    priority: 5\n"
+    assert "services.blob-for-unstructured" == found[0].rules[0] and found[0].witness
+    cited = _with(raised, "services.yaml", rule + "    priority: 5\n",
+                  rule + "    priority: 5\n"
                   "    ranked_by: {quote: 'a sentence that ranks them', url: https://example.org/x}\n")
-    assert not [f for f in _lint(cited) if f.check == "unsourced-ranking"]
+    assert not [f for f in _lint(cited) if f.check == "unsourced-ranking" and f.rules not in shipped]
 
 
 def test_unranked_service_heuristics_settle_on_what_they_all_allow(advisor):
@@ -70,14 +72,14 @@ def test_contested_with_no_combined_choice_is_shown_but_read_by_no_rule(advisor)
 def test_the_readme_example_is_no_longer_databricks_by_an_invented_ranking(advisor, knowledge):
     facts = load_scenario(SCENARIOS / "image-classifier.yaml", knowledge).facts
     rec = advisor.consult(facts).recommendation("training_service")
-    assert rec.choice != "databricks" and rec.contested
+    assert rec.choice == "azure_ml"  # Python and full control agree; Spark does not distribute PyTorch
 
 
 def test_more_conditions_win_only_as_a_refinement(advisor):
     """Small data (general purpose) and notebooks (memory optimized) test different things: no
     rule refines the other, so counting their conditions ranks nothing: contested."""
-    notebooks = advisor.consult({"dataset_size": "small", "data_format": "tabular", "works_in_notebooks": True})
-    assert notebooks.recommendation("vm_family").contested
+    store = advisor.consult({"dataset_size": "large", "data_format": "unstructured"})
+    assert store.recommendation("training_data_store").contested
     refined = advisor.consult({"needs_full_training_control": True, "wants_lifecycle_ui": True})
     assert not refined.recommendation("training_service").contested  # full control, refined by the UI
 

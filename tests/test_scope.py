@@ -185,8 +185,8 @@ def test_lint_proves_the_shipped_incompatibilities_and_prints_a_witness_for_one_
   - id: incompatible.gpu-and-cluster
     title: made up so it can hold
     all:
-      - {{processor: gpu}}
-      - {{training_compute: compute_cluster}}
+      - {{scoring_mode: batch}}
+      - {{endpoint_type: batch}}
     because: only a test
     source: {SOURCE}
 """)
@@ -194,8 +194,8 @@ def test_lint_proves_the_shipped_incompatibilities_and_prints_a_witness_for_one_
     assert [f.subject for f in findings] == ["incompatible.gpu-and-cluster"]
     witness = findings[0].witness
     consultation = Advisor(build_knowledge(read_sources(rules_dir()))).consult(witness)
-    assert consultation.chosen("processor") == ("gpu",) and consultation.chosen("training_compute") == (
-        "compute_cluster",), "the witness is a scenario where both are recommended"
+    assert consultation.chosen("scoring_mode") == ("batch",) and consultation.chosen("endpoint_type") == (
+        "batch",), "the witness is a scenario where both are recommended"
 
 
 def test_lint_reports_a_scope_entry_that_never_holds():

@@ -22,7 +22,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import types
 import typing
 from pathlib import Path
@@ -107,6 +106,13 @@ def _checker(expected: Any) -> Any:
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         element = _checker(args[0])
         return lambda value: isinstance(value, tuple) and all(map(element, value))
+    if origin is tuple:  # tuple[str, int]: a fixed shape
+        parts = tuple(_checker(arg) for arg in args)
+        return lambda value: (isinstance(value, tuple) and len(value) == len(parts)
+                              and all(fits(v) for fits, v in zip(parts, value, strict=True)))
+    if origin in (list, frozenset, set):
+        element = _checker(args[0]) if args else _checker(Any)
+        return lambda value: isinstance(value, origin) and all(map(element, value))
     if origin is dict:
         key, item = _checker(args[0]), _checker(args[1])
         return lambda value: isinstance(value, dict) and all(key(k) and item(v) for k, v in value.items())
@@ -273,6 +279,8 @@ def _store(folder: Path, name: str, knowledge: KnowledgeBase) -> None:
             if dir_fd is None:
                 return  # someone else's folder: never write where others could swap files
             os.close(dir_fd)
+        import tempfile  # only when the cache is written: not on every run's path
+
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".knowledge-", suffix=".tmp")  # created 0600
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
