@@ -142,6 +142,22 @@ class Given:
 
 
 @dataclass(frozen=True)
+class SetAside:
+    """What a scope entry made moot, and why (said once in the report)."""
+
+    scope: str
+    title: str
+    when: str
+    because: str
+    source: str
+    unit: str
+    decisions: tuple[str, ...]
+    decision_titles: tuple[str, ...]
+    facts: tuple[str, ...]
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Provenance:
     advisor: str
     rule_base: str
@@ -176,6 +192,7 @@ class Report:
     given: tuple[Given, ...]
     provenance: Provenance
     version: int = REPORT_VERSION
+    set_aside: tuple[SetAside, ...] = ()
 
     @property
     def title(self) -> str:
@@ -276,6 +293,8 @@ class Report:
                        "conclusion": _plain_fields(f.conclusion),
                        "matched": [_plain_fields(e) for e in f.matched],
                        "certainty": f.certainty, "note": f.note} for f in self.fired],
+            "set_aside": [{k: list(v) if isinstance(v, tuple) else v for k, v in _plain_fields(s).items()}
+                          for s in self.set_aside],
             "sections": [_plain_fields(s) for s in self.sections],
             "given": [_plain_fields(g) for g in self.given],
             "provenance": _plain_fields(self.provenance),
@@ -352,7 +371,20 @@ def build_report(consultation: Consultation, knowledge: KnowledgeBase,
         sections=tuple(Section(s.id, s.heading) for s in knowledge.guide.sections),
         given=tuple(_given(name, value, knowledge) for name, value in consultation.facts.items()),
         provenance=provenance(knowledge),
+        set_aside=tuple(_set_aside(item.scope_id, item.decisions, item.facts, item.rules, knowledge)
+                        for item in consultation.set_aside),
     )
+
+
+def _set_aside(scope_id: str, decisions: tuple[str, ...], facts: tuple[str, ...], rules: tuple[str, ...],
+               knowledge: KnowledgeBase) -> SetAside:
+    entry = knowledge.scope_entry(scope_id)
+    assert entry is not None
+    vocabulary = knowledge.vocabulary
+    return SetAside(scope_id, entry.title, entry.when, entry.because, entry.source,
+                    _unit_title(knowledge, entry.source), tuple(decisions),
+                    tuple(vocabulary.decision(d).title for d in decisions),  # type: ignore[union-attr]
+                    tuple(facts), tuple(rules))
 
 
 def _given(name: str, value: Any, knowledge: KnowledgeBase) -> Given:

@@ -233,6 +233,18 @@ def _facts(report: Report, console: Console) -> None:
     console.print()
 
 
+def _set_aside(report: Report, console: Console) -> None:
+    if not report.set_aside:
+        return
+    console.rule("[bold]Set aside[/]", align="left")
+    for item in report.set_aside:
+        console.print(f"• [bold]{markup(item.title)}[/] [dim]({markup(item.scope)}: "
+                      f"{markup(item.when)})[/]: {markup(item.because)}")
+        retired = item.decision_titles or tuple(f"rule {r}" for r in item.rules)
+        console.print(f"  Not recommended, asked or drawn: {markup(', '.join(retired))}")
+    console.print()
+
+
 def render_report(report: Report, console: Console, *, full: bool = False) -> None:
     sources = Sources()
     console.print(Panel(markup(report.title), subtitle=markup(report.scenario.file or ""), style="bold"))
@@ -249,6 +261,7 @@ def render_report(report: Report, console: Console, *, full: bool = False) -> No
     _recommendations(report, console, sources, full=full)
     if full:
         _facts(report, console)
+    _set_aside(report, console)
     _open_that_matter(report, console, full=full)
     sources.render(console)
     console.print()
