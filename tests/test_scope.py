@@ -40,7 +40,7 @@ def test_a_prebuilt_model_retires_training_and_deployment_everywhere(advisor, kn
     # warnings about a moot decision go with it (the low-priority caution is about cluster_tier)
     assert not any(knowledge.rule(w.rule_id).area == "sweep" for w in consultation.warnings)
     report = build_report(consultation, knowledge)
-    assert [item["scope"] for item in report["set_aside"]] == ["scope.prebuilt-model-fits", "scope.prebuilt-model"]
+    assert [item.scope for item in report.set_aside] == ["scope.prebuilt-model-fits", "scope.prebuilt-model"]
     # a prebuilt model makes where to train your own moot: the Python preference competes with nothing
     assert consultation.chosen("training_service") == ("ai_services",)
     assert not consultation.recommendation("training_service").contested
