@@ -48,8 +48,8 @@ def test_there_are_enough_fixtures_of_every_kind():
 @pytest.mark.parametrize("path", FLAWED, ids=lambda p: p.name)
 def test_each_flawed_file_is_caught_by_the_right_rule(advisor, knowledge, path):
     review = review_file(path, advisor, context_of(path, knowledge))
-    assert {f.rule_id for f in review.findings} == expected_rules(path), review.notes
-    for finding in review.findings:
+    assert {f.rule_id for f in (*review.findings, *review.hints)} == expected_rules(path), review.notes
+    for finding in (*review.findings, *review.hints):
         rule = knowledge.rule(finding.rule_id)
         assert finding.source == rule.source and knowledge.guide.unit(finding.source) is not None
         assert finding.because == rule.because and finding.title == rule.title
@@ -60,7 +60,7 @@ def test_each_flawed_file_is_caught_by_the_right_rule(advisor, knowledge, path):
 @pytest.mark.parametrize("path", [p for p in FLAWED if any(expected_lines(p).values())], ids=lambda p: p.name)
 def test_each_finding_sits_on_the_line_of_the_setting_to_change(advisor, knowledge, path):
     review = review_file(path, advisor, context_of(path, knowledge))
-    lines = {f.rule_id: f.line for f in review.findings}
+    lines = {f.rule_id: f.line for f in (*review.findings, *review.hints)}
     for rule_id, line in expected_lines(path).items():
         if line is not None:
             assert lines[rule_id] == line, (rule_id, lines)
@@ -72,7 +72,7 @@ def test_an_inline_suppression_on_the_setting_to_change_suppresses_it(advisor, t
     path.write_text(source.replace("instance_count: 2", "instance_count: 2  # advisor: ignore[review.online-"
                                    "instances-stage-unknown] a development deployment"), encoding="utf-8")
     review = review_file(path, advisor)
-    assert review.findings == ()
+    assert review.findings == () and review.hints == ()
     assert [s.finding.rule_id for s in review.suppressed] == ["review.online-instances-stage-unknown"]
 
 
@@ -206,7 +206,7 @@ def test_the_stage_sharpens_what_holds_whatever_the_stage(advisor):
     path = FIXTURES / "flawed" / "compute-warm-stage-unknown.yml"
     unknown = review_file(path, advisor)
     (caution,) = unknown.findings
-    assert caution.rule_id == "review.cluster-keeps-nodes-warm" and caution.severity == "low"
+    assert caution.rule_id == "review.cluster-keeps-nodes-warm" and caution.severity == "medium"
     assert review_file(path, advisor, {"stage": "production"}).findings == ()
     dev = review_file(path, advisor, {"stage": "experimentation"})
     assert [f.rule_id for f in dev.findings] == []  # low-priority nodes: the dedicated-node rule doesn't apply

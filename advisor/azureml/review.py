@@ -14,21 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from advisor.azureml.checks import SEVERITIES, check
 from advisor.azureml.documents import AzureMLDocument, kubernetes_endpoint_signal, read_document
 from advisor.azureml.facts import ReadFacts, mapping, number, read_facts, read_step, step_kind, text
 from advisor.azureml.suppressions import Suppression, inline_suppressions
 from advisor.engine.advisor import Advisor
 from advisor.engine.results import Consultation, Firing
 
-SEVERITIES = ("low", "medium", "high")
 # Facts that say what kind of asset a file is (its `type`, `endpoint_name`): a finding sits on
 # the setting to change, so these give its line only when no other fact does.
 CONTEXT_FACTS = frozenset({"planned_endpoint_type", "algorithm_selection", "stage", "stage_known", "ml_task"})
 
 
-def severity_of(certainty: float) -> str:
-    """How sure the rule base is, in three steps (`--severity` fails only at or above one)."""
-    return "high" if certainty >= 0.9 else "medium" if certainty >= 0.7 else "low"
+__all__ = ["SEVERITIES", "FileReview", "ReviewFinding", "ReviewOptions", "at_or_above", "review_all",
+           "review_documents", "review_file"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,13 @@ class ReviewFinding:
 
     @property
     def severity(self) -> str:
-        return severity_of(self.certainty)
+        """The check's impact (checks.yaml), not how sure the rule base is (certainty)."""
+        return check(self.rule_id).severity
+
+    @property
+    def hint(self) -> bool:
+        """A caution that asks for context (the stage), reported once as a hint."""
+        return check(self.rule_id).hint
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class FileReview:
     findings: tuple[ReviewFinding, ...]
     notes: tuple[str, ...]
     suppressed: tuple[SuppressedFinding, ...] = ()
+    hints: tuple[ReviewFinding, ...] = ()  # cautions that ask for context; never fail a run
 
 
 @dataclass
@@ -91,11 +97,36 @@ def review_file(path: str | Path, advisor: Advisor, context: dict[str, Any] | No
 def review_documents(documents: list[AzureMLDocument], advisor: Advisor,
                      options: ReviewOptions | None = None) -> list[FileReview]:
     """Review files together, so checks that need two of them (a job and its cluster, a
-    deployment and its endpoint) can run."""
+    deployment and its endpoint) can run; raises the first file's failure."""
+    reviews, failures = review_all(documents, advisor, options)
+    if failures:
+        raise failures[0][1]
+    return reviews
+
+
+def review_all(documents: list[AzureMLDocument], advisor: Advisor, options: ReviewOptions | None = None
+               ) -> tuple[list[FileReview], list[tuple[AzureMLDocument, Exception]]]:
+    """Review files together, each file on its own guard: a file that fails is returned with
+    its error and left out of the cross-file index, and every other file keeps every finding
+    it can prove, cross-file ones included."""
     options = options or ReviewOptions()
-    read = {id(d): read_facts(d, advisor.knowledge.vocabulary) for d in documents}
-    index = _FolderIndex(documents, read)
-    return [_review(d, read[id(d)], index, advisor, options) for d in documents]
+    failures: list[tuple[AzureMLDocument, Exception]] = []
+    read: dict[int, ReadFacts] = {}
+    good: list[AzureMLDocument] = []
+    for document in documents:
+        try:
+            read[id(document)] = read_facts(document, advisor.knowledge.vocabulary)
+            good.append(document)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            failures.append((document, exc))
+    index = _FolderIndex(good, read)
+    reviews: list[FileReview] = []
+    for document in good:
+        try:
+            reviews.append(_review(document, read[id(document)], index, advisor, options))
+        except Exception as exc:  # noqa: BLE001
+            failures.append((document, exc))
+    return reviews, failures
 
 
 def _review(document: AzureMLDocument, read: ReadFacts, index: _FolderIndex, advisor: Advisor,
@@ -125,7 +156,8 @@ def _review(document: AzureMLDocument, read: ReadFacts, index: _FolderIndex, adv
     findings.sort(key=lambda f: (f.line or 0, f.rule_id, f.step or ""))
     kept, suppressed = _suppress(findings, document, options)
     return FileReview(document.path, document.kind, document.title, tuple(facts.values()),
-                      tuple(kept), tuple(notes), tuple(suppressed))
+                      tuple(f for f in kept if not f.hint), tuple(notes), tuple(suppressed),
+                      tuple(f for f in kept if f.hint))
 
 
 def _facts(document: AzureMLDocument, unit: ReadFacts, whole: ReadFacts, index: _FolderIndex,

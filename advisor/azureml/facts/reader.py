@@ -112,9 +112,15 @@ def mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+# Larger whole numbers than any setting takes are not read (math.isfinite would overflow).
+LARGEST = 10**15
+
+
 def number(value: Any) -> int | float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
+    if isinstance(value, int):
+        return value if -LARGEST <= value <= LARGEST else None
     return value if math.isfinite(value) else None
 
 
@@ -163,8 +169,11 @@ class Reader:
         try:
             if isinstance(value, float) and not math.isfinite(value):
                 raise ValueError(f"{value!r} is not a finite number")
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > LARGEST:
+                raise ValueError(f"a number of about {int(value.bit_length() * 0.30103) + 1} digits is larger "
+                                 "than any setting takes")
             self.result.facts[name] = spec.check(value)
-        except ValueError as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             where = f" (line {line})" if line else ""
             self.result.notes.append(f"{name} not checked{where}: {exc}")
             return
