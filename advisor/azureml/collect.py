@@ -75,11 +75,17 @@ class ReviewRun:
         return ReviewRun(reviews, self.unreadable, self.skipped, self.texts, below, known)
 
 
-def yaml_files_below(folder: Path) -> list[Path]:
+def yaml_files_below(folder: Path, unreadable: list[Unreadable] | None = None) -> list[Path]:
     """Every .yml/.yaml file below `folder`, sorted; hidden folders and symlinked folders
-    are not entered (no loops)."""
+    are not entered (no loops). A folder that can't be listed goes to `unreadable`: a review
+    that skipped it silently would pass files it never read."""
+    def report(exc: OSError) -> None:
+        if unreadable is not None:
+            where = str(exc.filename or folder)
+            unreadable.append(Unreadable(where, f"{where}: cannot read the folder: {exc.strerror or exc}"))
+
     found: list[Path] = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
+    for root, dirs, files in os.walk(folder, onerror=report, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(Path(root) / f for f in sorted(files) if f.lower().endswith(YAML_SUFFIXES))
     return found
@@ -94,7 +100,7 @@ def run_review(targets: list[Path], advisor: Advisor, config: ReviewConfig,
     seen: set[Path] = set()
     for target in targets:
         in_folder = target.is_dir()
-        for path in yaml_files_below(target) if in_folder else [target]:
+        for path in yaml_files_below(target, run.unreadable) if in_folder else [target]:
             key = path.resolve() if path.exists() else path
             if key in seen:
                 continue

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import asdict
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from advisor.azureml.checks import SEVERITIES
 from advisor.azureml.collect import ReviewRun
 from advisor.knowledge.vocabulary import plain, value_text
+from advisor.presentation.escape.json import json_document
 from advisor.presentation.escape.terminal import visible
 
 
@@ -143,7 +143,7 @@ def review_data(run: ReviewRun) -> dict[str, Any]:
 
 
 def render_json(run: ReviewRun) -> str:
-    return json.dumps(review_data(run), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_document(review_data(run))
 
 
 def render_checks(rows: list[dict[str, Any]]) -> str:
