@@ -104,7 +104,9 @@ def _scoring_script(r: Reader, code: Any, script: Any) -> None:
         source = read_small_text(path)
         if source is None:
             return
-        has_both = all(re.search(rf"^\s*(async\s+)?def\s+{f}\s*\(", source, re.MULTILINE) for f in ("init", "run"))
+        # [ \t], not \s: a run of blank lines can't make each line's match rescan the rest.
+        has_both = all(re.search(rf"^[ \t]*(?:async[ \t]+)?def[ \t]+{f}[ \t]*\(", source, re.MULTILINE)
+                       for f in ("init", "run"))
         r.set("scoring_script_has_init_and_run", has_both, "code_configuration", "scoring_script")
 
 
