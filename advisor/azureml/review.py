@@ -340,7 +340,9 @@ def _finding(warning: Any, consultation: Consultation, advisor: Advisor, reads: 
     assert rule is not None
     firing = next(f for f in consultation.fired if f.rule_id == warning.rule_id)
     behind = tuple(reads[n] for n in _user_facts(firing, consultation, {firing.rule_id}) if n in reads)
-    lines = [f.line for f in behind if f.line and f.path is None and f.name not in CONTEXT_FACTS] or \
+    at = check(warning.rule_id).line  # the fact whose setting the warning tells to change, if declared
+    lines = [reads[at].line] if at in reads and reads[at].line and reads[at].path is None else []
+    lines = lines or [f.line for f in behind if f.line and f.path is None and f.name not in CONTEXT_FACTS] or \
         [f.line for f in behind if f.line and f.path is None]
     message = " ".join(warning.message.split())
     return ReviewFinding(warning.rule_id, warning.kind, f"step {step}: {message}" if step else message,
