@@ -22,12 +22,14 @@ class Check:
     severity: str
     kinds: tuple[str, ...]
     hint: bool = False
+    line: str | None = None  # the fact whose line the finding sits on (default: the settings behind it)
 
 
 @cache
 def checks() -> dict[str, Check]:
     data = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))["checks"]
-    return {rule_id: Check(rule_id, spec["severity"], tuple(spec.get("kinds", ())), bool(spec.get("hint")))
+    return {rule_id: Check(rule_id, spec["severity"], tuple(spec.get("kinds", ())), bool(spec.get("hint")),
+                           spec.get("line"))
             for rule_id, spec in data.items()}
 
 

@@ -65,6 +65,9 @@ def sweep_job(r: Reader) -> None:
     for key, fact in (("max_total_trials", "max_total_trials"), ("max_concurrent_trials", "max_concurrent_trials")):
         if limits.get(key) is not None:
             r.set(fact, limits[key], "limits", key)
+    total, concurrent = number(limits.get("max_total_trials")), number(limits.get("max_concurrent_trials"))
+    if total and concurrent is not None and total > 0:
+        r.set("concurrent_trial_share", round(concurrent / total, 4), "limits", "max_concurrent_trials")
 
     trial = r.get("trial")
     if isinstance(trial, dict):

@@ -45,7 +45,7 @@ SECRET_IN_TEXT = re.compile(r"([?&]sig=[^&\s]{8,})|(AccountKey=[^;\s]{8,})|(Shar
                             re.IGNORECASE)
 REFERENCE = re.compile(r"\$\{\{\s*(inputs|outputs|search_space)\.([A-Za-z0-9_]+)\s*\}\}")
 STEP_BINDING = re.compile(r"\$\{\{\s*parent\.jobs\.([A-Za-z0-9_\-]+)\.outputs\.([A-Za-z0-9_]+)\s*\}\}")
-NOTEBOOK = re.compile(r"\S+\.ipynb\b")
+NOTEBOOK = re.compile(r"\S\.ipynb\b")  # linear: no unbounded run before the literal
 URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 FILE_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 VM_KINDS = (("gpu", re.compile(r"^(standard_)?n[cdv]", re.IGNORECASE)),
