@@ -16,6 +16,7 @@ Rows:
 - command-token-200k: a command of one 200,000-character token (the notebook pattern).
 - scoring-blank-lines-20k: a scoring script of 20,000 blank lines (the init()/run() pattern).
 - ignore-comment-900kb: a 900 KB line of repeated `#advisor:ignore[` (the suppression pattern).
+- exclude-globs-20000: 200 files and a configuration of 20,000 exclude globs (config.py).
 A script, not a test: nothing here asserts.
 """
 
@@ -90,6 +91,15 @@ def ignore_comment(folder: Path, scale: float) -> list[Path]:
     return [path]
 
 
+def exclude_globs(folder: Path, scale: float) -> list[Path]:
+    """200 files and a configuration of 20,000 exclude globs, none matching (config.py's excludes)."""
+    for i in range(200):
+        (folder / f"c{i:03d}.yml").write_text(f"type: amlcompute\nname: c{i}\nmax_instances: 2\n", encoding="utf-8")
+    return [folder]
+
+
+EXCLUDES = {"exclude-globs-20000": 20_000}
+
 ROWS = {
     "files-10000": files_10000,
     "same-name-clusters-2000": same_name_clusters(2000),
@@ -98,6 +108,7 @@ ROWS = {
     "command-token-200k": command_token,
     "scoring-blank-lines-20k": scoring_blank_lines,
     "ignore-comment-900kb": ignore_comment,
+    "exclude-globs-20000": exclude_globs,
 }
 
 
@@ -133,11 +144,15 @@ def main(argv: list[str] | None = None) -> int:
                         read_document(path)
                     except Exception:  # noqa: BLE001 - the floor only reads
                         pass
+            config = ReviewConfig()
+            if name in EXCLUDES:
+                globs = tuple(f"skip{i}/*.yml" for i in range(int(EXCLUDES[name] * args.scale)))
+                config = ReviewConfig(root=Path(tmp), exclude=globs)
             review_times, floor_times = [], []
             for _ in range(args.rounds):
                 floor_times.append(timed(floor))
-                review_times.append(timed(lambda targets=targets: run_review(targets, advisor, ReviewConfig())))
-            run = run_review(targets, advisor, ReviewConfig())
+                review_times.append(timed(lambda targets=targets, config=config: run_review(targets, advisor, config)))
+            run = run_review(targets, advisor, config)
             rows.append((name, len(paths), min(review_times), min(floor_times), statistics.median(review_times),
                          run.findings, len(run.unreadable)))
             print(f"{name}: {len(paths)} files, review {min(review_times):.2f} s (median {rows[-1][4]:.2f}), "

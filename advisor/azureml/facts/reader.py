@@ -87,7 +87,7 @@ def is_placeholder(value: Any) -> bool:
 # What a job or an environment is for, from its names, description and command: MLflow
 # tracking and a pinned image matter for training (experiments), not for data preparation,
 # a step that submits other jobs, or an environment that only serves a model.
-TRAINING_WORDS = ("train", "fit", "tune", "sweep", "hyperparam", "experiment")
+TRAINING_WORDS = ("train", "fit", "tune", "sweep", "hyperparam")
 NOT_TRAINING_WORDS = ("prep", "transform", "clean", "ingest", "extract", "split", "register", "deploy",
                       "score", "scoring", "predict", "infer", "serv", "evaluat", "eval", "compare", "convert",
                       "download", "upload", "import", "export", "validat", "data", "az ml", "endpoint",
