@@ -88,19 +88,31 @@ def is_placeholder(value: Any) -> bool:
 # tracking and a pinned image matter for training (experiments), not for data preparation,
 # a step that submits other jobs, or an environment that only serves a model.
 TRAINING_WORDS = ("train", "fit", "tune", "sweep", "hyperparam")
-NOT_TRAINING_WORDS = ("prep", "transform", "clean", "ingest", "extract", "split", "register", "deploy",
-                      "score", "scoring", "predict", "infer", "serv", "evaluat", "eval", "compare", "convert",
-                      "download", "upload", "import", "export", "validat", "data", "az ml", "endpoint",
-                      "batch", "online", "package")
+SERVING_WORDS = ("deploy", "score", "scoring", "predict", "infer", "serving", "server", "endpoint", "online",
+                 "batch", "package")
+NOT_TRAINING_WORDS = SERVING_WORDS + ("prep", "transform", "clean", "ingest", "extract", "split", "register",
+                                      "evaluat", "compare", "convert", "download", "upload", "import", "export",
+                                      "validat", "az ml")
+SCRIPTS = (".py", ".r", ".sh", ".ipynb", ".jl", ".jar")
 
 
-def trains(*texts: Any) -> bool:
+def trains(*texts: Any, words: tuple[str, ...] = NOT_TRAINING_WORDS) -> bool:
     """False when the words say the job or environment does something other than training
     (and nothing says it trains); True otherwise, so a plain job is still checked."""
-    words = " ".join(t.lower() for t in texts if isinstance(t, str))
-    if any(w in words for w in TRAINING_WORDS):
+    said = " ".join(t.lower() for t in texts if isinstance(t, str))
+    if any(w in said for w in TRAINING_WORDS):
         return True
-    return not any(w in words for w in NOT_TRAINING_WORDS)
+    return not any(w in said for w in words)
+
+
+def scripts_run(command: Any) -> str:
+    """The scripts a command runs (`python prep.py`: prep.py), and `az ml` if it submits jobs:
+    what the command says it does, without its arguments (`--batch_size` is no batch endpoint)."""
+    if not isinstance(command, str):
+        return ""
+    tokens = command.split()
+    named = [t for t in tokens if t.lower().endswith(SCRIPTS)]
+    return " ".join(named + (["az ml"] if "az ml " in " ".join(tokens[:50]) else []))
 
 
 def text(value: Any) -> str | None:
