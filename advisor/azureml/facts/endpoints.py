@@ -33,7 +33,8 @@ def online_endpoint(r: Reader) -> None:
             r.note("traffic has a share that is not a number; not checked")
     auth = text(r.get("auth_mode"))
     if auth and not is_placeholder(auth):
-        r.set("endpoint_auth_mode", auth.strip().lower(), "auth_mode")
+        mode = auth.strip().lower()
+        r.set("endpoint_auth_mode", "entra_token" if mode == "aad_token" else mode, "auth_mode")
     _mirror(r, traffic)
 
 
