@@ -46,7 +46,9 @@ def test_a_hostile_scenario_is_one_clear_error(path, command, tmp_path):
 @pytest.mark.parametrize("fmt", ["text", "json"])
 @pytest.mark.parametrize("path", [*SCENARIO_FILES, *AZUREML_FILES], ids=lambda p: p.parent.name + "/" + p.stem)
 def test_review_refuses_a_hostile_file_and_reviews_the_rest(path, fmt):
-    result = run("review", str(path), str(CLEAN_AZUREML), "--format", fmt)
+    # --strict: an unreadable file fails the run (without it, it is reported beside the others'
+    # findings, issue 24); --verbose lists every reviewed file, clean ones too.
+    result = run("review", str(path), str(CLEAN_AZUREML), "--format", fmt, "--strict", "--verbose")
     assert_clean(result, f"review {path.name}", batch=True)
     assert result.code == 2
     [error] = result.error_lines

@@ -49,15 +49,18 @@ def test_class3_an_unreadable_subfolder_is_reported_and_fails_the_run(tmp_path, 
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
+    # Reported, never silent; it fails the run with --strict (issue 24: without it, an unreadable
+    # file is reported beside the others' findings and doesn't mask them).
+    assert run("review", str(tmp_path)).code == 0
     for fmt in ("text", "sarif"):
-        result = run("review", str(tmp_path), "--format", fmt)
+        result = run("review", str(tmp_path), "--format", fmt, "--strict")
         assert_clean(result, f"review --format {fmt}", batch=True)
         assert result.code == 2, result.stdout
         assert any(hidden in line and "cannot read the folder" in line for line in result.error_lines), \
             result.stderr
     log = strict_json(result.stdout)
     assert log["runs"][0]["invocations"][0]["executionSuccessful"] is False
-    assert "a.yml" in json.dumps(log) or run("review", str(tmp_path)).stdout.count("a.yml")
+    assert "a.yml" in json.dumps(log) or run("review", str(tmp_path), "--verbose").stdout.count("a.yml")
 
 
 # --- class 6: a symlink loop named *.yml ----------------------------------------------------
@@ -66,7 +69,8 @@ def test_class6_a_symlink_loop_named_yml_is_one_line_not_a_traceback(tmp_path):
     (tmp_path / "loop.yml").symlink_to("loop.yml")
     shutil.copy(CLEAN, tmp_path / "good.yml")
     (tmp_path / ".advisor.yaml").write_text("exclude: [experiments/**]\n", encoding="utf-8")
-    for args in (["review", str(tmp_path)], ["review", str(tmp_path / "loop.yml"), str(tmp_path / "good.yml")]):
+    for args in (["review", str(tmp_path), "--strict", "--verbose"],
+                 ["review", str(tmp_path / "loop.yml"), str(tmp_path / "good.yml"), "--strict", "--verbose"]):
         result = finishes(lambda args=args: run(*args))
         assert_clean(result, " ".join(args), batch=True)
         assert result.code == 2
@@ -176,7 +180,7 @@ def test_issue24_the_configuration_is_found_from_each_reviewed_path(tmp_path, mo
     monkeypatch.chdir(tmp_path / "a")  # a's configuration is not b's
     assert run("review", "../b/job.yml").code == 1
     assert run("review", "job.yml").code == 0
-    both = run("review", "job.yml", "../b/job.yml")
+    both = run("review", "job.yml", "../b/job.yml", "--verbose")  # --verbose lists suppressed findings
     assert_clean(both, "two projects")
     assert both.code == 1 and both.stdout.count("review.cluster-max-zero") >= 2  # b's finding, a's suppressed
 
@@ -217,7 +221,7 @@ def test_class9_non_utf8_file_names_are_written_escaped(latin1_folder, tmp_path,
 
 
 def test_class9_stdout_and_errors_escape_non_utf8_names(latin1_folder):
-    stdout, stderr, code = _run_with_streams(["review", str(latin1_folder)], "utf-8", "strict")
+    stdout, stderr, code = _run_with_streams(["review", str(latin1_folder), "--verbose"], "utf-8", "strict")
     assert code == 1, stderr
     assert "f\\xfd.yml" in stdout and "j\\xff.yml" in stdout
     broken = os.fsdecode(bytes(latin1_folder) + b"/broken\xfa.yml")

@@ -48,8 +48,8 @@ def test_there_are_enough_fixtures_of_every_kind():
 @pytest.mark.parametrize("path", FLAWED, ids=lambda p: p.name)
 def test_each_flawed_file_is_caught_by_the_right_rule(advisor, knowledge, path):
     review = review_file(path, advisor, context_of(path, knowledge))
-    assert {f.rule_id for f in review.findings} == expected_rules(path), review.notes
-    for finding in review.findings:
+    assert {f.rule_id for f in (*review.findings, *review.hints)} == expected_rules(path), review.notes
+    for finding in (*review.findings, *review.hints):
         rule = knowledge.rule(finding.rule_id)
         assert finding.source == rule.source and knowledge.guide.unit(finding.source) is not None
         assert finding.because == rule.because and finding.title == rule.title
@@ -60,7 +60,7 @@ def test_each_flawed_file_is_caught_by_the_right_rule(advisor, knowledge, path):
 @pytest.mark.parametrize("path", [p for p in FLAWED if any(expected_lines(p).values())], ids=lambda p: p.name)
 def test_each_finding_sits_on_the_line_of_the_setting_to_change(advisor, knowledge, path):
     review = review_file(path, advisor, context_of(path, knowledge))
-    lines = {f.rule_id: f.line for f in review.findings}
+    lines = {f.rule_id: f.line for f in (*review.findings, *review.hints)}
     for rule_id, line in expected_lines(path).items():
         if line is not None:
             assert lines[rule_id] == line, (rule_id, lines)
@@ -72,7 +72,7 @@ def test_an_inline_suppression_on_the_setting_to_change_suppresses_it(advisor, t
     path.write_text(source.replace("instance_count: 2", "instance_count: 2  # advisor: ignore[review.online-"
                                    "instances-stage-unknown] a development deployment"), encoding="utf-8")
     review = review_file(path, advisor)
-    assert review.findings == ()
+    assert review.findings == () and review.hints == ()
     assert [s.finding.rule_id for s in review.suppressed] == ["review.online-instances-stage-unknown"]
 
 
@@ -206,7 +206,7 @@ def test_the_stage_sharpens_what_holds_whatever_the_stage(advisor):
     path = FIXTURES / "flawed" / "compute-warm-stage-unknown.yml"
     unknown = review_file(path, advisor)
     (caution,) = unknown.findings
-    assert caution.rule_id == "review.cluster-keeps-nodes-warm" and caution.severity == "low"
+    assert caution.rule_id == "review.cluster-keeps-nodes-warm" and caution.severity == "medium"
     assert review_file(path, advisor, {"stage": "production"}).findings == ()
     dev = review_file(path, advisor, {"stage": "experimentation"})
     assert [f.rule_id for f in dev.findings] == []  # low-priority nodes: the dedicated-node rule doesn't apply
@@ -329,7 +329,9 @@ def test_review_scenarios_fire_every_review_rule(advisor, knowledge):
         assert not set(expect.does_not_fire) & consultation.fired_ids(), path.name
         assert set(expect.warns) <= {w.rule_id for w in consultation.warnings}, path.name
         fired |= set(expect.fires)
-    assert review_rule_ids(knowledge) <= fired
+    # A review rule that a flawed fixture catches needs no scenario (docs/adding-a-review-check.md).
+    caught = set().union(*(expected_rules(p) for p in FLAWED + FOLDER_FILES))
+    assert review_rule_ids(knowledge) <= fired | caught
 
 
 def test_rule_examples_cover_every_review_rule(knowledge):
@@ -374,3 +376,14 @@ def test_paths_the_yaml_names_are_probed_safely(advisor, tmp_path):
     assert "data_path_target" not in {f.name for f in by_name["data-fifo.yml"].facts}
     assert any("could not be read" in n for n in by_name["env-zero.yml"].notes)
     assert [f.rule_id for f in by_name["deployment-fifo.yml"].findings] == ["review.scoring-script-missing"]
+
+
+def test_every_review_check_declares_its_severity_and_names_a_rule(knowledge):
+    from advisor.azureml.checks import SEVERITIES, checks
+
+    declared = checks()
+    warning_rules = {r.id for r in knowledge.rules_in_area("review") if r.conclusion.kind == "warn"}
+    assert warning_rules <= set(declared), warning_rules - set(declared)
+    assert all(knowledge.rule(rule_id) is not None for rule_id in declared)
+    assert all(c.severity in SEVERITIES for c in declared.values())
+    assert all(c.line is None or knowledge.vocabulary.fact(c.line) is not None for c in declared.values())

@@ -69,9 +69,9 @@ def test_the_hook_reviews_the_changed_azure_ml_yaml(repository, tmp_path):
     out = result.stdout
     assert result.returncode == 1, out + result.stderr
     assert "advisor review (Azure ML YAML, installed advisor)" in out and "Failed" in out
-    assert "azureml/sweep.yml:20: review.concurrency-above-cluster-nodes" in out  # needs both files
-    assert "azureml/conda.yml: skipped (not Azure ML YAML)" in out
-    assert "2 files reviewed, 1 finding, 1 skipped." in out and "README" not in out.split("hook id")[-1]
+    assert "azureml/sweep.yml:20: low review.concurrency-above-cluster-nodes" in out  # needs both files
+    assert "1 skipped" in out  # the conda file; listed with --verbose
+    assert "2 files reviewed, 1 finding (1 low), 1 skipped." in out and "README" not in out.split("hook id")[-1]
 
 
 def test_the_hook_passes_once_the_finding_is_suppressed(repository, tmp_path):
@@ -91,4 +91,4 @@ def test_the_python_hook_installs_the_advisor_and_reviews(repository, tmp_path):
     result = try_repo(repository, "advisor-review", tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "review.concurrency-above-cluster-nodes" in result.stdout
-    assert "2 files reviewed, 1 finding, 1 skipped." in result.stdout
+    assert "2 files reviewed, 1 finding (1 low), 1 skipped." in result.stdout

@@ -5,12 +5,14 @@ less what the configuration excludes. In a folder, YAML that isn't Azure ML YAML
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from advisor.azureml.baseline import BaselineKey, key_of
+from advisor.azureml.checks import SEVERITIES
 from advisor.azureml.config import ReviewConfig
 from advisor.azureml.documents import AzureMLDocument, NotAzureML, TemplateFile, read_document
-from advisor.azureml.review import FileReview, ReviewOptions, review_documents
+from advisor.azureml.review import FileReview, ReviewOptions, review_all
 from advisor.engine.advisor import Advisor
 from advisor.errors import AdvisorError
 
@@ -35,6 +37,9 @@ class ReviewRun:
     reviews: list[FileReview] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict, repr=False)  # path -> text (for baselines)
+    below_severity: int = 0  # findings left out by --severity
+    in_baseline: int = 0     # findings left out because the baseline holds them
 
     @property
     def findings(self) -> int:
@@ -43,6 +48,31 @@ class ReviewRun:
     @property
     def suppressed(self) -> int:
         return sum(len(r.suppressed) for r in self.reviews)
+
+    @property
+    def hints(self) -> int:
+        return sum(len(r.hints) for r in self.reviews)
+
+    def baseline_keys(self, folder: Path) -> list[BaselineKey]:
+        return [key_of(f, r.path, self.texts.get(r.path, ""), folder) for r in self.reviews for f in r.findings]
+
+    def shown(self, level: str, baseline: set[BaselineKey] | None = None, folder: Path | None = None) -> ReviewRun:
+        """The run as reported: findings below `level`, and those the baseline holds, left out
+        (and counted), so what is printed, annotated and written is what fails the run."""
+        floor = SEVERITIES.index(level)
+        reviews, below, known = [], 0, 0
+        for review in self.reviews:
+            kept = []
+            for finding in review.findings:
+                if SEVERITIES.index(finding.severity) < floor:
+                    below += 1
+                elif baseline and key_of(finding, review.path, self.texts.get(review.path, ""),
+                                         folder or Path.cwd()) in baseline:
+                    known += 1
+                else:
+                    kept.append(finding)
+            reviews.append(replace(review, findings=tuple(kept)))
+        return ReviewRun(reviews, self.unreadable, self.skipped, self.texts, below, known)
 
 
 def yaml_files_below(folder: Path, unreadable: list[Unreadable] | None = None) -> list[Path]:
@@ -92,13 +122,11 @@ def run_review(targets: list[Path], advisor: Advisor, config: ReviewConfig,
                 run.unreadable.append(Unreadable(str(path), exc.render()))
     options = ReviewOptions(context=dict(context or {}), config_facts=dict(config.facts),
                             skip_rules=dict(config.skip))
-    try:
-        run.reviews = review_documents(documents, advisor, options)
-    except Exception:  # noqa: BLE001 - find the file that fails, and review all the others
-        for document in documents:
-            try:
-                run.reviews.extend(review_documents([document], advisor, options))
-            except Exception as exc:  # noqa: BLE001
-                run.unreadable.append(Unreadable(document.path, f"{document.path}: could not be reviewed "
-                                                                f"({type(exc).__name__}: {exc})"))
+    run.texts = {d.path: d.text for d in documents}
+    run.reviews, failures = review_all(documents, advisor, options)
+    for document, exc in failures:
+        # A shape no reader expected: the file is named, the others keep their findings.
+        run.unreadable.append(Unreadable(document.path, f"{document.path}: could not be reviewed: a setting "
+                                                        f"has a shape advisor does not handle ({type(exc).__name__}: "
+                                                        f"{str(exc)[:200]}); please report it"))
     return run

@@ -14,21 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from advisor.azureml.checks import SEVERITIES, check
 from advisor.azureml.documents import AzureMLDocument, kubernetes_endpoint_signal, read_document
 from advisor.azureml.facts import ReadFacts, mapping, number, read_facts, read_step, step_kind, text
 from advisor.azureml.suppressions import Suppression, inline_suppressions
 from advisor.engine.advisor import Advisor
 from advisor.engine.results import Consultation, Firing
 
-SEVERITIES = ("low", "medium", "high")
 # Facts that say what kind of asset a file is (its `type`, `endpoint_name`): a finding sits on
 # the setting to change, so these give its line only when no other fact does.
 CONTEXT_FACTS = frozenset({"planned_endpoint_type", "algorithm_selection", "stage", "stage_known", "ml_task"})
 
 
-def severity_of(certainty: float) -> str:
-    """How sure the rule base is, in three steps (`--severity` fails only at or above one)."""
-    return "high" if certainty >= 0.9 else "medium" if certainty >= 0.7 else "low"
+__all__ = ["SEVERITIES", "FileReview", "ReviewFinding", "ReviewOptions", "at_or_above", "review_all",
+           "review_documents", "review_file"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,13 @@ class ReviewFinding:
 
     @property
     def severity(self) -> str:
-        return severity_of(self.certainty)
+        """The check's impact (checks.yaml), not how sure the rule base is (certainty)."""
+        return check(self.rule_id).severity
+
+    @property
+    def hint(self) -> bool:
+        """A caution that asks for context (the stage), reported once as a hint."""
+        return check(self.rule_id).hint
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class FileReview:
     findings: tuple[ReviewFinding, ...]
     notes: tuple[str, ...]
     suppressed: tuple[SuppressedFinding, ...] = ()
+    hints: tuple[ReviewFinding, ...] = ()  # cautions that ask for context; never fail a run
 
 
 @dataclass
@@ -91,15 +97,60 @@ def review_file(path: str | Path, advisor: Advisor, context: dict[str, Any] | No
 def review_documents(documents: list[AzureMLDocument], advisor: Advisor,
                      options: ReviewOptions | None = None) -> list[FileReview]:
     """Review files together, so checks that need two of them (a job and its cluster, a
-    deployment and its endpoint) can run."""
+    deployment and its endpoint) can run; raises the first file's failure."""
+    reviews, failures = review_all(documents, advisor, options)
+    if failures:
+        raise failures[0][1]
+    return reviews
+
+
+def review_all(documents: list[AzureMLDocument], advisor: Advisor, options: ReviewOptions | None = None
+               ) -> tuple[list[FileReview], list[tuple[AzureMLDocument, Exception]]]:
+    """Review files together, each file on its own guard: a file that fails is returned with
+    its error and left out of the cross-file index, and every other file keeps every finding
+    it can prove, cross-file ones included."""
     options = options or ReviewOptions()
-    read = {id(d): read_facts(d, advisor.knowledge.vocabulary) for d in documents}
-    index = _FolderIndex(documents, read)
-    return [_review(d, read[id(d)], index, advisor, options) for d in documents]
+    failures: list[tuple[AzureMLDocument, Exception]] = []
+    read: dict[int, ReadFacts] = {}
+    good: list[AzureMLDocument] = []
+    for document in documents:
+        try:
+            read[id(document)] = read_facts(document, advisor.knowledge.vocabulary)
+            good.append(document)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            failures.append((document, exc))
+    index = _FolderIndex(good, read)
+    consult = _Consultations(advisor)
+    reviews: list[FileReview] = []
+    for document in good:
+        try:
+            reviews.append(_review(document, read[id(document)], index, consult, options))
+        except Exception as exc:  # noqa: BLE001
+            failures.append((document, exc))
+    return reviews, failures
 
 
-def _review(document: AzureMLDocument, read: ReadFacts, index: _FolderIndex, advisor: Advisor,
+class _Consultations:
+    """The rule base's answer for each distinct set of facts, computed once per review: files
+    and pipeline steps that state the same settings (46,000 identical inline steps) share it."""
+
+    def __init__(self, advisor: Advisor) -> None:
+        self.advisor = advisor
+        self.answers: dict[tuple, Consultation] = {}
+
+    def __call__(self, facts: dict[str, Any]) -> Consultation:
+        try:
+            key = tuple(sorted((name, repr(value)) for name, value in facts.items()))
+        except Exception:  # noqa: BLE001 - a value without a stable repr is consulted afresh
+            return self.advisor.consult(facts)
+        if key not in self.answers:
+            self.answers[key] = self.advisor.consult(facts)
+        return self.answers[key]
+
+
+def _review(document: AzureMLDocument, read: ReadFacts, index: _FolderIndex, consult: _Consultations,
             options: ReviewOptions) -> FileReview:
+    advisor = consult.advisor
     notes = list(read.notes)
     if document.kind == "other":
         notes.append(f"a {document.title}: advisor has no checks for this kind")
@@ -118,14 +169,15 @@ def _review(document: AzureMLDocument, read: ReadFacts, index: _FolderIndex, adv
     for step, unit in units:
         unit_facts, unit_notes = _facts(document, unit, read, index, options)
         notes.extend(f"step {step}: {n}" if step else n for n in unit_notes)
-        consultation = advisor.consult({name: f.value for name, f in unit_facts.items()})
+        consultation = consult({name: f.value for name, f in unit_facts.items()})
         findings.extend(_finding(w, consultation, advisor, unit_facts, step) for w in consultation.warnings)
         if step is None:
             facts = unit_facts
     findings.sort(key=lambda f: (f.line or 0, f.rule_id, f.step or ""))
-    kept, suppressed = _suppress(findings, document, options)
+    kept, suppressed = _suppress(findings, document, options, advisor, notes)
     return FileReview(document.path, document.kind, document.title, tuple(facts.values()),
-                      tuple(kept), tuple(notes), tuple(suppressed))
+                      tuple(f for f in kept if not f.hint), tuple(notes), tuple(suppressed),
+                      tuple(f for f in kept if f.hint))
 
 
 def _facts(document: AzureMLDocument, unit: ReadFacts, whole: ReadFacts, index: _FolderIndex,
@@ -155,14 +207,17 @@ class _FolderIndex:
     (two unrelated examples may both call their endpoint `my-endpoint`)."""
 
     def __init__(self, documents: list[AzureMLDocument], read: dict[int, ReadFacts]) -> None:
-        self.computes: dict[str, list[AzureMLDocument]] = {}
-        self.endpoints: dict[str, list[AzureMLDocument]] = {}
+        # name -> folder -> the documents defining it there: resolving a name is two lookups,
+        # so a folder of N same-named clusters and N jobs is reviewed in linear time.
+        self.computes: dict[str, dict[Path, list[AzureMLDocument]]] = {}
+        self.endpoints: dict[str, dict[Path, list[AzureMLDocument]]] = {}
+        self.counts: dict[int, int] = {}  # id(a by-folder dict) -> documents defining that name
         for document in documents:
             name = text(document.data.get("name"))
             if document.kind in ("compute", "compute_instance", "kubernetes_compute") and name:
-                self.computes.setdefault(name, []).append(document)
+                self._add(self.computes, name, document)
             elif document.kind in ("online_endpoint", "batch_endpoint") and name:
-                self.endpoints.setdefault(name, []).append(document)
+                self._add(self.endpoints, name, document)
         self.deployments: dict[int, set[str]] = {}  # id(endpoint document) -> deployment names
         for document in documents:
             name = text(document.data.get("name"))
@@ -172,14 +227,23 @@ class _FolderIndex:
                 if target is not None:
                     self.deployments.setdefault(id(target), set()).add(name)
 
-    @staticmethod
-    def _resolve(defined: dict[str, list[AzureMLDocument]], name: str,
+    def _add(self, defined: dict[str, dict[Path, list[AzureMLDocument]]], name: str,
+             document: AzureMLDocument) -> None:
+        by_folder = defined.setdefault(name, {})
+        by_folder.setdefault(document.folder, []).append(document)
+        self.counts[id(by_folder)] = self.counts.get(id(by_folder), 0) + 1
+
+    def _resolve(self, defined: dict[str, dict[Path, list[AzureMLDocument]]], name: str,
                  near: AzureMLDocument) -> AzureMLDocument | None:
-        candidates = defined.get(name, [])
-        same_folder = [c for c in candidates if c.folder == near.folder]
+        by_folder = defined.get(name)
+        if not by_folder:
+            return None
+        same_folder = by_folder.get(near.folder, [])
         if len(same_folder) == 1:
             return same_folder[0]
-        return candidates[0] if len(candidates) == 1 else None
+        if self.counts[id(by_folder)] == 1:
+            return next(iter(by_folder.values()))[0]
+        return None
 
     def related(self, document: AzureMLDocument, unit: ReadFacts) -> list[FactRead]:
         facts: list[FactRead] = []
@@ -223,16 +287,26 @@ def _endpoint_kind(document: AzureMLDocument) -> str:
     return "managed_online" if kubernetes_endpoint_signal(document.data) is None else "kubernetes_online"
 
 
-def _suppress(findings: list[ReviewFinding], document: AzureMLDocument,
-              options: ReviewOptions) -> tuple[list[ReviewFinding], list[SuppressedFinding]]:
+def _suppress(findings: list[ReviewFinding], document: AzureMLDocument, options: ReviewOptions,
+              advisor: Advisor, notes: list[str]) -> tuple[list[ReviewFinding], list[SuppressedFinding]]:
     comments = inline_suppressions(document.text)
+    for comment in comments:
+        for rule_id in sorted(comment.rules - {"*"}):
+            if advisor.knowledge.rule(rule_id) is None:
+                notes.append(f"line {comment.line}: advisor: ignore[{rule_id[:80]}] names no rule, so it suppresses "
+                             "nothing (rule ids as `advisor review --list` shows them)")
+    by_line: dict[int, list[Suppression]] = {}
+    for comment in comments:
+        if not comment.whole_file:
+            by_line.setdefault(comment.line, []).append(comment)
+    whole_file = [c for c in comments if c.whole_file]
     kept: list[ReviewFinding] = []
     suppressed: list[SuppressedFinding] = []
     for finding in findings:
         if finding.rule_id in options.skip_rules:
             suppressed.append(SuppressedFinding(finding, options.skip_rules[finding.rule_id], "config"))
             continue
-        match = _matching(comments, finding)
+        match = _matching(whole_file, by_line, finding)
         if match is not None:
             scope = "file comment" if match.whole_file else "inline comment"
             suppressed.append(SuppressedFinding(finding, match.reason, f"{scope} (line {match.line})"))
@@ -241,13 +315,11 @@ def _suppress(findings: list[ReviewFinding], document: AzureMLDocument,
     return kept, suppressed
 
 
-def _matching(comments: list[Suppression], finding: ReviewFinding) -> Suppression | None:
-    for comment in comments:
-        if not comment.covers(finding.rule_id):
-            continue
-        if comment.whole_file or (finding.line is not None and finding.line in (comment.line, comment.line + 1)):
-            return comment
-    return None
+def _matching(whole_file: list[Suppression], by_line: dict[int, list[Suppression]],
+              finding: ReviewFinding) -> Suppression | None:
+    """The comment on the finding's line, else on the line above, else in the file's header."""
+    near = [] if finding.line is None else [*by_line.get(finding.line, ()), *by_line.get(finding.line - 1, ())]
+    return next((c for c in (*near, *whole_file) if c.covers(finding.rule_id)), None)
 
 
 def _user_facts(firing: Firing, consultation: Consultation, seen: set[str]) -> list[str]:
@@ -268,7 +340,9 @@ def _finding(warning: Any, consultation: Consultation, advisor: Advisor, reads: 
     assert rule is not None
     firing = next(f for f in consultation.fired if f.rule_id == warning.rule_id)
     behind = tuple(reads[n] for n in _user_facts(firing, consultation, {firing.rule_id}) if n in reads)
-    lines = [f.line for f in behind if f.line and f.path is None and f.name not in CONTEXT_FACTS] or \
+    at = check(warning.rule_id).line  # the fact whose setting the warning tells to change, if declared
+    lines = [reads[at].line] if at in reads and reads[at].line and reads[at].path is None else []
+    lines = lines or [f.line for f in behind if f.line and f.path is None and f.name not in CONTEXT_FACTS] or \
         [f.line for f in behind if f.line and f.path is None]
     message = " ".join(warning.message.split())
     return ReviewFinding(warning.rule_id, warning.kind, f"step {step}: {message}" if step else message,

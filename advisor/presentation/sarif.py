@@ -21,12 +21,22 @@ LEVELS = {"high": "error", "medium": "warning", "low": "note"}
 INFORMATION_URI = "https://learn.microsoft.com/en-gb/credentials/certifications/resources/study-guides/dp-100"
 
 
-def artifact_uri(path: str) -> str:
-    """A relative, percent-encoded URI for a file (relative to the working folder when it is
-    below it, which is the repository root in CI)."""
+def repository_root(start: Path | None = None) -> Path:
+    """The repository's root (the nearest folder up holding .git), which GitHub code scanning
+    resolves SARIF paths against; the working folder when there is none."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+def artifact_uri(path: str, root: Path | None = None) -> str:
+    """A relative, percent-encoded URI for a file: relative to the repository root when the
+    file is below it, whatever folder the review ran from."""
     candidate = Path(path)
     try:
-        candidate = candidate.resolve().relative_to(Path.cwd().resolve())
+        candidate = candidate.resolve().relative_to((root or repository_root()).resolve())
     except (ValueError, OSError):
         pass
     return quote(candidate.as_posix(), safe="/", errors="surrogateescape")  # a non-UTF-8 name: its bytes
@@ -57,17 +67,19 @@ def _md(text: str) -> str:
     return "".join(out)
 
 
-def _result(finding: ReviewFinding, path: str, index: int, suppression: dict[str, str] | None) -> dict[str, Any]:
+def _result(finding: ReviewFinding, path: str, index: int, suppression: dict[str, str] | None,
+            root: Path) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": index,
         "level": LEVELS[finding.severity],
         "message": {"text": finding.message},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": artifact_uri(path), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": {"uri": artifact_uri(path, root), "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": finding.line or 1},
         }}],
-        "partialFingerprints": {"advisorFinding/v1": f"{finding.rule_id}:{artifact_uri(path)}:{finding.step or ''}"},
+        "partialFingerprints": {
+            "advisorFinding/v1": f"{finding.rule_id}:{artifact_uri(path, root)}:{finding.step or ''}"},
         "properties": {"certainty": round(finding.certainty, 4), "severity": finding.severity},
     }
     if suppression is not None:
@@ -75,8 +87,9 @@ def _result(finding: ReviewFinding, path: str, index: int, suppression: dict[str
     return result
 
 
-def render_sarif(run: ReviewRun, unit_titles: dict[str, str] | None = None) -> str:
+def render_sarif(run: ReviewRun, unit_titles: dict[str, str] | None = None, root: Path | None = None) -> str:
     unit_titles = unit_titles or {}
+    root = root or repository_root()
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     results: list[dict[str, Any]] = []
@@ -89,15 +102,15 @@ def render_sarif(run: ReviewRun, unit_titles: dict[str, str] | None = None) -> s
 
     for review in run.reviews:
         for finding in review.findings:
-            results.append(_result(finding, review.path, rule_index(finding), None))
+            results.append(_result(finding, review.path, rule_index(finding), None, root))
         for item in review.suppressed:
             kind = "external" if item.by == "config" else "inSource"
             results.append(_result(item.finding, review.path, rule_index(item.finding),
-                                   {"kind": kind, "justification": item.reason}))
+                                   {"kind": kind, "justification": item.reason}, root))
     notifications = [{
         "level": "error",
         "message": {"text": problem.message},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(problem.path),
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(problem.path, root),
                                                                   "uriBaseId": "%SRCROOT%"}}}],
     } for problem in run.unreadable]
     log = {
@@ -106,7 +119,7 @@ def render_sarif(run: ReviewRun, unit_titles: dict[str, str] | None = None) -> s
         "runs": [{
             "tool": {"driver": {"name": "advisor", "version": advisor.__version__,
                                 "informationUri": INFORMATION_URI, "rules": rules}},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": root.resolve().as_uri().rstrip("/") + "/"}},
             "invocations": [{"executionSuccessful": not run.unreadable,
                              "toolExecutionNotifications": notifications}],
             "results": results,

@@ -8,6 +8,7 @@ from advisor.azureml.facts.reader import (
     CONNECTION_SECRETS,
     DATASTORE_SECRETS,
     FILE_EXTENSION,
+    SERVING_WORDS,
     Reader,
     file_kind,
     is_placeholder,
@@ -21,9 +22,10 @@ from advisor.azureml.facts.reader import (
 def environment(r: Reader) -> None:
     """An environment file: checked as a training environment unless it serves a model (an
     inference_config, or its name, description or folder says inference, scoring, deployment)."""
-    folders = "/".join(r.document.folder.parts[-4:])
+    folders = "/".join(r.document.folder.parts[-4:])  # e.g. endpoints/online/.../environment
     serving = isinstance(r.get("inference_config"), dict) or not trains(
-        r.get("name"), r.get("description"), folders, r.document.path.rsplit("/", 1)[-1])
+        r.get("name"), r.get("description"), r.document.path.rsplit("/", 1)[-1]) or not trains(
+        folders, words=SERVING_WORDS)
     if serving:
         r.note("an environment that serves a model (by its inference_config, name, description or "
                "folder): not checked for MLflow or a pinned image")

@@ -9,6 +9,16 @@ from advisor.azureml.facts.reader import (
 )
 
 
+def ssh_password(r: Reader) -> None:
+    """An admin password for SSH written into the file (a placeholder too: password login)."""
+    ssh = r.get("ssh_settings")
+    if not isinstance(ssh, dict):
+        return
+    password = ssh.get("admin_password")
+    given = isinstance(password, str) and bool(password.strip())
+    r.set("compute_ssh_password", given, "ssh_settings", *(("admin_password",) if given else ()))
+
+
 def compute_cluster(r: Reader) -> None:
     low, high = r.get("min_instances"), r.get("max_instances")
     if low is not None:
@@ -25,6 +35,7 @@ def compute_cluster(r: Reader) -> None:
     else:
         r.note(f"tier {shown(tier)} is not dedicated or low_priority; not checked")
     r.vm_size("size")
+    ssh_password(r)
 
 
 def compute_instance(r: Reader) -> None:
@@ -38,6 +49,7 @@ def compute_instance(r: Reader) -> None:
     r.set("instance_stop_schedule", bool(stops), *(("schedules",) if stops else ()),
           origin="file" if stops else "not in the file")
     r.vm_size("size")
+    ssh_password(r)
 
 
 def nothing(r: Reader) -> None:

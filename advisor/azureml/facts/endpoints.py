@@ -31,6 +31,25 @@ def online_endpoint(r: Reader) -> None:
             r.set("endpoint_traffic_total", sum(shares), "traffic")  # type: ignore[arg-type]
         else:
             r.note("traffic has a share that is not a number; not checked")
+    auth = text(r.get("auth_mode"))
+    if auth and not is_placeholder(auth):
+        mode = auth.strip().lower()
+        r.set("endpoint_auth_mode", "entra_token" if mode == "aad_token" else mode, "auth_mode")
+    _mirror(r, traffic)
+
+
+def _mirror(r: Reader, traffic: Any) -> None:
+    mirror = r.get("mirror_traffic")
+    if not isinstance(mirror, dict) or not mirror:
+        return
+    shares = {str(k): number(v) for k, v in mirror.items()}
+    if any(v is None for v in shares.values()):
+        r.note("mirror_traffic has a share that is not a number; not checked")
+        return
+    r.set("endpoint_mirror_traffic_total", sum(shares.values()), "mirror_traffic")  # type: ignore[arg-type]
+    live = {str(k) for k, v in mapping(traffic).items() if (number(v) or 0) > 0}
+    both = sorted(name for name, share in shares.items() if share and name in live)  # type: ignore[operator]
+    r.set("endpoint_live_and_mirrored", bool(both), *(("mirror_traffic", both[0]) if both else ("mirror_traffic",)))
 
 
 def batch_endpoint(r: Reader) -> None:
@@ -56,6 +75,9 @@ def deployment(r: Reader) -> None:
         if count is not None:
             r.set("deployment_instance_count", count, "instance_count")
         r.vm_size("instance_type")
+        timeout = number(mapping(r.get("request_settings")).get("request_timeout_ms"))
+        if timeout is not None:
+            r.set("deployment_request_timeout_ms", timeout, "request_settings", "request_timeout_ms")
     if isinstance(r.get("environment", "inference_config"), dict):
         # A custom container (TF Serving, TorchServe, Triton, an MLflow or prompt flow server)
         # serves the model on its own routes: no scoring script, whatever the model's type.
@@ -104,7 +126,9 @@ def _scoring_script(r: Reader, code: Any, script: Any) -> None:
         source = read_small_text(path)
         if source is None:
             return
-        has_both = all(re.search(rf"^\s*(async\s+)?def\s+{f}\s*\(", source, re.MULTILINE) for f in ("init", "run"))
+        # [ \t], not \s: a run of blank lines can't make each line's match rescan the rest.
+        has_both = all(re.search(rf"^[ \t]*(?:async[ \t]+)?def[ \t]+{f}[ \t]*\(", source, re.MULTILINE)
+                       for f in ("init", "run"))
         r.set("scoring_script_has_init_and_run", has_both, "code_configuration", "scoring_script")
 
 

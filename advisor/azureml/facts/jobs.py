@@ -13,6 +13,7 @@ from advisor.azureml.facts.reader import (
     declared,
     mapping,
     number,
+    scripts_run,
     shown,
     text,
     trains,
@@ -32,8 +33,7 @@ def command_job(r: Reader) -> None:
     job_common(r)
     r.command(declared(r.get("inputs")), declared(r.get("outputs")), None, "command")
     step = str(r.base[-1]) if r.base else None
-    training = trains(step, r.get("name"), r.get("display_name"), r.get("description"), r.get("command"),
-                      r.get("code"))
+    training = trains(step, r.get("name"), r.get("display_name"), scripts_run(r.get("command")), r.get("code"))
     if not training:
         r.note("a job that prepares data, scores or submits other jobs (by its name and command): "
                "its environment is not checked for MLflow or a pinned image")
@@ -65,6 +65,9 @@ def sweep_job(r: Reader) -> None:
     for key, fact in (("max_total_trials", "max_total_trials"), ("max_concurrent_trials", "max_concurrent_trials")):
         if limits.get(key) is not None:
             r.set(fact, limits[key], "limits", key)
+    total, concurrent = number(limits.get("max_total_trials")), number(limits.get("max_concurrent_trials"))
+    if total and concurrent is not None and total > 0:
+        r.set("concurrent_trial_share", round(concurrent / total, 4), "limits", "max_concurrent_trials")
 
     trial = r.get("trial")
     if isinstance(trial, dict):

@@ -45,7 +45,7 @@ SECRET_IN_TEXT = re.compile(r"([?&]sig=[^&\s]{8,})|(AccountKey=[^;\s]{8,})|(Shar
                             re.IGNORECASE)
 REFERENCE = re.compile(r"\$\{\{\s*(inputs|outputs|search_space)\.([A-Za-z0-9_]+)\s*\}\}")
 STEP_BINDING = re.compile(r"\$\{\{\s*parent\.jobs\.([A-Za-z0-9_\-]+)\.outputs\.([A-Za-z0-9_]+)\s*\}\}")
-NOTEBOOK = re.compile(r"\S+\.ipynb\b")
+NOTEBOOK = re.compile(r"\S\.ipynb\b")  # linear: no unbounded run before the literal
 URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 FILE_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 VM_KINDS = (("gpu", re.compile(r"^(standard_)?n[cdv]", re.IGNORECASE)),
@@ -87,20 +87,32 @@ def is_placeholder(value: Any) -> bool:
 # What a job or an environment is for, from its names, description and command: MLflow
 # tracking and a pinned image matter for training (experiments), not for data preparation,
 # a step that submits other jobs, or an environment that only serves a model.
-TRAINING_WORDS = ("train", "fit", "tune", "sweep", "hyperparam", "experiment")
-NOT_TRAINING_WORDS = ("prep", "transform", "clean", "ingest", "extract", "split", "register", "deploy",
-                      "score", "scoring", "predict", "infer", "serv", "evaluat", "eval", "compare", "convert",
-                      "download", "upload", "import", "export", "validat", "data", "az ml", "endpoint",
-                      "batch", "online", "package")
+TRAINING_WORDS = ("train", "fit", "tune", "sweep", "hyperparam")
+SERVING_WORDS = ("deploy", "score", "scoring", "predict", "infer", "serving", "server", "endpoint", "online",
+                 "batch", "package")
+NOT_TRAINING_WORDS = SERVING_WORDS + ("prep", "transform", "clean", "ingest", "extract", "split", "register",
+                                      "evaluat", "compare", "convert", "download", "upload", "import", "export",
+                                      "validat", "az ml")
+SCRIPTS = (".py", ".r", ".sh", ".ipynb", ".jl", ".jar")
 
 
-def trains(*texts: Any) -> bool:
+def trains(*texts: Any, words: tuple[str, ...] = NOT_TRAINING_WORDS) -> bool:
     """False when the words say the job or environment does something other than training
     (and nothing says it trains); True otherwise, so a plain job is still checked."""
-    words = " ".join(t.lower() for t in texts if isinstance(t, str))
-    if any(w in words for w in TRAINING_WORDS):
+    said = " ".join(t.lower() for t in texts if isinstance(t, str))
+    if any(w in said for w in TRAINING_WORDS):
         return True
-    return not any(w in words for w in NOT_TRAINING_WORDS)
+    return not any(w in said for w in words)
+
+
+def scripts_run(command: Any) -> str:
+    """The scripts a command runs (`python prep.py`: prep.py), and `az ml` if it submits jobs:
+    what the command says it does, without its arguments (`--batch_size` is no batch endpoint)."""
+    if not isinstance(command, str):
+        return ""
+    tokens = command.split()
+    named = [t for t in tokens if t.lower().endswith(SCRIPTS)]
+    return " ".join(named + (["az ml"] if "az ml " in " ".join(tokens[:50]) else []))
 
 
 def text(value: Any) -> str | None:
@@ -112,9 +124,15 @@ def mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+# Larger whole numbers than any setting takes are not read (math.isfinite would overflow).
+LARGEST = 10**15
+
+
 def number(value: Any) -> int | float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
+    if isinstance(value, int):
+        return value if -LARGEST <= value <= LARGEST else None
     return value if math.isfinite(value) else None
 
 
@@ -163,8 +181,11 @@ class Reader:
         try:
             if isinstance(value, float) and not math.isfinite(value):
                 raise ValueError(f"{value!r} is not a finite number")
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > LARGEST:
+                raise ValueError(f"a number of about {int(value.bit_length() * 0.30103) + 1} digits is larger "
+                                 "than any setting takes")
             self.result.facts[name] = spec.check(value)
-        except ValueError as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             where = f" (line {line})" if line else ""
             self.result.notes.append(f"{name} not checked{where}: {exc}")
             return

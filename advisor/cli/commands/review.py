@@ -1,8 +1,10 @@
 """`advisor review PATH...`: check existing Azure ML YAML (files, or every YAML file below a
 folder) against the rule base, for people and for CI.
 
-Exit status: 0 no findings (at or above --severity), 1 findings, 2 a file could not be read
-as Azure ML YAML (the other files are still reviewed and reported)."""
+Exit status, as conftest's: 0 no findings at or above --severity (and not in the baseline),
+1 findings, 2 a usage error or nothing could be reviewed. A file that can't be read is
+reported, and the others still reviewed, without masking their findings; --strict makes an
+unreadable file exit 2."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ class Severity(str, Enum):
 def register(app: typer.Typer) -> None:
     @app.command()
     def review(
-        paths: list[Path] = typer.Argument(..., help="Azure ML YAML files, or folders to review every "
+        paths: Optional[list[Path]] = typer.Argument(None, help="Azure ML YAML files, or folders to review every "
                                                      "YAML file below (jobs, compute, environments, data, "
                                                      "datastores, models, endpoints, deployments, schedules)."),
         fact: list[str] = typer.Option([], "--fact", metavar="FACT=VALUE",
@@ -37,8 +39,18 @@ def register(app: typer.Typer) -> None:
                                                                "github (workflow annotations)."),
         output: Optional[Path] = output_option("the report"),
         severity: Severity = typer.Option(Severity.low, "--severity",
-                                          help="Exit 1 only for findings at or above this level "
-                                               "(low < medium < high, from the rule's certainty)."),
+                                          help="Report, annotate and fail on findings at or above this "
+                                               "level only (the check's impact: high = security or outage, "
+                                               "medium = cost or correctness risk, low = advice)."),
+        verbose: bool = typer.Option(False, "--verbose", "-v", help="Per file, with each finding's why, "
+                                                                     "settings, guide link, and notes."),
+        strict: bool = typer.Option(False, "--strict", help="Exit 2 when any file could not be read."),
+        baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE",
+                                                help="Findings FILE holds are accepted (not reported, not "
+                                                     "failing); if FILE doesn't exist, write it with the "
+                                                     "current findings."),
+        list_checks: bool = typer.Option(False, "--list", help="List the checks (id, severity, kinds, title, "
+                                                               "guide link) and exit."),
         config: Optional[Path] = typer.Option(None, "--config", metavar="FILE",
                                               help="Configuration file (default: the nearest .advisor.yaml, "
                                                    "or pyproject.toml with [tool.advisor])."),
@@ -51,7 +63,6 @@ def register(app: typer.Typer) -> None:
         """Review Azure ML YAML with the rule base: findings with rule id, reason, guide link and line."""
         from advisor.azureml.collect import run_review
         from advisor.azureml.config import ReviewConfig, configs_for, load_config
-        from advisor.azureml.review import at_or_above
         from advisor.cli.assignments import parse_input_fact
         from advisor.cli.options import chosen_format
         from advisor.cli.output import write_text
@@ -59,6 +70,15 @@ def register(app: typer.Typer) -> None:
         from advisor.errors import AdvisorError
 
         advisor = get_advisor()
+        if list_checks:
+            from advisor.azureml.checks import catalog
+            from advisor.presentation.review import render_checks
+
+            write_text(render_checks(catalog(advisor.knowledge)), output)
+            return
+        if not paths:
+            print("advisor: error: review needs a file or folder (or --list)", file=sys.stderr)
+            raise typer.Exit(2)
         try:
             format = chosen_format("review", format, output)
             context = dict(parse_input_fact(text, advisor.knowledge.vocabulary, "--fact") for text in fact)
@@ -78,11 +98,13 @@ def register(app: typer.Typer) -> None:
             run.reviews += more.reviews
             run.unreadable += more.unreadable
             run.skipped += more.skipped
+            run.texts.update(more.texts)
         from advisor.presentation.review import shown
 
         for problem in run.unreadable:
             print(f"advisor: error: {shown(problem.message)}", file=sys.stderr)
-        text = _render(run, format, show_facts, advisor)
+        run = _apply_baseline(run, baseline, severity.value) if baseline is not None else run.shown(severity.value)
+        text = _render(run, format, show_facts, verbose, advisor)
         try:
             write_text(text, output)
         except AdvisorError as exc:
@@ -92,22 +114,51 @@ def register(app: typer.Typer) -> None:
             from advisor.presentation.review import review_summary_line
 
             print(review_summary_line(run), file=sys.stderr)
-        if run.unreadable:
+        if run.unreadable and (strict or not run.reviews):
             raise typer.Exit(2)
-        if any(at_or_above(r.findings, severity.value) for r in run.reviews):
+        if run.findings:
             raise typer.Exit(1)
 
 
-def _render(run, format: Format, show_facts: bool, advisor) -> str:
-    from advisor.presentation.registry import render
-    from advisor.presentation.reviewing import ReviewOutput
+def _apply_baseline(run, baseline: Path, level: str):
+    """Compare with the baseline FILE, or write it (and stop) when it doesn't exist yet."""
+    from advisor.azureml.baseline import baseline_text, read_baseline
+    from advisor.cli.output import write_text
+    from advisor.errors import AdvisorError
+    from advisor.presentation.review import shown
 
-    titles = {}
+    folder = baseline.parent
+    try:
+        if not baseline.exists():
+            write_text(baseline_text(run.baseline_keys(folder)), baseline)
+            print(f"advisor: wrote the baseline {shown(baseline)} ({run.findings} findings)", file=sys.stderr)
+            raise typer.Exit(0)
+        return run.shown(level, read_baseline(baseline), folder)
+    except AdvisorError as exc:
+        print(f"advisor: error: {exc.render()}", file=sys.stderr)
+        raise typer.Exit(2) from None
+
+
+def _render(run, format: Format, show_facts: bool, verbose: bool, advisor) -> str:
+    if format is Format.json:
+        from advisor.presentation.review import render_json
+
+        return render_json(run)
     if format is Format.sarif:
+        from advisor.presentation.sarif import render_sarif
+
         guide = advisor.knowledge.guide
+        titles = {}
         for review in run.reviews:
             for finding in (*review.findings, *(s.finding for s in review.suppressed)):
                 unit = guide.unit(finding.source)
                 if unit is not None:
                     titles[finding.source] = unit.title
-    return render(ReviewOutput(run, show_facts, titles), format)
+        return render_sarif(run, titles)
+    if format is Format.github:
+        from advisor.presentation.github import render_github
+
+        return render_github(run)
+    from advisor.presentation.review import render_text
+
+    return render_text(run, show_facts=show_facts, verbose=verbose)
