@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 
-from conftest import ROOT, SCENARIOS
+from conftest import ROOT, SCENARIOS, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -73,7 +73,7 @@ sweep_facts = st.fixed_dictionaries({}, optional={
 })
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sweep_facts)
 def test_no_warning_withholding_a_decision_fires_beside_a_recommendation_for_it(knowledge, advisor, facts):
     canonical = {k: knowledge.vocabulary.fact(k).check(v) for k, v in facts.items()}
@@ -123,8 +123,21 @@ def test_large_data_against_python_is_a_named_caution(advisor):
     assert not quiet.recommendation("training_service").contested
 
 
-def test_full_control_with_large_image_data_names_both_candidates(advisor):
+def test_full_control_with_large_image_data_trains_in_azure_ml_on_gpus(advisor):
+    # Issue 21: Spark distributes only PySpark/Scala/SQL code, so large image data with a Python
+    # team and full control is distributed deep learning on an Azure ML GPU cluster, not Databricks.
     consultation = advisor.consult({"dataset_size": "large", "needs_full_training_control": True,
+                                    "ml_task": "computer_vision", "python_preferred": True})
+    assert consultation.chosen("training_service") == ("azure_ml",)
+    assert consultation.chosen("processor") == ("gpu",)
+    assert consultation.chosen("distributed_processing") == ("distributed_gpu_training",)
+    warned = _warned(consultation)
+    assert "services.databricks-versus-gpu-cluster-unranked" not in warned
+    assert "services.scale-versus-python-unranked" not in warned
+
+
+def test_full_control_with_image_data_in_one_service_names_both_candidates(advisor):
+    consultation = advisor.consult({"all_data_work_in_one_service": True, "needs_full_training_control": True,
                                     "ml_task": "computer_vision", "python_preferred": True})
     assert consultation.chosen("training_service") == ("databricks",)
     assert consultation.chosen("processor") == ("gpu",)
@@ -145,7 +158,7 @@ other_facts = st.fixed_dictionaries({}, optional={
 })
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(other_facts)
 def test_slow_scikit_learn_training_never_gets_a_gpu(knowledge, advisor, facts):
     facts = {**facts, "training_too_slow": True, "framework": "sklearn"}

@@ -191,8 +191,11 @@ class DrillSession:
         producers = {spec.name: [r for r in self.knowledge.producers(spec.name) if r.conclusion.kind == "recommend"]
                      for spec in self.knowledge.vocabulary.decisions if self.wanted(spec.name)}
         failures = {name: 0 for name, rules in producers.items() if rules}
+        made = dict.fromkeys(failures, 0)
         while failures:
-            decision = rng.choice(sorted(failures))
+            # The decisions asked least so far go first, so a session reaches them evenly.
+            fewest = min(made[name] for name in failures)
+            decision = rng.choice(sorted(name for name in failures if made[name] == fewest))
             rule = rng.choice(producers[decision])
             question = None
             facts = generator.facts_for(rule, rng)
@@ -205,6 +208,7 @@ class DrillSession:
                     del failures[decision]
                 continue
             failures[decision] = 0
+            made[decision] += 1
             yield question
 
     # --- answers ---------------------------------------------------------------------------
