@@ -15,6 +15,7 @@ from advisor.yamlio import parse_yaml, read_text_file
 
 SPECIAL_FILES = ("guide.yaml", "vocabulary.yaml")
 EXAMPLES_SUFFIX = ".examples.yaml"  # rules/<area>.examples.yaml holds the examples of rules/<area>.yaml
+EXAM_PREFIX = "exam-"  # rules/exam-*.yaml are exam outlines (advisor/drill/outline.py), not rules
 
 
 def examples_file(rule_file: str) -> str:
@@ -23,7 +24,7 @@ def examples_file(rule_file: str) -> str:
 
 
 def is_rule_file(name: str) -> bool:
-    return name not in SPECIAL_FILES and not name.endswith(EXAMPLES_SUFFIX)
+    return name not in SPECIAL_FILES and not name.endswith(EXAMPLES_SUFFIX) and not name.startswith(EXAM_PREFIX)
 
 
 @dataclass(frozen=True)
