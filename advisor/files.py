@@ -5,12 +5,16 @@
   unless it has other hard links or is reached through a symlink: then it is rewritten in
   place, so the links and the symlink stay what they were.
 - A FIFO or a character device (`/dev/null`, `/dev/stdout`, a terminal) is written as a
-  stream, never replaced; anything else that is not a regular file (a folder, a socket, a
-  block device) is refused. Every failure is one AdvisorError naming the path (exit 2).
+  stream, never replaced; a FIFO no program reads is refused at once rather than waited on.
+  Anything else that is not a regular file (a folder, a socket, a block device) is refused.
+- Never over a file this run read (`advisor review job.yml -o job.yml`): every input goes
+  through yamlio.read_limited, which notes it here. Never over a read-only file (0444).
+Every failure is one AdvisorError naming the path (exit 2).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import stat
@@ -20,10 +24,23 @@ from advisor.errors import AdvisorError
 
 NEW_FILE_MODE = 0o666  # narrowed by the umask, as open(2) does
 
+# (device, inode) of every file this run has read: an output must not replace one.
+_inputs: set[tuple[int, int]] = set()
+
+
+def note_input(info: os.stat_result) -> None:
+    """Remember a file this run read (called by yamlio.read_limited with the open file's stat)."""
+    _inputs.add((info.st_dev, info.st_ino))
+
+
+def forget_inputs() -> None:
+    """A new run (the CLI calls this first: tests run many in one process)."""
+    _inputs.clear()
+
 
 def write_text_file(path: Path | str, text: str) -> None:
     path = Path(path)
-    data = text.encode("utf-8")
+    data = text.encode("utf-8", errors="backslashreplace")  # a stray surrogate is shown, never a crash
     try:
         status = os.stat(path)  # follows symlinks: what would be written is the target
     except FileNotFoundError:
@@ -34,6 +51,9 @@ def write_text_file(path: Path | str, text: str) -> None:
     except OSError as exc:
         raise _error(exc, path) from None
     mode = status.st_mode
+    if (status.st_dev, status.st_ino) in _inputs:
+        raise AdvisorError("is an input of this run; not writing the output over it", where=str(path),
+                           allowed="another file name for --output")
     if stat.S_ISDIR(mode):
         raise AdvisorError("is a folder; give a file name for the output", where=str(path))
     if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
@@ -41,6 +61,9 @@ def write_text_file(path: Path | str, text: str) -> None:
     elif not stat.S_ISREG(mode):
         raise AdvisorError("is not a regular file (a socket or a block device); not writing to it",
                            where=str(path))
+    elif not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+        raise AdvisorError("cannot write the output: the file is read-only; not replacing it", where=str(path),
+                           allowed="a file you can write, or another file name for --output")
     elif path.is_symlink() or status.st_nlink > 1:
         _write_in_place(path, data, truncate=True)
     else:
@@ -106,9 +129,19 @@ def _rename(tmp: Path, path: Path) -> None:
 
 
 def _write_in_place(path: Path, data: bytes, *, truncate: bool) -> None:
-    flags = os.O_WRONLY | (os.O_TRUNC if truncate else 0)
+    # O_NONBLOCK: a FIFO with no reader fails at once (ENXIO) instead of waiting forever; once
+    # open, writes block as usual, so a slow reader gets all of it.
+    flags = os.O_WRONLY | (os.O_TRUNC if truncate else 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise AdvisorError("is a FIFO that no program is reading; not waiting for one", where=str(path),
+                               allowed="start the reader first, or another file name for --output") from None
+        raise _error(exc, path) from None
+    try:
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
     except OSError as exc:

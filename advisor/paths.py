@@ -45,8 +45,14 @@ def rules_dir() -> Path:
 
 
 def scenarios_dir() -> Path | None:
-    """`$ADVISOR_SCENARIOS_DIR`, else the shipped scenario library; None when that is not a folder."""
+    """`$ADVISOR_SCENARIOS_DIR`, else the shipped scenario library; None when there is no such
+    folder. The variable naming a file (or a FIFO) is an AdvisorError, not silently no library."""
     folder = _override(SCENARIOS_DIR_ENV) or _shipped_dir("scenarios")
+    if folder.exists() and not folder.is_dir():
+        from advisor.errors import AdvisorError
+
+        raise AdvisorError(f"{SCENARIOS_DIR_ENV} is not a folder", where=str(folder),
+                           allowed="a folder of scenario YAML files")
     return folder if folder.is_dir() else None
 
 
@@ -75,7 +81,20 @@ def cache_disabled() -> bool:
     return bool(os.environ.get(NO_CACHE_ENV))
 
 
+# The reproducible-builds spec: an integer of seconds since 1970; dates go up to year 9999.
+MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z
+
+
 def source_date_epoch() -> int | None:
-    """`$SOURCE_DATE_EPOCH` as whole seconds, when it is set to digits (else None)."""
+    """`$SOURCE_DATE_EPOCH` as whole seconds, or None when unset or empty. Anything else than
+    ASCII digits naming a date up to year 9999 (`²`, 14 digits, 4,300 digits) is an
+    AdvisorError, as the spec asks, not a traceback or a silently different date."""
     value = os.environ.get(SOURCE_DATE_EPOCH_ENV, "").strip()
-    return int(value) if value.isdigit() else None
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(MAX_EPOCH)) or int(value) > MAX_EPOCH:
+        from advisor.errors import AdvisorError
+
+        raise AdvisorError(f"{SOURCE_DATE_EPOCH_ENV}={value[:20]!r}{'...' if len(value) > 20 else ''} is not a date",
+                           allowed=f"whole seconds since 1970, 0 to {MAX_EPOCH} (year 9999)")
+    return int(value)

@@ -196,10 +196,14 @@ def read_limited(path: Path, limit: int) -> bytes | None:
     the file is opened non-blocking and must be a regular file once open."""
     import os
 
+    from advisor.files import note_input
+
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(0, "not a regular file")
+        note_input(info)  # an --output must not replace it
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(fd, min(1 << 16, limit + 1 - size))

@@ -128,3 +128,31 @@ def import_times(scenario: Path, top: int = 10) -> list[tuple[str, float]]:
             per_package.setdefault(package, []).append(seconds)
     medians = {package: median(values) for package, values in per_package.items()}
     return sorted(medians.items(), key=lambda kv: -kv[1])[:top]
+
+
+def paired(commands: dict[str, list[str]], repeat: int, cwd: Path | None = None,
+           env_extra: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)) -> dict[str, dict[str, float]]:
+    """Each command run `repeat` times, interleaved (a round runs every command once, so the
+    machine's load at any moment falls on the command and its floor alike), after one untimed
+    warm-up round. Per command: median wall and CPU seconds (user + system, the process and
+    its children); `ratio` and `cpu_ratio`: its median over the first command's (the floor's);
+    `paired_ratio`: the median of the rounds' own wall-time ratios."""
+    env = user_env(**(env_extra or {}))
+    walls: dict[str, list[float]] = {label: [] for label in commands}
+    cpus: dict[str, list[float]] = {label: [] for label in commands}
+    for index in range(repeat + 1):
+        for label, command in commands.items():
+            before, start = children_cpu(), time.perf_counter()
+            result = subprocess.run(command, capture_output=True, env=env, cwd=cwd or ROOT)
+            wall, cpu = time.perf_counter() - start, children_cpu() - before
+            if result.returncode not in ok:
+                raise RuntimeError(f"{' '.join(command)} exited {result.returncode}: {result.stderr.decode()[-500:]}")
+            if index:  # the first round warms the disk cache and writes bytecode
+                walls[label].append(wall)
+                cpus[label].append(cpu)
+    floor = next(iter(commands))
+    return {label: {"wall": median(walls[label]), "cpu": median(cpus[label]), "runs": repeat,
+                    "ratio": median(walls[label]) / median(walls[floor]),
+                    "cpu_ratio": median(cpus[label]) / median(cpus[floor]),
+                    "paired_ratio": median([w / f for w, f in zip(walls[label], walls[floor], strict=True)])}
+            for label in commands}

@@ -188,6 +188,41 @@ def rule_base(tmp_path):
 
 
 
+# --- tests that need the package index (the `network` marker) -------------------------------
+
+IN_CI = bool(os.environ.get("CI"))
+_index: dict[str, str | None] = {}
+
+
+def package_index_problem() -> str | None:
+    """Why the package index can't be reached (None when it can), probed once per process with
+    the proxy and index settings pip and uv would use."""
+    if "problem" not in _index:
+        import urllib.request
+
+        url = os.environ.get("UV_INDEX_URL") or os.environ.get("PIP_INDEX_URL") or "https://pypi.org/simple/"
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url.rstrip("/") + "/pip/", method="HEAD"), timeout=5):
+                _index["problem"] = None
+        except Exception as exc:  # noqa: BLE001 - any failure means offline here
+            _index["problem"] = f"{url}: {exc}"
+    return _index["problem"]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A `network` test is skipped, with the reason, when the package index can't be reached;
+    in CI (CI set) it must run, so there it fails instead."""
+    if item.get_closest_marker("network") is None:
+        return
+    problem = package_index_problem()
+    if problem is None:
+        return
+    if IN_CI:
+        pytest.fail(f"CI runs the network tests, and the package index can't be reached ({problem})")
+    pytest.skip(f"needs the package index, which can't be reached from here ({problem}); CI runs it")
+
+
 # --- prompt_toolkit's default key bindings, built once --------------------------------------
 
 @pytest.fixture(autouse=True, scope="session")

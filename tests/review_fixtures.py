@@ -1,5 +1,6 @@
 """The Azure ML YAML fixtures of tests/fixtures/azureml and the annotations in their header:
-`# expect: rule.id, other.id` (the findings the review must give), `# facts: name=value, ...`
+`# expect: rule.id, other.id@12` (the findings the review must give, and where one is given,
+the line it must sit on), `# facts: name=value, ...`
 (context given as --fact), `# loader: rejects` (the official loader already refuses it)."""
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "azureml"
 FLAWED = sorted((FIXTURES / "flawed").glob("*.yml"))
 CLEAN = sorted((FIXTURES / "clean").glob("*.yml"))
 UNREADABLE = sorted((FIXTURES / "unreadable").glob("*.yml"))
+NOTED = sorted((FIXTURES / "noted").glob("*.yml"))
+TEMPLATES = sorted((FIXTURES / "templates").glob("*.yml"))
 FOLDERS = sorted(p for p in (FIXTURES / "folders").iterdir() if p.is_dir())
 FOLDER_FILES = sorted(p for folder in FOLDERS for p in folder.glob("*.yml"))
 
@@ -26,8 +29,18 @@ def header(path: Path) -> dict[str, str]:
 
 
 def expected_rules(path: Path) -> set[str]:
+    return set(expected_lines(path))
+
+
+def expected_lines(path: Path) -> dict[str, int | None]:
+    """Each expected rule id, with the line its finding must sit on (None: any line)."""
     expect = header(path).get("expect", "")
-    return {r.strip() for r in expect.split(",") if r.strip()}
+    found: dict[str, int | None] = {}
+    for item in (r.strip() for r in expect.split(",")):
+        if item:
+            rule, _, line = item.partition("@")
+            found[rule.strip()] = int(line) if line.strip() else None
+    return found
 
 
 def given_facts(path: Path) -> list[str]:

@@ -42,7 +42,7 @@ def _loaders() -> dict:
             "online_endpoint": azure_ml.load_online_endpoint,
             "online_deployment": azure_ml.load_online_deployment,
             "batch_endpoint": azure_ml.load_batch_endpoint, "schedule": load_schedule,
-            "batch_deployment": azure_ml.load_batch_deployment,
+            "batch_deployment": azure_ml.load_batch_deployment, "connection": azure_ml.load_connection,
             "model_batch_deployment": load_model_batch_deployment}
 
 

@@ -9,34 +9,14 @@ import math
 import os
 import shutil
 import stat
-import threading
 
 import pytest
 from conftest import ROOT, SCENARIOS
-from hostile.harness import assert_clean, run, strict_json
+from hostile.harness import assert_clean, finishes, run, strict_json
 
 from advisor.errors import AdvisorError
 
 GOOD = SCENARIOS / "image-classifier.yaml"
-
-
-def finishes(target, seconds: float = 20.0):
-    """Run `target` in a thread; return what it returned, failing (not hanging) if it doesn't end."""
-    outcome: dict = {}
-
-    def call():
-        try:
-            outcome["value"] = target()
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=call, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still running after {seconds} s (a hang)"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 # --- class 2: the knowledge cache never runs planted code -------------------------------
@@ -57,7 +37,8 @@ def test_class2_cache_is_data_in_a_private_folder(tmp_path, monkeypatch):
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
     [stored] = cache.iterdir()
     assert stored.suffix == ".json" and stat.S_IMODE(stored.stat().st_mode) == 0o600
-    assert json.loads(stored.read_text(encoding="utf-8"))["$"] == "base.KnowledgeBase"
+    digest, payload = stored.read_text(encoding="utf-8").split("\n", 1)  # a digest line, then the data
+    assert json.loads(payload)["$"] == "base.KnowledgeBase"
     cached, built = load_cached(tmp_path / "rules"), load_from(tmp_path / "rules")
     assert cached == knowledge == built
     assert [r.examples for r in cached.rules] == [r.examples for r in built.rules]  # compare=False fields too
@@ -86,7 +67,14 @@ def test_class2_a_planted_pickle_or_foreign_class_is_never_loaded(tmp_path, monk
     assert len(load_cached(rules).rules) > 50
     assert not marker.exists()
     with pytest.raises(KeyError):
-        decode('{"$": "Popen", "v": [["touch", "x"]]}')
+        decode(_with_digest('{"$": "Popen", "v": [["touch", "x"]]}'))
+
+
+def _with_digest(payload: str) -> str:
+    """A cache file's text for `payload`, its digest line correct: what only this user could write."""
+    import hashlib
+
+    return hashlib.sha256(payload.encode()).hexdigest() + "\n" + payload
 
 
 def test_class2_a_cache_others_could_write_is_ignored(tmp_path, monkeypatch):
@@ -97,7 +85,10 @@ def test_class2_a_cache_others_could_write_is_ignored(tmp_path, monkeypatch):
     rules = _rules_copy(tmp_path)
     real_title = load_cached(rules).rules[0].title
     [stored] = cache.iterdir()
-    tampered = stored.read_text(encoding="utf-8").replace(json.dumps(real_title), '"TAMPERED"', 1)
+    payload = stored.read_text(encoding="utf-8").split("\n", 1)[1]
+    # Issue 27 class 12: a cache edited without its digest is rebuilt; this edit has the right
+    # digest, so only the ownership checks below can refuse it.
+    tampered = _with_digest(payload.replace(json.dumps(real_title), '"TAMPERED"', 1))
     assert tampered != stored.read_text(encoding="utf-8")
     stored.write_text(tampered, encoding="utf-8")
     stored.chmod(0o666)  # anyone could have written it

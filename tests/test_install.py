@@ -51,6 +51,8 @@ class Installed:
                               cwd=self.work, env=self.env, stdin=subprocess.DEVNULL, timeout=300)
 
 
+# Tests of the installed wheel are marked `network`: uv fetches the build backend and pip the
+# dependencies from the package index (tests/conftest.py skips them offline, outside CI).
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory) -> Installed:
     base = tmp_path_factory.mktemp("install")
@@ -69,6 +71,7 @@ def installed(tmp_path_factory) -> Installed:
     return Installed(venv, work, wheel)
 
 
+@pytest.mark.network
 def test_the_wheel_ships_the_rule_base_and_the_scenario_library(installed):
     names = set(zipfile.ZipFile(installed.wheel).namelist())
     for shipped in ("rules", "scenarios"):
@@ -77,6 +80,7 @@ def test_the_wheel_ships_the_rule_base_and_the_scenario_library(installed):
         assert in_clone and in_clone <= names, sorted(in_clone - names)[:5]
 
 
+@pytest.mark.network
 def test_pip_resolved_experta_pins(installed):
     """What makes this test worth its time: pip took experta's own pins."""
     result = installed.run("-c", "from importlib.metadata import version as v; "
@@ -85,6 +89,7 @@ def test_pip_resolved_experta_pins(installed):
     assert frozendict.startswith("1.") and schema == "0.6.7" and experta == "1.9.4", result.stdout
 
 
+@pytest.mark.network
 def test_schema_0_6_7_validates_experta_fields(installed):
     """experta's other pin: schema backs Fact fields; it needs no help on this Python."""
     code = ("import advisor.engine\n"
@@ -102,6 +107,7 @@ def test_schema_0_6_7_validates_experta_fields(installed):
     assert result.stdout.strip() == "True"  # schema's verdict, wrapped by experta
 
 
+@pytest.mark.network
 def test_the_engine_imports_without_leaving_the_compatibility_alias(installed):
     code = ("import collections, advisor.engine, experta, frozendict; "
             "print(advisor.engine.__file__); print(hasattr(collections, 'Mapping'))")
@@ -112,6 +118,7 @@ def test_the_engine_imports_without_leaving_the_compatibility_alias(installed):
     assert alias_left == "False"
 
 
+@pytest.mark.network
 def test_consult_from_another_folder(installed):
     shutil.copy(ROOT / "scenarios" / "image-classifier.yaml", installed.work)
     result = installed.run("consult", "image-classifier.yaml", "--format", "json")
@@ -120,6 +127,7 @@ def test_consult_from_another_folder(installed):
     assert chosen["processor"] == "gpu" and chosen["endpoint_type"] == "batch"
 
 
+@pytest.mark.network
 def test_explain_from_another_folder(installed):
     shutil.copy(ROOT / "scenarios" / "image-classifier.yaml", installed.work)
     result = installed.run("explain", "image-classifier.yaml", "--why-not", "processor=cpu")
@@ -127,6 +135,7 @@ def test_explain_from_another_folder(installed):
     assert "compute.gpu-for-deep-learning" in result.stdout
 
 
+@pytest.mark.network
 def test_evaluate_the_shipped_library_from_another_folder(installed):
     """Every shipped scenario meets its expectations on the pip-resolved engine."""
     library = installed.run("-c", "from advisor.paths import scenarios_dir; print(scenarios_dir())",
@@ -137,6 +146,7 @@ def test_evaluate_the_shipped_library_from_another_folder(installed):
     assert " 0 failed, 0 errors" in result.stdout
 
 
+@pytest.mark.network
 def test_review_from_another_folder(installed):
     shutil.copy(ROOT / "tests" / "fixtures" / "azureml" / "flawed" / "sweep-grid-uniform.yml", installed.work)
     result = installed.run("review", "sweep-grid-uniform.yml")
@@ -144,6 +154,7 @@ def test_review_from_another_folder(installed):
     assert "sweep.grid-needs-choice" in result.stdout
 
 
+@pytest.mark.network
 def test_scripted_drill_draws_on_the_shipped_library(installed):
     (installed.work / "answers.txt").write_text("1\n" * 8)
     db = installed.work / "progress.sqlite3"
@@ -155,6 +166,7 @@ def test_scripted_drill_draws_on_the_shipped_library(installed):
     assert any(origin.startswith("library:") for origin in origins), origins
 
 
+@pytest.mark.network
 def test_python_dash_m_advisor_when_installed(installed):
     result = installed.run("-m", "advisor", "-V", program="python")
     assert result.returncode == 0 and result.stdout.strip() == f"advisor {__version__}"

@@ -7,7 +7,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-from review_fixtures import CLEAN, FIXTURES, FLAWED, FOLDER_FILES, FOLDERS, UNREADABLE, expected_rules, given_facts
+from review_fixtures import (
+    CLEAN,
+    FIXTURES,
+    FLAWED,
+    FOLDER_FILES,
+    FOLDERS,
+    NOTED,
+    TEMPLATES,
+    UNREADABLE,
+    expected_lines,
+    expected_rules,
+    given_facts,
+)
 
 from advisor.azureml.documents import KIND_TITLES, read_document
 from advisor.azureml.facts import read_facts
@@ -43,6 +55,41 @@ def test_each_flawed_file_is_caught_by_the_right_rule(advisor, knowledge, path):
         assert finding.because == rule.because and finding.title == rule.title
         assert finding.facts, "a finding names the settings behind it"
         assert 0 < finding.certainty <= 1
+
+
+@pytest.mark.parametrize("path", [p for p in FLAWED if any(expected_lines(p).values())], ids=lambda p: p.name)
+def test_each_finding_sits_on_the_line_of_the_setting_to_change(advisor, knowledge, path):
+    review = review_file(path, advisor, context_of(path, knowledge))
+    lines = {f.rule_id: f.line for f in review.findings}
+    for rule_id, line in expected_lines(path).items():
+        if line is not None:
+            assert lines[rule_id] == line, (rule_id, lines)
+
+
+def test_an_inline_suppression_on_the_setting_to_change_suppresses_it(advisor, tmp_path):
+    source = (FIXTURES / "flawed" / "online-two-instances-stage-unknown.yml").read_text(encoding="utf-8")
+    path = tmp_path / "deployment.yml"
+    path.write_text(source.replace("instance_count: 2", "instance_count: 2  # advisor: ignore[review.online-"
+                                   "instances-stage-unknown] a development deployment"), encoding="utf-8")
+    review = review_file(path, advisor)
+    assert review.findings == ()
+    assert [s.finding.rule_id for s in review.suppressed] == ["review.online-instances-stage-unknown"]
+
+
+@pytest.mark.parametrize("path", NOTED, ids=lambda p: p.name)
+def test_azure_ml_kinds_without_checks_are_noted_not_errors(advisor, path):
+    review = review_file(path, advisor)
+    assert review.kind == "other" and review.findings == ()
+    assert any("advisor has no checks for this kind" in note for note in review.notes)
+    assert review.title not in ("Azure ML asset", "")
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_a_template_with_placeholders_is_noted_as_one(path):
+    from advisor.azureml.documents import TemplateFile
+
+    with pytest.raises(TemplateFile, match="template placeholder"):
+        read_document(path)
 
 
 @pytest.mark.parametrize("path", CLEAN, ids=lambda p: p.name)

@@ -231,7 +231,8 @@ def test_configuration_file_skips_rules_assumes_facts_and_excludes_paths(review,
 ])
 def test_a_bad_configuration_is_one_clear_error(review, tmp_path, text, message):
     (tmp_path / ".advisor.yaml").write_text(text, encoding="utf-8")
-    result = review(CLEAN[0])
+    reviewed = shutil.copy(CLEAN[0], tmp_path)  # the config is found from the reviewed file (issue 24)
+    result = review(reviewed)
     assert result.exit_code == 2
     assert result.stderr.startswith("advisor: error: ") and message in result.stderr
     assert "Traceback" not in result.stderr

@@ -86,6 +86,7 @@ def test_the_hook_passes_once_the_finding_is_suppressed(repository, tmp_path):
     assert "Passed" in result.stdout
 
 
+@pytest.mark.network  # pip installs the advisor's dependencies from the package index
 def test_the_python_hook_installs_the_advisor_and_reviews(repository, tmp_path):
     result = try_repo(repository, "advisor-review", tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from advisor.azureml.config import ReviewConfig
-from advisor.azureml.documents import AzureMLDocument, NotAzureML, read_document
+from advisor.azureml.documents import AzureMLDocument, NotAzureML, TemplateFile, read_document
 from advisor.azureml.review import FileReview, ReviewOptions, review_documents
 from advisor.engine.advisor import Advisor
 from advisor.errors import AdvisorError
@@ -27,6 +27,7 @@ class Unreadable:
 class SkippedFile:
     path: str
     reason: str
+    why: str = "excluded"  # "excluded", "not Azure ML" or "template": what the summary counts
 
 
 @dataclass
@@ -44,11 +45,17 @@ class ReviewRun:
         return sum(len(r.suppressed) for r in self.reviews)
 
 
-def yaml_files_below(folder: Path) -> list[Path]:
+def yaml_files_below(folder: Path, unreadable: list[Unreadable] | None = None) -> list[Path]:
     """Every .yml/.yaml file below `folder`, sorted; hidden folders and symlinked folders
-    are not entered (no loops)."""
+    are not entered (no loops). A folder that can't be listed goes to `unreadable`: a review
+    that skipped it silently would pass files it never read."""
+    def report(exc: OSError) -> None:
+        if unreadable is not None:
+            where = str(exc.filename or folder)
+            unreadable.append(Unreadable(where, f"{where}: cannot read the folder: {exc.strerror or exc}"))
+
     found: list[Path] = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
+    for root, dirs, files in os.walk(folder, onerror=report, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(Path(root) / f for f in sorted(files) if f.lower().endswith(YAML_SUFFIXES))
     return found
@@ -63,7 +70,7 @@ def run_review(targets: list[Path], advisor: Advisor, config: ReviewConfig,
     seen: set[Path] = set()
     for target in targets:
         in_folder = target.is_dir()
-        for path in yaml_files_below(target) if in_folder else [target]:
+        for path in yaml_files_below(target, run.unreadable) if in_folder else [target]:
             key = path.resolve() if path.exists() else path
             if key in seen:
                 continue
@@ -73,9 +80,12 @@ def run_review(targets: list[Path], advisor: Advisor, config: ReviewConfig,
                 continue
             try:
                 documents.append(read_document(path))
+            except TemplateFile as exc:
+                run.skipped.append(SkippedFile(str(path), exc.message,
+                                               "template"))
             except NotAzureML as exc:
                 if in_folder or skip_unknown:
-                    run.skipped.append(SkippedFile(str(path), "not Azure ML YAML"))
+                    run.skipped.append(SkippedFile(str(path), "not Azure ML YAML", "not Azure ML"))
                 else:
                     run.unreadable.append(Unreadable(str(path), exc.render()))
             except AdvisorError as exc:

@@ -1,5 +1,5 @@
 """The review's configuration file, as Checkov users expect one: `.advisor.yaml`, or a
-`[tool.advisor]` table in pyproject.toml, found in the current folder or the nearest parent.
+`[tool.advisor]` table in pyproject.toml, found from each reviewed path upward.
 
     skip:            # rules to skip, each with why (or a plain list of rule ids)
       review.environment-image-not-pinned: images are pinned by digest in the registry
@@ -9,11 +9,20 @@
       - experiments/**
 
 Skipped rules still run: their findings are reported as suppressed, never dropped.
+
+A configuration changes what review reports, so one that is found (not named with --config)
+is trusted like the knowledge cache: the search goes from the reviewed path up to the
+repository root (the folder holding `.git`) and no further, and the file used must be owned
+by this user (or root), writable by no one else, in a folder others cannot write (or a
+sticky one). A file that fails those checks, is over the size limit or does not parse is one
+clear error (exit 2), never skipped silently.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +30,14 @@ from typing import Any
 
 from advisor.errors import AdvisorError
 from advisor.knowledge.vocabulary import Vocabulary
-from advisor.yamlio import parse_yaml, read_text_file
+from advisor.yamlio import MAX_FILE_BYTES, decode_utf8, parse_yaml, read_limited, read_text_file
 
 FILE_NAMES = (".advisor.yaml", ".advisor.yml")
 KEYS = ("skip", "facts", "exclude")
 ALLOWED = "skip (rule ids, or rule id: reason), facts (name: value), exclude (globs)"
+MAX_CONFIG_BYTES = MAX_FILE_BYTES
+REPOSITORY_MARKERS = (".git", ".hg", ".svn")
+_SKIPPED = "skipped in the configuration"
 
 
 @dataclass(frozen=True)
@@ -38,43 +50,133 @@ class ReviewConfig:
 
     def excludes(self, path: Path) -> bool:
         """Whether a file is excluded: its path relative to the config's folder matches a glob."""
+        if not self.exclude:
+            return False
+        # realpath, not Path.resolve(): a symlink loop named *.yml is a path like any other here
+        # (reading it reports the loop), never an exception.
         try:
-            relative = path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
+            relative = Path(os.path.realpath(path)).relative_to(os.path.realpath(self.root)).as_posix()
+        except (ValueError, OSError):
             relative = path.as_posix()
         return any(fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(relative, pattern.rstrip("/") + "/*")
                    for pattern in self.exclude)
 
 
+# --- finding it -----------------------------------------------------------------------------
+
 def find_config(start: Path | None = None) -> Path | None:
-    """The nearest `.advisor.yaml`, or pyproject.toml with a [tool.advisor] table."""
-    folder = (start or Path.cwd()).resolve()
+    """The nearest `.advisor.yaml`, or pyproject.toml with a [tool.advisor] table, from `start`
+    (a file's folder, or a folder) up to the repository root. A pyproject.toml that can't be
+    read or parsed is an AdvisorError, not passed over."""
+    folder = Path(os.path.realpath(start or Path.cwd()))
+    if not folder.is_dir():
+        folder = folder.parent
     for candidate in (folder, *folder.parents):
         for name in FILE_NAMES:
-            if (candidate / name).is_file():
-                return candidate / name
+            path = candidate / name
+            if path.is_file() or path.is_symlink():
+                return path
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
-            try:
-                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                continue
-            if isinstance(data.get("tool"), dict) and "advisor" in data["tool"]:
-                return pyproject
+        if pyproject.is_file() and _has_advisor_table(pyproject):
+            return pyproject
+        if any((candidate / marker).exists() for marker in REPOSITORY_MARKERS):
+            return None  # the repository root: what lies above belongs to someone else
     return None
 
 
-def load_config(path: Path, knowledge: Any) -> ReviewConfig:
-    """Read and check a config file; AdvisorError (exit 2) names what is wrong and where."""
+def configs_for(targets: list[Path], knowledge: Any) -> list[tuple[ReviewConfig, list[Path]]]:
+    """The reviewed paths grouped by the configuration found from each upward (each file read
+    and checked once), in the order first named."""
+    loaded: dict[Path | None, ReviewConfig] = {}
+    groups: dict[Path | None, list[Path]] = {}
+    for target in targets:
+        found = find_config(target)
+        if found not in loaded:
+            loaded[found] = ReviewConfig() if found is None else load_config(found, knowledge, trusted_only=True)
+        groups.setdefault(found, []).append(target)
+    return [(loaded[found], paths) for found, paths in groups.items()]
+
+
+def trust_problem(path: Path) -> str | None:
+    """Why the file could have been written by someone other than this user or root (None when
+    it could not): the checks ssh makes on its keys, and the knowledge cache on itself."""
+    if not hasattr(os, "geteuid"):
+        return None  # Windows: no owner bits to check
+    me = os.geteuid()
+    try:
+        info = os.stat(path)
+        folder = os.stat(path.parent)
+    except OSError as exc:
+        return f"cannot check who owns it: {exc.strerror or exc}"
+    if info.st_uid not in (me, 0):
+        return f"owned by another user (uid {info.st_uid})"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return "other users can write it"
+    if folder.st_uid not in (me, 0):
+        return f"its folder is owned by another user (uid {folder.st_uid}), who could replace it"
+    if folder.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not folder.st_mode & stat.S_ISVTX:
+        return "its folder can be written by other users, who could replace it"
+    return None
+
+
+def check_trusted(path: Path) -> None:
+    problem = trust_problem(path)
+    if problem is not None:
+        raise AdvisorError(f"configuration not used: {problem}", where=str(path),
+                           allowed="a file only you (or root) can write; or --config FILE to use it "
+                                   "anyway, or --no-config")
+
+
+def _has_advisor_table(pyproject: Path) -> bool:
+    """Whether a pyproject.toml configures advisor. One that can't be read or parsed is an
+    error when this user wrote it; another user's is passed over, unless it has the table."""
+    try:
+        return "advisor" in _tool_table(pyproject, _read_bounded(pyproject))
+    except AdvisorError:
+        if trust_problem(pyproject) is not None:
+            return False  # someone else's broken file says nothing about advisor
+        raise
+
+
+def _read_bounded(path: Path) -> str:
+    """A config file's text, at most MAX_CONFIG_BYTES (a 1 GB pyproject.toml is not read whole)."""
+    try:
+        raw = read_limited(path, MAX_CONFIG_BYTES)
+    except OSError as exc:
+        raise AdvisorError(f"cannot read: {exc.strerror or exc}", where=str(path)) from None
+    if raw is None:
+        raise AdvisorError(f"file is over the {MAX_CONFIG_BYTES}-byte limit for a configuration file",
+                           where=str(path))
+    return decode_utf8(raw, str(path), AdvisorError)
+
+
+def _tool_table(path: Path, text: str) -> dict[str, Any]:
+    """pyproject.toml's [tool] table (empty when there is none); malformed TOML is an error."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise AdvisorError(f"malformed TOML: {exc}", where=str(path),
+                           allowed="fix it, or give --no-config or --config FILE") from None
+    except RecursionError:
+        raise AdvisorError("TOML is nested too deeply", where=str(path)) from None
+    tool = data.get("tool")
+    return tool if isinstance(tool, dict) else {}
+
+
+# --- reading it -----------------------------------------------------------------------------
+
+def load_config(path: Path, knowledge: Any, *, trusted_only: bool = False) -> ReviewConfig:
+    """Read and check a config file; AdvisorError (exit 2) names what is wrong and where.
+    `trusted_only` (a file found, not named) also checks who could have written it."""
     where = str(path)
-    text = read_text_file(path, "an advisor configuration file")
+    if trusted_only:
+        check_trusted(path)
     if path.name == "pyproject.toml":
-        try:
-            data = tomllib.loads(text).get("tool", {}).get("advisor", {})
-        except tomllib.TOMLDecodeError as exc:
-            raise AdvisorError(f"malformed TOML: {exc}", where=where) from None
+        text = _read_bounded(path) if path.is_file() else read_text_file(path, "an advisor configuration file")
+        data = _tool_table(path, text).get("advisor", {})
         where += " [tool.advisor]"
     else:
+        text = read_text_file(path, "an advisor configuration file")
         data = parse_yaml(text, where).data
         data = {} if data is None else data
     if not isinstance(data, dict):
@@ -90,16 +192,21 @@ def load_config(path: Path, knowledge: Any) -> ReviewConfig:
 def _skip(value: Any, knowledge: Any, where: str) -> dict[str, str]:
     if value is None:
         return {}
+    shape = "skip must be a list of rule ids or a mapping of rule id to reason"
     if isinstance(value, list):
-        value = {item: "skipped in the configuration" for item in value}
+        if not all(isinstance(item, str) for item in value):
+            raise AdvisorError(shape, where=where)
+        value = dict.fromkeys(value, _SKIPPED)
     if not isinstance(value, dict):
-        raise AdvisorError("skip must be a list of rule ids or a mapping of rule id to reason", where=where)
+        raise AdvisorError(shape, where=where)
     skip: dict[str, str] = {}
     for rule_id, reason in value.items():
         if not isinstance(rule_id, str) or knowledge.rule(rule_id) is None:
-            raise AdvisorError(f"skip: no rule {rule_id!r}", where=where,
+            raise AdvisorError(f"skip: no rule {str(rule_id)[:80]!r}", where=where,
                                allowed="rule ids as `advisor rules` lists them")
-        skip[rule_id] = str(reason) if reason is not None else "skipped in the configuration"
+        if reason is not None and not isinstance(reason, str | int | float | bool):
+            raise AdvisorError(f"skip.{rule_id}: the reason must be text", where=where)
+        skip[rule_id] = str(reason)[:500] if reason is not None else _SKIPPED
     return skip
 
 
@@ -110,13 +217,13 @@ def _facts(value: Any, vocabulary: Vocabulary, where: str) -> dict[str, Any]:
         raise AdvisorError("facts must be a mapping of fact name to value", where=where)
     facts: dict[str, Any] = {}
     for name, raw in value.items():
-        spec = vocabulary.fact(str(name))
+        spec = vocabulary.fact(name) if isinstance(name, str) else None
         if spec is None or spec.derived:
-            raise AdvisorError(f"facts: unknown fact {name!r}", where=where,
+            raise AdvisorError(f"facts: unknown fact {str(name)[:80]!r}", where=where,
                                allowed="fact names as `advisor vocabulary` lists them")
         try:
             facts[spec.name] = spec.check(raw)
-        except ValueError as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             raise AdvisorError(f"facts.{name}: {exc}", where=where) from None
     return facts
 

@@ -8,6 +8,7 @@ are recognised as `other`, so a folder review can say so instead of failing on t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -17,18 +18,23 @@ from advisor.yamlio import YamlDocument, parse_yaml, read_text_file
 
 Kind = Literal["command_job", "sweep_job", "pipeline_job", "automl_job", "compute", "compute_instance",
                "kubernetes_compute", "environment", "data", "datastore", "model", "online_endpoint",
-               "online_deployment", "batch_endpoint", "batch_deployment", "schedule", "other"]
+               "online_deployment", "batch_endpoint", "batch_deployment", "schedule", "connection", "other"]
 KIND_TITLES: dict[str, str] = {
     "command_job": "command job", "sweep_job": "sweep job", "pipeline_job": "pipeline job",
     "automl_job": "AutoML job", "compute": "compute cluster", "compute_instance": "compute instance",
     "kubernetes_compute": "Kubernetes compute", "environment": "environment", "data": "data asset",
     "datastore": "datastore", "model": "model", "online_endpoint": "online endpoint",
     "online_deployment": "online deployment", "batch_endpoint": "batch endpoint",
-    "batch_deployment": "batch deployment", "schedule": "schedule", "other": "Azure ML asset",
+    "batch_deployment": "batch deployment", "schedule": "schedule", "connection": "workspace connection",
+    "other": "Azure ML asset",
 }
 SUPPORTED = ("a job (command, sweep, pipeline, automl), compute (amlcompute, computeinstance, "
              "kubernetes), an environment, a data asset, a datastore, a model, an online or batch "
-             "endpoint or deployment, or a schedule, told by $schema or type")
+             "endpoint or deployment, a schedule or a workspace connection, told by $schema or type "
+             "(other Azure ML kinds, e.g. components, workspaces, registries, prompt flows, model "
+             "packages, fine-tuning jobs, are noted)")
+# A `{{VAR}}` a script substitutes before `az ml ... create` (not a job's `${{inputs.x}}`).
+TEMPLATE_MARK = re.compile(r"(?<!\$)\{\{ {0,8}[A-Za-z_][A-Za-z0-9_.\-]{0,100} {0,8}\}\}")
 
 # The last part of a `$schema` URL, lower-cased, without ".schema.json".
 SCHEMA_KINDS: dict[str, Kind] = {
@@ -51,6 +57,10 @@ OTHER_SCHEMAS = {
     "featurestore": "feature store", "featureset": "feature set",
     "featurestoreentity": "feature store entity", "virtualmachinecompute": "attached VM",
     "synapsesparkcompute": "attached Synapse Spark pool", "dataimport": "data import",
+    "modelversionpackage": "model package", "flow": "prompt flow", "run": "prompt flow run",
+    "serverlessendpoint": "serverless endpoint", "finetuningjob": "fine-tuning job",
+    "distillationjob": "distillation job", "marketplacesubscription": "marketplace subscription",
+    "capabilityhost": "capability host", "index": "index", "monitorschedule": "schedule",
 }
 TYPE_KINDS: dict[str, Kind] = {
     "command": "command_job", "sweep": "sweep_job", "pipeline": "pipeline_job", "automl": "automl_job",
@@ -61,7 +71,29 @@ TYPE_KINDS: dict[str, Kind] = {
     "mlflow_model": "model", "custom_model": "model", "triton_model": "model",
 }
 OTHER_TYPES = {"spark": "Spark job", "parallel": "parallel job", "virtualmachine": "attached VM",
-               "synapsespark": "attached Synapse Spark pool"}
+               "synapsespark": "attached Synapse Spark pool", "finetuning": "fine-tuning job",
+               "distillation": "distillation job", "data_transfer": "data transfer job",
+               "import": "data import job"}
+# Workspace connection types (reference-yaml-connection-*): a connection's `credentials` are read
+# like a datastore's, so a secret written into it is reported and a placeholder is not.
+CONNECTION_TYPES = frozenset({
+    "azure_sql_db", "git", "s3", "snowflake", "container_registry", "python_feed", "azure_open_ai",
+    "open_ai", "azure_ai_search", "cognitive_search", "azure_ai_services", "cognitive_service",
+    "azure_content_safety", "azure_speech_services", "serverless", "serp", "serverless_endpoint",
+    "custom", "custom_keys", "api_key", "azure_blob_storage", "azure_one_lake", "azure_data_lake_gen2_connection",
+    "apikey", "serpapi", "qdrant", "weaviate", "pinecone", "elasticsearch", "azure_synapse_analytics",
+    "azure_my_sql_db", "azure_postgres_db", "wandb", "mongodb", "redis", "openai",
+})
+# Keys only one kind of file has, for files with neither `$schema` nor a known `type`.
+SHAPES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("inferencing_server",), "model package"), (("target_environment",), "model package"),
+    (("replication_locations",), "registry"),
+    (("managed_network",), "workspace"), (("hbi_workspace",), "workspace"),
+    (("customer_managed_key",), "workspace"), (("key_vault", "storage_account"), "workspace"),
+    (("nodes", "outputs"), "prompt flow"), (("nodes", "inputs"), "prompt flow"),
+    (("flow", "data"), "prompt flow run"), (("flow", "column_mapping"), "prompt flow run"),
+    (("model_id",), "serverless endpoint"),
+)
 BATCH_KEYS = ("compute", "mini_batch_size", "output_action", "output_file_name", "settings",
               "max_concurrency_per_instance", "error_threshold", "retry_settings", "logging_level")
 
@@ -91,12 +123,28 @@ class NotAzureML(AdvisorError):
     """The file is YAML but shows no sign of being Azure ML YAML (a folder review skips it)."""
 
 
+class TemplateFile(AdvisorError):
+    """A template whose `{{VAR}}` placeholders a script fills before use, which is not valid
+    YAML until then: noted as such, never an error."""
+
+
+def template_marks(text: str) -> list[str]:
+    return TEMPLATE_MARK.findall(text)
+
+
 def read_document(path: str | Path) -> AzureMLDocument:
     """Load and classify one file; AdvisorError (naming file and line) if it can't be used."""
     path = Path(path)
     where = str(path)
     text = read_text_file(path, "an Azure ML YAML file")
-    document = parse_yaml(text, where)
+    try:
+        document = parse_yaml(text, where)
+    except AdvisorError as exc:
+        marks = template_marks(text)
+        if marks:
+            raise TemplateFile(f"template placeholder ({marks[0]}), not reviewed until filled in", where=where,
+                               line=exc.line) from None
+        raise
     if not isinstance(document.data, dict):
         raise NotAzureML("expected a mapping at the top level", where=where, line=1, allowed=SUPPORTED)
     kind, other = classify(document.data, where, document)
@@ -118,6 +166,18 @@ def kubernetes_endpoint_signal(data: dict[str, Any]) -> str | None:
     return "$schema" if _schema_stem(data) == "kubernetesonlineendpoint" else None
 
 
+def _by_shape(data: dict[str, Any], kind: str | None, stem: str | None) -> tuple[Kind, str] | None:
+    """Connections, and the kinds told by keys only they have (registries, workspaces, prompt
+    flows, model packages) when the file has no `$schema`."""
+    if (stem is not None and stem.endswith("connection")) or (
+            kind in CONNECTION_TYPES and any(k in data for k in ("target", "credentials", "api_key", "api_base"))):
+        return "connection", ""
+    for keys, title in SHAPES:
+        if all(k in data for k in keys):
+            return "other", title
+    return None
+
+
 def classify(data: dict[str, Any], where: str, document: YamlDocument) -> tuple[Kind, str]:
     """The file's kind, and for `other` what it is; AdvisorError when it is not recognised."""
     stem = _schema_stem(data)
@@ -137,6 +197,9 @@ def classify(data: dict[str, Any], where: str, document: YamlDocument) -> tuple[
         return TYPE_KINDS[kind], ""
     if kind in OTHER_TYPES:
         return "other", OTHER_TYPES[kind]
+    shaped = _by_shape(data, kind, stem)
+    if shaped is not None:
+        return shaped
     if kind is None:
         if "auth_mode" in data or "traffic" in data:
             return "online_endpoint", ""

@@ -21,6 +21,9 @@ from advisor.engine.advisor import Advisor
 from advisor.engine.results import Consultation, Firing
 
 SEVERITIES = ("low", "medium", "high")
+# Facts that say what kind of asset a file is (its `type`, `endpoint_name`): a finding sits on
+# the setting to change, so these give its line only when no other fact does.
+CONTEXT_FACTS = frozenset({"planned_endpoint_type", "algorithm_selection", "stage", "stage_known", "ml_task"})
 
 
 def severity_of(certainty: float) -> str:
@@ -265,7 +268,8 @@ def _finding(warning: Any, consultation: Consultation, advisor: Advisor, reads: 
     assert rule is not None
     firing = next(f for f in consultation.fired if f.rule_id == warning.rule_id)
     behind = tuple(reads[n] for n in _user_facts(firing, consultation, {firing.rule_id}) if n in reads)
-    lines = [f.line for f in behind if f.line and f.path is None]
+    lines = [f.line for f in behind if f.line and f.path is None and f.name not in CONTEXT_FACTS] or \
+        [f.line for f in behind if f.line and f.path is None]
     message = " ".join(warning.message.split())
     return ReviewFinding(warning.rule_id, warning.kind, f"step {step}: {message}" if step else message,
                          rule.because, rule.source, min(lines) if lines else None, behind, rule.title,

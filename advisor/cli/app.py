@@ -51,7 +51,12 @@ def build_app():
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    from advisor.cli.output import safe_streams
     from advisor.errors import AdvisorError, os_error_text
+    from advisor.files import forget_inputs
+
+    forget_inputs()  # a new run: no file read yet may be written over
+    safe_streams()
 
     app = build_app()
     try:

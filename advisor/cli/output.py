@@ -9,6 +9,22 @@ from pathlib import Path
 from advisor.files import write_text_file
 
 
+def safe_streams() -> None:
+    """Standard output and error that can write any text: a character a legacy encoding lacks
+    (PYTHONIOENCODING=cp1252) becomes "?", a stray surrogate on a UTF-8 stream a backslash
+    escape; never an exception halfway through a report."""
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) in ("strict", "surrogateescape"):
+            try:
+                unicode = codecs.lookup(stream.encoding).name.startswith("utf")
+                reconfigure(errors="backslashreplace" if unicode else "replace")  # cp1252: "?" for a box line
+            except (LookupError, ValueError, OSError, AttributeError, TypeError):
+                pass  # a stream that can't change keeps its own rules
+
+
 def write_text(text: str, output: Path | None) -> None:
     if output is None or str(output) == "-":
         sys.stdout.write(text)

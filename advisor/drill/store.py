@@ -19,6 +19,7 @@ from typing import Any
 from advisor.drill.schedule import due_time, next_box
 from advisor.errors import AdvisorError, os_error_text
 from advisor.paths import DATA_DIR_ENV, data_dir
+from advisor.visible import visible
 
 DB_NAME = "drill.sqlite3"
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -330,10 +331,28 @@ class ProgressStore:
             query += " WHERE session_id = ?"
             params = (session_id,)
         rows = self._read(query + " ORDER BY answered_at, id", params)
-        return [AnswerRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7]) for r in rows]
+        return [answer for answer in map(_answer, rows) if answer is not None]
 
 
 _QUESTION_COLUMNS = "id, decision, section, facts, origin, description, box, due_at"
+# Answers dated before 1970 or after 9999 are damaged rows, not history (SQLite keeps any type
+# in any column: 'x', 1e300 and a blob are all storable).
+_EARLIEST, _LATEST = 0.0, 253402300799.0
+
+
+def _answer(row: tuple[Any, ...]) -> AnswerRow | None:
+    """A stored answer as statistics may use it, or None for a damaged row: a time that is not
+    a date, a field that is not text. Text is shown escaped (a row can hold ESC or U+202E)."""
+    answered_at, texts, correct, session_id = row[0], row[1:6], row[6], row[7]
+    if isinstance(answered_at, bool) or not isinstance(answered_at, int | float):
+        return None
+    if not _EARLIEST <= answered_at <= _LATEST or not all(isinstance(t, str) for t in texts):
+        return None
+    if correct not in (0, 1) or not isinstance(session_id, int):
+        return None
+    question_id, decision, section, choice, correct_choice = (visible(t, one_line=True)[:200] for t in texts)
+    return AnswerRow(float(answered_at), question_id, decision, section, choice, correct_choice, bool(correct),
+                     session_id)
 
 
 def _stored(row: tuple[Any, ...]) -> StoredQuestion:

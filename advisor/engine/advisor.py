@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import attrgetter
 from typing import Any
 
 from advisor.engine import certainty, conflicts
 from advisor.engine.compiler import build_engine_class
 from advisor.engine.memory import new_datum
-from advisor.engine.results import USER, Consultation, Evidence, Firing, RuleWarning
+from advisor.engine.results import USER, Consultation, Evidence, Firing, OpenDecision, RuleWarning
 from advisor.engine.settling import Settling
 from advisor.knowledge import KnowledgeBase, load_knowledge
 from advisor.knowledge.rules import Rule
@@ -161,9 +161,13 @@ class Advisor:
         values = dict(facts)
         values.update({name: value for name, value in winners.items()
                        if not getattr(vocabulary.decision(name), "multiple", False)})
-        open_decisions = Settling(self.knowledge, values).open_decisions(
-            {r.decision for r in recommendations})
-        return Consultation(facts, derived, recommendations, warnings, trace.fired, open_decisions, values)
+        decided = {r.decision for r in recommendations}
+        find_open = partial(_open_decisions, self.knowledge, values, decided)
+        return Consultation(facts, derived, recommendations, warnings, trace.fired, find_open, values)
+
+
+def _open_decisions(knowledge: KnowledgeBase, values: dict[str, Any], decided: set[str]) -> list[OpenDecision]:
+    return Settling(knowledge, values).open_decisions(decided)
 
 
 @lru_cache(maxsize=1)

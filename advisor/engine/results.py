@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -89,12 +90,23 @@ class Consultation:
     recommendations: list[Recommendation]
     warnings: list[RuleWarning]
     fired: list[Firing]
-    open_decisions: list[OpenDecision]
+    # Finds the open decisions; called when something first reads `open_decisions`.
+    find_open_decisions: Callable[[], list[OpenDecision]] = field(repr=False, compare=False)
     # Everything a condition can read at the end of the run: the user's facts, derived facts
     # and single-choice decisions (several-choice decisions are not readable by conditions).
     values: dict[str, Any] = field(default_factory=dict)
     _by_value: dict[tuple[str, Any], list[Firing]] | None = field(default=None, init=False, repr=False,
                                                                   compare=False)
+    _open_decisions: list[OpenDecision] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def open_decisions(self) -> list[OpenDecision]:
+        """Each decision left open that unanswered facts could still settle, with those facts.
+        Found when first read: the report, the planner and why-not read them; a review, or an
+        evaluation whose expectations hold, never does, and the search is most of its cost."""
+        if self._open_decisions is None:
+            self._open_decisions = self.find_open_decisions()
+        return self._open_decisions
 
     def _firings_by_value(self) -> dict[tuple[str, Any], list[Firing]]:
         """The firings behind each concluded value, for derivation trees (built when first asked)."""

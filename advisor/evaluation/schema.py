@@ -1,6 +1,6 @@
 """The JSON Schema (draft 2020-12) of scenario files, for editors to validate as people type.
 
-Built from the pydantic Scenario model, then narrowed with the vocabulary and the rule base:
+Built from the scenario format's keys (advisor.scenarios.model), then narrowed with the vocabulary and the rule base:
 each input fact is a property with its type and allowed values, decisions take their own
 choices, rule ids must exist. It accepts what `advisor.scenarios.load_scenario` accepts.
 """
@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from advisor.knowledge import KnowledgeBase
-from advisor.scenarios.model import Scenario
+from advisor.scenarios.model import EXPECTATION_KEYS, EXPECTATIONS_DESCRIPTION, SCENARIO_KEYS
 
 if TYPE_CHECKING:
     from advisor.knowledge.vocabulary import DecisionSpec, FactSpec
@@ -20,7 +20,7 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def scenario_schema(knowledge: KnowledgeBase) -> dict[str, Any]:
-    schema = Scenario.model_json_schema()
+    schema = _format_schema()
     vocabulary = knowledge.vocabulary
     facts = schema["properties"]["facts"]
     facts["additionalProperties"] = False
@@ -39,6 +39,26 @@ def scenario_schema(knowledge: KnowledgeBase) -> dict[str, Any]:
     return {"$schema": DIALECT, "title": "advisor scenario",
             "description": "A situation for `advisor consult`, with optional expectations for `advisor evaluate`.",
             **schema}
+
+
+def _format_schema() -> dict[str, Any]:
+    """The format's keys and their types, before the vocabulary narrows them (each object's
+    keys in alphabetical order, as the committed schema has them)."""
+    names = {"items": {"type": "string"}, "type": "array"}
+    expectations = {key: dict(sorted({"description": text, "title": key.replace("_", " ").title(), **names}.items()))
+                    for key, text in EXPECTATION_KEYS.items()}
+    expectations["decisions"] = {"additionalProperties": {"anyOf": [{"type": "string"}, names]},
+                                 "description": EXPECTATION_KEYS["decisions"], "title": "Decisions", "type": "object"}
+    kinds = {"name": {"minLength": 1, "title": "Name", "type": "string"},
+             "description": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None, "title": "Description"},
+             "facts": {"additionalProperties": True, "title": "Facts", "type": "object"},
+             "expect": {"anyOf": [{"$ref": "#/$defs/Expectations"}, {"type": "null"}], "default": None}}
+    properties = {key: dict(sorted({**kinds[key], "description": text}.items()))
+                  for key, (text, _) in SCENARIO_KEYS.items()}
+    return {"$defs": {"Expectations": {"additionalProperties": False, "description": EXPECTATIONS_DESCRIPTION,
+                                       "properties": expectations, "title": "Expectations", "type": "object"}},
+            "additionalProperties": False, "properties": properties,
+            "required": [key for key, (_, required) in SCENARIO_KEYS.items() if required], "type": "object"}
 
 
 def fact_schema(fact: FactSpec) -> dict[str, Any]:

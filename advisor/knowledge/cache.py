@@ -5,6 +5,9 @@ and of the Python version: any edit to rules/ or to advisor/knowledge rebuilds i
 
 The cache is data, never code: JSON naming only the knowledge classes below, each rebuilt
 through its constructor (nothing is unpickled, nothing imported by name from the file).
+Its first line is the SHA-256 of the rest, and every object's fields are checked against
+their declared types as it is read: a file damaged into other valid JSON (a priority of
+"high", an empty fact list) is rebuilt, never trusted.
 And since a changed cache could still change the advice, it is read only from a folder and a
 file owned by the current user that no one else can write (the checks ssh makes on its keys);
 the folder is created private (0700). A missing, stale, foreign or damaged cache is rebuilt.
@@ -20,6 +23,8 @@ import os
 import stat
 import sys
 import tempfile
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +33,7 @@ from advisor.knowledge import base, conditions, guide, rules, vocabulary
 from advisor.knowledge.base import KnowledgeBase, build_knowledge, read_sources
 from advisor.paths import cache_dir, cache_disabled
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: a digest line before the JSON, and every field's type checked on read
 MAX_CACHE_BYTES = 32 * 1024 * 1024
 
 
@@ -83,6 +88,42 @@ def encode(value: Any) -> Any:
     raise TypeError(f"the knowledge cache can't hold a {type(value).__name__}")
 
 
+def _field_types(cls: type) -> tuple[Any, ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple(hints[f.name] for f in dataclasses.fields(cls))
+
+
+def _checker(expected: Any) -> Any:
+    """A function telling whether a decoded value has the declared type, built once per field
+    (containers checked element by element; nested knowledge objects were checked when built)."""
+    origin, args = typing.get_origin(expected), typing.get_args(expected)
+    if expected is Any:
+        return lambda value: True
+    if origin is typing.Union or origin is types.UnionType:
+        options = tuple(_checker(arg) for arg in args)
+        return lambda value: any(fits(value) for fits in options)
+    if origin is typing.Literal:
+        return lambda value: isinstance(value, str) and value in args
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        element = _checker(args[0])
+        return lambda value: isinstance(value, tuple) and all(map(element, value))
+    if origin is dict:
+        key, item = _checker(args[0]), _checker(args[1])
+        return lambda value: isinstance(value, dict) and all(key(k) and item(v) for k, v in value.items())
+    if expected is type(None):
+        return lambda value: value is None
+    if expected is float:
+        return lambda value: isinstance(value, int | float) and not isinstance(value, bool)
+    if expected is int:
+        return lambda value: isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(expected, type) and origin is None:
+        return lambda value: isinstance(value, expected)
+    raise TypeError(f"the knowledge cache can't check a {expected}")  # a new kind of field: teach _checker
+
+
+_CHECKS = {name: tuple(_checker(t) for t in typing.get_type_hints(cls).values()) for name, cls in CLASSES.items()}
+
+
 def _decode_object(item: dict[str, Any]) -> Any:
     if len(item) == 1:
         if "t" in item:
@@ -96,6 +137,8 @@ def _decode_object(item: dict[str, Any]) -> Any:
         values = item["v"]
         if not isinstance(values, list) or len(values) != len(_FIELDS[item["$"]]):
             raise ValueError(f"wrong fields for {item['$']}")
+        if not all(fits(value) for fits, value in zip(_CHECKS[item["$"]], values, strict=True)):
+            raise ValueError(f"a field of {item['$']} has the wrong type")
         return cls(*values)
     raise ValueError("not a knowledge cache object")
 
@@ -107,10 +150,32 @@ def _hashable(key: Any) -> Any:
 
 
 def decode(text: str | bytes) -> KnowledgeBase:
-    knowledge = json.loads(text, object_hook=_decode_object, parse_constant=_refuse_constant)
+    """The knowledge base a cache file holds; ValueError when its digest or any type is wrong."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    digest, _, payload = raw.partition(b"\n")
+    if hashlib.sha256(payload).hexdigest().encode() != digest:
+        raise ValueError("the cache's digest does not match its content")
+    knowledge = json.loads(payload, object_hook=_decode_object, parse_constant=_refuse_constant)
     if not isinstance(knowledge, KnowledgeBase):
         raise ValueError("not a knowledge base")
+    _check_references(knowledge)
     return knowledge
+
+
+def _check_references(knowledge: KnowledgeBase) -> None:
+    """Every name a rule reads or concludes is in the vocabulary, every section in the guide:
+    what loading from YAML guarantees, checked again (an emptied fact list fails here)."""
+    vocabulary = knowledge.vocabulary
+    names = {f.name for f in vocabulary.facts} | {d.name for d in vocabulary.decisions}
+    sections = {s.id for s in knowledge.guide.sections}
+    for rule in knowledge.rules:
+        if rule.section not in sections:
+            raise ValueError(f"rule {rule.id}: no section {rule.section!r}")
+        if rule.conclusion.name is not None and rule.conclusion.name not in names:
+            raise ValueError(f"rule {rule.id}: concludes unknown {rule.conclusion.name!r}")
+        unknown = conditions.subjects(rule.condition) - names
+        if unknown:
+            raise ValueError(f"rule {rule.id}: reads unknown {sorted(unknown)[0]!r}")
 
 
 def _refuse_constant(name: str) -> Any:
@@ -118,7 +183,8 @@ def _refuse_constant(name: str) -> Any:
 
 
 def dumps(knowledge: KnowledgeBase) -> str:
-    return json.dumps(encode(knowledge), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    payload = json.dumps(encode(knowledge), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest() + "\n" + payload
 
 
 # --- who may have written it --------------------------------------------------------------
@@ -190,7 +256,7 @@ def load_cached(directory: Path) -> KnowledgeBase:
     if raw is not None:
         try:
             return decode(raw)
-        except (ValueError, KeyError, TypeError, RecursionError):
+        except (ValueError, KeyError, TypeError, RecursionError, UnicodeDecodeError):
             pass  # damaged: rebuilt and rewritten below
     knowledge = build_knowledge(texts)
     _store(folder, name, knowledge)
@@ -209,7 +275,7 @@ def _store(folder: Path, name: str, knowledge: KnowledgeBase) -> None:
             os.close(dir_fd)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".knowledge-", suffix=".tmp")  # created 0600
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(dumps(knowledge))
             os.replace(tmp, folder / name)
         except BaseException:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.text import Text
 
 from advisor.evaluation.coverage import Coverage
+from advisor.presentation.escape.json import json_document
 from advisor.presentation.escape.terminal import visible
 
 
@@ -23,7 +23,7 @@ def coverage_as_json(coverage: Coverage) -> dict[str, Any]:
 
 
 def render_coverage_json(coverage: Coverage) -> str:
-    return json.dumps(coverage_as_json(coverage), indent=2, ensure_ascii=False) + "\n"
+    return json_document(coverage_as_json(coverage))
 
 
 def coverage_summary_line(coverage: Coverage) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -10,6 +9,7 @@ from rich.text import Text
 
 from advisor.evaluation.results import EvaluationRun, Mismatch, ScenarioResult
 from advisor.knowledge.vocabulary import plain
+from advisor.presentation.escape.json import json_document
 from advisor.presentation.escape.markdown import md_code, md_text
 from advisor.presentation.escape.terminal import visible
 from advisor.presentation.escape.xml import xml_text
@@ -86,7 +86,7 @@ def mismatch_as_json(mismatch: Mismatch) -> dict[str, Any]:
 
 
 def render_json(run: EvaluationRun) -> str:
-    return json.dumps(run_as_json(run), indent=2, ensure_ascii=False) + "\n"
+    return json_document(run_as_json(run))
 
 
 def _value(value: str | tuple[str, ...] | None) -> str | list[str] | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Any
 
@@ -13,6 +12,7 @@ from advisor.explain.certainty import CertaintyExplanation
 from advisor.explain.whatif import Change, Flip, WhatIf
 from advisor.explain.whynot import Candidate, Failure, WhyNot
 from advisor.knowledge.vocabulary import Vocabulary, plain, value_text
+from advisor.presentation.escape.json import json_document
 from advisor.presentation.escape.terminal import markup as escape
 
 FLIPS_SHOWN = 6
@@ -156,7 +156,7 @@ def explanation_as_json(scenario: dict[str, Any], parts: list, show_flips: bool)
             recommendations.append(entry)
     if not any(kind in ("why_not", "why_not_rule", "what_if") for kind, _ in parts):
         data["recommendations"] = recommendations
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_document(data)
 
 
 def render_parts(parts: list, console: Console, show_flips: bool, vocabulary: Vocabulary) -> None:

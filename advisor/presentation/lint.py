@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 from rich.console import Console
 from rich.table import Table
 
 from advisor.knowledge.vocabulary import value_text
 from advisor.lint import LintReport
+from advisor.presentation.escape.json import json_document
 from advisor.presentation.escape.terminal import markup, visible
 
 
 def render_json(report: LintReport) -> str:
-    return json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n"
+    return json_document(report.as_json())
 
 
 def render_table(report: LintReport, console: Console) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Any
 
 from advisor.azureml.collect import ReviewRun
 from advisor.knowledge.vocabulary import plain, value_text
+from advisor.presentation.escape.json import json_document
 from advisor.presentation.escape.terminal import visible
 
 
@@ -81,4 +81,4 @@ def review_data(run: ReviewRun) -> list[dict[str, Any]]:
 
 def render_json(run: ReviewRun) -> str:
     """The reviewed files as a JSON list (unreadable and skipped files go to stderr/notes)."""
-    return json.dumps(review_data(run), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_document(review_data(run))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +12,7 @@ from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import describe, outline
 from advisor.knowledge.rules import Example, Rule
 from advisor.knowledge.vocabulary import value_text
+from advisor.presentation.escape.json import json_document
 from advisor.presentation.escape.terminal import markup, visible
 
 LIST_COLUMNS = ("id", "section", "then", "title")
@@ -35,7 +35,7 @@ def rule_as_json(rule: Rule) -> dict[str, Any]:
 
 
 def render_list_json(rules: Sequence[Rule]) -> str:
-    return json.dumps([rule_as_json(r) for r in rules], indent=2, ensure_ascii=False) + "\n"
+    return json_document([rule_as_json(r) for r in rules])
 
 
 def _row(rule: Rule) -> tuple[str, ...]:

@@ -7,7 +7,6 @@ them as dismissed), so nothing is dropped; unreadable files are tool notificatio
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -15,6 +14,7 @@ from urllib.parse import quote
 import advisor
 from advisor.azureml.collect import ReviewRun
 from advisor.azureml.review import ReviewFinding
+from advisor.presentation.escape.json import json_document
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"high": "error", "medium": "warning", "low": "note"}
@@ -29,7 +29,7 @@ def artifact_uri(path: str) -> str:
         candidate = candidate.resolve().relative_to(Path.cwd().resolve())
     except (ValueError, OSError):
         pass
-    return quote(candidate.as_posix(), safe="/")
+    return quote(candidate.as_posix(), safe="/", errors="surrogateescape")  # a non-UTF-8 name: its bytes
 
 
 def _rule(finding: ReviewFinding, unit_title: str | None) -> dict[str, Any]:
@@ -112,4 +112,4 @@ def render_sarif(run: ReviewRun, unit_titles: dict[str, str] | None = None) -> s
             "results": results,
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_document(log)

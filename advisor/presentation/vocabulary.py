@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from rich.console import Console
 from rich.table import Table
 
 from advisor.knowledge.vocabulary import DecisionSpec, FactSpec, Vocabulary
+from advisor.presentation.escape.json import json_document
 from advisor.presentation.escape.terminal import markup, visible
 
 FACT_COLUMNS = ("fact", "type", "values", "question")
@@ -15,7 +14,7 @@ DECISION_COLUMNS = ("decision", "choices", "title")
 
 
 def render_json(vocabulary: Vocabulary) -> str:
-    return json.dumps(vocabulary.as_json(), indent=2, ensure_ascii=False) + "\n"
+    return json_document(vocabulary.as_json())
 
 
 def _fact_row(fact: FactSpec) -> tuple[str, ...]:

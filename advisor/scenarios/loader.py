@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from advisor.errors import AdvisorError, ScenarioError
 from advisor.knowledge import KnowledgeBase, load_knowledge
-from advisor.scenarios.model import Scenario
+from advisor.scenarios.model import Scenario, scenario_from
 from advisor.yamlio import YamlDocument, parse_yaml, read_text_file
 
 
@@ -33,34 +32,16 @@ def parse_scenario(text: str, where: str, knowledge: KnowledgeBase | None = None
         kind = type(document.data).__name__ if document.data is not None else "nothing"
         raise ScenarioError(f"top level is {_kind(kind)}; expected a mapping with name and facts",
                             where=where, line=1)
-    try:
-        scenario = Scenario.model_validate(document.data)
-    except ValidationError as exc:
-        raise _pydantic_error(exc, document, where) from None
+    scenario = scenario_from(document, where)
     facts = _check_facts(scenario.facts, document, where, knowledge)
     if scenario.expect is not None:
         _check_expectations(scenario, document, where, knowledge)
-    return scenario.model_copy(update={"facts": facts})
+    return replace(scenario, facts=facts)
 
 
 def _kind(name: str) -> str:
     return {"list": "a list", "str": "a string", "int": "a number", "float": "a number",
             "bool": "a boolean", "nothing": "empty"}.get(name, name)
-
-
-def _pydantic_error(exc: ValidationError, document: YamlDocument, where: str) -> ScenarioError:
-    err = exc.errors()[0]
-    loc = tuple(err["loc"])
-    field = ".".join(str(p) for p in loc)
-    line = document.line(*loc)
-    if err["type"] == "extra_forbidden":
-        parent = loc[:-1]
-        allowed = {(): "name, description, facts, expect",
-                   ("expect",): "decisions, open, fires, does_not_fire, warns"}.get(parent)
-        return ScenarioError(f"unknown key {field!r}", where=where, line=line, allowed=allowed)
-    if err["type"] == "missing":
-        return ScenarioError(f"missing required key {field!r}", where=where, line=line)
-    return ScenarioError(f"{field}: {err['msg']}", where=where, line=line)
 
 
 def _check_facts(facts: dict[str, Any], document: YamlDocument, where: str,

@@ -12,6 +12,7 @@ import io
 import json
 import re
 import sys
+import threading
 import traceback
 import xml.dom.minidom
 from dataclasses import dataclass
@@ -92,3 +93,22 @@ def assert_clean(result: Result, what: str, *, batch: bool = False) -> None:
     if result.code == 2 and not batch:
         assert len(result.error_lines) == 1, f"{what}: expected one error line, got {result.error_lines}"
         assert result.error_lines[0].startswith("advisor: error: "), result.error_lines
+
+
+def finishes(target, seconds: float = 20.0):
+    """Run `target` in a thread; return what it returned, failing (not hanging) if it doesn't end."""
+    outcome: dict = {}
+
+    def call():
+        try:
+            outcome["value"] = target()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=call, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s (a hang)"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

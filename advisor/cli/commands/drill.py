@@ -207,7 +207,8 @@ def register(app: typer.Typer) -> None:
     def drill(
         count: int = typer.Option(10, "--count", "-n", min=1, max=5000, metavar="N",
                                   help="Questions in the session (1 to 500), or to --export (up to 5000)."),
-        seed: Optional[int] = typer.Option(None, "--seed", metavar="SEED",
+        # --seed: within SQLite's integers (the session row stores it)
+        seed: Optional[int] = typer.Option(None, "--seed", metavar="SEED", min=-(2**63), max=2**63 - 1,
                                            help="Same seed (and same progress) gives the same session."),
         section: Optional[str] = typer.Option(None, "--section", metavar="SECTION",
                                               help="Only this guide section: design, workspace, experiment, optimize, "

@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Review Azure ML YAML with the rule base: findings with rule id, reason, guide link and line."""
         from advisor.azureml.collect import run_review
-        from advisor.azureml.config import ReviewConfig, find_config, load_config
+        from advisor.azureml.config import ReviewConfig, configs_for, load_config
         from advisor.azureml.review import at_or_above
         from advisor.cli.assignments import parse_input_fact
         from advisor.cli.output import write_text
@@ -63,15 +63,21 @@ def register(app: typer.Typer) -> None:
         try:
             context = dict(parse_input_fact(text, advisor.knowledge.vocabulary, "--fact") for text in fact)
             context = {k: v for k, v in context.items() if v is not None}
-            settings = ReviewConfig()
-            if not no_config:
-                found = config or find_config()
-                if found is not None:
-                    settings = load_config(found, advisor.knowledge)
+            if no_config:
+                groups = [(ReviewConfig(), list(paths))]
+            elif config is not None:
+                groups = [(load_config(config, advisor.knowledge), list(paths))]
+            else:  # each path's own, found from it upward
+                groups = configs_for(list(paths), advisor.knowledge)
         except AdvisorError as exc:
             print(f"advisor: error: {exc.render()}", file=sys.stderr)
             raise typer.Exit(2) from None
-        run = run_review(list(paths), advisor, settings, context, skip_unknown)
+        run = run_review(groups[0][1], advisor, groups[0][0], context, skip_unknown)
+        for settings, group in groups[1:]:  # paths under another configuration
+            more = run_review(group, advisor, settings, context, skip_unknown)
+            run.reviews += more.reviews
+            run.unreadable += more.unreadable
+            run.skipped += more.skipped
         from advisor.presentation.review import shown
 
         for problem in run.unreadable:

@@ -4,16 +4,16 @@ draws the recommended architecture (SVG, Mermaid), `outline` orders what every f
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from advisor.presentation.escape.json import json_document
 from advisor.presentation.formats import Format
 
 
 def render_as(report: dict[str, Any], fmt: Format) -> str:
     """The report as text in a file format (the terminal format is text.render_report)."""
     if fmt is Format.json:
-        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        return json_document(report)
     if fmt is Format.markdown:
         from advisor.presentation.consultation.markdown import render_report_markdown
 

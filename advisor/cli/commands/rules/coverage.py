@@ -63,7 +63,6 @@ def register(rules_app: typer.Typer) -> None:
 
 
 def _unit_coverage(format: Format, output: Optional[Path]) -> None:
-    import json
 
     from advisor.cli.output import write_text
     from advisor.knowledge import load_knowledge
@@ -71,7 +70,9 @@ def _unit_coverage(format: Format, output: Optional[Path]) -> None:
 
     result = unit_coverage(load_knowledge())
     if format is Format.json:
-        write_text(json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n", output)
+        from advisor.presentation.escape.json import json_document
+
+        write_text(json_document(result.as_json()), output)
     else:
         lines = [f"{u.section}: {u.title}  {u.url}" for u in result.uncited]
         lines.append(f"{result.cited_count} of {len(result.units)} content units of the study guide are cited "

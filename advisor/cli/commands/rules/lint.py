@@ -32,7 +32,8 @@ def register(rules_app: typer.Typer) -> None:
         from advisor.presentation import lint as present
 
         if guide_text is not None and not guide_text.is_file():
-            raise AdvisorError("no such file", where=str(guide_text))
+            what = "no such file" if not guide_text.exists() else "is not a regular file (a folder, a FIFO or a device)"
+            raise AdvisorError(what, where=str(guide_text), allowed="the study guide's Markdown text")
         report = lint_rules(rules_dir or default_rules_dir(), guide_text)
         if format is Format.json:
             write_text(present.render_json(report), output)

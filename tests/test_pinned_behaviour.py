@@ -1,0 +1,112 @@
+"""Behaviour that mutating the code once showed no test held (issue 27: five surviving mutants).
+Each test states the behaviour a user sees, through the CLI or a public function, so it holds
+whichever way the code is written, and fails when the behaviour changes:
+
+- the mastered box waits exactly 21 days (drill/schedule.py);
+- an inline suppression on the line above a finding suppresses it, and one further up does not;
+- a suppression without a reason says none was given;
+- evaluate's JSON counts every expectation it checked (decisions, open, fires, does_not_fire, warns);
+- the drill's distractors are the overruled choices first, when there are more choices than slots.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+import yaml
+from hostile.harness import run, strict_json
+
+DAY = 24 * 60 * 60
+
+
+# --- the drill's mastered box -----------------------------------------------------------------
+
+def test_a_mastered_question_comes_back_after_exactly_three_weeks(tmp_path):
+    from advisor.drill.store import ProgressStore
+
+    with ProgressStore(tmp_path / "d.sqlite3") as store:
+        session = store.start_session(started_at=0.0, seed=1, planned=6, section=None, decision=None)
+        boxes = []
+        for n in range(5):  # right every time: boxes 2, 3, 4, then 5 (mastered), and 5 again
+            answered = 1_000_000.0 + n * 100 * DAY
+            boxes.append(store.record_answer(session_id=session, question_id="q1", decision="sampling",
+                                             section="experiment", facts={}, origin="generated", description=None,
+                                             choice="grid", correct_choice="grid", answered_at=answered,
+                                             seconds=1.0))
+            if boxes[-1] == 5:
+                assert [q.id for q in store.waiting_questions(answered + 21 * DAY - 1)] == ["q1"]
+                assert [q.id for q in store.due_questions(answered + 21 * DAY - 1)] == []
+                assert [q.id for q in store.due_questions(answered + 21 * DAY)] == ["q1"]
+        assert boxes == [2, 3, 4, 5, 5]
+
+
+# --- inline suppressions: the line above, and no reason given ----------------------------------
+
+def _review(path, *args):
+    return run("review", str(path), "--no-config", *args)
+
+
+def test_a_suppression_on_the_line_above_suppresses_and_one_further_up_does_not(tmp_path):
+    above = tmp_path / "above.yml"
+    above.write_text("type: amlcompute\nname: c\n# advisor: ignore[review.cluster-max-zero] parked until Q3\n"
+                     "max_instances: 0\n", encoding="utf-8")
+    result = _review(above)
+    assert result.code == 0, result.stdout
+    assert "review.cluster-max-zero" in result.stdout  # reported as suppressed, not dropped
+
+    further = tmp_path / "further.yml"
+    further.write_text("type: amlcompute\nname: c\n# advisor: ignore[review.cluster-max-zero] parked until Q3\n"
+                       "min_instances: 0\nmax_instances: 0\n", encoding="utf-8")
+    assert _review(further).code == 1
+
+
+def test_a_suppression_without_a_reason_says_none_was_given(tmp_path):
+    path = tmp_path / "c.yml"
+    path.write_text("type: amlcompute\nname: c\nmax_instances: 0  # advisor: ignore[review.cluster-max-zero]\n",
+                    encoding="utf-8")
+    result = _review(path, "--format", "sarif")
+    assert result.code == 0, result.stderr
+    [parked] = [r for r in strict_json(result.stdout)["runs"][0]["results"] if r["ruleId"] == "review.cluster-max-zero"]
+    assert parked["suppressions"] == [{"kind": "inSource", "justification": "no reason given"}]
+
+
+# --- evaluate's JSON: how many expectations were checked --------------------------------------
+
+def test_evaluate_counts_every_kind_of_expectation(advisor, tmp_path):
+    facts = {"data_location": "adls_gen2"}  # fires the warning assets.prefer-datastores-over-direct-uris
+    consultation = advisor.consult(facts)
+    fired = sorted(consultation.fired_ids())
+    warned = sorted({w.rule_id for w in consultation.warnings})
+    decided = {r.decision: r.choice for r in consultation.recommendations}
+    knowledge = advisor.knowledge
+    silent = sorted(r.id for r in knowledge.rules if r.id not in fired)[:3]
+    undecided = sorted(d.name for d in knowledge.vocabulary.decisions if d.name not in decided)[:2]
+    single = {name: choice for name, choice in decided.items() if not knowledge.vocabulary.decision(name).multiple}
+    expect = {"decisions": dict(list(single.items())[:1]), "open": undecided, "fires": fired[:2],
+              "does_not_fire": silent, "warns": warned[:1]}
+    assert [len(v) for v in expect.values()] == [1, 2, 2, 3, 1]  # every kind counted, each a different number
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(yaml.safe_dump({"name": "every kind", "facts": facts, "expect": expect}), encoding="utf-8")
+    result = run("evaluate", str(scenario), "--format", "json")
+    assert result.code == 0, result.stdout
+    [report] = json.loads(result.stdout)["results"]
+    assert report["status"] == "passed" and report["checks"] == 9
+
+
+# --- the drill's distractors: overruled choices first ---------------------------------------
+
+@pytest.mark.parametrize("seed", range(12))
+def test_overruled_choices_take_the_distractor_slots_first(advisor, seed):
+    from advisor.drill.questions import MAX_OPTIONS, build_question
+
+    knowledge = advisor.knowledge
+    consultation = advisor.consult({"dataset_size": "large", "needs_full_training_control": True})
+    overruled = {a.choice for a in consultation.recommendation("training_service").alternatives}
+    choices = knowledge.vocabulary.decision("training_service").choices
+    assert overruled == {"azure_ml_or_databricks", "synapse_or_databricks"}
+    assert len(choices) - 1 > MAX_OPTIONS - 1  # more wrong choices than slots: the order decides
+    q = build_question(consultation, "training_service", knowledge, random.Random(seed))
+    assert q.correct == "databricks"
+    assert overruled <= set(q.distractors), (seed, q.options)
