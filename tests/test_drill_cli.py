@@ -15,8 +15,8 @@ from rich.console import Console
 from advisor.cli.commands.drill import INTERRUPTED_EXIT, drill_command
 from advisor.drill.questions import MULTIPLE, ORDERING, canonical_answer
 from advisor.drill.session import DrillOptions, DrillSession
-from advisor.presentation.drill import answer_words
 from advisor.drill.store import ProgressStore
+from advisor.presentation.drill import answer_words
 
 DOWN = "\x1b[B"
 ENTER = "\r"

@@ -10,9 +10,9 @@ import textwrap
 
 import pytest
 
+from advisor.drill.questions import canonical_answer
 from advisor.drill.schedule import DAY, TOP_BOX, next_box
 from advisor.drill.session import DrillOptions, DrillSession
-from advisor.drill.questions import canonical_answer
 from advisor.drill.store import ProgressStore
 from advisor.errors import AdvisorError
 

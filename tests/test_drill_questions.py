@@ -10,7 +10,15 @@ import pytest
 from advisor.drill.feedback import grade
 from advisor.drill.library import LibrarySource
 from advisor.drill.outline import load_outline
-from advisor.drill.questions import COMPLETION, MULTIPLE, ORDERING, OTHER, build_question, resolve_answer, usable_decisions
+from advisor.drill.questions import (
+    COMPLETION,
+    MULTIPLE,
+    ORDERING,
+    OTHER,
+    build_question,
+    resolve_answer,
+    usable_decisions,
+)
 from advisor.drill.session import DrillOptions, DrillSession
 from advisor.drill.store import ProgressStore
 from advisor.errors import AdvisorError

@@ -30,7 +30,7 @@ def ordering_question(skill: Skill, ordering: Ordering, outline: ExamOutline, rn
     shown = list(names)
     while len(shown) > 1 and shown == list(names):
         rng.shuffle(shown)
-    label = dict(zip(names, steps))
+    label = dict(zip(names, steps, strict=True))
     position = {n: i + 1 for i, n in enumerate(names)}
     notes = tuple(f"{label[n]} comes {_ordinal(position[n])} of these: "
                   + " → ".join(label[m] for m in names) + "." for n in shown)
@@ -41,7 +41,7 @@ def ordering_question(skill: Skill, ordering: Ordering, outline: ExamOutline, rn
         options=tuple(shown), correct=names[0], recommended=frozenset(names), consultation=None,
         kind=ORDERING, keys=names, labels=tuple(label[n] for n in shown), notes=notes,
         domain=outline.domain_of_skill(skill.id), skill=skill.id,
-        stem=ordering.stem + " Put the steps in order.", scenario="", source=ordering.source)
+        stem=ordering.stem + " Arrange them in sequence.", scenario="", source=ordering.source)
 
 
 def rebuild_ordering(decision: str, facts: dict, outline: ExamOutline, rng: random.Random) -> DrillQuestion | None:

@@ -226,7 +226,8 @@ class DrillSession:
             if not missed:
                 continue
             spec = self.knowledge.vocabulary.decision(decision)
-            title, section = (spec.title, spec.section) if spec else (answers[0].question.stem, answers[0].question.section)
+            first = answers[0].question
+            title, section = (spec.title, spec.section) if spec else (first.stem, first.section)
             past = history.get(decision, [])
             topics.append(WeakTopic(decision, title, section, len(missed), len(answers),
                                     sum(past) / len(past) if past else 0.0, self._units(decision, missed)))

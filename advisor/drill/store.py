@@ -300,7 +300,7 @@ class ProgressStore:
                           " seconds, timed_out FROM exams ORDER BY finished_at, session_id")
         keys = ("session_id", "exam", "finished_at", "questions", "answered", "correct", "score", "passed",
                 "seconds", "timed_out")
-        return [dict(zip(keys, row)) for row in rows]
+        return [dict(zip(keys, row, strict=True)) for row in rows]
 
     # --- reading ----------------------------------------------------------------------
 

@@ -154,6 +154,17 @@ def render_stats(console: Console, stats: DrillStats, where: str) -> None:
         return
     console.print(f"[bold]{stats.answered}[/] answers in {stats.sessions} sessions, "
                   f"[bold]{percent(stats.accuracy)}[/] right   [dim]{escape(where)}[/]")
+    if stats.domains:
+        console.print(_area_table("By exam domain", "Domain", stats.domains))
+    if stats.queues:
+        queue = Table("Domain", "Due today", *(f"Box {b}" for b in range(1, TOP_BOX + 1)), "Mastered",
+                      box=box.SIMPLE_HEAD, title="Review queue", title_justify="left")
+        for q in stats.queues:
+            queue.add_row(f"{q.domain}. {escape(q.title)}", str(q.due_today), *(str(n) for n in q.boxes),
+                          str(q.mastered))
+        console.print(queue)
+    if stats.skills:
+        console.print(_area_table("By exam skill, weakest first", "Skill", stats.skills))
     console.print(_area_table("By section, weakest first", "Section", stats.sections))
     console.print(_area_table("By decision, weakest first", "Decision", stats.decisions))
     timeline = Table("Day", "Answers", "Right", box=box.SIMPLE_HEAD, title="Over time", title_justify="left")

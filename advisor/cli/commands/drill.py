@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
-from contextlib import contextmanager
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Optional
 
@@ -152,13 +152,13 @@ def export_command(path: Path, count: int, seed: int | None, library: Path | Non
 
 def show_stats(db: Path | None, console=None, output: Path | None = None) -> None:
     from advisor.cli.output import show
-    from advisor.drill.stats import compute_stats
+    from advisor.drill.stats import compute_stats, read_questions
     from advisor.drill.store import default_db_path, read_answers
     from advisor.knowledge import load_knowledge
     from advisor.presentation.drill import render_stats
 
     path = db if db is not None else default_db_path()
-    stats, where = compute_stats(read_answers(path), load_knowledge()), str(path)
+    stats, where = compute_stats(read_answers(path), load_knowledge(), read_questions(path)), str(path)
     if console is not None:
         render_stats(console, stats, where)
     else:
