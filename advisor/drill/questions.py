@@ -265,15 +265,22 @@ def resolve_answer(text: str, question: DrillQuestion) -> str:
         return canonical_answer(question, (_one(answer, question, allowed),))
     parts = [p for p in answer.replace(",", " ").split() if p]
     chosen = [_one(p, question, allowed) for p in parts]
+    if not chosen:
+        raise ValueError(f"{answer!r} is not one of the offered choices (allowed: {allowed})")
     if len(set(chosen)) != len(chosen):
         raise ValueError(f"{answer!r} names an option twice (allowed: {allowed})")
-    if question.kind == ORDERING and len(chosen) != len(question.options):
-        raise ValueError(f"{answer!r} does not put all {len(question.options)} options in order "
-                         f"(allowed: {allowed})")
-    if question.kind == MULTIPLE and len(chosen) != len(question.answer_keys):
-        raise ValueError(f"{answer!r} is not {len(question.answer_keys)} of the offered choices "
-                         f"(allowed: {allowed})")
+    # An incomplete answer (one option of "choose two", part of an order) is a wrong answer, as on the exam.
     return canonical_answer(question, chosen)
+
+
+def complete(question: DrillQuestion, answer: str) -> str | None:
+    """Why an answer is incomplete (for prompts that can ask again), or None."""
+    parts = answer.split(" > ") if question.kind == ORDERING else answer.split("+")
+    if question.kind == ORDERING and len(parts) != len(question.options):
+        return f"put all {len(question.options)} options in order"
+    if question.kind == MULTIPLE and len(parts) != len(question.answer_keys):
+        return f"choose {len(question.answer_keys)}"
+    return None
 
 
 def _one(answer: str, question: DrillQuestion, allowed: str) -> str:

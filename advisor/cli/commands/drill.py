@@ -54,16 +54,15 @@ class PromptAnswers:
     def __call__(self, question) -> str:
         import questionary
 
-        from advisor.drill.questions import MULTIPLE, ORDERING, canonical_answer, resolve_answer
+        from advisor.drill.questions import MULTIPLE, ORDERING, canonical_answer, complete, resolve_answer
 
         # unsafe_ask: Ctrl-C raises KeyboardInterrupt, which ends the session cleanly.
         if question.kind == ORDERING:
             def valid(text: str) -> bool | str:
                 try:
-                    resolve_answer(text, question)
+                    return complete(question, resolve_answer(text, question)) or True
                 except ValueError as exc:
                     return str(exc)
-                return True
 
             text = questionary.text("Order (the option numbers, first to last, e.g. 3 1 4 2):",
                                     validate=valid, **self.io).unsafe_ask()
