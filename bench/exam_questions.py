@@ -20,7 +20,7 @@ from pathlib import Path
 
 STOPWORDS = frozenset("""a an and are as at be by can do does for from has have how if in into is it its
 of on or should so than that the their then there these they this to was were what when where which
-who will with would you your""".split())
+who will with would you your s t""".split())
 
 
 def guesser_words(text: str) -> set[str]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 STOPWORDS = frozenset("""
 a an and are as at be by can do does for from has have how if in into is it its may must
 not of on or should so than that the their then there these they this to was were what when
-where which who will with would you your e g i
+where which who will with would you your e g i s t
 """.split())
 # Words of the whole domain that nearly every scenario has: not distinctive of an option.
 GENERIC = frozenset({"azure", "data", "model", "machine", "learning", "ml"})

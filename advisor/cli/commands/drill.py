@@ -77,23 +77,33 @@ class PromptAnswers:
         return questionary.select(question.stem, choices=choices, use_shortcuts=True, **self.io).unsafe_ask()
 
 
+def ask_each(questions, total: int, knowledge, console, ask, on_answer, before=None) -> bool:
+    """Show and ask each question; `on_answer(question, choice, seconds)` returns False to stop.
+    True when the answers ran out (an interruption)."""
+    from advisor.presentation.drill import render_question
+
+    for number, question in enumerate(questions, 1):
+        if before is not None:
+            before()
+        render_question(console, question, number, total, knowledge, list_options=ask.lists_options)
+        started = time.monotonic()
+        choice = ask(question)
+        if choice is None:
+            return True
+        if on_answer(question, choice, round(time.monotonic() - started, 3)) is False:
+            break
+    return False
+
+
 def run_session(session, console, ask: Callable[[Any], str | None]):
     """Ask, grade, store and show each question; Ctrl-C or running out of answers ends early."""
-    from advisor.presentation.drill import render_feedback, render_question, render_summary
+    from advisor.presentation.drill import render_feedback, render_summary
 
     knowledge = session.knowledge
     interrupted = False
     try:
-        for number, question in enumerate(session.questions(), 1):
-            render_question(console, question, number, session.options.count, knowledge,
-                            list_options=ask.lists_options)
-            started = time.monotonic()
-            choice = ask(question)
-            if choice is None:
-                interrupted = True
-                break
-            feedback = session.answer(question, choice, round(time.monotonic() - started, 3))
-            render_feedback(console, feedback, knowledge)
+        interrupted = ask_each(session.questions(), session.options.count, knowledge, console, ask,
+                               lambda q, c, s: render_feedback(console, session.answer(q, c, s), knowledge))
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -183,22 +193,34 @@ def drill_command(*, count: int = 10, seed: int | None = None, section: str | No
     console = console or Console(highlight=False)
     advisor = get_advisor()
     check_filters(advisor.knowledge, section, decision)
+    check_inputs(library, answers, prompt_input)
+    options = DrillOptions(count=count, seed=new_seed() if seed is None else seed, section=section,
+                           decision=decision, library=library or scenarios_dir())
+    with open_store(db) as store:
+        session = DrillSession(advisor, store, options)
+        summary = run_with_answers(lambda ask: run_session(session, console, ask), advisor, console, answers,
+                                   prompt_input, prompt_output)
+    return INTERRUPTED_EXIT if summary.interrupted and answers is None else 0
+
+
+def check_inputs(library: Path | None, answers: str | None, prompt_input: Any) -> None:
+    """A library folder that exists, and a terminal or an answers file to answer from."""
+    from advisor.errors import AdvisorError
+
     if library is not None and not library.is_dir():
         raise AdvisorError("the scenario library folder does not exist", where=str(library))
     if answers is None and prompt_input is None and not sys.stdin.isatty():
         raise AdvisorError("no terminal to ask questions on; give answers with --answers FILE "
                            "(or --answers - to read them from standard input)")
-    options = DrillOptions(count=count, seed=new_seed() if seed is None else seed, section=section,
-                           decision=decision, library=library or scenarios_dir())
-    with open_store(db) as store:
-        session = DrillSession(advisor, store, options)
-        if answers is None:
-            summary = run_session(session, console, PromptAnswers(advisor.knowledge, input=prompt_input,
-                                                                  output=prompt_output))
-        else:
-            with open_answers(answers) as (lines, where):
-                summary = run_session(session, console, ScriptedAnswers(lines, where, console))
-    return INTERRUPTED_EXIT if summary.interrupted and answers is None else 0
+
+
+def run_with_answers(run: Callable[[Any], Any], advisor, console, answers: str | None, prompt_input: Any,
+                     prompt_output: Any):
+    """`run(ask)` with answers from the prompts, or from the --answers file (or stdin)."""
+    if answers is None:
+        return run(PromptAnswers(advisor.knowledge, input=prompt_input, output=prompt_output))
+    with open_answers(answers) as (lines, where):
+        return run(ScriptedAnswers(lines, where, console))
 
 
 def register(app: typer.Typer) -> None:

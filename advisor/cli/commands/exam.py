@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,23 +14,18 @@ INTERRUPTED_EXIT = 130
 
 def run_exam(exam, console, ask: Callable[[Any], str | None]):
     """Ask each question (no feedback until the end), then the report and the review."""
-    from advisor.presentation.drill import render_exam_result, render_question
+    from advisor.cli.commands.drill import ask_each
+    from advisor.presentation.drill import render_exam_result
+
+    def clock_line() -> None:
+        minutes, seconds = divmod(int(exam.seconds_left()), 60)
+        console.print(f"[dim]Time left: {minutes}m {seconds:02d}s[/]")
 
     knowledge = exam.session.knowledge
     interrupted = False
-    try:
-        for number, question in enumerate(exam.questions(), 1):
-            minutes, seconds = divmod(int(exam.seconds_left()), 60)
-            console.print(f"[dim]Time left: {minutes}m {seconds:02d}s[/]")
-            render_question(console, question, number, exam.options.questions, knowledge,
-                            list_options=ask.lists_options)
-            started = time.monotonic()
-            choice = ask(question)
-            if choice is None:
-                interrupted = True
-                break
-            if exam.answer(question, choice, round(time.monotonic() - started, 3)) is None:
-                break  # the time was up: that answer is not scored
+    try:  # an answer given after the time is up is not scored, and ends the exam
+        interrupted = ask_each(exam.questions(), exam.options.questions, knowledge, console, ask,
+                               lambda q, c, s: exam.answer(q, c, s) is not None, before=clock_line)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -45,30 +39,21 @@ def exam_command(*, questions: int = 50, minutes: float = 100, seed: int | None 
                  prompt_input: Any = None, prompt_output: Any = None) -> int:
     from rich.console import Console
 
-    from advisor.cli.commands.drill import PromptAnswers, ScriptedAnswers, open_answers, open_store
+    from advisor.cli.commands.drill import check_inputs, open_store, run_with_answers
     from advisor.drill.exam import ExamOptions, MockExam
     from advisor.drill.session import new_seed
     from advisor.engine import get_advisor
-    from advisor.errors import AdvisorError
     from advisor.paths import scenarios_dir
 
     console = console or Console(highlight=False)
     advisor = get_advisor()
-    if library is not None and not library.is_dir():
-        raise AdvisorError("the scenario library folder does not exist", where=str(library))
-    if answers is None and prompt_input is None and not sys.stdin.isatty():
-        raise AdvisorError("no terminal to ask questions on; give answers with --answers FILE "
-                           "(or --answers - to read them from standard input)")
+    check_inputs(library, answers, prompt_input)
     options = ExamOptions(questions=questions, minutes=minutes, seed=new_seed() if seed is None else seed,
                           library=library or scenarios_dir())
     with open_store(db) as store:
         exam = MockExam(advisor, store, options, clock=clock)
-        if answers is None:
-            result = run_exam(exam, console, PromptAnswers(advisor.knowledge, input=prompt_input,
-                                                           output=prompt_output))
-        else:
-            with open_answers(answers) as (lines, where):
-                result = run_exam(exam, console, ScriptedAnswers(lines, where, console))
+        result = run_with_answers(lambda ask: run_exam(exam, console, ask), advisor, console, answers,
+                                  prompt_input, prompt_output)
     return INTERRUPTED_EXIT if result.interrupted and answers is None else 0
 
 
