@@ -243,7 +243,7 @@ def test_data_dir_override_and_user_errors(tmp_path, cli):
                       env={"ADVISOR_DATA_DIR": str(data)})
     assert bad_section.returncode == 2
     assert bad_section.stderr.strip() == ("advisor: error: unknown section 'deployment' (allowed: design, "
-                                          "workspace, experiment, optimize, manage, deploy)")
+                                          "workspace, experiment, optimize, manage, deploy, language-models)")
     not_a_db = tmp_path / "notes.txt"
     not_a_db.write_text("hello " * 500)
     broken = cli("drill", "--db", str(not_a_db), "--answers", "-", input="1\n")

@@ -74,7 +74,7 @@ def test_every_generated_question_has_keys_the_engine_recommends(advisor, tmp_pa
 def test_generation_reaches_most_decisions(advisor, tmp_path):
     """Honest questions cannot be asked of every decision (some scenarios can only be told in
     the words of the answer); most decisions are still reached."""
-    questions = plan(advisor, tmp_path, 99, 150)
+    questions = plan(advisor, tmp_path, 99, 250)  # 69 decisions since the language-model domain: ~3.6 questions each
     asked = {q.decision for q in questions}
     with_rules = {d.name for d in advisor.knowledge.vocabulary.decisions if advisor.knowledge.producers(d.name)}
     assert len(asked & with_rules) >= len(with_rules) // 2, sorted(with_rules - asked)

@@ -90,7 +90,7 @@ def test_consult_json_contract(cli, tmp_path):
             _check(fact, EVIDENCE, "fired.matched")
     assert {f["status"] for f in report["fired"]} >= {"applied", "overruled", "warning"}
     assert [s["id"] for s in report["sections"]] == ["design", "workspace", "experiment", "optimize",
-                                                     "manage", "deploy"]
+                                                     "manage", "deploy", "language-models"]
     for section in report["sections"]:
         _check(section, SECTION, "section")
     assert [g["name"] for g in report["given"]] == list(report["facts"])

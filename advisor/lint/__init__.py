@@ -14,6 +14,7 @@ from advisor.lint.checks import run_checks
 from advisor.lint.findings import CHECKS, LintFinding, LintReport, sort_findings
 from advisor.lint.scan import (
     RawRule,
+    companion_texts,
     default_guide_text,
     duplicate_ids,
     guide_text_urls,
@@ -29,11 +30,16 @@ __all__ = ["CHECKS", "LintFinding", "LintReport", "lint_rules"]
 
 
 def lint_rules(directory: Path, guide_text: Path | None = None) -> LintReport:
-    """Lint the rule base in `directory`; `guide_text` defaults to ../shared/dp100-study-guide.md."""
+    """Lint the rule base in `directory`; `guide_text` defaults to ../shared/dp100-study-guide.md.
+
+    A companion dp100-language-models.md beside the guide text adds its URLs."""
     directory = Path(directory)
     raw_rules = scan_rules(directory) if directory.is_dir() else []
     guide_text = guide_text or (default_guide_text(directory) if directory.is_dir() else None)
     text_urls = guide_text_urls(guide_text) if guide_text is not None else None
+    if guide_text is not None and text_urls is not None:
+        for companion in companion_texts(guide_text):  # domain 4's sources count as guide text
+            text_urls |= guide_text_urls(companion)
     findings: list[LintFinding] = [
         *duplicate_ids(raw_rules),
         *unknown_sources(raw_rules, guide_units(directory), text_urls, guide_text),

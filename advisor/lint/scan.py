@@ -17,6 +17,8 @@ from advisor.yamlio import parse_yaml
 
 URL = re.compile(r"https?://[^\s)\]<>\"'|`]+")
 GUIDE_TEXT = Path("shared") / "dp100-study-guide.md"
+# The companion source of the exam's fourth domain (language models), in the same form.
+COMPANION_TEXTS = ("dp100-language-models.md",)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,11 @@ def default_guide_text(directory: Path) -> Path | None:
     """The repository's sibling ../shared/dp100-study-guide.md, when there is one."""
     candidate = directory.resolve().parent.parent / GUIDE_TEXT
     return candidate if candidate.is_file() else None
+
+
+def companion_texts(guide_text: Path) -> list[Path]:
+    """The companion sources in the study guide text's folder (dp100-language-models.md)."""
+    return [guide_text.parent / name for name in COMPANION_TEXTS if (guide_text.parent / name).is_file()]
 
 
 def guide_text_urls(path: Path) -> set[str]:

@@ -6,7 +6,9 @@ every decision that belongs to it; a decision still open is written as open and 
 nothing chosen yet is dashed. Arrows show how data and models flow: data store, datastore
 and data asset into training; training into tracking and the model registry; the registry
 into the endpoint; the endpoint into monitoring; monitoring into the retraining trigger,
-which feeds training again.
+which feeds training again. An application built on a language model has its own lane:
+grounding data into the index, retrieved chunks into the flow, prompts into the deployed
+model, its replies (or the fine-tuned model's) into evaluation.
 
 The layout is a small layered one of our own: one column per stage, boxes stacked in a
 column, arrows between the columns. Graphviz would need its system binary (`dot`), which a
@@ -33,7 +35,7 @@ class Component:
     decisions: tuple[str, ...]
 
 
-STAGES = ("Data", "Workspace data", "Training", "Models", "Serving", "Operations")
+STAGES = ("Data", "Workspace data", "Training", "Models", "Serving", "Operations", "Language model")
 
 COMPONENTS = (
     Component("ingestion", "Data ingestion", "Data", ("ingestion_tool",)),
@@ -56,6 +58,18 @@ COMPONENTS = (
     Component("endpoint_compute", "Endpoint compute", "Serving", ("deployment_compute",)),
     Component("monitoring", "Monitoring", "Operations", ("monitoring",)),
     Component("retraining", "Retraining trigger", "Operations", ("retraining_trigger",)),
+    # The language-model lane (exam domain 4), top to bottom in the order its data flows.
+    Component("lm_approach", "Approach and prompts", "Language model",
+              ("optimization_approach", "prompt_design", "sampling_setting")),
+    Component("grounding_data", "Grounding data", "Language model", ("rag_components",)),
+    Component("lm_index", "Index", "Language model", ("rag_index_store", "chunking", "vector_algorithm")),
+    Component("prompt_flow", "Prompt flow", "Language model", ("prompt_flow_type", "flow_setup")),
+    Component("lm_model", "Model and deployment", "Language model",
+              ("language_model", "model_comparison", "lm_deployment", "content_safety")),
+    Component("fine_tuning", "Fine-tuning", "Language model",
+              ("fine_tuning_compute", "fine_tuning_technique", "fine_tuning_steps")),
+    Component("lm_evaluation", "Evaluation", "Language model", ("evaluation_metrics", "evaluation_method")),
+    Component("responsible_genai", "Responsible generative AI", "Language model", ("responsible_genai",)),
 )
 WORKSPACES = "workspace_layout"
 DRAWN_DECISIONS = frozenset(d for c in COMPONENTS for d in c.decisions) | {WORKSPACES}
@@ -72,6 +86,11 @@ FLOWS = (
     (("endpoint",), ("monitoring",), "predictions"),
     (("monitoring",), ("retraining",), "signals"),
     (("retraining",), ("training_job", "training_service", "training_compute"), "retrain"),
+    (("grounding_data",), ("lm_index",), "chunks, embeddings"),
+    (("lm_index",), ("prompt_flow", "lm_model"), "retrieved chunks"),
+    (("prompt_flow",), ("lm_model",), "prompts"),
+    (("lm_model",), ("fine_tuning",), "base model"),
+    (("fine_tuning", "lm_model"), ("lm_evaluation",), "replies"),
 )
 
 

@@ -21,7 +21,8 @@ def register(rules_app: typer.Typer) -> None:
         output: Optional[Path] = output_option("the findings"),
         guide_text: Optional[Path] = typer.Option(
             None, "--guide-text", metavar="FILE",
-            help="The study guide text to check sources against (default: ../shared/dp100-study-guide.md "
+            help="The study guide text to check sources against, with dp100-language-models.md beside it "
+                 "(default: ../shared/dp100-study-guide.md "
                  "next to the repository, when it exists)."),
     ) -> None:
         """Find never-true rules, conflicts, shadowed rules, unreachable choices and bad sources."""

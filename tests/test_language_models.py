@@ -1,0 +1,136 @@
+"""The exam's fourth domain, language models (rules/llm.yaml): its sources, its gate, and the
+acceptance consultation of issue 22."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import ROOT, SCENARIOS
+
+from advisor.drill.questions import usable_decisions
+from advisor.interactive.planner import Planner
+from advisor.lint import lint_rules
+from advisor.scenarios.loader import load_scenario
+
+SOURCE_FILE = ROOT.parent / "shared" / "dp100-language-models.md"
+SECTION = "language-models"
+LINK = re.compile(r"\[[^\]]+\]\((https://[^)\s]+)\)")
+
+# Pages the source file links that no rule needs to cite, and why.
+NOT_DECISION_BEARING = {
+    "https://learn.microsoft.com/credentials/certifications/resources/study-guides/dp-100":
+        "the exam's own outline (skills and weights), the list the file is organized by, not a heuristic",
+    "https://learn.microsoft.com/en-gb/training/paths/create-custom-copilots-ai-studio/":
+        "the learning path: it only groups the units the file lists one by one",
+}
+ACCEPTANCE = SCENARIOS / "language-models" / "support-chatbot-from-product-manuals.yaml"
+
+
+def _language_model_decisions(knowledge) -> list[str]:
+    return [d.name for d in knowledge.vocabulary.decisions if d.section == SECTION]
+
+
+def test_every_language_model_unit_is_cited_by_a_rule(knowledge):
+    units = [u for u in knowledge.guide.content_units if u.section == SECTION]
+    cited = {r.source for r in knowledge.rules}
+    assert len(units) == 45
+    assert [u.url for u in units if u.url not in cited] == []
+
+
+@pytest.mark.skipif(not SOURCE_FILE.exists(), reason="../shared/dp100-language-models.md is not beside this clone")
+def test_every_page_of_the_source_is_a_unit_or_not_decision_bearing(knowledge):
+    linked = set(LINK.findall(SOURCE_FILE.read_text(encoding="utf-8")))
+    units = {u.url for u in knowledge.guide.units if u.section == SECTION}
+    assert set(NOT_DECISION_BEARING) <= linked
+    assert linked - set(NOT_DECISION_BEARING) == units
+
+
+def test_lint_reads_the_language_model_source_beside_the_study_guide(tmp_path, rule_base):
+    rules = rule_base(folder="repo/rules").write("llm.yaml", """\
+        title: Test
+        rules:
+          - id: llm.standard
+            title: Standard deployment
+            section: language-models
+            when: {solution_goal: language_model_app, catalog_model_source: sold_by_azure}
+            then: {recommend: {lm_deployment: standard_deployment}}
+            because: The preferred deployment option.
+            source: https://learn.microsoft.com/azure/ai-foundry/concepts/deployments-overview
+        """).path
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "dp100-study-guide.md").write_text("no language-model page here\n")
+    missing = lint_rules(rules)
+    assert [f.check for f in missing.findings if f.rules == ("llm.standard",)].count("source-not-in-guide") == 1
+    (shared / "dp100-language-models.md").write_text(
+        "| | [Deployment overview](https://learn.microsoft.com/azure/ai-foundry/concepts/deployments-overview) |\n")
+    found = lint_rules(rules)
+    assert [f for f in found.findings if f.check == "source-not-in-guide"] == []
+
+
+def test_acceptance_support_chatbot(advisor, knowledge):
+    """Issue 22: prompt engineering plus RAG (not fine-tuning first), a deployment option with its
+    billing reason, an Azure AI Search index and the evaluation metrics, each with its source."""
+    scenario = load_scenario(ACCEPTANCE)
+    consultation = advisor.consult(scenario.facts)
+    assert set(consultation.chosen("optimization_approach")) == {"prompt_engineering", "rag"}
+    assert "llm.not-fine-tuning-first" in {w.rule_id for w in consultation.warnings}
+    deployment = consultation.recommendation("lm_deployment")
+    assert deployment.choice == "standard_deployment"
+    assert consultation.chosen("rag_index_store") == ("azure_ai_search",)
+    assert {"groundedness", "relevance", "coherence", "fluency"} <= set(consultation.chosen("evaluation_metrics"))
+    units = {u.url for u in knowledge.guide.units if u.section == SECTION}
+    for decision in ("optimization_approach", "lm_deployment", "rag_index_store", "evaluation_metrics"):
+        producers = {f.rule_id for f in consultation.fired
+                     if f.name == decision and f.status in ("applied", "supporting")}
+        assert producers, decision
+        for rule_id in producers:
+            assert knowledge.rule(rule_id).source in units
+    billing = [knowledge.rule(f.rule_id).because for f in consultation.fired
+               if f.name == "lm_deployment" and f.value == "standard_deployment"]
+    assert any("billed per token" in text for text in billing)
+
+
+def test_a_predictive_model_fires_no_language_model_rule(advisor):
+    consultation = advisor.consult({"solution_goal": "predictive_model", "answers_need_own_data": True,
+                                    "tight_budget": True, "public_users": True})
+    assert [f.rule_id for f in consultation.fired if f.rule_id.startswith("llm.")] == []
+
+
+def test_the_opening_question_gates_the_language_model_questions(advisor, knowledge):
+    planner = Planner(advisor)
+    lm_facts = {f.name for f in knowledge.vocabulary.input_facts if f.section == SECTION}
+    predictive = {q.fact.name for q in planner.plan({"solution_goal": "predictive_model"}).questions}
+    assert predictive and not predictive & lm_facts
+    language = {q.fact.name for q in planner.plan({"solution_goal": "language_model_app"}).questions}
+    assert "answers_need_own_data" in language
+    # The catalog model needs no training of its own: those questions are set aside.
+    assert not language & {"dataset_size", "hyperparameter_expressions", "algorithm_selection"}
+    both = {q.fact.name for q in planner.plan({"solution_goal": "both"}).questions}
+    assert "answers_need_own_data" in both and "algorithm_selection" in both
+
+
+def _example_consultations(advisor, knowledge):
+    for rule in knowledge.rules:
+        if rule.area == "llm":
+            for example in rule.examples.fires:
+                yield advisor.consult(example.facts)
+    for path in sorted((SCENARIOS / "language-models").glob("*.yaml")):
+        yield advisor.consult(load_scenario(path).facts)
+
+
+def test_prompt_flow_is_never_recommended_without_its_retirement(advisor, knowledge):
+    recommended = 0
+    for consultation in _example_consultations(advisor, knowledge):
+        if consultation.chosen("prompt_flow_type") or consultation.chosen("flow_setup"):
+            recommended += 1
+            assert "llm.prompt-flow-retires" in {w.rule_id for w in consultation.warnings}
+    assert recommended >= 5
+
+
+def test_every_language_model_decision_can_be_drilled(advisor, knowledge):
+    drillable: set[str] = set()
+    for consultation in _example_consultations(advisor, knowledge):
+        drillable |= set(usable_decisions(consultation, knowledge))
+    assert [d for d in _language_model_decisions(knowledge) if d not in drillable] == []
