@@ -26,6 +26,7 @@ from advisor.drill.questions import COMPLETION, MULTIPLE, ORDERING, SINGLE, cano
 from advisor.drill.session import DrillOptions, DrillSession
 from advisor.drill.stats import compute_stats
 from advisor.drill.store import ProgressStore
+from advisor.paths import scenarios_dir
 from advisor.presentation.drill import export_text
 
 T0 = 1_700_000_000.0
@@ -228,7 +229,8 @@ def test_exam_command_reports_domains_and_reviews_wrong_answers(advisor, tmp_pat
     from advisor.cli.commands.exam import exam_command
 
     with ProgressStore(tmp_path / "plan.sqlite3") as store:
-        planned = list(itertools.islice(MockExam(advisor, store, ExamOptions(questions=3, seed=9)).questions(), 3))
+        options = ExamOptions(questions=3, seed=9, library=scenarios_dir())  # as the command has them
+        planned = list(itertools.islice(MockExam(advisor, store, options).questions(), 3))
     answers = tmp_path / "answers.txt"
     lines = [" ".join(str(q.options.index(k) + 1) for k in (q.answer_keys if i == 0 else wrong(q)))
              for i, q in enumerate(planned)]

@@ -221,7 +221,7 @@ def build_question(consultation: Consultation, decision: str, knowledge: Knowled
     candidates = [c for c in own] + [name for name, _ in extra]
     by_label = {labels[c]: c for c in [*keys, *candidates]}
     chosen = pick_options(f"{scenario}\n{stem}", [labels[k] for k in keys], [labels[c] for c in candidates], size)
-    if chosen is None or len(chosen) < 2:
+    if chosen is None or len(chosen) <= len(keys):  # at least one wrong option
         return None
     options = [by_label[text] for text in chosen]
     rng.shuffle(options)
