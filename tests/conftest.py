@@ -223,6 +223,23 @@ def pytest_runtest_setup(item):
     pytest.skip(f"needs the package index, which can't be reached from here ({problem}); CI runs it")
 
 
+# --- hypothesis: a few examples while developing, many in CI ---------------------------------
+
+def _hypothesis_profiles() -> None:
+    """Property tests that set no max_examples take the profile's: `dev` (the default: 20, the
+    same examples every run, so the suite stays fast and repeatable) or `ci` (CI set: 150,
+    random, the deep search). HYPOTHESIS_PROFILE=ci runs the deep search anywhere."""
+    from hypothesis import HealthCheck, settings
+
+    common = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+    settings.register_profile("dev", max_examples=20, derandomize=True, database=None, **common)
+    settings.register_profile("ci", max_examples=150, **common)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if IN_CI else "dev"))
+
+
+_hypothesis_profiles()
+
+
 # --- prompt_toolkit's default key bindings, built once --------------------------------------
 
 @pytest.fixture(autouse=True, scope="session")

@@ -275,3 +275,118 @@ def test_drill_survives_any_library(bodies):
                      "--library", str(library), "--answers", str(answers))
         check(result, "drill\n" + "\n---\n".join(bodies), "text")
         assert result.code == 0, result.stderr
+
+
+# --- issue 27: review folders, configurations and environment variables ----------------------
+
+def _checked_or_refused(result, what: str, fmt: str) -> bool:
+    """Checks a run that reported (a batch may hold errors), or one refused with one line and
+    nothing written (a bad configuration or environment); True when refused."""
+    refused = result.code == 2 and not result.stdout
+    check(result, what, fmt, batch=not refused)
+    return refused
+
+
+@st.composite
+def configurations(draw) -> tuple[str, str]:
+    """A configuration file (name, text): `.advisor.yaml` or a pyproject.toml [tool.advisor]
+    table, its settings valid, hostile or the wrong shape."""
+    rule_ids = [r.id for r in KNOWLEDGE.rules if r.id.startswith("review.")][:20] or ["review.x"]
+    skip = draw(st.one_of(st.lists(st.one_of(st.sampled_from(rule_ids), hostile_scalar), max_size=3),
+                          st.dictionaries(st.sampled_from(rule_ids), st.one_of(text, hostile_scalar), max_size=2),
+                          hostile_scalar))
+    facts = draw(st.one_of(st.just({"stage": "production"}), st.dictionaries(hostile_key, hostile_scalar, max_size=2),
+                           hostile_scalar))
+    exclude = draw(st.one_of(st.lists(st.one_of(st.sampled_from(["*", "**", "sub/**", "[", "a/../b"]), text),
+                                      max_size=3), hostile_scalar))
+    settings_ = {k: v for k, v in (("skip", skip), ("facts", facts), ("exclude", exclude)) if draw(st.booleans())}
+    if draw(st.integers(0, 5)) == 0:
+        settings_[draw(hostile_key)] = draw(hostile_scalar)
+    if draw(st.booleans()):
+        return ".advisor.yaml", document(settings_) if settings_ else draw(st.sampled_from(["", "- a\n", "{\n"]))
+    lines = ["[tool.advisor]"]
+    for key, value in settings_.items():  # TOML from JSON-ish values; a Raw token makes it malformed TOML
+        lines.append(f"{json.dumps(str(key))} = {_toml(value)}")
+    return "pyproject.toml", "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, Raw):
+        return value.token
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return '""'
+    if isinstance(value, int | float | str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return "{" + ", ".join(f"{json.dumps(str(k))} = {_toml(v)}" for k, v in value.items()) + "}"
+
+
+@SETTINGS
+@example(((".advisor.yaml", "skip: [{a: b}]\n"), [document(AZUREML_TEMPLATES["compute"])], ["", "sub"]))
+@example((("pyproject.toml", "[tool.advisor]\nfacts = " + "[" * 400 + "]" * 400 + "\n"),
+          [document(AZUREML_TEMPLATES["sweep"])], [""]))
+@given(st.tuples(configurations(), st.lists(azureml_documents(), min_size=1, max_size=3),
+                 st.lists(st.sampled_from(["", "sub", "sub/deeper", ".hidden", "x\x1b[2J"]), min_size=1, max_size=3)))
+def test_review_survives_any_folder_and_configuration(case):
+    (config_name, config_text), bodies, folders = case
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / ".git").mkdir()  # the repository root: discovery stops here
+        (root / config_name).write_text(config_text, encoding="utf-8")
+        for i, (body, sub) in enumerate(zip(bodies, folders * len(bodies), strict=False)):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+            (root / sub / f"doc-{i}.yml").write_text(body, encoding="utf-8")
+        for fmt in ("text", "json", "sarif"):
+            result = run("review", str(root), "--format", fmt)
+            what = f"review folder --format {fmt}\n{config_name}:\n{config_text}\n---\n" + "\n---\n".join(bodies)
+            if _checked_or_refused(result, what, fmt):
+                assert config_name in result.stderr, what + "\n" + result.stderr
+
+
+# Every variable advisor reads (advisor/paths.py), and the terminal's.
+ENVIRONMENT = ("ADVISOR_RULES_DIR", "ADVISOR_SCENARIOS_DIR", "ADVISOR_DATA_DIR", "ADVISOR_CACHE_DIR",
+               "ADVISOR_NO_CACHE", "SOURCE_DATE_EPOCH", "NO_COLOR", "COLUMNS")
+ODD_VALUES_ENV = ["", "0", "-1", "²", "9" * 40, "/dev/null", "/proc/version", "/nonexistent", ".", "/", "1e9", "nan"]
+env_value = st.one_of(text, st.sampled_from(ODD_VALUES_ENV)).map(lambda v: v.replace("\x00", ""))  # no NUL in environ
+
+
+@SETTINGS
+@example({"SOURCE_DATE_EPOCH": "9" * 4300})
+@example({"ADVISOR_SCENARIOS_DIR": "/proc/version", "ADVISOR_CACHE_DIR": "/dev/null", "COLUMNS": "-1"})
+@given(st.dictionaries(st.sampled_from(ENVIRONMENT), env_value, min_size=1, max_size=4))
+def test_commands_survive_any_environment(environment):
+    saved = {name: os.environ.get(name) for name in environment}
+    cwd = os.getcwd()
+    from advisor.engine import get_advisor
+    from advisor.knowledge import load_knowledge
+
+    with tempfile.TemporaryDirectory() as folder:
+        answers = Path(folder) / "answers.txt"
+        answers.write_text("1\n" * 2, encoding="utf-8")
+        try:  # in the temporary folder: a relative ADVISOR_CACHE_DIR or DATA_DIR lands there
+            os.chdir(folder)
+            os.environ.update(environment)
+            load_knowledge.cache_clear()
+            if hasattr(get_advisor, "cache_clear"):
+                get_advisor.cache_clear()
+            what = f"with {environment!r}"
+            for fmt in ("text", "json", "html"):
+                _checked_or_refused(run("consult", str(SCENARIOS / "image-classifier.yaml"), "--format", fmt),
+                                    f"consult --format {fmt} {what}", fmt)
+            _checked_or_refused(run("drill", "--count", "2", "--seed", "1", "--db", str(Path(folder) / "d.sqlite3"),
+                                    "--answers", str(answers)), f"drill {what}", "text")
+            _checked_or_refused(run("review", str(SCENARIOS.parent / "tests" / "fixtures" / "azureml" / "clean"),
+                                    "--format", "sarif"), f"review {what}", "sarif")
+        finally:
+            os.chdir(cwd)
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+            load_knowledge.cache_clear()
+            if hasattr(get_advisor, "cache_clear"):
+                get_advisor.cache_clear()

@@ -110,3 +110,17 @@ def test_overruled_choices_take_the_distractor_slots_first(advisor, seed):
     q = build_question(consultation, "training_service", knowledge, random.Random(seed))
     assert q.correct == "databricks"
     assert overruled <= set(q.distractors), (seed, q.options)
+
+
+# --- the non-Optional lookups (mypy --strict on advisor/engine and advisor/knowledge) ---------
+
+def test_require_lookups_return_what_exists_and_name_what_does_not(knowledge):
+    rule = knowledge.rules[0]
+    assert knowledge.require_rule(rule.id) is rule
+    fact, decision = knowledge.vocabulary.facts[0], knowledge.vocabulary.decisions[0]
+    assert knowledge.vocabulary.require_fact(fact.name) is fact
+    assert knowledge.vocabulary.require_decision(decision.name) is decision
+    for lookup, name in ((knowledge.require_rule, "no.such-rule"), (knowledge.vocabulary.require_fact, "no_fact"),
+                         (knowledge.vocabulary.require_decision, "no_decision")):
+        with pytest.raises(KeyError, match=name):
+            lookup(name)

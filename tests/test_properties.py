@@ -40,7 +40,8 @@ def valid_facts(draw) -> dict[str, Any]:
     return facts
 
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# How many examples: the hypothesis profile's (tests/conftest.py: 20 by default, 150 in CI).
+SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS

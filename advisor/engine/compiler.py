@@ -30,7 +30,7 @@ def _fact_to_fact_test(op: str, times: float, left: str, right: str) -> Callable
     return test
 
 
-def _pattern(leaf: Leaf, ids: count) -> Any:
+def _pattern(leaf: Leaf, ids: count[int]) -> Any:
     if isinstance(leaf.operand, FactRef):
         k = next(ids)
         left, right = f"v{k}", f"w{k}"
@@ -46,7 +46,7 @@ def _pattern(leaf: Leaf, ids: count) -> Any:
     return binding << datum_class(leaf.subject)(value=P(value_test(leaf.op, leaf.operand)))
 
 
-def compile_condition(condition: Condition, ids: count | None = None) -> Any:
+def compile_condition(condition: Condition, ids: count[int] | None = None) -> Any:
     ids = ids if ids is not None else count()
     if isinstance(condition, Leaf):
         return _pattern(condition, ids)
@@ -84,7 +84,7 @@ class CompiledEngine(KnowledgeEngine):
         return _NO_CHANGES
 
     def get_deffacts(self) -> list[Any]:
-        deffacts = self.__dict__.get("_deffacts")
+        deffacts: list[Any] | None = self.__dict__.get("_deffacts")
         if deffacts is None:
             deffacts = self.__dict__["_deffacts"] = super().get_deffacts()
         return deffacts

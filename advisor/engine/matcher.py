@@ -39,15 +39,19 @@ from advisor.engine.memory import MATCHED, Datum, fact_to_fact, value_test
 from advisor.knowledge.conditions import All, Condition, FactRef, Leaf
 
 
+def _found_by_hashing(value: Any) -> bool:
+    return True
+
+
 class _Test:
     """One alpha test, shared by every branch that makes it."""
 
     __slots__ = ("holds", "branches")
 
-    def __init__(self, holds: Callable[[Any], bool] | None) -> None:
+    def __init__(self, holds: Callable[[Any], bool]) -> None:
         # A value test: the fact's value -> bool. A comparison of two facts: facts by name ->
-        # bool, False while either is missing. None for an equality test: it is found by
-        # hashing the value, and holds whenever it is found.
+        # bool, False while either is missing. An equality test is found by hashing the value
+        # and holds whenever it is found: its `holds` is never asked.
         self.holds = holds
         self.branches: list[_Branch] = []
 
@@ -129,7 +133,7 @@ class CountingMatcher(Matcher):
             if right != left:
                 self._pair.setdefault(right, []).append(test)
         elif leaf.op == "eq":
-            test = _Test(None)
+            test = _Test(_found_by_hashing)
             self._equal.setdefault(leaf.subject, {}).setdefault(operand, []).append(test)
         else:
             test = _Test(value_test(leaf.op, operand))
@@ -208,10 +212,13 @@ class CountingMatcher(Matcher):
 
     def _retract(self, fact: Any, removed: list[Activation]) -> None:
         name = fact.get("name") if isinstance(fact, Datum) else None
-        if name is None or self._facts.get(name) is not fact:
+        if name is None:
+            return
+        value = fact["value"]
+        if self._facts.get(name) is not fact:
             return
         counts = self._counts
-        for test in self._tests_of(name, fact["value"]):
+        for test in self._tests_of(name, value):
             if test not in self._holding:
                 continue
             self._holding.discard(test)

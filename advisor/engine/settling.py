@@ -42,7 +42,7 @@ from advisor.knowledge.rules import Rule
 Needs = frozenset[str] | None  # None: nothing can make it true any more
 
 _NOTHING: frozenset[str] = frozenset()
-_UNSET = object()  # not computed yet (None is an answer)
+_UNSET: Any = object()  # not computed yet (None is an answer)
 
 
 class Settling:
@@ -70,7 +70,7 @@ class Settling:
     # --- truth and needs -----------------------------------------------------
 
     def truth(self, rule: Rule) -> bool | None:
-        known = self._truth.get(rule.id, _UNSET)
+        known: bool | None = self._truth.get(rule.id, _UNSET)
         if known is _UNSET:
             known = self._truth[rule.id] = self._condition_truth(rule.condition)
         return known
@@ -121,7 +121,7 @@ class Settling:
         """Unanswered input facts that could make the rule true; None if it never can be
         (or is already decided: true or false)."""
         memo = self._rule_needs
-        needs = memo.get(rule.id, _UNSET)
+        needs: Needs = memo.get(rule.id, _UNSET)
         if needs is _UNSET:
             memo[rule.id] = None  # a cycle (impossible once stratified) needs nothing
             # A rule's own condition is reached through its rule (memoised here) or by WHY's
@@ -134,7 +134,7 @@ class Settling:
 
     def condition_needs(self, condition: Condition) -> Needs:
         key = id(condition)  # conditions live as long as the knowledge base: ids are stable
-        needs = self._condition_needs.get(key, _UNSET)
+        needs: Needs = self._condition_needs.get(key, _UNSET)
         if needs is _UNSET:
             needs = self._condition_needs[key] = self._compute_condition_needs(condition)
         return needs
@@ -309,7 +309,8 @@ def _holds(leaf: Leaf, value: Any) -> bool:
         return False
 
 
-def _union(parts: Iterable[frozenset[str]]) -> frozenset[str]:
+def _union(parts: Iterable[frozenset[str] | None]) -> frozenset[str]:
+    """The union of the parts (a None part, nothing needed or possible, adds nothing)."""
     result: frozenset[str] = _NOTHING
     for part in parts:
         if part and not part <= result:

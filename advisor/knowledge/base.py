@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from advisor.errors import AdvisorError, KnowledgeError
 from advisor.knowledge.guide import Guide
 from advisor.knowledge.rules import Rule, stratify
 from advisor.knowledge.vocabulary import Vocabulary
 from advisor.paths import rules_dir
-from advisor.yamlio import parse_yaml, read_text_file
+from advisor.yamlio import YamlDocument, parse_yaml, read_text_file
 
 SPECIAL_FILES = ("guide.yaml", "vocabulary.yaml")
 EXAMPLES_SUFFIX = ".examples.yaml"  # rules/<area>.examples.yaml holds the examples of rules/<area>.yaml
@@ -37,6 +38,14 @@ class KnowledgeBase:
     def rule(self, rule_id: str) -> Rule | None:
         return self._index()[0].get(rule_id)
 
+    def require_rule(self, rule_id: str) -> Rule:
+        """The rule `rule_id`, which the caller knows is in the rule base (a fired or warning
+        rule's id; KeyError if it is not): no Optional for the type checker to refuse."""
+        rule = self.rule(rule_id)
+        if rule is None:
+            raise KeyError(f"no rule {rule_id!r} in the rule base")
+        return rule
+
     def producers(self, name: str) -> tuple[Rule, ...]:
         """Rules that recommend the decision, or conclude the fact, called `name`."""
         return self._index()[1].get(name, ())
@@ -55,7 +64,7 @@ class KnowledgeBase:
             object.__setattr__(self, "_by_id", index)
         return index
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_by_id"}
 
 
@@ -73,7 +82,7 @@ def read_sources(directory: Path) -> dict[str, str]:
     return texts
 
 
-def _document(texts: dict[str, str], name: str):
+def _document(texts: dict[str, str], name: str) -> YamlDocument:
     try:
         return parse_yaml(texts[name], name)
     except AdvisorError as exc:

@@ -107,6 +107,13 @@ def _checker(expected: Any) -> Any:
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         element = _checker(args[0])
         return lambda value: isinstance(value, tuple) and all(map(element, value))
+    if origin is tuple:  # tuple[str, int]: a fixed shape
+        parts = tuple(_checker(arg) for arg in args)
+        return lambda value: (isinstance(value, tuple) and len(value) == len(parts)
+                              and all(fits(v) for fits, v in zip(parts, value, strict=True)))
+    if origin in (list, frozenset, set):
+        element = _checker(args[0]) if args else _checker(Any)
+        return lambda value: isinstance(value, origin) and all(map(element, value))
     if origin is dict:
         key, item = _checker(args[0]), _checker(args[1])
         return lambda value: isinstance(value, dict) and all(key(k) and item(v) for k, v in value.items())

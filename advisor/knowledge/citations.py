@@ -7,6 +7,7 @@ neither consultations nor drills can reach.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from advisor.knowledge.base import KnowledgeBase
 from advisor.knowledge.guide import Unit
@@ -30,7 +31,7 @@ class UnitCoverage:
     def cited_count(self) -> int:
         return sum(1 for u in self.units if u.rules)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "summary": {"content_units": len(self.units), "cited": self.cited_count,
                         "uncited": len(self.uncited)},

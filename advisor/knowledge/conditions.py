@@ -68,23 +68,29 @@ Condition = Union[Leaf, All, AnyOf]
 
 def leaf_holds(op: str, value: Any, operand: Any) -> bool:
     """Two-valued test of one leaf on a known value (operand already resolved)."""
+    held: bool  # the comparisons of Any values are Any to a type checker
     if op == "eq":
-        return value == operand
-    if op == "ne":
-        return value != operand
-    if op == "in":
-        return value in operand
-    if op == "not_in":
-        return value not in operand
-    if op == "gt":
-        return value > operand
-    if op == "ge":
-        return value >= operand
-    if op == "lt":
-        return value < operand
-    if op == "le":
-        return value <= operand
-    values = set(value)
+        held = value == operand
+    elif op == "ne":
+        held = value != operand
+    elif op == "in":
+        held = value in operand
+    elif op == "not_in":
+        held = value not in operand
+    elif op == "gt":
+        held = value > operand
+    elif op == "ge":
+        held = value >= operand
+    elif op == "lt":
+        held = value < operand
+    elif op == "le":
+        held = value <= operand
+    else:
+        return _set_holds(op, set(value), operand)
+    return held
+
+
+def _set_holds(op: str, values: set[Any], operand: Any) -> bool:
     if op == "contains_any":
         return bool(values & set(operand))
     if op == "contains_none":
@@ -294,7 +300,7 @@ def _check_operand(name: str, kind: str, values: tuple[str, ...] | None, op: str
         if isinstance(operand, dict):
             ref, times = operand.get("fact"), operand.get("times", 1)
             other = vocabulary.fact(ref) if isinstance(ref, str) else None
-            if other is None or other.type != "number" or set(operand) - {"fact", "times"} \
+            if not isinstance(ref, str) or other is None or other.type != "number" or set(operand) - {"fact", "times"} \
                     or isinstance(times, bool) or not isinstance(times, int | float):
                 raise ConditionError(
                     f"{name}: compare with {{fact: <number fact>, times: <number>}}, got {operand!r}")

@@ -170,7 +170,8 @@ def build_vocabulary(data: Any, where: str, guide: Guide) -> Vocabulary:
     # `given` conditions are parsed against the vocabulary they belong to
     vocabulary = Vocabulary(tuple(_fact(f, _given(f, plain_vocabulary, where)) for f in doc.facts),
                             plain_vocabulary.decisions)
-    for item in (*vocabulary.facts, *vocabulary.decisions):
+    items: tuple[FactSpec | DecisionSpec, ...] = (*vocabulary.facts, *vocabulary.decisions)
+    for item in items:
         if item.section not in guide.section_ids:
             raise KnowledgeError(f"{item.name}: unknown section {item.section!r}", where=where,
                                  allowed=", ".join(guide.section_ids))

@@ -207,10 +207,26 @@ class Vocabulary:
         object.__setattr__(self, "_inputs", frozenset(f.name for f in self.facts if not f.derived))
 
     def fact(self, name: str) -> FactSpec | None:
-        return self._facts.get(name)  # type: ignore[attr-defined]
+        facts: dict[str, FactSpec] = self._facts  # type: ignore[attr-defined]
+        return facts.get(name)
 
     def decision(self, name: str) -> DecisionSpec | None:
-        return self._decisions.get(name)  # type: ignore[attr-defined]
+        decisions: dict[str, DecisionSpec] = self._decisions  # type: ignore[attr-defined]
+        return decisions.get(name)
+
+    def require_fact(self, name: str) -> FactSpec:
+        """The fact `name`, which the caller knows is in the vocabulary (KeyError if it is not)."""
+        spec = self.fact(name)
+        if spec is None:
+            raise KeyError(f"no fact {name!r} in the vocabulary")
+        return spec
+
+    def require_decision(self, name: str) -> DecisionSpec:
+        """The decision `name`, which the caller knows is in the vocabulary (KeyError if it is not)."""
+        spec = self.decision(name)
+        if spec is None:
+            raise KeyError(f"no decision {name!r} in the vocabulary")
+        return spec
 
     def is_input(self, name: str) -> bool:
         """A fact a user may state: in the vocabulary and not concluded by rules."""
@@ -223,12 +239,14 @@ class Vocabulary:
     @property
     def fact_order(self) -> Mapping[str, int]:
         """Each fact's position in the vocabulary (the questionnaire's and the reports' order)."""
-        return self._order  # type: ignore[attr-defined]
+        order: Mapping[str, int] = self._order  # type: ignore[attr-defined]
+        return order
 
     @property
     def input_names(self) -> frozenset[str]:
         """The names of the input facts: made once, read by every consultation."""
-        return self._inputs  # type: ignore[attr-defined]
+        names: frozenset[str] = self._inputs  # type: ignore[attr-defined]
+        return names
 
     @property
     def input_facts(self) -> tuple[FactSpec, ...]:
