@@ -123,8 +123,21 @@ def test_large_data_against_python_is_a_named_caution(advisor):
     assert not quiet.recommendation("training_service").contested
 
 
-def test_full_control_with_large_image_data_names_both_candidates(advisor):
+def test_full_control_with_large_image_data_trains_in_azure_ml_on_gpus(advisor):
+    # Issue 21: Spark distributes only PySpark/Scala/SQL code, so large image data with a Python
+    # team and full control is distributed deep learning on an Azure ML GPU cluster, not Databricks.
     consultation = advisor.consult({"dataset_size": "large", "needs_full_training_control": True,
+                                    "ml_task": "computer_vision", "python_preferred": True})
+    assert consultation.chosen("training_service") == ("azure_ml",)
+    assert consultation.chosen("processor") == ("gpu",)
+    assert consultation.chosen("distributed_processing") == ("distributed_gpu_training",)
+    warned = _warned(consultation)
+    assert "services.databricks-versus-gpu-cluster-unranked" not in warned
+    assert "services.scale-versus-python-unranked" not in warned
+
+
+def test_full_control_with_image_data_in_one_service_names_both_candidates(advisor):
+    consultation = advisor.consult({"all_data_work_in_one_service": True, "needs_full_training_control": True,
                                     "ml_task": "computer_vision", "python_preferred": True})
     assert consultation.chosen("training_service") == ("databricks",)
     assert consultation.chosen("processor") == ("gpu",)

@@ -340,7 +340,8 @@ def test_dont_know_stops_the_rules_that_need_the_fact(tmp_path, knowledge):
 
 
 def test_dont_know_is_reported_with_the_facts_that_would_settle(tmp_path):
-    terminal = KeyTerminal(default=DONT_KNOW)
+    # Don't know to everything, a checklist of yes-only questions included (its own don't know).
+    terminal = KeyTerminal({CHECKLIST_KEY: DONT_KNOW}, default=DONT_KNOW)
     report, answers, _ = run(tmp_path, terminal, focus="deployment")
     assert terminal.asked and all(answers.values[n] is None for n in terminal.asked)
     assert report["recommendations"] == []

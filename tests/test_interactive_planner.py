@@ -97,8 +97,10 @@ def test_the_area_asked_last_keeps_the_lead_when_it_costs_little(advisor):
     from advisor.interactive.planner import SAME_AREA_SHARE
 
     # A model of one's own (the opening question): the language-model questions are out of play.
+    # dataset_size is given so that a workspace question, not the data size, is worth most.
     answers = {"solution_goal": "predictive_model",
-               "prediction_timing": "as_data_arrives", "data_format": "tabular", "data_source": "files"}  # design
+               "prediction_timing": "as_data_arrives", "data_format": "tabular", "data_source": "files",
+               "dataset_size": "small"}  # design
     plan = Planner(advisor).plan(answers)
     first = plan.questions[0]
     best = max(plan.questions, key=lambda q: q.worth)

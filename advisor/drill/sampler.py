@@ -42,6 +42,7 @@ class QuestionSampler:
         self.given: set[str] = set()  # ids yielded so far
         self.sources: dict[int, dict[str, list[Any]]] = {}  # domain -> skill -> sources
         self.failures: dict[int, int] = {}
+        self.made: dict[int, int] = {}  # questions yielded per source
         vocabulary = self.knowledge.vocabulary
         for spec in vocabulary.decisions:
             rules = [r for r in self.knowledge.producers(spec.name) if r.conclusion.kind == "recommend"]
@@ -81,7 +82,10 @@ class QuestionSampler:
                 domains = sorted(self.sources)
                 domain = self.rng.choices(domains, [weights.get(d, 0.0) or 1e-9 for d in domains])[0]
             skill = self.rng.choice(sorted(self.sources[domain]))
-            source = self.rng.choice(self.sources[domain][skill])
+            # The skill's sources asked least so far go first, so a session reaches them evenly.
+            sources = self.sources[domain][skill]
+            fewest = min(self.made.get(id(s), 0) for s in sources)
+            source = self.rng.choice([s for s in sources if self.made.get(id(s), 0) == fewest])
             question = self._one(domain, source)
             key = id(source)
             if question is None or question.id in self.given:
@@ -90,6 +94,7 @@ class QuestionSampler:
                     self._drop(domain, skill, source)
                 continue
             self.failures[key] = 0
+            self.made[key] = self.made.get(key, 0) + 1
             self.given.add(question.id)
             domain = None
             yield question

@@ -56,10 +56,24 @@ def shared_chains(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 for node in _walk(child):
                     seen[node["rule"]] += 1
                     first.setdefault(node["rule"], node)
-    shared = {rule: first[rule] for rule, n in seen.items() if n > 1}
-    # A chain inside a shared chain is printed with it: list only the outermost ones.
-    inner = {n["rule"] for chain in shared.values() for c in chain["children"] for n in _walk(c)}
-    return {rule: node for rule, node in shared.items() if rule not in inner}
+    shared = {rule for rule, n in seen.items() if n > 1}
+    # A chain inside a shared chain is printed with it: list only the chains a recommendation
+    # reaches outside every shared chain. One that a derivation also reaches directly (two
+    # paths to one concluded fact) stays listed, or its card would print it twice.
+    while True:
+        reached = {node["rule"] for rec in report["recommendations"] for root in rec["derivation"]
+                   for child in root["children"] for node in _outside(child, shared)}
+        if shared <= reached:
+            return {rule: first[rule] for rule in first if rule in shared}
+        shared &= reached
+
+
+def _outside(node: dict[str, Any], shared: set[str]):
+    """The nodes of a card's tree as printed: a shared chain is a reference, not walked into."""
+    yield node
+    if node["rule"] not in shared:
+        for child in node["children"]:
+            yield from _outside(child, shared)
 
 
 def sources(report: dict[str, Any]) -> list[dict[str, Any]]:
