@@ -305,3 +305,18 @@ def test_stats_by_domain_with_due_today_boxes_and_mastered(advisor, tmp_path, kn
     assert queues[1].due_today == 1 and queues[1].boxes == (1, 1, 0, 0, 0)  # q1 missed (due now); q3 in a day
     assert queues[2].mastered == 1 and queues[2].due_today == 0
     assert {s.key for s in stats.skills} == {"1.1", "2.3"}
+
+
+# --- relearning within a session ------------------------------------------------------------------
+
+def test_a_missed_question_comes_back_later_in_the_same_session(advisor, tmp_path):
+    with ProgressStore(tmp_path / "p.sqlite3") as store:
+        session = DrillSession(advisor, store, DrillOptions(count=7, seed=3))
+        asked = []
+        for question in session.questions():
+            asked.append(question.id)
+            right = len(asked) not in (1, 5)  # the first question missed, and missed again when it returns
+            session.answer(question, question.key_text if right else canonical_answer(question, wrong(question)))
+    assert len(asked) == 7
+    assert asked[4] == asked[0] and asked.count(asked[0]) == 2  # back 3 questions later, only once
+    assert len(set(asked)) == 6

@@ -25,6 +25,7 @@ from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.guide import Unit
 from advisor.knowledge.vocabulary import plain
 
+RELEARN_AFTER = 3            # a missed question comes back this many questions later, once a session
 MAX_FRESH_TRIES = 400        # attempts at a new question before falling back to reviews not yet due
 WEAK_TOPICS = 3
 UNITS_PER_TOPIC = 3
@@ -105,6 +106,8 @@ class DrillSession:
         self.feedback: list[Feedback] = []
         self.ran_out = False
         self._asked: set[str] = set()
+        self._relearn: list[tuple[int, DrillQuestion]] = []  # (answers given when it is due, question)
+        self._relearned: set[str] = set()
         self._finished: SessionSummary | None = None
         seed = options.seed
         self._options_rng = random.Random(f"{seed}:review-options")
@@ -123,16 +126,28 @@ class DrillSession:
     # --- questions ------------------------------------------------------------------------
 
     def questions(self) -> Iterator[DrillQuestion]:
-        """Up to `count` distinct questions; stops early only if no distinct question is left."""
+        """Up to `count` questions; stops early only if no distinct question is left. A question
+        missed comes back once, RELEARN_AFTER questions later, within the same count."""
         for question in self._candidates():
+            while len(self.feedback) < self.options.count and (again := self._relearn_due()) is not None:
+                yield again
             if len(self.feedback) >= self.options.count:
                 return
             if question.id in self._asked:
                 continue
             self._asked.add(question.id)
             yield question
+        while len(self.feedback) < self.options.count and (again := self._relearn_due(at_end=True)) is not None:
+            yield again
         if len(self.feedback) < self.options.count:
             self.ran_out = True
+
+    def _relearn_due(self, *, at_end: bool = False) -> DrillQuestion | None:
+        for index, (position, question) in enumerate(self._relearn):
+            if at_end or position <= len(self.feedback):
+                del self._relearn[index]
+                return question
+        return None
 
     def _candidates(self) -> Iterator[DrillQuestion]:
         yield from self._reviews(self.store.due_questions(self.clock()))
@@ -191,6 +206,9 @@ class DrillSession:
             description=question.description, choice=choice, correct_choice=question.key_text,
             answered_at=self.clock(), seconds=seconds)
         self.feedback.append(feedback)
+        if not feedback.correct and question.id not in self._relearned:
+            self._relearned.add(question.id)
+            self._relearn.append((len(self.feedback) + RELEARN_AFTER, _with_box(question, 1)))
         return feedback
 
     def finish(self, *, interrupted: bool = False) -> SessionSummary:
