@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -104,6 +103,8 @@ def _replace(path: Path, data: bytes, status: os.stat_result) -> None:
 
 
 def _write_temporary(folder: Path, name: str, data: bytes, mode: int, target: Path) -> Path:
+    import secrets  # here, not at the top: only a written file pays for its import (and random's)
+
     tmp = folder / f".{name}.{secrets.token_hex(4)}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)

@@ -88,7 +88,9 @@ def benchmark(folder: Path, args: argparse.Namespace, render) -> str:
     rows = []
     for files, commands in groups:
         log(files)
-        measured = processes.paired(commands, args.repeat, ok=(0, 1))  # 1: findings, or failed expectations
+        # A knowledge cache of its own: no other checkout's runs replace it between rounds.
+        measured = processes.paired(commands, args.repeat, ok=(0, 1),  # 1: findings, or failed expectations
+                                    env_extra={"ADVISOR_CACHE_DIR": str(folder / "cache")})
         for label, run in measured.items():
             is_floor = label.startswith("floor")
             ratio = "" if is_floor else f"{run['ratio']:.2f}x ({'met' if run['ratio'] <= TARGET else 'NOT met'})"

@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 ADVISOR = ROOT / ".venv" / "bin" / "advisor"
@@ -131,12 +132,14 @@ def import_times(scenario: Path, top: int = 10) -> list[tuple[str, float]]:
 
 
 def paired(commands: dict[str, list[str]], repeat: int, cwd: Path | None = None,
-           env_extra: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)) -> dict[str, dict[str, float]]:
+           env_extra: dict[str, str] | None = None, ok: tuple[int, ...] = (0,),
+           floors: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
     """Each command run `repeat` times, interleaved (a round runs every command once, so the
-    machine's load at any moment falls on the command and its floor alike), after one untimed
+    machine's load at any moment falls on a command and its floor alike), after one untimed
     warm-up round. Per command: median wall and CPU seconds (user + system, the process and
-    its children); `ratio` and `cpu_ratio`: its median over the first command's (the floor's);
-    `paired_ratio`: the median of the rounds' own wall-time ratios."""
+    its children). `floors` names each measured command's floor among `commands` (default:
+    the first command for all); then `ratio` and `cpu_ratio` are its medians over its floor's,
+    and `paired_ratio` the median of the rounds' own wall-time ratios."""
     env = user_env(**(env_extra or {}))
     walls: dict[str, list[float]] = {label: [] for label in commands}
     cpus: dict[str, list[float]] = {label: [] for label in commands}
@@ -150,9 +153,13 @@ def paired(commands: dict[str, list[str]], repeat: int, cwd: Path | None = None,
             if index:  # the first round warms the disk cache and writes bytecode
                 walls[label].append(wall)
                 cpus[label].append(cpu)
-    floor = next(iter(commands))
-    return {label: {"wall": median(walls[label]), "cpu": median(cpus[label]), "runs": repeat,
-                    "ratio": median(walls[label]) / median(walls[floor]),
-                    "cpu_ratio": median(cpus[label]) / median(cpus[floor]),
-                    "paired_ratio": median([w / f for w, f in zip(walls[label], walls[floor], strict=True)])}
-            for label in commands}
+    first = next(iter(commands))
+    floors = floors if floors is not None else {label: first for label in commands if label != first}
+    results: dict[str, dict[str, Any]] = {label: {"wall": median(walls[label]), "cpu": median(cpus[label]),
+                                                  "runs": repeat} for label in commands}
+    for label, floor in floors.items():
+        results[label].update(
+            floor=floor, ratio=median(walls[label]) / median(walls[floor]),
+            cpu_ratio=median(cpus[label]) / median(cpus[floor]),
+            paired_ratio=median([w / f for w, f in zip(walls[label], walls[floor], strict=True)]))
+    return results

@@ -225,6 +225,15 @@ def pytest_runtest_setup(item):
 
 # --- hypothesis: a few examples while developing, many in CI ---------------------------------
 
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if IN_CI else "dev")
+
+
+def examples(full: int) -> int:
+    """For a property test that sets its own count: `full` examples in CI (the deep search),
+    a tenth of them (at least 5) while developing."""
+    return full if HYPOTHESIS_PROFILE == "ci" else max(5, full // 10)
+
+
 def _hypothesis_profiles() -> None:
     """Property tests that set no max_examples take the profile's: `dev` (the default: 20, the
     same examples every run, so the suite stays fast and repeatable) or `ci` (CI set: 150,
@@ -234,7 +243,7 @@ def _hypothesis_profiles() -> None:
     common = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
     settings.register_profile("dev", max_examples=20, derandomize=True, database=None, **common)
     settings.register_profile("ci", max_examples=150, **common)
-    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if IN_CI else "dev"))
+    settings.load_profile(HYPOTHESIS_PROFILE)
 
 
 _hypothesis_profiles()

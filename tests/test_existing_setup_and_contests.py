@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 
-from conftest import ROOT, SCENARIOS
+from conftest import ROOT, SCENARIOS, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -73,7 +73,7 @@ sweep_facts = st.fixed_dictionaries({}, optional={
 })
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sweep_facts)
 def test_no_warning_withholding_a_decision_fires_beside_a_recommendation_for_it(knowledge, advisor, facts):
     canonical = {k: knowledge.vocabulary.fact(k).check(v) for k, v in facts.items()}
@@ -158,7 +158,7 @@ other_facts = st.fixed_dictionaries({}, optional={
 })
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(other_facts)
 def test_slow_scikit_learn_training_never_gets_a_gpu(knowledge, advisor, facts):
     facts = {**facts, "training_too_slow": True, "framework": "sklearn"}

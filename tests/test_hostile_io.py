@@ -481,3 +481,11 @@ def test_a_scenarios_dir_that_is_a_file_is_an_error(tmp_path, monkeypatch):
                  "--answers", str(answers))
     _one_error(result, "ADVISOR_SCENARIOS_DIR=file", "ADVISOR_SCENARIOS_DIR", "not a folder")
 
+
+
+@pytest.mark.parametrize("columns", ["²", "x", "-1", "1e3", "0", "9" * 40])
+def test_a_columns_that_is_not_a_number_is_ignored(columns, monkeypatch):
+    monkeypatch.setenv("COLUMNS", columns)  # found by the environment fuzz test: rich's int('²')
+    result = run("consult", str(GOOD))
+    assert_clean(result, f"COLUMNS={columns}")
+    assert result.code == 0 and "Image classifier" in result.stdout

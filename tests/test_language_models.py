@@ -132,3 +132,16 @@ def test_every_language_model_decision_can_be_drilled(advisor, knowledge):
     for consultation in _example_consultations(advisor, knowledge):
         drillable |= set(usable_decisions(consultation, knowledge))
     assert [d for d in _language_model_decisions(knowledge) if d not in drillable] == []
+
+
+def test_the_diagram_draws_the_language_model_architecture_in_its_own_lane(advisor, knowledge):
+    from advisor.presentation.consultation.data import build_report
+    from advisor.presentation.consultation.diagram import build_diagram, render_mermaid
+
+    chatbot = build_report(advisor.consult(load_scenario(ACCEPTANCE).facts), knowledge)
+    lane = {b.component.id for b in build_diagram(chatbot).boxes
+            if b.component.stage == "Language model" and not b.open}
+    assert {"lm_approach", "grounding_data", "lm_index", "lm_model", "lm_evaluation"} <= lane
+    mermaid = render_mermaid(chatbot)
+    assert "language_model_stage" in mermaid and "grounding_data -->" in mermaid and "lm_index -->" in mermaid
+    assert "Azure AI Search index" in mermaid

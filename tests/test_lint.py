@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -211,7 +212,7 @@ def test_table_lists_findings_with_an_example_situation(tmp_path, cli, rule_base
 OPS = st.sampled_from(["eq", "ne", "gt", "ge", "lt", "le"])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.tuples(OPS, st.integers(0, 20)), min_size=1, max_size=4))
 def test_number_reasoning_matches_brute_force(knowledge, parts):
     """Thresholds, the gaps between them and the bounds decide every mix of comparisons."""

@@ -6,7 +6,7 @@ import json
 
 import pytest
 import yaml
-from conftest import SCENARIOS
+from conftest import SCENARIOS, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -193,7 +193,7 @@ def documents(knowledge):
 def test_schema_and_evaluate_agree_on_generated_documents(documents, validator, advisor, tmp_path_factory):
     folder = tmp_path_factory.mktemp("generated")
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(documents)
     def agree(data):
         by_schema, by_evaluate, detail = _verdicts(data, validator, advisor, folder)

@@ -8,13 +8,21 @@ from pathlib import Path
 
 from advisor.files import write_text_file
 
+MAX_COLUMNS = 10_000
+
 
 def safe_streams() -> None:
     """Standard output and error that can write any text: a character a legacy encoding lacks
     (PYTHONIOENCODING=cp1252) becomes "?", a stray surrogate on a UTF-8 stream a backslash
-    escape; never an exception halfway through a report."""
+    escape; never an exception halfway through a report. A COLUMNS or LINES that is not a
+    terminal's size (`²`, 0, 40 digits) is ignored."""
     import codecs
+    import os
 
+    for name in ("COLUMNS", "LINES"):  # rich reads them with str.isdigit() (which `²` passes), then int()
+        value = os.environ.get(name)
+        if value is not None and not (value.isascii() and value.isdigit() and 0 < int(value[:6]) <= MAX_COLUMNS):
+            del os.environ[name]  # not a terminal's size (rich would fail on it): as if unset
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and getattr(stream, "errors", None) in ("strict", "surrogateescape"):

@@ -22,7 +22,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import types
 import typing
 from pathlib import Path
@@ -280,6 +279,8 @@ def _store(folder: Path, name: str, knowledge: KnowledgeBase) -> None:
             if dir_fd is None:
                 return  # someone else's folder: never write where others could swap files
             os.close(dir_fd)
+        import tempfile  # only when the cache is written: not on every run's path
+
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".knowledge-", suffix=".tmp")  # created 0600
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -69,6 +68,8 @@ def _fact_hint(name: str, knowledge: KnowledgeBase) -> str:
     vocabulary = knowledge.vocabulary
     if vocabulary.decision(name):
         return " (that is a decision the advisor makes, not a fact)"
+    import difflib  # only for a misspelt fact: not on every scenario's path
+
     close = difflib.get_close_matches(name, [f.name for f in vocabulary.input_facts], n=2)
     return f"; did you mean {' or '.join(close)}?" if close else ""
 
