@@ -2,9 +2,8 @@
 
     uv run python bench/interview.py [--markdown] [--verbose] [--oracle] [--held-out]
 
-For every scenario under scenarios/end-to-end/ and every other shipped scenario stating at
-least 10 facts, the real planner interviews a simulated user who answers from the file and
-says "don't know" to anything the file does not state. Per scenario and as medians:
+The real planner interviews a simulated user who answers from a scenario file and says
+"don't know" to anything the file does not state. Per scenario and as medians:
 
 - asked: questions asked until the planner has nothing left to ask (a checklist of yes-only
   facts is one question: the user ticks what the file says is true, and an unticked fact is
@@ -14,9 +13,12 @@ says "don't know" to anything the file does not state. Per scenario and as media
 - 50% / 90% / 100%: the question after which that share of the final recommendations is
   settled with its final choice and stays so to the end.
 
-Targets (issue 10): median 90% within 1.3x needed, median 100% within 1.6x needed.
-`--held-out` runs the scenarios of 6 to 9 facts instead, which were not used to choose the
-planner's weights; their totals show whether a weight helps beyond the benchmark's scenarios.
+Tune on one set, report on another. The planner's weights were chosen on the default run's
+scenarios (the end-to-end consultations in TUNED_ON, and every other shipped scenario of 10 or
+more facts); `--held-out` runs the other consultations of scenarios/end-to-end/, which no
+weight was chosen on.
+Targets (issue 21), each a median of per-scenario ratios: 90% settled within 1.3x the needed
+facts, 100% within 1.5x, asked in all within 2x.
 A script, not a test: nothing here asserts. Counts, not times: the figures are exact.
 """
 
@@ -43,8 +45,7 @@ from advisor.scenarios import load_scenario  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 MIN_FACTS = 10
-HELD_OUT_FACTS = 6
-TARGETS = {"90%": 1.3, "100%": 1.6}
+TARGETS = {"90%": 1.3, "100%": 1.5, "asked": 2.0}
 SHARES = (0.5, 0.9, 1.0)
 MODE_QUESTION = "(design or existing setup)"
 
@@ -57,19 +58,25 @@ class Interview:
     settled: dict[float, int]  # share of final recommendations -> questions after which it holds
 
 
-def benchmark_files() -> list[Path]:
-    end_to_end = sorted((SCENARIOS / "end-to-end").glob("*.yaml"))
-    others = [p for p in sorted(SCENARIOS.rglob("*.yaml"))
-              if p not in end_to_end and len(load_scenario(p).facts) >= MIN_FACTS]
-    return end_to_end + others
+# The end-to-end consultations the planner's weights were chosen on (with the other shipped
+# scenarios of MIN_FACTS or more facts). Every other file of scenarios/end-to-end/ is held out.
+TUNED_ON = frozenset({"customer-churn-automl", "loan-approval-responsible-ai", "medical-image-triage",
+                      "predictive-maintenance-synapse", "real-time-fraud-detection", "review-sentiment-prebuilt",
+                      "startup-prototype-on-a-budget", "weekly-demand-forecasting"})
 
 
 def held_out_files() -> list[Path]:
-    """Scenarios of 6 to 9 facts, never used to choose the planner's weights: a check against
-    weights that suit only the benchmark's own scenarios."""
-    chosen = set(benchmark_files())
-    return [p for p in sorted(SCENARIOS.rglob("*.yaml"))
-            if p not in chosen and HELD_OUT_FACTS <= len(load_scenario(p).facts) < MIN_FACTS]
+    """The realistic end-to-end consultations no weight was chosen on."""
+    return [p for p in sorted((SCENARIOS / "end-to-end").glob("*.yaml")) if p.stem not in TUNED_ON]
+
+
+def benchmark_files() -> list[Path]:
+    """The tuning set: the end-to-end consultations in TUNED_ON and every other shipped scenario
+    of MIN_FACTS or more facts outside end-to-end/."""
+    end_to_end = sorted((SCENARIOS / "end-to-end").glob("*.yaml"))
+    others = [p for p in sorted(SCENARIOS.rglob("*.yaml"))
+              if p not in end_to_end and len(load_scenario(p).facts) >= MIN_FACTS]
+    return [p for p in end_to_end if p.stem in TUNED_ON] + others
 
 
 def user_facts(nodes: list[DerivationNode]) -> set[str]:
@@ -138,13 +145,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--markdown", action="store_true", help="print the table in Markdown")
     parser.add_argument("--verbose", action="store_true", help="list the questions asked per scenario")
     parser.add_argument("--held-out", action="store_true",
-                        help="the scenarios of 6 to 9 facts instead (not used to choose weights)")
+                        help="the end-to-end scenarios not used to choose weights, instead")
     parser.add_argument("--oracle", action="store_true",
                         help="ask first what the file answers (a bound for ordering the same questions)")
     args = parser.parse_args(argv)
     render = table.markdown if args.markdown else table.plain
     advisor = get_advisor()
     files = held_out_files() if args.held_out else benchmark_files()
+    if not files:
+        print("No held-out scenarios: scenarios/end-to-end/ holds only the ones the weights were tuned on.")
+        return
     results = [interview(advisor, path, args.oracle) for path in files]
 
     header = ("scenario", "asked", "needed", "50%", "90%", "100%", "90% / needed", "100% / needed")
@@ -160,25 +170,18 @@ def main(argv: list[str] | None = None) -> None:
                  *(f"{m[s]:g}" for s in SHARES), ratio(m[0.9], needed), ratio(m[1.0], needed)))
     print(render("Questions until the final recommendations are settled", header, rows))
 
-    ratios90 = med(r.settled[0.9] / len(r.needed) for r in results if r.needed)
-    ratios100 = med(r.settled[1.0] / len(r.needed) for r in results if r.needed)
-    verdicts = [
-        ("90% settled / needed (ratio of medians)", ratio(m[0.9], needed), f"<= {TARGETS['90%']}x",
-         table.verdict(m[0.9] / needed, TARGETS["90%"])),
-        ("90% settled / needed (median of ratios)", f"{ratios90:.2f}x", f"<= {TARGETS['90%']}x",
-         table.verdict(ratios90, TARGETS["90%"])),
-        ("100% settled / needed (ratio of medians)", ratio(m[1.0], needed), f"<= {TARGETS['100%']}x",
-         table.verdict(m[1.0] / needed, TARGETS["100%"])),
-        ("100% settled / needed (median of ratios)", f"{ratios100:.2f}x", f"<= {TARGETS['100%']}x",
-         table.verdict(ratios100, TARGETS["100%"])),
-    ]
+    per = {"90%": [r.settled[0.9] / len(r.needed) for r in results if r.needed],
+           "100%": [r.settled[1.0] / len(r.needed) for r in results if r.needed],
+           "asked": [len(r.asked) / len(r.needed) for r in results if r.needed]}
+    verdicts = [(f"{key} / needed (median of per-scenario ratios)", f"{med(values):.2f}x",
+                 f"<= {TARGETS[key]}x", table.verdict(med(values), TARGETS[key]))
+                for key, values in per.items()]
+    verdicts += [(f"{key} / needed: scenarios within target", f"{sum(v <= TARGETS[key] for v in values)}"
+                  f"/{len(values)}", "", "") for key, values in per.items()]
+    which = "held out (scenarios/end-to-end/, not TUNED_ON)" if args.held_out else "tuning set"
+    print(render(f"Targets, {which}", ("measure", "figure", "target", "verdict"), verdicts))
     totals = (sum(r.settled[0.9] for r in results), sum(r.settled[1.0] for r in results))
-    if args.held_out:  # a few needed facts each: ratios say little, the totals compare planners
-        print(f"Questions until 90% / 100% settled, summed over the {len(results)} scenarios: "
-              f"{totals[0]} / {totals[1]}")
-    else:
-        print(render("Targets", ("measure", "figure", "target", "verdict"), verdicts))
-        print(f"Questions until 90% / 100% settled, summed over the scenarios: {totals[0]} / {totals[1]}")
+    print(f"Questions until 90% / 100% settled, summed over the {len(results)} scenarios: {totals[0]} / {totals[1]}")
     if args.verbose:
         for r in results:
             print(f"{r.name}: " + ", ".join("+".join(f"{'*' if n in r.needed else ''}{n}" for n in q.split("+"))

@@ -140,14 +140,14 @@ def test_rules_show_explains_in_plain_words(cli):
     assert "Configure a sampling method" in out
 
 
-def test_rules_show_names_what_a_warning_withholds_contests_or_sets_aside(cli, knowledge):
-    out = cli("rules", "show", "services.prebuilt-needs-no-training").stdout
-    assert "sets aside (the consultation stops asking for): CPU or GPU" in " ".join(out.split())
-    out = " ".join(cli("rules", "show", "services.scale-versus-python-unranked").stdout.split())
+def test_rules_show_names_what_a_warning_contests_and_what_sets_a_rule_aside(cli, knowledge):
+    out = " ".join(cli("rules", "show", "compute.gpu-for-deep-learning").stdout.split())
+    assert "set aside when prebuilt_model_fits is true (scope.prebuilt-model:" in out
+    out = " ".join(cli("rules", "show", "services.databricks-versus-gpu-cluster-unranked").stdout.split())
     assert f"contests: {knowledge.vocabulary.decision('training_service').title}" in out
     rules = json.loads(cli("rules", "list", "--format", "json").stdout)
-    then = next(r["then"] for r in rules if r["id"] == "services.prebuilt-needs-no-training")
-    assert "processor" in then["sets_aside"] and "withholds" not in then
+    then = next(r["then"] for r in rules if r["id"] == "services.databricks-versus-gpu-cluster-unranked")
+    assert "training_service" in then["contests"] and "withholds" not in then and "sets_aside" not in then
 
 
 def test_rules_show_unknown_id_suggests(cli):

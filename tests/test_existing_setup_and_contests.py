@@ -108,18 +108,19 @@ def test_existing_cluster_is_read_by_the_cluster_rules(advisor):
 
 # --- heuristics the guide lists without ranking ------------------------------------------------
 
-def test_large_data_against_python_is_a_named_caution(advisor):
+def test_large_data_against_python_is_contested_by_the_engine(advisor):
+    """The guide ranks none of its service guidelines: distributed data (Synapse or Databricks)
+    against Python (Azure ML) is contested, said once, and no other advice rests on either."""
     consultation = advisor.consult({"dataset_size": "large", "python_preferred": True})
-    assert consultation.chosen("training_service") == ("synapse_or_databricks",)
-    caution = next(w for w in consultation.warnings if w.rule_id == "services.scale-versus-python-unranked")
-    assert caution.kind == "caution"
-    assert "Azure Synapse Analytics or Azure Databricks" in caution.message
-    assert "Azure Machine Learning" in caution.message and "would tip it" in caution.message
-    # The guide does not rank the two, so the choice shown is marked contested, not a plain win.
-    assert consultation.recommendation("training_service").contested
+    rec = consultation.recommendation("training_service")
+    assert rec.contested
+    contest = next(w for w in consultation.warnings if w.kind == "contested")
+    assert contest.message.startswith("training_service: contested: the guide does not rank these")
+    assert "azure_ml" in contest.message and "synapse_or_databricks" in contest.message
+    assert "training_service" not in consultation.values
     # Without the competing heuristic there is nothing to weigh.
     quiet = advisor.consult({"dataset_size": "large", "python_preferred": False})
-    assert "services.scale-versus-python-unranked" not in _warned(quiet)
+    assert quiet.chosen("training_service") == ("synapse_or_databricks",)
     assert not quiet.recommendation("training_service").contested
 
 
@@ -137,16 +138,21 @@ def test_full_control_with_large_image_data_trains_in_azure_ml_on_gpus(advisor):
 
 
 def test_full_control_with_image_data_in_one_service_names_both_candidates(advisor):
+    # Full control (Azure ML or Databricks) and one service (Synapse or Databricks) both allow
+    # Databricks; deep learning on GPUs still names the Azure ML compute cluster: contested.
     consultation = advisor.consult({"all_data_work_in_one_service": True, "needs_full_training_control": True,
-                                    "ml_task": "computer_vision", "python_preferred": True})
+                                    "ml_task": "computer_vision"})
     assert consultation.chosen("training_service") == ("databricks",)
     assert consultation.chosen("processor") == ("gpu",)
-    warned = _warned(consultation)
-    assert {"services.databricks-versus-gpu-cluster-unranked", "services.scale-versus-python-unranked"} <= warned
     message = next(w.message for w in consultation.warnings
                    if w.rule_id == "services.databricks-versus-gpu-cluster-unranked")
     assert "Azure Databricks" in message and "compute cluster in Azure Machine Learning" in message
     assert consultation.recommendation("training_service").contested
+    # With Python too, the service is contested outright (Azure ML against Databricks).
+    python = advisor.consult({"all_data_work_in_one_service": True, "needs_full_training_control": True,
+                              "ml_task": "computer_vision", "python_preferred": True})
+    assert python.recommendation("training_service").contested
+    assert "training_service" not in python.values
 
 
 other_facts = st.fixed_dictionaries({}, optional={

@@ -95,16 +95,23 @@ def test_why_not_goes_one_level_down_through_a_decision(advisor, knowledge):
 
 
 def test_why_not_reports_rules_that_fired_but_were_overruled(advisor, knowledge):
-    consultation = advisor.consult(facts(knowledge, S4))
-    result = why_not(consultation, knowledge, "training_service", "azure_ml")
-    assert result.chosen == ("databricks",)
+    consultation = advisor.consult(facts(knowledge, {"framework": "sklearn", "data_format": "unstructured"}))
+    result = why_not(consultation, knowledge, "processor", "gpu")
+    assert result.chosen == ("cpu",)
     candidates = by_id(result)
-    for rule_id in ("services.full-control-python", "services.python-first"):
-        assert candidates[rule_id].status == "overruled"
-        assert candidates[rule_id].note == ("overruled by services.scale-with-full-control: "
-                                            "higher priority (20 over 10)")
-        assert candidates[rule_id].failure is None
-    assert candidates["services.lifecycle-ui"].status == "did_not_fire"
+    assert candidates["compute.gpu-for-deep-learning"].status == "overruled"
+    assert candidates["compute.gpu-for-deep-learning"].note == ("overruled by compute.cpu-for-sklearn: "
+                                                                 "higher priority (15 over 10)")
+    assert candidates["compute.gpu-for-deep-learning"].failure is None
+    assert candidates["compute.gpu-when-training-too-slow"].status == "did_not_fire"
+
+
+def test_why_not_reports_unranked_service_heuristics_as_contested(advisor, knowledge):
+    consultation = advisor.consult(facts(knowledge, S4))
+    result = why_not(consultation, knowledge, "training_service", "databricks")
+    candidates = by_id(result)
+    assert candidates["services.scale-with-full-control"].status == "contested"
+    assert "the guide does not rank these" in candidates["services.scale-with-full-control"].note
 
 
 def test_why_not_rule_explains_every_branch_of_an_any(advisor, knowledge):

@@ -186,10 +186,12 @@ def test_a_prebuilt_model_sets_training_questions_aside(advisor):
     answers = {"prediction_timing": "at_set_times", "data_format": "unstructured"}
     before = {q.fact.name for q in Planner(advisor).plan(answers).questions}
     plan = Planner(advisor).plan({**answers, "prebuilt_model_fits": True})
-    warning = next(w for w in plan.consultation.warnings if w.rule_id == "services.prebuilt-needs-no-training")
-    set_aside = set(knowledge.rule(warning.rule_id).conclusion.sets_aside)
+    entry = next(s for s in plan.consultation.set_aside if s.scope_id == "scope.prebuilt-model")
+    set_aside = set(entry.decisions)
     assert {"processor", "sampling", "endpoint_type"} <= set_aside
     assert not any(r.conclusion.name in set_aside for r in plan.open_rules)
+    assert not {o.decision for o in plan.consultation.open_decisions} & set_aside  # report and plan agree
+    assert knowledge.scope_entry("scope.prebuilt-model") is not None
     after = {q.fact.name for q in plan.questions}
     assert {"tune_hyperparameters", "hyperparameter_expressions"} <= before
     assert not {"tune_hyperparameters", "hyperparameter_expressions"} & after

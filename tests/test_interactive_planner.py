@@ -70,8 +70,8 @@ def test_once_nothing_is_left_to_ask_no_unasked_fact_changes_the_outcome(data, e
 
 
 def test_questions_come_by_worth_and_a_design_asks_nothing_about_an_existing_setup(advisor):
-    knowledge = advisor.knowledge
-    plan = Planner(advisor).plan({"ml_task": "classification"})
+    planner = Planner(advisor)
+    plan = planner.plan({"ml_task": "classification"})
     worths = [q.worth for q in plan.questions]
     # The area asked last may keep the lead; everything after it is by worth.
     assert worths[1:] == sorted(worths[1:], reverse=True)
@@ -79,7 +79,8 @@ def test_questions_come_by_worth_and_a_design_asks_nothing_about_an_existing_set
     assert all(q.fact.name != "ml_task" for q in plan.questions)
     for question in plan.questions:  # each is an unanswered input fact an open rule reads, maybe via producers
         assert not question.fact.derived and question.rules and question.worth > 0
-        assert all(knowledge.rule(rule_id) in plan.open_rules for rule_id in question.rules)
+        # rules of the knowledge base, or scope gates (rules/scope.yaml) the planner works towards
+        assert all(planner.rule(rule_id) in plan.open_rules for rule_id in question.rules)
     review = Planner(advisor, existing=True).plan({"ml_task": "classification"})
     assert any(q.fact.existing_setup for q in review.questions), "a review asks about the setup"
 

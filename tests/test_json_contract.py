@@ -22,7 +22,10 @@ facts:
 """
 
 TOP = {"version": int, "scenario": dict, "facts": dict, "derived": list, "recommendations": list,
-       "warnings": list, "open": list, "fired": list, "sections": list, "given": list, "provenance": dict}
+       "warnings": list, "open": list, "fired": list, "set_aside": list, "sections": list, "given": list,
+       "provenance": dict}
+SET_ASIDE = {"scope": str, "title": str, "when": str, "because": str, "source": str, "unit": str,
+             "decisions": list, "decision_titles": list, "facts": list, "rules": list}
 GIVEN = {"name": str, "value": object, "question": str, "answer": str}
 PROVENANCE = {"advisor": str, "rule_base": str, "date": str}
 RECOMMENDATION = {"decision": str, "title": str, "section": str, "choice": str, "label": str,
@@ -98,6 +101,18 @@ def test_consult_json_contract(cli, tmp_path):
         _check(given, GIVEN, "given")
     _check(report["provenance"], PROVENANCE, "provenance")
     assert len(report["provenance"]["rule_base"]) == 12
+
+
+def test_set_aside_json_contract(cli, tmp_path):
+    scenario = tmp_path / "prebuilt.yaml"
+    scenario.write_text("name: Prebuilt\nfacts:\n  prebuilt_model_fits: true\n  data_format: unstructured\n",
+                        encoding="utf-8")
+    report = json.loads(cli("consult", str(scenario), "--format", "json").stdout)
+    assert report["set_aside"]
+    for item in report["set_aside"]:
+        _check(item, SET_ASIDE, "set_aside")
+    assert any("processor" in item["decisions"] for item in report["set_aside"])
+    assert any(f["status"] == "set_aside" for f in report["fired"])
 
 
 def test_json_output_is_identical_across_processes(cli_process):

@@ -98,18 +98,22 @@ def test_evaluate_counts_every_kind_of_expectation(advisor, tmp_path):
 # --- the drill's distractors: overruled choices first ---------------------------------------
 
 @pytest.mark.parametrize("seed", range(12))
-def test_overruled_choices_take_the_distractor_slots_first(advisor, seed):
-    """Overruled choices are offered first among the wrong options. (Issue 23: a combined choice
-    such as "Azure Synapse Analytics or Azure Databricks" is never offered beside its part
-    "Azure Databricks", so training_service no longer pins this; sampling does.)"""
-    from advisor.drill.questions import MAX_OPTIONS, build_question
+def test_overruled_choices_take_the_distractor_slots_first(advisor, seed, monkeypatch):
+    # The service guidelines no longer overrule each other (none is ranked: issue 21), so the
+    # sweep's sampling carries this pin: grid (ranked by its own sentence) overrules Sobol and
+    # the random default; with two slots, Bayesian (proposed by nothing) never takes one.
+    from advisor.drill import questions
 
+    monkeypatch.setattr(questions, "MAX_OPTIONS", 3)
     knowledge = advisor.knowledge
-    consultation = advisor.consult({"try_every_combination": True, "reproducible_results": True,
-                                    "hyperparameter_expressions": ("choice",), "learn_from_previous_trials": False})
+    # learn_from_previous_trials stated: a key never depends on a fact the scenario leaves open (issue 23)
+    consultation = advisor.consult({"hyperparameter_expressions": ["choice"], "try_every_combination": True,
+                                    "reproducible_results": True, "learn_from_previous_trials": False})
     overruled = {a.choice for a in consultation.recommendation("sampling").alternatives}
-    assert overruled and len(overruled) < MAX_OPTIONS - 1
-    q = build_question(consultation, "sampling", knowledge, random.Random(seed))
+    choices = knowledge.vocabulary.decision("sampling").choices
+    assert overruled == {"sobol", "random"}
+    assert len(choices) - 1 > questions.MAX_OPTIONS - 1  # more wrong choices than slots: the order decides
+    q = questions.build_question(consultation, "sampling", knowledge, random.Random(seed))
     assert q.correct == "grid"
     assert overruled <= set(q.distractors), (seed, q.options)
 

@@ -74,10 +74,8 @@ def test_experta_fires_exactly_the_rules_whose_conditions_hold(facts):
     from advisor.engine import get_advisor
 
     consultation = get_advisor().consult(facts)
-    known = dict(facts)
-    known.update({name: e.value for name, e in consultation.derived.items()})
-    for rec in consultation.recommendations:
-        known[rec.decision] = rec.choice
+    # What conditions can read: contested choices (shown, read by no rule) and moot decisions aside.
+    known = dict(consultation.values)
 
     def lookup(name: str) -> Any:
         return known[name]

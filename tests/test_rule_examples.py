@@ -166,7 +166,11 @@ FILLED_RULE = {
     "TODO  # design, workspace, experiment, optimize, manage or deploy": "optimize",
     "{TODO_fact: TODO_value}": "{reproducible_results: true}",
     "{recommend: {TODO_decision: TODO_choice}}": "{recommend: {sampling: sobol}}",
-    "priority: 0\n    strength: 0.8\n    because: TODO": "priority: 10\n    strength: 0.8\n    because: TODO",
+    # a priority above a rival's carries the sentence that ranks it (rules lint: unsourced-ranking)
+    "priority: 0\n    strength: 0.8\n    because: TODO": (
+        "priority: 10\n    ranked_by: {quote: 'Sobol is a type of random sampling that allows you to use a seed.', "
+        "url: 'https://learn.microsoft.com/en-gb/training/modules/perform-hyperparameter-tuning-azure-machine-"
+        "learning-pipelines/3-configure-sampling-method'}\n    strength: 0.8\n    because: TODO"),
     "TODO the guide's reason, in plain words": "Sobol adds a seed to random sampling, so results are reproducible.",
     "TODO  # the study guide unit's URL, as listed in guide.yaml": (
         "https://learn.microsoft.com/en-gb/training/modules/perform-hyperparameter-tuning-azure-machine-"

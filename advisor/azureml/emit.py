@@ -78,11 +78,12 @@ class _Emitter:
         self.knowledge = knowledge
         self.facts = consultation.facts
         self.scenario_name = scenario_name
+        self.moot = consultation.moot()
 
     # --- reading the consultation ------------------------------------------------------
     def choice(self, decision: str, basis: _Basis | None = None) -> str | None:
         rec = self.consultation.recommendation(decision)
-        if rec is None:
+        if rec is None or decision in self.moot:
             return None
         if basis is not None and decision not in basis.decisions:
             basis.decisions.append(decision)
@@ -100,6 +101,10 @@ class _Emitter:
         return f"{decision} = {rec.choice} ({', '.join(rec.rules)})"
 
     def open_reason(self, decision: str) -> str:
+        moot = next((s for s in self.consultation.set_aside if decision in s.decisions), None)
+        if moot is not None:  # the scope (knowledge/scope.py) retired it: no YAML, and why
+            entry = self.knowledge.scope_entry(moot.scope_id)
+            return f"{decision} is set aside by {moot.scope_id}" + (f": {entry.title}" if entry else "")
         waiting = next((o.settled_by for o in self.consultation.open_decisions if o.decision == decision), ())
         more = f"; it would be settled by {', '.join(waiting)}" if waiting else ""
         return f"no {decision} was recommended{more}"

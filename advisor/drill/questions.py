@@ -122,8 +122,11 @@ def usable_decisions(consultation: Consultation, knowledge: KnowledgeBase) -> li
     disputed_sections = {knowledge.rule(w.rule_id).section for w in consultation.warnings
                          if w.kind == "sources_disagree"}
     given_away = stated_setup(consultation.facts, knowledge)
+    moot = consultation.moot()  # the scenario's choices retired these: never asked
     result = []
     for spec in knowledge.vocabulary.decisions:
+        if spec.name in moot:
+            continue
         recommended = set(consultation.chosen(spec.name))
         if not recommended or len(recommended) == len(spec.choices) or spec.section in disputed_sections:
             continue

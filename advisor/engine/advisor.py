@@ -15,7 +15,7 @@ The finished consultation is assembled from three jobs, one module each: conflic
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache, partial
 from operator import attrgetter
 from typing import Any
@@ -23,10 +23,21 @@ from typing import Any
 from advisor.engine import certainty, conflicts
 from advisor.engine.compiler import build_engine_class
 from advisor.engine.memory import new_datum
-from advisor.engine.results import USER, Consultation, Evidence, Firing, OpenDecision, RuleWarning
+from advisor.engine.results import (
+    USER,
+    Consultation,
+    Evidence,
+    Firing,
+    OpenDecision,
+    Recommendation,
+    RuleWarning,
+    SetAside,
+)
 from advisor.engine.settling import Settling
-from advisor.knowledge import KnowledgeBase, load_knowledge
+from advisor.knowledge import KnowledgeBase, load_knowledge, scope
+from advisor.knowledge.conditions import evaluate, leaves, subjects
 from advisor.knowledge.rules import Rule
+from advisor.knowledge.scope import ScopeEntry
 
 _EVIDENCE = attrgetter("evidence")
 
@@ -35,16 +46,45 @@ class _Trace:
     """Everything a consultation records while experta runs. One per Advisor, its RHS
     callback from the start (no indirection per firing), emptied by `begin()`."""
 
-    def __init__(self, read_names: frozenset[str]) -> None:
+    def __init__(self, read_names: frozenset[str], guards: dict[str, tuple[ScopeEntry, ...]],
+                 by_sets: dict[str, dict[str, frozenset[str]]], refines: Any,
+                 order: dict[str, dict[Any, int]]) -> None:
         self.read_names = read_names
+        self.refines = refines  # (rule id, other rule id) -> the first is an exception to the second
+        self.order = order  # name -> value -> its position in the vocabulary
+        self.guards = guards  # rule id -> the scope entries that can set it aside
+        self.by_sets = by_sets  # decision -> its combined choices: settled by conflicts.settle_by_sets
         self.begin()
 
-    def begin(self) -> None:
+    def begin(self, facts: dict[str, Any] | None = None) -> None:
         # New containers, not cleared ones: the previous consultation keeps its own.
         self.fired: list[Firing] = []
         self.live: dict[str, tuple[Any, Any]] = {}      # name -> (value, declared Datum or None)
         self.best_rank: dict[tuple[str, Any], tuple[int, int]] = {}
         self.seen: set[str] = set()
+        self.facts = facts or {}
+        self.in_scope: dict[str, bool] = {}  # scope entry id -> holds (settled before any rule it guards fires)
+        self.tops: dict[str, tuple[int, dict[Any, str]]] = {}  # by-sets decision -> (top priority, proposals)
+        self.unread: set[str] = set()  # contested values: shown, but nothing reads them
+        self.ranked: dict[str, tuple[int, dict[Any, list[str]]]] = {}  # name -> (top priority, value -> rules)
+
+    def lookup(self, name: str) -> Any:
+        if name in self.facts:
+            return self.facts[name]
+        if name in self.unread:
+            raise KeyError(name)
+        return self.live[name][0]  # KeyError: unknown, as evaluate wants
+
+    def setting_aside(self, rule_id: str) -> ScopeEntry | None:
+        """The scope entry that sets this firing aside, if one holds. Rules are stratified after
+        what decides their scope, so the entry's condition is already settled here."""
+        for entry in self.guards[rule_id]:
+            holds = self.in_scope.get(entry.id)
+            if holds is None:
+                holds = self.in_scope[entry.id] = evaluate(entry.condition, self.lookup) is True
+            if holds:
+                return entry
+        return None
 
     def record(self, engine: Any, rule: Rule, facts: Sequence[Any]) -> None:
         rule_id = rule.id
@@ -55,23 +95,94 @@ class _Trace:
         c = rule.conclusion
         kind, name, value = c.kind, c.name, c.value
         fired = self.fired
+        if rule_id in self.guards:
+            entry = self.setting_aside(rule_id)
+            if entry is not None:  # moot: traced, never declared, never recommended
+                fired.append(Firing(len(fired) + 1, rule_id, kind, name, value, tuple(map(_EVIDENCE, facts)),
+                                    "set_aside", f"set aside by {entry.id}: {entry.title}"))
+                return
         fired.append(Firing(len(fired) + 1, rule_id, kind, name, value, tuple(map(_EVIDENCE, facts)),
                             "warning" if kind == "warn" else "applied"))
         if kind == "warn" or name is None:
             return
+        if name in self.by_sets:
+            self._record_by_sets(engine, rule, name, value)
+        else:
+            self._record_ranked(engine, rule, name, value)
+
+    def _record_ranked(self, engine: Any, rule: Rule, name: str, value: Any) -> None:
+        """The top priority decides; at equal priority a value stands when its rule refines
+        every rival's (an exception to it), and otherwise the values are contested."""
+        rule_id = rule.id
         key = (name, value)
         rank = (rule.priority, rule.specificity)  # rule.rank, without a property call per firing
         best_rank = self.best_rank
         best = best_rank.get(key)
         if best is None or rank > best:
             best_rank[key] = rank
+        top = self.ranked.get(name)
+        if top is None or rule.priority > top[0]:
+            self.ranked[name] = (rule.priority, {value: [rule_id]})
+            standing = value
+        elif rule.priority < top[0]:
+            return  # overruled by a higher priority
+        else:
+            top[1].setdefault(value, []).append(rule_id)
+            if len(top[1]) == 1:
+                return  # the same value again: it supports
+            standing = self.standing(top[1])
         current = self.live.get(name)
-        if current is None:
-            self._declare(engine, name, value, rule_id)
-        elif current[0] != value and best_rank[key] > best_rank[(name, current[0])]:
+        if standing is None:  # contested: shown (the first in the vocabulary's order), read by no rule
+            if current is not None and current[1] is not None:
+                engine.retract(current[1])
+            self.live[name] = (self.first_in_order(name, self.ranked[name][1]), None)
+            self.unread.add(name)
+            return
+        was_unread = name in self.unread
+        self.unread.discard(name)
+        if current is not None:
+            if current[0] == standing and not was_unread:
+                return
             if current[1] is not None:
                 engine.retract(current[1])
-            self._declare(engine, name, value, rule_id)
+        self._declare(engine, name, standing, self.ranked[name][1][standing][0])
+
+    def first_in_order(self, name: str, proposals: Any) -> Any:
+        """The proposal a contest shows: the first in the vocabulary's order, so the report does
+        not depend on which rule happened to fire first."""
+        order = self.order.get(name, {})
+        return min(proposals, key=lambda v: (order.get(v, len(order)), repr(v)))
+
+    def standing(self, proposals: dict[Any, list[str]]) -> Any:
+        """Of the values proposed at the top priority, the one whose rules refine a rule of every
+        other (an exception to it); None when no single one does: they are contested."""
+        refines = self.refines
+        found = [value for value, rules in proposals.items()
+                 if all(any(refines(r, o) for r in rules for o in others)
+                        for other, others in proposals.items() if other != value)]
+        return found[0] if len(found) == 1 else None
+
+    def _record_by_sets(self, engine: Any, rule: Rule, name: str, value: Any) -> None:
+        """A decision whose vocabulary combines choices: heuristics of equal priority settle by
+        what they all allow (conflicts.settle_by_sets), never by counting conditions."""
+        top = self.tops.get(name)
+        if top is None or rule.priority > top[0]:
+            top = self.tops[name] = (rule.priority, {})
+        elif rule.priority < top[0] or value in top[1]:
+            return
+        top[1][value] = rule.id
+        winner, _ = conflicts.settle_by_sets(top[1], self.by_sets[name])
+        current = self.live.get(name)
+        if current is not None and current[0] == winner and name not in self.unread:
+            return
+        if current is not None and current[1] is not None:
+            engine.retract(current[1])
+        if winner is None:  # contested, nothing names them together: shown, but read by no rule
+            self.live[name] = (self.first_in_order(name, top[1]), None)
+            self.unread.add(name)
+            return
+        self.unread.discard(name)
+        self._declare(engine, name, winner, top[1].get(winner, rule.id))
 
     def _declare(self, engine: Any, name: str, value: Any, origin: str) -> None:
         datum = None
@@ -96,12 +207,25 @@ class Advisor:
         self._rules = {r.id: r for r in knowledge.rules}
         self._strength = certainty.strengths(knowledge.rules)
         self._fact_order = knowledge.vocabulary.fact_order
-        self._trace = _Trace(frozenset().union(*(r.reads for r in knowledge.rules)))
+        self._existing_setup = frozenset(f.name for f in knowledge.vocabulary.input_facts if f.existing_setup)
+        entries = {e.id: e for e in knowledge.scope}
+        self._priority = {r.id: r.priority for r in knowledge.rules}
+        self._tests = {r.id: frozenset(leaves(r.condition)) for r in knowledge.rules}
+        self._by_sets = {name: {c: frozenset(chosen) for c, chosen in combos.items()}
+                         for name, combos in knowledge.combined.items()}
+        self._trace = _Trace(frozenset().union(*(r.reads for r in knowledge.rules)),
+                             {rule_id: tuple(entries[e] for e in ids) for rule_id, ids in knowledge.guards().items()},
+                             self._by_sets, self._refines,
+                             {name: {v: i for i, v in enumerate(knowledge.vocabulary.values_of(name) or ())}
+                              for name in {r.conclusion.name for r in knowledge.rules if r.conclusion.name}})
         engine_class = build_engine_class(knowledge.rules, self._trace.record)
         self._engine = engine_class()
 
-    def consult(self, facts: dict[str, Any]) -> Consultation:
-        """Run the rules on already-validated user facts (canonical values).
+    def consult(self, facts: dict[str, Any], unknowable: Collection[str] | None = None) -> Consultation:
+        """Run the rules on already-validated user facts (canonical values). `unknowable`: facts
+        that will not be answered, which open decisions then do not wait on. By default, a design
+        (no fact about an existing setup given) withholds the existing-setup facts, as the
+        questionnaire does: a design's open decisions never wait on a setup it does not have.
 
         The cyclic garbage collector is paused meanwhile. A consultation makes thousands of
         containers (activations, firings, evidence), alive until it ends, and none of them in a
@@ -111,18 +235,20 @@ class Advisor:
         counted (bench/scale.py); ~10% less over a batch that keeps its results, as `evaluate`
         does, whose collections would otherwise walk the growing results again and again.
         """
+        if unknowable is None:
+            unknowable = () if self._existing_setup.intersection(facts) else self._existing_setup
         trace, engine = self._trace, self._engine
         paused = gc.isenabled()
         if paused:
             gc.disable()
         try:
-            trace.begin()
+            trace.begin(facts)
             engine.reset()
             # One declare call: experta recomputes activations once, not once per fact.
             engine.declare(*(traced_datum(name, facts[name], USER)
                              for name in sorted(facts, key=self._fact_order.__getitem__)))
             engine.run()
-            return self._finish(dict(facts), trace)
+            return self._finish(dict(facts), trace, unknowable)
         finally:
             # Working memory (facts, activations, the trace's tables) is freed now rather than
             # at the next consultation, so the collector, back on, has only the result to walk.
@@ -134,40 +260,105 @@ class Advisor:
 
     # --- turning the trace into a consultation --------------------------------
 
-    def _finish(self, facts: dict[str, Any], trace: _Trace) -> Consultation:
+    def _finish(self, facts: dict[str, Any], trace: _Trace, unknowable: Collection[str]) -> Consultation:
         vocabulary = self.knowledge.vocabulary
         by_value: dict[tuple[str, Any], list[Firing]] = {}
         for firing in trace.fired:
-            if firing.name is not None:
+            if firing.name is not None and firing.status != "set_aside":  # moot: settles nothing
                 by_value.setdefault((firing.name, firing.value), []).append(firing)
         grouped = conflicts.by_name(by_value)
 
         contests: list[RuleWarning] = []
         winners: dict[str, Any] = {name: value for name, (value, _) in trace.live.items()}
+        unranked: set[str] = set()
         for name, winner in winners.items():
             spec = vocabulary.decision(name)
             if spec is not None and spec.multiple:
                 continue  # several choices may stand together
-            contests.extend(conflicts.settle(name, winner, grouped[name], trace.best_rank))
+            if name in self._by_sets:
+                winners[name], contest = conflicts.settle_sets(name, grouped[name], self._by_sets[name],
+                                                               self._priority, winner)
+                if contest:
+                    unranked.add(name)
+                    contests.extend(contest)
+                continue
+            contests.extend(conflicts.settle(name, winner, grouped[name], trace.best_rank, self._refines))
         certainty.propagate(trace.fired, self._strength)
 
         derived = {name: Evidence(name, value, by_value[(name, value)][0].rule_id)
                    for name, value in winners.items() if vocabulary.fact(name) is not None}
-        unranked = {name for f in trace.fired if f.kind == "warn"
-                    for name in self._rules[f.rule_id].conclusion.contests}
-        recommendations = conflicts.recommendations(vocabulary, winners, grouped, unranked)
+        unranked |= {name for f in trace.fired if f.kind == "warn"
+                     for name in self._rules[f.rule_id].conclusion.contests}
+        recommendations = conflicts.recommendations(vocabulary, winners, grouped, unranked,
+                                                    certainty.footprints(trace.fired), self._by_sets)
         warnings = [RuleWarning(f.rule_id, f.value, self._rules[f.rule_id].conclusion.warning_kind or "caution")
                     for f in trace.fired if f.kind == "warn"] + contests
         values = dict(facts)
         values.update({name: value for name, value in winners.items()
-                       if not getattr(vocabulary.decision(name), "multiple", False)})
+                       if not getattr(vocabulary.decision(name), "multiple", False) and name not in trace.unread})
+        recommendations, warnings = self._keep_compatible(recommendations, warnings, values)
+        set_aside = self._set_aside(values, trace.fired)
         decided = {r.decision for r in recommendations}
-        find_open = partial(_open_decisions, self.knowledge, values, decided)
-        return Consultation(facts, derived, recommendations, warnings, trace.fired, find_open, values)
+        find_open = partial(_open_decisions, self.knowledge, values, decided, frozenset(unknowable))
+        return Consultation(facts, derived, recommendations, warnings, trace.fired, find_open, values,
+                            set_aside)
+
+    def _refines(self, rule_id: str, other_id: str) -> bool:
+        """The rule is an exception to the other: each of the other's tests is implied by one of
+        its own (managed_online implies managed or Kubernetes online), and it tests more."""
+        mine, theirs = self._tests[rule_id], self._tests[other_id]
+        return len(mine) > len(theirs) and all(any(leaf_implies(a, b) for a in mine) for b in theirs)
+
+    def _set_aside(self, values: dict[str, Any], fired: list[Firing]) -> list[SetAside]:
+        """The scope entries that hold, each with the firings it set aside."""
+        result = []
+        for entry in scope.holding(self.knowledge.scope, values.__getitem__):
+            mark = f"set aside by {entry.id}:"
+            rules = tuple(f.rule_id for f in fired if f.status == "set_aside" and f.note.startswith(mark))
+            result.append(SetAside(entry.id, entry.decisions, entry.facts, rules))
+        return result
+
+    def _keep_compatible(self, recommendations: list[Recommendation], warnings: list[RuleWarning],
+                         values: dict[str, Any]) -> tuple[list[Recommendation], list[RuleWarning]]:
+        """Never recommend choices declared incompatible (knowledge/scope.py): where all of an
+        incompatibility's conditions hold, the decisions its last condition reads are withheld,
+        with a warning. `advisor rules lint` proves this never happens with the shipped rules."""
+        for pair in self.knowledge.incompatible:
+            if not all(evaluate(c, values.__getitem__) is True for c in pair.conditions):
+                continue
+            withheld = subjects(pair.conditions[-1])
+            for rec in [r for r in recommendations if r.decision in withheld]:
+                recommendations.remove(rec)
+                values.pop(rec.decision, None)
+                warnings.append(RuleWarning(
+                    rec.rules[0], f"{rec.decision} = {rec.choice} withheld: {pair.title} ({pair.id}: "
+                    f"{pair.because})", "caution"))
+        return recommendations, warnings
 
 
-def _open_decisions(knowledge: KnowledgeBase, values: dict[str, Any], decided: set[str]) -> list[OpenDecision]:
-    return Settling(knowledge, values).open_decisions(decided)
+def leaf_implies(a: Any, b: Any) -> bool:
+    """Whenever test `a` holds, so does test `b` (same fact; eq, in, ne and not_in compared)."""
+    if a == b:
+        return True
+    if a.subject != b.subject:
+        return False
+    held = {a.operand} if a.op == "eq" else set(a.operand) if a.op == "in" else None
+    if held is None:
+        return False
+    if b.op == "eq":
+        return held == {b.operand}
+    if b.op == "in":
+        return held <= set(b.operand)
+    if b.op == "ne":
+        return b.operand not in held
+    if b.op == "not_in":
+        return not held & set(b.operand)
+    return False
+
+
+def _open_decisions(knowledge: KnowledgeBase, values: dict[str, Any], decided: set[str],
+                    unknowable: frozenset[str]) -> list[OpenDecision]:
+    return Settling(knowledge, values, unknowable).open_decisions(decided)
 
 
 @lru_cache(maxsize=1)

@@ -9,11 +9,11 @@ stays, both are kept, and a warning says so. Nothing is overwritten silently.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from operator import attrgetter
 from typing import Any
 
-from advisor.engine.certainty import STANDING, combine
+from advisor.engine.certainty import STANDING, combine_evidence
 from advisor.engine.results import Alternative, Firing, Recommendation, RuleWarning
 from advisor.knowledge.vocabulary import Vocabulary
 
@@ -31,9 +31,14 @@ def by_name(by_value: ByValue) -> dict[str, list[tuple[Any, list[Firing]]]]:
 
 
 def settle(name: str, winner: Any, values: list[tuple[Any, list[Firing]]],
-           best_rank: Mapping[tuple[str, Any], Rank]) -> list[RuleWarning]:
+           best_rank: Mapping[tuple[str, Any], Rank],
+           refines: Callable[[str, str], bool] | None = None) -> list[RuleWarning]:
     """Mark the firings for `name`: the winner's applied and supporting, the others
-    overruled or contested (with the reason). Returns the contest warnings."""
+    overruled or contested (with the reason). Returns the contest warnings.
+
+    At equal priority, more conditions win only as a refinement: when the winning rule tests
+    everything the losing one tests (`refines(winner, loser)`), it is that rule's exception.
+    Otherwise counting conditions would be a ranking no source gives: the two are contested."""
     if len(values) == 1:  # one value concluded (most names): its first firing applied, the rest support
         for firing in values[0][1][1:]:
             firing.status = "supporting"
@@ -48,10 +53,14 @@ def settle(name: str, winner: Any, values: list[tuple[Any, list[Firing]]],
         if value == winner:
             continue
         rank = best_rank[(name, value)]
-        if rank == win_rank:
+        unranked = rank[0] == win_rank[0] and refines is not None and not any(
+            refines(w, f.rule_id) for w in win_rules for f in firings)
+        if rank == win_rank or unranked:
+            same = "specificity" if rank == win_rank else "neither refines the other"
+            how = "reached first" if rank == win_rank else "shown (more conditions, on other things)"
             note = (f"contested: {', '.join(f.rule_id for f in firings)} ({value}) and "
-                    f"{', '.join(win_rules)} ({winner}) have the same priority and specificity; "
-                    f"{winner} was reached first")
+                    f"{', '.join(win_rules)} ({winner}) have the same priority and {same}: "
+                    f"{UNRANKED}; {winner} was {how}")
             status = "contested"
             warnings.append(RuleWarning(firings[0].rule_id, f"{name}: {note}", "contested", tuple(win_rules)))
         else:
@@ -62,6 +71,66 @@ def settle(name: str, winner: Any, values: list[tuple[Any, list[Firing]]],
     return warnings
 
 
+Combined = Mapping[str, frozenset[str]]  # a decision's combined choices -> the choices each stands for
+UNRANKED = "the guide does not rank these"
+
+
+def choice_set(value: Any, combined: Combined) -> frozenset[str]:
+    return combined.get(value, frozenset((value,)))
+
+
+def settle_by_sets(values: Collection[Any], combined: Combined) -> tuple[Any, bool]:
+    """What heuristics of equal priority settle on where the vocabulary combines choices
+    (`azure_ml_or_databricks` stands for both): (choice, agreed).
+
+    When every proposal allows exactly one choice (Python: Azure ML; full control: Azure ML or
+    Databricks), that choice, agreed. Otherwise nothing ranks them: the combined choice naming
+    exactly what they propose together, if the vocabulary has one, or None (contested, and
+    nothing for other rules to read); not agreed either way."""
+    sets = [choice_set(v, combined) for v in values]
+    common = frozenset.intersection(*sets)
+    if len(common) == 1:
+        return next(iter(common)), True
+    exact = next((c for c, chosen in combined.items() if chosen == common), None)
+    if exact is not None:
+        return exact, True
+    union = frozenset.union(*sets)
+    return next((c for c, chosen in combined.items() if chosen == union), None), False
+
+
+def settle_sets(name: str, values: list[tuple[Any, list[Firing]]], combined: Combined,
+                priority: Mapping[str, int], shown: Any = None) -> tuple[Any, list[RuleWarning]]:
+    """Mark the firings of a decision settled by sets (see settle_by_sets); returns the choice
+    shown (None when contested with no combined choice: the first proposal is shown, marked)
+    and the contest warning. Lower priorities are overruled by the top one."""
+    top = max(priority[f.rule_id] for _, fs in values for f in fs)
+    proposals = [v for v, fs in values if any(priority[f.rule_id] == top for f in fs)]
+    winner, agreed = settle_by_sets(proposals, combined)
+    allowed = choice_set(winner, combined) if winner is not None else frozenset()
+    first = True
+    for value, firings in values:
+        proposed = choice_set(value, combined)
+        # agreed: the value allows the winner; named together: the winner covers the value
+        fits = value in proposals and bool(allowed) and (allowed <= proposed if agreed else proposed <= allowed)
+        for firing in firings:
+            if priority[firing.rule_id] != top:
+                firing.status, firing.note = "overruled", f"overruled: higher priority ({top}) decides {name}"
+            elif fits:  # agreed, or named together by a combined choice
+                firing.status, firing.note = ("applied" if first else "supporting"), ""
+                first = False
+            else:
+                firing.status = "contested"
+                firing.note = f"contested: {UNRANKED} ({', '.join(map(str, proposals))})"
+    if agreed:
+        return winner, []
+    outcome = (f"the advisor shows {winner}, which names them together" if winner is not None
+               else "the advisor picks none, and no other advice rests on one")
+    rules = tuple(f.rule_id for _, fs in values for f in fs if f.status == "contested")
+    return (winner if winner is not None else shown), [RuleWarning(
+        rules[0], f"{name}: contested: {UNRANKED}: {', '.join(map(str, proposals))}; {outcome}",
+        "contested", rules[1:])]
+
+
 def why_higher(winner: Rank, loser: Rank) -> str:
     if winner[0] != loser[0]:
         return f"higher priority ({winner[0]} over {loser[0]})"
@@ -70,10 +139,14 @@ def why_higher(winner: Rank, loser: Rank) -> str:
 
 def recommendations(vocabulary: Vocabulary, winners: Mapping[str, Any],
                     grouped: Mapping[str, list[tuple[Any, list[Firing]]]],
-                    unranked: Collection[str] = ()) -> list[Recommendation]:
+                    unranked: Collection[str] = (), footprint: Mapping[int, frozenset[str]] | None = None,
+                    by_sets: Collection[str] = ()) -> list[Recommendation]:
     """One recommendation per decided single-choice decision, one per choice of a
     several-choice decision, in vocabulary order; losers become alternatives. Decisions in
-    `unranked` (a fired warning says the guide does not rank their heuristics) are contested."""
+    `unranked` (a fired warning says the guide does not rank their heuristics) are contested.
+    Certainty counts independent evidence only (certainty.combine_evidence, by `footprint`).
+    A decision in `by_sets` was settled by settle_sets: every firing still standing supports
+    its choice, whatever value it named (Azure ML or Databricks supports Azure ML)."""
     result = []
     for spec in vocabulary.decisions:
         if spec.name not in winners:
@@ -81,14 +154,21 @@ def recommendations(vocabulary: Vocabulary, winners: Mapping[str, Any],
         values = grouped[spec.name]
         firings_of = dict(values)
         choices = [c for c in spec.choices if c in firings_of] if spec.multiple else [winners[spec.name]]
+        sets = spec.name in by_sets
         for choice in choices:
-            supporting = [f for f in firings_of[choice] if f.status in STANDING]
+            pool = [f for _, fs in values for f in fs] if sets else firings_of[choice]
+            supporting = [f for f in pool if f.status in STANDING]
+            contested = any(f.status == "contested" for _, fs in values for f in fs)
+            if sets and not supporting:  # contested with no combined choice: the first proposal, shown
+                supporting = [f for f in firings_of.get(choice, ()) if f.status == "contested"]
             # One supporting firing (most choices): its certainty is the combination.
-            certainty = supporting[0].certainty if len(supporting) == 1 else combine(f.certainty for f in supporting)
-            losers = () if spec.multiple or len(values) == 1 else [(v, fs) for v, fs in values if v != choice]
+            certainty = supporting[0].certainty if len(supporting) == 1 else \
+                combine_evidence(supporting, footprint or {})
+            losers = () if spec.multiple or len(values) == 1 else \
+                [(v, fs) for v, fs in values if v != choice and not any(f.status in STANDING for f in fs)]
             result.append(Recommendation(
                 spec.name, choice, tuple(map(_RULE_ID, supporting)), certainty,
                 # settle() gives all the firings of a losing value one status: the first tells
-                spec.name in unranked or any(fs[0].status == "contested" for _, fs in losers),
+                spec.name in unranked or contested or any(fs[0].status == "contested" for _, fs in losers),
                 tuple(Alternative(v, tuple(map(_RULE_ID, fs)), fs[0].note) for v, fs in losers) if losers else ()))
     return result

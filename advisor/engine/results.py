@@ -11,7 +11,7 @@ from advisor.knowledge.vocabulary import value_text
 USER = "user"
 # Below this certainty a recommendation is reported as weak (reports and explanations read it).
 WEAK_CERTAINTY = 0.6
-FiringStatus = Literal["applied", "supporting", "overruled", "contested", "warning"]
+FiringStatus = Literal["applied", "supporting", "overruled", "contested", "warning", "set_aside"]
 
 
 @dataclass(frozen=True, slots=True)  # slots: one per matched fact, made on every firing
@@ -74,6 +74,16 @@ class OpenDecision:
 
 
 @dataclass(frozen=True)
+class SetAside:
+    """A scope entry that holds (knowledge/scope.py): the decisions it makes moot, and why."""
+
+    scope_id: str
+    decisions: tuple[str, ...]
+    facts: tuple[str, ...]
+    rules: tuple[str, ...]  # the rules that fired but were set aside by it
+
+
+@dataclass(frozen=True)
 class DerivationNode:
     """How a value came about: the rule, the facts it matched, and their own derivations."""
 
@@ -95,6 +105,7 @@ class Consultation:
     # Everything a condition can read at the end of the run: the user's facts, derived facts
     # and single-choice decisions (several-choice decisions are not readable by conditions).
     values: dict[str, Any] = field(default_factory=dict)
+    set_aside: list[SetAside] = field(default_factory=list)  # what the consultation's choices made moot
     _by_value: dict[tuple[str, Any], list[Firing]] | None = field(default=None, init=False, repr=False,
                                                                   compare=False)
     _open_decisions: list[OpenDecision] | None = field(default=None, init=False, repr=False, compare=False)
@@ -116,6 +127,10 @@ class Consultation:
                 if firing.name is not None:
                     self._by_value.setdefault((firing.name, firing.value), []).append(firing)
         return self._by_value
+
+    def moot(self) -> frozenset[str]:
+        """The decisions and facts the consultation's choices made moot."""
+        return frozenset(n for s in self.set_aside for n in (*s.decisions, *s.facts))
 
     def recommendation(self, decision: str) -> Recommendation | None:
         return next((r for r in self.recommendations if r.decision == decision), None)

@@ -35,7 +35,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from advisor.engine.results import OpenDecision
-from advisor.knowledge import KnowledgeBase
+from advisor.knowledge import KnowledgeBase, scope
 from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, evaluate, leaf_holds
 from advisor.knowledge.rules import Rule
 
@@ -63,6 +63,14 @@ class Settling:
         self._inputs = self.vocabulary.input_names
         self._lookup = values.__getitem__  # raises KeyError for an unknown value, as evaluate wants
         self._singles: dict[str, frozenset[str]] = {}  # {name}, made once per input fact
+        # Scope (knowledge/scope.py): rules the choices so far set aside wait on nothing, so
+        # nothing is asked for them and the decisions they would settle are not open.
+        holding = {e.id for e in scope.holding(knowledge.scope, self._lookup)}
+        self.moot = scope.moot_names(e for e in knowledge.scope if e.id in holding)
+        self.set_aside_rules = frozenset(rule_id for rule_id, ids in knowledge.guards().items()
+                                         if holding.intersection(ids)) if holding else frozenset()
+        if self.moot:  # a moot question is as good as unanswerable
+            self.unknowable = self.unknowable | {n for n in self.moot if n in self._inputs}
 
     def is_input(self, name: str) -> bool:
         return name in self._inputs
@@ -123,6 +131,9 @@ class Settling:
         memo = self._rule_needs
         needs: Needs = memo.get(rule.id, _UNSET)
         if needs is _UNSET:
+            if rule.id in self.set_aside_rules:
+                memo[rule.id] = None
+                return None
             memo[rule.id] = None  # a cycle (impossible once stratified) needs nothing
             # A rule's own condition is reached through its rule (memoised here) or by WHY's
             # walk, which asks condition_needs: computed directly, and kept for that walk.
@@ -245,7 +256,7 @@ class Settling:
         """Each decision not in `decided` that unanswered facts could still settle, with them."""
         result = []
         for spec in self.vocabulary.decisions:
-            if spec.name in decided:
+            if spec.name in decided or spec.name in self.moot:
                 continue
             needs = self.decision_needs(spec.name)
             if needs:

@@ -3,7 +3,8 @@
 The engine (advisor/engine/advisor.py) gives each firing a certainty: the rule's strength
 times the weakest of its premises (a fact the user gave counts 1.0; a concluded fact counts
 the certainty of the firing that concluded it). A recommendation supported by several rules
-combines them as MYCIN does: cf = cf1 + cf2 * (1 - cf1), in firing order.
+combines its independent evidence as MYCIN does, cf = cf1 + cf2 * (1 - cf1): rules resting on
+shared user facts count once, at the strongest (engine/certainty.py, docs/explain.md).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.engine.certainty import combine_evidence, footprints
 from advisor.engine.results import WEAK_CERTAINTY, Consultation
 from advisor.knowledge import KnowledgeBase
 
@@ -57,22 +59,26 @@ def firing_certainties(consultation: Consultation) -> dict[str, float]:
 def explain_certainty(consultation: Consultation, knowledge: KnowledgeBase,
                       decision: str, choice: str) -> CertaintyExplanation:
     known = firing_certainties(consultation)
-    supports = []
+    recommendation = next((r for r in consultation.recommendations
+                           if r.decision == decision and r.choice == choice), None)
+    backing = set(recommendation.rules) if recommendation else set()
+    supports, firings = [], []
     for firing in consultation.fired:
-        if firing.name != decision or firing.value != choice or firing.status not in LIVE:
+        # the recommendation's own rules (a combined choice, Azure ML or Databricks, may back Azure ML)
+        if firing.name != decision or firing.status not in LIVE or not (
+                firing.value == choice or firing.rule_id in backing):
             continue
+        firings.append(firing)
         rule = knowledge.rule(firing.rule_id)
         assert rule is not None
         premises = tuple(Premise(e.name, e.value, e.origin, 1.0 if e.from_user else known.get(e.origin, 1.0))
                          for e in firing.matched)
         supports.append(Support(firing.rule_id, rule.strength, premises, firing.certainty))
-    running, total = [], 0.0
-    for support in supports:
-        total = total + support.certainty * (1 - total)
-        running.append(round(total, 4))
-    recommendation = next((r for r in consultation.recommendations
-                           if r.decision == decision and r.choice == choice), None)
-    certainty = recommendation.certainty if recommendation else round(total, 4)
+    # One fact is one piece of evidence (engine/certainty.py): the same model, support by support.
+    prints = footprints(consultation.fired)
+    running = [combine_evidence(firings[:i + 1], prints) for i in range(len(firings))]
+    total = running[-1] if running else 0.0
+    certainty = recommendation.certainty if recommendation else total
     contested = recommendation.contested if recommendation else False
     return CertaintyExplanation(decision, choice, tuple(supports), tuple(running), certainty,
                                 certainty < WEAK_CERTAINTY, contested)

@@ -41,7 +41,8 @@ from advisor.engine.settling import Settling
 from advisor.errors import AdvisorError
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, evaluate, leaf_holds, leaves
-from advisor.knowledge.rules import Rule
+from advisor.knowledge.rules import Conclusion, Rule
+from advisor.knowledge.scope import ScopeEntry
 from advisor.knowledge.vocabulary import FactSpec
 
 # A question from the section asked last is kept while worth at least this share of the best.
@@ -216,24 +217,31 @@ class Planner:
                 self.area_decisions.setdefault(rule.area, set()).add(rule.conclusion.name)  # type: ignore[arg-type]
         downstream = downstream_decisions(knowledge)
         self.weights = {d.name: 1.0 + len(downstream.get(d.name, ())) for d in vocabulary.decisions}
+        # Each scope entry is a gate worth asking towards: an answer that makes it hold cuts
+        # the questions of every decision it makes moot. Planned like a warning that sets them aside.
+        # (--focus plans one area's own rules only: no gate from elsewhere.)
+        self.gates = {} if focus else {entry.id: scope_gate(entry, knowledge) for entry in knowledge.scope}
+        self.gate_cuts = {entry.id: entry.decisions for entry in knowledge.scope}
 
     def set_aside(self, consultation: Consultation) -> frozenset[str]:
-        """Rules a fired warning's `sets_aside` makes moot: those concluding or reading a decision
-        it names, and every rule of an area all of whose decisions it names (e.g. sweeps)."""
-        decisions = {name for w in consultation.warnings
-                     for name in self.knowledge.rule(w.rule_id).conclusion.sets_aside}  # type: ignore[union-attr]
-        if not decisions:
+        """Rules the consultation's scope sets aside (knowledge/scope.py): those recommending a
+        moot decision and the warnings about one. The engine already keeps them out of the outcome."""
+        holding = {s.scope_id for s in consultation.set_aside}
+        if not holding:
             return frozenset()
-        areas = {area for area, concluded in self.area_decisions.items() if concluded <= decisions}
-        return frozenset(r.id for r in self.knowledge.rules
-                         if r.conclusion.name in decisions or r.area in areas or decisions & set(r.reads))
+        return frozenset(rule_id for rule_id, ids in self.knowledge.guards().items() if holding.intersection(ids))
+
+    def rule(self, rule_id: str) -> Rule | None:
+        """A rule of the knowledge base, or a scope gate."""
+        return self.knowledge.rule(rule_id) or self.gates.get(rule_id)
 
     def plan(self, answers: Mapping[str, Any]) -> QuestionPlan:
         """`answers`: fact name -> canonical value, or None for "don't know", in the order given.
 
         The last answer's guide section is the area asked last (see SAME_AREA_SHARE).
         """
-        consultation = self.advisor.consult(known_facts(answers, self.knowledge))
+        # The report's open decisions wait on no question this consultation withholds.
+        consultation = self.advisor.consult(known_facts(answers, self.knowledge), self.withheld)
         return _Planning(self, consultation, answers).result()
 
 
@@ -248,7 +256,8 @@ class _Planning:
         self.answers = answers
         self.scope = planner.scope
         self.values = consultation.values
-        # The one "what would settle this" walk (engine): truth, needs, producers, WHY.
+        # The one "what would settle this" walk (engine): truth, needs, producers, WHY; with the
+        # same unknowable facts as the consultation's open decisions, so report and plan agree.
         unknowable = {n for n, v in answers.items() if v is None} | planner.withheld
         self.settling = Settling(planner.knowledge, consultation.values, unknowable)
         self._rule_ways: dict[str, Ways | None] = {}
@@ -282,14 +291,18 @@ class _Planning:
         if name not in self.values:
             # An open decision; a derived fact matters only through the rules that read it.
             return conclusion.kind == "recommend"
-        return self.values[name] != conclusion.value and rule.rank >= self.winner_rank(name)
+        # An equal priority can contest it (more conditions win only as a refinement), or settle
+        # with it by sets (engine/conflicts.py): only a lower priority cannot change it.
+        return self.values[name] != conclusion.value and rule.priority >= self.winner_rank(name)[0]
 
     def weight(self, rule: Rule) -> float:
         """How much settling this open rule is worth (see the module docstring)."""
         conclusion = rule.conclusion
         if conclusion.kind == "warn":
-            # A warning that sets decisions aside cuts their questions: worth more the more it cuts.
-            cut = sum(1 for name in conclusion.sets_aside if name not in self.values)
+            # A scope gate cuts the questions of the decisions it sets aside: worth more the more it cuts.
+            moot = self.settling.moot
+            cut = sum(1 for name in self.planner.gate_cuts.get(rule.id, ())
+                      if name not in self.values and name not in moot)
             return WARNING_WEIGHT + GATE_WEIGHT * cut
         return self.planner.weights.get(conclusion.name or "", 1.0)
 
@@ -350,7 +363,7 @@ class _Planning:
     def waiting(self, open_rules: tuple[Rule, ...]) -> dict[str, tuple[Waiting, ...]]:
         found = self.settling.waiting(open_rules)
         return {
-            name: tuple(Waiting(self.knowledge.rule(rule_id), tuple(sorted(serves)))  # type: ignore[arg-type]
+            name: tuple(Waiting(self.planner.rule(rule_id), tuple(sorted(serves)))  # type: ignore[arg-type]
                         for rule_id, serves in readers.items())
             for name, readers in found.items()
         }
@@ -384,9 +397,10 @@ class _Planning:
     # --- the plan --------------------------------------------------------------
 
     def result(self) -> QuestionPlan:
-        aside = self.planner.set_aside(self.consultation)
-        open_rules = [r for r in self.scope
-                      if r.id not in aside and self.truth(r) is None and self.could_change(r) and self.rule_ways(r)]
+        # Rules the scope sets aside wait on nothing (Settling), so they are never open here.
+        open_rules = [r for r in (*self.scope, *self.planner.gates.values())
+                      if self.truth(r) is None and self.could_change(r) and self.rule_ways(r)]
+        unknowable = self.settling.unknowable
         readers: dict[str, list[str]] = {}
         # (fact, what a rule settles, an answer) -> how close the closest such rule gets
         best: dict[tuple[str, str, Any], float] = {}
@@ -395,6 +409,8 @@ class _Planning:
             weight = self.weight(rule) * (1.0 if self.progress(rule) else COLD)
             answers_helping = self.rule_answers(rule)
             for name, cost in (self.rule_ways(rule) or {}).items():
+                if name in unknowable:  # "don't know", withheld, or moot: never asked
+                    continue
                 readers.setdefault(name, []).append(rule.id)
                 for answer in answers_helping.get(name, (SOME,)):
                     key = (name, target, answer)
@@ -538,6 +554,15 @@ class _Planning:
         if same is None or same == names[0] or worth[same] < SAME_AREA_SHARE * worth[names[0]]:
             return names
         return [same] + [n for n in names if n != same]
+
+
+def scope_gate(entry: ScopeEntry, knowledge: KnowledgeBase) -> Rule:
+    """A scope entry as a rule the planner can work towards (never run by the engine)."""
+    first = knowledge.vocabulary.decision((*entry.decisions, "")[0])
+    section = first.section if first is not None else knowledge.guide.section_ids[0]
+    return Rule(entry.id, entry.title, section, "scope", entry.condition,
+                Conclusion("warn", None, f"set aside: {', '.join(entry.decisions or entry.facts)}"),
+                entry.because, entry.source, 0, 1.0, "scope.yaml")
 
 
 SOME = object()  # stands for "some answers" to a list or number fact

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -10,11 +10,13 @@ from typing import Any
 from advisor.errors import AdvisorError, KnowledgeError
 from advisor.knowledge.guide import Guide
 from advisor.knowledge.rules import Rule, stratify
+from advisor.knowledge.scope import Incompatibility, ScopeEntry, area_decisions, guards
 from advisor.knowledge.vocabulary import Vocabulary
 from advisor.paths import rules_dir
 from advisor.yamlio import YamlDocument, parse_yaml, read_text_file
 
 SPECIAL_FILES = ("guide.yaml", "vocabulary.yaml")
+SCOPE_FILE = "scope.yaml"  # optional: which choices make which decisions moot (knowledge/scope.py)
 EXAMPLES_SUFFIX = ".examples.yaml"  # rules/<area>.examples.yaml holds the examples of rules/<area>.yaml
 EXAM_PREFIX = "exam-"  # rules/exam-*.yaml are exam outlines (advisor/drill/outline.py), not rules
 
@@ -25,7 +27,8 @@ def examples_file(rule_file: str) -> str:
 
 
 def is_rule_file(name: str) -> bool:
-    return name not in SPECIAL_FILES and not name.endswith(EXAMPLES_SUFFIX) and not name.startswith(EXAM_PREFIX)
+    return (name not in SPECIAL_FILES and name != SCOPE_FILE and not name.endswith(EXAMPLES_SUFFIX)
+            and not name.startswith(EXAM_PREFIX))
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,21 @@ class KnowledgeBase:
     vocabulary: Vocabulary
     rules: tuple[Rule, ...]
     areas: dict[str, str]  # area id -> title, in file order
+    scope: tuple[ScopeEntry, ...] = ()  # rules/scope.yaml: what makes which decisions moot
+    incompatible: tuple[Incompatibility, ...] = ()  # conditions that never hold together
+    combined: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # decision -> choice -> names
+    unranked: dict[str, str] = field(default_factory=dict)  # decision -> why its heuristics compete
+
+    def scope_entry(self, entry_id: str) -> ScopeEntry | None:
+        return next((e for e in self.scope if e.id == entry_id), None)
+
+    def guards(self) -> dict[str, tuple[str, ...]]:
+        """Rule id -> the scope entries that can set it aside (knowledge/scope.py `guards`)."""
+        found = self.__dict__.get("_guards")
+        if found is None:
+            found = scope_guards(self.rules, self.scope, self.vocabulary)
+            object.__setattr__(self, "_guards", found)
+        return found
 
     def rule(self, rule_id: str) -> Rule | None:
         return self._index()[0].get(rule_id)
@@ -65,7 +83,7 @@ class KnowledgeBase:
         return index
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_by_id"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_by_id", "_guards")}
 
 
 def read_sources(directory: Path) -> dict[str, str]:
@@ -120,7 +138,28 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
                 raise KnowledgeError(f"duplicate rule id {rule.id!r} (also in {seen[rule.id]})", where=name)
             seen[rule.id] = name
             rules.append(rule)
-    return KnowledgeBase(guide, vocabulary, tuple(stratify(rules)), areas)
+    scope: tuple[ScopeEntry, ...] = ()
+    incompatible: tuple[Incompatibility, ...] = ()
+    combined: dict[str, dict[str, tuple[str, ...]]] = {}
+    unranked: dict[str, str] = {}
+    if SCOPE_FILE in texts:
+        scope, incompatible, combined, unranked = validation.build_scope(_data(texts, SCOPE_FILE), SCOPE_FILE,
+                                                                         vocabulary)
+    known = {r.id for r in rules}
+    for entry in scope:
+        unknown = [r for r in entry.rules if r not in known]
+        if unknown:
+            raise KnowledgeError(f"rules: no rule {unknown[0]!r}", where=f"{SCOPE_FILE} {entry.id}")
+    by_id = {e.id: e for e in scope}
+    waits_on = {rule_id: frozenset().union(*(by_id[e].reads for e in entries))
+                for rule_id, entries in scope_guards(rules, scope, vocabulary).items()}
+    return KnowledgeBase(guide, vocabulary, tuple(stratify(rules, waits_on)), areas, scope, incompatible, combined,
+                         unranked)
+
+
+def scope_guards(rules, scope: tuple[ScopeEntry, ...], vocabulary: Vocabulary) -> dict[str, tuple[str, ...]]:
+    decisions = frozenset(d.name for d in vocabulary.decisions)
+    return guards(rules, scope, area_decisions(rules, decisions))
 
 
 def load_from(directory: Path) -> KnowledgeBase:

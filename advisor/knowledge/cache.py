@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from advisor import __version__
-from advisor.knowledge import base, conditions, guide, rules, vocabulary
+from advisor.knowledge import base, conditions, guide, rules, scope, vocabulary
 from advisor.knowledge.base import KnowledgeBase, build_knowledge, read_sources
 from advisor.paths import cache_dir, cache_disabled
 
-CACHE_FORMAT = 3  # 3: a digest line before the JSON, and every field's type checked on read
+CACHE_FORMAT = 4  # 3: a digest line before the JSON, and every field's type checked on read; 4: scope
 MAX_CACHE_BYTES = 32 * 1024 * 1024
 
 
@@ -40,7 +40,7 @@ def _knowledge_classes() -> dict[str, type]:
     """The only classes a cache file can name: the plain dataclasses the knowledge modules
     define (rules.Rule, conditions.Leaf, ...), found here so a new one needs no registration."""
     classes = {}
-    for module in (base, conditions, guide, rules, vocabulary):
+    for module in (base, conditions, guide, rules, scope, vocabulary):
         short = module.__name__.rsplit(".", 1)[-1]
         for name, obj in vars(module).items():
             if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == module.__name__:

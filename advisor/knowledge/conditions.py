@@ -229,6 +229,15 @@ def outline(condition: Condition, indent: str = "") -> list[str]:
 
 # --- parsing -----------------------------------------------------------------
 
+def negate(condition: Condition) -> Condition:
+    """The condition's negation in negation normal form, as `not` parses: a leaf becomes its
+    complement (the fact known and failing the test), `all` and `any` swap."""
+    if isinstance(condition, Leaf):
+        return Leaf(condition.subject, COMPLEMENT[condition.op], condition.operand)
+    parts = tuple(negate(p) for p in condition.parts)
+    return AnyOf(parts) if isinstance(condition, All) else All(parts)
+
+
 class ConditionError(ValueError):
     """Raised with a message naming the offending part; the loader adds file and rule."""
 

@@ -5,6 +5,7 @@ advisor/knowledge/validation.py builds them from rules/*.yaml with pydantic.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
@@ -22,7 +23,6 @@ class Conclusion:
     warning_kind: str | None = None
     withholds: tuple[str, ...] = ()  # decisions a warning says the advisor leaves open here (lint checks it)
     contests: tuple[str, ...] = ()  # decisions whose heuristics the guide does not rank: marked contested
-    sets_aside: tuple[str, ...] = ()  # decisions a warning makes moot: the consultation stops asking for them
 
     def describe(self) -> str:
         if self.kind == "recommend":
@@ -72,6 +72,7 @@ class Rule:
     stratum: int = 0
     order: int = 0  # position in the rule base: the last, deterministic tie-break
     examples: RuleExamples = field(default=NO_EXAMPLES, compare=False)
+    ranked_by: tuple[str, ...] | None = None  # (quote, url): the sentence that ranks its priority
 
     @cached_property
     def specificity(self) -> int:
@@ -87,12 +88,15 @@ class Rule:
         return conditions.subjects(self.condition)
 
 
-def stratify(rules: list[Rule]) -> list[Rule]:
+def stratify(rules: list[Rule], waits_on: Mapping[str, frozenset[str]] | None = None) -> list[Rule]:
     """Give each rule its stratum: one more than the deepest rule producing what it reads.
 
     Producers then fire before every consumer, so a decision a rule reads is already
-    settled (including overrides by higher-ranked rules) when that rule fires.
+    settled (including overrides by higher-ranked rules) when that rule fires. `waits_on`
+    adds names a rule waits on without reading them: what decides whether its conclusion is
+    in scope (knowledge/scope.py), settled before it fires.
     """
+    waits_on = waits_on or {}
     producers: dict[str, list[Rule]] = {}
     for rule in rules:
         if rule.conclusion.name is not None:
@@ -105,10 +109,11 @@ def stratify(rules: list[Rule]) -> list[Rule]:
             return strata[rule.id]
         if rule.id in visiting:
             cycle = " -> ".join(visiting[visiting.index(rule.id):] + [rule.id])
-            raise KnowledgeError(f"rules depend on each other in a cycle: {cycle}", where=rule.file)
+            raise KnowledgeError(f"rules depend on each other in a cycle (through what they read, or what "
+                                 f"decides their scope): {cycle}", where=rule.file)
         visiting.append(rule.id)
         deepest = -1
-        for name in sorted(rule.reads):
+        for name in sorted(rule.reads | waits_on.get(rule.id, frozenset())):
             for producer in producers.get(name, ()):
                 deepest = max(deepest, stratum(producer))
         visiting.pop()

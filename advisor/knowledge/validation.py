@@ -16,6 +16,7 @@ from advisor.errors import KnowledgeError
 from advisor.knowledge import conditions
 from advisor.knowledge.guide import Guide, Section, Unit
 from advisor.knowledge.rules import Conclusion, Example, Rule, RuleExamples
+from advisor.knowledge.scope import Incompatibility, ScopeEntry
 from advisor.knowledge.vocabulary import DecisionSpec, FactSpec, FactType, Given, Vocabulary
 
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9][a-z0-9-]*$")
@@ -197,9 +198,6 @@ class WarnSpec(BaseModel):
     # Decisions where the guide lists the competing heuristics without ranking them: whatever
     # the advisor shows for them is marked contested while this warning fires.
     contests: tuple[str, ...] = ()
-    # Decisions the warning makes moot for now (a prebuilt model needs no training compute):
-    # the interactive consultation stops asking questions that serve only them.
-    sets_aside: tuple[str, ...] = ()
 
 
 class ThenSpec(BaseModel):
@@ -216,6 +214,14 @@ class ThenSpec(BaseModel):
         return {"message": value} if isinstance(value, str) else value
 
 
+class RankedBy(BaseModel):
+    """The sentence that ranks this rule's priority above its rivals', and where it is."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    quote: str = Field(min_length=10)
+    url: str = Field(pattern=r"^https://")
+
+
 class RuleSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str
@@ -227,6 +233,7 @@ class RuleSpec(BaseModel):
     source: str
     priority: int = Field(default=0, ge=-50, le=50)
     strength: float = Field(default=0.8, gt=0, le=1)
+    ranked_by: RankedBy | None = None
 
     @field_validator("id")
     @classmethod
@@ -255,12 +262,12 @@ def _conclusion(spec: ThenSpec, vocabulary: Vocabulary) -> Conclusion:
 
 
 def _warning(warn: WarnSpec, vocabulary: Vocabulary) -> Conclusion:
-    for key in ("withholds", "contests", "sets_aside"):
+    for key in ("withholds", "contests"):
         for name in getattr(warn, key):
             if vocabulary.decision(name) is None:
                 raise ValueError(f"warn.{key}: unknown decision {name!r}")
     return Conclusion("warn", None, " ".join(warn.message.split()), warn.kind,
-                      tuple(warn.withholds), tuple(warn.contests), tuple(warn.sets_aside))
+                      tuple(warn.withholds), tuple(warn.contests))
 
 
 def _recommendation(recommend: dict[str, str], vocabulary: Vocabulary) -> Conclusion:
@@ -319,7 +326,8 @@ def parse_rule(raw: Any, *, area: str, file: str, vocabulary: Vocabulary, guide:
         raise KnowledgeError(str(exc), where=where) from None
     return Rule(id=spec.id, title=spec.title, section=spec.section, area=area, condition=condition,
                 conclusion=conclusion, because=" ".join(spec.because.split()), source=spec.source,
-                priority=spec.priority, strength=spec.strength, file=file)
+                priority=spec.priority, strength=spec.strength, file=file,
+                ranked_by=(" ".join(spec.ranked_by.quote.split()), spec.ranked_by.url) if spec.ranked_by else None)
 
 
 def build_rule_file(path: Path, raw: Any, vocabulary: Vocabulary, guide: Guide) -> tuple[str, list[Rule]]:
@@ -332,6 +340,104 @@ def build_rule_file(path: Path, raw: Any, vocabulary: Vocabulary, guide: Guide) 
                           for r in parsed.rules]
 
 
+
+# --- scope (rules/scope.yaml) ---------------------------------------------------
+
+class _ScopeDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^scope\.[a-z0-9][a-z0-9-]*$")
+    title: str
+    when: Any
+    decisions: list[str] = Field(default_factory=list)
+    facts: list[str] = Field(default_factory=list)
+    rules: list[str] = Field(default_factory=list)
+    because: str
+    source: str = Field(pattern=r"^https://")
+
+
+class _IncompatibleDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^incompatible\.[a-z0-9][a-z0-9-]*$")
+    title: str
+    all: list[Any] = Field(min_length=2)
+    because: str
+    source: str = Field(pattern=r"^https://")
+
+
+class _ScopeFileDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    scope: list[_ScopeDoc] = Field(default_factory=list)
+    incompatible: list[_IncompatibleDoc] = Field(default_factory=list)
+    combined: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+    unranked: dict[str, str] = Field(default_factory=dict)
+
+
+def build_scope(data: Any, where: str, vocabulary: Vocabulary) -> tuple[
+        tuple[ScopeEntry, ...], tuple[Incompatibility, ...], dict[str, dict[str, tuple[str, ...]]], dict[str, str]]:
+    """Validate rules/scope.yaml: conditions in the rules' language, known decisions and input
+    facts, no entry whose condition reads what it makes moot."""
+    try:
+        doc = _ScopeFileDoc.model_validate(data or {})
+    except ValidationError as exc:
+        raise KnowledgeError(_first_error(exc), where=where) from None
+    ids = [e.id for e in doc.scope] + [i.id for i in doc.incompatible]
+    if len(set(ids)) != len(ids):
+        raise KnowledgeError("ids used twice in " + where, where=where)
+    entries = tuple(_scope_entry(item, f"{where} {item.id}", vocabulary) for item in doc.scope)
+    pairs = tuple(_incompatibility(item, f"{where} {item.id}", vocabulary) for item in doc.incompatible)
+    for name in doc.unranked:
+        if vocabulary.decision(name) is None:
+            raise KnowledgeError(f"unranked: unknown decision {name!r}", where=where)
+    return entries, pairs, {name: _combined(name, combos, f"{where} combined", vocabulary)
+                            for name, combos in doc.combined.items()}, {
+        name: _one_line(why) for name, why in doc.unranked.items()}
+
+
+def _combined(name: str, combos: dict[str, list[str]], at: str, vocabulary: Vocabulary) -> dict[str, tuple[str, ...]]:
+    """`combined: {decision: {choice: [choices it names together]}}`, checked."""
+    decision = vocabulary.decision(name)
+    if decision is None or decision.multiple:
+        raise KnowledgeError(f"{name!r} is not a single-choice decision", where=at)
+    for choice, members in combos.items():
+        unknown = [c for c in (choice, *members) if c not in decision.choices]
+        if unknown or len(members) < 2 or choice in members:
+            raise KnowledgeError(f"{name}.{choice}: a combined choice names two or more other choices of "
+                                 f"{name}", where=at, allowed=", ".join(decision.choices))
+    return {choice: tuple(members) for choice, members in combos.items()}
+
+
+def _scope_entry(item: _ScopeDoc, at: str, vocabulary: Vocabulary) -> ScopeEntry:
+    try:
+        condition = conditions.parse(item.when, vocabulary)
+    except ValueError as exc:
+        raise KnowledgeError(f"when: {exc}", where=at) from None
+    for name in item.decisions:
+        if vocabulary.decision(name) is None:
+            raise KnowledgeError(f"decisions: unknown decision {name!r}", where=at)
+    for name in item.facts:
+        if not vocabulary.is_input(name):
+            raise KnowledgeError(f"facts: {name!r} is not a fact a user answers", where=at)
+    if not item.decisions and not item.facts and not item.rules:
+        raise KnowledgeError("a scope entry makes at least one decision, fact or rule moot", where=at)
+    # deeper circles (A moots what B reads, B what A reads) fail stratification
+    circular = sorted(conditions.subjects(condition) & {*item.decisions, *item.facts})
+    if circular:
+        raise KnowledgeError(f"its condition reads {', '.join(circular)}, which it makes moot: "
+                             "a choice cannot decide its own scope", where=at)
+    return ScopeEntry(item.id, item.title, condition, conditions.describe(condition),
+                      tuple(item.decisions), tuple(item.facts), _one_line(item.because), item.source,
+                      tuple(item.rules))
+
+
+def _incompatibility(item: _IncompatibleDoc, at: str, vocabulary: Vocabulary) -> Incompatibility:
+    try:
+        parts = tuple(conditions.parse(c, vocabulary) for c in item.all)
+    except ValueError as exc:
+        raise KnowledgeError(f"all: {exc}", where=at) from None
+    if not any(vocabulary.decision(n) is not None for p in parts for n in conditions.subjects(p)):
+        raise KnowledgeError("an incompatibility names at least one decision (the engine withholds it)", where=at)
+    return Incompatibility(item.id, item.title, parts, tuple(conditions.describe(p) for p in parts),
+                           _one_line(item.because), item.source)
 
 
 # --- rule examples (rules/<area>.examples.yaml) ---------------------------------

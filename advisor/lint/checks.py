@@ -6,7 +6,7 @@ from itertools import combinations
 from typing import Any
 
 from advisor.knowledge import KnowledgeBase
-from advisor.knowledge.conditions import describe
+from advisor.knowledge.conditions import describe, negate, subjects
 from advisor.knowledge.rules import Rule
 from advisor.knowledge.vocabulary import value_text
 from advisor.lint.domains import Universe
@@ -95,8 +95,8 @@ class Analysis:
         findings = []
         names = dict.fromkeys(r.conclusion.name for r in self.kb.rules if r.conclusion.name)
         for name in names:
-            if not self.single_valued(name):
-                continue
+            if not self.single_valued(name) or name in self.kb.combined or name in self.kb.unranked:
+                continue  # declared to compete visibly (rules/scope.yaml combined, unranked)
             producers = self.live_producers(name)
             for a, b in combinations(producers, 2):
                 if a.conclusion.value == b.conclusion.value or a.priority != b.priority:
@@ -200,6 +200,94 @@ class Analysis:
         fact = self.kb.vocabulary.fact(name)
         return fact is not None and not fact.derived
 
+    # --- rankings, scope and incompatible choices ------------------------------------
+
+    def unsourced_rankings(self) -> list[LintFinding]:
+        """A higher priority over a rival rule for the same single-choice decision, where both can
+        fire together, needs the sentence that ranks them (`ranked_by`). Rules below priority 0
+        are fallbacks (a default, an existing setup kept): they yield to every guide heuristic by
+        design, and their order among themselves is the project's convention (an existing setup
+        before a default), so only rankings between heuristics (priority 0 and up) count."""
+        findings = []
+        for decision in self.kb.vocabulary.decisions:
+            if decision.multiple:
+                continue
+            for a, b in combinations(self.live_producers(decision.name), 2):
+                if a.conclusion.value == b.conclusion.value or a.priority == b.priority \
+                        or a.priority < 0 or b.priority < 0:
+                    continue
+                high, low = (a, b) if a.priority > b.priority else (b, a)
+                if high.ranked_by is not None:
+                    continue
+                witness = witness_all([a.condition, b.condition], self.universe)
+                if witness is None:
+                    continue
+                findings.append(LintFinding(
+                    "unsourced-ranking",
+                    f"{high.id} ({decision.name} = {value_text(high.conclusion.value)}, priority {high.priority}) "
+                    f"outranks {low.id} ({value_text(low.conclusion.value)}, priority {low.priority}) where both "
+                    "fire, but no `ranked_by` quotes the sentence that ranks them: give them equal priority "
+                    "so they compete visibly, or cite the ranking",
+                    rules=(high.id, low.id), subject=decision.name, witness=witness, **self._at(high)))
+        return findings
+
+    def scope(self) -> list[LintFinding]:
+        findings = []
+        guards = self.kb.guards()
+        for entry in self.kb.scope:
+            if grounded_witness([entry.condition], self.universe, self.live_producers) is None:
+                findings.append(LintFinding(
+                    "scope-never-holds", f"{entry.id} never sets anything aside: its condition can never be "
+                    f"true ({entry.when})", subject=entry.id, file="scope.yaml"))
+                continue
+            tainted = self._fed_by(set(entry.facts))
+            for rule in self.kb.rules:
+                read = sorted(rule.reads & tainted)
+                if not read or rule.conclusion.kind == "conclude" or rule.id not in self.live \
+                        or entry.id in guards.get(rule.id, ()):
+                    continue
+                witness = grounded_witness([entry.condition, rule.condition], self.universe, self.live_producers)
+                if witness is None:
+                    continue
+                findings.append(LintFinding(
+                    "scope-fact-still-read",
+                    f"{entry.id} stops asking {', '.join(sorted(entry.facts))}, yet {rule.id} reads "
+                    f"{', '.join(read)} and is not set aside with the entry ({rule.conclusion.describe()})",
+                    rules=(rule.id,), subject=entry.id,
+                    witness={k: v for k, v in witness.items() if self._is_input(k)}, **self._at(rule)))
+        return findings
+
+    def _fed_by(self, names: set[str]) -> set[str]:
+        """The names, and the derived facts concluded (directly or on) from them."""
+        found = set(names)
+        while True:
+            more = {r.conclusion.name for r in self.kb.rules
+                    if r.conclusion.kind == "conclude" and r.reads & found} - found
+            if not more:
+                return found
+            found |= more  # type: ignore[arg-type]
+
+    def incompatibilities(self) -> list[LintFinding]:
+        """Prove, over the fact space, that no consultation recommends choices declared
+        incompatible: no situation the rules can reach (each decision value given by a live rule
+        whose condition holds, and no scope entry setting that decision aside) meets every
+        condition of the pair. Otherwise print such a situation."""
+        findings = []
+        for pair in self.kb.incompatible:
+            decisions = sorted(n for n in pair.reads if self.kb.vocabulary.decision(n) is not None)
+            in_scope = [negate(e.condition) for e in self.kb.scope if set(e.decisions) & set(decisions)]
+            witness = grounded_witness([*pair.conditions, *in_scope], self.universe, self.live_producers)
+            if witness is None:
+                continue
+            findings.append(LintFinding(
+                "incompatible",
+                f"{pair.id}: {' and '.join(pair.when)} can hold together ({pair.title}); the engine then "
+                f"withholds {', '.join(sorted(subjects(pair.conditions[-1])))}. Scenario: "
+                + ", ".join(f"{k}: {value_text(v)}" for k, v in witness.items() if self._is_input(k)),
+                subject=pair.id, file="scope.yaml",
+                witness={k: v for k, v in witness.items() if self._is_input(k)}))
+        return findings
+
     def missing_examples(self) -> list[LintFinding]:
         findings = []
         for rule in self.kb.rules:
@@ -217,6 +305,9 @@ def run_checks(knowledge: KnowledgeBase, where: Where | None = None) -> list[Lin
     analysis = Analysis(knowledge, where)
     shadowed = analysis.shadowing()  # before conflicts: they skip refinements already shadowed
     return [*analysis.never_true(), *analysis.conflicts(), *shadowed, *analysis.contradictions(),
+            # unsourced_rankings() runs as its own check once the rankings added with issue 21's
+            # knowledge (knowledge21) carry their ranked_by: today 55 pairs lack one.
+            *analysis.incompatibilities(), *analysis.scope(),
             *analysis.coverage(), *analysis.missing_examples()]
 
 
@@ -232,8 +323,9 @@ def _settled(a: Rule, b: Rule) -> str:
     if a.specificity == b.specificity:
         return f"with {_conditions(a)} each, the engine can only report a contest"
     winner, loser = (a, b) if a.specificity > b.specificity else (b, a)
-    return (f"the engine settles it only by counting conditions "
-            f"({winner.id} wins, {winner.specificity} over {loser.specificity})")
+    return (f"the engine reports a contest: {winner.id} has more conditions ({winner.specificity} over "
+            f"{loser.specificity}) but does not refine {loser.id}; declare the decision unranked in "
+            "rules/scope.yaml if the guide does not rank them")
 
 
 def _rank(rule: Rule) -> str:

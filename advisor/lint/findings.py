@@ -17,12 +17,16 @@ CHECKS = {
     "conflict": "two rules at the same priority can fire together and disagree",
     "shadowed": "whenever the rule fires a higher-ranked rule overrules it, so it never wins",
     "contradiction": "a warning says the advisor picks nothing for a decision, yet a rule recommending it can fire",
+    "unsourced-ranking": "a rule outranks a rival for the same decision with no `ranked_by` sentence that ranks them",
+    "incompatible": "choices declared incompatible (rules/scope.yaml) can still be recommended together",
+    "scope-never-holds": "a scope entry's condition can never be true, so it never sets anything aside",
+    "scope-fact-still-read": "a fact a scope entry stops asking is still read by a rule it does not set aside",
     "unreachable-choice": "a decision's choice no live rule can recommend",
     "uncovered": "a decision (or derived fact) no rule produces",
     "no-example": "a rule without a `fires` or a `does_not_fire` example in its <area>.examples.yaml",
     "load-error": "the rule base does not load (the engine refuses it too), so the checks above it ran alone",
 }
-ERROR_CHECKS = frozenset({"load-error", "duplicate-id"})
+ERROR_CHECKS = frozenset({"load-error", "duplicate-id", "unsourced-ranking"})
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ def rule_as_json(rule: Rule) -> dict[str, Any]:
         "source": rule.source, "priority": rule.priority, "strength": rule.strength,
         "when": describe(rule.condition),
         "then": {"kind": c.kind, "name": c.name, "value": c.value,
-                 **{key: list(names) for key in ("withholds", "contests", "sets_aside")
+                 **{key: list(names) for key in ("withholds", "contests")
                     if (names := getattr(c, key))}},
+        **({"ranked_by": {"quote": rule.ranked_by[0], "url": rule.ranked_by[1]}} if rule.ranked_by else {}),
         "because": rule.because,
         "examples": {kind: [{k: list(v) if isinstance(v, tuple) else v for k, v in e.facts.items()}
                             for e in getattr(rule.examples, kind)]
@@ -75,11 +76,17 @@ def render_rule(rule: Rule, knowledge: KnowledgeBase, console: Console) -> None:
         console.print(f"  recommend {c.name} = {c.value} ({markup(decision.choices[c.value])})")
     else:
         console.print("  " + markup(c.describe()))
-    for label, names in (("withholds (picks nothing for)", c.withholds), ("contests", c.contests),
-                         ("sets aside (the consultation stops asking for)", c.sets_aside)):
+    for label, names in (("withholds (picks nothing for)", c.withholds), ("contests", c.contests)):
         if names:
             titles = [markup(knowledge.vocabulary.decision(n).title) for n in names]  # type: ignore[union-attr]
             console.print(f"  {label}: " + ", ".join(titles), soft_wrap=False)
+    for entry_id in knowledge.guards().get(rule.id, ()):
+        entry = knowledge.scope_entry(entry_id)
+        assert entry is not None
+        console.print(f"  set aside when {markup(entry.when)} ({entry_id}: {markup(entry.title)})", soft_wrap=False)
+    if rule.ranked_by:
+        console.print(f"  ranked (priority {rule.priority}) by: \"{markup(rule.ranked_by[0])}\" {rule.ranked_by[1]}",
+                      soft_wrap=False)
     console.print("\n[bold]Because[/]")
     console.print("  " + markup(rule.because))
     console.print("\n[bold]Source[/]")

@@ -99,10 +99,25 @@ def build_report(consultation: Consultation, knowledge: KnowledgeBase,
                   "section": vocabulary.decision(o.decision).section,  # type: ignore[union-attr]
                   "settled_by": list(o.settled_by)} for o in consultation.open_decisions],
         "fired": fired,
+        "set_aside": [_set_aside(item.scope_id, item.decisions, item.facts, item.rules, knowledge)
+                      for item in consultation.set_aside],
         "sections": [{"id": s.id, "heading": s.heading} for s in guide.sections],
         "given": [_given(name, value, knowledge) for name, value in consultation.facts.items()],
         "provenance": provenance(knowledge),
     }
+
+
+def _set_aside(scope_id: str, decisions: tuple[str, ...], facts: tuple[str, ...], rules: tuple[str, ...],
+               knowledge: KnowledgeBase) -> dict[str, Any]:
+    """What a scope entry made moot, and why (said once in the report)."""
+    entry = knowledge.scope_entry(scope_id)
+    assert entry is not None
+    vocabulary = knowledge.vocabulary
+    return {"scope": scope_id, "title": entry.title, "when": entry.when, "because": entry.because,
+            "source": entry.source, "unit": _unit_title(knowledge, entry.source),
+            "decisions": list(decisions),
+            "decision_titles": [vocabulary.decision(d).title for d in decisions],  # type: ignore[union-attr]
+            "facts": list(facts), "rules": list(rules)}
 
 
 def _given(name: str, value: Any, knowledge: KnowledgeBase) -> dict[str, Any]:

@@ -120,7 +120,10 @@ def build_diagram(report: dict[str, Any]) -> Diagram:
     for rec in report["recommendations"]:
         chosen.setdefault(rec["decision"], []).append(rec["label"])
         titles[rec["decision"]] = rec["title"]
-    open_titles = {item["decision"]: item["title"] for item in report["open"]}
+    # Decisions the scope set aside are never drawn, not even as open (the engine reports none).
+    moot = {d for item in report.get("set_aside", ()) for d in item["decisions"]}
+    open_titles = {item["decision"]: item["title"] for item in report["open"] if item["decision"] not in moot}
+    chosen = {d: labels for d, labels in chosen.items() if d not in moot}
     boxes = []
     for component in COMPONENTS:
         lines, decided = [], 0

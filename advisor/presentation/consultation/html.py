@@ -128,7 +128,7 @@ def render_html(report: dict[str, Any]) -> str:
         part(report, out)
     _recommendations(report, shared, out)
     _shared(shared, out)
-    for part in (_facts, _open, _fired, _sources):
+    for part in (_facts, _set_aside, _open, _fired, _sources):
         part(report, out)
     footer = f"{html_text(report_summary_line(report))} {html_text(outline.provenance_line(report))}"
     out.append(f"<footer>{footer}</footer>")
@@ -213,6 +213,19 @@ def _facts(report: dict[str, Any], out: list[str]) -> None:
         out.append(f'<tr><td>{html_text(fact["question"])}</td><td>{html_text(fact["answer"])} '
                    f'<code class="muted">{html_text(fact["name"])}</code></td></tr>')
     out.append("</tbody></table></section>")
+
+
+def _set_aside(report: dict[str, Any], out: list[str]) -> None:
+    if not report.get("set_aside"):
+        return
+    out.append('<section id="set-aside"><h2>Set aside</h2>')
+    for item in report["set_aside"]:
+        out.append(f'<div class="set-aside"><strong>{html_text(item["title"])}</strong> '
+                   f'(<code>{html_text(item["scope"])}</code>: {html_text(item["when"])}): '
+                   f'{html_text(item["because"])} Not recommended, asked or drawn: '
+                   f'{html_text(", ".join(item["decision_titles"] or item["rules"]))}'
+                   f'<div class="source">source: {html_link(item["source"], item["unit"])}</div></div>')
+    out.append("</section>")
 
 
 def _open(report: dict[str, Any], out: list[str]) -> None:

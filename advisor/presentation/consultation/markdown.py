@@ -32,7 +32,7 @@ def _tree(node: dict[str, Any], depth: int, lines: list[str], printed: set[str])
 
 def render_report_markdown(report: dict[str, Any]) -> str:
     lines: list[str] = []
-    for part in (_header, _summary, _warnings, _architecture, _recommendations, _facts, _open, _sources):
+    for part in (_header, _summary, _warnings, _architecture, _recommendations, _facts, _set_aside, _open, _sources):
         part(report, lines)
     lines += ["---", "", md_text(outline.provenance_line(report)), ""]
     return "\n".join(lines)
@@ -97,6 +97,18 @@ def _facts(report: dict[str, Any], lines: list[str]) -> None:
         return
     lines += ["## Facts given", "", "| Question | Answer |", "|---|---|"]
     lines += [f"| {md_cell(f['question'])} | {md_cell(f['answer'])} |" for f in report["given"]]
+    lines.append("")
+
+
+def _set_aside(report: dict[str, Any], lines: list[str]) -> None:
+    if not report.get("set_aside"):
+        return
+    lines += ["## Set aside", ""]
+    for item in report["set_aside"]:
+        lines.append(f"- **{md_text(item['title'])}** ({md_code(item['scope'])}: {md_text(item['when'])}): "
+                     f"{md_text(item['because'])} Not recommended, asked or drawn: "
+                     f"{md_text(', '.join(item['decision_titles'] or item['rules']))} "
+                     f"(source: {md_link(item['source'], item['unit'])})")
     lines.append("")
 
 

@@ -153,6 +153,14 @@ def render_report(report: dict[str, Any], console: Console) -> None:
             grid.add_row(markup(fact["question"]), markup(fact["answer"]))
         console.print(grid)
         console.print()
+    if report.get("set_aside"):
+        console.rule("[bold]Set aside[/]", align="left")
+        for item in report["set_aside"]:
+            console.print(f"• [bold]{markup(item['title'])}[/] [dim]({markup(item['scope'])}: "
+                          f"{markup(item['when'])})[/]: {markup(item['because'])}")
+            retired = item["decision_titles"] or [f"rule {r}" for r in item["rules"]]
+            console.print(f"  Not recommended, asked or drawn: {markup(', '.join(retired))}")
+        console.print()
     if report["open"]:
         console.rule("[bold]Decisions left open[/]", align="left")
         for item in report["open"]:
