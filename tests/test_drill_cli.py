@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import sqlite3
 from io import StringIO
 
@@ -12,8 +13,10 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
 from advisor.cli.commands.drill import INTERRUPTED_EXIT, drill_command
+from advisor.drill.questions import MULTIPLE, ORDERING, canonical_answer
 from advisor.drill.session import DrillOptions, DrillSession
 from advisor.drill.store import ProgressStore
+from advisor.presentation.drill import answer_words
 
 DOWN = "\x1b[B"
 ENTER = "\r"
@@ -45,13 +48,41 @@ def planned(advisor, tmp_path, seed, count, library):
         return list(itertools.islice(session.questions(), count))
 
 
-def keys_for(question, choice):
-    """Arrow down to the option, then Enter."""
-    return DOWN * question.options.index(choice) + ENTER
+def keys_for(question, answer):
+    """Key presses giving `answer` (an option name, or a tuple of them): arrows and Enter for one
+    answer, arrows and space for "choose two", the option numbers typed for an ordering."""
+    answer = (answer,) if isinstance(answer, str) else tuple(answer)
+    if question.kind == ORDERING:
+        return " ".join(str(question.options.index(a) + 1) for a in answer) + ENTER
+    if question.kind == MULTIPLE:
+        keys, at = "", 0
+        for index in sorted(question.options.index(a) for a in answer):
+            keys += DOWN * (index - at) + " "
+            at = index
+        return keys + ENTER
+    return DOWN * question.options.index(answer[0]) + ENTER
 
 
-def wrong_choice(question):
-    return next(o for o in question.options if o != question.correct)
+def right(question):
+    return question.answer_keys
+
+
+def wrong(question):
+    """A wrong answer of the question's kind."""
+    if question.kind == ORDERING:
+        return tuple(reversed(question.answer_keys))
+    if question.kind == MULTIPLE:
+        return (question.distractors[0], *question.answer_keys[1:])
+    return (question.distractors[0],)
+
+
+def as_stored(question, answer):
+    return canonical_answer(question, list(answer))
+
+
+def typed(question, answer):
+    """An --answers line: option numbers."""
+    return " ".join(str(question.options.index(a) + 1) for a in answer)
 
 
 def answers_in(db):
@@ -74,50 +105,58 @@ def run_with_keys(keys, *, db, seed, count, library):
 def test_interactive_drill_right_and_wrong_answers(advisor, tmp_path, library):
     questions = planned(advisor, tmp_path, 21, 3, library)
     first, second, third = questions
-    keys = (keys_for(first, first.correct) + keys_for(second, wrong_choice(second))
-            + keys_for(third, third.correct))
+    keys = keys_for(first, right(first)) + keys_for(second, wrong(second)) + keys_for(third, right(third))
     db = tmp_path / "progress.sqlite3"
     code, text = run_with_keys(keys, db=db, seed=21, count=3, library=library)
     assert code == 0
-    vocabulary = advisor.knowledge.vocabulary
-    label = vocabulary.decision(second.decision).choices
+    flat = " ".join(re.sub("[│├└─]", " ", text).split())  # without the tree's guide lines
     assert text.count("✔ Right") == 2 and text.count("✘ Wrong") == 1
-    assert (f"✘ Wrong: you chose {label[wrong_choice(second)]}; the advisor recommends "
-            f"{label[second.correct]}") in text
-    assert f"Why not {label[wrong_choice(second)]}" in text
-    for rule_id in second.consultation.recommendation(second.decision).rules:
-        rule = advisor.knowledge.rule(rule_id)
-        assert f"{rule_id}: {rule.title}" in text and rule.source in text.replace("\n", "")
+    chosen, key = as_stored(second, wrong(second)), second.key_text
+    assert " ".join(f"✘ Wrong: you chose {answer_words(second, chosen)}; the right answer is "
+                    f"{answer_words(second, key)}".split()) in flat
+    assert flat.count("Each option") == 3  # why each option is right or wrong, after every answer
+    for option in second.options:
+        assert " ".join(f"{second.label(option)}: {second.note(option)}".split()) in flat
+    if second.consultation is not None:
+        for rule_id in second.consultation.recommendation(second.decision).rules:
+            rule = advisor.knowledge.rule(rule_id)
+            assert f"{rule_id}: {rule.title}" in text and rule.source in text.replace("\n", "")
     assert "Score: 2/3" in text and "Session complete" in text
     assert "Weakest topics to re-read:" in text
-    assert answers_in(db) == [(first.id, first.correct, 1), (second.id, wrong_choice(second), 0),
-                              (third.id, third.correct, 1)]
+    assert answers_in(db) == [(first.id, first.key_text, 1), (second.id, chosen, 0), (third.id, third.key_text, 1)]
 
 
-def test_scenario_is_worded_from_the_vocabulary(advisor, tmp_path, library):
-    question = planned(advisor, tmp_path, 22, 1, library)[0]
-    code, text = run_with_keys(keys_for(question, question.correct), db=tmp_path / "p.sqlite3", seed=22,
-                               count=1, library=library)
+def test_scenario_is_a_case_study_in_the_vocabulary_or_the_outlines_words(advisor, tmp_path, library):
+    from advisor.drill.outline import load_outline
+
+    questions = [q for q in planned(advisor, tmp_path, 22, 6, library) if q.facts and q.kind != ORDERING]
+    question = questions[0]
+    index = [q.id for q in planned(advisor, tmp_path, 22, 6, library)].index(question.id)
+    keys = "".join(keys_for(q, right(q)) for q in planned(advisor, tmp_path, 22, index + 1, library))
+    code, text = run_with_keys(keys, db=tmp_path / "p.sqlite3", seed=22, count=index + 1, library=library)
     assert code == 0
+    wording = load_outline().wording
     vocabulary = advisor.knowledge.vocabulary
     flat = " ".join(text.split())
+    assert "You are advising " in flat
     for name in question.facts:
         fact = vocabulary.fact(name)
-        assert " ".join(fact.question.split()) in flat
+        asked = wording[name].question if name in wording and wording[name].question else fact.question
+        assert " ".join(asked.split()) in flat
         assert f"{name}:" not in text  # never "key: value"
-    assert f"✔ Right: {vocabulary.decision(question.decision).choices[question.correct]}" in text
+    assert "advisor recommend" not in flat  # the stem asks about Azure, not about the advisor
 
 
 def test_ctrl_c_mid_session_keeps_the_answers_given(advisor, tmp_path, library):
     questions = planned(advisor, tmp_path, 23, 5, library)
-    keys = keys_for(questions[0], questions[0].correct) + keys_for(questions[1], wrong_choice(questions[1]))
+    keys = keys_for(questions[0], right(questions[0])) + keys_for(questions[1], wrong(questions[1]))
     db = tmp_path / "progress.sqlite3"
-    code, text = run_with_keys(keys + DOWN + CTRL_C, db=db, seed=23, count=5, library=library)
+    code, text = run_with_keys(keys + CTRL_C, db=db, seed=23, count=5, library=library)
     assert code == INTERRUPTED_EXIT
     assert "Session ended early" in text and "Score: 1/2" in text
     assert "Question 3 of 5" in text and "Question 4 of 5" not in text
-    assert answers_in(db) == [(questions[0].id, questions[0].correct, 1),
-                              (questions[1].id, wrong_choice(questions[1]), 0)]
+    assert answers_in(db) == [(questions[0].id, questions[0].key_text, 1),
+                              (questions[1].id, as_stored(questions[1], wrong(questions[1])), 0)]
     connection = sqlite3.connect(db)
     assert connection.execute("SELECT finished_at IS NOT NULL FROM sessions").fetchall() == [(1,)]
     connection.close()
@@ -126,16 +165,13 @@ def test_ctrl_c_mid_session_keeps_the_answers_given(advisor, tmp_path, library):
 def test_missed_question_opens_the_next_session(advisor, tmp_path, library):
     questions = planned(advisor, tmp_path, 24, 2, library)
     db = tmp_path / "progress.sqlite3"
-    keys = keys_for(questions[0], questions[0].correct) + keys_for(questions[1], wrong_choice(questions[1]))
+    keys = keys_for(questions[0], right(questions[0])) + keys_for(questions[1], wrong(questions[1]))
     assert run_with_keys(keys, db=db, seed=24, count=2, library=library)[0] == 0
     code, text = run_with_keys(CTRL_C, db=db, seed=25, count=2, library=library)
     assert code == INTERRUPTED_EXIT
     first_block = " ".join(text.split("Question 1 of 2")[1].split("Session ended early")[0].split())
     assert "review, box 1 of 5" in first_block
-    vocabulary = advisor.knowledge.vocabulary
-    for name in questions[1].facts:
-        fact = vocabulary.fact(name)
-        assert " ".join(f"{fact.question}".split()) in first_block
+    assert " ".join(questions[1].scenario.split()) in first_block
     connection = sqlite3.connect(db)
     assert connection.execute("SELECT count(*) FROM answers").fetchone() == (2,)
     connection.close()
@@ -146,8 +182,8 @@ def test_missed_question_opens_the_next_session(advisor, tmp_path, library):
 
 def test_scripted_answers_by_number_and_name(advisor, tmp_path, library, cli):
     questions = planned(advisor, tmp_path, 31, 3, library)
-    lines = [str(questions[0].options.index(questions[0].correct) + 1), "",
-             wrong_choice(questions[1]), questions[2].correct]
+    lines = [typed(questions[0], right(questions[0])), "", typed(questions[1], wrong(questions[1])),
+             " ".join(right(questions[2]))]
     answers = tmp_path / "answers.txt"
     answers.write_text("\n".join(lines) + "\n")
     db = tmp_path / "progress.sqlite3"
@@ -155,7 +191,7 @@ def test_scripted_answers_by_number_and_name(advisor, tmp_path, library, cli):
                  "--answers", str(answers))
     assert result.returncode == 0, result.stderr
     assert "Score: 2/3" in result.stdout
-    assert f"answer: {questions[0].correct}" in result.stdout
+    assert f"answer: {questions[0].key_text}" in " ".join(result.stdout.split())
     assert [row[2] for row in answers_in(db)] == [1, 0, 1]
 
 
@@ -163,30 +199,30 @@ def test_answers_from_stdin_and_running_out_of_answers(advisor, tmp_path, librar
     questions = planned(advisor, tmp_path, 32, 4, library)
     db = tmp_path / "progress.sqlite3"
     result = cli("drill", "--count", "4", "--seed", "32", "--db", str(db), "--library", str(library),
-                 "--answers", "-", input=questions[0].correct + "\n")
+                 "--answers", "-", input=typed(questions[0], right(questions[0])) + "\n")
     assert result.returncode == 0, result.stderr
     assert "Session ended early" in result.stdout and "Score: 1/1" in result.stdout
-    assert answers_in(db) == [(questions[0].id, questions[0].correct, 1)]
+    assert answers_in(db) == [(questions[0].id, questions[0].key_text, 1)]
 
 
 def test_invalid_scripted_answer_is_one_line_error_and_keeps_earlier_answers(advisor, tmp_path, library, cli):
     questions = planned(advisor, tmp_path, 33, 3, library)
     answers = tmp_path / "answers.txt"
-    answers.write_text(f"{questions[0].correct}\nmaybe\n")
+    answers.write_text(f"{typed(questions[0], right(questions[0]))}\nmaybe\n")
     db = tmp_path / "progress.sqlite3"
     result = cli("drill", "--count", "3", "--seed", "33", "--db", str(db), "--library", str(library),
                  "--answers", str(answers))
     assert result.returncode == 2
     assert result.stderr.startswith(f"advisor: error: {answers}:2: 'maybe' is not one of the offered choices")
     assert len(result.stderr.strip().splitlines()) == 1
-    assert answers_in(db) == [(questions[0].id, questions[0].correct, 1)]
+    assert answers_in(db) == [(questions[0].id, questions[0].key_text, 1)]
 
 
 def test_same_seed_same_session_through_the_cli(tmp_path, library, cli):
     outputs = []
     for name in ("a", "b"):
         result = cli("drill", "--count", "3", "--seed", "34", "--db", str(tmp_path / f"{name}.sqlite3"),
-                     "--library", str(library), "--answers", "-", input="1\n1\n1\n")
+                     "--library", str(library), "--decision", "processor", "--answers", "-", input="1\n1\n1\n")
         assert result.returncode == 0, result.stderr
         outputs.append(result.stdout.split("Session complete")[0])
     assert outputs[0] == outputs[1]
@@ -195,8 +231,8 @@ def test_same_seed_same_session_through_the_cli(tmp_path, library, cli):
 def test_data_dir_override_and_user_errors(tmp_path, cli):
     data = tmp_path / "data"
     data.mkdir()
-    result = cli("drill", "--count", "1", "--seed", "1", "--answers", "-", input="1\n",
-                 env={"ADVISOR_DATA_DIR": str(data)})
+    result = cli("drill", "--count", "1", "--seed", "1", "--decision", "processor", "--answers", "-",
+                 input="1\n", env={"ADVISOR_DATA_DIR": str(data)})
     assert result.returncode == 0, result.stderr
     assert (data / "drill.sqlite3").is_file()
     assert len(answers_in(data / "drill.sqlite3")) == 1
@@ -267,10 +303,10 @@ def test_real_terminal_session_with_key_presses(advisor, tmp_path, library):
     try:
         child.expect("Question 1 of 3")
         child.expect(r"Use shortcuts or arrow keys")
-        child.send(keys_for(first, first.correct))
+        child.send(keys_for(first, right(first)))
         child.expect("✔ Right")
         child.expect("Question 2 of 3")
-        child.expect(r"Use shortcuts or arrow keys")
+        child.expect(r"Use shortcuts or arrow keys|Order \(the option numbers")  # seed 41 asks an ordering
         child.send(CTRL_C)
         child.expect("Session ended early")
         child.expect(r"Score: \S*1/1")  # bold survives NO_COLOR
@@ -278,4 +314,4 @@ def test_real_terminal_session_with_key_presses(advisor, tmp_path, library):
     finally:
         child.close()
     assert child.exitstatus == INTERRUPTED_EXIT
-    assert answers_in(db) == [(first.id, first.correct, 1)]
+    assert answers_in(db) == [(first.id, first.key_text, 1)]

@@ -10,6 +10,7 @@ import textwrap
 
 import pytest
 
+from advisor.drill.questions import canonical_answer
 from advisor.drill.schedule import DAY, TOP_BOX, next_box
 from advisor.drill.session import DrillOptions, DrillSession
 from advisor.drill.store import ProgressStore
@@ -27,7 +28,12 @@ class Clock:
 
 
 def answer(session, question, right: bool):
-    choice = question.correct if right else question.distractors[0]
+    if right:
+        choice = question.key_text
+    elif question.kind == "ordering":
+        choice = canonical_answer(question, list(reversed(question.answer_keys)))
+    else:
+        choice = canonical_answer(question, [question.distractors[0], *question.answer_keys[1:]])
     return session.answer(question, choice)
 
 
@@ -49,8 +55,8 @@ def test_missed_question_comes_back_before_mastered_ones(advisor, tmp_path):
             clock.now += 30 * DAY
             store.record_answer(session_id=first.session_id, question_id=mastered.id,
                                 decision=mastered.decision, section=mastered.section, facts={},
-                                origin=mastered.origin, description=None, choice=mastered.correct,
-                                correct_choice=mastered.correct, answered_at=clock.now, seconds=None)
+                                origin=mastered.origin, description=None, choice=mastered.key_text,
+                                correct_choice=mastered.key_text, answered_at=clock.now, seconds=None)
         answer(first, learning, right=True)
         answer(first, missed, right=False)
         first.finish()
@@ -185,6 +191,7 @@ def test_two_drill_sessions_at_once_through_the_console_script(tmp_path):
     answers = tmp_path / "answers.txt"
     answers.write_text("1\n" * 15)
     sessions = [subprocess.Popen([CONSOLE_SCRIPT, "drill", "--count", "15", "--seed", seed, "--db", str(db),
+                                  "--section", "deploy",  # single-answer questions only: "1" always answers
                                   "--library", str(empty_library), "--answers", str(answers)],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for seed in ("101", "202")]

@@ -98,6 +98,19 @@ def test_a_predictive_model_fires_no_language_model_rule(advisor):
     assert [f.rule_id for f in consultation.fired if f.rule_id.startswith("llm.")] == []
 
 
+def test_a_predictive_model_retires_the_language_model_decisions(advisor, knowledge):
+    """scope.predictive-model-only: a model trained on your own data lists no language-model
+    decision open, and the report says once why they were set aside."""
+    consultation = advisor.consult({"solution_goal": "predictive_model"})
+    lm = set(_language_model_decisions(knowledge))
+    assert lm and not lm & {o.decision for o in consultation.open_decisions}
+    assert not lm & {r.decision for r in consultation.recommendations}
+    retired = {d for s in consultation.set_aside if s.scope_id == "scope.predictive-model-only" for d in s.decisions}
+    assert lm <= retired
+    both = advisor.consult({"solution_goal": "both"})
+    assert lm & {o.decision for o in both.open_decisions}
+
+
 def test_the_opening_question_gates_the_language_model_questions(advisor, knowledge):
     planner = Planner(advisor)
     lm_facts = {f.name for f in knowledge.vocabulary.input_facts if f.section == SECTION}

@@ -39,8 +39,9 @@ LAYERS = {
 }
 FEATURES_PACKAGES = ("explain", "evaluation", "interactive", "drill", "azureml", "lint")
 # Features are independent of each other, except: evaluation and drill explain a rule that did
-# not fire with explain's why-not (one implementation, see docs/architecture.md).
-FEATURE_USES = {("evaluation", "explain"), ("drill", "explain")}
+# not fire with explain's why-not, and drill's YAML completion questions are written by azureml's
+# emit (one implementation each, see docs/architecture.md).
+FEATURE_USES = {("evaluation", "explain"), ("drill", "explain"), ("drill", "azureml")}
 
 # `advisor.consult` is the package's own name for its Python API: the root module imports it
 # inside the function (so `import advisor` stays cheap), the one way down from the top.

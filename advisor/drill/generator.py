@@ -110,10 +110,10 @@ class ScenarioGenerator:
             for leaf in plan.leaves[name]:
                 if isinstance(leaf.operand, FactRef) and leaf.operand.name not in facts:
                     ref = self.vocabulary.fact(leaf.operand.name)
-                    facts[ref.name] = rng.choice(self._candidates(ref, [], facts, rng))
+                    facts[ref.name] = rng.choice(self.candidates(ref, [], facts, rng))
             spec = self.vocabulary.fact(name)
             tests = plan.leaves[name]
-            fitting = [v for v in self._candidates(spec, tests, facts, rng)
+            fitting = [v for v in self.candidates(spec, tests, facts, rng)
                        if all(leaf_holds(t.op, v, _operand(t, facts)) for t in tests)]
             if not fitting:
                 return None
@@ -126,7 +126,7 @@ class ScenarioGenerator:
         except ValueError:
             return None
 
-    def _candidates(self, spec: FactSpec, tests: list[Leaf], facts: dict[str, Any],
+    def candidates(self, spec: FactSpec, tests: list[Leaf], facts: dict[str, Any],
                     rng: random.Random) -> list[Any]:
         if spec.type == "choice":
             return list(spec.values)

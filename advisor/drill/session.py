@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from advisor.drill.feedback import Feedback, grade
-from advisor.drill.generator import ScenarioGenerator
-from advisor.drill.library import LibrarySource
+from advisor.drill.kinds import ORDER_SECTION, completion_question, rebuild_ordering
+from advisor.drill.outline import ExamOutline, load_outline
 from advisor.drill.questions import DrillQuestion, build_question
+from advisor.drill.sampler import QuestionSampler
 from advisor.drill.store import ProgressStore, StoredQuestion
 from advisor.engine.advisor import Advisor
 from advisor.errors import AdvisorError
@@ -24,8 +25,7 @@ from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.guide import Unit
 from advisor.knowledge.vocabulary import plain
 
-LIBRARY_SHARE = 0.5          # chance that a new question comes from the library while it lasts
-FAILURES_TO_DROP = 40        # generation failures in a row before a decision is given up
+RELEARN_AFTER = 3            # a missed question comes back this many questions later, once a session
 MAX_FRESH_TRIES = 400        # attempts at a new question before falling back to reviews not yet due
 WEAK_TOPICS = 3
 UNITS_PER_TOPIC = 3
@@ -90,7 +90,7 @@ def check_filters(knowledge: KnowledgeBase, section: str | None, decision: str |
 
 class DrillSession:
     def __init__(self, advisor: Advisor, store: ProgressStore, options: DrillOptions, *,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, outline: ExamOutline | None = None) -> None:
         self.advisor = advisor
         self.knowledge = advisor.knowledge
         self.store = store
@@ -106,12 +106,14 @@ class DrillSession:
         self.feedback: list[Feedback] = []
         self.ran_out = False
         self._asked: set[str] = set()
+        self._relearn: list[tuple[int, DrillQuestion]] = []  # (answers given when it is due, question)
+        self._relearned: set[str] = set()
         self._finished: SessionSummary | None = None
         seed = options.seed
-        self._options_rng = random.Random(f"{seed}:options")
-        self._pick_rng = random.Random(f"{seed}:pick")
-        self._generator_rng = random.Random(f"{seed}:generate")
-        self.library = LibrarySource(options.library, advisor, random.Random(f"{seed}:library"), self.wanted)
+        self._options_rng = random.Random(f"{seed}:review-options")
+        self.outline = outline or load_outline()
+        self.sampler = QuestionSampler(advisor, self.outline, seed, self.wanted, options.library,
+                                       orderings=options.section is None and options.decision is None)
 
     def wanted(self, decision: str) -> bool:
         if self.options.decision is not None:
@@ -124,16 +126,28 @@ class DrillSession:
     # --- questions ------------------------------------------------------------------------
 
     def questions(self) -> Iterator[DrillQuestion]:
-        """Up to `count` distinct questions; stops early only if no distinct question is left."""
+        """Up to `count` questions; stops early only if no distinct question is left. A question
+        missed comes back once, RELEARN_AFTER questions later, within the same count."""
         for question in self._candidates():
+            while len(self.feedback) < self.options.count and (again := self._relearn_due()) is not None:
+                yield again
             if len(self.feedback) >= self.options.count:
                 return
             if question.id in self._asked:
                 continue
             self._asked.add(question.id)
             yield question
+        while len(self.feedback) < self.options.count and (again := self._relearn_due(at_end=True)) is not None:
+            yield again
         if len(self.feedback) < self.options.count:
             self.ran_out = True
+
+    def _relearn_due(self, *, at_end: bool = False) -> DrillQuestion | None:
+        for index, (position, question) in enumerate(self._relearn):
+            if at_end or position <= len(self.feedback):
+                del self._relearn[index]
+                return question
+        return None
 
     def _candidates(self) -> Iterator[DrillQuestion]:
         yield from self._reviews(self.store.due_questions(self.clock()))
@@ -148,7 +162,10 @@ class DrillSession:
                     yield question
 
     def _rebuild(self, item: StoredQuestion) -> DrillQuestion | None:
-        """A stored question asked again; skipped if the vocabulary or rules no longer support it."""
+        """A stored question asked again; skipped if the vocabulary, rules or outline no longer support it."""
+        if item.decision.startswith(f"{ORDER_SECTION}:"):
+            question = rebuild_ordering(item.decision, item.facts, self.outline, self._options_rng)
+            return _with_box(question, item.box) if question is not None and question.id == item.id else None
         facts = {}
         for name, value in item.facts.items():
             if not self.knowledge.vocabulary.is_input(name):
@@ -159,56 +176,23 @@ class DrillSession:
                 return None
         consultation = self.advisor.consult(facts)
         question = build_question(consultation, item.decision, self.knowledge, self._options_rng,
-                                  origin=item.origin, description=item.description)
+                                  origin=item.origin, description=item.description, outline=self.outline)
+        if question is not None and question.id != item.id:
+            question = completion_question(question, self.outline, self.knowledge, self._options_rng)
         if question is None or question.id != item.id:
             return None
         return _with_box(question, item.box)
 
     def _fresh(self) -> Iterator[DrillQuestion]:
         known = self.store.known_ids()
-        library = self.library.questions()
-        library_open = True
-        generated = self._generated()
         misses = 0
-        while misses < MAX_FRESH_TRIES:
-            question = None
-            if library_open and self._pick_rng.random() < LIBRARY_SHARE:
-                question = next(library, None)
-                library_open = question is not None
-            if question is None:
-                question = next(generated, None)
-                if question is None:
-                    return
+        for question in self.sampler.questions():
             if question.id in known or question.id in self._asked:
                 misses += 1
+                if misses >= MAX_FRESH_TRIES:
+                    return
                 continue
             misses = 0
-            yield question
-
-    def _generated(self) -> Iterator[DrillQuestion]:
-        generator = ScenarioGenerator(self.knowledge)
-        rng = self._generator_rng
-        producers = {spec.name: [r for r in self.knowledge.producers(spec.name) if r.conclusion.kind == "recommend"]
-                     for spec in self.knowledge.vocabulary.decisions if self.wanted(spec.name)}
-        failures = {name: 0 for name, rules in producers.items() if rules}
-        made = dict.fromkeys(failures, 0)
-        while failures:
-            # The decisions asked least so far go first, so a session reaches them evenly.
-            fewest = min(made[name] for name in failures)
-            decision = rng.choice(sorted(name for name in failures if made[name] == fewest))
-            rule = rng.choice(producers[decision])
-            question = None
-            facts = generator.facts_for(rule, rng)
-            if facts is not None:
-                question = build_question(self.advisor.consult(facts), decision, self.knowledge,
-                                          self._options_rng, prefer=rule.conclusion.value)
-            if question is None:
-                failures[decision] += 1
-                if failures[decision] >= FAILURES_TO_DROP:
-                    del failures[decision]
-                continue
-            failures[decision] = 0
-            made[decision] += 1
             yield question
 
     # --- answers ---------------------------------------------------------------------------
@@ -219,9 +203,12 @@ class DrillSession:
         self.store.record_answer(
             session_id=self.session_id, question_id=question.id, decision=question.decision,
             section=question.section, facts=plain(question.facts), origin=question.origin,
-            description=question.description, choice=choice, correct_choice=question.correct,
+            description=question.description, choice=choice, correct_choice=question.key_text,
             answered_at=self.clock(), seconds=seconds)
         self.feedback.append(feedback)
+        if not feedback.correct and question.id not in self._relearned:
+            self._relearned.add(question.id)
+            self._relearn.append((len(self.feedback) + RELEARN_AFTER, _with_box(question, 1)))
         return feedback
 
     def finish(self, *, interrupted: bool = False) -> SessionSummary:
@@ -257,8 +244,10 @@ class DrillSession:
             if not missed:
                 continue
             spec = self.knowledge.vocabulary.decision(decision)
+            first = answers[0].question
+            title, section = (spec.title, spec.section) if spec else (first.stem, first.section)
             past = history.get(decision, [])
-            topics.append(WeakTopic(decision, spec.title, spec.section, len(missed), len(answers),
+            topics.append(WeakTopic(decision, title, section, len(missed), len(answers),
                                     sum(past) / len(past) if past else 0.0, self._units(decision, missed)))
         topics.sort(key=lambda t: (1 - t.missed / t.asked, t.accuracy_overall, t.title))
         return tuple(topics[:WEAK_TOPICS])
@@ -271,6 +260,7 @@ class DrillSession:
                 node = stack.pop(0)
                 urls.append(self.knowledge.rule(node.rule_id).source)
                 stack.extend(node.children)
+        urls.extend(f.question.source for f in missed if f.question.source)
         urls.extend(r.source for r in self.knowledge.producers(decision))
         units = []
         for url in dict.fromkeys(urls):

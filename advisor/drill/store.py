@@ -60,6 +60,19 @@ CREATE TABLE IF NOT EXISTS answers (
     seconds REAL
 );
 CREATE INDEX IF NOT EXISTS answers_by_time ON answers (answered_at);
+CREATE TABLE IF NOT EXISTS exams (
+    session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+    exam TEXT NOT NULL,
+    finished_at REAL NOT NULL,
+    questions INTEGER NOT NULL,
+    answered INTEGER NOT NULL,
+    correct INTEGER NOT NULL,
+    score INTEGER NOT NULL,
+    passed INTEGER NOT NULL,
+    seconds REAL NOT NULL,
+    timed_out INTEGER NOT NULL,
+    domains TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS questions_by_due ON questions (due_at);
 """
 
@@ -272,6 +285,22 @@ class ProgressStore:
                 (session_id, answered_at, question_id, decision, section, choice, correct_choice,
                  int(correct), seconds))
         return box
+
+    def record_exam(self, *, session_id: int, exam: str, finished_at: float, questions: int, answered: int,
+                    correct: int, score: int, passed: bool, seconds: float, timed_out: bool,
+                    domains: dict[str, Any]) -> None:
+        """A mock exam's result (its answers are stored one by one like a drill's)."""
+        with self._write("save the exam result") as db:
+            db.execute("INSERT OR REPLACE INTO exams VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (session_id, exam, finished_at, questions, answered, correct, score, int(passed),
+                        seconds, int(timed_out), json.dumps(domains, sort_keys=True)))
+
+    def exams(self) -> list[dict[str, Any]]:
+        rows = self._read("SELECT session_id, exam, finished_at, questions, answered, correct, score, passed,"
+                          " seconds, timed_out FROM exams ORDER BY finished_at, session_id")
+        keys = ("session_id", "exam", "finished_at", "questions", "answered", "correct", "score", "passed",
+                "seconds", "timed_out")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
 
     # --- reading ----------------------------------------------------------------------
 

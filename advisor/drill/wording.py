@@ -37,6 +37,47 @@ def subject_words(name: str, vocabulary: Vocabulary) -> str:
 
 
 def ask_text(decision: DecisionSpec) -> str:
-    if decision.multiple:
-        return f"{decision.title}: which ONE of these does the advisor recommend?"
-    return f"{decision.title}: which do you choose?"
+    """The question asked when the exam outline gives no stem for a decision."""
+    return f"{decision.title}: which should you choose?"
+
+
+COMPANIES = ("Contoso", "Fabrikam", "Northwind Traders", "Adventure Works", "Tailwind Traders",
+             "Wide World Importers", "Proseware", "Litware", "Woodgrove Bank", "Alpine Ski House")
+
+
+def scenario_text(facts: dict[str, Any], vocabulary: Vocabulary, wording: dict[str, Any] | None = None) -> str:
+    """The scenario as a short case study in prose: the company, then what its team told you,
+    each fact as the vocabulary's question and answer (never `key: value`), or in the exam
+    outline's words where the vocabulary's would name an answer."""
+    wording = wording or {}
+    lines = []
+    for spec in vocabulary.facts:
+        if spec.name not in facts:
+            continue
+        own = wording.get(spec.name)
+        asked = own.question if own is not None and own.question else spec.question
+        value = facts[spec.name]
+        answer = spec.describe_value(value)
+        if own is not None and own.values:
+            items = value if spec.type == "list" else (value,)
+            if spec.type in ("list", "choice"):
+                answer = ", ".join(own.values.get(v, spec.values.get(v, str(v))) for v in items)
+        lines.append((asked, answer))
+    seed = sum(ord(c) for q, a in lines for c in q + a)
+    company = COMPANIES[seed % len(COMPANIES)]
+    told = " ".join(f"{_sentence(asked)} {_sentence(answer)}" for asked, answer in lines)
+    return f"You are advising {company}. You ask its team about the project. {told}"
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text.endswith(("?", ".", "!")) else text + "."
+
+
+def stem_text(decision: DecisionSpec, item: Any, keys: int = 1) -> str:
+    """The question asked, about Azure: the outline's stem, with "choose N" for several keys."""
+    stem = item.stem if item is not None else f"{decision.title}: which should you choose?"
+    if keys > 1:
+        words = {2: "two", 3: "three"}.get(keys, str(keys))
+        stem += f" Each correct answer presents part of the solution. Choose {words}."
+    return stem

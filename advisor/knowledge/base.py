@@ -18,6 +18,7 @@ from advisor.yamlio import YamlDocument, parse_yaml, read_text_file
 SPECIAL_FILES = ("guide.yaml", "vocabulary.yaml")
 SCOPE_FILE = "scope.yaml"  # optional: which choices make which decisions moot (knowledge/scope.py)
 EXAMPLES_SUFFIX = ".examples.yaml"  # rules/<area>.examples.yaml holds the examples of rules/<area>.yaml
+EXAM_PREFIX = "exam-"  # rules/exam-*.yaml are exam outlines (advisor/drill/outline.py), not rules
 
 
 def examples_file(rule_file: str) -> str:
@@ -26,7 +27,8 @@ def examples_file(rule_file: str) -> str:
 
 
 def is_rule_file(name: str) -> bool:
-    return name not in SPECIAL_FILES and name != SCOPE_FILE and not name.endswith(EXAMPLES_SUFFIX)
+    return (name not in SPECIAL_FILES and name != SCOPE_FILE and not name.endswith(EXAMPLES_SUFFIX)
+            and not name.startswith(EXAM_PREFIX))
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from advisor.drill.feedback import Feedback
-from advisor.drill.questions import DrillQuestion
+from advisor.drill.feedback import Feedback, split_answer
+from advisor.drill.questions import ORDERING, OTHER, DrillQuestion
 from advisor.drill.schedule import TOP_BOX
 from advisor.drill.session import SessionSummary
 from advisor.drill.stats import RECENT, AreaStats, DrillStats
-from advisor.drill.wording import ask_text, scenario_lines, value_words
+from advisor.drill.wording import value_words
 from advisor.engine.results import DerivationNode
 from advisor.knowledge import KnowledgeBase
 from advisor.presentation.escape.terminal import markup as escape
@@ -41,48 +41,66 @@ def bar_with_percent(fraction: float) -> Text:
 
 def render_question(console: Console, question: DrillQuestion, number: int, total: int,
                     knowledge: KnowledgeBase, *, list_options: bool) -> None:
-    vocabulary = knowledge.vocabulary
-    spec = vocabulary.decision(question.decision)
-    heading = knowledge.guide.section(question.section).heading
     kind = f"review, box {question.box} of {TOP_BOX}" if question.box else "new"
+    where = f"Domain {question.domain}, skill {question.skill}" if question.domain else _heading(question, knowledge)
     console.print()
-    console.rule(f"[bold]Question {number} of {total}[/]  [dim]{escape(heading)} · {kind}[/]", align="left")
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="dim")
-    facts.add_column(style="bold")
-    for asked, answer in scenario_lines(question.facts, vocabulary):
-        facts.add_row(escape(asked), escape(answer))
-    console.print(facts)
-    if list_options:  # otherwise the prompt shows the question and its options
-        console.print(Text(ask_text(spec), style="bold cyan"))
-        for i, choice in enumerate(question.options, 1):
-            console.print(f"  {i}. {escape(spec.choices[choice])} [dim]({choice})[/]")
+    console.rule(f"[bold]Question {number} of {total}[/]  [dim]{escape(where)} · {kind}[/]", align="left")
+    if question.scenario:
+        console.print(Text(visible(question.scenario)))
+    if question.snippet:
+        console.print(Text(visible(question.snippet), style="cyan"))
+    if list_options or question.kind == ORDERING:  # otherwise the prompt shows the question and its options
+        console.print(Text(visible(question.stem), style="bold cyan"))
+        for i, option in enumerate(question.options, 1):
+            name = f" [dim]({escape(option)})[/]" if _typed_name(question, option) else ""
+            console.print(f"  {i}. {escape(question.label(option))}{name}", soft_wrap=True)
+
+
+def _typed_name(question: DrillQuestion, option: str) -> bool:
+    """Whether to show an option's name beside its label: a short name one can type as an answer."""
+    return option != question.label(option) and not option.startswith(OTHER) and question.kind != ORDERING
+
+
+def _heading(question: DrillQuestion, knowledge: KnowledgeBase) -> str:
+    section = knowledge.guide.section(question.section) if question.section in knowledge.guide.section_ids else None
+    return section.heading if section else question.section
+
+
+def answer_words(question: DrillQuestion, answer: str) -> str:
+    """An answer string in the options' labels."""
+    parts = split_answer(question, answer)
+    joiner = " → " if question.kind == ORDERING else " and "
+    return joiner.join(question.label(p) for p in parts)
 
 
 def render_feedback(console: Console, feedback: Feedback, knowledge: KnowledgeBase) -> None:
     question = feedback.question
-    vocabulary = knowledge.vocabulary
-    correct_label = value_words(question.decision, question.correct, vocabulary)
+    key = answer_words(question, question.key_text)
     if feedback.correct:
-        console.print(f"[bold green]✔ Right:[/] {escape(correct_label)}")
+        console.print(f"[bold green]✔ Right:[/] {escape(key)}")
     else:
-        chosen_label = value_words(question.decision, feedback.chosen, vocabulary)
-        console.print(f"[bold red]✘ Wrong:[/] you chose {escape(chosen_label)}; "
-                      f"the advisor recommends [bold]{escape(correct_label)}[/]")
-    tree = Tree("[bold]Why[/]")
-    for node in feedback.derivation:
-        _add_node(tree, node, knowledge)
-    console.print(tree)
-    if feedback.why_not:
-        why = Tree(f"[bold]Why not {escape(value_words(question.decision, feedback.chosen, vocabulary))}[/]")
-        for reason in feedback.why_not:
-            why.add(escape(reason))
-        console.print(why)
+        console.print(f"[bold red]✘ Wrong:[/] you chose {escape(answer_words(question, feedback.chosen))}; "
+                      f"the right answer is [bold]{escape(key)}[/]")
+    if question.notes:
+        options = Tree("[bold]Each option[/]")
+        for option in question.options:
+            mark = "[green]✔[/]" if option in question.answer_keys else "[red]✘[/]"
+            options.add(f"{mark} [bold]{escape(question.label(option))}[/]: {escape(question.note(option))}")
+        console.print(options)
+    if feedback.derivation:
+        tree = Tree("[bold]Why[/]")
+        for node in feedback.derivation:
+            _add_node(tree, node, knowledge)
+        console.print(tree)
     if feedback.warnings:
-        notes = Tree("[bold yellow]The advisor also warns[/]")
+        notes = Tree("[bold yellow]Also note[/]")
         for warning in feedback.warnings:
             notes.add(f"[cyan]{warning.rule_id}[/]: {escape(warning.message)}")
         console.print(notes)
+    if question.source:
+        unit = knowledge.guide.unit(question.source)
+        title = f"{unit.title}: " if unit else ""
+        console.print(f"[dim]Read: {escape(title)}{question.source}[/]", soft_wrap=True)
     if question.description:  # shown after the answer: library descriptions often give it away
         console.print(Text("About this scenario: " + visible(question.description), style="dim italic"))
 
@@ -137,6 +155,17 @@ def render_stats(console: Console, stats: DrillStats, where: str) -> None:
         return
     console.print(f"[bold]{count(stats.answered, 'answer')}[/] in {count(stats.sessions, 'session')}, "
                   f"[bold]{percent(stats.accuracy)}[/] right   [dim]{escape(where)}[/]")
+    if stats.domains:
+        console.print(_area_table("By exam domain", "Domain", stats.domains))
+    if stats.queues:
+        queue = Table("Domain", "Due today", *(f"Box {b}" for b in range(1, TOP_BOX + 1)), "Mastered",
+                      box=box.SIMPLE_HEAD, title="Review queue", title_justify="left")
+        for q in stats.queues:
+            queue.add_row(f"{q.domain}. {escape(q.title)}", str(q.due_today), *(str(n) for n in q.boxes),
+                          str(q.mastered))
+        console.print(queue)
+    if stats.skills:
+        console.print(_area_table("By exam skill, weakest first", "Skill", stats.skills))
     console.print(_area_table("By section, weakest first", "Section", stats.sections))
     console.print(_area_table("By decision, weakest first", "Decision", stats.decisions))
     timeline = Table("Day", "Answers", "Right", box=box.SIMPLE_HEAD, title="Over time", title_justify="left")
@@ -158,3 +187,67 @@ def _area_table(title: str, what: str, rows: tuple[AreaStats, ...]) -> Table:
         table.add_row(row.label, str(row.answered), bar_with_percent(row.accuracy),
                       percent(row.recent_accuracy), trend, when)
     return table
+
+
+# --- mock exam ----------------------------------------------------------------------------
+
+def render_exam_result(console: Console, result, knowledge: KnowledgeBase) -> None:
+    console.print()
+    ended = "time is up" if result.timed_out else "ended early" if result.interrupted else "complete"
+    console.rule(f"[bold]Exam {ended}[/]", align="left")
+    verdict = "[bold green]PASS[/]" if result.passed else "[bold red]FAIL[/]"
+    minutes, seconds = divmod(round(result.seconds), 60)
+    console.print(f"Score: [bold]{result.score}[/] of 1000 ({result.passing_score} to pass)  {verdict}   "
+                  f"Right: {result.correct}/{result.questions} (answered {result.answered})   "
+                  f"Time: {minutes}m {seconds:02d}s   Seed: {result.seed}")
+    table = Table("Domain", "Questions", "Right", box=box.SIMPLE_HEAD, title="By exam domain", title_justify="left")
+    for domain in result.domains:
+        fraction = domain.correct / domain.asked if domain.asked else 0.0
+        table.add_row(f"{domain.number}. {escape(domain.title)}", str(domain.asked),
+                      bar_with_percent(fraction) if domain.asked else Text("-"))
+    console.print(table)
+    if result.wrong:
+        console.rule("[bold]Review of wrong answers[/]", align="left")
+        for number, feedback in enumerate(result.wrong, 1):
+            question = feedback.question
+            console.print()
+            console.print(f"[bold]{number}.[/] {escape(question.stem)}")
+            if question.scenario:
+                console.print(Text(visible(question.scenario), style="dim"))
+            if question.snippet:
+                console.print(Text(visible(question.snippet), style="cyan"))
+            render_feedback(console, feedback, knowledge)
+
+
+# --- export ---------------------------------------------------------------------------------
+
+def export_text(records, kind: str) -> str:
+    """`jsonl`: one object a line; `csv`: Anki's front and back (HTML fields, with a header)."""
+    import csv
+    import html
+    import io
+    import json
+
+    if kind == "jsonl":
+        return "".join(json.dumps(r.as_dict(), ensure_ascii=False) + "\n" for r in records)
+    out = io.StringIO()
+    out.write("#separator:Comma\n#html:true\n#columns:Front,Back\n")
+    writer = csv.writer(out, lineterminator="\n")
+    letters = "ABCDEFGHIJ"
+
+    def lines(text: str) -> str:
+        return "<br>".join(html.escape(line) for line in text.splitlines())
+
+    for r in records:
+        front = lines(r.question) + "<br><br>" + "<br>".join(
+            f"{letters[i]}. {html.escape(o)}" for i, o in enumerate(r.options))
+        key = (" → " if r.kind == "ordering" else ", ").join(letters[i] for i in r.answers)
+        back = (f"<b>{html.escape(key)}</b><br><br>" + lines(r.explanation)
+                + f"<br><br>Domain {r.domain}, skill {html.escape(r.skill)}<br>{html.escape(r.source)}")
+        writer.writerow([_no_formula(front), _no_formula(back)])
+    return out.getvalue()
+
+
+def _no_formula(cell: str) -> str:
+    """Spreadsheets run a cell starting with = + - @ as a formula: quote it."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Optional
 
@@ -54,32 +55,56 @@ class PromptAnswers:
     def __call__(self, question) -> str:
         import questionary
 
-        from advisor.drill.wording import ask_text
+        from advisor.drill.questions import MULTIPLE, ORDERING, canonical_answer, complete, resolve_answer
 
-        spec = self.knowledge.vocabulary.decision(question.decision)
-        choices = [questionary.Choice(title=spec.choices[c], value=c) for c in question.options]
         # unsafe_ask: Ctrl-C raises KeyboardInterrupt, which ends the session cleanly.
-        return questionary.select(ask_text(spec), choices=choices, use_shortcuts=True,
-                                  **self.io).unsafe_ask()
+        if question.kind == ORDERING:
+            def valid(text: str) -> bool | str:
+                try:
+                    return complete(question, resolve_answer(text, question)) or True
+                except ValueError as exc:
+                    return str(exc)
+
+            text = questionary.text("Order (the option numbers, first to last, e.g. 3 1 4 2):",
+                                    validate=valid, **self.io).unsafe_ask()
+            return resolve_answer(text, question)
+        choices = [questionary.Choice(title=question.label(o), value=o) for o in question.options]
+        if question.kind == MULTIPLE:
+            needed = len(question.answer_keys)
+            picked = questionary.checkbox(question.stem, choices=choices,
+                                          validate=lambda v: len(v) == needed or f"choose {needed}",
+                                          **self.io).unsafe_ask()
+            return canonical_answer(question, picked)
+        return questionary.select(question.stem, choices=choices, use_shortcuts=True, **self.io).unsafe_ask()
+
+
+def ask_each(questions, total: int, knowledge, console, ask, on_answer, before=None) -> bool:
+    """Show and ask each question; `on_answer(question, choice, seconds)` returns False to stop.
+    True when the answers ran out (an interruption)."""
+    from advisor.presentation.drill import render_question
+
+    for number, question in enumerate(questions, 1):
+        if before is not None:
+            before()
+        render_question(console, question, number, total, knowledge, list_options=ask.lists_options)
+        started = time.monotonic()
+        choice = ask(question)
+        if choice is None:
+            return True
+        if on_answer(question, choice, round(time.monotonic() - started, 3)) is False:
+            break
+    return False
 
 
 def run_session(session, console, ask: Callable[[Any], str | None]):
     """Ask, grade, store and show each question; Ctrl-C or running out of answers ends early."""
-    from advisor.presentation.drill import render_feedback, render_question, render_summary
+    from advisor.presentation.drill import render_feedback, render_summary
 
     knowledge = session.knowledge
     interrupted = False
     try:
-        for number, question in enumerate(session.questions(), 1):
-            render_question(console, question, number, session.options.count, knowledge,
-                            list_options=ask.lists_options)
-            started = time.monotonic()
-            choice = ask(question)
-            if choice is None:
-                interrupted = True
-                break
-            feedback = session.answer(question, choice, round(time.monotonic() - started, 3))
-            render_feedback(console, feedback, knowledge)
+        interrupted = ask_each(session.questions(), session.options.count, knowledge, console, ask,
+                               lambda q, c, s: render_feedback(console, session.answer(q, c, s), knowledge))
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -96,15 +121,54 @@ def open_store(db: Path | None):
     return ProgressStore(default_db_path(), create_folder=True)
 
 
+@contextmanager
+def open_answers(answers: str):
+    """The lines of an answers file (or of stdin for "-"), and where they come from."""
+    from advisor.errors import AdvisorError
+    from advisor.yamlio import text_lines
+
+    if answers == "-":
+        stdin = getattr(sys.stdin, "buffer", None)
+        yield (text_lines(stdin, "<stdin>") if stdin is not None else iter(sys.stdin)), "<stdin>"
+        return
+    path = Path(answers)
+    if path.is_dir():
+        raise AdvisorError("is a directory; expected a file of answers", where=answers)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise AdvisorError(f"cannot read the answers: {exc.strerror or exc}", where=answers) from None
+    with handle:
+        yield text_lines(handle, answers), answers
+
+
+def export_command(path: Path, count: int, seed: int | None, library: Path | None) -> int:
+    """Write generated questions to .jsonl or .csv (Anki: front, back); no session, no progress."""
+    from advisor.cli.output import write_text
+    from advisor.drill.export import export_questions
+    from advisor.engine import get_advisor
+    from advisor.errors import AdvisorError
+    from advisor.paths import scenarios_dir
+    from advisor.presentation.drill import export_text
+
+    kind = path.suffix.lower().lstrip(".")
+    if kind not in ("jsonl", "csv"):
+        raise AdvisorError("unknown export format", where=str(path), allowed="a .jsonl or .csv file")
+    records = export_questions(get_advisor(), count, 0 if seed is None else seed, library or scenarios_dir())
+    write_text(export_text(records, kind), path)
+    print(f"{len(records)} questions written to {path}", file=sys.stderr)
+    return 0
+
+
 def show_stats(db: Path | None, console=None, output: Path | None = None) -> None:
     from advisor.cli.output import show
-    from advisor.drill.stats import compute_stats
+    from advisor.drill.stats import compute_stats, read_questions
     from advisor.drill.store import default_db_path, read_answers
     from advisor.knowledge import load_knowledge
     from advisor.presentation.drill import render_stats
 
     path = db if db is not None else default_db_path()
-    stats, where = compute_stats(read_answers(path), load_knowledge()), str(path)
+    stats, where = compute_stats(read_answers(path), load_knowledge(), read_questions(path)), str(path)
     if console is not None:
         render_stats(console, stats, where)
     else:
@@ -116,51 +180,55 @@ def drill_command(*, count: int = 10, seed: int | None = None, section: str | No
                   library: Path | None = None, console=None, prompt_input: Any = None,
                   prompt_output: Any = None) -> int:
     """Run one session; returns the exit code. `prompt_input/output` are for driving prompts in tests."""
+    if count > 500:
+        from advisor.errors import AdvisorError
+
+        raise AdvisorError(f"--count is at most 500 for a session, got {count}")
     from rich.console import Console
 
     from advisor.drill.session import DrillOptions, DrillSession, check_filters, new_seed
     from advisor.engine import get_advisor
     from advisor.errors import AdvisorError
     from advisor.paths import scenarios_dir
-    from advisor.yamlio import text_lines
 
     console = console or Console(highlight=False)
     advisor = get_advisor()
     check_filters(advisor.knowledge, section, decision)
+    check_inputs(library, answers, prompt_input)
+    options = DrillOptions(count=count, seed=new_seed() if seed is None else seed, section=section,
+                           decision=decision, library=library or scenarios_dir())
+    with open_store(db) as store:
+        session = DrillSession(advisor, store, options)
+        summary = run_with_answers(lambda ask: run_session(session, console, ask), advisor, console, answers,
+                                   prompt_input, prompt_output)
+    return INTERRUPTED_EXIT if summary.interrupted and answers is None else 0
+
+
+def check_inputs(library: Path | None, answers: str | None, prompt_input: Any) -> None:
+    """A library folder that exists, and a terminal or an answers file to answer from."""
+    from advisor.errors import AdvisorError
+
     if library is not None and not library.is_dir():
         raise AdvisorError("the scenario library folder does not exist", where=str(library))
     if answers is None and prompt_input is None and not sys.stdin.isatty():
         raise AdvisorError("no terminal to ask questions on; give answers with --answers FILE "
                            "(or --answers - to read them from standard input)")
-    options = DrillOptions(count=count, seed=new_seed() if seed is None else seed, section=section,
-                           decision=decision, library=library or scenarios_dir())
-    with open_store(db) as store:
-        session = DrillSession(advisor, store, options)
-        if answers is None:
-            summary = run_session(session, console, PromptAnswers(advisor.knowledge, input=prompt_input,
-                                                                  output=prompt_output))
-        elif answers == "-":
-            stdin = getattr(sys.stdin, "buffer", None)
-            lines = text_lines(stdin, "<stdin>") if stdin is not None else iter(sys.stdin)
-            summary = run_session(session, console, ScriptedAnswers(lines, "<stdin>", console))
-        else:
-            path = Path(answers)
-            if path.is_dir():
-                raise AdvisorError("is a directory; expected a file of answers", where=answers)
-            try:
-                handle = path.open("rb")
-            except OSError as exc:
-                raise AdvisorError(f"cannot read the answers: {exc.strerror or exc}", where=answers) from None
-            with handle:
-                summary = run_session(session, console, ScriptedAnswers(text_lines(handle, answers), answers, console))
-    return INTERRUPTED_EXIT if summary.interrupted and answers is None else 0
+
+
+def run_with_answers(run: Callable[[Any], Any], advisor, console, answers: str | None, prompt_input: Any,
+                     prompt_output: Any):
+    """`run(ask)` with answers from the prompts, or from the --answers file (or stdin)."""
+    if answers is None:
+        return run(PromptAnswers(advisor.knowledge, input=prompt_input, output=prompt_output))
+    with open_answers(answers) as (lines, where):
+        return run(ScriptedAnswers(lines, where, console))
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def drill(
-        count: int = typer.Option(10, "--count", "-n", min=1, max=500, metavar="N",
-                                  help="Questions in the session, 1 to 500."),
+        count: int = typer.Option(10, "--count", "-n", min=1, max=5000, metavar="N",
+                                  help="Questions in the session (1 to 500), or to --export (up to 5000)."),
         # --seed: within SQLite's integers (the session row stores it)
         seed: Optional[int] = typer.Option(None, "--seed", metavar="SEED", min=-(2**63), max=2**63 - 1,
                                            help="Same seed (and same progress) gives the same session."),
@@ -182,8 +250,14 @@ def register(app: typer.Typer) -> None:
         stats: bool = typer.Option(False, "--stats",
                                    help="Show accuracy per section and decision instead of drilling."),
         output: Optional[Path] = output_option("the --stats tables"),
+        export: Optional[Path] = typer.Option(None, "--export", metavar="FILE",
+                                              help="Write --count generated questions to FILE (.jsonl, or .csv "
+                                                   "for Anki) instead of drilling; progress is not touched."),
     ) -> None:
         """Practise for DP-100 on scenario questions; every answer is explained by the rules."""
+        if export is not None:
+            export_command(export, count, seed, library)
+            return
         if stats:
             show_stats(db, output=output)
             return

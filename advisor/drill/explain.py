@@ -1,0 +1,109 @@
+"""Why each option of a question is right or wrong, in plain words: the vocabulary's questions
+and labels, the rules' titles and rationale, never fact or rule ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advisor.drill.wording import subject_words, value_words
+from advisor.explain.whynot import condition_failure
+from advisor.knowledge import KnowledgeBase
+from advisor.knowledge.conditions import FactRef, Leaf
+
+COMPARISONS = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most", "eq": "exactly",
+               "ne": "anything but"}
+
+
+def option_notes(question, knowledge: KnowledgeBase, extra: dict[str, Any]) -> tuple[str, ...]:
+    """One note per option, in the options' order."""
+    notes = []
+    for option in question.options:
+        if option in question.answer_keys:
+            notes.append(why_right(question, knowledge))
+        elif option in extra:
+            notes.append(extra[option].why)
+        else:
+            notes.append(why_wrong(question, option, knowledge))
+    return tuple(notes)
+
+
+def why_right(question, knowledge: KnowledgeBase) -> str:
+    consultation = question.consultation
+    vocabulary = knowledge.vocabulary
+    recommended = [c for c in question.recommended if c in question.answer_keys] or sorted(question.recommended)
+    reasons: list[str] = []
+    given: list[str] = []
+    for choice in recommended:
+        for node in consultation.derivation(question.decision, choice):
+            because = " ".join(knowledge.rule(node.rule_id).because.split())
+            if because not in reasons:
+                reasons.append(because)
+            for evidence in node.facts:
+                if evidence.from_user:
+                    fact = vocabulary.fact(evidence.name)
+                    said = f"{fact.question if fact else evidence.name} " \
+                           f"{value_words(evidence.name, evidence.value, vocabulary)}"
+                    if said not in given:
+                        given.append(said)
+    text = " ".join(reasons) or "This is what the guide recommends here."
+    if given:
+        text += " Here: " + "; ".join(given) + "."
+    return text
+
+
+def why_wrong(question, option: str, knowledge: KnowledgeBase) -> str:
+    """Why one of the decision's own choices is not the answer here."""
+    consultation = question.consultation
+    vocabulary = knowledge.vocabulary
+    label = question.label(option) if question.labels else value_words(question.decision, option, vocabulary)
+    rec = consultation.recommendation(question.decision)
+    for alternative in (rec.alternatives if rec else ()):
+        if alternative.choice == option and rec is not None:
+            winners = "; ".join(knowledge.rule(r).title for r in rec.rules)
+            return f"{label} was also a candidate, but a guideline that ranks higher applies: {winners}."
+    for rule in knowledge.producers(question.decision):
+        if rule.conclusion.value != option:
+            continue
+        failure = condition_failure(consultation, knowledge, rule)
+        if failure is None or failure.leaf is None and not failure.branches:
+            continue
+        leaf = failure.first_leaf
+        needs = plain_leaf(leaf, knowledge)
+        known = consultation.values
+        if leaf.subject in known:
+            actual = f"here: {value_words(leaf.subject, known[leaf.subject], vocabulary)}"
+        else:
+            actual = "the scenario does not say so"
+        return f"{label} fits when {needs}; {actual}."
+    return f"Nothing in this scenario calls for {label}."
+
+
+def plain_leaf(leaf: Leaf, knowledge: KnowledgeBase) -> str:
+    """One test of a rule in the vocabulary's words: "<question> is <label>"."""
+    vocabulary = knowledge.vocabulary
+    subject = subject_words(leaf.subject, vocabulary).rstrip("?")
+    x = leaf.operand
+    if isinstance(x, FactRef):
+        return f"the answer to \"{subject}\" is {COMPARISONS.get(leaf.op, leaf.op)} " \
+               f"{x.times:g} × the answer to \"{subject_words(x.name, vocabulary).rstrip('?')}\""
+
+    def words(values: Any) -> str:
+        items = [value_words(leaf.subject, v, vocabulary) for v in (values if isinstance(values, tuple | list)
+                                                                     else (values,))]
+        return " or ".join(items)
+
+    if leaf.op == "eq":
+        if isinstance(x, bool) or isinstance(x, str):
+            return f"the answer to \"{subject}\" is {words(x)}"
+        return f"the answer to \"{subject}\" is {x:g}"
+    if leaf.op in ("ne", "not_in"):
+        if isinstance(x, (int, float)) and not isinstance(x, bool):
+            return f"the answer to \"{subject}\" is not {x:g}"
+        return f"the answer to \"{subject}\" is not {words(x)}"
+    if leaf.op == "in":
+        return f"the answer to \"{subject}\" is {words(x)}"
+    if leaf.op in COMPARISONS:
+        return f"the answer to \"{subject}\" is {COMPARISONS[leaf.op]} {x:g}"
+    verbs = {"contains_any": "includes", "contains_none": "includes none of",
+             "contains_only": "includes only", "contains_other_than": "includes something other than"}
+    return f"the answer to \"{subject}\" {verbs.get(leaf.op, leaf.op)} {words(x)}"
