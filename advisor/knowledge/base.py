@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -157,7 +158,8 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
                          unranked)
 
 
-def scope_guards(rules, scope: tuple[ScopeEntry, ...], vocabulary: Vocabulary) -> dict[str, tuple[str, ...]]:
+def scope_guards(rules: Sequence[Rule], scope: tuple[ScopeEntry, ...],
+                 vocabulary: Vocabulary) -> dict[str, tuple[str, ...]]:
     decisions = frozenset(d.name for d in vocabulary.decisions)
     return guards(rules, scope, area_decisions(rules, decisions))
 
