@@ -297,6 +297,15 @@ def test_kinds_without_checks_are_recognised(advisor, tmp_path):
     assert "advisor has no checks for this kind" in review.notes[-1]
 
 
+def test_a_kind_without_checks_takes_the_right_article(advisor, tmp_path):
+    path = tmp_path / "vm.yml"
+    path.write_text("$schema: https://azuremlschemas.azureedge.net/latest/vmCompute.schema.json\n"
+                    "name: vm\ntype: virtualmachine\nresource_id: /subscriptions/x\n", encoding="utf-8")
+    review = review_file(path, advisor)
+    assert review.title == "attached VM"
+    assert review.notes[-1].startswith("an attached VM: advisor has no checks")
+
+
 def test_config_facts_and_skipped_rules(advisor):
     path = FIXTURES / "flawed" / "compute-warm-stage-unknown.yml"
     options = ReviewOptions(config_facts={"stage": "production"})

@@ -153,7 +153,8 @@ def _review(document: AzureMLDocument, read: ReadFacts, index: _FolderIndex, con
     advisor = consult.advisor
     notes = list(read.notes)
     if document.kind == "other":
-        notes.append(f"a {document.title}: advisor has no checks for this kind")
+        article = "an" if document.title[:1].lower() in "aeiou" else "a"
+        notes.append(f"{article} {document.title}: advisor has no checks for this kind")
     units: list[tuple[str | None, ReadFacts]] = [(None, read)]
     if document.kind == "pipeline_job":
         for name, step in mapping(document.data.get("jobs")).items():
