@@ -162,7 +162,10 @@ def test_scripted_drill_draws_on_the_shipped_library(installed):
     assert result.returncode == 0, result.stdout + result.stderr
     with sqlite3.connect(db) as connection:
         origins = [row[0] for row in connection.execute("SELECT origin FROM questions")]
-    assert len(origins) == 8
+        answered = connection.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+    # Eight answers; a missed question comes back once within the session (relearning), so
+    # eight answers may cover fewer distinct questions.
+    assert answered == 8 and 1 <= len(origins) <= 8
     assert any(origin.startswith("library:") for origin in origins), origins
 
 
