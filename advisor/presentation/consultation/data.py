@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor import __version__
-from advisor.engine.results import WEAK_CERTAINTY, Consultation, DerivationNode
+from advisor.engine.results import WEAK_CERTAINTY, Alternative, Consultation, DerivationNode
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.vocabulary import plain, value_text
 from advisor.paths import source_date_epoch
@@ -52,13 +52,6 @@ class Step:
         yield self
         for child in self.children:
             yield from child.walk()
-
-
-@dataclass(frozen=True)
-class Alternative:
-    choice: str
-    rules: tuple[str, ...]
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -341,7 +334,7 @@ def build_report(consultation: Consultation, knowledge: KnowledgeBase,
         recommendations.append(Recommendation(
             rec.decision, spec.title, spec.section, rec.choice, spec.choices[rec.choice], tuple(rec.rules),
             rec.certainty, rec.certainty < WEAK_CERTAINTY, rec.contested,
-            tuple(Alternative(a.choice, tuple(a.rules), a.reason) for a in rec.alternatives),
+            tuple(rec.alternatives),
             tuple(_step(n, knowledge) for n in consultation.derivation(rec.decision, rec.choice))))
     warnings = []
     for w in consultation.warnings:
