@@ -155,6 +155,8 @@ def read_document(path: str | Path) -> AzureMLDocument:
             raise TemplateFile(f"template placeholder ({marks[0]}), not reviewed until filled in", where=where,
                                line=exc.line) from None
         raise
+    if document.data is None:
+        raise NotAzureML("empty: no settings, only comments or nothing", where=where, line=1, allowed=SUPPORTED)
     if not isinstance(document.data, dict):
         raise NotAzureML("expected a mapping at the top level", where=where, line=1, allowed=SUPPORTED)
     kind, other = classify(document.data, where, document)
