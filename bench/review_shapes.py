@@ -17,6 +17,8 @@ Rows:
 - scoring-blank-lines-20k: a scoring script of 20,000 blank lines (the init()/run() pattern).
 - ignore-comment-900kb: a 900 KB line of repeated `#advisor:ignore[` (the suppression pattern).
 - exclude-globs-20000: 200 files and a configuration of 20,000 exclude globs (config.py).
+- exclude-globs-20000-files-10000: 10,000 files in 100 folders and the same 20,000 globs, which
+  exclude the files of every tenth folder (skip0 .. skip90).
 A script, not a test: nothing here asserts.
 """
 
@@ -98,7 +100,17 @@ def exclude_globs(folder: Path, scale: float) -> list[Path]:
     return [folder]
 
 
-EXCLUDES = {"exclude-globs-20000": 20_000}
+def exclude_globs_many_files(folder: Path, scale: float) -> list[Path]:
+    """10,000 files in 100 folders, every tenth named skip<N> (excluded by its glob)."""
+    for i in range(int(10_000 * scale)):
+        team = i % 100
+        sub = folder / (f"skip{team}" if team % 10 == 0 else f"team{team:03d}")
+        sub.mkdir(exist_ok=True)
+        (sub / f"c{i:05d}.yml").write_text(f"type: amlcompute\nname: c{i}\nmax_instances: 2\n", encoding="utf-8")
+    return [folder]
+
+
+EXCLUDES = {"exclude-globs-20000": 20_000, "exclude-globs-20000-files-10000": 20_000}
 
 ROWS = {
     "files-10000": files_10000,
@@ -109,6 +121,7 @@ ROWS = {
     "scoring-blank-lines-20k": scoring_blank_lines,
     "ignore-comment-900kb": ignore_comment,
     "exclude-globs-20000": exclude_globs,
+    "exclude-globs-20000-files-10000": exclude_globs_many_files,
 }
 
 

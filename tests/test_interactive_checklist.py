@@ -7,6 +7,8 @@ asks such facts together ("Which of these apply?"), ticked meaning yes and untic
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from dataclasses import replace
 
 import pytest
 from conftest import SCENARIOS
@@ -273,3 +275,63 @@ def test_why_on_a_checklist_of_five_keeps_the_hint_within_six_lines(tmp_path):
     lines = why_these(screen)
     assert len(lines) <= 6
     assert "Press w again for every rule waiting on them." in lines[-1], lines
+
+
+# --- long items wrap between words instead of being cut at the screen's edge -----------------
+
+LONG_ITEM = ("Do callers of the endpoint sign in with Microsoft Entra identities that your organization "
+             "manages, so that tokens rather than static keys can protect the production deployment?")
+
+
+class ScreenTerminal:
+    """Presses the given keys and keeps what the prompt drew on a screen `columns` wide."""
+
+    def __init__(self, keys: str, columns: int) -> None:
+        from io import StringIO
+
+        self.keys, self.columns, self.screen = keys, columns, StringIO()
+
+    @contextmanager
+    def streams(self, prompt):
+        from prompt_toolkit.data_structures import Size
+        from prompt_toolkit.input import create_pipe_input
+        from prompt_toolkit.output.vt100 import Vt100_Output
+
+        output = Vt100_Output(self.screen, lambda: Size(rows=40, columns=self.columns), term="xterm")
+        with create_pipe_input() as pipe:
+            pipe.send_text(self.keys)
+            yield pipe, output
+
+    def drawn(self) -> str:
+        return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07", "", self.screen.getvalue())
+
+
+@pytest.mark.parametrize("columns", [60, 100])
+def test_a_long_checklist_item_is_drawn_whole_on_a_narrow_screen(columns, knowledge):
+    from advisor.interactive import Prompter
+
+    terminal = ScreenTerminal(" " + ENTER, columns)
+    facts = [f for f in knowledge.vocabulary.input_facts if f.name in CHECKLIST][:2]
+    facts[0] = replace(facts[0], question=LONG_ITEM)
+    reply = Prompter(terminal).ask_checklist(facts, can_go_back=False)
+    assert reply.value == (facts[0].name,)
+    drawn = terminal.drawn()
+    # Every word of the item reaches the screen whole: nothing is cut at the edge.
+    for word in LONG_ITEM.split():
+        assert re.search(rf"(^|\s){re.escape(word)}(\s|$)", drawn), word
+
+
+@given(words=st.lists(st.text(alphabet="abcdefghij/:.-", min_size=1, max_size=70), min_size=1, max_size=30),
+       columns=st.integers(min_value=20, max_value=200), indent=st.integers(min_value=0, max_value=8))
+def test_fit_label_keeps_every_word_whole_and_each_line_inside_the_screen(words, columns, indent):
+    from advisor.interactive.prompts import fit_label
+
+    label = " ".join(words)
+    lines = fit_label(label, columns, indent).split("\n")
+    assert "".join(lines).replace(" ", "") == label.replace(" ", "")  # nothing lost
+    fitting = [w for w in label.split() if len(w) < columns - indent - 1]
+    assert all(w in " ".join(lines).split() for w in fitting)  # a word that fits a line is never split
+    for number, line in enumerate(lines):
+        assert number == 0 or line.startswith(" " * indent) and not line[indent:].startswith(" ")
+        drawn_at = indent if number == 0 else 0  # the first line follows the pointer
+        assert drawn_at + len(line) < columns

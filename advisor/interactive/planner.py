@@ -264,6 +264,7 @@ class _Planning:
         self._condition_ways: dict[int, Ways | None] = {}
         self._rule_answers: dict[str, dict[str, tuple[Any, ...]]] = {}
         self._required: dict[int, frozenset[str]] = {}
+        self._winner_rank: dict[str, tuple[int, int]] | None = None
 
     def lookup(self, name: str) -> Any:
         return self.values[name]
@@ -274,10 +275,18 @@ class _Planning:
     # --- which rules could still change the outcome ----------------------------
 
     def winner_rank(self, name: str) -> tuple[int, int]:
-        value = self.values[name]
-        ranks = [self.knowledge.rule(f.rule_id).rank for f in self.consultation.fired  # type: ignore[union-attr]
-                 if f.name == name and f.value == value and f.status in ("applied", "supporting")]
-        return max(ranks, default=(-10**6, 0))
+        """The highest rank among the firings that concluded `name`'s value (one pass over the
+        firings per consultation, not one per open rule)."""
+        if self._winner_rank is None:
+            ranks: dict[str, tuple[int, int]] = {}
+            values = self.values
+            for f in self.consultation.fired:
+                if f.name in values and f.value == values[f.name] and f.status in ("applied", "supporting"):
+                    rank = self.knowledge.rule(f.rule_id).rank  # type: ignore[union-attr]
+                    if rank > ranks.get(f.name, (-10**6, 0)):
+                        ranks[f.name] = rank
+            self._winner_rank = ranks
+        return self._winner_rank.get(name, (-10**6, 0))
 
     def could_change(self, rule: Rule) -> bool:
         conclusion = rule.conclusion

@@ -12,6 +12,8 @@ prompts with key presses through prompt_toolkit's pipe input.
 from __future__ import annotations
 
 import math
+import shutil
+import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -131,6 +133,34 @@ def parse_number(fact: FactSpec, text: str, can_go_back: bool) -> Reply | str:
 ACTION_KEYS = {Action.DONT_KNOW: "d", Action.WHY: "w", Action.REPORT: "r", Action.BACK: "b"}
 
 
+# What questionary draws before an item's title: the pointer (3 columns), then a checkbox's
+# indicator (2) or a select's shortcut "1) " (3).
+POINTER_WIDTH, INDICATOR_WIDTH, SHORTCUT_WIDTH = 3, 2, 3
+NARROWEST = 20
+
+
+def screen_columns(output: Any) -> int:
+    """The width items are drawn in: the prompt's own output's, else the terminal's."""
+    try:
+        columns = int(output.get_size().columns) if output is not None else shutil.get_terminal_size().columns
+    except (AttributeError, OSError, ValueError):
+        columns = 80
+    return max(columns, NARROWEST)
+
+
+def fit_label(label: str, columns: int, indent: int) -> str:
+    """A label wrapped between words to fit beside its pointer; questionary would cut it at the edge.
+
+    Continuation lines hang under the label's first letter. Only a word longer than a whole
+    line is split, since the prompt's window would cut it off at the edge.
+    """
+    width = max(columns - indent - 1, 8)
+    if len(label) <= width:
+        return label
+    lines = textwrap.wrap(label, width=width, break_long_words=True, break_on_hyphens=False)
+    return ("\n" + " " * indent).join(lines)
+
+
 def _shortcut(label: str, value: Any) -> str | bool:
     """y/n for Yes and No, d/w/r/b for the actions; True lets questionary number the rest (a
     choice between two sentences, such as "A new design", is 1 and 2, not y and n)."""
@@ -189,14 +219,16 @@ class Prompter:
     def select(self, prompt: Prompt) -> Any:
         import questionary
 
-        choices: list[Any] = []
-        for label, value in prompt.options:
-            if isinstance(value, Action) and not any(isinstance(c, questionary.Separator) for c in choices):
-                choices.append(questionary.Separator())
-            choices.append(questionary.Choice(label, value=value, shortcut_key=_shortcut(label, value)))
         values = [value for _, value in prompt.options]
         default = prompt.default if prompt.default in values else None
         with self.terminal.streams(prompt) as (inp, out):
+            columns = screen_columns(out)
+            choices: list[Any] = []
+            for label, value in prompt.options:
+                if isinstance(value, Action) and not any(isinstance(c, questionary.Separator) for c in choices):
+                    choices.append(questionary.Separator())
+                choices.append(questionary.Choice(fit_label(label, columns, POINTER_WIDTH + SHORTCUT_WIDTH),
+                                                  value=value, shortcut_key=_shortcut(label, value)))
             question = questionary.select(
                 prompt.message, choices=choices, default=default,
                 use_shortcuts=True, use_jk_keys=False, input=inp, output=out)
@@ -217,12 +249,16 @@ class Prompter:
         import questionary
 
         checked = set(default) if isinstance(default, tuple | list) else set()
-        choices: list[Any] = []
-        for label, value in options:
-            if isinstance(value, Action) and not any(isinstance(c, questionary.Separator) for c in choices):
-                choices.append(questionary.Separator())
-            choices.append(questionary.Choice(label, value=value, checked=value in checked,
-                                              description=(descriptions or {}).get(value)))
+
+        def items(columns: int) -> list[Any]:
+            choices: list[Any] = []
+            for label, value in options:
+                if isinstance(value, Action) and not any(isinstance(c, questionary.Separator) for c in choices):
+                    choices.append(questionary.Separator())
+                choices.append(questionary.Choice(fit_label(label, columns, POINTER_WIDTH + INDICATOR_WIDTH),
+                                                  value=value, checked=value in checked,
+                                                  description=(descriptions or {}).get(value)))
+            return choices
 
         def validate(selected: list[Any]) -> bool | str:
             actions = [v for v in selected if isinstance(v, Action)]
@@ -235,7 +271,7 @@ class Prompter:
             keys = "".join(ACTION_KEYS[v] for _, v in options if isinstance(v, Action))
             with self.terminal.streams(prompt) as (inp, out):
                 question = questionary.checkbox(
-                    message, choices=choices, validate=validate, use_jk_keys=False,
+                    message, choices=items(screen_columns(out)), validate=validate, use_jk_keys=False,
                     instruction=f"(space ticks, enter confirms; {', '.join(keys)}: the actions below)",
                     erase_when_done=True, input=inp, output=out)
                 _action_keys(question, options, lambda action: [action])
