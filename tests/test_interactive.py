@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 from conftest import SCENARIOS
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
 from advisor.cli.commands.consult import consult_interactively
+from advisor.cli.framework import Exit
 from advisor.errors import AdvisorError
 from advisor.interactive import Action, DraftStore, InteractiveConsultation, Prompt, Prompter
 from advisor.interactive.interview import Interrupted
@@ -500,7 +500,7 @@ def test_ctrl_c_keeps_every_answer_and_resume_continues_there(tmp_path, monkeypa
     monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
     first = KeyTerminal({"hyperparameter_expressions": ("choice", "uniform"), "planned_sampling": "random"},
                         default=DONT_KNOW, stop_at=5)
-    with pytest.raises(typer.Exit) as stopped:
+    with pytest.raises(Exit) as stopped:
         consult_interactively(focus="sweep", answers=None, resume=False, fmt="json",
                               output=tmp_path / "r.json", terminal=first, console=Console(file=StringIO()))
     assert stopped.value.exit_code == 130

@@ -27,7 +27,8 @@ class Check:
 
 @cache
 def checks() -> dict[str, Check]:
-    data = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))["checks"]
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: this runs on every review
+    data = yaml.load(CATALOG.read_text(encoding="utf-8"), Loader=loader)["checks"]
     return {rule_id: Check(rule_id, spec["severity"], tuple(spec.get("kinds", ())), bool(spec.get("hint")),
                            spec.get("line"))
             for rule_id, spec in data.items()}

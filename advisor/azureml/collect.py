@@ -91,17 +91,27 @@ def yaml_files_below(folder: Path, unreadable: list[Unreadable] | None = None) -
     return found
 
 
+def _identity(path: Path) -> object:
+    """The same file however it is named (twice, through a folder, a symlink): device and
+    inode, one stat (resolving every path cost more than reading the file)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return path  # reading it reports why
+    return (info.st_dev, info.st_ino)
+
+
 def run_review(targets: list[Path], advisor: Advisor, config: ReviewConfig,
                context: dict | None = None, skip_unknown: bool = False) -> ReviewRun:
     """Review the files and folders named; `skip_unknown` skips a named file that isn't Azure
     ML YAML (as a folder review does) instead of counting it unreadable."""
     run = ReviewRun()
     documents: list[AzureMLDocument] = []
-    seen: set[Path] = set()
+    seen: set[object] = set()
     for target in targets:
         in_folder = target.is_dir()
         for path in yaml_files_below(target, run.unreadable) if in_folder else [target]:
-            key = path.resolve() if path.exists() else path
+            key = _identity(path)
             if key in seen:
                 continue
             seen.add(key)

@@ -94,6 +94,13 @@ SHAPES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("flow", "data"), "prompt flow run"), (("flow", "column_mapping"), "prompt flow run"),
     (("model_id",), "serverless endpoint"),
 )
+# The 2021 preview CLI's shapes (`type: online` with inline `deployments:`, `local_path`,
+# `command_component`, `$schema`s on azuremlsdk2): today's `az ml` refuses them, so they are
+# noted as such, never reviewed (their settings mean other things) and never failed.
+LEGACY_TYPES = {"online": "online endpoint", "command_component": "command component",
+                "pipeline_job": "pipeline job", "component_job": "component job"}
+LEGACY_DATA_STEMS = ("dataset", "asset")  # the data asset's schema before it was named data
+LEGACY_MARK = "in the 2021 preview shape, which today's CLI refuses"
 BATCH_KEYS = ("compute", "mini_batch_size", "output_action", "output_file_name", "settings",
               "max_concurrency_per_instance", "error_threshold", "retry_settings", "logging_level")
 
@@ -106,6 +113,7 @@ class AzureMLDocument:
     yaml: YamlDocument
     text: str = ""
     other_title: str = ""  # what an `other` file is (e.g. "command component")
+    duplicates: tuple[str, ...] = ()  # each duplicate key, as a note (the later value was read)
 
     @property
     def title(self) -> str:
@@ -178,15 +186,54 @@ def _by_shape(data: dict[str, Any], kind: str | None, stem: str | None) -> tuple
     return None
 
 
+def _legacy(data: dict[str, Any], kind: str | None, stem: str | None) -> str | None:
+    """What a file in the 2021 preview shape is (None when it is not in that shape)."""
+    scale = data.get("scale_settings")
+    inline = "deployments" in data or (isinstance(scale, dict) and "scale_type" in scale)  # today's: `type:`
+    if kind in LEGACY_TYPES and (kind != "online" or inline):
+        return LEGACY_TYPES[kind]
+    schema = data.get("$schema")
+    preview_schema = isinstance(schema, str) and "azuremlsdk2" in schema.lower()
+    nested = [v for k in ("model", "code", "environment", "code_configuration") for v in [data.get(k)]
+              if isinstance(v, dict)]
+    local_path = "local_path" in data or any("local_path" in v for v in nested) or any(
+        isinstance(v.get("code"), dict) and "local_path" in v["code"] for v in nested)
+    paths = data.get("paths")
+    dataset_paths = isinstance(paths, list) and any(isinstance(p, dict) and ("file" in p or "folder" in p)
+                                                    for p in paths)
+    if not (preview_schema or local_path or inline or dataset_paths):
+        return None
+    if stem in (*LEGACY_DATA_STEMS, "data") or dataset_paths:
+        return "data asset"
+    if kind == "online" or "endpoint" in (stem or "") or inline:
+        return "online endpoint or deployment"
+    return "Azure ML file"
+
+
+def _old_shapes(data: dict[str, Any], kind: str | None, stem: str | None) -> tuple[Kind, str] | None:
+    """Files written for older CLIs: noted when in the preview shape, else read as today's kind."""
+    legacy = _legacy(data, kind, stem)
+    if legacy is not None:
+        return "other", f"{legacy} {LEGACY_MARK}"
+    if kind == "online":
+        return "online_endpoint", ""  # `type: online` alone: today's endpoint, with an old key
+    if stem in LEGACY_DATA_STEMS:
+        return "data", ""  # the old schema name, with `path` (not `local_path`): a data asset
+    return None
+
+
 def classify(data: dict[str, Any], where: str, document: YamlDocument) -> tuple[Kind, str]:
     """The file's kind, and for `other` what it is; AdvisorError when it is not recognised."""
     stem = _schema_stem(data)
+    kind = data.get("type")
+    kind = kind.lower() if isinstance(kind, str) else None
+    old = _old_shapes(data, kind, stem)
+    if old is not None:
+        return old
     if stem in SCHEMA_KINDS:
         return SCHEMA_KINDS[stem], ""
     if stem in OTHER_SCHEMAS:
         return "other", OTHER_SCHEMAS[stem]
-    kind = data.get("type")
-    kind = kind.lower() if isinstance(kind, str) else None
     if "endpoint_name" in data:
         if kind in ("model", "pipeline") or any(k in data for k in BATCH_KEYS):
             return "batch_deployment", ""

@@ -171,7 +171,8 @@ def _review(document: AzureMLDocument, read: ReadFacts, index: _FolderIndex, con
         unit_facts, unit_notes = _facts(document, unit, read, index, options)
         notes.extend(f"step {step}: {n}" if step else n for n in unit_notes)
         consultation = consult({name: f.value for name, f in unit_facts.items()})
-        findings.extend(_finding(w, consultation, advisor, unit_facts, step) for w in consultation.warnings)
+        fallback = _missing_setting_line(document, step)
+        findings.extend(_finding(w, consultation, advisor, unit_facts, step, fallback) for w in consultation.warnings)
         if step is None:
             facts = unit_facts
     findings.sort(key=lambda f: (f.line or 0, f.rule_id, f.step or ""))
@@ -335,8 +336,19 @@ def _user_facts(firing: Firing, consultation: Consultation, seen: set[str]) -> l
     return list(dict.fromkeys(names))
 
 
+def _missing_setting_line(document: AzureMLDocument, step: str | None) -> int | None:
+    """Where a finding about settings the file lacks sits: the step's key in a pipeline, else the
+    line saying what the file is (`type`, else `$schema`, else `name`), else its first setting."""
+    if step is not None:
+        return document.line("jobs", step)
+    for key in ("type", "$schema", "name"):
+        if key in document.data:
+            return document.line(key)
+    return next((document.line(key) for key in document.data), None)
+
+
 def _finding(warning: Any, consultation: Consultation, advisor: Advisor, reads: dict[str, FactRead],
-             step: str | None) -> ReviewFinding:
+             step: str | None, fallback: int | None = None) -> ReviewFinding:
     rule = advisor.knowledge.rule(warning.rule_id)
     assert rule is not None
     firing = next(f for f in consultation.fired if f.rule_id == warning.rule_id)
@@ -347,7 +359,7 @@ def _finding(warning: Any, consultation: Consultation, advisor: Advisor, reads: 
         [f.line for f in behind if f.line and f.path is None]
     message = " ".join(warning.message.split())
     return ReviewFinding(warning.rule_id, warning.kind, f"step {step}: {message}" if step else message,
-                         rule.because, rule.source, min(lines) if lines else None, behind, rule.title,
+                         rule.because, rule.source, min(lines) if lines else fallback, behind, rule.title,
                          firing.certainty, step)
 
 

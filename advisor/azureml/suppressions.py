@@ -20,6 +20,9 @@ import yaml
 # Bounded quantifiers: a long line of repeated `#advisor:ignore[` can't make matching quadratic.
 COMMENT = re.compile(r"#[ \t]{0,20}advisor:[ \t]{0,20}ignore\[([^\]\n]{0,500})\][ \t]{0,20}(.{0,500})",
                      re.IGNORECASE)
+# Every suppression holds "advisor:" (the same case rule as COMMENT): a file without it has
+# none, and is not scanned (most files; the scan is most of a clean file's review).
+_MENTIONED = re.compile(r"advisor:", re.IGNORECASE)
 SEARCHED = 2000  # a suppression sits at the start of its comment; only so much of one is searched
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -68,6 +71,8 @@ def comments(text: str) -> list[tuple[int, str]]:
 
 
 def inline_suppressions(text: str) -> list[Suppression]:
+    if not _MENTIONED.search(text):
+        return []
     first_setting = next((n for n, line in enumerate(text.splitlines(), start=1)
                           if line.strip() and not line.lstrip().startswith("#")), None)
     found: list[Suppression] = []
