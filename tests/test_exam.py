@@ -92,6 +92,49 @@ def test_word_overlap_guesser_scores_chance_on_exported_questions(exported):
     assert result["contained"] == 0
 
 
+def test_nine_in_ten_exported_questions_offer_four_or_more_options(exported):
+    """The issue's figure: wrong options beside the key come from the decision's other choices
+    and the outline's distractors, so almost every question has four options or more."""
+    bench = bench_module()
+    result = bench.measure(exported, {d.number: d.midpoint / 100 for d in load_outline().domains})
+    assert result["four_or_more_options"] >= 0.9, result
+
+
+def test_a_borrowed_distractor_the_engine_recommends_here_is_not_offered(advisor, knowledge):
+    """development_compute borrows training_compute's compute cluster as a wrong option; a
+    scenario whose training should run on a compute cluster never shows it as wrong."""
+    from advisor.drill.questions import OTHER, build_question
+
+    borrowed = OTHER + "training_compute.compute_cluster"
+    facts = {"works_in_notebooks": True, "spark_code_in_notebooks": False}
+    experimenting = advisor.consult({**facts, "stage": "experimentation"})
+    producing = advisor.consult({**facts, "stage": "production"})
+    assert "compute_cluster" in producing.chosen("training_compute")
+    assert "compute_cluster" not in experimenting.chosen("training_compute")
+    offered = {seed: build_question(experimenting, "development_compute", knowledge, random.Random(seed))
+               for seed in range(3)}
+    assert all(q is not None and borrowed in q.options for q in offered.values())
+    for seed in range(3):
+        question = build_question(producing, "development_compute", knowledge, random.Random(seed))
+        assert question is not None and borrowed not in question.options
+
+
+def test_a_distractor_explains_itself_with_its_own_source(knowledge):
+    """A declared distractor's note is plain words, and names its source when the question's
+    Learn unit does not state it."""
+    from advisor.drill.explain import distractor_note
+    from advisor.drill.outline import Distractor
+
+    outline = load_outline()
+    with_source = [d for s in outline.skills for item in s.decisions.values() for d in item.distractors if d.source]
+    assert with_source
+    for distractor in with_source:
+        assert distractor_note(distractor, "https://elsewhere").endswith(f"(Source: {distractor.source})")
+        assert distractor_note(distractor, distractor.source) == distractor.why
+    plain = Distractor(label="Azure Functions", why="Not a deployment target.")
+    assert distractor_note(plain, "https://unit") == "Not a deployment target."
+
+
 def test_guesser_catches_a_giveaway():
     """The guesser is not blind: a question that repeats its key's words is solved by it."""
     bench = bench_module()

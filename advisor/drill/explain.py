@@ -21,10 +21,17 @@ def option_notes(question, knowledge: KnowledgeBase, extra: dict[str, Any]) -> t
         if option in question.answer_keys:
             notes.append(why_right(question, knowledge))
         elif option in extra:
-            notes.append(extra[option].why)
+            notes.append(distractor_note(extra[option], question.source))
         else:
             notes.append(why_wrong(question, option, knowledge))
     return tuple(notes)
+
+
+def distractor_note(distractor, question_source: str) -> str:
+    """A declared distractor's reason, with its own source where the question's does not state it."""
+    if distractor.source and distractor.source != question_source:
+        return f"{distractor.why} (Source: {distractor.source})"
+    return distractor.why
 
 
 def why_right(question, knowledge: KnowledgeBase) -> str:

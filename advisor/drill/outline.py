@@ -30,6 +30,7 @@ class Distractor(_Model):
     label: str | None = None
     choice: str | None = None  # DECISION.CHOICE: that choice's label
     why: str
+    source: str | None = None  # where `why` is stated, when not the question's own unit
 
     @model_validator(mode="after")
     def _one_of(self) -> Distractor:

@@ -211,7 +211,8 @@ def build_question(consultation: Consultation, decision: str, knowledge: Knowled
     if not spec.multiple and recommended[0] in combined:
         blocked |= in_combined
     own = sorted((c for c in spec.choices if c not in blocked and c not in combined), key=nearness)
-    extra = [(OTHER + (d.choice or d.label or ""), d) for d in (item.distractors if item else ())]
+    extra = [(OTHER + (d.choice or d.label or ""), d) for d in (item.distractors if item else ())
+             if not _recommended_elsewhere(d.choice, consultation)]
     rng.shuffle(extra)
     labels = {c: (item.labels.get(c) if item else None) or spec.choices[c] for c in spec.choices}
     for name, distractor in extra:
@@ -237,6 +238,15 @@ def build_question(consultation: Consultation, decision: str, knowledge: Knowled
         source=_source(consultation, decision, keys, knowledge))
     notes = option_notes(question, knowledge, dict(extra))
     return _with(question, notes=notes)
+
+
+def _recommended_elsewhere(reference: str | None, consultation: Consultation) -> bool:
+    """Whether a borrowed choice (DECISION.CHOICE) is what the engine recommends for its own
+    decision here: then it is no plainly wrong option in this scenario."""
+    if not reference:
+        return False
+    decision, _, choice = reference.partition(".")
+    return choice in consultation.chosen(decision)
 
 
 def _borrowed_label(reference: str, knowledge: KnowledgeBase) -> str:
