@@ -1,6 +1,6 @@
 """The `advisor` console script and `python -m advisor`.
 
-`advisor -V` is answered here, before the CLI module and its imports (pathlib, typer) load:
+`advisor -V` is answered here, before the CLI module and its imports (pathlib, the command-line framework) load:
 printing the version is all start-up, so it costs only the interpreter's own.
 """
 

@@ -2,11 +2,12 @@
 them as JSON: {phase: {"wall": seconds, "cpu": seconds}}.
 
 Run by bench/run.py and bench/coldstart.py in new processes (`python bench/phases.py SCENARIO`).
-The phases follow the path the real command takes (advisor/cli/commands/consult.py): the CLI
-framework and every command's registration, command-line parsing (typer converts each
-parameter through a pydantic TypeAdapter), the engine's imports, the knowledge (through the
-validated-knowledge cache when it is fresh), the engine build, the scenario (its pydantic
-model), the consultation, the report and its JSON. CPU time is the process's own
+The phases follow the path the real command takes (advisor/cli/app.py, then
+advisor/cli/commands/consult.py): the CLI (advisor/cli/framework.py, the app with each command
+registered lazily), the consult command's module and its parsing of the command line, the
+engine's imports, the knowledge (through the validated-knowledge cache when it is fresh), the
+engine build, the scenario (read and checked against the vocabulary, no pydantic), the
+consultation, the report and its JSON. CPU time is the process's own
 (`time.process_time`), which other processes' load does not inflate.
 """
 
@@ -32,14 +33,13 @@ ARGS = ["consult", sys.argv[1], "--format", "json"]
 from advisor.cli.app import build_app  # noqa: E402
 
 app = build_app()
-mark("import the CLI (typer) and register every command")
+mark("import the CLI and build the app (commands registered lazily)")
 
-import typer.main  # noqa: E402
+from advisor.cli.framework import parse  # noqa: E402
 
-group = typer.main.get_command(app)
-context = group.make_context("advisor", list(ARGS))
-group.get_command(context, "consult").make_context("consult", ARGS[1:], parent=context)  # converts them
-mark("parse the command line (typer: a pydantic TypeAdapter per parameter)")
+command = app.get(ARGS[0])
+parse(command, ARGS[1:], ("advisor", ARGS[0]))  # converts them as a run does
+mark("import the consult command and parse the command line")
 
 from advisor.engine import get_advisor  # noqa: E402
 from advisor.knowledge import load_knowledge  # noqa: E402
@@ -52,7 +52,7 @@ mark("build the engine")
 from advisor.scenarios import load_scenario  # noqa: E402
 
 scenario = load_scenario(sys.argv[1], knowledge)
-mark("load the scenario (its pydantic model)")
+mark("load the scenario (checked against the vocabulary)")
 consultation = advisor.consult(scenario.facts)
 mark("consult")
 from advisor.presentation.consultation import render_as  # noqa: E402

@@ -20,22 +20,19 @@ TYPE_NAME = re.compile(r"<(?:int|str|float|bool|path|Path|datetime|uuid|list\[[^
 
 
 def all_commands() -> list[list[str]]:
-    import typer.main
-
     from advisor.cli.app import build_app
+    from advisor.cli.framework import App
 
-    root = typer.main.get_command(build_app())
     found = []
 
     def walk(command, path):
-        subcommands = getattr(command, "commands", None)
-        if subcommands:
-            for name, sub in subcommands.items():
+        if isinstance(command, App):
+            for name, sub in command.all_commands().items():
                 walk(sub, path + [name])
         else:
             found.append(path)
 
-    walk(root, [])
+    walk(build_app(), [])
     return found
 
 

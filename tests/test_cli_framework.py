@@ -71,7 +71,8 @@ def test_a_commands_exit_code_is_the_process_exit_code(capsys):
 
 @pytest.mark.parametrize("args, message", [
     (["paint"], "Missing argument 'FILE'."),
-    (["paint", "a", "--coats", "4"], "Invalid value for '--coats' / '-n': 4 is not in the range 1<=x<=3."),
+    (["paint", "a", "--coats", "4"], "Invalid value for '--coats' / '-n': must be at most 3"),
+    (["paint", "a", "--coats", "0"], "Invalid value for '--coats' / '-n': must be at least 1"),
     (["paint", "a", "-n", "two"], "Invalid value for '--coats' / '-n': 'two' is not a valid integer."),
     (["paint", "a", "--colour", "green"], "Invalid value for '--colour' / '-c': 'green' is not one of 'red', 'blue'."),
     (["paint", "a", "--colur", "red"], "No such option: --colur (Possible options: --colour)"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -27,16 +28,17 @@ def run_main(capsys, *args: str) -> tuple[int, str, str]:
 
 def command_paths() -> list[tuple[str, ...]]:
     """Every command and command group, e.g. ("consult",), ("rules", "lint")."""
-    import typer.main
+    from advisor.cli.framework import App
 
     paths: list[tuple[str, ...]] = []
 
     def walk(command, path: tuple[str, ...]) -> None:
         paths.append(path)
-        for name, sub in sorted(getattr(command, "commands", {}).items()):
-            walk(sub, (*path, name))
+        if isinstance(command, App):
+            for name, sub in sorted(command.all_commands().items()):
+                walk(sub, (*path, name))
 
-    walk(typer.main.get_command(build_app()), ())
+    walk(build_app(), ())
     return paths
 
 
@@ -50,20 +52,37 @@ def test_the_console_script_answers_the_version_before_loading_the_cli(flag):
     """A fresh interpreter (the point of this test): only the entry module is imported."""
     code = ("import sys; sys.argv = ['advisor', sys.argv[1]]\n"
             "from advisor.__main__ import main; main()\n"
-            "print(sorted(m for m in ('advisor.cli.app', 'typer', 'pathlib') if m in sys.modules))")
+            "print(sorted(m for m in ('advisor.cli.app', 'advisor.cli.framework', 'pathlib') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code, flag], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     version, loaded = result.stdout.splitlines()
     assert version == f"advisor {__version__}"
-    assert "advisor.cli.app" not in loaded and "typer" not in loaded
+    assert "advisor.cli.app" not in loaded and "advisor.cli.framework" not in loaded
+
+
+def test_a_cached_consult_imports_neither_pydantic_nor_a_cli_library(tmp_path):
+    """Every CLI call pays its imports (issue 26): once the knowledge cache is written, a consult
+    reads a scenario and parses its command line without pydantic, typer or click, and imports
+    no other command's module. A fresh
+    interpreter each time (the point of this test); the first run writes the cache."""
+    code = ("import sys\nfrom advisor.cli.app import main\n"
+            "try:\n    main(['consult', sys.argv[1], '--format', 'json'])\nexcept SystemExit as exit_:\n"
+            "    assert exit_.code == 0, exit_.code\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'typer', 'click'}), file=sys.stderr)\n"
+            "print(sorted(m for m in sys.modules if m.startswith('advisor.cli.commands.')), file=sys.stderr)")
+    env = {**os.environ, "ADVISOR_CACHE_DIR": str(tmp_path / "cache")}
+    scenario = str(ROOT / "scenarios" / "image-classifier.yaml")
+    runs = [subprocess.run([sys.executable, "-c", code, scenario], capture_output=True, text=True, env=env,
+                           timeout=120) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
+    assert "pydantic" in runs[0].stderr  # the first run validates the rule files, writing the cache
+    assert runs[1].stderr.splitlines()[-2:] == ["[]", "['advisor.cli.commands.consult']"]  # its command alone
 
 
 def test_version_flag_through_the_cli_framework(capsys):
     """Not only the fast path: the root option itself answers -V."""
-    from typer.testing import CliRunner
-
-    result = CliRunner().invoke(build_app(), ["-V"], prog_name="advisor")
-    assert result.exit_code == 0 and result.output == f"advisor {__version__}\n"
+    code = build_app().run(["-V"], prog_name="advisor")
+    assert (code, capsys.readouterr().out) == (0, f"advisor {__version__}\n")
 
 
 def test_every_command_is_found():
@@ -88,8 +107,7 @@ def test_root_help_offers_version_and_completion(capsys):
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish", "powershell"])
 def test_show_completion_prints_a_script_for_the_shell(capsys, monkeypatch, shell):
-    # Typer's switch to name the shell instead of detecting the one this test runs under.
-    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
+    monkeypatch.delenv("SHELL", raising=False)  # the shell named, not the one this test runs under
     code, script, _ = run_main(capsys, "--show-completion", shell)
     assert code == 0
     assert "_ADVISOR_COMPLETE" in script and f"complete_{shell}" in script

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 from conftest import SCENARIOS
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
 from advisor.cli.commands.consult import consult_interactively
+from advisor.cli.framework import Exit
 from advisor.errors import AdvisorError
 from advisor.interactive import Action, DraftStore, InteractiveConsultation, Prompt, Prompter
 from advisor.interactive.interview import Interrupted
@@ -176,13 +176,13 @@ def as_report(reports: list[dict]):
     return lambda consultation, meta: reports.append(build_report(consultation, knowledge, meta).to_dict())
 
 
-def session(tmp_path: Path, terminal: KeyTerminal,
-            previews: list[dict] | None = None) -> tuple[InteractiveConsultation, StringIO]:
+def session(tmp_path: Path, terminal: KeyTerminal, previews: list[dict] | None = None,
+            prompter: Prompter | None = None) -> tuple[InteractiveConsultation, StringIO]:
     from advisor.engine import get_advisor
 
     screen = StringIO()
     consultation = InteractiveConsultation(
-        get_advisor(), prompter=Prompter(terminal), console=Console(file=screen, width=120),
+        get_advisor(), prompter=prompter or Prompter(terminal), console=Console(file=screen, width=120),
         drafts=DraftStore(tmp_path / "data"),
         preview=as_report(previews) if previews is not None else None)
     return consultation, screen
@@ -190,7 +190,7 @@ def session(tmp_path: Path, terminal: KeyTerminal,
 
 def run(tmp_path: Path, terminal: KeyTerminal, previews: list[dict] | None = None,
         **options: Any) -> tuple[dict, Any, str]:
-    consultation, screen = session(tmp_path, terminal, previews)
+    consultation, screen = session(tmp_path, terminal, previews, options.get("prompter"))
     reports: list[dict] = []
     answers = consultation.run(focus=options.get("focus"), answers_file=options.get("answers_file"),
                                resume=options.get("resume", False), render=as_report(reports),
@@ -500,7 +500,7 @@ def test_ctrl_c_keeps_every_answer_and_resume_continues_there(tmp_path, monkeypa
     monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
     first = KeyTerminal({"hyperparameter_expressions": ("choice", "uniform"), "planned_sampling": "random"},
                         default=DONT_KNOW, stop_at=5)
-    with pytest.raises(typer.Exit) as stopped:
+    with pytest.raises(Exit) as stopped:
         consult_interactively(focus="sweep", answers=None, resume=False, fmt="json",
                               output=tmp_path / "r.json", terminal=first, console=Console(file=StringIO()))
     assert stopped.value.exit_code == 130

@@ -10,27 +10,25 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import run_cli
 from review_fixtures import CLEAN, FIXTURES, FLAWED, UNREADABLE, expected_rules, given_facts
-from typer.testing import CliRunner
-
-from advisor.cli.app import build_app
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "sarif" / "sarif-schema-2.1.0.json")
                           .read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def app():
-    return build_app()
+class Reviewed:
+    def __init__(self, done) -> None:
+        self.exit_code, self.stdout, self.stderr = done.returncode, done.stdout, done.stderr
 
 
 @pytest.fixture
-def review(app, monkeypatch, tmp_path):
+def review(monkeypatch, tmp_path):
     """Run `advisor review ...` in-process, from a folder with no configuration file."""
     monkeypatch.chdir(tmp_path)
 
     def run(*args: str):
-        return CliRunner().invoke(app, ["review", *map(str, args)], catch_exceptions=False)
+        return Reviewed(run_cli("review", *args))
     return run
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from importlib import import_module
 from pathlib import Path
@@ -21,63 +20,43 @@ def command_modules() -> list[str]:
 
 
 def build_app():
-    import typer
+    """The `advisor` app. Each command module is imported only when its command runs, is
+    completed or is listed (`advisor -h`): a consult pays for consult's imports alone."""
+    from advisor.cli import framework as cli
 
-    from advisor.cli.helptext import plain_argument_help
-    from advisor.cli.usage_errors import visible_usage_errors
-
-    plain_argument_help()
-    visible_usage_errors()
-
-    app = typer.Typer(
+    app = cli.App(
         name="advisor",
         help="Azure Machine Learning architecture advice from the DP-100 study guide, rule by rule.",
         no_args_is_help=True,
         add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
-        context_settings={"help_option_names": ["-h", "--help"]},  # inherited by every command
-        pretty_exceptions_enable=False,
-        rich_markup_mode=None,
     )
 
-    @app.callback(invoke_without_command=True)
-    def _root(version: bool = typer.Option(False, *VERSION_FLAGS, help="Print the version and exit.")) -> None:
+    @app.callback()
+    def _root(version: bool = cli.Option(False, *VERSION_FLAGS, help="Print the version and exit.")) -> None:
         if version:
             print(f"advisor {__version__}")
-            raise typer.Exit()
+            raise cli.Exit()
 
     for name in command_modules():
-        import_module(f"advisor.cli.commands.{name}").register(app)
+        app.add_lazy(name, lambda app, name=name: import_module(f"advisor.cli.commands.{name}").register(app))
     return app
 
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    from advisor.cli.framework import UsageError
     from advisor.cli.output import safe_streams
     from advisor.errors import AdvisorError, os_error_text
     from advisor.files import forget_inputs
 
     forget_inputs()  # a new run: no file read yet may be written over
     safe_streams()
-
-    import typer
-
-    errors = sys.modules[typer.BadParameter.__module__]  # the framework's (typer's own click) exceptions
     app = build_app()
     try:
-        # Not standalone: the framework's own usage errors come back here, to be told in the
-        # one style every other error has (advisor: error: ..., exit 2).
-        code = app(args=args, prog_name="advisor", standalone_mode=False)
-    except errors.UsageError as exc:
+        code = app.run(args, prog_name="advisor")
+    except UsageError as exc:  # told in the one style every other error has (advisor: error: ..., exit 2)
         usage_error(exc)
         sys.exit(2)
-    except typer.Abort:  # Ctrl-C or end of input at a prompt of the framework's
-        print("advisor: interrupted", file=sys.stderr)
-        sys.exit(130)
-    except errors.ClickException as exc:
-        from advisor.presentation.escape.terminal import visible
-
-        print(f"advisor: error: {visible(exc.format_message(), one_line=True)}", file=sys.stderr)
-        sys.exit(exc.exit_code)
     except AdvisorError as exc:  # control characters from a file name or a file are shown, not sent
         from advisor.presentation.escape.terminal import visible
 
@@ -92,26 +71,13 @@ def main(argv: list[str] | None = None) -> None:
         where = f": {exc.filename}" if exc.filename else ""
         print(f"advisor: error: {visible(os_error_text(exc) + where, one_line=True)}", file=sys.stderr)
         sys.exit(2)
-    sys.exit(code if isinstance(code, int) else 0)  # as the framework's standalone mode did
-
-
-# The framework's wording of a number out of range (pydantic's, through typer) in ours.
-RANGE_WORDS = ((re.compile(r"Input should be greater than or equal to (\S+)"), r"must be at least \1"),
-               (re.compile(r"Input should be less than or equal to (\S+)"), r"must be at most \1"),
-               (re.compile(r"Input should be greater than (\S+)"), r"must be more than \1"),
-               (re.compile(r"Input should be less than (\S+)"), r"must be less than \1"))
+    sys.exit(code)
 
 
 def usage_error(exc) -> None:
     """`advisor: error: MESSAGE` and where to find help, as every other error is told."""
     from advisor.presentation.escape.terminal import visible
 
-    if type(exc).__name__ == "NoArgsIsHelpError":  # `advisor` alone: the help, as before
-        exc.show()
-        return
-    message = exc.format_message()
-    for pattern, words in RANGE_WORDS:
-        message = pattern.sub(words, message)
-    print(f"advisor: error: {visible(message, one_line=True)}", file=sys.stderr)
-    if exc.ctx is not None:
-        print(f"Try '{exc.ctx.command_path} -h' for help.", file=sys.stderr)
+    print(f"advisor: error: {visible(exc.message, one_line=True)}", file=sys.stderr)
+    if exc.path is not None:
+        print(f"Try '{' '.join(exc.path)} -h' for help.", file=sys.stderr)

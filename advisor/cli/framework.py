@@ -52,10 +52,17 @@ class BadParameter(ValueError):
 
 
 class UsageError(Exception):
-    def __init__(self, message: str, command: Command | None) -> None:
+    """A command line the app can't run: what is wrong, and where help is (`path`, e.g.
+    ("advisor", "rules", "show"); None when the message alone says it)."""
+
+    def __init__(self, message: str, command: _CommandUsage | _GroupUsage | None) -> None:
         super().__init__(message)
         self.message = message
         self.command = command
+
+    @property
+    def path(self) -> tuple[str, ...] | None:
+        return None if self.command is None else self.command.path
 
 
 # --- declarations ------------------------------------------------------------------------------
@@ -181,7 +188,7 @@ class App:
             return function
         return register
 
-    def add_typer(self, group: App, name: str) -> None:
+    def add_group(self, group: App, name: str) -> None:
         group.name = name
         self.commands[name] = group
 
@@ -205,19 +212,27 @@ class App:
     # --- running ---------------------------------------------------------------------------
 
     def __call__(self, args: list[str] | None = None, prog_name: str = "advisor") -> None:
+        """Standalone: run, print a usage error click's way, exit with the code."""
+        try:
+            code = self.run(args, prog_name)
+        except UsageError as exc:
+            _print_usage_error(exc)
+            code = 2
+        raise SystemExit(code)
+
+    def run(self, args: list[str] | None = None, prog_name: str = "advisor") -> int:
+        """Run the command line; return its exit code. A usage error is raised (UsageError),
+        for the caller to tell in its own style; a shell asking for completions
+        (`_PROG_COMPLETE=complete_SHELL`) gets them on standard output."""
         args = list(sys.argv[1:] if args is None else args)
         self.name = prog_name
         if os.environ.get(f"_{prog_name.upper()}_COMPLETE", "").startswith("complete_"):
             print("\n".join(complete(self, os.environ.get("COMP_WORDS", ""), os.environ.get("COMP_CWORD", ""))))
-            raise SystemExit(0)
+            return 0
         try:
-            code = self._run(args, (prog_name,))
-        except UsageError as exc:
-            _print_usage_error(exc)
-            code = 2
+            return self._run(args, (prog_name,))
         except Exit as exc:
-            code = exc.code
-        raise SystemExit(code)
+            return exc.code
 
     def _run(self, args: list[str], path: tuple[str, ...]) -> int:
         options, rest = self._root_options(args, path)
@@ -387,8 +402,12 @@ def _convert_one(param: Param, text: str, usage: _CommandUsage) -> Any:
             number = kind(text)
         except ValueError:
             raise invalid(f"{text!r} is not a valid {'integer' if kind is int else 'number'}.") from None
-        if (param.min is not None and number < param.min) or (param.max is not None and number > param.max):
-            raise invalid(f"{text} is not in the range {_range(param)}.")
+        if number != number or number in (float("inf"), float("-inf")):  # nan, inf: no bound holds
+            raise invalid(f"{text!r} is not a finite number.")
+        if param.min is not None and number < param.min:
+            raise invalid(f"must be at least {_number(param.min)}")
+        if param.max is not None and number > param.max:
+            raise invalid(f"must be at most {_number(param.max)}")
         return number
     if kind is Path:
         return Path(text)
@@ -397,10 +416,15 @@ def _convert_one(param: Param, text: str, usage: _CommandUsage) -> Any:
 
 def _range(param: Param) -> str:
     if param.max is None:
-        return f"x>={param.min:g}"
+        return f"x>={_number(param.min)}"
     if param.min is None:
-        return f"x<={param.max:g}"
-    return f"{param.min:g}<=x<={param.max:g}"
+        return f"x<={_number(param.max)}"
+    return f"{_number(param.min)}<=x<={_number(param.max)}"
+
+
+def _number(value: float | None) -> str:
+    """1, 0.1, 9223372036854775807: as written (`:g` would round a 64-bit bound)."""
+    return str(int(value)) if isinstance(value, int) or float(value or 0).is_integer() else str(value)
 
 
 def _no_such_option(word: str, command: Command, completion: bool = False) -> str:
@@ -614,11 +638,13 @@ def complete(app: App, line: str, cword: str) -> list[str]:
 
 def _complete_group(group: App, current: str) -> list[str]:
     if current.startswith("-"):
-        flags = [f for p in group.root_options.resolve().params for f in p.flags] + ["--help"]
+        flags = [f for p in group.root_options.resolve().params for f in p.flags]
         if group.add_completion:
             flags += ["--install-completion", "--show-completion"]
-        return [f for f in flags if f.startswith(current)]
-    return [name for name in group.all_commands() if name.startswith(current)]
+        return [f for f in [*flags, *HELP_FLAGS] if f.startswith(current)]
+    found = group.all_commands()
+    names = sorted(found, key=lambda name: isinstance(found[name], App))  # as help lists them: groups last
+    return [name for name in names if name.startswith(current)]
 
 
 def _complete_command(command: Command, previous: str, current: str, positionals: list[str],
@@ -627,7 +653,7 @@ def _complete_command(command: Command, previous: str, current: str, positionals
         param = next(p for p in command.options if previous in p.flags)
         return _values(param, current)
     if current.startswith("-"):
-        flags = [f for p in command.options for f in (*p.flags, *p.off_flags)] + ["--help"]
+        flags = [f for p in command.options for f in (*p.flags, *p.off_flags)] + list(HELP_FLAGS)
         return [f for f in flags if f.startswith(current)]
     arguments = command.arguments
     for position, param in enumerate(arguments):

@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import typer
-
+from advisor.cli import framework as cli
 from advisor.presentation.formats import Format, parse_format
 from advisor.presentation.registry import format_for_file, formats_of
 
@@ -29,16 +28,16 @@ def format_option(command: str, *, help: str = "Output format.") -> Any:
         try:
             return parse_format(value, allowed)
         except ValueError as exc:
-            raise typer.BadParameter(str(exc)) from None
+            raise cli.BadParameter(str(exc)) from None
 
     extension = " Without it, -o FILE's extension picks it (default: text)." if len(allowed) > 1 else ""
-    return typer.Option(None, "--format", "-f", parser=parse, metavar="|".join(f.value for f in allowed),
+    return cli.Option(None, "--format", "-f", parser=parse, metavar="|".join(f.value for f in allowed),
                         help=help + extension,
                         autocompletion=completer(lambda: [f.value for f in allowed]))
 
 
 def output_option(what: str = "the result") -> Any:
-    return typer.Option(None, "--output", "-o", metavar="FILE",
+    return cli.Option(None, "--output", "-o", metavar="FILE",
                         help=f"Write {what} to this file instead of standard output.")
 
 

@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import typer
-
 from advisor.cli import completion
+from advisor.cli import framework as cli
 from advisor.cli.options import format_option, output_option
 from advisor.presentation.formats import Format
 
@@ -101,36 +100,36 @@ def consult_interactively(*, focus: str | None, answers: Path | None, resume: bo
                   "Continue where you stopped with: advisor consult --resume", file=sys.stderr)
         except OSError:  # the terminal is gone; the answers are saved all the same
             pass
-        raise typer.Exit(130) from None
+        raise cli.Exit(130) from None
 
 
-def register(app: typer.Typer) -> None:
+def register(app: cli.App) -> None:
     @app.command()
     def consult(
-        scenario: Optional[Path] = typer.Argument(None, metavar="SCENARIO",
+        scenario: Optional[Path] = cli.Argument(None, metavar="SCENARIO",
                                                   help="A scenario YAML file, a shipped scenario's name (advisor "
                                                        "scenarios lists them), or - to read one from standard "
                                                        "input. Omit it for an interactive consultation."),
         format: Optional[Format] = format_option("consult", help="Report format; svg and mermaid write the "
                                                                   "architecture diagram alone."),
         output: Optional[Path] = output_option("the report"),
-        focus: Optional[str] = typer.Option(None, "--focus", metavar="AREA", autocompletion=completion.areas,
+        focus: Optional[str] = cli.Option(None, "--focus", metavar="AREA", autocompletion=completion.areas,
                                             help="Interactive: ask only about one area (a rules file: "
                                                  + ", ".join(completion.area_names()) + ")."),
-        answers: Optional[Path] = typer.Option(None, "--answers", metavar="FILE",
+        answers: Optional[Path] = cli.Option(None, "--answers", metavar="FILE",
                                                help="Interactive: take the facts of this scenario file "
                                                     "as known and ask the rest."),
-        resume: bool = typer.Option(False, "--resume",
+        resume: bool = cli.Option(False, "--resume",
                                     help="Interactive: continue the consultation stopped earlier."),
-        report: bool = typer.Option(False, "--report",
+        report: bool = cli.Option(False, "--report",
                                     help="With --resume: show the report of the saved answers, ask nothing."),
-        existing: bool = typer.Option(False, "--existing",
+        existing: bool = cli.Option(False, "--existing",
                                       help="Interactive: there is an existing setup to review "
                                            "(otherwise the first question asks)."),
-        summary: bool = typer.Option(False, "--summary",
+        summary: bool = cli.Option(False, "--summary",
                                      help="Only the recommended architecture, the warnings and the open "
                                           "decisions that matter."),
-        full: bool = typer.Option(False, "--full",
+        full: bool = cli.Option(False, "--full",
                                   help="Text: every derivation tree, the architecture's components, the facts "
                                        "given and every open decision."),
     ) -> None:

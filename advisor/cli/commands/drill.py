@@ -9,9 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Optional
 
-import typer
-
 from advisor.cli import completion
+from advisor.cli import framework as cli
 from advisor.cli.options import output_option
 
 INTERRUPTED_EXIT = 130
@@ -224,33 +223,33 @@ def run_with_answers(run: Callable[[Any], Any], advisor, console, answers: str |
         return run(ScriptedAnswers(lines, where, console))
 
 
-def register(app: typer.Typer) -> None:
+def register(app: cli.App) -> None:
     @app.command()
     def drill(
-        count: int = typer.Option(10, "--count", "-n", min=1, max=5000, metavar="N",
+        count: int = cli.Option(10, "--count", "-n", min=1, max=5000, metavar="N",
                                   help="Questions in the session (1 to 500), or to --export (up to 5000)."),
         # --seed: within SQLite's integers (the session row stores it)
-        seed: Optional[int] = typer.Option(None, "--seed", metavar="SEED", min=-(2**63), max=2**63 - 1,
+        seed: Optional[int] = cli.Option(None, "--seed", metavar="SEED", min=-(2**63), max=2**63 - 1,
                                            help="Same seed (and same progress) gives the same session."),
-        section: Optional[str] = typer.Option(None, "--section", metavar="SECTION", autocompletion=completion.sections,
+        section: Optional[str] = cli.Option(None, "--section", metavar="SECTION", autocompletion=completion.sections,
                                               help="Only this guide section: design, workspace, experiment, optimize, "
                                                    "manage or deploy."),
-        decision: Optional[str] = typer.Option(None, "--decision", metavar="DECISION",
+        decision: Optional[str] = cli.Option(None, "--decision", metavar="DECISION",
                                                autocompletion=completion.decisions,
                                                help="Only this decision, e.g. sampling."),
-        db: Optional[Path] = typer.Option(None, "--db", metavar="FILE",
+        db: Optional[Path] = cli.Option(None, "--db", metavar="FILE",
                                           help="Progress database (default: advisor's user data folder, or "
                                                "$ADVISOR_DATA_DIR)."),
-        answers: Optional[str] = typer.Option(None, "--answers", metavar="FILE",
+        answers: Optional[str] = cli.Option(None, "--answers", metavar="FILE",
                                               help="Answer from this file (or - for stdin): one choice name or number "
                                                    "per line."),
-        library: Optional[Path] = typer.Option(
+        library: Optional[Path] = cli.Option(
             None, "--library", metavar="FOLDER",
             help="Scenario library folder (default: the shipped library, or $ADVISOR_SCENARIOS_DIR)."),
-        stats: bool = typer.Option(False, "--stats",
+        stats: bool = cli.Option(False, "--stats",
                                    help="Show accuracy per section and decision instead of drilling."),
         output: Optional[Path] = output_option("the --stats tables"),
-        export: Optional[Path] = typer.Option(None, "--export", metavar="FILE",
+        export: Optional[Path] = cli.Option(None, "--export", metavar="FILE",
                                               help="Write --count generated questions to FILE (.jsonl, or .csv "
                                                    "for Anki) instead of drilling; progress is not touched."),
     ) -> None:
@@ -268,4 +267,4 @@ def register(app: typer.Typer) -> None:
         code = drill_command(count=count, seed=seed, section=section, decision=decision, db=db,
                              answers=answers, library=library)
         if code:
-            raise typer.Exit(code)
+            raise cli.Exit(code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import typer
+from advisor.cli import framework as cli
 
 
 def write_plan(plan, out: Path, force: bool) -> list[Path]:
@@ -30,13 +30,13 @@ def write_plan(plan, out: Path, force: bool) -> list[Path]:
     return [p for p, _ in targets]
 
 
-def register(app: typer.Typer) -> None:
+def register(app: cli.App) -> None:
     @app.command()
     def emit(
-        scenario: Path = typer.Argument(..., metavar="SCENARIO", help="A scenario YAML file."),
-        out: Path = typer.Option(..., "--output", "-o", "--out", metavar="FOLDER",
+        scenario: Path = cli.Argument(..., metavar="SCENARIO", help="A scenario YAML file."),
+        out: Path = cli.Option(..., "--output", "-o", "--out", metavar="FOLDER",
                                  help="Folder to write the Azure ML YAML files into (--out is the old name)."),
-        force: bool = typer.Option(False, "--force", help="Overwrite files that already exist."),
+        force: bool = cli.Option(False, "--force", help="Overwrite files that already exist."),
     ) -> None:
         """Write the Azure ML CLI v2 YAML (sweep job, compute cluster, deployment) a scenario's
         recommendations imply, each headed by the rules behind it."""

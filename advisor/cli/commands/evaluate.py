@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import typer
-
+from advisor.cli import framework as cli
 from advisor.cli.options import format_option, output_option
 from advisor.presentation.formats import Format
 
@@ -45,17 +44,17 @@ def evaluate_with_progress(paths: list[str], jobs: int | None):
             progress.stop()
 
 
-def register(app: typer.Typer) -> None:
+def register(app: cli.App) -> None:
     @app.command()
     def evaluate(
-        paths: list[str] = typer.Argument(..., metavar="PATH",
+        paths: list[str] = cli.Argument(..., metavar="PATH",
                                           help="Scenario files, directories (searched recursively for *.yaml, *.yml) "
                                                "or glob patterns."),
         format: Optional[Format] = format_option("evaluate", help="Report format (table is another name for text)."),
         output: Optional[Path] = output_option("the report"),
-        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
+        jobs: Optional[int] = cli.Option(None, "--jobs", "-j", min=1, metavar="N",
                                            help="Worker processes (default: one per CPU)."),
-        verbose: bool = typer.Option(False, "--verbose", "-v", help="Text format: list passed scenarios too."),
+        verbose: bool = cli.Option(False, "--verbose", "-v", help="Text format: list passed scenarios too."),
     ) -> None:
         """Check scenario files against their expectations. Exit 0: all passed, 1: some failed, 2: errors."""
         from advisor.cli.options import chosen_format
@@ -67,4 +66,4 @@ def register(app: typer.Typer) -> None:
             check_writable_destination(output)
         evaluation = evaluate_with_progress(paths, jobs)
         emit(evaluation, fmt, output, **({"verbose": verbose} if fmt is Format.text else {}))
-        raise typer.Exit(evaluation.exit_code)
+        raise cli.Exit(evaluation.exit_code)

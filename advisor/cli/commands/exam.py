@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Optional
 
-import typer
+from advisor.cli import framework as cli
 
 INTERRUPTED_EXIT = 130
 
@@ -57,23 +57,23 @@ def exam_command(*, questions: int = 50, minutes: float = 100, seed: int | None 
     return INTERRUPTED_EXIT if result.interrupted and answers is None else 0
 
 
-def register(app: typer.Typer) -> None:
+def register(app: cli.App) -> None:
     @app.command()
     def exam(
-        questions: int = typer.Option(50, "--questions", min=1, max=500, metavar="N",
+        questions: int = cli.Option(50, "--questions", min=1, max=500, metavar="N",
                                       help="Questions in the exam, 1 to 500."),
-        minutes: float = typer.Option(100, "--minutes", min=0.1, max=1000, metavar="MINUTES",
+        minutes: float = cli.Option(100, "--minutes", min=0.1, max=1000, metavar="MINUTES",
                                       help="Time allowed."),
-        seed: Optional[int] = typer.Option(None, "--seed", metavar="SEED", help="Same seed gives the same exam."),
-        db: Optional[Path] = typer.Option(None, "--db", metavar="FILE",
+        seed: Optional[int] = cli.Option(None, "--seed", metavar="SEED", help="Same seed gives the same exam."),
+        db: Optional[Path] = cli.Option(None, "--db", metavar="FILE",
                                           help="Progress database (default: advisor's user data folder, or "
                                                "$ADVISOR_DATA_DIR)."),
-        answers: Optional[str] = typer.Option(None, "--answers", metavar="FILE",
+        answers: Optional[str] = cli.Option(None, "--answers", metavar="FILE",
                                               help="Answer from this file (or - for stdin): one answer per line."),
-        library: Optional[Path] = typer.Option(None, "--library", metavar="FOLDER", help="Scenario library folder."),
+        library: Optional[Path] = cli.Option(None, "--library", metavar="FOLDER", help="Scenario library folder."),
     ) -> None:
         """A timed DP-100 mock exam: weighted like the real one, scored out of 1000 (700 passes)."""
         code = exam_command(questions=questions, minutes=minutes, seed=seed, db=db, answers=answers,
                             library=library)
         if code:
-            raise typer.Exit(code)
+            raise cli.Exit(code)

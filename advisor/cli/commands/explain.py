@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import typer
-
+from advisor.cli import framework as cli
 from advisor.cli.options import format_option, output_option
 from advisor.presentation.formats import Format
 
@@ -56,16 +55,16 @@ def _rule_id(text: str, knowledge) -> str:
     return text
 
 
-def register(app: typer.Typer) -> None:
+def register(app: cli.App) -> None:
     @app.command()
     def explain(
-        scenario: Path = typer.Argument(..., metavar="SCENARIO", help="A scenario YAML file."),
-        why_not: list[str] = typer.Option([], "--why-not", metavar="DECISION=CHOICE",
+        scenario: Path = cli.Argument(..., metavar="SCENARIO", help="A scenario YAML file."),
+        why_not: list[str] = cli.Option([], "--why-not", metavar="DECISION=CHOICE",
                                           help="Why wasn't this choice recommended (or this rule fired)? Repeatable."),
-        what_if: list[str] = typer.Option([], "--what-if", metavar="FACT=VALUE",
+        what_if: list[str] = cli.Option([], "--what-if", metavar="FACT=VALUE",
                                           help="Re-run with this fact changed (FACT= forgets it). "
                                                "Repeatable: all changes apply together."),
-        flips: bool = typer.Option(True, "--flips/--no-flips",
+        flips: bool = cli.Option(True, "--flips/--no-flips",
                                    help="Search the single-fact changes that would change each recommendation."),
         format: Optional[Format] = format_option("explain"),
         output: Optional[Path] = output_option("the explanation"),

@@ -13,8 +13,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Optional
 
-import typer
-
+from advisor.cli import framework as cli
 from advisor.cli.options import format_option, output_option
 from advisor.presentation.formats import Format
 
@@ -25,37 +24,37 @@ class Severity(str, Enum):
     high = "high"
 
 
-def register(app: typer.Typer) -> None:
+def register(app: cli.App) -> None:
     @app.command()
     def review(
-        paths: Optional[list[Path]] = typer.Argument(None, help="Azure ML YAML files, or folders to review every "
+        paths: Optional[list[Path]] = cli.Argument(None, help="Azure ML YAML files, or folders to review every "
                                                      "YAML file below (jobs, compute, environments, data, "
                                                      "datastores, models, endpoints, deployments, schedules)."),
-        fact: list[str] = typer.Option([], "--fact", metavar="FACT=VALUE",
+        fact: list[str] = cli.Option([], "--fact", metavar="FACT=VALUE",
                                        help="Context the files don't hold, e.g. stage=production. Repeatable; "
                                             "wins over the configuration's facts."),
-        show_facts: bool = typer.Option(False, "--facts", help="Also list the facts read from each file."),
+        show_facts: bool = cli.Option(False, "--facts", help="Also list the facts read from each file."),
         format: Optional[Format] = format_option("review", help="text, json, sarif (GitHub code scanning) or "
                                                                "github (workflow annotations)."),
         output: Optional[Path] = output_option("the report"),
-        severity: Severity = typer.Option(Severity.low, "--severity",
+        severity: Severity = cli.Option(Severity.low, "--severity",
                                           help="Report, annotate and fail on findings at or above this "
                                                "level only (the check's impact: high = security or outage, "
                                                "medium = cost or correctness risk, low = advice)."),
-        verbose: bool = typer.Option(False, "--verbose", "-v", help="Per file, with each finding's why, "
+        verbose: bool = cli.Option(False, "--verbose", "-v", help="Per file, with each finding's why, "
                                                                      "settings, guide link, and notes."),
-        strict: bool = typer.Option(False, "--strict", help="Exit 2 when any file could not be read."),
-        baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE",
+        strict: bool = cli.Option(False, "--strict", help="Exit 2 when any file could not be read."),
+        baseline: Optional[Path] = cli.Option(None, "--baseline", metavar="FILE",
                                                 help="Findings FILE holds are accepted (not reported, not "
                                                      "failing); if FILE doesn't exist, write it with the "
                                                      "current findings."),
-        list_checks: bool = typer.Option(False, "--list", help="List the checks (id, severity, kinds, title, "
+        list_checks: bool = cli.Option(False, "--list", help="List the checks (id, severity, kinds, title, "
                                                                "guide link) and exit."),
-        config: Optional[Path] = typer.Option(None, "--config", metavar="FILE",
+        config: Optional[Path] = cli.Option(None, "--config", metavar="FILE",
                                               help="Configuration file (default: the nearest .advisor.yaml, "
                                                    "or pyproject.toml with [tool.advisor])."),
-        no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
-        skip_unknown: bool = typer.Option(False, "--skip-unknown",
+        no_config: bool = cli.Option(False, "--no-config", help="Ignore configuration files."),
+        skip_unknown: bool = cli.Option(False, "--skip-unknown",
                                           help="Skip, and count, named files that aren't Azure ML YAML (a conda "
                                                "file, a workflow) instead of failing on them, as a folder review "
                                                "does; for pre-commit, which passes every changed YAML file."),
@@ -78,7 +77,7 @@ def register(app: typer.Typer) -> None:
             return
         if not paths:
             print("advisor: error: review needs a file or folder (or --list)", file=sys.stderr)
-            raise typer.Exit(2)
+            raise cli.Exit(2)
         try:
             format = chosen_format("review", format, output)
             context = dict(parse_input_fact(text, advisor.knowledge.vocabulary, "--fact") for text in fact)
@@ -91,7 +90,7 @@ def register(app: typer.Typer) -> None:
                 groups = configs_for(list(paths), advisor.knowledge)
         except AdvisorError as exc:
             print(f"advisor: error: {exc.render()}", file=sys.stderr)
-            raise typer.Exit(2) from None
+            raise cli.Exit(2) from None
         run = run_review(groups[0][1], advisor, groups[0][0], context, skip_unknown)
         for settings, group in groups[1:]:  # paths under another configuration
             more = run_review(group, advisor, settings, context, skip_unknown)
@@ -109,15 +108,15 @@ def register(app: typer.Typer) -> None:
             write_text(text, output)
         except AdvisorError as exc:
             print(f"advisor: error: {exc.render()}", file=sys.stderr)
-            raise typer.Exit(2) from None
+            raise cli.Exit(2) from None
         if output is not None and format is Format.text:
             from advisor.presentation.review import review_summary_line
 
             print(review_summary_line(run), file=sys.stderr)
         if run.unreadable and (strict or not run.reviews):
-            raise typer.Exit(2)
+            raise cli.Exit(2)
         if run.findings:
-            raise typer.Exit(1)
+            raise cli.Exit(1)
 
 
 def _apply_baseline(run, baseline: Path, level: str):
@@ -132,11 +131,11 @@ def _apply_baseline(run, baseline: Path, level: str):
         if not baseline.exists():
             write_text(baseline_text(run.baseline_keys(folder)), baseline)
             print(f"advisor: wrote the baseline {shown(baseline)} ({run.findings} findings)", file=sys.stderr)
-            raise typer.Exit(0)
+            raise cli.Exit(0)
         return run.shown(level, read_baseline(baseline), folder)
     except AdvisorError as exc:
         print(f"advisor: error: {exc.render()}", file=sys.stderr)
-        raise typer.Exit(2) from None
+        raise cli.Exit(2) from None
 
 
 def _render(run, format: Format, show_facts: bool, verbose: bool, advisor) -> str:

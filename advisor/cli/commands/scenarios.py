@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import typer
-
+from advisor.cli import framework as cli
 from advisor.cli.options import output_option
 
 
@@ -20,10 +19,10 @@ def listing_text(with_titles: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def register(app: typer.Typer) -> None:
+def register(app: cli.App) -> None:
     @app.command()
     def scenarios(
-        names_only: bool = typer.Option(False, "--names", help="Only the names, one a line."),
+        names_only: bool = cli.Option(False, "--names", help="Only the names, one a line."),
         output: Optional[Path] = output_option("the list"),
     ) -> None:
         """List the shipped example scenarios: NAME and title; run one with advisor consult NAME."""

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import typer
-
+from advisor.cli import framework as cli
 from advisor.cli.options import output_option
 
 
-def register(app: typer.Typer) -> None:
+def register(app: cli.App) -> None:
     @app.command()
     def schema(output: Optional[Path] = output_option("the schema")) -> None:
         """Print the JSON Schema (draft 2020-12) that scenario files follow."""

@@ -7,24 +7,23 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import typer
-
+from advisor.cli import framework as cli
 from advisor.cli.options import format_option, output_option
 from advisor.presentation.formats import Format
 
 
-def register(rules_app: typer.Typer) -> None:
+def register(rules_app: cli.App) -> None:
     @rules_app.command("coverage")
     def coverage(
-        paths: Optional[list[str]] = typer.Argument(None, metavar="PATH",
+        paths: Optional[list[str]] = cli.Argument(None, metavar="PATH",
                                                     help="Scenario files, directories or glob patterns."),
-        units: bool = typer.Option(False, "--units",
+        units: bool = cli.Option(False, "--units",
                                    help="Instead: the study guide's content units no rule cites (exit 1 if any)."),
-        min_percent: Optional[float] = typer.Option(None, "--min", min=0, max=100, metavar="PERCENT",
+        min_percent: Optional[float] = cli.Option(None, "--min", min=0, max=100, metavar="PERCENT",
                                                     help="Exit 1 when fewer than this percent of the rules fire."),
         format: Optional[Format] = format_option("rules coverage"),
         output: Optional[Path] = output_option("the coverage report"),
-        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
+        jobs: Optional[int] = cli.Option(None, "--jobs", "-j", min=1, metavar="N",
                                            help="Worker processes (default: one per CPU)."),
     ) -> None:
         """Rule coverage of scenarios. Exit 0: ok, 1: below --min, 2: a file could not be evaluated."""
@@ -48,10 +47,10 @@ def register(rules_app: typer.Typer) -> None:
         result = measure(evaluate_with_progress(paths, jobs), load_knowledge())
         emit(result, format, output)
         if result.errors:
-            raise typer.Exit(2)
+            raise cli.Exit(2)
         if min_percent is not None and result.percent < min_percent:
             print(f"advisor: coverage {result.percent:.1f}% is below --min {min_percent:g}%", file=sys.stderr)
-            raise typer.Exit(1)
+            raise cli.Exit(1)
 
 
 def _unit_coverage(format: Format, output: Optional[Path]) -> None:
@@ -71,4 +70,4 @@ def _unit_coverage(format: Format, output: Optional[Path]) -> None:
                      f"by a rule" + (f"; {len(result.uncited)} are not (listed above)" if result.uncited else ""))
         write_text("\n".join(lines) + "\n", output)
     if result.uncited:
-        raise typer.Exit(1)
+        raise cli.Exit(1)

@@ -5,21 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import typer
-
+from advisor.cli import framework as cli
 from advisor.cli.options import format_option, output_option
 from advisor.presentation.formats import Format
 
 
-def register(rules_app: typer.Typer) -> None:
+def register(rules_app: cli.App) -> None:
     @rules_app.command("lint")
     def lint(
-        rules_dir: Optional[Path] = typer.Option(
+        rules_dir: Optional[Path] = cli.Option(
             None, "--rules-dir", metavar="FOLDER",
             help="The rules folder to check (default: the one the advisor uses)."),
         format: Optional[Format] = format_option("rules lint"),
         output: Optional[Path] = output_option("the findings"),
-        guide_text: Optional[Path] = typer.Option(
+        guide_text: Optional[Path] = cli.Option(
             None, "--guide-text", metavar="FILE",
             help="The study guide text to check sources against, with dp100-language-models.md beside it "
                  "(default: ../shared/dp100-study-guide.md "
@@ -37,4 +36,4 @@ def register(rules_app: typer.Typer) -> None:
             raise AdvisorError(what, where=str(guide_text), allowed="the study guide's Markdown text")
         report = lint_rules(rules_dir or default_rules_dir(), guide_text)
         emit(report, chosen_format("rules lint", format, output), output)
-        raise typer.Exit(report.exit_code)
+        raise cli.Exit(report.exit_code)

@@ -5,21 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import typer
-
 from advisor.cli import completion
+from advisor.cli import framework as cli
 from advisor.cli.options import format_option, output_option
 from advisor.presentation.formats import Format
 
 
-def register(rules_app: typer.Typer) -> None:
+def register(rules_app: cli.App) -> None:
     @rules_app.command("list")
     def list_rules(
         format: Optional[Format] = format_option("rules list"),
         output: Optional[Path] = output_option("the list"),
-        section: Optional[str] = typer.Option(None, metavar="SECTION", help="Only rules of this guide section.",
+        section: Optional[str] = cli.Option(None, metavar="SECTION", help="Only rules of this guide section.",
                                               autocompletion=completion.sections),
-        area: Optional[str] = typer.Option(None, metavar="AREA", help="Only rules of this area (rule file).",
+        area: Optional[str] = cli.Option(None, metavar="AREA", help="Only rules of this area (rule file).",
                                            autocompletion=completion.areas),
     ) -> None:
         """List every rule: id, section, title (and source in JSON). Piped, one rule a line, tab-separated."""

@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import typer
+from advisor.cli import framework as cli
 
 
-def register(rules_app: typer.Typer) -> None:
+def register(rules_app: cli.App) -> None:
     @rules_app.command("new")
     def new_rule(
-        rule_id: str = typer.Argument(..., metavar="AREA.NAME",
+        rule_id: str = cli.Argument(..., metavar="AREA.NAME",
                                      help="The new rule's id, e.g. compute.spot-for-sweeps."),
-        section: Optional[str] = typer.Option(None, metavar="SECTION", help="The guide section the rule belongs to."),
-        rules_dir: Optional[Path] = typer.Option(
+        section: Optional[str] = cli.Option(None, metavar="SECTION", help="The guide section the rule belongs to."),
+        rules_dir: Optional[Path] = cli.Option(
             None, "--rules-dir", metavar="FOLDER",
             help="The rules folder to add to (default: the one the advisor uses)."),
     ) -> None:

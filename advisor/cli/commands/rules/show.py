@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import typer
-
 from advisor.cli import completion
+from advisor.cli import framework as cli
 from advisor.cli.options import output_option
 
 
-def register(rules_app: typer.Typer) -> None:
+def register(rules_app: cli.App) -> None:
     @rules_app.command("show")
     def show_rule(
-        rule_id: str = typer.Argument(..., metavar="RULE_ID", help="A rule id, e.g. sweep.sobol-for-reproducibility.",
+        rule_id: str = cli.Argument(..., metavar="RULE_ID", help="A rule id, e.g. sweep.sobol-for-reproducibility.",
                                       autocompletion=completion.rule_ids),
         output: Optional[Path] = output_option("the explanation"),
     ) -> None:
