@@ -226,6 +226,9 @@ def pytest_runtest_setup(item):
 # --- hypothesis: a few examples while developing, many in CI ---------------------------------
 
 HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if IN_CI else "dev")
+# The deep run (CI, or HYPOTHESIS_PROFILE=ci anywhere): many random examples, and the sweeps
+# that replay a covering sample while developing replay every case.
+DEEP = HYPOTHESIS_PROFILE == "ci"
 
 
 def examples(full: int) -> int:

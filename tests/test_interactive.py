@@ -176,13 +176,13 @@ def as_report(reports: list[dict]):
     return lambda consultation, meta: reports.append(build_report(consultation, knowledge, meta).to_dict())
 
 
-def session(tmp_path: Path, terminal: KeyTerminal,
-            previews: list[dict] | None = None) -> tuple[InteractiveConsultation, StringIO]:
+def session(tmp_path: Path, terminal: KeyTerminal, previews: list[dict] | None = None,
+            prompter: Prompter | None = None) -> tuple[InteractiveConsultation, StringIO]:
     from advisor.engine import get_advisor
 
     screen = StringIO()
     consultation = InteractiveConsultation(
-        get_advisor(), prompter=Prompter(terminal), console=Console(file=screen, width=120),
+        get_advisor(), prompter=prompter or Prompter(terminal), console=Console(file=screen, width=120),
         drafts=DraftStore(tmp_path / "data"),
         preview=as_report(previews) if previews is not None else None)
     return consultation, screen
@@ -190,7 +190,7 @@ def session(tmp_path: Path, terminal: KeyTerminal,
 
 def run(tmp_path: Path, terminal: KeyTerminal, previews: list[dict] | None = None,
         **options: Any) -> tuple[dict, Any, str]:
-    consultation, screen = session(tmp_path, terminal, previews)
+    consultation, screen = session(tmp_path, terminal, previews, options.get("prompter"))
     reports: list[dict] = []
     answers = consultation.run(focus=options.get("focus"), answers_file=options.get("answers_file"),
                                resume=options.get("resume", False), render=as_report(reports),

@@ -1,34 +1,93 @@
-"""Each end-to-end scenario replayed through the real prompts: the interview's report is the file's.
+"""Each end-to-end scenario replayed through the interview: the interview's report is the file's.
 
 A user who answers from the scenario file and says "don't know" to anything else; the
 scenario saved at the end, run through `advisor consult FILE` (in-process), gives the same
 JSON report, minus the `scenario` block that names where the facts came from.
+
+Every scenario is replayed with the prompts answered by value (`ValuePrompter`: the same
+Prompt objects the real prompter builds, each answered with what its key presses would give,
+without prompt_toolkit: the interview, planner, drafts, saving and report are all real). The
+real questionary prompts driven by key presses replay a sample covering every prompt kind
+while developing, and every scenario in CI (tests/conftest.py: DEEP); for the sample, both
+replays must ask the same prompts in the same order and give the same report.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
-from conftest import SCENARIOS
-from test_interactive import DONT_KNOW, KeyTerminal, run
+from conftest import DEEP, SCENARIOS
+from test_interactive import BACK, CTRL_U, DONT_KNOW, ENTER, REPORT, WHY, Keys, KeyTerminal, run
 
 from advisor.cli.commands.consult import consult_file
+from advisor.interactive import Action, Prompt, Prompter
+from advisor.interactive.prompts import Reply, parse_number
 from advisor.scenarios import load_scenario
 
 END_TO_END = sorted((SCENARIOS / "end-to-end").glob("*.yaml"))
+# Replayed with key presses while developing: between them a number typed, a list ticked, a
+# checklist, a choice, yes/no and "don't know" (the test below checks the sample still covers them).
+KEY_PRESS_SAMPLE = ("llm-fine-tuning-support-assistant", "real-time-fraud-detection",
+                    "vision-defect-detection-on-the-edge", "weekly-demand-forecasting")
+KEY_PRESSES = [p for p in END_TO_END if DEEP or p.stem in KEY_PRESS_SAMPLE]
 
 
 def comparable(report: dict) -> str:
     return json.dumps({k: v for k, v in report.items() if k != "scenario"}, indent=2, ensure_ascii=False)
 
 
-@pytest.mark.parametrize("path", END_TO_END, ids=[p.stem for p in END_TO_END])
-def test_replayed_scenario_reports_as_its_saved_answers_do(tmp_path, path, knowledge):
+class ValuePrompter(Prompter):
+    """The real prompter's prompts, answered by the terminal's script with the value (or action)
+    its key presses would select, type or tick: no prompt_toolkit application runs."""
+
+    terminal: KeyTerminal
+
+    def ask(self, prompt: Prompt) -> Any:
+        self.terminal.prompts.append(prompt)
+        return self.terminal.answer(prompt)
+
+    def select(self, prompt: Prompt) -> Any:
+        answer = self.ask(prompt)
+        assert answer in [value for _, value in prompt.options], (prompt.key, answer)
+        return answer
+
+    def _checkbox(self, key: str, message: str, options: tuple[tuple[str, Any], ...], default: Any,
+                  finish: Any, descriptions: Any = None) -> Reply:
+        checked = tuple(set(default)) if isinstance(default, tuple | list) else ()
+        while True:
+            answer = self.ask(Prompt(key, message, "checkbox", options, checked))
+            wanted = {answer} if isinstance(answer, Action) else set(answer)
+            selected = [value for _, value in options if value in wanted]  # in the menu's order, as ticked
+            assert len(selected) == len(wanted), (key, answer)
+            if len(selected) == 1 and isinstance(selected[0], Action):
+                return Reply(action=selected[0])
+            if selected or self.none_of_these(key, message):
+                return Reply(finish(selected))
+
+    def _number(self, fact: Any, message: str, can_go_back: bool, default: Any) -> Reply:
+        prefilled = "" if default is None else str(default)
+        answer = self.ask(Prompt(fact.name, message, "text", default=prefilled))
+        words = {DONT_KNOW: "-", WHY: "?", BACK: "<", REPORT: "r"}
+        result = parse_number(fact, words.get(answer, str(answer)), can_go_back)
+        assert isinstance(result, Reply), (fact.name, answer, result)
+        return result
+
+    def text(self, key: str, message: str, default: str, validate: Any) -> str:
+        answer = self.ask(Prompt(key, message, "text", default=default))
+        assert isinstance(answer, Keys) and answer.text.endswith(ENTER), (key, answer)
+        typed = answer.text[:-len(ENTER)]
+        text = typed[len(CTRL_U):] if typed.startswith(CTRL_U) else default + typed
+        assert validate(text) is True, (key, text)
+        return text
+
+
+def replay(tmp_path, path, knowledge, prompter: type[Prompter] = Prompter) -> tuple[dict, KeyTerminal]:
     facts = load_scenario(path, knowledge).facts
     saved = tmp_path / "answers.yaml"
     terminal = KeyTerminal(dict(facts), default=DONT_KNOW, save=str(saved))
-    report, answers, _ = run(tmp_path, terminal)
+    report, _, _ = run(tmp_path, terminal, prompter=prompter(terminal))
 
     assert terminal.asked, "the consultation asked something"
     assert comparable(report) == comparable(consult_file(saved).to_dict())
@@ -36,3 +95,45 @@ def test_replayed_scenario_reports_as_its_saved_answers_do(tmp_path, path, knowl
     from_file = consult_file(path).to_dict()
     assert {(r["decision"], r["choice"]) for r in report["recommendations"]} == \
            {(r["decision"], r["choice"]) for r in from_file["recommendations"]}
+    return report, terminal
+
+
+_BY_VALUE: dict[str, tuple[dict, KeyTerminal]] = {}  # each scenario's replay by value, kept for the tests below
+
+
+def replay_by_value(tmp_path, path, knowledge) -> tuple[dict, KeyTerminal]:
+    if path.stem not in _BY_VALUE:
+        _BY_VALUE[path.stem] = replay(tmp_path / "value", path, knowledge, ValuePrompter)
+    return _BY_VALUE[path.stem]
+
+
+@pytest.mark.parametrize("path", END_TO_END, ids=[p.stem for p in END_TO_END])
+def test_replayed_scenario_reports_as_its_saved_answers_do(tmp_path, path, knowledge):
+    _BY_VALUE.pop(path.stem, None)
+    replay_by_value(tmp_path, path, knowledge)
+
+
+@pytest.mark.parametrize("path", KEY_PRESSES, ids=[p.stem for p in KEY_PRESSES])
+def test_replayed_by_key_presses_asks_and_reports_as_by_value(tmp_path, path, knowledge):
+    by_keys, keyed = replay(tmp_path / "keys", path, knowledge)
+    by_value, valued = replay_by_value(tmp_path, path, knowledge)
+
+    assert [(p.key, p.kind, p.options, p.default) for p in keyed.prompts] == \
+           [(p.key, p.kind, p.options, p.default) for p in valued.prompts]
+    assert comparable(by_keys) == comparable(by_value)
+
+
+def test_the_key_press_sample_covers_every_prompt_kind(tmp_path, knowledge):
+    """Between them the sampled scenarios type a number, tick a list and a checklist, pick a
+    choice and yes/no, and answer "don't know"; so key presses reach every prompt kind."""
+    seen: set[str] = set()
+    vocabulary = knowledge.vocabulary
+    for path in END_TO_END:
+        if path.stem not in KEY_PRESS_SAMPLE:
+            continue
+        _, terminal = replay_by_value(tmp_path / path.stem, path, knowledge)
+        for prompt in terminal.prompts:
+            spec = vocabulary.fact(prompt.key)
+            seen.add(spec.type if spec is not None else prompt.key)
+        seen.update("don't know" for value in terminal.given.values() if value is None)
+    assert {"number", "list", "checklist", "choice", "bool", "don't know"} <= seen, sorted(seen)

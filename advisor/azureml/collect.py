@@ -125,7 +125,9 @@ def run_review(targets: list[Path], advisor: Advisor, config: ReviewConfig,
                                                "template"))
             except NotAzureML as exc:
                 if in_folder or skip_unknown:
-                    run.skipped.append(SkippedFile(str(path), "not Azure ML YAML", "not Azure ML"))
+                    empty = exc.message.startswith("empty")
+                    run.skipped.append(SkippedFile(str(path), "empty (no settings)" if empty else "not Azure ML YAML",
+                                                   "not Azure ML"))
                 else:
                     run.unreadable.append(Unreadable(str(path), exc.render()))
             except AdvisorError as exc:

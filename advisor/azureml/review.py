@@ -151,7 +151,7 @@ class _Consultations:
 def _review(document: AzureMLDocument, read: ReadFacts, index: _FolderIndex, consult: _Consultations,
             options: ReviewOptions) -> FileReview:
     advisor = consult.advisor
-    notes = list(read.notes)
+    notes = [*document.duplicates, *read.notes]
     if document.kind == "other":
         article = "an" if document.title[:1].lower() in "aeiou" else "a"
         notes.append(f"{article} {document.title}: advisor has no checks for this kind")

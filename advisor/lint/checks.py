@@ -6,10 +6,10 @@ from itertools import combinations
 from typing import Any
 
 from advisor.knowledge import KnowledgeBase
-from advisor.knowledge.conditions import describe, negate, subjects
+from advisor.knowledge.conditions import Condition, describe, negate, subjects
 from advisor.knowledge.rules import Rule
 from advisor.knowledge.vocabulary import value_text
-from advisor.lint.domains import Universe
+from advisor.lint.domains import Universe, holds
 from advisor.lint.findings import LintFinding
 from advisor.lint.logic import grounded_witness, implies, witness_all
 
@@ -49,6 +49,23 @@ class Analysis:
 
     def live_producers(self, name: str) -> list[Rule]:
         return [r for r in self.kb.producers(name) if r.id in self.live]
+
+    def set_aside_by(self, rule: Rule) -> list[Condition]:
+        """The conditions of the scope entries that set the rule aside where they hold: a
+        set-aside firing settles nothing, so there it competes with no one."""
+        entries = self.kb.guards().get(rule.id, ())
+        return [e.condition for e in self.kb.scope if e.id in entries]
+
+    def stands(self, assignment: dict[str, Any]) -> bool:
+        """Every decision and derived value in the assignment is given by a live rule whose
+        condition holds and which no holding scope entry sets aside."""
+        for name, value in assignment.items():
+            rules = self.live_producers(name)
+            if rules and not any(r.conclusion.value == value and holds(r.condition, assignment)
+                                 and not any(holds(c, assignment) for c in self.set_aside_by(r))
+                                 for r in rules):
+                return False
+        return True
 
     # --- checks -----------------------------------------------------------------
 
@@ -204,7 +221,8 @@ class Analysis:
 
     def unsourced_rankings(self) -> list[LintFinding]:
         """A higher priority over a rival rule for the same single-choice decision, where both can
-        fire together, needs the sentence that ranks them (`ranked_by`). Rules below priority 0
+        fire together (and no scope entry sets either aside there), needs the sentence that ranks
+        them (`ranked_by`). Rules below priority 0
         are fallbacks (a default, an existing setup kept): they yield to every guide heuristic by
         design, and their order among themselves is the project's convention (an existing setup
         before a default), so only rankings between heuristics (priority 0 and up) count."""
@@ -219,7 +237,8 @@ class Analysis:
                 high, low = (a, b) if a.priority > b.priority else (b, a)
                 if high.ranked_by is not None:
                     continue
-                witness = witness_all([a.condition, b.condition], self.universe)
+                witness = witness_all([a.condition, b.condition], self.universe,
+                                      unless=[*self.set_aside_by(a), *self.set_aside_by(b)])
                 if witness is None:
                     continue
                 findings.append(LintFinding(
@@ -276,7 +295,8 @@ class Analysis:
         for pair in self.kb.incompatible:
             decisions = sorted(n for n in pair.reads if self.kb.vocabulary.decision(n) is not None)
             in_scope = [negate(e.condition) for e in self.kb.scope if set(e.decisions) & set(decisions)]
-            witness = grounded_witness([*pair.conditions, *in_scope], self.universe, self.live_producers)
+            witness = grounded_witness([*pair.conditions, *in_scope], self.universe, self.live_producers,
+                                       accept=self.stands)
             if witness is None:
                 continue
             findings.append(LintFinding(
@@ -305,9 +325,7 @@ def run_checks(knowledge: KnowledgeBase, where: Where | None = None) -> list[Lin
     analysis = Analysis(knowledge, where)
     shadowed = analysis.shadowing()  # before conflicts: they skip refinements already shadowed
     return [*analysis.never_true(), *analysis.conflicts(), *shadowed, *analysis.contradictions(),
-            # unsourced_rankings() runs as its own check once the rankings added with issue 21's
-            # knowledge (knowledge21) carry their ranked_by: today 55 pairs lack one.
-            *analysis.incompatibilities(), *analysis.scope(),
+            *analysis.unsourced_rankings(), *analysis.incompatibilities(), *analysis.scope(),
             *analysis.coverage(), *analysis.missing_examples()]
 
 

@@ -17,11 +17,14 @@ from advisor.knowledge.rules import Rule
 from advisor.lint.domains import Universe, assignments, holds
 
 
-def witness_all(conditions: Sequence[Condition], universe: Universe) -> dict[str, Any] | None:
-    """An assignment making every condition true at once, or None when there is none."""
+def witness_all(conditions: Sequence[Condition], universe: Universe,
+                unless: Sequence[Condition] = ()) -> dict[str, Any] | None:
+    """An assignment making every condition true at once, and none of `unless` true, or None
+    when there is none. The facts only `unless` reads stay unknown: by monotonicity that is
+    the assignment most likely to leave them untrue (a scope entry that does not hold)."""
     names = frozenset().union(*(subjects(c) for c in conditions))
-    for assignment in assignments(universe.candidates(names, conditions), partial=False):
-        if all(holds(c, assignment) for c in conditions):
+    for assignment in assignments(universe.candidates(names, [*conditions, *unless]), partial=False):
+        if all(holds(c, assignment) for c in conditions) and not any(holds(c, assignment) for c in unless):
             return assignment
     return None
 
@@ -43,10 +46,12 @@ def implies(premise: Condition, conclusions: Sequence[Condition], universe: Univ
 
 def grounded_witness(conditions: Sequence[Condition], universe: Universe,
                      producers: Callable[[str], Sequence[Rule]],
-                     supported: frozenset[str] = frozenset()) -> dict[str, Any] | None:
+                     supported: frozenset[str] = frozenset(),
+                     accept: Callable[[dict[str, Any]], bool] | None = None) -> dict[str, Any] | None:
     """Like witness_all, but every derived fact or decision value in the witness must also be
     given by some producer rule whose condition holds at the same time (recursively), so the
-    witness is a situation the engine can actually reach (overrides by rank aside)."""
+    witness is a situation the engine can actually reach (overrides by rank aside). `accept`,
+    if given, must also approve the complete witness (no scope entry sets its producers aside)."""
     names = frozenset().union(*(subjects(c) for c in conditions))
     for assignment in assignments(universe.candidates(names, conditions), partial=False):
         if not all(holds(c, assignment) for c in conditions):
@@ -54,7 +59,9 @@ def grounded_witness(conditions: Sequence[Condition], universe: Universe,
         ruled = {n for n in assignment if producers(n)}
         new = ruled - supported
         if not new:
-            return assignment
+            if accept is None or accept(assignment):
+                return assignment
+            continue
         supports: list[Condition] = []
         for name in sorted(new):
             options = tuple(p.condition for p in producers(name) if p.conclusion.value == assignment[name])
@@ -63,7 +70,7 @@ def grounded_witness(conditions: Sequence[Condition], universe: Universe,
             supports.append(AnyOf(options))
         else:
             pins = [Leaf(n, "eq", assignment[n]) for n in sorted(ruled)]
-            deeper = grounded_witness([*conditions, *pins, *supports], universe, producers, supported | new)
+            deeper = grounded_witness([*conditions, *pins, *supports], universe, producers, supported | new, accept)
             if deeper is not None:
                 return deeper
     return None
