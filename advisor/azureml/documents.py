@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -123,8 +124,8 @@ class AzureMLDocument:
     def line(self, *path: Any) -> int | None:
         return self.yaml.line(*path)
 
-    @property
-    def folder(self) -> Path:
+    @cached_property
+    def folder(self) -> Path:  # asked for each local path and cross-file name: built once
         return Path(self.path).parent
 
 

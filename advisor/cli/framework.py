@@ -609,8 +609,8 @@ def _print_usage_error(error: UsageError) -> None:
 # --- completion ---------------------------------------------------------------------------------
 
 def complete(app: App, line: str, cword: str) -> list[str]:
-    """Candidates for word number `cword` of the command line `line` (words split on spaces)."""
-    words = line.split(" ") if line else []
+    """Candidates for word number `cword` of the command line `line` (words split on white space)."""
+    words = line.split()  # bash joins them with its IFS (a newline in the script), the others with spaces
     try:
         index = int(cword)
     except ValueError:
