@@ -178,6 +178,31 @@ def test_feedback_states_facts_as_the_scenario_did(advisor, knowledge):
     assert notes["custom"].endswith(f"Here: Which of AutoML's defaults must change for this model? {said}.")
 
 
+def test_explanations_do_not_depend_on_set_order(advisor, knowledge):
+    """The keys' reasons follow the options' order, not a set's (which changes with
+    PYTHONHASHSEED, so the same --seed exported different text in another process)."""
+    from dataclasses import replace
+
+    from advisor.drill.explain import why_right
+    from advisor.drill.questions import build_question
+
+    class Sorted(frozenset):
+        reverse = False
+
+        def __iter__(self):
+            return iter(sorted(super().__iter__(), reverse=self.reverse))
+
+    class Reversed(Sorted):
+        reverse = True
+
+    consultation = advisor.consult({"access_needs": ("view_only", "manage_compute")})
+    question = build_question(consultation, "rbac_role", knowledge, random.Random(0))
+    assert question.kind == MULTIPLE and len(question.answer_keys) == 2
+    forward = replace(question, recommended=Sorted(question.recommended))
+    backward = replace(question, recommended=Reversed(question.recommended))
+    assert why_right(forward, knowledge) == why_right(backward, knowledge)
+
+
 def test_guesser_catches_a_giveaway():
     """The guesser is not blind: a question that repeats its key's words is solved by it."""
     bench = bench_module()

@@ -38,7 +38,7 @@ def distractor_note(distractor, question_source: str) -> str:
 def why_right(question, knowledge: KnowledgeBase, wording: dict[str, Any] | None = None) -> str:
     consultation = question.consultation
     vocabulary = knowledge.vocabulary
-    recommended = [c for c in question.recommended if c in question.answer_keys] or sorted(question.recommended)
+    recommended = [c for c in question.answer_keys if c in question.recommended] or sorted(question.recommended)
     reasons: list[str] = []
     given: list[str] = []
     for choice in recommended:

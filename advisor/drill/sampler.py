@@ -56,6 +56,7 @@ class QuestionSampler:
                 self._add(outline.domain_of_skill(skill.id), skill.id, ordering)
         self._libraries: dict[int, Iterator[DrillQuestion] | None] = {}
         self._rules: dict[str, list] = {}
+        self._loaded: dict[Path, tuple | None] = {}  # library files read, shared by the domains' sources
 
     def _add(self, domain: int, skill: str, source: Any) -> None:
         if domain:
@@ -132,7 +133,7 @@ class QuestionSampler:
         if domain not in self._libraries:
             source = LibrarySource(self.library_folder, self.advisor,
                                    random.Random(f"{self.library_seed}:library:{domain}"),
-                                   lambda d: self.wanted(d) and self.domain_of(d) == domain)
+                                   lambda d: self.wanted(d) and self.domain_of(d) == domain, self._loaded)
             self._libraries[domain] = source.questions()
         library = self._libraries[domain]
         if library is None:
