@@ -7,7 +7,8 @@ engine's consultation on the answers so far, then the planner's search for what 
 The first step is the empty consultation's plan, before any answer. The planner keeps every
 rule's state from one step to the next (advisor/interactive/rule_states.py), and each Planner
 starts from a copy of the first state its rule base and settings had in this process: the first
-interview of a process works that state out (reported apart, "first in process"), later ones copy it. Simulated users answer
+interview of a process works that state out (reported apart, "first in process"), later ones copy it.
+Simulated users answer
 from random facts drawn from the vocabulary (bench/generate.py): each question (or checklist)
 the plan asks is answered from the user's facts, "don't know" where they hold none, until
 nothing is left to ask. Sizes: 262 is the shipped rule base; other sizes are synthetic
