@@ -58,9 +58,10 @@ def _shown(text: str) -> str:
 class _Builder:
     """Turns a composed node tree into plain dicts, lists and scalars, recording line numbers."""
 
-    def __init__(self, loader: Any, where: str) -> None:
+    def __init__(self, loader: Any, where: str, duplicates: list[str] | None = None) -> None:
         self.loader = loader
         self.where = where
+        self.duplicates = duplicates  # None: a duplicate key is an error
         self.lines: dict[Path_, int] = {}
         self.seen: set[int] = set()
 
@@ -102,8 +103,10 @@ class _Builder:
                 raise self.fail("a key must be plain text, not a list or mapping", key_node)
             key = key_node.value  # its text: `on`, `yes` and `1` are keys like any other
             if key in first_line:
-                raise AdvisorError(f"duplicate key {_shown(key)} (first on line {first_line[key]})",
-                                   where=self.where, line=line)
+                message = f"duplicate key {_shown(key)} (first on line {first_line[key]})"
+                if self.duplicates is None:
+                    raise AdvisorError(message, where=self.where, line=line)
+                self.duplicates.append(f"line {line}: {message}")  # the later value is kept, as PyYAML does
             first_line[key] = line
             self.lines[path + (key,)] = line
             result[key] = self.build(value_node, path + (key,))
@@ -133,15 +136,17 @@ class _Builder:
         return self.fail(f"{_shown(node.value)} is not {kind} (tag {_tag_name(node.tag)})", node)
 
 
-def parse_yaml(text: str, where: str) -> YamlDocument:
-    """Parse one YAML document; errors become one-line AdvisorErrors with file and line."""
+def parse_yaml(text: str, where: str, duplicates: list[str] | None = None) -> YamlDocument:
+    """Parse one YAML document; errors become one-line AdvisorErrors with file and line.
+    With a `duplicates` list, a key given twice in a mapping is not an error: the later value
+    is kept (as PyYAML's loaders, and so Azure ML's CLI, keep it) and the list gets a message."""
     try:
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 return YamlDocument(None)
-            builder = _Builder(loader, where)
+            builder = _Builder(loader, where, duplicates)
             data = builder.build(node, ())
         finally:
             loader.dispose()

@@ -272,14 +272,17 @@ def _default_key_bindings_built_once():
 
 # --- the slowest files first ----------------------------------------------------------------
 
-# Most seconds first (--durations, 2 cores). xdist's loadfile (with --no-loadscope-reorder, in
-# pyproject.toml) hands files to workers in collection order; by default it sends the files with
-# the most tests first, so these few-but-slow ones came last and one core finished ~10 s before
-# the other. Longest first balances the two workers; nothing is skipped.
-SLOWEST_FILES = ("test_properties.py", "test_review_precommit.py", "test_interactive_replay.py",
-                 "test_install.py", "test_interactive_report.py", "test_interactive.py",
-                 "test_html_browser.py", "test_interactive_pty.py", "test_hostile_properties.py",
-                 "test_evaluate.py")
+# Most seconds first (CPU seconds per file, `-n 0`, 2-core machine, after issue 27's changes):
+# xdist's loadfile (with --no-loadscope-reorder, in pyproject.toml) hands files to workers in
+# collection order; by default it sends the files with the most tests first, so these
+# few-but-slow ones came last and one core finished well after the other. Longest first
+# balances the two workers (the package-index tests spend much of their time waiting on
+# pip and uv, so they go early too); nothing is skipped.
+SLOWEST_FILES = ("test_interactive_replay.py", "test_install.py", "test_review_precommit.py",
+                 "test_interactive_report.py", "test_interactive.py", "test_interactive_checklist.py",
+                 "test_hostile_properties.py", "test_interactive_pty.py", "test_hostile_io.py",
+                 "test_html_browser.py", "test_hostile_corpus.py", "test_drill_questions.py",
+                 "test_interactive_planner.py", "test_hostile_drill.py", "test_drill_progress.py")
 
 
 def pytest_collection_modifyitems(items):

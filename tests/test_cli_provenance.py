@@ -23,3 +23,18 @@ def test_a_rule_base_hash_belongs_to_its_own_rule_base_not_to_a_reused_id(knowle
             reused += 1
             assert rule_base_hash(new) == expected != old_hash
     assert reused, "no id reused: the test proves nothing on this interpreter"
+
+
+def test_the_same_files_give_the_same_hash_read_from_the_cache_or_from_yaml(tmp_path, monkeypatch):
+    """A cached run takes the hash from the cache file's digest line (issue 26: hashing the
+    rule base again cost ~15 ms a consult); it must be the hash the YAML gives."""
+    from advisor.knowledge.base import load_from
+    from advisor.knowledge.cache import load_cached
+    from advisor.paths import rules_dir
+    from advisor.presentation.consultation.data import rule_base_hash
+
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "cache"))
+    built = load_cached(rules_dir())  # no cache yet: built from the YAML, then written
+    cached = load_cached(rules_dir())  # read from the cache
+    assert cached is not built and cached == built
+    assert rule_base_hash(cached) == rule_base_hash(built) == rule_base_hash(load_from(rules_dir()))

@@ -188,7 +188,8 @@ def test_notes_are_plain_words_never_ids(advisor, knowledge):
         assert not any(name in note for name in fact_names), note
     wrong = grade(q, "bayesian", knowledge)
     assert not wrong.correct
-    assert wrong.why_not == ('Bayesian sampling fits when the answer to "Should new trials be chosen based on how '
+    # in the scenario's words (the exam outline's wording of the question)
+    assert wrong.why_not == ('Bayesian sampling fits when the answer to "Should each new trial be picked using how '
                              'earlier trials performed" is Yes; here: No.',)
 
 

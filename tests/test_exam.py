@@ -135,6 +135,74 @@ def test_a_distractor_explains_itself_with_its_own_source(knowledge):
     assert distractor_note(plain, "https://unit") == "Not a deployment target."
 
 
+def test_every_decision_has_four_options_to_offer(knowledge):
+    """Its own choices plus the outline's distractors: a single-answer question on any
+    decision can show four options."""
+    outline = load_outline()
+    for spec in knowledge.vocabulary.decisions:
+        if not any(r.conclusion.kind == "recommend" for r in knowledge.producers(spec.name)):
+            continue
+        item = outline.item(spec.name)
+        assert len(spec.choices) + len(item.distractors if item else ()) >= 4, spec.name
+
+
+def test_why_wrong_names_the_stated_fact_that_rules_an_option_out(advisor, knowledge):
+    """Grid and Bayesian sampling fail on the search space the scenario states, so that is the
+    reason given (not an unstated preference), and list answers are read as their labels."""
+    from advisor.drill.questions import build_question
+
+    consultation = advisor.consult({"hyperparameter_expressions": ("uniform", "qnormal"),
+                                    "reproducible_results": False})
+    assert consultation.chosen("sampling") == ("random",)
+    question = build_question(consultation, "sampling", knowledge, random.Random(0))
+    notes = dict(zip(question.options, question.notes, strict=True))
+    assert notes["grid"].endswith("includes only choice (a list of discrete values); here: uniform, qnormal.")
+    assert "or uniform or quniform; here: uniform, qnormal." not in notes["bayesian"]
+    assert notes["bayesian"].endswith("choice (a list of discrete values), uniform or quniform; "
+                                      "here: uniform, qnormal.")
+    assert not any("does not say" in note for note in question.notes)
+
+
+def test_feedback_states_facts_as_the_scenario_did(advisor, knowledge):
+    """The outline words a fact its own way where the vocabulary's would name an option; the
+    explanations quote the scenario's words, and list values their labels (not characters)."""
+    from advisor.drill.questions import build_question
+
+    consultation = advisor.consult({"algorithm_selection": "automated", "ml_task": "classification",
+                                    "automl_changes": ("custom_featurization",)})
+    question = build_question(consultation, "automl_featurization", knowledge, random.Random(0))
+    said = load_outline().wording["automl_changes"].values["custom_featurization"]
+    assert said in question.scenario
+    notes = dict(zip(question.options, question.notes, strict=True))
+    assert f"includes none of {said}; here: {said}." in notes["auto"]
+    assert notes["custom"].endswith(f"Here: Which of AutoML's defaults must change for this model? {said}.")
+
+
+def test_explanations_do_not_depend_on_set_order(advisor, knowledge):
+    """The keys' reasons follow the options' order, not a set's (which changes with
+    PYTHONHASHSEED, so the same --seed exported different text in another process)."""
+    from dataclasses import replace
+
+    from advisor.drill.explain import why_right
+    from advisor.drill.questions import build_question
+
+    class Sorted(frozenset):
+        reverse = False
+
+        def __iter__(self):
+            return iter(sorted(super().__iter__(), reverse=self.reverse))
+
+    class Reversed(Sorted):
+        reverse = True
+
+    consultation = advisor.consult({"access_needs": ("view_only", "manage_compute")})
+    question = build_question(consultation, "rbac_role", knowledge, random.Random(0))
+    assert question.kind == MULTIPLE and len(question.answer_keys) == 2
+    forward = replace(question, recommended=Sorted(question.recommended))
+    backward = replace(question, recommended=Reversed(question.recommended))
+    assert why_right(forward, knowledge) == why_right(backward, knowledge)
+
+
 def test_guesser_catches_a_giveaway():
     """The guesser is not blind: a question that repeats its key's words is solved by it."""
     bench = bench_module()
@@ -222,6 +290,15 @@ def test_new_questions_follow_the_domain_weights_where_domains_have_questions(ex
     total = sum(counts[d.number] for d in rich)
     for domain in rich:
         assert abs(counts[domain.number] / total - domain.midpoint / total_weight) <= 0.08, counts
+
+
+def test_each_question_goes_to_the_domain_furthest_below_its_share(exported):
+    """Not a random draw per question: 200 questions split 45/45/55/55 as the weights'
+    midpoints say (a draw strays by several points at this size)."""
+    outline = load_outline()
+    counts = {d.number: sum(r["domain"] == d.number for r in exported) for d in outline.domains}
+    for domain in outline.domains:
+        assert abs(counts[domain.number] - len(exported) * domain.midpoint / 100) <= 1, counts
 
 
 # --- the mock exam ------------------------------------------------------------------------------

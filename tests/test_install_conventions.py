@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import CONSOLE_SCRIPT, run_process
 
 from advisor import __version__
 from advisor.cli.app import build_app, main
@@ -122,6 +124,21 @@ def complete_bash(capsys, monkeypatch, line: str) -> list[str]:
     code, out, _ = run_main(capsys)
     assert code == 0
     return out.split()
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_bash_completion_through_the_script_it_prints():
+    """The real round trip: bash sources `--show-completion bash`, which calls the console script
+    back with the words bash joins by its IFS (a newline in the script, not a space)."""
+    script = run_process("--show-completion", "bash").stdout
+    line = ('source /dev/stdin; COMP_WORDS=(advisor consult --format ""); COMP_CWORD=3; _advisor_completion; '
+            'echo "${COMPREPLY[*]}"; COMP_WORDS=(advisor rules sh); COMP_CWORD=2; _advisor_completion; '
+            'echo "${COMPREPLY[*]}"')
+    env = {**os.environ, "PATH": f"{Path(CONSOLE_SCRIPT).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run(["bash", "-c", line], input=script, capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["text json markdown html svg mermaid", "show"]
 
 
 def test_completion_offers_commands(capsys, monkeypatch):

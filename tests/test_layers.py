@@ -41,7 +41,8 @@ FEATURES_PACKAGES = ("explain", "evaluation", "interactive", "drill", "azureml",
 # Features are independent of each other, except: evaluation and drill explain a rule that did
 # not fire with explain's why-not, and drill's YAML completion questions are written by azureml's
 # emit (one implementation each, see docs/architecture.md).
-FEATURE_USES = {("evaluation", "explain"), ("drill", "explain"), ("drill", "azureml")}
+FEATURE_USES = {("evaluation", "explain"), ("drill", "explain"), ("drill", "azureml"),
+                ("lint", "azureml")}  # lint counts review's annotated fixtures as rule examples
 
 # `advisor.consult` is the package's own name for its Python API: the root module imports it
 # inside the function (so `import advisor` stays cheap), the one way down from the top.

@@ -7,14 +7,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from advisor.azureml.baseline import BaselineKey, key_of
 from advisor.azureml.checks import SEVERITIES
 from advisor.azureml.config import ReviewConfig
 from advisor.azureml.documents import AzureMLDocument, NotAzureML, TemplateFile, read_document
 from advisor.azureml.review import FileReview, ReviewOptions, review_all
 from advisor.engine.advisor import Advisor
 from advisor.errors import AdvisorError
+
+if TYPE_CHECKING:  # the baseline module (and hashlib) is imported only by runs that use one
+    from advisor.azureml.baseline import BaselineKey
 
 YAML_SUFFIXES = (".yml", ".yaml")
 
@@ -54,11 +57,15 @@ class ReviewRun:
         return sum(len(r.hints) for r in self.reviews)
 
     def baseline_keys(self, folder: Path) -> list[BaselineKey]:
+        from advisor.azureml.baseline import key_of
+
         return [key_of(f, r.path, self.texts.get(r.path, ""), folder) for r in self.reviews for f in r.findings]
 
     def shown(self, level: str, baseline: set[BaselineKey] | None = None, folder: Path | None = None) -> ReviewRun:
         """The run as reported: findings below `level`, and those the baseline holds, left out
         (and counted), so what is printed, annotated and written is what fails the run."""
+        if baseline:
+            from advisor.azureml.baseline import key_of
         floor = SEVERITIES.index(level)
         reviews, below, known = [], 0, 0
         for review in self.reviews:
@@ -125,7 +132,9 @@ def run_review(targets: list[Path], advisor: Advisor, config: ReviewConfig,
                                                "template"))
             except NotAzureML as exc:
                 if in_folder or skip_unknown:
-                    run.skipped.append(SkippedFile(str(path), "not Azure ML YAML", "not Azure ML"))
+                    empty = exc.message.startswith("empty")
+                    run.skipped.append(SkippedFile(str(path), "empty (no settings)" if empty else "not Azure ML YAML",
+                                                   "not Azure ML"))
                 else:
                     run.unreadable.append(Unreadable(str(path), exc.render()))
             except AdvisorError as exc:

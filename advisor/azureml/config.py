@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,6 +160,8 @@ def _read_bounded(path: Path) -> str:
 
 def _tool_table(path: Path, text: str) -> dict[str, Any]:
     """pyproject.toml's [tool] table (empty when there is none); malformed TOML is an error."""
+    import tomllib  # here: most reviews find no pyproject.toml, and the parser takes ~10 ms to import
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

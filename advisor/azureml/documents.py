@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -99,6 +100,7 @@ SHAPES: tuple[tuple[tuple[str, ...], str], ...] = (
 # noted as such, never reviewed (their settings mean other things) and never failed.
 LEGACY_TYPES = {"online": "online endpoint", "command_component": "command component",
                 "pipeline_job": "pipeline job", "component_job": "component job"}
+DATA_TYPES = ("uri_file", "uri_folder", "mltable")
 LEGACY_DATA_STEMS = ("dataset", "asset")  # the data asset's schema before it was named data
 LEGACY_MARK = "in the 2021 preview shape, which today's CLI refuses"
 BATCH_KEYS = ("compute", "mini_batch_size", "output_action", "output_file_name", "settings",
@@ -122,8 +124,8 @@ class AzureMLDocument:
     def line(self, *path: Any) -> int | None:
         return self.yaml.line(*path)
 
-    @property
-    def folder(self) -> Path:
+    @cached_property
+    def folder(self) -> Path:  # asked for each local path and cross-file name: built once
         return Path(self.path).parent
 
 
@@ -145,18 +147,27 @@ def read_document(path: str | Path) -> AzureMLDocument:
     path = Path(path)
     where = str(path)
     text = read_text_file(path, "an Azure ML YAML file")
+    duplicates: list[str] = []  # Azure ML's CLI keeps a duplicate key's later value: so does review
     try:
-        document = parse_yaml(text, where)
+        document = parse_yaml(text, where, duplicates)
     except AdvisorError as exc:
         marks = template_marks(text)
         if marks:
             raise TemplateFile(f"template placeholder ({marks[0]}), not reviewed until filled in", where=where,
                                line=exc.line) from None
         raise
+    if document.data is None:
+        raise NotAzureML("empty: no settings, only comments or nothing", where=where, line=1, allowed=SUPPORTED)
     if not isinstance(document.data, dict):
         raise NotAzureML("expected a mapping at the top level", where=where, line=1, allowed=SUPPORTED)
     kind, other = classify(document.data, where, document)
-    return AzureMLDocument(where, kind, document.data, document, text, other)
+    declared = document.data.get("type")
+    if kind == "data" and isinstance(declared, str) and declared.lower() not in DATA_TYPES:
+        raise AdvisorError(f"type {declared[:80]!r} is not a data asset type", where=where,
+                           line=document.line("type"), allowed=", ".join(DATA_TYPES))
+    return AzureMLDocument(where, kind, document.data, document, text, other,
+                           tuple(f"{d}: the later value is the one read, as Azure ML's CLI reads it; "
+                                 "keep one" for d in duplicates[:20]))
 
 
 def _schema_stem(data: dict[str, Any]) -> str | None:
@@ -190,7 +201,7 @@ def _legacy(data: dict[str, Any], kind: str | None, stem: str | None) -> str | N
     """What a file in the 2021 preview shape is (None when it is not in that shape)."""
     scale = data.get("scale_settings")
     inline = "deployments" in data or (isinstance(scale, dict) and "scale_type" in scale)  # today's: `type:`
-    if kind in LEGACY_TYPES and (kind != "online" or inline):
+    if kind in LEGACY_TYPES:  # the official loader refuses `type: online` even without deployments
         return LEGACY_TYPES[kind]
     schema = data.get("$schema")
     preview_schema = isinstance(schema, str) and "azuremlsdk2" in schema.lower()
@@ -215,8 +226,6 @@ def _old_shapes(data: dict[str, Any], kind: str | None, stem: str | None) -> tup
     legacy = _legacy(data, kind, stem)
     if legacy is not None:
         return "other", f"{legacy} {LEGACY_MARK}"
-    if kind == "online":
-        return "online_endpoint", ""  # `type: online` alone: today's endpoint, with an old key
     if stem in LEGACY_DATA_STEMS:
         return "data", ""  # the old schema name, with `path` (not `local_path`): a data asset
     return None

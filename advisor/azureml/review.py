@@ -151,7 +151,7 @@ class _Consultations:
 def _review(document: AzureMLDocument, read: ReadFacts, index: _FolderIndex, consult: _Consultations,
             options: ReviewOptions) -> FileReview:
     advisor = consult.advisor
-    notes = list(read.notes)
+    notes = [*document.duplicates, *read.notes]
     if document.kind == "other":
         article = "an" if document.title[:1].lower() in "aeiou" else "a"
         notes.append(f"{article} {document.title}: advisor has no checks for this kind")
@@ -324,15 +324,14 @@ def _matching(whole_file: list[Suppression], by_line: dict[int, list[Suppression
     return next((c for c in (*near, *whole_file) if c.covers(finding.rule_id)), None)
 
 
-def _user_facts(firing: Firing, consultation: Consultation, seen: set[str]) -> list[str]:
+def _user_facts(firing: Firing, by_rule: dict[str, Firing], seen: set[str]) -> list[str]:
     """The given facts behind a firing, through the rules that concluded its premises."""
     names: list[str] = []
-    by_rule = {f.rule_id: f for f in consultation.fired}
     for evidence in firing.matched:
         if evidence.from_user:
             names.append(evidence.name)
         elif evidence.origin in by_rule and evidence.origin not in seen:
-            names.extend(_user_facts(by_rule[evidence.origin], consultation, seen | {evidence.origin}))
+            names.extend(_user_facts(by_rule[evidence.origin], by_rule, seen | {evidence.origin}))
     return list(dict.fromkeys(names))
 
 
@@ -351,8 +350,9 @@ def _finding(warning: Any, consultation: Consultation, advisor: Advisor, reads: 
              step: str | None, fallback: int | None = None) -> ReviewFinding:
     rule = advisor.knowledge.rule(warning.rule_id)
     assert rule is not None
+    by_rule = {f.rule_id: f for f in consultation.fired}  # once per finding, not once per premise
     firing = next(f for f in consultation.fired if f.rule_id == warning.rule_id)
-    behind = tuple(reads[n] for n in _user_facts(firing, consultation, {firing.rule_id}) if n in reads)
+    behind = tuple(reads[n] for n in _user_facts(firing, by_rule, {firing.rule_id}) if n in reads)
     at = check(warning.rule_id).line  # the fact whose setting the warning tells to change, if declared
     lines = [reads[at].line] if at in reads and reads[at].line and reads[at].path is None else []
     lines = lines or [f.line for f in behind if f.line and f.path is None and f.name not in CONTEXT_FACTS] or \

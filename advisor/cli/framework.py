@@ -23,7 +23,6 @@ import os
 import sys
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -67,23 +66,30 @@ class UsageError(Exception):
 
 # --- declarations ------------------------------------------------------------------------------
 
-@dataclass
 class Param:
-    default: Any
-    flags: tuple[str, ...] = ()
-    help: str | None = None
-    metavar: str | None = None
-    min: float | None = None
-    max: float | None = None
-    parser: Callable[[str], Any] | None = None
-    autocompletion: Callable[[str], list[str]] | None = None  # candidates for a partly typed value
-    argument: bool = False
-    # filled in from the function's signature
-    name: str = ""
-    kind: Any = str          # str, int, float, Path or an Enum class
-    many: bool = False       # list[...]: an argument takes several values, an option repeats
-    flag: bool = False       # bool option
-    off_flags: tuple[str, ...] = ()
+    """An option or argument as declared (Option(...), Argument(...)); the rest is filled in from
+    the function's signature. A plain class, as are the others here: every CLI call creates
+    them, and a dataclass costs ~1 ms to create on Python 3.11 (issue 26)."""
+
+    def __init__(self, default: Any, flags: tuple[str, ...] = (), help: str | None = None,
+                 metavar: str | None = None, min: float | None = None, max: float | None = None,
+                 parser: Callable[[str], Any] | None = None,
+                 autocompletion: Callable[[str], list[str]] | None = None, argument: bool = False) -> None:
+        self.default = default
+        self.flags = flags
+        self.help = help
+        self.metavar = metavar
+        self.min = min
+        self.max = max
+        self.parser = parser
+        self.autocompletion = autocompletion  # candidates for a partly typed value
+        self.argument = argument
+        # filled in from the function's signature
+        self.name = ""
+        self.kind: Any = str  # str, int, float, Path or an Enum class
+        self.many = False  # list[...]: an argument takes several values, an option repeats
+        self.flag = False  # bool option
+        self.off_flags: tuple[str, ...] = ()
 
     @property
     def required(self) -> bool:
@@ -111,13 +117,13 @@ def Argument(default: Any = REQUIRED, *, help: str | None = None,  # noqa: N802 
     return Param(default, (), help, metavar, autocompletion=autocompletion, argument=True)
 
 
-@dataclass
 class Command:
-    name: str
-    function: Callable[..., Any] | None
-    help: str = ""
-    params: list[Param] = field(default_factory=list)
-    _resolved: bool = False
+    def __init__(self, name: str, function: Callable[..., Any] | None, help: str = "") -> None:
+        self.name = name
+        self.function = function
+        self.help = help
+        self.params: list[Param] = []
+        self._resolved = False
 
     def resolve(self) -> Command:
         """Read the parameters from the function's signature (when first needed)."""
@@ -286,12 +292,11 @@ class App:
 _PENDING: Any = object()
 
 
-@dataclass
 class _GroupUsage:
     """What a usage error on a group shows: its usage line and help hint."""
 
-    app: App
-    path: tuple[str, ...]
+    def __init__(self, app: App, path: tuple[str, ...]) -> None:
+        self.app, self.path = app, path
 
 
 # --- parsing -----------------------------------------------------------------------------------
@@ -439,10 +444,11 @@ def _no_such_option(word: str, command: Command, completion: bool = False) -> st
 
 # --- help ----------------------------------------------------------------------------------------
 
-@dataclass
 class _CommandUsage:
-    command: Command
-    path: tuple[str, ...]
+    """What a usage error on a command shows: its usage line and help hint."""
+
+    def __init__(self, command: Command, path: tuple[str, ...]) -> None:
+        self.command, self.path = command, path
 
 
 def _width() -> int:
@@ -603,8 +609,8 @@ def _print_usage_error(error: UsageError) -> None:
 # --- completion ---------------------------------------------------------------------------------
 
 def complete(app: App, line: str, cword: str) -> list[str]:
-    """Candidates for word number `cword` of the command line `line` (words split on spaces)."""
-    words = line.split(" ") if line else []
+    """Candidates for word number `cword` of the command line `line` (words split on white space)."""
+    words = line.split()  # bash joins them with its IFS (a newline in the script), the others with spaces
     try:
         index = int(cword)
     except ValueError:

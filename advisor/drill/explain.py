@@ -8,22 +8,23 @@ from typing import Any
 from advisor.drill.wording import subject_words, value_words
 from advisor.explain.whynot import condition_failure
 from advisor.knowledge import KnowledgeBase
-from advisor.knowledge.conditions import FactRef, Leaf
+from advisor.knowledge.conditions import All, AnyOf, Condition, FactRef, Leaf, evaluate
 
 COMPARISONS = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most", "eq": "exactly",
                "ne": "anything but"}
 
 
-def option_notes(question, knowledge: KnowledgeBase, extra: dict[str, Any]) -> tuple[str, ...]:
-    """One note per option, in the options' order."""
+def option_notes(question, knowledge: KnowledgeBase, extra: dict[str, Any],
+                 wording: dict[str, Any] | None = None) -> tuple[str, ...]:
+    """One note per option, in the options' order, stating facts as the scenario did (`wording`)."""
     notes = []
     for option in question.options:
         if option in question.answer_keys:
-            notes.append(why_right(question, knowledge))
+            notes.append(why_right(question, knowledge, wording))
         elif option in extra:
             notes.append(distractor_note(extra[option], question.source))
         else:
-            notes.append(why_wrong(question, option, knowledge))
+            notes.append(why_wrong(question, option, knowledge, wording))
     return tuple(notes)
 
 
@@ -34,10 +35,10 @@ def distractor_note(distractor, question_source: str) -> str:
     return distractor.why
 
 
-def why_right(question, knowledge: KnowledgeBase) -> str:
+def why_right(question, knowledge: KnowledgeBase, wording: dict[str, Any] | None = None) -> str:
     consultation = question.consultation
     vocabulary = knowledge.vocabulary
-    recommended = [c for c in question.recommended if c in question.answer_keys] or sorted(question.recommended)
+    recommended = [c for c in question.answer_keys if c in question.recommended] or sorted(question.recommended)
     reasons: list[str] = []
     given: list[str] = []
     for choice in recommended:
@@ -47,9 +48,8 @@ def why_right(question, knowledge: KnowledgeBase) -> str:
                 reasons.append(because)
             for evidence in node.facts:
                 if evidence.from_user:
-                    fact = vocabulary.fact(evidence.name)
-                    said = f"{fact.question if fact else evidence.name} " \
-                           f"{value_words(evidence.name, evidence.value, vocabulary)}"
+                    said = f"{subject_words(evidence.name, vocabulary, wording)} " \
+                           f"{value_words(evidence.name, evidence.value, vocabulary, wording)}"
                     if said not in given:
                         given.append(said)
     text = " ".join(reasons) or "This is what the guide recommends here."
@@ -58,7 +58,7 @@ def why_right(question, knowledge: KnowledgeBase) -> str:
     return text
 
 
-def why_wrong(question, option: str, knowledge: KnowledgeBase) -> str:
+def why_wrong(question, option: str, knowledge: KnowledgeBase, wording: dict[str, Any] | None = None) -> str:
     """Why one of the decision's own choices is not the answer here."""
     consultation = question.consultation
     vocabulary = knowledge.vocabulary
@@ -68,36 +68,62 @@ def why_wrong(question, option: str, knowledge: KnowledgeBase) -> str:
         if alternative.choice == option and rec is not None:
             winners = "; ".join(knowledge.rule(r).title for r in rec.rules)
             return f"{label} was also a candidate, but a guideline that ranks higher applies: {winners}."
-    for rule in knowledge.producers(question.decision):
-        if rule.conclusion.value != option:
-            continue
+    known = consultation.values
+
+    def lookup(name: str) -> Any:
+        return known[name]
+
+    rules = [r for r in knowledge.producers(question.decision) if r.conclusion.value == option]
+    # A test the scenario's facts fail says why; an unstated fact says less (the rule may
+    # fail on a stated one: "try every combination" is unknown, but grid needs only choice()).
+    for leaf in (false_leaf(r.condition, lookup) for r in rules):
+        if leaf is not None:
+            return f"{label} fits when {plain_leaf(leaf, knowledge, wording)}; " \
+                   f"here: {value_words(leaf.subject, known[leaf.subject], vocabulary, wording)}."
+    for rule in rules:
         failure = condition_failure(consultation, knowledge, rule)
         if failure is None or failure.leaf is None and not failure.branches:
             continue
         leaf = failure.first_leaf
-        needs = plain_leaf(leaf, knowledge)
-        known = consultation.values
+        needs = plain_leaf(leaf, knowledge, wording)
         if leaf.subject in known:
-            actual = f"here: {value_words(leaf.subject, known[leaf.subject], vocabulary)}"
+            actual = f"here: {value_words(leaf.subject, known[leaf.subject], vocabulary, wording)}"
         else:
             actual = "the scenario does not say so"
         return f"{label} fits when {needs}; {actual}."
     return f"Nothing in this scenario calls for {label}."
 
 
-def plain_leaf(leaf: Leaf, knowledge: KnowledgeBase) -> str:
+def false_leaf(condition: Condition, lookup) -> Leaf | None:
+    """A test that the known facts make false and that makes the whole condition false."""
+    if evaluate(condition, lookup) is not False:
+        return None
+    if isinstance(condition, Leaf):
+        return condition
+    parts = condition.parts
+    if isinstance(condition, All):
+        return next((found for p in parts if (found := false_leaf(p, lookup)) is not None), None)
+    assert isinstance(condition, AnyOf)
+    return false_leaf(parts[0], lookup)  # every branch is false: the first one says why
+
+
+def plain_leaf(leaf: Leaf, knowledge: KnowledgeBase, wording: dict[str, Any] | None = None) -> str:
     """One test of a rule in the vocabulary's words: "<question> is <label>"."""
     vocabulary = knowledge.vocabulary
-    subject = subject_words(leaf.subject, vocabulary).rstrip("?")
+    subject = subject_words(leaf.subject, vocabulary, wording).rstrip("?")
     x = leaf.operand
     if isinstance(x, FactRef):
         return f"the answer to \"{subject}\" is {COMPARISONS.get(leaf.op, leaf.op)} " \
-               f"{x.times:g} × the answer to \"{subject_words(x.name, vocabulary).rstrip('?')}\""
+               f"{x.times:g} × the answer to \"{subject_words(x.name, vocabulary, wording).rstrip('?')}\""
+
+    spec = vocabulary.fact(leaf.subject)
+    listed = spec is not None and spec.type == "list"
 
     def words(values: Any) -> str:
-        items = [value_words(leaf.subject, v, vocabulary) for v in (values if isinstance(values, tuple | list)
-                                                                     else (values,))]
-        return " or ".join(items)
+        # A list fact's value is a tuple of items: one item is described as a tuple of one.
+        items = [value_words(leaf.subject, (v,) if listed else v, vocabulary, wording)
+                 for v in (values if isinstance(values, tuple | list) else (values,))]
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
     if leaf.op == "eq":
         if isinstance(x, bool) or isinstance(x, str):

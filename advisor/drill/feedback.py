@@ -41,7 +41,7 @@ def grade(question: DrillQuestion, chosen: str, knowledge: KnowledgeBase) -> Fee
     derivation: tuple[DerivationNode, ...] = ()
     warnings: tuple[RuleWarning, ...] = ()
     if consultation is not None:
-        keys = [c for c in question.recommended if c in question.answer_keys] or sorted(question.recommended)
+        keys = [c for c in question.answer_keys if c in question.recommended] or sorted(question.recommended)
         if question.kind == COMPLETION:
             keys = sorted(question.recommended)
         derivation = tuple(node for key in keys for node in consultation.derivation(question.decision, key))

@@ -19,12 +19,15 @@ class LibrarySource:
     """Yields library questions, one decision per file in turn, in a seeded order."""
 
     def __init__(self, folder: Path | None, advisor: Advisor, rng: random.Random,
-                 wanted: Callable[[str], bool]) -> None:
+                 wanted: Callable[[str], bool], loaded: dict[Path, tuple | None] | None = None) -> None:
         self.folder = folder
         self.advisor = advisor
         self.rng = rng
         self.wanted = wanted  # decision name -> whether this session asks about it
         self.skipped: list[str] = []
+        # path -> (scenario, consultation), or None for a file that failed: shared by the
+        # sources of one session (one per exam domain), so each file is consulted once
+        self.loaded = {} if loaded is None else loaded
 
     def questions(self) -> Iterator[DrillQuestion]:
         if self.folder is None or not self.folder.is_dir():
@@ -57,12 +60,15 @@ class LibrarySource:
     def _load(self, path: Path):
         from advisor.scenarios import load_scenario
 
-        try:
-            scenario = load_scenario(path, self.advisor.knowledge)
-        except AdvisorError:
+        if path not in self.loaded:
+            try:
+                scenario = load_scenario(path, self.advisor.knowledge)
+                self.loaded[path] = (scenario, self.advisor.consult(scenario.facts))
+            except AdvisorError:
+                self.loaded[path] = None
+        if self.loaded[path] is None:
             self._skip(path)
-            return None
-        return scenario, self.advisor.consult(scenario.facts)
+        return self.loaded[path]
 
     def _skip(self, path: Path) -> None:
         name = self._relative(path)

@@ -236,7 +236,7 @@ def build_question(consultation: Consultation, decision: str, knowledge: Knowled
         consultation=consultation, kind=kind, keys=keys, labels=tuple(labels[o] for o in options),
         domain=outline.domain_of_skill(skill), skill=skill, stem=stem, scenario=scenario,
         source=_source(consultation, decision, keys, knowledge))
-    notes = option_notes(question, knowledge, dict(extra))
+    notes = option_notes(question, knowledge, dict(extra), outline.wording)
     return _with(question, notes=notes)
 
 

@@ -1,6 +1,7 @@
-"""New questions in the exam's proportions: a domain drawn by the outline's weights, a skill
-of that domain, then one of the skill's decisions (a generated or library scenario) or
-orderings. Domains and decisions that yield nothing are dropped as the session goes.
+"""New questions in the exam's proportions: the domain furthest below its share of the
+outline's weights so far (ties drawn by weight), a skill of that domain, then one of the
+skill's decisions (a generated or library scenario) or orderings. Domains and decisions that
+yield nothing are dropped as the session goes.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class QuestionSampler:
         self.sources: dict[int, dict[str, list[Any]]] = {}  # domain -> skill -> sources
         self.failures: dict[int, int] = {}
         self.made: dict[int, int] = {}  # questions yielded per source
+        self.per_domain: dict[int, int] = {}  # questions yielded per domain
         vocabulary = self.knowledge.vocabulary
         for spec in vocabulary.decisions:
             rules = [r for r in self.knowledge.producers(spec.name) if r.conclusion.kind == "recommend"]
@@ -54,6 +56,7 @@ class QuestionSampler:
                 self._add(outline.domain_of_skill(skill.id), skill.id, ordering)
         self._libraries: dict[int, Iterator[DrillQuestion] | None] = {}
         self._rules: dict[str, list] = {}
+        self._loaded: dict[Path, tuple | None] = {}  # library files read, shared by the domains' sources
 
     def _add(self, domain: int, skill: str, source: Any) -> None:
         if domain:
@@ -78,9 +81,8 @@ class QuestionSampler:
         weights = self.outline.weights()
         domain = None
         while self.sources:
-            if domain not in self.sources:  # a domain drawn is kept until it yields: shares follow the weights
-                domains = sorted(self.sources)
-                domain = self.rng.choices(domains, [weights.get(d, 0.0) or 1e-9 for d in domains])[0]
+            if domain not in self.sources:  # a domain picked is kept until it yields: shares follow the weights
+                domain = self._next_domain(weights)
             skill = self.rng.choice(sorted(self.sources[domain]))
             # The skill's sources asked least so far go first, so a session reaches them evenly.
             sources = self.sources[domain][skill]
@@ -96,8 +98,21 @@ class QuestionSampler:
             self.failures[key] = 0
             self.made[key] = self.made.get(key, 0) + 1
             self.given.add(question.id)
+            self.per_domain[domain] = self.per_domain.get(domain, 0) + 1
             domain = None
             yield question
+
+    def _next_domain(self, weights: dict[int, float]) -> int:
+        """The domain furthest below its share once one more question is asked (a random draw
+        would let a 500-question export stray several points from the weights)."""
+        domains = sorted(self.sources)
+        total = sum(self.per_domain.get(d, 0) for d in domains) + 1
+        share = {d: weights.get(d, 0.0) or 1e-9 for d in domains}
+        norm = sum(share.values())
+        deficit = {d: share[d] / norm * total - self.per_domain.get(d, 0) for d in domains}
+        most = max(deficit.values())
+        tied = [d for d in domains if deficit[d] >= most - 1e-9]
+        return self.rng.choices(tied, [share[d] for d in tied])[0]
 
     def _one(self, domain: int, source: Any) -> DrillQuestion | None:
         if isinstance(source, Ordering):
@@ -118,7 +133,7 @@ class QuestionSampler:
         if domain not in self._libraries:
             source = LibrarySource(self.library_folder, self.advisor,
                                    random.Random(f"{self.library_seed}:library:{domain}"),
-                                   lambda d: self.wanted(d) and self.domain_of(d) == domain)
+                                   lambda d: self.wanted(d) and self.domain_of(d) == domain, self._loaded)
             self._libraries[domain] = source.questions()
         library = self._libraries[domain]
         if library is None:

@@ -16,10 +16,15 @@ def scenario_lines(facts: dict[str, Any], vocabulary: Vocabulary) -> list[tuple[
     return lines
 
 
-def value_words(name: str, value: Any, vocabulary: Vocabulary) -> str:
-    """A fact value or a decision's choice in plain words (its label)."""
+def value_words(name: str, value: Any, vocabulary: Vocabulary, wording: dict[str, Any] | None = None) -> str:
+    """A fact value or a decision's choice in plain words (its label), in the exam outline's
+    words where it has its own (as the scenario said it)."""
     fact = vocabulary.fact(name)
     if fact is not None:
+        own = (wording or {}).get(name)
+        if own is not None and own.values and fact.type in ("list", "choice"):
+            items = value if fact.type == "list" else (value,)
+            return ", ".join(own.values.get(v, fact.values.get(v, str(v))) for v in items) or fact.describe_value(value)
         return fact.describe_value(value)
     decision = vocabulary.decision(name)
     if decision is not None:
@@ -27,11 +32,13 @@ def value_words(name: str, value: Any, vocabulary: Vocabulary) -> str:
     return str(value)
 
 
-def subject_words(name: str, vocabulary: Vocabulary) -> str:
-    """What a fact or decision is about, for sentences like 'X is not known'."""
+def subject_words(name: str, vocabulary: Vocabulary, wording: dict[str, Any] | None = None) -> str:
+    """What a fact or decision is about, for sentences like 'X is not known' (the exam
+    outline's question where it has its own)."""
     fact = vocabulary.fact(name)
     if fact is not None:
-        return fact.question
+        own = (wording or {}).get(name)
+        return own.question if own is not None and own.question else fact.question
     decision = vocabulary.decision(name)
     return decision.title if decision is not None else name
 
@@ -49,20 +56,9 @@ def scenario_text(facts: dict[str, Any], vocabulary: Vocabulary, wording: dict[s
     """The scenario as a short case study in prose: the company, then what its team told you,
     each fact as the vocabulary's question and answer (never `key: value`), or in the exam
     outline's words where the vocabulary's would name an answer."""
-    wording = wording or {}
-    lines = []
-    for spec in vocabulary.facts:
-        if spec.name not in facts:
-            continue
-        own = wording.get(spec.name)
-        asked = own.question if own is not None and own.question else spec.question
-        value = facts[spec.name]
-        answer = spec.describe_value(value)
-        if own is not None and own.values:
-            items = value if spec.type == "list" else (value,)
-            if spec.type in ("list", "choice"):
-                answer = ", ".join(own.values.get(v, spec.values.get(v, str(v))) for v in items)
-        lines.append((asked, answer))
+    lines = [(subject_words(spec.name, vocabulary, wording),
+              value_words(spec.name, facts[spec.name], vocabulary, wording))
+             for spec in vocabulary.facts if spec.name in facts]
     seed = sum(ord(c) for q, a in lines for c in q + a)
     company = COMPANIES[seed % len(COMPANIES)]
     told = " ".join(f"{_sentence(asked)} {_sentence(answer)}" for asked, answer in lines)

@@ -165,7 +165,25 @@ def decode(text: str | bytes) -> KnowledgeBase:
     if not isinstance(knowledge, KnowledgeBase):
         raise ValueError("not a knowledge base")
     _check_references(knowledge)
+    _remember_digest(knowledge, digest.decode("ascii"))
     return knowledge
+
+
+def content_digest(knowledge: KnowledgeBase) -> str:
+    """The SHA-256 of the knowledge base's encoding here: the same rules, vocabulary, guide and
+    scope give the same digest, loaded from YAML or from the cache (whose digest line it is, so
+    a cached run gets it for free)."""
+    found: str | None = knowledge.__dict__.get("_content_digest")
+    if found is None:
+        found = hashlib.sha256(_payload(knowledge).encode("utf-8")).hexdigest()
+        _remember_digest(knowledge, found)
+    return found
+
+
+def _remember_digest(knowledge: KnowledgeBase, digest: str) -> None:
+    # Kept on the object, not by id(): a freed knowledge base's id can be reused by another.
+    # The cache encodes dataclass fields only, so this attribute never reaches it.
+    object.__setattr__(knowledge, "_content_digest", digest)  # frozen dataclass: derived state only
 
 
 def _check_references(knowledge: KnowledgeBase) -> None:
@@ -188,9 +206,15 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
 
 
+def _payload(knowledge: KnowledgeBase) -> str:
+    return json.dumps(encode(knowledge), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def dumps(knowledge: KnowledgeBase) -> str:
-    payload = json.dumps(encode(knowledge), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest() + "\n" + payload
+    payload = _payload(knowledge)
+    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    _remember_digest(knowledge, digest)
+    return digest + "\n" + payload
 
 
 # --- who may have written it --------------------------------------------------------------

@@ -71,21 +71,23 @@ def guards(rules: Iterable[Any], entries: Iterable[ScopeEntry],
     it is a warning about them: it withholds or contests one, reads one of its decisions or
     facts, or belongs to an area all of whose decisions the entry makes moot (the sweep area's
     cautions go with the sweep)."""
-    entries = tuple(entries)
+    moots = [(entry, frozenset(entry.decisions) | frozenset(entry.facts)) for entry in entries]  # once each
     result: dict[str, tuple[str, ...]] = {}
     for rule in rules:
         conclusion = rule.conclusion
+        kind = conclusion.kind
+        if kind == "warn":
+            named = {*conclusion.withholds, *conclusion.contests}
+            reads = rule.reads
+            area = area_decisions.get(rule.area, frozenset())
         found = []
-        for entry in entries:
-            moot = set(entry.decisions) | set(entry.facts)
+        for entry, moot in moots:
             if rule.id in entry.rules:
                 hit = True
-            elif conclusion.kind == "recommend":
+            elif kind == "recommend":
                 hit = conclusion.name in moot
-            elif conclusion.kind == "warn":
-                area = area_decisions.get(rule.area, frozenset())
-                hit = bool(moot & {*conclusion.withholds, *conclusion.contests}) or bool(moot & rule.reads) \
-                    or (bool(area) and area <= moot)
+            elif kind == "warn":
+                hit = not moot.isdisjoint(named) or not moot.isdisjoint(reads) or (bool(area) and area <= moot)
             else:
                 hit = False
             if hit:

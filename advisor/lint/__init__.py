@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from advisor.azureml.fixtures import examples_beside
 from advisor.errors import KnowledgeError
 from advisor.knowledge.base import load_from
 from advisor.lint.checks import run_checks
@@ -57,7 +58,7 @@ def lint_rules(directory: Path, guide_text: Path | None = None) -> LintReport:
             line=exc.line or (rule.line if rule else None)))
         return LintReport(directory, len(raw_rules), False, sort_findings(findings), guide_text)
     where = {r.id: (r.file, r.line) for r in raw_rules}
-    findings.extend(run_checks(knowledge, where))
+    findings.extend(run_checks(knowledge, where, examples_beside(directory)))
     return LintReport(directory, len(knowledge.rules), True, sort_findings(findings), guide_text)
 
 

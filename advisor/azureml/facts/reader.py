@@ -285,14 +285,17 @@ class Reader:
 
 
 def strings(node: Any, path: tuple[Any, ...]):
-    if isinstance(node, str):
-        yield path, node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from strings(value, path + (key,))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from strings(value, path + (index,))
+    """Every string below `node`, with its path, in document order (a stack, not recursive
+    generators: one frame however deep, and no generator per mapping)."""
+    stack = [(path, node)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            yield where, value
+        elif isinstance(value, dict):
+            stack.extend((where + (k,), v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((where + (i,), v) for i, v in reversed(list(enumerate(value))))
 
 
 def pinned(image: str) -> bool:

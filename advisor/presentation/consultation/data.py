@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -392,15 +391,11 @@ def provenance(knowledge: KnowledgeBase) -> Provenance:
 
 
 def rule_base_hash(knowledge: KnowledgeBase) -> str:
-    """A short hash of the rules, vocabulary and guide as loaded (the same files give the same hash)."""
-    # Kept on the object, not by id(): a freed rule base's id can be reused by another. The cache
-    # encodes dataclass fields only, so this attribute never reaches it.
-    found = knowledge.__dict__.get("_report_hash")
-    if found is None:
-        text = repr((knowledge.rules, knowledge.vocabulary.facts, knowledge.vocabulary.decisions, knowledge.guide))
-        found = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-        object.__setattr__(knowledge, "_report_hash", found)  # frozen dataclass: derived state only
-    return found
+    """A short hash of the knowledge base as loaded (the same files give the same hash): the
+    digest the knowledge cache keeps of it, read with the cache rather than computed again."""
+    from advisor.knowledge.cache import content_digest
+
+    return content_digest(knowledge)[:12]
 
 
 def report_date() -> str:
