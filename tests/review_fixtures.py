@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from advisor.azureml.fixtures import header as fixture_header
+
 FIXTURES = Path(__file__).parent / "fixtures" / "azureml"
 FLAWED = sorted((FIXTURES / "flawed").glob("*.yml"))
 CLEAN = sorted((FIXTURES / "clean").glob("*.yml"))
@@ -18,14 +20,8 @@ FOLDER_FILES = sorted(p for folder in FOLDERS for p in folder.glob("*.yml"))
 
 
 def header(path: Path) -> dict[str, str]:
-    """The `# key: value` annotations before the file's first setting."""
-    found: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            break
-        key, _, value = line[1:].strip().partition(":")
-        found[key.strip()] = value.strip()
-    return found
+    """The `# key: value` annotations before the file's first setting (as rules lint reads them)."""
+    return fixture_header(path.read_text(encoding="utf-8"))
 
 
 def expected_rules(path: Path) -> set[str]:

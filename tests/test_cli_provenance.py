@@ -22,6 +22,8 @@ def test_a_rule_base_hash_belongs_to_its_own_rule_base_not_to_a_reused_id(knowle
         if id(new) == old_id:
             reused += 1
             assert rule_base_hash(new) == expected != old_hash
+            if reused == 5:
+                break  # a hash kept by id goes stale at the first reuse; five are plenty
     assert reused, "no id reused: the test proves nothing on this interpreter"
 
 

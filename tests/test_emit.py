@@ -96,6 +96,7 @@ def test_grid_on_serverless_skips_the_cluster_and_the_deployment(advisor, knowle
     assert sweep["sampling_algorithm"] == "grid" and "compute" not in sweep
     assert "early_termination" not in sweep
     assert sweep["limits"]["max_total_trials"] == 3           # every combination of one choice list
+    assert sweep["limits"]["max_concurrent_trials"] == 3      # never more at once than in all
     reasons = {s.name: s.reason for s in result.skipped}
     assert reasons["compute-cluster.yml"].startswith("training_compute = serverless")
     assert "prediction_timing" in reasons["online-deployment.yml / batch-deployment.yml"]

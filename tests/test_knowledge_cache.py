@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import RuleBase
 
 from advisor.knowledge.base import load_from
-from advisor.knowledge.cache import load_cached
+from advisor.knowledge.cache import decode, dumps, load_cached
 
 
 def _copy_rules(tmp_path):
@@ -49,3 +50,35 @@ def test_an_unwritable_cache_dir_still_works(tmp_path, monkeypatch):
     blocker.write_text("x")
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(blocker / "cache"))
     assert len(load_cached(_copy_rules(tmp_path)).rules) >= 60
+
+
+def _with_payload(data) -> str:
+    import hashlib
+    import json
+
+    payload = json.dumps(data, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest() + "\n" + payload
+
+
+@pytest.mark.parametrize("damage", ["title-as-number", "conclusion-as-condition", "name-as-number",
+                                    "ranked-by-as-number", "strength-as-bool"])
+def test_a_field_of_the_wrong_type_is_refused_when_read(knowledge, damage):
+    """Each kind of check decode makes (a plain class, a union of classes, an optional tuple,
+    a float) refuses a value of another type, even under a correct digest (issue 27)."""
+    import json
+
+    data = json.loads(dumps(knowledge).split("\n", 1)[1])
+    assert decode(_with_payload(data)) == knowledge  # undamaged, it reads back the same
+    rule = data["v"][2]["t"][0]["v"]  # KnowledgeBase(guide, vocabulary, rules, ...): the first rule
+    if damage == "title-as-number":
+        rule[1] = 7
+    elif damage == "conclusion-as-condition":
+        rule[5] = rule[4]
+    elif damage == "name-as-number":
+        rule[5]["v"][1] = 3  # Conclusion.name: str | None
+    elif damage == "ranked-by-as-number":
+        rule[14] = 5  # tuple[str, ...] | None
+    else:
+        rule[9] = True  # strength: a float, never a bool
+    with pytest.raises(ValueError, match="wrong type"):
+        decode(_with_payload(data))

@@ -66,3 +66,11 @@ def test_todays_scale_settings_are_not_the_preview_shape(tmp_path, scale):
     path.write_text(f"name: blue\nendpoint_name: e\nmodel: azureml:m:1\ninstance_type: Standard_DS3_v2\n"
                     f"instance_count: 3\nscale_settings: {scale}\n", encoding="utf-8")
     assert read_document(path).kind == "online_deployment"
+
+
+def test_a_preview_schema_url_alone_does_not_make_a_file_the_preview_shape(tmp_path):
+    # The CLI ignores `$schema`: today's endpoints in Microsoft's examples still carry this URL.
+    path = tmp_path / "endpoint.yml"
+    path.write_text("$schema: https://azuremlsdk2.blob.core.windows.net/latest/managedOnlineEndpoint.schema.json\n"
+                    "name: tfserving-endpoint\nauth_mode: aml_token\n", encoding="utf-8")
+    assert read_document(path).kind == "online_endpoint"

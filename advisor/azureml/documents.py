@@ -96,7 +96,7 @@ SHAPES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("model_id",), "serverless endpoint"),
 )
 # The 2021 preview CLI's shapes (`type: online` with inline `deployments:`, `local_path`,
-# `command_component`, `$schema`s on azuremlsdk2): today's `az ml` refuses them, so they are
+# `command_component`, `paths:` lists of files and folders): today's `az ml` refuses them, so they are
 # noted as such, never reviewed (their settings mean other things) and never failed.
 LEGACY_TYPES = {"online": "online endpoint", "command_component": "command component",
                 "pipeline_job": "pipeline job", "component_job": "component job"}
@@ -203,8 +203,6 @@ def _legacy(data: dict[str, Any], kind: str | None, stem: str | None) -> str | N
     inline = "deployments" in data or (isinstance(scale, dict) and "scale_type" in scale)  # today's: `type:`
     if kind in LEGACY_TYPES:  # the official loader refuses `type: online` even without deployments
         return LEGACY_TYPES[kind]
-    schema = data.get("$schema")
-    preview_schema = isinstance(schema, str) and "azuremlsdk2" in schema.lower()
     nested = [v for k in ("model", "code", "environment", "code_configuration") for v in [data.get(k)]
               if isinstance(v, dict)]
     local_path = "local_path" in data or any("local_path" in v for v in nested) or any(
@@ -212,7 +210,8 @@ def _legacy(data: dict[str, Any], kind: str | None, stem: str | None) -> str | N
     paths = data.get("paths")
     dataset_paths = isinstance(paths, list) and any(isinstance(p, dict) and ("file" in p or "folder" in p)
                                                     for p in paths)
-    if not (preview_schema or local_path or inline or dataset_paths):
+    # A preview `$schema` URL alone is no sign: the CLI ignores it, and today's files carry it too.
+    if not (local_path or inline or dataset_paths):
         return None
     if stem in (*LEGACY_DATA_STEMS, "data") or dataset_paths:
         return "data asset"

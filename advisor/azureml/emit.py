@@ -237,6 +237,8 @@ class _Emitter:
             total = placeholder(20, "the trial budget")
         concurrent = placeholder(2, "fewer concurrent trials help Bayesian sampling converge") \
             if sampling == "bayesian" else placeholder(4, "at most one per cluster node")
+        if concurrent.value > total.value:  # more trials at once than in all would leave slots idle
+            concurrent = placeholder(total.value, "no more at once than max_total_trials")
         return {"max_total_trials": total, "max_concurrent_trials": concurrent,
                 "timeout": placeholder(7200, "seconds for the whole sweep")}
 
