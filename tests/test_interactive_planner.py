@@ -142,3 +142,31 @@ def test_a_fact_answered_dont_know_is_never_asked_again(advisor):
     plan = planner.plan({first.fact.name: None})
     assert first.fact.name not in {q.fact.name for q in plan.questions}
     assert plan.consultation.facts == {}
+
+
+def plan_signature(plan) -> tuple[Any, ...]:
+    return (tuple((q.fact.name, q.rules, q.worth) for q in plan.questions),
+            tuple(q.fact.name for q in plan.batch), tuple(r.id for r in plan.open_rules))
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), existing=st.booleans())
+def test_a_plan_kept_up_to_date_answer_by_answer_is_the_plan_made_afresh(data, existing, advisor):
+    """The planner works out again only what each answer changed (rule_states.py): after every
+    answer, and after an answer is changed, its plan is exactly the plan of a planner that hears
+    all the answers at once (another Advisor: nothing carried over)."""
+    from advisor.engine.advisor import Advisor
+
+    planner = Planner(advisor, existing=existing)
+    answers: dict[str, Any] = {}
+    for step in range(12):
+        plan = planner.plan(answers)
+        afresh = Planner(Advisor(advisor.knowledge), existing=existing).plan(answers)
+        assert plan_signature(plan) == plan_signature(afresh), f"after {step} answers"
+        if plan.next is None:
+            break
+        if answers and step % 4 == 3:  # go back and change an earlier answer
+            name = data.draw(st.sampled_from(sorted(answers)), label="changed")
+            answers[name] = data.draw(answer_strategy(advisor.knowledge.vocabulary.fact(name)), label=name)
+        for question in plan.batch:
+            answers[question.fact.name] = data.draw(answer_strategy(question.fact), label=question.fact.name)

@@ -31,6 +31,7 @@ A checklist also goes first when half its questions' worth together beats the be
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,8 +40,9 @@ from advisor.engine.advisor import Advisor
 from advisor.engine.results import Consultation
 from advisor.engine.settling import Settling
 from advisor.errors import AdvisorError
+from advisor.interactive.rule_states import RuleStates
 from advisor.knowledge import KnowledgeBase
-from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, evaluate, leaf_holds, leaves
+from advisor.knowledge.conditions import Condition, FactRef, Leaf, evaluate, leaf_holds, leaves
 from advisor.knowledge.rules import Conclusion, Rule
 from advisor.knowledge.scope import ScopeEntry
 from advisor.knowledge.vocabulary import FactSpec
@@ -50,16 +52,11 @@ from advisor.knowledge.vocabulary import FactSpec
 # questions before 90% of the recommendations were settled; at 0.8 it still applies (to about
 # one question in five) and costs 1.
 SAME_AREA_SHARE = 0.8
-WARNING_WEIGHT = 0.3    # a warning matters, but less than a decision
-CLOSING_WEIGHT = 0.25   # a rule an answer rules out, against one it settles
 LATER_SECTION = 0.7     # each later guide section's questions count this much less
-COLD = 0.15             # a rule none of whose tests holds yet, against one that follows earlier answers
 UNKNOWN_NEARBY = 0.9    # each "don't know" in an area: its other questions count this much less
-GATE_WEIGHT = 0.1       # a warning's worth per decision it sets aside (a gate cuts branches)
 CHECKLIST_SHARE = 0.5   # a checklist goes first when this share of its questions' worth beats the best one
 CHECKLIST_SIZE = 10     # yes-only facts asked together at most: one screen, read at a glance
-
-Ways = dict[str, int]  # input fact -> fewest answers (this one included) that make a condition true
+# The weights of a rule's worth (warnings, gates, closing, cold rules): rule_states.py.
 
 
 @dataclass(frozen=True)
@@ -197,8 +194,16 @@ def yes_only_facts(knowledge: KnowledgeBase) -> frozenset[str]:
                      if f.type == "bool" and f.name not in tested_for_no)
 
 
+# The first state of each rule base and planner setting, worked out once per process: each new
+# Planner goes on from a copy (what depends only on the knowledge is not worked out again).
+_FIRST_STATES: weakref.WeakKeyDictionary[Advisor, dict[tuple[Any, ...], RuleStates]] = weakref.WeakKeyDictionary()
+
+
 class Planner:
-    """Runs the engine on the answers so far and finds the questions still worth asking."""
+    """Runs the engine on the answers so far and finds the questions still worth asking.
+
+    The rules' states are kept from one plan to the next (rule_states.py): a step works out again
+    only what the last answers changed."""
 
     def __init__(self, advisor: Advisor, focus: str | None = None, existing: bool = False) -> None:
         knowledge = advisor.knowledge
@@ -211,10 +216,6 @@ class Planner:
         self.withheld = frozenset() if existing else frozenset(
             f.name for f in vocabulary.input_facts if f.existing_setup)
         self.yes_only = yes_only_facts(knowledge) - self.withheld
-        self.area_decisions: dict[str, set[str]] = {}
-        for rule in knowledge.rules:
-            if vocabulary.decision(rule.conclusion.name or "") is not None:
-                self.area_decisions.setdefault(rule.area, set()).add(rule.conclusion.name)  # type: ignore[arg-type]
         downstream = downstream_decisions(knowledge)
         self.weights = {d.name: 1.0 + len(downstream.get(d.name, ())) for d in vocabulary.decisions}
         # Each scope entry is a gate worth asking towards: an answer that makes it hold cuts
@@ -222,6 +223,8 @@ class Planner:
         # (--focus plans one area's own rules only: no gate from elsewhere.)
         self.gates = {} if focus else {entry.id: scope_gate(entry, knowledge) for entry in knowledge.scope}
         self.gate_cuts = {entry.id: entry.decisions for entry in knowledge.scope}
+        self._setting = (focus, self.withheld)
+        self._states: RuleStates | None = None
 
     def set_aside(self, consultation: Consultation) -> frozenset[str]:
         """Rules the consultation's scope sets aside (knowledge/scope.py): those recommending a
@@ -242,111 +245,51 @@ class Planner:
         """
         # The report's open decisions wait on no question this consultation withholds.
         consultation = self.advisor.consult(known_facts(answers, self.knowledge), self.withheld)
-        return _Planning(self, consultation, answers).result()
+        # The one "what would settle this" walk (engine): what is moot, set aside or unknowable,
+        # with the same unknowable facts as the consultation's open decisions, so report and plan agree.
+        unknowable = {n for n, v in answers.items() if v is None} | self.withheld
+        settling = Settling(self.knowledge, consultation.values, unknowable)
+        states = self._rule_states()
+        states.update(consultation, settling)
+        return _Plan(self, consultation, answers, settling, states).result()
+
+    def _rule_states(self) -> RuleStates:
+        if self._states is None:
+            first = _FIRST_STATES.setdefault(self.advisor, {})
+            base = first.get(self._setting)
+            if base is None:
+                base = RuleStates(self.knowledge, self.scope, self.gates, self.gate_cuts, self.weights)
+                empty = self.advisor.consult({}, self.withheld)
+                base.update(empty, Settling(self.knowledge, empty.values, self.withheld))
+                first[self._setting] = base
+            self._states = base.copy()
+        return self._states
 
 
-class _Planning:
-    """One planning pass over a finished consultation."""
+class _Plan:
+    """One plan from the rules' states after a consultation; the WHY of its questions on demand."""
 
-    def __init__(self, planner: Planner, consultation: Consultation, answers: Mapping[str, Any]) -> None:
+    def __init__(self, planner: Planner, consultation: Consultation, answers: Mapping[str, Any],
+                 settling: Settling, states: RuleStates) -> None:
         self.planner = planner
         self.knowledge = planner.knowledge
         self.vocabulary = planner.knowledge.vocabulary
         self.consultation = consultation
         self.answers = answers
-        self.scope = planner.scope
         self.values = consultation.values
-        # The one "what would settle this" walk (engine): truth, needs, producers, WHY; with the
-        # same unknowable facts as the consultation's open decisions, so report and plan agree.
-        unknowable = {n for n, v in answers.items() if v is None} | planner.withheld
-        self.settling = Settling(planner.knowledge, consultation.values, unknowable)
-        self._rule_ways: dict[str, Ways | None] = {}
-        self._condition_ways: dict[int, Ways | None] = {}
-        self._rule_answers: dict[str, dict[str, tuple[Any, ...]]] = {}
-        self._required: dict[int, frozenset[str]] = {}
-        self._winner_rank: dict[str, tuple[int, int]] | None = None
+        self.settling = settling
+        self.states = states.states  # this step's: the next step makes its own dict
+        self.worth = dict(states.worth)
+        self.in_plan = states.position
 
     def lookup(self, name: str) -> Any:
         return self.values[name]
 
-    def truth(self, rule: Rule) -> bool | None:
-        return self.settling.truth(rule)
-
-    # --- which rules could still change the outcome ----------------------------
-
-    def winner_rank(self, name: str) -> tuple[int, int]:
-        """The highest rank among the firings that concluded `name`'s value (one pass over the
-        firings per consultation, not one per open rule)."""
-        if self._winner_rank is None:
-            ranks: dict[str, tuple[int, int]] = {}
-            values = self.values
-            for f in self.consultation.fired:
-                if f.name in values and f.value == values[f.name] and f.status in ("applied", "supporting"):
-                    rank = self.knowledge.rule(f.rule_id).rank  # type: ignore[union-attr]
-                    if rank > ranks.get(f.name, (-10**6, 0)):
-                        ranks[f.name] = rank
-            self._winner_rank = ranks
-        return self._winner_rank.get(name, (-10**6, 0))
-
-    def could_change(self, rule: Rule) -> bool:
-        conclusion = rule.conclusion
-        if conclusion.kind == "warn":
-            return True
-        name = conclusion.name
-        assert name is not None
-        decision = self.vocabulary.decision(name)
-        if decision is not None and decision.multiple:
-            return conclusion.value not in self.consultation.chosen(name)
-        if name not in self.values:
-            # An open decision; a derived fact matters only through the rules that read it.
-            return conclusion.kind == "recommend"
-        # An equal priority can contest it (more conditions win only as a refinement), or settle
-        # with it by sets (engine/conflicts.py): only a lower priority cannot change it.
-        return self.values[name] != conclusion.value and rule.priority >= self.winner_rank(name)[0]
+    def rule_ways(self, rule: Rule) -> dict[str, int] | None:
+        return self.states[rule.id].ways
 
     def weight(self, rule: Rule) -> float:
-        """How much settling this open rule is worth (see the module docstring)."""
-        conclusion = rule.conclusion
-        if conclusion.kind == "warn":
-            # A scope gate cuts the questions of the decisions it sets aside: worth more the more it cuts.
-            moot = self.settling.moot
-            cut = sum(1 for name in self.planner.gate_cuts.get(rule.id, ())
-                      if name not in self.values and name not in moot)
-            return WARNING_WEIGHT + GATE_WEIGHT * cut
-        return self.planner.weights.get(conclusion.name or "", 1.0)
-
-    # --- how far a rule is from firing ----------------------------------------
-    # Which facts a rule waits on is the engine's Settling walk; on top of it, each fact
-    # gets the fewest answers (itself included) of a way through it that makes the rule true.
-
-    def rule_ways(self, rule: Rule) -> Ways | None:
-        """The unanswered input facts the rule waits on, each with the fewest answers a way
-        through it needs; None if the rule is decided or can never become true."""
-        if rule.id not in self._rule_ways:
-            self._rule_ways[rule.id] = None  # rules are stratified; never loop all the same
-            self._rule_ways[rule.id] = (None if self.settling.rule_needs(rule) is None
-                                        else self.ways(rule.condition))
-        return self._rule_ways[rule.id]
-
-    def ways(self, condition: Condition) -> Ways | None:
-        key = id(condition)  # conditions live as long as the knowledge base: ids are stable
-        if key not in self._condition_ways:
-            self._condition_ways[key] = self._ways_uncached(condition)
-        return self._condition_ways[key]
-
-    def _ways_uncached(self, condition: Condition) -> Ways | None:
-        needs = self.settling.condition_needs(condition)
-        if needs is None:
-            return None
-        if not needs:
-            return {}
-        if isinstance(condition, Leaf):
-            return self.leaf_ways(condition)
-        parts = [p for p in (self.ways(part) for part in condition.parts) if p is not None]
-        return combine_all(parts) if isinstance(condition, All) else combine_any(parts)
-
-    def unknown_subjects(self, leaf: Leaf) -> list[str]:
-        return self.settling.unknown_subjects(leaf)
+        return self.states[rule.id].weight
 
     def is_input(self, name: str) -> bool:
         return self.vocabulary.is_input(name)
@@ -354,18 +297,6 @@ class _Planning:
     def helpful_producers(self, name: str, leaf: Leaf) -> tuple[Rule, ...]:
         """Undecided producers of `name` whose value could make `leaf` true."""
         return self.settling.helpful_producers(name, leaf)
-
-    def leaf_ways(self, leaf: Leaf) -> Ways | None:
-        per_subject: list[Ways] = []
-        for name in self.unknown_subjects(leaf):
-            if self.is_input(name):
-                per_subject.append({name: 1})
-                continue
-            found = combine_any([w for p in self.helpful_producers(name, leaf) if (w := self.rule_ways(p))])
-            if found is None:
-                return None
-            per_subject.append(found)
-        return combine_all(per_subject)
 
     # --- who waits on what (for WHY) -------------------------------------------
 
@@ -406,45 +337,28 @@ class _Planning:
     # --- the plan --------------------------------------------------------------
 
     def result(self) -> QuestionPlan:
-        # Rules the scope sets aside wait on nothing (Settling), so they are never open here.
-        open_rules = [r for r in (*self.scope, *self.planner.gates.values())
-                      if self.truth(r) is None and self.could_change(r) and self.rule_ways(r)]
-        unknowable = self.settling.unknowable
-        readers: dict[str, list[str]] = {}
-        # (fact, what a rule settles, an answer) -> how close the closest such rule gets
-        best: dict[tuple[str, str, Any], float] = {}
-        for rule in open_rules:
-            target = self.target(rule)
-            weight = self.weight(rule) * (1.0 if self.progress(rule) else COLD)
-            answers_helping = self.rule_answers(rule)
-            for name, cost in (self.rule_ways(rule) or {}).items():
-                if name in unknowable:  # "don't know", withheld, or moot: never asked
-                    continue
-                readers.setdefault(name, []).append(rule.id)
-                for answer in answers_helping.get(name, (SOME,)):
-                    key = (name, target, answer)
-                    best[key] = max(best.get(key, 0.0), weight / cost)
-        worth: dict[str, float] = {}
-        for (name, _, answer), value in best.items():
-            share = 0.5 if answer is SOME else 1 / len(answer_space(self.vocabulary.fact(name)))  # type: ignore[arg-type]
-            worth[name] = worth.get(name, 0.0) + value * share
-        for name, closing in self.closing(open_rules, readers).items():
-            worth[name] += CLOSING_WEIGHT * closing
+        # Rules the scope sets aside wait on nothing, so they are never open here.
+        by_id = self.planner.rule
+        open_rules = [rule for rule_id in sorted((r for r, s in self.states.items() if s.open),
+                                                 key=self.in_plan.__getitem__)
+                      if (rule := by_id(rule_id)) is not None]
         # The guide's order is the order an architect decides in: earlier sections frame later ones.
         order = {sid: i for i, sid in enumerate(self.knowledge.guide.section_ids)}
-        unordered_worth = dict(worth)  # a checklist costs one question wherever its facts belong
+        # A checklist costs one question wherever its facts belong: it is chosen on the unordered worth.
+        unordered_worth = {name: fw.worth for name, fw in self.worth.items()}
         unknown_in: dict[str, int] = {}
         for name, value in self.answers.items():
             spec = self.vocabulary.fact(name)
             if value is None and spec is not None:
                 unknown_in[spec.section] = unknown_in.get(spec.section, 0) + 1
-        for name in worth:
+        worth: dict[str, float] = {}
+        for name, value in unordered_worth.items():
             section = self.vocabulary.fact(name).section  # type: ignore[union-attr]
-            worth[name] *= LATER_SECTION ** order[section] * UNKNOWN_NEARBY ** unknown_in.get(section, 0)
+            worth[name] = value * (LATER_SECTION ** order[section] * UNKNOWN_NEARBY ** unknown_in.get(section, 0))
         fact_order = self.vocabulary.fact_order
-        names = sorted(readers, key=lambda n: (-round(worth[n], 6), fact_order[n]))
+        names = sorted(worth, key=lambda n: (-round(worth[n], 6), fact_order[n]))
         names = self.keep_area_together(names, worth)
-        questions = tuple(PlannedQuestion(self.vocabulary.fact(n), tuple(readers[n]), round(worth[n], 4))  # type: ignore[arg-type]
+        questions = tuple(PlannedQuestion(self.vocabulary.fact(n), self.worth[n].readers, round(worth[n], 4))  # type: ignore[arg-type]
                           for n in names)
         batch = self.batch(questions, unordered_worth)
         if batch and batch[0] is not questions[0]:  # a checklist worth more than the best question
@@ -468,89 +382,6 @@ class _Planning:
             return checklist
         return questions[:1]
 
-    def progress(self, rule: Rule) -> bool:
-        """Whether some test in the rule's condition already holds (it follows the user's story)."""
-        return any(evaluate(leaf, self.lookup) for leaf in leaves(rule.condition))
-
-    def required(self, condition: Condition) -> frozenset[str]:
-        """Input facts every way of making the condition true needs."""
-        key = id(condition)
-        if key in self._required:
-            return self._required[key]
-        self._required[key] = frozenset()
-        result: frozenset[str] = frozenset()
-        if evaluate(condition, self.lookup) is None:
-            if isinstance(condition, Leaf):
-                parts = []
-                for name in self.unknown_subjects(condition):
-                    if self.is_input(name):
-                        parts.append(frozenset({name}))
-                    else:
-                        producers = self.helpful_producers(name, condition)
-                        if producers:
-                            parts.append(frozenset.intersection(*(self.required(p.condition) for p in producers)))
-                result = frozenset().union(*parts)
-            else:
-                parts = [self.required(p) for p in condition.parts if self.ways(p) is not None]
-                if isinstance(condition, All):
-                    result = frozenset().union(*parts)
-                elif parts:
-                    result = frozenset.intersection(*parts)
-        self._required[key] = result
-        return result
-
-    def closing(self, open_rules: list[Rule], readers: dict[str, list[str]]) -> dict[str, float]:
-        """For each fact: the open rules an answer rules out, weighted, on average over its answers."""
-        by_id = {r.id: r for r in open_rules}
-        per_target: dict[str, int] = {}
-        for rule in open_rules:
-            t = self.target(rule)
-            per_target[t] = per_target.get(t, 0) + 1
-        result: dict[str, float] = {}
-        for name, waiting in readers.items():
-            space = answer_space(self.vocabulary.fact(name))  # type: ignore[arg-type]
-            total = 0.0
-            for rule_id in waiting:
-                rule = by_id[rule_id]
-                if name not in self.required(rule.condition):
-                    continue
-                if space:
-                    helping = self.rule_answers(rule).get(name, space)
-                    failing = sum(1 for v in space if v not in helping) / len(space)
-                else:
-                    failing = 0.5  # a list or a number: some answers rule it out
-                total += self.weight(rule) / per_target[self.target(rule)] * failing
-            result[name] = total
-        return result
-
-    def target(self, rule: Rule) -> str:
-        return rule.id if rule.conclusion.kind == "warn" else rule.conclusion.name or rule.id
-
-    def rule_answers(self, rule: Rule) -> dict[str, tuple[Any, ...]]:
-        """For each unanswered bool or choice fact the rule waits on: the answers that could help it.
-
-        An answer helps when it passes a test on the fact in the rule's condition or in the
-        condition of a producer it waits on. List and number facts are left out (SOME: half).
-        """
-        if rule.id in self._rule_answers:
-            return self._rule_answers[rule.id]
-        self._rule_answers[rule.id] = {}  # never loops; a cycle adds nothing
-        found: dict[str, set[Any]] = {}
-        for leaf in _unknown_leaves(rule.condition, self.lookup):
-            spec = self.vocabulary.fact(leaf.subject)
-            if spec is not None and not spec.derived:
-                space = answer_space(spec)
-                if space and not isinstance(leaf.operand, FactRef):
-                    found.setdefault(leaf.subject, set()).update(
-                        v for v in space if leaf_holds(leaf.op, v, leaf.operand))
-                continue
-            for producer in self.helpful_producers(leaf.subject, leaf):
-                for name, answers in self.rule_answers(producer).items():
-                    found.setdefault(name, set()).update(answers)
-        result = {name: tuple(answers) for name, answers in found.items()}
-        self._rule_answers[rule.id] = result
-        return result
-
     def keep_area_together(self, names: list[str], worth: dict[str, float]) -> list[str]:
         """Move the best question of the section asked last to the front if it is worth nearly as much."""
         if not names:
@@ -572,41 +403,6 @@ def scope_gate(entry: ScopeEntry, knowledge: KnowledgeBase) -> Rule:
     return Rule(entry.id, entry.title, section, "scope", entry.condition,
                 Conclusion("warn", None, f"set aside: {', '.join(entry.decisions or entry.facts)}"),
                 entry.because, entry.source, 0, 1.0, "scope.yaml")
-
-
-SOME = object()  # stands for "some answers" to a list or number fact
-
-
-def answer_space(spec: FactSpec) -> tuple[Any, ...]:
-    """The answers a bool or choice fact can take (empty for list and number facts)."""
-    if spec.type == "bool":
-        return (True, False)
-    if spec.type == "choice":
-        return tuple(spec.values)
-    return ()
-
-
-def combine_all(parts: list[Ways]) -> Ways:
-    """Every part must hold: a fact's way costs its own part's way plus the cheapest of the others."""
-    cheapest = [min(p.values(), default=0) for p in parts]
-    total = sum(cheapest)
-    result: Ways = {}
-    for part, own in zip(parts, cheapest, strict=True):
-        for name, cost in part.items():
-            through = total - own + cost
-            result[name] = min(result.get(name, through), through)
-    return result
-
-
-def combine_any(parts: list[Ways]) -> Ways | None:
-    """One part is enough: a fact's way is its cheapest in any part."""
-    if not parts:
-        return None
-    result: Ways = {}
-    for part in parts:
-        for name, cost in part.items():
-            result[name] = min(result.get(name, cost), cost)
-    return result
 
 
 def _unknown_leaves(condition: Condition, lookup: Any) -> list[Leaf]:

@@ -1,0 +1,616 @@
+"""The planner's state of every rule, carried from one answer to the next.
+
+For each rule (and scope gate), given the values a consultation ended with and the facts that
+will not be answered: its *ways* (the unanswered input facts that could make it true, each with
+the fewest answers a way through it needs; None when it is decided, impossible or set aside),
+the answers that could help it, the facts every way needs, and whether it is open (it could
+still change the outcome). For each input fact: what the open rules waiting on it make it worth.
+
+One answer changes few of these, so a step works out again only what it changed. The names whose
+state moved since the last consultation (a value, a "don't know", a moot decision, a rule set
+aside, a winner's rank, a chosen value) are found by comparing the two; the rules reading or
+concluding them are worked out again in stratum order (producers before readers), and their
+readers in turn only when what they hand on (ways, answers, required facts) changed; then only
+the facts those rules wait on, or waited on, are valued again. The first step works out every
+rule; each later Planner on the same rule base and settings starts from a copy of that first
+state, made once per process.
+
+What each part means is the planner's module docstring; this module only keeps it up to date.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping
+from math import fsum
+from typing import Any, NamedTuple
+
+from advisor.engine.results import Consultation
+from advisor.engine.settling import Settling
+from advisor.knowledge import KnowledgeBase
+from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, leaf_holds, leaves
+from advisor.knowledge.rules import Rule
+from advisor.knowledge.vocabulary import FactSpec
+
+WARNING_WEIGHT = 0.3    # a warning matters, but less than a decision
+CLOSING_WEIGHT = 0.25   # a rule an answer rules out, against one it settles
+COLD = 0.15             # a rule none of whose tests holds yet, against one that follows earlier answers
+GATE_WEIGHT = 0.1       # a warning's worth per decision it sets aside (a gate cuts branches)
+
+Ways = dict[str, int]  # input fact -> fewest answers (this one included) that make a condition true
+SOME = object()  # stands for "some answers" to a list or number fact
+_MISSING = object()
+_NO_RANK = (-10**6, 0)
+_NOTHING: frozenset[str] = frozenset()
+
+
+def answer_space(spec: FactSpec) -> tuple[Any, ...]:
+    """The answers a bool or choice fact can take (empty for list and number facts)."""
+    if spec.type == "bool":
+        return (True, False)
+    if spec.type == "choice":
+        return tuple(spec.values)
+    return ()
+
+
+def combine_all(parts: list[Ways]) -> Ways:
+    """Every part must hold: a fact's way costs its own part's way plus the cheapest of the others."""
+    if len(parts) == 1:
+        return parts[0]  # ways are never changed once made: shared, not copied
+    cheapest = [min(p.values(), default=0) for p in parts]
+    total = sum(cheapest)
+    result: Ways = {}
+    for part, own in zip(parts, cheapest, strict=True):
+        for name, cost in part.items():
+            through = total - own + cost
+            if through < result.get(name, through + 1):
+                result[name] = through
+    return result
+
+
+def combine_any(parts: list[Ways]) -> Ways | None:
+    """One part is enough: a fact's way is its cheapest in any part."""
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    result: Ways = dict(parts[0])
+    for part in parts[1:]:
+        for name, cost in part.items():
+            if cost < result.get(name, cost + 1):
+                result[name] = cost
+    return result
+
+
+class RuleState(NamedTuple):
+    """One rule's standing after a consultation (never changed once made)."""
+
+    ways: Ways | None                    # None: decided, impossible or set aside
+    answers: dict[str, tuple[Any, ...]]  # unanswered bool/choice fact -> answers that could help
+    required: frozenset[str]             # input facts every way of making it true needs
+    open: bool                           # it could still change the outcome, and answers could make it fire
+    weight: float                        # what settling it is worth
+    reach: float                         # the weight, less when none of its tests holds yet (COLD)
+    known: bool = False                  # its condition is true or false: no producer can change that
+
+    def hands_on(self) -> tuple[Any, ...]:
+        """What the rules reading this rule's conclusion take from it."""
+        return (self.ways, self.answers, self.required)
+
+
+class FactWorth(NamedTuple):
+    worth: float              # before the guide-section and "don't know" factors
+    readers: tuple[str, ...]  # the open rules waiting on the fact, in plan order
+
+
+class Snapshot(NamedTuple):
+    """What one consultation left for the next step to compare with."""
+
+    values: Mapping[str, Any]
+    unknowable: frozenset[str]
+    moot: frozenset[str]
+    set_aside: frozenset[str]
+    conclusions: dict[str, Any]  # concluded name -> (chosen choices, winner's rank)
+
+
+class RuleStates:
+    """Every rule's state and every fact's worth, updated one consultation at a time."""
+
+    def __init__(self, knowledge: KnowledgeBase, in_scope: Iterable[Rule], gates: Mapping[str, Rule],
+                 gate_cuts: Mapping[str, tuple[str, ...]], weights: Mapping[str, float]) -> None:
+        self.knowledge = knowledge
+        vocabulary = knowledge.vocabulary
+        self.vocabulary = vocabulary
+        self.gates = dict(gates)
+        self.gate_cuts = gate_cuts
+        self.weights = weights
+        self.rules = tuple(knowledge.rules)
+        self.by_id: dict[str, Rule] = {r.id: r for r in self.rules}
+        self.by_id.update(self.gates)
+        # Plan order: the rules in scope in rule-base order, then the gates.
+        self.position = {r.id: i for i, r in enumerate((*in_scope, *self.gates.values()))}
+        self.inputs = vocabulary.input_names
+        self.spaces: dict[str, tuple[Any, ...]] = {f.name: answer_space(f) for f in vocabulary.input_facts}
+        self.multiple = frozenset(d.name for d in vocabulary.decisions if d.multiple)
+        self.readers_of: dict[str, list[str]] = {}     # name -> rules (and gates) whose condition reads it
+        self.concluding: dict[str, list[str]] = {}     # name -> rules concluding it
+        for rule in (*self.rules, *self.gates.values()):
+            for name in rule.reads:
+                self.readers_of.setdefault(name, []).append(rule.id)
+            if rule.conclusion.name is not None:
+                self.concluding.setdefault(rule.conclusion.name, []).append(rule.id)
+        self.cutting: dict[str, list[str]] = {}        # decision -> gates whose worth counts it
+        for gate_id, names in gate_cuts.items():
+            if gate_id in self.gates:
+                for name in names:
+                    self.cutting.setdefault(name, []).append(gate_id)
+        # What never changes: each rule's tests, target and (but for gates) weight; each test's
+        # subjects and, on a yes/no or choice input fact, the answers that pass it.
+        self.static: dict[str, _Static] = {}
+        self.tests: dict[int, _Test] = {}
+        for rule in (*self.rules, *self.gates.values()):
+            tests = tuple(leaves(rule.condition))
+            for leaf in tests:
+                if id(leaf) not in self.tests:
+                    self.tests[id(leaf)] = self._test(leaf)
+            weight = None if rule.id in self.gates else self._weight(rule, frozenset(), {})
+            self.static[rule.id] = _Static(tests, target_of(rule), weight)
+        self.passing = self._passing()
+        self.rank = {r.id: (r.stratum, r.order) for r in self.rules}
+        top = max((r.stratum for r in self.rules), default=0) + 1
+        self.rank.update({gate_id: (top, i) for i, gate_id in enumerate(self.gates)})  # gates read anything: last
+        # The state itself.
+        self.states: dict[str, RuleState] = {}
+        self.readers: dict[str, set[str]] = {}      # input fact -> open rules whose ways include it
+        self.in_target: dict[str, set[str]] = {}    # target -> its open rules
+        self.worth: dict[str, FactWorth] = {}       # input fact worth asking -> its worth
+        # What each open rule brings to each fact it waits on (see _bring):
+        # fact -> (target, answer) -> rule -> reach over cost; fact -> target -> rule -> weight x failing
+        self.best: dict[str, dict[tuple[str, Any], dict[str, float]]] = {}
+        self.closes: dict[str, dict[str, dict[str, float]]] = {}
+        self.last: Snapshot | None = None
+        self.owned: set[str] | None = None  # facts whose tables this copy owns (None: all of them)
+
+    def _passing(self) -> dict[tuple[str, Any], list[str]]:
+        """Whom a producer's change reaches: for each (name, value) a producer concludes, the
+        readers with a test that value could pass."""
+        passing: dict[tuple[str, Any], list[str]] = {}
+        for rule in (*self.rules, *self.gates.values()):
+            for leaf in self.static[rule.id].tests:
+                test = self.tests[id(leaf)]
+                for name in (test.subject, test.other):
+                    if name is None or name in self.inputs:
+                        continue
+                    for value in {p.conclusion.value for p in self.knowledge.producers(name)}:
+                        if (name != test.subject or test.other is not None or _holds(leaf, value)) \
+                                and rule.id not in passing.get((name, value), ()):
+                            passing.setdefault((name, value), []).append(rule.id)
+        return passing
+
+    def _test(self, leaf: Leaf) -> _Test:
+        operand = leaf.operand
+        other = operand.name if isinstance(operand, FactRef) else None
+        space = self.spaces.get(leaf.subject, ())
+        helping = None
+        if leaf.subject in self.inputs and other is None and space:
+            helping = tuple(v for v in space if leaf_holds(leaf.op, v, operand))
+        return _Test(leaf.subject, other, leaf.op, operand, helping)
+
+    def copy(self) -> RuleStates:
+        """A copy to go on from (states and worths are immutable; the indexes are copied)."""
+        other = object.__new__(RuleStates)
+        other.__dict__.update(self.__dict__)
+        other.states = dict(self.states)
+        other.in_target = {t: set(s) for t, s in self.in_target.items()}
+        other.worth = dict(self.worth)
+        # Each fact's own tables are copied when first changed (most never are).
+        other.readers, other.best, other.closes = dict(self.readers), dict(self.best), dict(self.closes)
+        other.owned = set()
+        return other
+
+    # --- one step ------------------------------------------------------------
+
+    def update(self, consultation: Consultation, settling: Settling) -> None:
+        """Bring every state up to date with a new consultation (and its settling: what is moot,
+        what will not be answered, which rules are set aside)."""
+        values = consultation.values
+        snapshot = Snapshot(values, settling.unknowable, settling.moot, settling.set_aside_rules,
+                            self._conclusions(consultation))
+        self.values, self.settling, self.snapshot = values, settling, snapshot
+        self.unknowable = snapshot.unknowable
+        self.chosen = snapshot.conclusions
+        self._groups: dict[str, dict[Any, tuple[Rule, ...]]] = {}
+        self._combined: dict[tuple[str, tuple[Any, ...]], _Through | None] = {}
+        if self.last is None:
+            full, only_open, touched = set(self.by_id), set(), set(self.inputs)
+        else:
+            full, only_open, touched = self._dirty(self.last, snapshot)
+        self.states = dict(self.states)  # a plan handed out keeps the states it was made from
+        targets: set[str] = set()  # whose count of open rules changed
+        pending = [(*self.rank[r], r) for r in full | only_open]
+        heapq.heapify(pending)
+        queued = full | only_open
+        while pending:
+            rule_id = heapq.heappop(pending)[2]
+            rule = self.by_id[rule_id]
+            old = self.states.get(rule_id)
+            if rule_id in full or old is None:
+                new = self._work_out(rule)
+            else:  # only what its conclusion stands against changed: whether it could still change it
+                new = old._replace(open=bool(old.ways) and rule_id in self.position and self._could_change(rule))
+            if old == new:
+                continue
+            self.states[rule_id] = new
+            if old is None or old.hands_on() != new.hands_on():
+                for reader in self.passing.get((rule.conclusion.name, rule.conclusion.value), ()):
+                    state = self.states.get(reader)
+                    if state is not None and state.known:  # a decided rule stays so
+                        continue
+                    full.add(reader)
+                    if reader not in queued:
+                        queued.add(reader)
+                        heapq.heappush(pending, (*self.rank[reader], reader))
+            self._reindex(rule_id, old, new, touched, targets)
+        for target in targets:  # its count changes what closing each of its rules is worth
+            for rule_id in self.in_target.get(target, ()):
+                touched.update(self.states[rule_id].required)
+        for name in touched:
+            self._value_fact(name)
+        self.last = snapshot
+
+    def _reindex(self, rule_id: str, old: RuleState | None, new: RuleState, touched: set[str],
+                 targets: set[str]) -> None:
+        """Move a rule whose state changed in the indexes: open rules by target, and what each
+        open rule brings to each fact it waits on."""
+        target = self.static[rule_id].target
+        if old is not None and old.open and new.open and old.reach == new.reach and old.weight == new.weight:
+            # Still open, worth the same: only the facts whose way, answers or need changed.
+            before, after = old.ways or {}, new.ways or {}
+            for name in before.keys() | after.keys():
+                if before.get(name) != after.get(name) or old.answers.get(name) != new.answers.get(name) \
+                        or (name in old.required) != (name in new.required):
+                    touched.add(name)
+                    if name in before:
+                        self._bring(rule_id, target, old, name, False)
+                    if name in after:
+                        self._bring(rule_id, target, new, name, True)
+            return
+        for state, add in ((old, False), (new, True)):
+            if state is None or not state.open:
+                continue
+            members = self.in_target.setdefault(target, set())
+            if add:
+                members.add(rule_id)
+            else:
+                members.discard(rule_id)
+            for name in state.ways or ():
+                touched.add(name)
+                self._bring(rule_id, target, state, name, add)
+        if (old is not None and old.open) != new.open:
+            targets.add(target)
+
+    def _bring(self, rule_id: str, target: str, state: RuleState, name: str, add: bool) -> None:
+        """Add (or take back) what an open rule brings to fact `name`: for each answer that helps
+        it, reach over the answers its way needs; and, when every way needs the fact, its weight
+        times the share of answers that rule it out (closing)."""
+        if self.owned is not None and name not in self.owned:
+            self.owned.add(name)
+            self.readers[name] = set(self.readers.get(name, ()))
+            self.best[name] = {key: dict(rules) for key, rules in self.best.get(name, {}).items()}
+            self.closes[name] = {target: dict(rules) for target, rules in self.closes.get(name, {}).items()}
+        readers = self.readers.setdefault(name, set())
+        best = self.best.setdefault(name, {})
+        helping = state.answers.get(name)
+        keys = [(target, answer) for answer in (helping if helping is not None else (SOME,))]
+        if add:
+            readers.add(rule_id)
+            value = state.reach / state.ways[name]  # type: ignore[index]
+            for key in keys:
+                best.setdefault(key, {})[rule_id] = value
+        else:
+            readers.discard(rule_id)
+            for key in keys:
+                found = best[key]
+                del found[rule_id]
+                if not found:
+                    del best[key]
+        if name not in state.required:
+            return
+        closes = self.closes.setdefault(name, {})
+        if add:
+            space = self.spaces.get(name, ())
+            if space:
+                failing = sum(1 for v in space if v not in (helping if helping is not None else space)) / len(space)
+            else:
+                failing = 0.5  # a list or a number: some answers rule it out
+            closes.setdefault(target, {})[rule_id] = state.weight * failing
+        else:
+            found = closes[target]
+            del found[rule_id]
+            if not found:
+                del closes[target]
+
+    def _conclusions(self, consultation: Consultation) -> dict[str, Any]:
+        """For each concluded name: the choices standing (several-choice decisions) and the rank of
+        the highest firing that concluded its value (one pass over the firings)."""
+        values = consultation.values
+        ranks: dict[str, tuple[int, int]] = {}
+        for f in consultation.fired:
+            if f.name in values and f.value == values[f.name] and f.status in ("applied", "supporting"):
+                rank = self.by_id[f.rule_id].rank
+                if rank > ranks.get(f.name, _NO_RANK):  # type: ignore[arg-type]
+                    ranks[f.name] = rank  # type: ignore[index]
+        chosen: dict[str, list[str]] = {}
+        for rec in consultation.recommendations:
+            if rec.decision in self.multiple:
+                chosen.setdefault(rec.decision, []).append(rec.choice)
+        return {name: (tuple(chosen.get(name, ())), ranks.get(name, _NO_RANK))
+                for name in self.concluding if name in ranks or name in chosen}
+
+    def _dirty(self, last: Snapshot, now: Snapshot) -> tuple[set[str], set[str], set[str]]:
+        """After what changed: the rules to work out again, those of which only whether they could
+        still change their conclusion may have changed, and the facts to value again."""
+        moved = {n for n in last.values.keys() | now.values.keys()
+                 if last.values.get(n, _MISSING) != now.values.get(n, _MISSING)}
+        unanswerable = last.unknowable ^ now.unknowable
+        full: set[str] = set(last.set_aside ^ now.set_aside)
+        for name in moved | unanswerable:
+            full.update(self.readers_of.get(name, ()))
+        for name in moved | (last.moot ^ now.moot):
+            full.update(self.cutting.get(name, ()))
+        only_open: set[str] = set()
+        for name in moved | {n for n in last.conclusions.keys() | now.conclusions.keys()
+                             if last.conclusions.get(n) != now.conclusions.get(n)}:
+            only_open.update(self.concluding.get(name, ()))
+        return full, only_open - full, set(unanswerable & self.inputs)
+
+    # --- one rule --------------------------------------------------------------
+
+    def target(self, rule: Rule) -> str:
+        return self.static[rule.id].target
+
+    def _work_out(self, rule: Rule) -> RuleState:
+        static = self.static[rule.id]
+        truths = {id(leaf): self._leaf_truth(leaf) for leaf in static.tests}
+        ways, required = self._condition(rule.condition, truths)
+        known = False
+        if not ways or rule.id in self.snapshot.set_aside:  # decided, impossible or set aside
+            # Nothing reads what such a rule could settle: no ways, answers or required facts.
+            known = ways == {} or self._truth(rule.condition, truths) is not None
+            ways, answers, required = None, {}, _NOTHING
+        else:
+            answers = self._answers(static.tests, truths)
+        is_open = bool(ways) and rule.id in self.position and self._could_change(rule)
+        weight = static.weight if static.weight is not None else \
+            self._weight(rule, self.snapshot.moot, self.values)
+        reach = weight if True in truths.values() else weight * COLD
+        return RuleState(ways, answers, required, is_open, weight, reach, known)
+
+    def _leaf_truth(self, leaf: Leaf) -> bool | None:
+        test = self.tests[id(leaf)]
+        values = self.values
+        if test.subject not in values:
+            return None
+        if test.other is None:
+            return leaf_holds(test.op, values[test.subject], test.operand)
+        if test.other not in values:
+            return None
+        return leaf_holds(test.op, values[test.subject], values[test.other] * test.operand.times)
+
+    def _could_change(self, rule: Rule) -> bool:
+        """Whether firing it would change something: a warning, an open decision, a value it outranks
+        or ties with (an equal priority can contest a value, or settle with it by sets)."""
+        conclusion = rule.conclusion
+        if conclusion.kind == "warn":
+            return True
+        name = conclusion.name
+        assert name is not None
+        chosen, rank = self.chosen.get(name, ((), _NO_RANK))
+        if name in self.multiple:
+            return conclusion.value not in chosen
+        if name not in self.values:
+            # An open decision; a derived fact matters only through the rules that read it.
+            return conclusion.kind == "recommend"
+        return self.values[name] != conclusion.value and rule.priority >= rank[0]
+
+    def _weight(self, rule: Rule, moot: frozenset[str], values: Mapping[str, Any]) -> float:
+        conclusion = rule.conclusion
+        if conclusion.kind == "warn":
+            # A scope gate cuts the questions of the decisions it sets aside: worth more the more it cuts.
+            cut = sum(1 for name in self.gate_cuts.get(rule.id, ()) if name not in values and name not in moot)
+            return WARNING_WEIGHT + GATE_WEIGHT * cut
+        return self.weights.get(conclusion.name or "", 1.0)
+
+    def _condition(self, condition: Condition, truths: dict[int, bool | None]) -> tuple[Ways | None, frozenset[str]]:
+        """The condition's ways (None: false or impossible; empty: true) and the input facts every
+        way needs (empty once its truth is known)."""
+        if isinstance(condition, Leaf):
+            return self._leaf(condition, truths[id(condition)])
+        results = [self._condition(part, truths) for part in condition.parts]
+        if isinstance(condition, All):
+            if any(r[0] is None for r in results):
+                ways = None
+            else:
+                found = [r[0] for r in results if r[0]]
+                ways = combine_all(found) if found else {}  # type: ignore[arg-type]
+            required = frozenset().union(*(r[1] for r in results if r[0] is not None))
+        else:
+            possible = [r for r in results if r[0] is not None]
+            if any(not r[0] for r in possible):
+                ways = {}
+            else:
+                ways = combine_any([r[0] for r in possible])  # type: ignore[misc]
+            required = frozenset.intersection(*(r[1] for r in possible)) if possible else frozenset()
+        if ways == {} or (ways is None and self._truth(condition, truths) is not None):
+            return ways, frozenset()  # decided: nothing is required any more
+        return ways, required
+
+    @staticmethod
+    def _truth(condition: Condition, truths: dict[int, bool | None]) -> bool | None:
+        """Kleene truth of a condition from its tests' truths."""
+        if isinstance(condition, Leaf):
+            return truths[id(condition)]
+        decisive = not isinstance(condition, All)
+        unknown = False
+        for part in condition.parts:
+            result = RuleStates._truth(part, truths)
+            if result is None:
+                unknown = True
+            elif result == decisive:
+                return decisive
+        return None if unknown else not decisive
+
+    def _leaf(self, leaf: Leaf, truth: bool | None) -> tuple[Ways | None, frozenset[str]]:
+        if truth is not None:
+            return ({} if truth else None), _NOTHING
+        test = self.tests[id(leaf)]
+        values = self.values
+        if test.other is None or test.other in values:
+            if test.subject in self.inputs:  # the commonest test: one unanswered input fact
+                subject = test.subject
+                return (None if subject in self.unknowable else {subject: 1}), frozenset((subject,))
+            unknown: tuple[str, ...] = (test.subject,)
+        elif test.subject in values:
+            unknown = (test.other,)
+        else:
+            unknown = (test.subject, test.other)
+        per_name: list[Ways] = []
+        required: set[str] = set()
+        possible = True
+        for name in unknown:
+            if name in self.inputs:
+                required.add(name)
+                if name in self.unknowable:
+                    possible = False
+                else:
+                    per_name.append({name: 1})
+                continue
+            through = self._through(name, leaf)
+            if through is not None:
+                required |= through.required
+                per_name.append(through.ways)
+            else:
+                possible = False
+        return (combine_all(per_name) if possible else None), frozenset(required)
+
+    def _answers(self, tests: tuple[Leaf, ...], truths: dict[int, bool | None]) -> dict[str, tuple[Any, ...]]:
+        """For each unanswered bool or choice fact the rule waits on: the answers that could help it,
+        passing a test in its condition or in the condition of a producer it waits on."""
+        found: dict[str, tuple[Any, ...]] = {}
+        merged: dict[str, set[Any]] = {}
+        for leaf in tests:
+            if truths[id(leaf)] is not None:
+                continue
+            test = self.tests[id(leaf)]
+            subject = test.subject
+            if subject in self.inputs:
+                if test.helping is not None:
+                    _merge(found, merged, subject, test.helping)
+                continue
+            through = self._through(subject, leaf)
+            if through is not None:
+                for name, answers in through.answers.items():
+                    _merge(found, merged, name, answers)
+        for name, helping in merged.items():
+            found[name] = tuple(v for v in self.spaces[name] if v in helping)
+        return found
+
+    def _through(self, name: str, leaf: Leaf) -> _Through | None:
+        """What the producers helpful to `leaf` hand on together (None: there are none): worked out
+        once per step for each set of values a test accepts, and shared by every reader."""
+        groups = self._producer_groups(name)
+        if leaf.subject != name or isinstance(leaf.operand, FactRef):
+            chosen = tuple(groups)
+        else:
+            chosen = tuple(v for v in groups if _holds(leaf, v))
+        key = (name, chosen)
+        if key in self._combined:
+            return self._combined[key]
+        states = [self.states[p.id] for v in chosen for p in groups[v]]
+        result = None
+        if states:
+            found: dict[str, tuple[Any, ...]] = {}
+            merged: dict[str, set[Any]] = {}
+            for state in states:
+                for fact, answers in state.answers.items():
+                    _merge(found, merged, fact, answers)
+            for fact, helping in merged.items():
+                found[fact] = tuple(v for v in self.spaces[fact] if v in helping)
+            result = _Through(combine_any([s.ways for s in states]),  # type: ignore[arg-type,misc]
+                              frozenset.intersection(*(s.required for s in states)), found)
+        self._combined[key] = result
+        return result
+
+    def _producer_groups(self, name: str) -> dict[Any, tuple[Rule, ...]]:
+        groups = self._groups.get(name)
+        if groups is None:
+            collect: dict[Any, list[Rule]] = {}
+            for producer in self.knowledge.producers(name):
+                if self.states[producer.id].ways is not None:
+                    collect.setdefault(producer.conclusion.value, []).append(producer)
+            groups = self._groups[name] = {v: tuple(rs) for v, rs in collect.items()}
+        return groups
+
+    # --- one fact ----------------------------------------------------------------
+
+    def _value_fact(self, name: str) -> None:
+        """What the open rules waiting on `name` make it worth (see the planner's docstring): for
+        each (target, answer), the best reach over cost of a rule for it, each answer counting its
+        share of the answers; plus the closing worth of the rules every way of which needs it.
+        Summed exactly (fsum), so the same answers give the same worth whatever came before."""
+        readers = self.readers.get(name)
+        if not readers or name in self.unknowable:
+            self.worth.pop(name, None)
+            return
+        share = 1 / len(self.spaces[name]) if self.spaces.get(name) else 0.0
+        worth = fsum(max(rules.values()) * (0.5 if answer is SOME else share)
+                     for (_, answer), rules in self.best[name].items())
+        in_target = self.in_target
+        closing = fsum(fsum(rules.values()) / len(in_target[target])
+                       for target, rules in self.closes.get(name, {}).items())
+        self.worth[name] = FactWorth(worth + CLOSING_WEIGHT * closing,
+                                     tuple(sorted(readers, key=self.position.__getitem__)))
+
+
+def _holds(leaf: Leaf, value: Any) -> bool:
+    try:
+        return leaf_holds(leaf.op, value, leaf.operand)
+    except TypeError:
+        return False
+
+
+def target_of(rule: Rule) -> str:
+    """What settling the rule settles: its decision or derived fact; a warning is its own."""
+    return rule.id if rule.conclusion.kind == "warn" else rule.conclusion.name or rule.id
+
+
+class _Test(NamedTuple):
+    subject: str
+    other: str | None                  # the fact a FactRef operand compares with
+    op: str
+    operand: Any
+    helping: tuple[Any, ...] | None    # on a yes/no or choice input fact: the answers that pass
+
+
+class _Through(NamedTuple):
+    ways: Ways
+    required: frozenset[str]
+    answers: dict[str, tuple[Any, ...]]
+
+
+class _Static(NamedTuple):
+    tests: tuple[Leaf, ...]
+    target: str
+    weight: float | None  # None: a gate's, which changes with what is moot
+
+
+def _merge(found: dict[str, tuple[Any, ...]], merged: dict[str, set[Any]], name: str,
+           answers: tuple[Any, ...]) -> None:
+    """Add answers that help: one source's tuple as it is, several sources' union (ordered later)."""
+    if name in merged:
+        merged[name].update(answers)
+    elif name in found:
+        if found[name] != answers:
+            merged[name] = {*found[name], *answers}
+    else:
+        found[name] = answers
