@@ -108,3 +108,47 @@ def test_the_lint_scope_awareness_uses_the_engine_s_own_guards():
     analysis = Analysis(knowledge)
     rule = knowledge.rule("services.sql-for-relational")
     assert analysis.set_aside_by(rule)  # scope.training-data-already-stored, at least
+
+
+# --- choices that cannot stand together ----------------------------------------------------------
+
+def _incompatible(texts: dict[str, str]) -> dict[str, dict]:
+    return {f.subject: f.witness for f in Analysis(build_knowledge(texts)).incompatibilities()}
+
+
+def _without_entry(texts: dict[str, str], entry: str) -> dict[str, str]:
+    scope = texts["scope.yaml"]
+    start = scope.index(f"  - id: {entry}\n")
+    end = scope.index("\n  - id: ", start + 1)
+    return {**texts, "scope.yaml": scope[:start] + scope[end + 1:]}
+
+
+def test_no_declared_incompatible_pair_can_be_recommended_together():
+    assert _incompatible(read_sources(rules_dir())) == {}
+
+
+def test_each_pair_s_proof_rests_on_its_scope_entry():
+    """Without the entry that keeps them apart, lint prints the situation where both hold:
+    a proof that holds only because the search missed a witness would fail here."""
+    texts = read_sources(rules_dir())
+    for entry, pair, facts in [
+        ("scope.automl-compute-targets", "incompatible.automl-on-kubernetes", {"needs_kubernetes_control": True}),
+        ("scope.automl-not-on-spark-pool", "incompatible.automl-on-attached-spark-pool",
+         {"existing_compute": "synapse_spark"}),
+        ("scope.training-data-already-stored", "incompatible.sql-training-data-and-a-datastore",
+         {"data_source": "relational_database"}),
+    ]:
+        witness = _incompatible(_without_entry(texts, entry)).get(pair)
+        assert witness is not None, entry
+        assert facts.items() <= witness.items()
+
+
+def test_the_engine_keeps_the_pairs_apart(advisor):
+    automl = {"algorithm_selection": "automated", "ml_task": "classification"}
+    kubernetes = advisor.consult({**automl, "needs_kubernetes_control": True})
+    assert kubernetes.recommendation("training_compute").choice == "compute_cluster"
+    assert any(w.rule_id == "compute.automl-not-on-kubernetes" for w in kubernetes.warnings)
+    pool = advisor.consult({**automl, "existing_compute": "synapse_spark"})
+    assert pool.recommendation("training_compute").choice == "compute_cluster"
+    vm = advisor.consult({**automl, "existing_compute": "azure_vm"})  # remote VMs do run AutoML
+    assert "compute.attach-existing" in {f.rule_id for f in vm.fired if f.status != "set_aside"}

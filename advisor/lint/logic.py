@@ -53,7 +53,10 @@ def grounded_witness(conditions: Sequence[Condition], universe: Universe,
     witness is a situation the engine can actually reach (overrides by rank aside). `accept`,
     if given, must also approve the complete witness (no scope entry sets its producers aside)."""
     names = frozenset().union(*(subjects(c) for c in conditions))
-    for assignment in assignments(universe.candidates(names, conditions), partial=False):
+    # Each value a rule produces is its own class: values alike for the conditions (ai_services
+    # and azure_ml, both "not a Spark service") differ in the rules that can give them.
+    distinct = [Leaf(n, "eq", p.conclusion.value) for n in sorted(names) for p in producers(n)]
+    for assignment in assignments(universe.candidates(names, [*conditions, *distinct]), partial=False):
         if not all(holds(c, assignment) for c in conditions):
             continue
         ruled = {n for n in assignment if producers(n)}
