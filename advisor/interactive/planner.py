@@ -40,6 +40,7 @@ from advisor.engine.advisor import Advisor
 from advisor.engine.results import Consultation
 from advisor.engine.settling import Settling
 from advisor.errors import AdvisorError
+from advisor.interactive import state_cache
 from advisor.interactive.rule_states import RuleStates
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import Condition, FactRef, Leaf, evaluate, leaf_holds, leaves
@@ -215,16 +216,37 @@ class Planner:
         vocabulary = knowledge.vocabulary
         self.withheld = frozenset() if existing else frozenset(
             f.name for f in vocabulary.input_facts if f.existing_setup)
-        self.yes_only = yes_only_facts(knowledge) - self.withheld
-        downstream = downstream_decisions(knowledge)
-        self.weights = {d.name: 1.0 + len(downstream.get(d.name, ())) for d in vocabulary.decisions}
         # Each scope entry is a gate worth asking towards: an answer that makes it hold cuts
         # the questions of every decision it makes moot. Planned like a warning that sets them aside.
         # (--focus plans one area's own rules only: no gate from elsewhere.)
         self.gates = {} if focus else {entry.id: scope_gate(entry, knowledge) for entry in knowledge.scope}
         self.gate_cuts = {entry.id: entry.decisions for entry in knowledge.scope}
         self._setting = (focus, self.withheld)
+        self._memo = _FIRST_STATES.setdefault(advisor, {})
         self._states: RuleStates | None = None
+        self._yes_only: frozenset[str] | None = None
+
+    @property
+    def yes_only(self) -> frozenset[str]:
+        if self._yes_only is None:
+            self._yes_only = self._statics()[0] - self.withheld
+        return self._yes_only
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Each decision's weight: 1 plus the decisions that read it downstream."""
+        return self._statics()[1]
+
+    def _statics(self) -> state_cache.Statics:
+        """What depends on the rule base alone, worked out once per process (or read with the first state)."""
+        found = self._memo.get("statics")
+        if found is None:
+            knowledge = self.knowledge
+            downstream = downstream_decisions(knowledge)
+            found = self._memo["statics"] = (
+                yes_only_facts(knowledge),
+                {d.name: 1.0 + len(downstream.get(d.name, ())) for d in knowledge.vocabulary.decisions})
+        return found
 
     def set_aside(self, consultation: Consultation) -> frozenset[str]:
         """Rules the consultation's scope sets aside (knowledge/scope.py): those recommending a
@@ -255,15 +277,34 @@ class Planner:
 
     def _rule_states(self) -> RuleStates:
         if self._states is None:
-            first = _FIRST_STATES.setdefault(self.advisor, {})
-            base = first.get(self._setting)
+            base = self._memo.get(self._setting)
             if base is None:
-                base = RuleStates(self.knowledge, self.scope, self.gates, self.gate_cuts, self.weights)
-                empty = self.advisor.consult({}, self.withheld)
-                base.update(empty, Settling(self.knowledge, empty.values, self.withheld))
-                first[self._setting] = base
+                base = self._memo[self._setting] = self._first_state()
             self._states = base.copy()
         return self._states
+
+    def _first_state(self) -> RuleStates:
+        """The rules' states after the empty consultation: read from the cache folder when kept there
+        for this rule base and setting (state_cache.py), else worked out and kept."""
+        empty = self.advisor.consult({}, self.withheld)
+        settling = Settling(self.knowledge, empty.values, self.withheld)
+        name = state_cache.file_name(self, empty, settling)
+        found = state_cache.load(name, self.knowledge) if name else None
+        if found is not None:
+            statics, data = found
+            states = RuleStates(self.knowledge, self.scope, self.gates, self.gate_cuts, statics[1])
+            try:
+                states.restore(data, empty, settling)
+            except (ValueError, KeyError, TypeError):
+                pass  # damaged: worked out again and rewritten below
+            else:
+                self._memo.setdefault("statics", statics)
+                return states
+        states = RuleStates(self.knowledge, self.scope, self.gates, self.gate_cuts, self.weights)
+        states.update(empty, settling)
+        if name:
+            state_cache.store(name, self._statics(), states)
+        return states
 
 
 class _Plan:

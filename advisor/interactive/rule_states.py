@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping
-from math import fsum
+from math import fsum, isfinite
 from typing import Any, NamedTuple
 
 from advisor.engine.results import Consultation
@@ -148,14 +148,18 @@ class RuleStates:
         # subjects and, on a yes/no or choice input fact, the answers that pass it.
         self.static: dict[str, _Static] = {}
         self.tests: dict[int, _Test] = {}
+        alike: dict[Leaf, _Test] = {}  # equal tests in different rules share one
         for rule in (*self.rules, *self.gates.values()):
             tests = tuple(leaves(rule.condition))
             for leaf in tests:
                 if id(leaf) not in self.tests:
-                    self.tests[id(leaf)] = self._test(leaf)
+                    test = alike.get(leaf)
+                    if test is None:
+                        test = alike[leaf] = self._test(leaf)
+                    self.tests[id(leaf)] = test
             weight = None if rule.id in self.gates else self._weight(rule, frozenset(), {})
             self.static[rule.id] = _Static(tests, target_of(rule), weight)
-        self.passing = self._passing()
+        self.shared: dict[str, Any] = {}  # worked out when first needed, for every copy
         self.rank = {r.id: (r.stratum, r.order) for r in self.rules}
         top = max((r.stratum for r in self.rules), default=0) + 1
         self.rank.update({gate_id: (top, i) for i, gate_id in enumerate(self.gates)})  # gates read anything: last
@@ -171,17 +175,83 @@ class RuleStates:
         self.last: Snapshot | None = None
         self.owned: set[str] | None = None  # facts whose tables this copy owns (None: all of them)
 
+    # --- kept on disk (state_cache.py) --------------------------------------------
+
+    def export(self) -> dict[str, Any]:
+        """The state after an update as plain JSON data: what restore() reads back."""
+        rules = sorted  # a set's order is not data
+        return {
+            "states": [[rule_id, s.ways, {n: list(a) for n, a in s.answers.items()}, sorted(s.required),
+                        s.open, s.weight, s.reach, s.known] for rule_id, s in self.states.items()],
+            "readers": {name: rules(ids) for name, ids in self.readers.items()},
+            "in_target": {target: rules(ids) for target, ids in self.in_target.items()},
+            "worth": {name: [w.worth, list(w.readers)] for name, w in self.worth.items()},
+            "best": {name: [[target, None if answer is SOME else answer, found]
+                            for (target, answer), found in table.items()] for name, table in self.best.items()},
+            "closes": self.closes,
+        }
+
+    def restore(self, data: Mapping[str, Any], consultation: Consultation, settling: Settling) -> None:
+        """Take the state export() wrote after `consultation` (checked: ValueError or TypeError when
+        a name, value or type is not one this rule base could have written)."""
+        inputs, spaces, by_id = self.inputs, self.spaces, self.by_id
+        states: dict[str, RuleState] = {}
+        for rule_id, ways, answers, required, is_open, weight, reach, known in _items(data["states"], list):
+            _check(rule_id in by_id and rule_id not in states, rule_id)
+            _check(ways is None or (type(ways) is dict and inputs.issuperset(ways) and _counts(ways.values())), ways)
+            _check(type(answers) is dict and type(required) is list and inputs.issuperset(required), required)
+            found = {}
+            for name, helping in answers.items():
+                _check(type(helping) is list and set(spaces.get(name, ())).issuperset(helping), helping)
+                found[name] = tuple(helping)
+            _check(type(is_open) is bool and type(known) is bool and _numbers((weight, reach)), rule_id)
+            states[rule_id] = RuleState(ways, found, frozenset(required) if required else _NOTHING, is_open,
+                                        weight, reach, known)
+        _check(states.keys() == by_id.keys(), "rules")
+        # Only open rules are indexed.
+        open_ids = {rule_id for rule_id, state in states.items() if state.open and rule_id in self.position}
+        self.readers = {name: set(_ids(ids, open_ids)) for name, ids in _items(data["readers"], dict, inputs)}
+        self.in_target = {target: set(_ids(ids, open_ids)) for target, ids in _items(data["in_target"], dict)}
+        self.worth = {}
+        for name, (worth, readers) in _items(data["worth"], dict, inputs):
+            _check(_numbers((worth,)), worth)
+            self.worth[name] = FactWorth(worth, tuple(_ids(readers, open_ids)))
+        self.best = {}
+        for name, table in _items(data["best"], dict, inputs):
+            space = set(spaces[name])
+            rows = self.best[name] = {}
+            for target, answer, found in _items(table, list):
+                _check(type(target) is str and (answer is None or answer in space), answer)
+                rows[(target, SOME if answer is None else answer)] = _scores(found, open_ids)
+        self.closes = {name: {target: _scores(found, open_ids) for target, found in _items(table, dict)}
+                       for name, table in _items(data["closes"], dict, inputs)}
+        self.states, self.owned = states, None
+        self.values, self.settling = consultation.values, settling
+        self.last = Snapshot(consultation.values, settling.unknowable, settling.moot, settling.set_aside_rules,
+                             self._conclusions(consultation))
+
+    @property
+    def passing(self) -> dict[tuple[str, Any], list[str]]:
+        found = self.shared.get("passing")
+        if found is None:
+            found = self.shared["passing"] = self._passing()
+        return found
+
     def _passing(self) -> dict[tuple[str, Any], list[str]]:
         """Whom a producer's change reaches: for each (name, value) a producer concludes, the
         readers with a test that value could pass."""
         passing: dict[tuple[str, Any], list[str]] = {}
+        concluded: dict[str, set[Any]] = {}  # name -> the values its producers conclude
+        for rule in self.rules:
+            if rule.conclusion.name is not None:
+                concluded.setdefault(rule.conclusion.name, set()).add(rule.conclusion.value)
         for rule in (*self.rules, *self.gates.values()):
             for leaf in self.static[rule.id].tests:
                 test = self.tests[id(leaf)]
                 for name in (test.subject, test.other):
                     if name is None or name in self.inputs:
                         continue
-                    for value in {p.conclusion.value for p in self.knowledge.producers(name)}:
+                    for value in concluded.get(name, ()):
                         if (name != test.subject or test.other is not None or _holds(leaf, value)) \
                                 and rule.id not in passing.get((name, value), ()):
                             passing.setdefault((name, value), []).append(rule.id)
@@ -614,3 +684,42 @@ def _merge(found: dict[str, tuple[Any, ...]], merged: dict[str, set[Any]], name:
             merged[name] = {*found[name], *answers}
     else:
         found[name] = answers
+
+
+# --- checks of a state read back from disk -------------------------------------------------
+
+def _check(ok: bool, what: Any) -> None:
+    if not ok:
+        raise ValueError(f"not a planner state: {what!r:.80}")
+
+
+def _items(value: Any, kind: type, names: frozenset[str] | None = None) -> Iterable[Any]:
+    """A JSON list's items, each of the expected kind; or a JSON object's (key, value) pairs, each
+    key text (one of `names` when given)."""
+    if kind is dict:
+        _check(type(value) is dict and (names.issuperset(value) if names is not None
+                                        else set(map(type, value)) <= {str}), value)
+        return value.items()
+    _check(type(value) is list and set(map(type, value)) <= {kind}, value)
+    return value
+
+
+def _numbers(values: Iterable[Any]) -> bool:
+    values = tuple(values)
+    return set(map(type, values)) <= {float} and all(map(isfinite, values))
+
+
+def _counts(values: Iterable[Any]) -> bool:
+    values = tuple(values)
+    return set(map(type, values)) <= {int} and min(values, default=1) > 0
+
+
+def _ids(value: Any, open_ids: set[str]) -> list[str]:
+    """A JSON list of rule ids, each open in the state read back."""
+    _check(type(value) is list and open_ids.issuperset(value), value)
+    return value
+
+
+def _scores(found: Any, open_ids: set[str]) -> dict[str, float]:
+    _check(type(found) is dict and open_ids.issuperset(found) and _numbers(found.values()), found)
+    return found
