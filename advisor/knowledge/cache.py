@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor import __version__
+from advisor.files import make_folders
 from advisor.knowledge import base, conditions, guide, rules, scope, vocabulary
 from advisor.knowledge.base import KnowledgeBase, build_knowledge, read_sources
 from advisor.paths import cache_dir, cache_disabled
@@ -310,7 +311,7 @@ def load_cached(directory: Path) -> KnowledgeBase:
 def _store(folder: Path, name: str, knowledge: KnowledgeBase) -> None:
     try:
         if not folder.exists():
-            folder.parent.mkdir(parents=True, exist_ok=True)
+            make_folders(folder.parent)
             os.mkdir(folder, 0o700)
         if _POSIX:
             dir_fd = _open_private_dir(folder)
