@@ -209,12 +209,22 @@ def package_index_problem() -> str | None:
     return _index["problem"]
 
 
+# The network tests build the wheel, make virtual environments and pip-install from the index:
+# ~35 CPU seconds and more waiting, over half of the rest of the suite. They run in CI (required
+# there) and where ADVISOR_NETWORK_TESTS=1 asks for them; a developer's `uv run pytest` skips them.
+RUN_NETWORK_TESTS = IN_CI or os.environ.get("ADVISOR_NETWORK_TESTS", "") not in ("", "0")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    """A `network` test is skipped, with the reason, when the package index can't be reached;
-    in CI (CI set) it must run, so there it fails instead."""
+    """A `network` test runs in CI (CI set) or with ADVISOR_NETWORK_TESTS=1, and is skipped with
+    the reason otherwise. When it runs and the package index can't be reached it is skipped
+    with the reason, except in CI, where it must run, so there it fails instead."""
     if item.get_closest_marker("network") is None:
         return
+    if not RUN_NETWORK_TESTS:
+        pytest.skip("needs the package index (pip and uv installs, ~35 CPU s): runs in CI (CI set) "
+                    "or with ADVISOR_NETWORK_TESTS=1")
     problem = package_index_problem()
     if problem is None:
         return
