@@ -69,3 +69,28 @@ def test_a_drill_data_folder_deeper_than_the_recursion_limit(cli, deep_root):
     assert "Traceback" not in result.stderr, result.stderr[-500:]
     assert result.returncode in (0, 2), result.stderr[-500:]
     assert (_deep(deep_root, 1100) / "drill.sqlite3").exists() or len(result.stderr.strip().splitlines()) == 1
+
+
+# --- Ctrl-C while the CLI's modules load (a slow start on a loaded machine) -----------------
+
+def test_ctrl_c_while_the_cli_loads_is_one_line_and_exit_130():
+    """The fuzzer's PTY pressed Ctrl-C 5 s into a start-up on a loaded machine: a KeyboardInterrupt
+    traceback from `import re`. Here the interrupt comes from the import of advisor.cli.app."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'advisor.cli.app':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "sys.argv = ['advisor', 'rules', 'list']\n"
+        "from advisor.__main__ import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.strip() == "advisor: interrupted"
+    assert done.returncode == 130
