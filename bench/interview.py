@@ -1,6 +1,6 @@
 """How quickly the interactive consultation reaches its answer (question efficiency).
 
-    uv run python bench/interview.py [--markdown] [--verbose] [--oracle] [--held-out]
+    uv run python bench/interview.py [--markdown] [--verbose] [--oracle] [--held-out] [--go-on]
 
 The real planner interviews a simulated user who answers from a scenario file and says
 "don't know" to anything the file does not state. Per scenario and as medians:
@@ -12,6 +12,13 @@ The real planner interviews a simulated user who answers from a scenario file an
   interviewer can beat: each of them had to be asked);
 - 50% / 90% / 100%: the question after which that share of the final recommendations is
   settled with its final choice and stays so to the end.
+
+When only long shots are left (the planner's `can_stop`: the best question is worth little and
+the last answers told nothing), the consultation offers to stop, and this user takes the offer:
+`asked` counts the questions until then and the offer itself. The recommendations are always
+those of the interview asked to the end (`--go-on`: the user declines the offer), so stopping
+never shrinks what has to be settled: one not settled when the user stops counts as never
+settled (`open` in the table, "left open" in the totals), and a share it is needed for is `open`.
 
 Tune on one set, report on another. The planner's weights were chosen on the default run's
 scenarios (the end-to-end consultations in TUNED_ON, and every other shipped scenario of 10 or
@@ -55,7 +62,10 @@ class Interview:
     name: str
     asked: list[str]  # one entry per question; a checklist's facts joined by "+"
     needed: frozenset[str]
-    settled: dict[float, int]  # share of final recommendations -> questions after which it holds
+    settled: dict[float, float]  # share of final recommendations -> questions after which it holds (inf: open)
+    left_open: int = 0  # final recommendations not settled when the user took the offer to stop
+    recommendations: int = 0  # final recommendations (of the interview asked to the end)
+    stopped: bool = False  # the user took the offer to stop
 
 
 # The end-to-end consultations the planner's weights were chosen on (with the other shipped
@@ -91,11 +101,12 @@ def outcome(consultation: Consultation) -> set[tuple[str, str]]:
     return {(r.decision, r.choice) for r in consultation.recommendations}
 
 
-def interview(advisor: Advisor, path: Path, oracle: bool = False) -> Interview:
+def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = False) -> Interview:
     """The planner's questions to a user who knows exactly what the file states.
 
     oracle: among the planner's questions, ask first those the file answers (in the planner's
     order): what the same questions could reach if the planner knew what the user knows.
+    go_on: the user declines the offer to stop and is asked to the end.
     """
     knowledge = advisor.knowledge
     scenario = load_scenario(path, knowledge)
@@ -105,11 +116,16 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False) -> Interview:
     # The consultation opens by asking whether there is an existing setup to review.
     asked: list[str] = [MODE_QUESTION] if existing_setup_matters(knowledge, None) else []
     history: list[set[tuple[str, str]]] = [set()] * len(asked)  # recommendations after 0, 1, ... answers
+    stop: int | None = None  # questions asked when the user takes the offer to stop (the offer included)
+    armed = False  # as the interview: the offer comes once a plan with more than long shots was seen
     while True:
         plan = planner.plan(answers)
         history.append(outcome(plan.consultation))
         if plan.next is None:
             break
+        if plan.can_stop and armed and stop is None and not go_on:
+            stop = len(asked) + 1
+        armed = armed or not plan.can_stop
         batch = [q.fact.name for q in plan.batch]
         if oracle:
             first = next((q for q in plan.questions if q.fact.name in scenario.facts), plan.next)
@@ -129,15 +145,26 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False) -> Interview:
         while at > 0 and pair in history[at - 1]:
             at -= 1
         settled_after.append(at)
+    left_open = 0
+    if stop is not None:  # what is settled after the last question before the offer stays so
+        asked = asked[:stop - 1] + ["(offer to stop: taken)"]
+        left_open = sum(1 for at in settled_after if at > stop - 1)
+        settled_after = [at if at <= stop - 1 else math.inf for at in settled_after]
     settled_after.sort()
     settled = {share: (settled_after[max(0, math.ceil(share * len(settled_after)) - 1)] if settled_after else 0)
                for share in SHARES}
     assert known_facts(answers, knowledge).keys() >= needed
-    return Interview(path.stem, asked, frozenset(needed), settled)
+    return Interview(path.stem, asked, frozenset(needed), settled, left_open, len(settled_after), stop is not None)
 
 
 def ratio(value: float, needed: float) -> str:
+    if value == math.inf:
+        return "open"
     return f"{value / needed:.2f}x" if needed else "-"
+
+
+def count(value: float) -> str:
+    return "open" if value == math.inf else f"{value:g}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -148,6 +175,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="the end-to-end scenarios not used to choose weights, instead")
     parser.add_argument("--oracle", action="store_true",
                         help="ask first what the file answers (a bound for ordering the same questions)")
+    parser.add_argument("--go-on", action="store_true",
+                        help="the user declines the offer to stop and is asked to the end")
     args = parser.parse_args(argv)
     render = table.markdown if args.markdown else table.plain
     advisor = get_advisor()
@@ -155,25 +184,25 @@ def main(argv: list[str] | None = None) -> None:
     if not files:
         print("No held-out scenarios: scenarios/end-to-end/ holds only the ones the weights were tuned on.")
         return
-    results = [interview(advisor, path, args.oracle) for path in files]
+    results = [interview(advisor, path, args.oracle, args.go_on) for path in files]
 
     header = ("scenario", "asked", "needed", "50%", "90%", "100%", "90% / needed", "100% / needed")
     rows = []
     for r in results:
         n = len(r.needed)
-        rows.append((r.name, str(len(r.asked)), str(n), *(str(r.settled[s]) for s in SHARES),
+        rows.append((r.name, str(len(r.asked)), str(n), *(count(r.settled[s]) for s in SHARES),
                      ratio(r.settled[0.9], n), ratio(r.settled[1.0], n)))
     med = statistics.median
     needed = med(len(r.needed) for r in results)
     m = {s: med(r.settled[s] for r in results) for s in SHARES}
     rows.append(("median", f"{med(len(r.asked) for r in results):g}", f"{needed:g}",
-                 *(f"{m[s]:g}" for s in SHARES), ratio(m[0.9], needed), ratio(m[1.0], needed)))
+                 *(count(m[s]) for s in SHARES), ratio(m[0.9], needed), ratio(m[1.0], needed)))
     print(render("Questions until the final recommendations are settled", header, rows))
 
     per = {"90%": [r.settled[0.9] / len(r.needed) for r in results if r.needed],
            "100%": [r.settled[1.0] / len(r.needed) for r in results if r.needed],
            "asked": [len(r.asked) / len(r.needed) for r in results if r.needed]}
-    verdicts = [(f"{key} / needed (median of per-scenario ratios)", f"{med(values):.2f}x",
+    verdicts = [(f"{key} / needed (median of per-scenario ratios)", ratio(med(values), 1),
                  f"<= {TARGETS[key]}x", table.verdict(med(values), TARGETS[key]))
                 for key, values in per.items()]
     verdicts += [(f"{key} / needed: scenarios within target", f"{sum(v <= TARGETS[key] for v in values)}"
@@ -181,7 +210,11 @@ def main(argv: list[str] | None = None) -> None:
     which = "held out (scenarios/end-to-end/, not TUNED_ON)" if args.held_out else "tuning set"
     print(render(f"Targets, {which}", ("measure", "figure", "target", "verdict"), verdicts))
     totals = (sum(r.settled[0.9] for r in results), sum(r.settled[1.0] for r in results))
-    print(f"Questions until 90% / 100% settled, summed over the {len(results)} scenarios: {totals[0]} / {totals[1]}")
+    print(f"Questions until 90% / 100% settled, summed over the {len(results)} scenarios: "
+          f"{count(totals[0])} / {count(totals[1])}")
+    stopped = sum(1 for r in results if r.stopped)
+    print(f"Offer to stop taken in {stopped} of {len(results)} scenarios; final recommendations left open at the "
+          f"stop: {sum(r.left_open for r in results)} of {sum(r.recommendations for r in results)}")
     if args.verbose:
         for r in results:
             print(f"{r.name}: " + ", ".join("+".join(f"{'*' if n in r.needed else ''}{n}" for n in q.split("+"))

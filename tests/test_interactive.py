@@ -59,7 +59,7 @@ def keys_for(prompt: Prompt, answer: Any) -> str:
     return keys + ENTER
 
 
-OWN_PROMPTS = ("resume", "save", "save_path", "save_title", "existing", "go_on")
+OWN_PROMPTS = ("resume", "save", "save_path", "save_title", "existing", "go_on", "stop_offer")
 
 
 def checklist_facts(prompt: Prompt) -> list[str]:
@@ -88,7 +88,8 @@ class KeyTerminal:
 
     script: fact -> answer (or a Queue of answers); other facts get `default`. The
     consultation's own prompts answer "a new design" (`existing`), "go on" after an area
-    (`go_on`) and "yes, none of these" to an empty checkbox, unless the script says otherwise.
+    (`go_on`) and at the offer to stop (`stop_offer`), and "yes, none of these" to an empty
+    checkbox, unless the script says otherwise.
     stop_at: press Ctrl-C at that prompt (1-based; the first prompt asks design or review).
     back_after: press Back at the prompt that follows the first time this fact is asked.
     save: a path to save the scenario to.
@@ -130,7 +131,7 @@ class KeyTerminal:
             return planned.pop(0).answer if isinstance(planned, list) else planned
         if prompt.key == "existing":
             return False
-        if prompt.key == "go_on" or prompt.key.endswith(":none"):
+        if prompt.key in ("go_on", "stop_offer") or prompt.key.endswith(":none"):
             return True
         if self.back_after and not self.went_back and len(self.prompts) >= 2 \
                 and self.prompts[-2].key == self.back_after:

@@ -170,3 +170,93 @@ def test_a_plan_kept_up_to_date_answer_by_answer_is_the_plan_made_afresh(data, e
             answers[name] = data.draw(answer_strategy(advisor.knowledge.vocabulary.fact(name)), label=name)
         for question in plan.batch:
             answers[question.fact.name] = data.draw(answer_strategy(question.fact), label=question.fact.name)
+
+
+# --- the offer to stop when only long shots are left ---------------------------------
+
+def interview_until_offer(advisor, facts: dict[str, Any]):
+    """Answer from `facts` (anything else "don't know", unticked is no) until the plan can stop."""
+    planner = Planner(advisor)
+    answers: dict[str, Any] = {}
+    plans = []
+    while (plan := planner.plan(answers)).next is not None and not plan.can_stop:
+        plans.append(plan)
+        batch = [q.fact.name for q in plan.batch]
+        if len(batch) == 1:
+            answers[batch[0]] = facts.get(batch[0])
+        else:
+            answers.update({name: facts.get(name) is True for name in batch})
+    return planner, answers, plan, plans
+
+
+def test_the_plan_can_stop_only_when_the_best_question_is_a_long_shot_after_answers_that_told_nothing(advisor):
+    from advisor.interactive.planner import STOP_AFTER, STOP_WORTH
+
+    planner, answers, plan, before = interview_until_offer(advisor, {"prediction_timing": "at_set_times",
+                                                                     "dataset_size": "small"})
+    assert plan.can_stop and plan.next is not None, "an interview of don't-knows reaches the offer"
+    opening = planner.opening_worth()
+    assert opening == Planner(advisor).plan({}).next.worth > 0
+    assert plan.next.worth < STOP_WORTH * opening
+    last = list(answers.items())[-STOP_AFTER:]
+    assert all(v is None or (v is False and n in planner.yes_only) for n, v in last)
+    assert all(p.next.worth >= STOP_WORTH * opening or not p.can_stop for p in before)
+    # The same answers with one that told something last: the same long shots, but no offer.
+    reordered = {n: v for n, v in answers.items() if n != "dataset_size"} | {"dataset_size": "small"}
+    told = planner.plan(reordered)
+    assert max(q.worth for q in told.questions) < STOP_WORTH * opening and not told.can_stop
+
+
+def assert_unasked_facts_change_only_what_is_still_open(advisor, planner, answers: dict[str, Any], plan) -> None:
+    """Every value of every unasked fact changes only the decisions the plan lists as still open
+    (undecided, or recommended but open to change); a warning it raises is one the plan lists (or
+    a note on such a decision), and one it takes away reads such a decision."""
+    knowledge = advisor.knowledge
+    still = plan.still_open()
+    open_decisions = set(still.decisions)
+    consultation = advisor.consult(known_facts(answers, knowledge))
+    aside = planner.set_aside(consultation)  # as above: what the scope sets aside is not asked on purpose
+    settled_recs, settled_warnings = outcome(consultation, aside, knowledge)
+    for spec in knowledge.vocabulary.input_facts:
+        if spec.name in answers or spec.existing_setup:
+            continue
+        for value in probe_values(spec):
+            recs, warnings = outcome(advisor.consult(known_facts({**answers, spec.name: value}, knowledge)),
+                                     aside, knowledge)
+            moved = {d for d, _ in recs ^ settled_recs}
+            assert moved <= open_decisions, f"{spec.name} = {value!r} changes {moved - open_decisions}"
+            for rule_id, _ in warnings - settled_warnings:
+                assert rule_id in still.warnings or knowledge.rule(rule_id).conclusion.name in open_decisions, \
+                    f"{spec.name} = {value!r} raises {rule_id}"
+            for rule_id, _ in settled_warnings - warnings:
+                rule = knowledge.rule(rule_id)
+                assert rule.conclusion.name in open_decisions or set(rule.reads) & open_decisions, \
+                    f"{spec.name} = {value!r} takes away {rule_id}"
+
+
+def test_at_the_offer_to_stop_no_unasked_fact_changes_anything_but_what_the_offer_says_is_open(advisor):
+    """The planner's property restated for an interview stopped at the offer: what is not asked
+    changes only what the offer lists as still open; every undecided one is among the report's open decisions."""
+    from conftest import SCENARIOS
+
+    from advisor.scenarios import load_scenario
+
+    facts = load_scenario(SCENARIOS / "end-to-end" / "customer-churn-automl.yaml", advisor.knowledge).facts
+    planner, answers, plan, _ = interview_until_offer(advisor, facts)
+    assert plan.can_stop
+    still = plan.still_open()
+    assert still.undecided, "long shots left: something is still open"
+    assert set(still.undecided) <= {o.decision for o in plan.consultation.open_decisions}
+    assert_unasked_facts_change_only_what_is_still_open(advisor, planner, answers, plan)
+
+
+def test_what_is_still_open_includes_recommendations_a_later_answer_could_change(advisor):
+    answers = {"prediction_timing": "as_data_arrives", "dataset_size": "large"}
+    planner = Planner(advisor)
+    plan = planner.plan(answers)
+    still = plan.still_open()
+    recommended = {r.decision for r in plan.consultation.recommendations}
+    assert set(still.could_change) <= recommended and not set(still.undecided) & recommended
+    # e.g. a rule of higher (or equal) priority could still fire for these
+    assert {"scoring_mode", "training_service"} <= set(still.could_change)
+    assert_unasked_facts_change_only_what_is_still_open(advisor, planner, answers, plan)

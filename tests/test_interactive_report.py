@@ -94,6 +94,36 @@ def test_stopping_after_an_area_gives_the_report_and_keeps_the_answers(tmp_path,
     assert "advisor consult --resume" in screen
 
 
+def test_at_the_offer_to_stop_the_user_is_told_what_is_open_and_may_stop_or_go_on(tmp_path, advisor):
+    from test_interactive import IMAGE_CLASSIFIER
+
+    stop = KeyTerminal({**IMAGE_CLASSIFIER, "stop_offer": False}, default=DONT_KNOW)
+    report, answers, screen = run(tmp_path / "stop", stop)
+    offers = [p for p in stop.prompts if p.key == "stop_offer"]
+    assert len(offers) == 1 and offers[0].message == "Only long shots are left. Go on?"
+    assert [label for label, _ in offers[0].options][1].startswith("Stop here and show the report")
+    # Questions are left; what they could still settle was shown, and the report lists it as open.
+    plan = Planner(advisor).plan(answers.values)
+    assert plan.next is not None and plan.can_stop
+    still = plan.still_open()
+    titles = [advisor.knowledge.vocabulary.decision(d).title for d in still.undecided]
+    assert still.undecided and f"Still open ({len(titles)}): " in screen
+    assert all(title in " ".join(screen.split()) for title in titles)
+    assert set(still.undecided) <= {o["decision"] for o in report["open"]}
+    draft = DraftStore(tmp_path / "stop" / "data")
+    assert draft.exists() and draft.load(advisor.knowledge).values == answers.values
+    assert "advisor consult --resume" in screen
+
+    # Going on asks to the end, with no second offer; the recommendations of the stop still stand.
+    on = KeyTerminal(dict(IMAGE_CLASSIFIER), default=DONT_KNOW)
+    full, all_answers, _ = run(tmp_path / "on", on)
+    assert [p.key for p in on.prompts].count("stop_offer") == 1
+    assert len(on.questions) > len(stop.questions)
+    assert Planner(advisor).plan(all_answers.values).next is None
+    assert decided(report) <= decided(full)
+    assert not DraftStore(tmp_path / "on" / "data").exists()
+
+
 def test_resume_report_renders_the_saved_draft_without_asking(tmp_path, monkeypatch, advisor):
     monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
     stop = KeyTerminal({"go_on": False, "prediction_timing": "at_set_times", "dataset_size": "small"},

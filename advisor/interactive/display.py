@@ -279,6 +279,26 @@ def show_tally(console: Console, consultation: Consultation, knowledge: Knowledg
     console.print()
 
 
+def show_still_open(console: Console, plan: QuestionPlan, knowledge: KnowledgeBase) -> None:
+    """What answering on could still change, before the offer to stop there."""
+    vocabulary = knowledge.vocabulary
+    still = plan.still_open()
+
+    def titles(names: tuple[str, ...]) -> str:
+        return "; ".join(escape(vocabulary.decision(n).title) for n in names)  # type: ignore[union-attr]
+
+    console.print()
+    console.print("[bold]The best question left is a long shot[/] and your last answers told nothing new.")
+    if still.undecided:
+        console.print(f"Still open ({len(still.undecided)}): {titles(still.undecided)}")
+    if still.could_change:
+        console.print(f"Recommended, but a later answer could still change ({len(still.could_change)}): "
+                      f"{titles(still.could_change)}")
+    if still.warnings:
+        console.print(f"[dim]{len(still.warnings)} warnings could still be raised.[/]")
+    console.print()
+
+
 def area_words(title: str) -> str:
     """A rule file's title as words in a sentence: "Data - datastores and data assets" ->
     "Data (datastores and data assets)"."""

@@ -3,8 +3,10 @@
 The consultation opens by asking whether there is an existing setup to review (unless
 `--existing` or the answers file says so); a design consultation never asks about one.
 Each guide section is an area with its heading; when an area has nothing left to ask, the
-recommendations so far are shown and the user may stop there and get the report. Yes-only
-facts the planner batches come as one checklist: ticked is yes, unticked no.
+recommendations so far are shown and the user may stop there and get the report. When only
+long shots are left (the planner's `can_stop`), the consultation says once what is still open
+and offers to stop there; going on asks to the end. Yes-only facts the planner batches come as
+one checklist: ticked is yes, unticked no.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from advisor.interactive.display import (
     show_checklist_answer,
     show_help,
     show_section,
+    show_still_open,
     show_tally,
     show_why,
     show_why_checklist,
@@ -78,7 +81,7 @@ class Interview:
         self.console = console
         self.drafts = drafts
         self.preview = preview
-        self.stopped_early = False  # the user stopped after an area, with questions left
+        self.stopped_early = False  # the user stopped after an area or at the offer, with questions left
 
     def heading(self, section: str) -> str:
         return self.knowledge.guide.section(section).heading
@@ -108,11 +111,19 @@ class Interview:
         defaults: dict[str, Any] = {}
         current: str | None = None
         went_back = False
+        offer = False  # armed once a plan with more than long shots left was seen (not straight after --resume)
         while True:
             plan = planner.plan(answers.values)
             question = plan.next
             if question is None:
                 return plan
+            if offer and plan.can_stop:
+                offer = False  # once per run: going on asks to the end
+                if not self.go_on_with_long_shots(plan):
+                    self.stopped_early = True
+                    return plan
+            elif not plan.can_stop and not went_back:
+                offer = True
             section = question.fact.section
             if section != current:
                 finished = current is not None and not went_back \
@@ -151,6 +162,15 @@ class Interview:
     def go_on(self, finished: str, upcoming: str) -> bool:
         prompt = Prompt("go_on", f"Nothing more to ask about {self.heading(finished)}. Go on?", "select",
                         ((f"Go on to {self.heading(upcoming)}", True),
+                         ("Stop here and show the report (advisor consult --resume continues later)", False)))
+        return bool(self.prompter.select(prompt))
+
+    def go_on_with_long_shots(self, plan: QuestionPlan) -> bool:
+        """Say what is still open and offer to stop: what an expert asks when little is left to gain."""
+        show_still_open(self.console, plan, self.knowledge)
+        left = len(plan.questions)
+        prompt = Prompt("stop_offer", "Only long shots are left. Go on?", "select",
+                        ((f"Go on (up to {left} more question{'s' if left != 1 else ''})", True),
                          ("Stop here and show the report (advisor consult --resume continues later)", False)))
         return bool(self.prompter.select(prompt))
 

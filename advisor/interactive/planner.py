@@ -32,7 +32,7 @@ A checklist also goes first when half its questions' worth together beats the be
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +56,12 @@ LATER_SECTION = 0.7     # each later guide section's questions count this much l
 UNKNOWN_NEARBY = 0.9    # each "don't know" in an area: its other questions count this much less
 CHECKLIST_SHARE = 0.5   # a checklist goes first when this share of its questions' worth beats the best one
 CHECKLIST_SIZE = 10     # yes-only facts asked together at most: one screen, read at a glance
+# Offer to stop (the user may go on) once the best question left is worth under STOP_WORTH of the
+# opening plan's best and the last STOP_AFTER answers told nothing ("don't know", or "no" to a
+# yes-only fact). Chosen on bench/interview.py's tuning set: at 0.01 and 3 no recommendation of a
+# full interview is left open there and a median of 3 questions fewer are asked; 0.02 left 5 open.
+STOP_WORTH = 0.01
+STOP_AFTER = 3
 # The weights of a rule's worth (warnings, gates, closing, cold rules): rule_states.py.
 
 
@@ -85,6 +91,7 @@ class QuestionPlan:
     open_rules: tuple[Rule, ...]
     values: dict[str, Any]  # facts, derived facts and single-choice recommendations
     batch: tuple[PlannedQuestion, ...] = ()  # asked in one prompt: the next question, or a checklist
+    can_stop: bool = False  # only long shots are left: the consultation offers to stop (STOP_WORTH)
     _planning: Any = field(default=None, repr=False)
     _waiting: dict[str, tuple[Waiting, ...]] | None = field(default=None, repr=False)
 
@@ -104,6 +111,24 @@ class QuestionPlan:
 
     def lookup(self, name: str) -> Any:
         return self.values[name]
+
+    def still_open(self) -> StillOpen:
+        """What the questions left could still change: the decisions open rules could settle or
+        override (and those a scope gate could set aside), and the warnings they could raise."""
+        return self._planning.still_open(self.open_rules)
+
+
+@dataclass(frozen=True)
+class StillOpen:
+    """What answering on could change, in vocabulary order: what stopping leaves open."""
+
+    undecided: tuple[str, ...]  # decisions with no recommendation yet
+    could_change: tuple[str, ...]  # decisions recommended so far that a later answer could change or set aside
+    warnings: tuple[str, ...]  # rule ids of warnings a later answer could raise
+
+    @property
+    def decisions(self) -> tuple[str, ...]:
+        return self.undecided + self.could_change
 
 
 @dataclass(frozen=True)
@@ -197,6 +222,7 @@ def yes_only_facts(knowledge: KnowledgeBase) -> frozenset[str]:
 # The first state of each rule base and planner setting, worked out once per process: each new
 # Planner goes on from a copy (what depends only on the knowledge is not worked out again).
 _FIRST_STATES: weakref.WeakKeyDictionary[Advisor, dict[tuple[Any, ...], RuleStates]] = weakref.WeakKeyDictionary()
+_OPENING: weakref.WeakKeyDictionary[Advisor, dict[tuple[Any, ...], float]] = weakref.WeakKeyDictionary()
 
 
 class Planner:
@@ -225,6 +251,7 @@ class Planner:
         self.gate_cuts = {entry.id: entry.decisions for entry in knowledge.scope}
         self._setting = (focus, self.withheld)
         self._states: RuleStates | None = None
+        self._opening: float | None = None
 
     def set_aside(self, consultation: Consultation) -> frozenset[str]:
         """Rules the consultation's scope sets aside (knowledge/scope.py): those recommending a
@@ -251,7 +278,20 @@ class Planner:
         settling = Settling(self.knowledge, consultation.values, unknowable)
         states = self._rule_states()
         states.update(consultation, settling)
-        return _Plan(self, consultation, answers, settling, states).result()
+        return _Plan(self, consultation, answers, settling, states).result(self.opening_worth)
+
+    def opening_worth(self) -> float:
+        """The worth of the best question before any answer: the scale of STOP_WORTH."""
+        if self._opening is None:
+            opening = _OPENING.setdefault(self.advisor, {})
+            if self._setting not in opening:
+                self._rule_states()  # makes this setting's first state
+                base = _FIRST_STATES[self.advisor][self._setting].copy()
+                empty = self.advisor.consult({}, self.withheld)
+                first = _Plan(self, empty, {}, Settling(self.knowledge, empty.values, self.withheld), base).result()
+                opening[self._setting] = first.next.worth if first.next is not None else 0.0
+            self._opening = opening[self._setting]
+        return self._opening
 
     def _rule_states(self) -> RuleStates:
         if self._states is None:
@@ -336,7 +376,38 @@ class _Plan:
 
     # --- the plan --------------------------------------------------------------
 
-    def result(self) -> QuestionPlan:
+    def still_open(self, open_rules: tuple[Rule, ...]) -> StillOpen:
+        vocabulary = self.vocabulary
+        decisions: set[str] = set()
+        warnings: set[str] = set()
+        for rule in open_rules:
+            if rule.id in self.planner.gates:
+                decisions.update(d for d in self.planner.gate_cuts[rule.id] if d not in self.settling.moot)
+            elif rule.conclusion.kind == "warn":
+                warnings.add(rule.id)
+            elif rule.conclusion.name is not None and vocabulary.decision(rule.conclusion.name) is not None:
+                decisions.add(rule.conclusion.name)
+        recommended = {r.decision for r in self.consultation.recommendations}
+        ordered = [d.name for d in vocabulary.decisions if d.name in decisions]
+        in_plan = self.in_plan
+        return StillOpen(tuple(d for d in ordered if d not in recommended),
+                         tuple(d for d in ordered if d in recommended),
+                         tuple(sorted(warnings, key=lambda r: in_plan.get(r, 0))))
+
+    def told_nothing(self, name: str, value: Any) -> bool:
+        """An answer that settles nothing a "don't know" would not: unknown, or "no" to a yes-only fact."""
+        return value is None or (value is False and name in self.planner.yes_only)
+
+    def can_stop(self, best: PlannedQuestion | None, opening: Callable[[], float] | None) -> bool:
+        """Only long shots are left: the last STOP_AFTER answers told nothing, and the best question
+        is worth under STOP_WORTH of the opening one (worked out only then: most plans need not)."""
+        last = list(self.answers.items())[-STOP_AFTER:]
+        if best is None or opening is None or len(last) < STOP_AFTER \
+                or not all(self.told_nothing(name, value) for name, value in last):
+            return False
+        return best.worth < STOP_WORTH * opening()
+
+    def result(self, opening: Callable[[], float] | None = None) -> QuestionPlan:
         # Rules the scope sets aside wait on nothing, so they are never open here.
         by_id = self.planner.rule
         open_rules = [rule for rule_id in sorted((r for r, s in self.states.items() if s.open),
@@ -363,7 +434,8 @@ class _Plan:
         batch = self.batch(questions, unordered_worth)
         if batch and batch[0] is not questions[0]:  # a checklist worth more than the best question
             questions = (batch[0], *(q for q in questions if q is not batch[0]))
-        return QuestionPlan(self.consultation, questions, tuple(open_rules), self.values, batch, self)
+        return QuestionPlan(self.consultation, questions, tuple(open_rules), self.values, batch,
+                            self.can_stop(questions[0] if questions else None, opening), self)
 
     def batch(self, questions: tuple[PlannedQuestion, ...],
               unordered_worth: dict[str, float]) -> tuple[PlannedQuestion, ...]:
