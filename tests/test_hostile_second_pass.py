@@ -94,3 +94,31 @@ def test_ctrl_c_while_the_cli_loads_is_one_line_and_exit_130():
     assert "Traceback" not in done.stderr, done.stderr
     assert done.stderr.strip() == "advisor: interrupted"
     assert done.returncode == 130
+
+
+# --- drill/exam --answers FIFO with no writer: open() blocked forever ----------------------
+
+@pytest.mark.parametrize("command", [("drill", "-n", "1"), ("exam", "--questions", "1")])
+def test_answers_from_a_fifo_no_program_writes_is_refused_at_once(cli, tmp_path, command):
+    fifo = tmp_path / "answers"
+    os.mkfifo(fifo)
+    result = cli(*command, "--seed", "1", "--answers", fifo, "--db", tmp_path / "p.db", timeout=60)
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"advisor: error: {fifo}: is a FIFO that no program is writing")
+
+
+def test_answers_already_written_to_a_fifo_are_read(cli, tmp_path):
+    """A writer that came and went leaves its lines in the pipe: they are the answers."""
+    fifo = tmp_path / "answers"
+    os.mkfifo(fifo)
+    holder = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # keeps the pipe (and its data) alive
+    try:
+        writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        os.write(writer, b"1\n")
+        os.close(writer)
+        result = cli("drill", "-n", "1", "--seed", "1", "--answers", fifo, "--db", tmp_path / "p.db", timeout=60)
+    finally:
+        os.close(holder)
+    assert result.returncode == 0, result.stderr
+    assert "Score: 0/1" in result.stdout or "Score: 1/1" in result.stdout, result.stdout[-500:]  # answered
