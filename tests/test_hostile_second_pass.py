@@ -122,3 +122,24 @@ def test_answers_already_written_to_a_fifo_are_read(cli, tmp_path):
         os.close(holder)
     assert result.returncode == 0, result.stderr
     assert "Score: 0/1" in result.stdout or "Score: 1/1" in result.stdout, result.stdout[-500:]  # answered
+
+
+# --- shell completion with a COMP_CWORD no shell sends ----------------------------------------
+
+@pytest.mark.parametrize(("words", "cword"), [
+    ("advisor --why-not --area - ", "-1"),                                  # IndexError
+    ("advisor consult --section exam json", "999999999999999999999999999999"),  # OverflowError
+    ("", "-1"),
+    ("", ""),
+])
+def test_completion_with_an_out_of_range_word_number_completes_the_last_word(cli, words, cword):
+    result = cli(env={"_ADVISOR_COMPLETE": "complete_fish", "COMP_WORDS": words, "COMP_CWORD": cword})
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+def test_completion_of_an_out_of_range_word_is_that_of_the_last_word(cli):
+    last = cli(env={"_ADVISOR_COMPLETE": "complete_bash", "COMP_WORDS": "advisor rul", "COMP_CWORD": "1"})
+    assert last.stdout.split() == ["rules"]
+    beyond = cli(env={"_ADVISOR_COMPLETE": "complete_bash", "COMP_WORDS": "advisor rul", "COMP_CWORD": "-7"})
+    assert beyond.stdout == last.stdout
