@@ -143,3 +143,17 @@ def test_completion_of_an_out_of_range_word_is_that_of_the_last_word(cli):
     assert last.stdout.split() == ["rules"]
     beyond = cli(env={"_ADVISOR_COMPLETE": "complete_bash", "COMP_WORDS": "advisor rul", "COMP_CWORD": "-7"})
     assert beyond.stdout == last.stdout
+
+
+# --- the Python API with a value YAML can't write ---------------------------------------------
+
+@pytest.mark.parametrize("value", [object(), 1 + 2j, {"nested": object()}, [1, object()]])
+def test_api_consult_with_a_value_that_is_not_data_is_one_advisor_error(value):
+    import advisor
+    from advisor.errors import AdvisorError
+
+    with pytest.raises(AdvisorError, match="is not a fact value") as raised:  # was yaml's RepresenterError
+        advisor.consult({"ml_task": value})
+    assert raised.value.where.startswith("<facts>.ml_task")
+    with pytest.raises(AdvisorError, match="is not a fact value"):
+        advisor.consult(ml_task=value)
