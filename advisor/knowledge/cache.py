@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor import __version__
+from advisor.files import make_folders
 from advisor.knowledge import base, conditions, guide, rules, scope, vocabulary
 from advisor.knowledge.base import KnowledgeBase, build_knowledge, read_sources
 from advisor.paths import cache_dir, cache_disabled
@@ -321,7 +322,7 @@ def _write_private(folder: Path, name: str, text: str, stale: Callable[[str], bo
     effort: a read-only home, or someone else's folder, just goes without."""
     try:
         if not folder.exists():
-            folder.parent.mkdir(parents=True, exist_ok=True)
+            make_folders(folder.parent)
             os.mkdir(folder, 0o700)
         if _POSIX:
             dir_fd = _open_private_dir(folder)
