@@ -235,31 +235,27 @@ class RuleStates:
         return _Static(tests, target_of(rule), weight)
 
     @property
-    def passing(self) -> dict[tuple[str, Any], list[str]]:
+    def passing(self) -> dict[tuple[str, Any], tuple[str, ...]]:
         found = self.shared.get("passing")
         if found is None:
-            found = self.shared["passing"] = self._passing()
+            found = self.shared["passing"] = _WhenAsked(self._passing)
         return found
 
-    def _passing(self) -> dict[tuple[str, Any], list[str]]:
-        """Whom a producer's change reaches: for each (name, value) a producer concludes, the
-        readers with a test that value could pass."""
-        passing: dict[tuple[str, Any], list[str]] = {}
-        concluded: dict[str, set[Any]] = {}  # name -> the values its producers conclude
-        for rule in self.rules:
-            if rule.conclusion.name is not None:
-                concluded.setdefault(rule.conclusion.name, set()).add(rule.conclusion.value)
-        for rule in (*self.rules, *self.gates.values()):
-            for leaf in self.static[rule.id].tests:
+    def _passing(self, key: tuple[str | None, Any]) -> tuple[str, ...]:
+        """Whom a producer's change reaches: for the (name, value) it concludes, the readers with a
+        test that value could pass (worked out when first asked, for every copy)."""
+        name, value = key
+        if name is None or name in self.inputs:
+            return ()
+        found = []
+        for rule_id in self.readers_of.get(name, ()):
+            for leaf in self.static[rule_id].tests:
                 test = self.tests[id(leaf)]
-                for name in (test.subject, test.other):
-                    if name is None or name in self.inputs:
-                        continue
-                    for value in concluded.get(name, ()):
-                        if (name != test.subject or test.other is not None or _holds(leaf, value)) \
-                                and rule.id not in passing.get((name, value), ()):
-                            passing.setdefault((name, value), []).append(rule.id)
-        return passing
+                if name in (test.subject, test.other) and \
+                        (name != test.subject or test.other is not None or _holds(leaf, value)):
+                    found.append(rule_id)
+                    break
+        return tuple(found)
 
     def _test(self, leaf: Leaf) -> _Test:
         operand = leaf.operand
@@ -345,7 +341,7 @@ class RuleStates:
                 continue
             self.states[rule_id] = new
             if old is None or old.hands_on() != new.hands_on():
-                for reader in self.passing.get((rule.conclusion.name, rule.conclusion.value), ()):
+                for reader in self.passing[(rule.conclusion.name, rule.conclusion.value)]:
                     state = self.states.get(reader)
                     if state is not None and state.known:  # a decided rule stays so
                         continue
