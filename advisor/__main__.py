@@ -13,6 +13,14 @@ def main() -> None:
     if len(sys.argv) == 2 and sys.argv[1] in VERSION_FLAGS:
         print(f"advisor {__version__}")
         return
+    try:
+        _run()
+    except KeyboardInterrupt:  # Ctrl-C while the CLI's modules load, before its own handler is set
+        print("advisor: interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+def _run() -> None:
     import gc
 
     # Start-up makes ~10^5 objects that live as long as the process (modules, the knowledge,

@@ -6,6 +6,7 @@ and shows as HTML in Jupyter."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +51,17 @@ def consult(facts_or_path: Mapping[str, Any] | str | Path | None = None, /, *, n
     return build_report(advisor.consult(given), knowledge, meta)
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, where: str = "<facts>") -> Any:
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _plain(v, f"{where}.{k}") for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_plain(v) for v in value]
+        return [_plain(v, where) for v in value]
+    if value is not None and not isinstance(value, (str, int, float, date)):
+        # what YAML can't write (an object, a complex number) was a RepresenterError traceback
+        from advisor.errors import AdvisorError
+
+        raise AdvisorError(f"a value of type {type(value).__name__} is not a fact value", where=where,
+                           allowed="text, numbers, true/false, dates, and lists or mappings of them")
     return value
 
 

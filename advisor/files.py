@@ -69,6 +69,21 @@ def write_text_file(path: Path | str, text: str) -> None:
         _replace(path, data, status)
 
 
+def make_folders(path: Path | str, mode: int = 0o777) -> None:
+    """`mkdir -p` without recursion: pathlib's and os.makedirs call themselves once per missing
+    folder, so a path of 1,000 parts (ADVISOR_DATA_DIR=/tmp/d/d/...) was a RecursionError."""
+    folder, missing = Path(path), []
+    while not folder.is_dir() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, mode)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+
+
 def check_writable_destination(path: Path | str) -> None:
     """Fail before a long run, not after it, when the output could not be written."""
     path = Path(path)

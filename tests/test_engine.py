@@ -434,3 +434,54 @@ def test_a_consultation_leaves_no_cycles_for_the_collector_it_pauses(synthetic, 
             gc.enable()
     engine.consult({"data_format": "tabular"})
     assert gc.isenabled() == was_enabled
+
+
+# --- working memory: what a consultation makes once -------------------------------------------
+
+def test_working_memory_tells_facts_apart_as_experta_does():
+    """The identity a datum carries is a faster key for experta's own: two datums are the same
+    fact in working memory exactly when experta's frozenset of their items says so (True and 1
+    alike, as experta has them), and a datum declared twice is refused the second time."""
+    from experta.factlist import FactList
+
+    from advisor.engine.memory import WorkingMemory
+
+    made = [new_datum(name, value, origin) for name, value, origin in (
+        ("stage", "production", USER), ("stage", "production", USER), ("stage", "production", "rule.a"),
+        ("stage", "experimentation", USER), ("workload", "production", USER), ("flag", True, USER),
+        ("flag", 1, USER), ("flag", 0, USER), ("tags", ["a", "b"], USER), ("tags", ("a", "b"), USER),
+        ("tags", ("b", "a"), USER))]
+    for a in made:
+        for b in made:
+            experta_same = FactList._get_fact_id(a) == FactList._get_fact_id(b)
+            assert (WorkingMemory._get_fact_id(a) == WorkingMemory._get_fact_id(b)) is experta_same, (a, b)
+    memory = WorkingMemory()
+    assert memory.declare(made[0]) is made[0]
+    assert memory.declare(made[1]) is None  # the same fact again
+    memory.retract(made[0])
+    assert memory.declare(made[1]) is made[1]
+
+
+def test_datums_made_again_share_their_evidence_not_themselves():
+    """Each consultation declares datums of its own (experta numbers them), made from parts kept
+    by (name, value, origin): the Evidence a firing reports is one object from one consultation
+    to the next, and a value of another type is another datum (True is not 1)."""
+    from advisor.engine.advisor import _Datums
+
+    datums = _Datums()
+    first, again = datums("flag", True, USER), datums("flag", True, USER)
+    assert first is not again and first == again
+    assert first.evidence is again.evidence and first.identity == again.identity
+    number = datums("flag", 1, USER)
+    assert number.evidence.value == 1 and type(number.evidence.value) is int
+    assert type(datums("flag", True, USER).evidence.value) is bool
+    assert datums("tags", ["a", "b"], "rule.a").evidence.value == ("a", "b")  # frozen, as experta freezes it
+
+
+def test_a_reset_engine_holds_only_experta_initial_fact(engine):
+    from experta.fact import InitialFact
+
+    engine.consult({"data_format": "tabular", "dataset_size": "large", "training_too_slow": True})
+    facts = list(engine._engine.facts.values())
+    assert len(facts) == 1 and type(facts[0]) is InitialFact
+    assert engine._engine.agenda.activations == []

@@ -158,3 +158,35 @@ def test_the_diagram_draws_the_language_model_architecture_in_its_own_lane(advis
     mermaid = render_mermaid(chatbot)
     assert "language_model_stage" in mermaid and "grounding_data -->" in mermaid and "lm_index -->" in mermaid
     assert "Azure AI Search index" in mermaid
+
+
+def test_with_no_goal_the_diagram_draws_no_open_language_model_lane(advisor, knowledge):
+    """With `solution_goal` unanswered the language-model decisions stay open in the report (the
+    goal would settle them) but the diagram draws no lane of open boxes; a goal that includes a
+    language model draws it."""
+    from advisor.presentation.consultation.data import build_report
+    from advisor.presentation.consultation.diagram import LANGUAGE_MODEL, build_diagram, render_mermaid
+
+    facts = {"ml_task": "classification", "data_format": "tabular", "prediction_timing": "at_set_times"}
+    lm = set(_language_model_decisions(knowledge))
+    unknown = build_report(advisor.consult(facts), knowledge)
+    assert lm <= {o.decision for o in unknown.open}
+    assert "solution_goal" in next(o for o in unknown.open if o.decision == "optimization_approach").settled_by
+    assert [b.component.id for b in build_diagram(unknown).boxes if b.component.stage == LANGUAGE_MODEL] == []
+    assert "language_model_stage" not in render_mermaid(unknown)
+    assert any(b.component.stage == "Serving" for b in build_diagram(unknown).boxes)  # the rest is drawn
+    both = build_report(advisor.consult({**facts, "solution_goal": "both"}), knowledge)
+    lane = [b for b in build_diagram(both).boxes if b.component.stage == LANGUAGE_MODEL]
+    assert {"lm_approach", "lm_model", "fine_tuning"} <= {b.component.id for b in lane}
+    assert any(b.open for b in lane)  # open boxes are drawn once the goal includes a language model
+
+
+def test_every_end_to_end_scenario_states_its_goal(advisor, knowledge):
+    """A realistic consultation says what it builds, so the language-model decisions are retired
+    where they do not apply instead of listed open."""
+    lm = set(_language_model_decisions(knowledge))
+    for path in sorted((SCENARIOS / "end-to-end").glob("*.yaml")):
+        facts = load_scenario(path).facts
+        assert facts.get("solution_goal") in {"predictive_model", "language_model_app", "both"}, path.name
+        if facts["solution_goal"] == "predictive_model":
+            assert not lm & {o.decision for o in advisor.consult(facts).open_decisions}, path.name

@@ -59,6 +59,40 @@ def test_without_the_prebuilt_model_the_same_facts_are_advised_in_full(advisor):
     assert {"processor", "endpoint_type"} <= {r.decision for r in consultation.recommendations}
 
 
+# Facts that settle the Azure ML-only decisions a prebuilt model makes moot, and the data,
+# retraining and monitoring decisions that still apply when a prebuilt model is customized.
+CUSTOMIZED_PREBUILT = {"prebuilt_model_fits": True, "data_format": "unstructured", "storage_service": "blob",
+                       "data_layout": "folder_of_files", "works_in_notebooks": True, "fixed_working_hours": True,
+                       "model_questions": ["which_features_matter"], "retrain_when": "fixed_interval",
+                       "uses_ci_cd_tool": True, "ingestion_transform_style": "notebooks",
+                       "data_changes_over_time": True, "identity_access_preferred": True}
+AZURE_ML_ONLY = {"datastore_type", "datastore_auth", "data_asset_type", "development_compute", "notebook_vm_family",
+                 "instance_cost_controls", "retraining_automation", "schedule_trigger", "responsible_ai_components"}
+
+
+def test_a_prebuilt_model_retires_what_serves_only_azure_ml_jobs_and_keeps_its_data(advisor, knowledge):
+    """Datastores, data assets, the notebook compute instance, Azure ML retraining pipelines and the
+    Responsible AI dashboard serve models trained in Azure ML; customizing a prebuilt model still
+    needs its labelled data stored and moved, retrained when it changes, and monitored."""
+    trained = advisor.consult({**CUSTOMIZED_PREBUILT, "prebuilt_model_fits": False})
+    decided = {r.decision for r in trained.recommendations}
+    assert AZURE_ML_ONLY - {"notebook_vm_family"} <= decided  # the facts settle them when you train
+    consultation = advisor.consult(CUSTOMIZED_PREBUILT)
+    moot = _moot(consultation)
+    assert AZURE_ML_ONLY <= moot
+    assert not moot & {r.decision for r in consultation.recommendations}
+    assert not moot & {o.decision for o in consultation.open_decisions}
+    assert consultation.chosen("training_data_store") == ("blob_storage",)
+    assert consultation.chosen("ingestion_tool") == ("databricks",)
+    assert consultation.chosen("retraining_trigger")
+    assert consultation.recommendation("monitoring") is not None
+    entry = knowledge.scope_entry("scope.prebuilt-model")
+    assert ".md" not in entry.because and "Responsible AI dashboard" in entry.because
+    asked = {q.fact.name for q in Planner(advisor).plan({"prebuilt_model_fits": True}).questions}
+    assert not {"works_in_notebooks", "model_questions", "identity_access_preferred"} & asked
+    assert {"retrain_when", "ingestion_transform_style"} <= asked
+
+
 def test_automl_on_tabular_data_has_no_sweep_or_script_advice(advisor, knowledge):
     consultation = advisor.consult(AUTOML)
     assert consultation.chosen("job_type") == ("automl",)

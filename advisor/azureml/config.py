@@ -167,6 +167,9 @@ def _tool_table(path: Path, text: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise AdvisorError(f"malformed TOML: {exc}", where=str(path),
                            allowed="fix it, or give --no-config or --config FILE") from None
+    except ValueError:  # an integer past Python's 4,300-digit conversion limit
+        raise AdvisorError("a number in the TOML has too many digits", where=str(path),
+                           allowed="fix it, or give --no-config or --config FILE") from None
     except RecursionError:
         raise AdvisorError("TOML is nested too deeply", where=str(path)) from None
     tool = data.get("tool")

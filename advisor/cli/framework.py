@@ -615,6 +615,8 @@ def complete(app: App, line: str, cword: str) -> list[str]:
         index = int(cword)
     except ValueError:
         index = len(words) - 1
+    if not 0 <= index <= len(words):  # no shell sends these; a COMP_CWORD set by hand may
+        index = max(len(words) - 1, 0)
     words = words[:index + 1] + [""] * (index + 1 - len(words))
     current, before = words[index], words[1:index]
     group: App = app

@@ -18,6 +18,7 @@ from typing import Any
 
 from advisor.drill.schedule import due_time, next_box
 from advisor.errors import AdvisorError, os_error_text
+from advisor.files import make_folders
 from advisor.paths import DATA_DIR_ENV, data_dir
 from advisor.visible import visible
 
@@ -111,7 +112,7 @@ class ProgressStore:
         self.path = Path(path)
         if create_folder:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                make_folders(self.path.parent)
             except OSError as exc:
                 raise AdvisorError(f"cannot create the folder for the drill database: {os_error_text(exc)}",
                                    where=str(self.path.parent),

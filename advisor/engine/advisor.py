@@ -22,7 +22,7 @@ from typing import Any
 
 from advisor.engine import certainty, conflicts
 from advisor.engine.compiler import build_engine_class
-from advisor.engine.memory import new_datum
+from advisor.engine.memory import datum_from, new_datum
 from advisor.engine.results import (
     USER,
     Consultation,
@@ -54,6 +54,7 @@ class _Trace:
         self.order = order  # name -> value -> its position in the vocabulary
         self.guards = guards  # rule id -> the scope entries that can set it aside
         self.by_sets = by_sets  # decision -> its combined choices: settled by conflicts.settle_by_sets
+        self.datum = _Datums()
         self.begin()
 
     def begin(self, facts: dict[str, Any] | None = None) -> None:
@@ -187,7 +188,7 @@ class _Trace:
     def _declare(self, engine: Any, name: str, value: Any, origin: str) -> None:
         datum = None
         if name in self.read_names:  # only values some rule reads need to be in working memory
-            datum = engine.declare(traced_datum(name, value, origin))
+            datum = engine.declare(self.datum(name, value, origin))
         self.live[name] = (value, datum)
 
 
@@ -197,6 +198,38 @@ def traced_datum(name: str, value: Any, origin: str) -> Any:
     datum = new_datum(name, value, origin)
     datum.evidence = Evidence(name, datum["value"], origin)
     return datum
+
+
+class _Datums:
+    """Traced datums (`traced_datum`), their parts kept from one consultation to the next.
+
+    A datum depends only on its name, value and origin, and the same ones come back in every
+    consultation (a rule's conclusion) or batch file (a user's answer): its frozen value, its
+    identity and its Evidence (immutable, so results may share it) are made once; each
+    consultation still gets datums of its own, since experta numbers them as it declares them.
+    """
+
+    LIMIT = 100_000  # distinct (name, value, origin) kept: numbers can take many values
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple[Any, ...], tuple[type, dict[str, Any], tuple[Any, ...], Evidence]] = {}
+
+    def __call__(self, name: str, value: Any, origin: str) -> Any:
+        key = (name, value.__class__, value, origin)  # the class too: True == 1, but they differ
+        try:
+            parts = self._parts.get(key)
+        except TypeError:  # an unhashable value: made from nothing
+            return traced_datum(name, value, origin)
+        if parts is None:
+            datum = traced_datum(name, value, origin)
+            if len(self._parts) >= self.LIMIT:
+                self._parts.clear()
+            self._parts[key] = parts = (type(datum), dict(datum), datum.identity, datum.evidence)
+            return datum
+        cls, keys, identity, evidence = parts
+        datum = datum_from(cls, keys, identity)
+        datum.evidence = evidence
+        return datum
 
 
 class Advisor:
@@ -245,7 +278,8 @@ class Advisor:
             trace.begin(facts)
             engine.reset()
             # One declare call: experta recomputes activations once, not once per fact.
-            engine.declare(*(traced_datum(name, facts[name], USER)
+            datum = trace.datum
+            engine.declare(*(datum(name, facts[name], USER)
                              for name in sorted(facts, key=self._fact_order.__getitem__)))
             engine.run()
             return self._finish(dict(facts), trace, unknowable)

@@ -11,10 +11,11 @@ from typing import Any
 
 from experta import AND, AS, MATCH, OR, TEST, KnowledgeEngine, P
 from experta import Rule as ExpertaRule
+from experta.agenda import Agenda
 
 from advisor.engine.agenda import SalienceStrategy, salience
 from advisor.engine.matcher import CountingMatcher
-from advisor.engine.memory import BINDING_PREFIX, binding_keys, datum_class, fact_to_fact, value_test
+from advisor.engine.memory import BINDING_PREFIX, WorkingMemory, binding_keys, datum_class, fact_to_fact, value_test
 from advisor.knowledge.conditions import All, Condition, FactRef, Leaf
 from advisor.knowledge.rules import Rule
 
@@ -64,7 +65,8 @@ class CompiledEngine(KnowledgeEngine):
 
     experta finds both with `inspect.getmembers` over the engine (deffacts at every
     `reset()`), a sorted scan of every member; the compiled class knows its rule names, and
-    its deffacts never change, so the answers are kept.
+    its deffacts never change, so the answers are kept. Its `reset` is experta's for a rule
+    base whose deffacts take no arguments (the compiled one's: experta's initial fact).
     """
 
     _rule_names: tuple[str, ...] = ()
@@ -88,6 +90,23 @@ class CompiledEngine(KnowledgeEngine):
         if deffacts is None:
             deffacts = self.__dict__["_deffacts"] = super().get_deffacts()
         return deffacts
+
+    def reset(self, **kwargs: Any) -> None:
+        """What experta's reset does (a new agenda and fact list, the matcher reset, the
+        deffacts' facts declared), with two costs a consultation paid twice taken out:
+        experta reads each deffacts' signature (`inspect.signature`) to pick the keywords to
+        pass it, and without keywords there is nothing to pick; and its fact list builds a
+        frozenset to identify each fact, which the working memory reads from the datum
+        (memory.WorkingMemory)."""
+        if kwargs:
+            super().reset(**kwargs)
+            return
+        self.agenda = Agenda()
+        self.facts = WorkingMemory()
+        self.matcher.reset()
+        # experta's private declare, as its reset calls it (its public one warns on an empty fact list)
+        self._KnowledgeEngine__declare(*(fact for deffacts in self.get_deffacts() for fact in deffacts()))
+        self.running = False
 
 
 def build_engine_class(rules: tuple[Rule, ...], action: Action, name: str = "CompiledRules",

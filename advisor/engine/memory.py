@@ -10,6 +10,7 @@ from typing import Any
 
 from experta import Fact
 from experta.conditionalelement import ConditionalElement
+from experta.factlist import FactList
 from experta.utils import freeze
 
 from advisor.knowledge.conditions import Condition, FactRef, Leaf, leaf_holds
@@ -23,6 +24,9 @@ class Datum(Fact):
     """One fact or decision value in working memory: name, value, origin ("user" or a rule id)."""
 
     evidence: Any = None  # what the advisor's trace reports for it (engine/advisor.py)
+    # (class, name, value, origin): set by `new_datum`, whose datums hold those three keys and
+    # no other, so two of them are the same fact exactly when their identities are equal.
+    identity: Any = None
 
     def __str__(self) -> str:
         # experta's run loop formats every firing's facts for its log line, logged or not:
@@ -33,12 +37,16 @@ class Datum(Fact):
     # experta asks these two of every fact it is given to declare; the same answers as Fact's,
     # from a loop rather than a generator each.
     def has_field_constraints(self) -> bool:
+        if self.identity is not None:  # name and origin are strings: only the value could be one
+            return isinstance(self["value"], ConditionalElement)
         for value in self.values():
             if isinstance(value, ConditionalElement):
                 return True
         return False
 
     def has_nested_accessor(self) -> bool:
+        if self.identity is not None:  # keys name, value and origin (and experta's __factid__)
+            return False
         for key in self:
             if "__" in str(key).strip("_"):  # what Fact writes as strip("__")
                 return True
@@ -64,10 +72,29 @@ def new_datum(name: str, value: Any, origin: str) -> Datum:
     straight into the dict, the value frozen as Fact.__setitem__ would (one is made per fact
     declared, hundreds per consultation at scale)."""
     cls = datum_class(name)
+    frozen = freeze(value)
+    return datum_from(cls, {"name": name, "value": frozen, "origin": origin}, (cls, name, frozen, origin))
+
+
+def datum_from(cls: type[Datum], keys: dict[str, Any], identity: tuple[Any, ...]) -> Datum:
+    """A new Datum of `cls` holding `keys` (name, value frozen, origin) and its `identity`: for
+    callers that keep those parts and make the same datum again (engine/advisor.py)."""
     datum = dict.__new__(cls)
-    dict.update(datum, name=name, value=freeze(value), origin=origin)
+    dict.update(datum, keys)
     datum._Fact__defaults = {}  # what Fact.__init__ sets last (read only for declared fields: none)
+    datum.identity = identity
     return datum
+
+
+class WorkingMemory(FactList):
+    """experta's fact list, telling facts made by `new_datum` apart by their identity: the
+    same answer as experta's (a frozenset of the class and every non-special key and value,
+    built for each fact declared and again when it is retracted), kept on the datum."""
+
+    @staticmethod
+    def _get_fact_id(fact: Any) -> Any:
+        identity = getattr(fact, "identity", None)
+        return identity if identity is not None else FactList._get_fact_id(fact)
 
 
 def numbered_leaves(condition: Condition, ids: Iterator[int]) -> Iterator[tuple[Leaf, int, int | None]]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import AdvisorError, os_error_text
+from advisor.files import make_folders
 from advisor.interactive.answers import Answers, check_answer
 from advisor.knowledge import KnowledgeBase
 from advisor.paths import DATA_DIR_ENV, data_dir
@@ -40,7 +41,7 @@ class DraftStore:
         text = json.dumps({"version": DRAFT_VERSION, **answers.as_data()}, indent=2, ensure_ascii=False,
                           allow_nan=False)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            make_folders(folder)
         except OSError as exc:
             raise AdvisorError(f"cannot create the folder for saved answers: {os_error_text(exc)}",
                                where=str(folder), allowed=allowed) from None

@@ -31,6 +31,7 @@ A checklist also goes first when half its questions' worth together beats the be
 
 from __future__ import annotations
 
+import gc
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,7 +41,8 @@ from advisor.engine.advisor import Advisor
 from advisor.engine.results import Consultation
 from advisor.engine.settling import Settling
 from advisor.errors import AdvisorError
-from advisor.interactive.rule_states import RuleStates
+from advisor.interactive import state_cache
+from advisor.interactive.rule_states import Damaged, RuleStates
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import Condition, FactRef, Leaf, evaluate, leaf_holds, leaves
 from advisor.knowledge.rules import Conclusion, Rule
@@ -241,17 +243,38 @@ class Planner:
         vocabulary = knowledge.vocabulary
         self.withheld = frozenset() if existing else frozenset(
             f.name for f in vocabulary.input_facts if f.existing_setup)
-        self.yes_only = yes_only_facts(knowledge) - self.withheld
-        downstream = downstream_decisions(knowledge)
-        self.weights = {d.name: 1.0 + len(downstream.get(d.name, ())) for d in vocabulary.decisions}
         # Each scope entry is a gate worth asking towards: an answer that makes it hold cuts
         # the questions of every decision it makes moot. Planned like a warning that sets them aside.
         # (--focus plans one area's own rules only: no gate from elsewhere.)
         self.gates = {} if focus else {entry.id: scope_gate(entry, knowledge) for entry in knowledge.scope}
         self.gate_cuts = {entry.id: entry.decisions for entry in knowledge.scope}
         self._setting = (focus, self.withheld)
+        self._memo = _FIRST_STATES.setdefault(advisor, {})
         self._states: RuleStates | None = None
+        self._yes_only: frozenset[str] | None = None
         self._opening: float | None = None
+
+    @property
+    def yes_only(self) -> frozenset[str]:
+        if self._yes_only is None:
+            self._yes_only = self._statics()[0] - self.withheld
+        return self._yes_only
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Each decision's weight: 1 plus the decisions that read it downstream."""
+        return self._statics()[1]
+
+    def _statics(self) -> state_cache.Statics:
+        """What depends on the rule base alone, worked out once per process (or read with the first state)."""
+        found = self._memo.get("statics")
+        if found is None:
+            knowledge = self.knowledge
+            downstream = downstream_decisions(knowledge)
+            found = self._memo["statics"] = (
+                yes_only_facts(knowledge),
+                {d.name: 1.0 + len(downstream.get(d.name, ())) for d in knowledge.vocabulary.decisions})
+        return found
 
     def set_aside(self, consultation: Consultation) -> frozenset[str]:
         """Rules the consultation's scope sets aside (knowledge/scope.py): those recommending a
@@ -277,7 +300,13 @@ class Planner:
         unknowable = {n for n, v in answers.items() if v is None} | self.withheld
         settling = Settling(self.knowledge, consultation.values, unknowable)
         states = self._rule_states()
-        states.update(consultation, settling)
+        try:
+            states.update(consultation, settling)
+        except Damaged:  # the state read back from disk: worked out again (and rewritten), from scratch
+            self._memo.pop(self._setting, None)
+            self._states = None
+            states = self._rule_states(read=False)
+            states.update(consultation, settling)
         return _Plan(self, consultation, answers, settling, states).result(self.opening_worth)
 
     def opening_worth(self) -> float:
@@ -293,17 +322,43 @@ class Planner:
             self._opening = opening[self._setting]
         return self._opening
 
-    def _rule_states(self) -> RuleStates:
+    def _rule_states(self, read: bool = True) -> RuleStates:
         if self._states is None:
-            first = _FIRST_STATES.setdefault(self.advisor, {})
-            base = first.get(self._setting)
+            base = self._memo.get(self._setting)
             if base is None:
-                base = RuleStates(self.knowledge, self.scope, self.gates, self.gate_cuts, self.weights)
-                empty = self.advisor.consult({}, self.withheld)
-                base.update(empty, Settling(self.knowledge, empty.values, self.withheld))
-                first[self._setting] = base
+                # Many small objects that live as long as the process: no collections while they are made.
+                paused = gc.isenabled()
+                gc.disable()
+                try:
+                    base = self._memo[self._setting] = self._first_state(read)
+                finally:
+                    if paused:
+                        gc.enable()
             self._states = base.copy()
         return self._states
+
+    def _first_state(self, read: bool) -> RuleStates:
+        """The rules' states after the empty consultation: read from the cache folder when kept there
+        for this rule base and setting (state_cache.py), else worked out and kept."""
+        empty = self.advisor.consult({}, self.withheld)
+        settling = Settling(self.knowledge, empty.values, self.withheld)
+        name = state_cache.file_name(self, empty, settling)
+        found = state_cache.load(name, self.knowledge) if name and read else None
+        if found is not None:
+            statics, data = found
+            states = RuleStates(self.knowledge, self.scope, self.gates, self.gate_cuts, statics[1])
+            try:
+                states.restore(data, empty, settling)
+            except (ValueError, KeyError, TypeError):
+                pass  # damaged: worked out again and rewritten below
+            else:
+                self._memo.setdefault("statics", statics)
+                return states
+        states = RuleStates(self.knowledge, self.scope, self.gates, self.gate_cuts, self.weights)
+        states.update(empty, settling)
+        if name:
+            state_cache.store(name, self._statics(), states)
+        return states
 
 
 class _Plan:

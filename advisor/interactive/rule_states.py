@@ -21,8 +21,9 @@ What each part means is the planner's module docstring; this module only keeps i
 from __future__ import annotations
 
 import heapq
+import json
 from collections.abc import Iterable, Mapping
-from math import fsum
+from math import fsum, isfinite
 from typing import Any, NamedTuple
 
 from advisor.engine.results import Consultation
@@ -145,17 +146,12 @@ class RuleStates:
                 for name in names:
                     self.cutting.setdefault(name, []).append(gate_id)
         # What never changes: each rule's tests, target and (but for gates) weight; each test's
-        # subjects and, on a yes/no or choice input fact, the answers that pass it.
-        self.static: dict[str, _Static] = {}
+        # subjects and, on a yes/no or choice input fact, the answers that pass it. Worked out for
+        # a rule when first needed (a first state read back from disk needs none), for every copy.
+        self.static: dict[str, _Static] = _WhenAsked(self._static)
         self.tests: dict[int, _Test] = {}
-        for rule in (*self.rules, *self.gates.values()):
-            tests = tuple(leaves(rule.condition))
-            for leaf in tests:
-                if id(leaf) not in self.tests:
-                    self.tests[id(leaf)] = self._test(leaf)
-            weight = None if rule.id in self.gates else self._weight(rule, frozenset(), {})
-            self.static[rule.id] = _Static(tests, target_of(rule), weight)
-        self.passing = self._passing()
+        self.alike: dict[Leaf, _Test] = {}  # equal tests in different rules share one
+        self.shared: dict[str, Any] = {}  # worked out when first needed, for every copy
         self.rank = {r.id: (r.stratum, r.order) for r in self.rules}
         top = max((r.stratum for r in self.rules), default=0) + 1
         self.rank.update({gate_id: (top, i) for i, gate_id in enumerate(self.gates)})  # gates read anything: last
@@ -169,23 +165,97 @@ class RuleStates:
         self.best: dict[str, dict[tuple[str, Any], dict[str, float]]] = {}
         self.closes: dict[str, dict[str, dict[str, float]]] = {}
         self.last: Snapshot | None = None
+        self.filled: set[str] = set()  # facts whose tables read back from disk this copy has taken
         self.owned: set[str] | None = None  # facts whose tables this copy owns (None: all of them)
 
-    def _passing(self) -> dict[tuple[str, Any], list[str]]:
-        """Whom a producer's change reaches: for each (name, value) a producer concludes, the
-        readers with a test that value could pass."""
-        passing: dict[tuple[str, Any], list[str]] = {}
-        for rule in (*self.rules, *self.gates.values()):
-            for leaf in self.static[rule.id].tests:
+    # --- kept on disk (state_cache.py) --------------------------------------------
+
+    def export(self) -> dict[str, Any]:
+        """The state after an update as plain JSON data: what restore() reads back. Each input
+        fact's tables are one JSON text of their own, decoded only when a step first needs them."""
+        names = self.readers.keys() | self.best.keys() | self.closes.keys() | self.shared.get("tables", {}).keys()
+        for name in names:
+            self._fill(name)
+        return {
+            "states": [[rule_id, s.ways, {n: list(a) for n, a in s.answers.items()}, sorted(s.required),
+                        s.open, s.weight, s.reach, s.known] for rule_id, s in self.states.items()],
+            "in_target": {target: sorted(ids) for target, ids in self.in_target.items()},  # a set's order is not data
+            "worth": {name: [w.worth, list(w.readers)] for name, w in self.worth.items()},
+            "tables": {name: json.dumps(
+                [sorted(self.readers.get(name, ())),
+                 [[target, None if answer is SOME else answer, found]
+                  for (target, answer), found in self.best.get(name, {}).items()],
+                 self.closes.get(name, {})], separators=(",", ":")) for name in sorted(names)},
+        }
+
+    def restore(self, data: Mapping[str, Any], consultation: Consultation, settling: Settling) -> None:
+        """Take the state export() wrote after `consultation` (checked: ValueError or TypeError when
+        a name, value or type is not one this rule base could have written)."""
+        inputs, spaces, by_id = self.inputs, self.spaces, self.by_id
+        states: dict[str, RuleState] = {}
+        for rule_id, ways, answers, required, is_open, weight, reach, known in _items(data["states"], list):
+            _check(rule_id in by_id and rule_id not in states, rule_id)
+            _check(ways is None or (type(ways) is dict and inputs.issuperset(ways) and _counts(ways.values())), ways)
+            _check(type(answers) is dict and type(required) is list and inputs.issuperset(required), required)
+            found = {}
+            for name, helping in answers.items():
+                _check(type(helping) is list and set(spaces.get(name, ())).issuperset(helping), helping)
+                found[name] = tuple(helping)
+            _check(type(is_open) is bool and type(known) is bool and _numbers((weight, reach)), rule_id)
+            states[rule_id] = RuleState(ways, found, frozenset(required) if required else _NOTHING, is_open,
+                                        weight, reach, known)
+        _check(states.keys() == by_id.keys(), "rules")
+        # Only open rules are indexed.
+        open_ids = {rule_id for rule_id, state in states.items() if state.open and rule_id in self.position}
+        self.in_target = {target: set(_ids(ids, open_ids)) for target, ids in _items(data["in_target"], dict)}
+        self.worth = {}
+        for name, (worth, readers) in _items(data["worth"], dict, inputs):
+            _check(_numbers((worth,)), worth)
+            self.worth[name] = FactWorth(worth, tuple(_ids(readers, open_ids)))
+        tables = data["tables"]
+        _check(type(tables) is dict and inputs.issuperset(tables) and set(map(type, tables.values())) <= {str},
+               "tables")
+        self.readers, self.best, self.closes = {}, {}, {}
+        self.shared.update(tables=tables, open_ids=open_ids, decoded={})
+        self.states, self.owned = states, None
+        self.values, self.settling = consultation.values, settling
+        self.last = Snapshot(consultation.values, settling.unknowable, settling.moot, settling.set_aside_rules,
+                             self._conclusions(consultation))
+
+    def _static(self, rule_id: str) -> _Static:
+        rule = self.by_id[rule_id]
+        tests = tuple(leaves(rule.condition))
+        for leaf in tests:
+            if id(leaf) not in self.tests:
+                test = self.alike.get(leaf)
+                if test is None:
+                    test = self.alike[leaf] = self._test(leaf)
+                self.tests[id(leaf)] = test
+        weight = None if rule_id in self.gates else self._weight(rule, frozenset(), {})
+        return _Static(tests, target_of(rule), weight)
+
+    @property
+    def passing(self) -> dict[tuple[str, Any], tuple[str, ...]]:
+        found = self.shared.get("passing")
+        if found is None:
+            found = self.shared["passing"] = _WhenAsked(self._passing)
+        return found
+
+    def _passing(self, key: tuple[str | None, Any]) -> tuple[str, ...]:
+        """Whom a producer's change reaches: for the (name, value) it concludes, the readers with a
+        test that value could pass (worked out when first asked, for every copy)."""
+        name, value = key
+        if name is None or name in self.inputs:
+            return ()
+        found = []
+        for rule_id in self.readers_of.get(name, ()):
+            for leaf in self.static[rule_id].tests:
                 test = self.tests[id(leaf)]
-                for name in (test.subject, test.other):
-                    if name is None or name in self.inputs:
-                        continue
-                    for value in {p.conclusion.value for p in self.knowledge.producers(name)}:
-                        if (name != test.subject or test.other is not None or _holds(leaf, value)) \
-                                and rule.id not in passing.get((name, value), ()):
-                            passing.setdefault((name, value), []).append(rule.id)
-        return passing
+                if name in (test.subject, test.other) and \
+                        (name != test.subject or test.other is not None or _holds(leaf, value)):
+                    found.append(rule_id)
+                    break
+        return tuple(found)
 
     def _test(self, leaf: Leaf) -> _Test:
         operand = leaf.operand
@@ -196,6 +266,35 @@ class RuleStates:
             helping = tuple(v for v in space if leaf_holds(leaf.op, v, operand))
         return _Test(leaf.subject, other, leaf.op, operand, helping)
 
+    def _fill(self, name: str) -> None:
+        """Take a fact's tables read back from disk (restore) when a step first needs them:
+        decoded and checked once per process, shared until a copy changes them (see _bring)."""
+        if name in self.filled:
+            return
+        self.filled.add(name)
+        text = self.shared.get("tables", {}).get(name)
+        if text is None:
+            return
+        decoded = self.shared["decoded"].get(name)
+        if decoded is None:
+            try:
+                decoded = self.shared["decoded"][name] = self._decode(name, text)
+            except (ValueError, TypeError, KeyError, RecursionError) as exc:
+                raise Damaged(f"the kept state of {name!r}: {exc}") from None
+        self.readers[name], self.best[name], self.closes[name] = decoded
+
+    def _decode(self, name: str, text: str) -> tuple[set[str], dict[tuple[str, Any], dict[str, float]],
+                                                      dict[str, dict[str, float]]]:
+        open_ids = self.shared["open_ids"]
+        readers, rows, closes = json.loads(text, parse_constant=_refuse_constant)
+        space = set(self.spaces[name])
+        best = {}
+        for target, answer, found in _items(rows, list):
+            _check(type(target) is str and (answer is None or answer in space), answer)
+            best[(target, SOME if answer is None else answer)] = _scores(found, open_ids)
+        return (set(_ids(readers, open_ids)), best,
+                {target: _scores(found, open_ids) for target, found in _items(closes, dict)})
+
     def copy(self) -> RuleStates:
         """A copy to go on from (states and worths are immutable; the indexes are copied)."""
         other = object.__new__(RuleStates)
@@ -205,7 +304,7 @@ class RuleStates:
         other.worth = dict(self.worth)
         # Each fact's own tables are copied when first changed (most never are).
         other.readers, other.best, other.closes = dict(self.readers), dict(self.best), dict(self.closes)
-        other.owned = set()
+        other.owned, other.filled = set(), set(self.filled)
         return other
 
     # --- one step ------------------------------------------------------------
@@ -242,7 +341,7 @@ class RuleStates:
                 continue
             self.states[rule_id] = new
             if old is None or old.hands_on() != new.hands_on():
-                for reader in self.passing.get((rule.conclusion.name, rule.conclusion.value), ()):
+                for reader in self.passing[(rule.conclusion.name, rule.conclusion.value)]:
                     state = self.states.get(reader)
                     if state is not None and state.known:  # a decided rule stays so
                         continue
@@ -293,6 +392,7 @@ class RuleStates:
         """Add (or take back) what an open rule brings to fact `name`: for each answer that helps
         it, reach over the answers its way needs; and, when every way needs the fact, its weight
         times the share of answers that rule it out (closing)."""
+        self._fill(name)
         if self.owned is not None and name not in self.owned:
             self.owned.add(name)
             self.readers[name] = set(self.readers.get(name, ()))
@@ -558,6 +658,7 @@ class RuleStates:
         each (target, answer), the best reach over cost of a rule for it, each answer counting its
         share of the answers; plus the closing worth of the rules every way of which needs it.
         Summed exactly (fsum), so the same answers give the same worth whatever came before."""
+        self._fill(name)
         readers = self.readers.get(name)
         if not readers or name in self.unknowable:
             self.worth.pop(name, None)
@@ -582,6 +683,18 @@ def _holds(leaf: Leaf, value: Any) -> bool:
 def target_of(rule: Rule) -> str:
     """What settling the rule settles: its decision or derived fact; a warning is its own."""
     return rule.id if rule.conclusion.kind == "warn" else rule.conclusion.name or rule.id
+
+
+class _WhenAsked(dict):  # type: ignore[type-arg]
+    """A dict whose missing entries are worked out (and kept) when first asked for."""
+
+    def __init__(self, work_out: Any) -> None:
+        super().__init__()
+        self.work_out = work_out
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.work_out(key)
+        return value
 
 
 class _Test(NamedTuple):
@@ -614,3 +727,50 @@ def _merge(found: dict[str, tuple[Any, ...]], merged: dict[str, set[Any]], name:
             merged[name] = {*found[name], *answers}
     else:
         found[name] = answers
+
+
+# --- checks of a state read back from disk -------------------------------------------------
+
+class Damaged(ValueError):
+    """A part of a state read back from disk turned out not to be one this rule base could have written."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _check(ok: bool, what: Any) -> None:
+    if not ok:
+        raise ValueError(f"not a planner state: {what!r:.80}")
+
+
+def _items(value: Any, kind: type, names: frozenset[str] | None = None) -> Iterable[Any]:
+    """A JSON list's items, each of the expected kind; or a JSON object's (key, value) pairs, each
+    key text (one of `names` when given)."""
+    if kind is dict:
+        _check(type(value) is dict and (names.issuperset(value) if names is not None
+                                        else set(map(type, value)) <= {str}), value)
+        return value.items()
+    _check(type(value) is list and set(map(type, value)) <= {kind}, value)
+    return value
+
+
+def _numbers(values: Iterable[Any]) -> bool:
+    values = tuple(values)
+    return set(map(type, values)) <= {float} and all(map(isfinite, values))
+
+
+def _counts(values: Iterable[Any]) -> bool:
+    values = tuple(values)
+    return set(map(type, values)) <= {int} and min(values, default=1) > 0
+
+
+def _ids(value: Any, open_ids: set[str]) -> list[str]:
+    """A JSON list of rule ids, each open in the state read back."""
+    _check(type(value) is list and open_ids.issuperset(value), value)
+    return value
+
+
+def _scores(found: Any, open_ids: set[str]) -> dict[str, float]:
+    _check(type(found) is dict and open_ids.issuperset(found) and _numbers(found.values()), found)
+    return found

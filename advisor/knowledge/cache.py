@@ -25,10 +25,12 @@ import stat
 import sys
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from advisor import __version__
+from advisor.files import make_folders
 from advisor.knowledge import base, conditions, guide, rules, scope, vocabulary
 from advisor.knowledge.base import KnowledgeBase, build_knowledge, read_sources
 from advisor.paths import cache_dir, cache_disabled
@@ -309,8 +311,18 @@ def load_cached(directory: Path) -> KnowledgeBase:
 
 def _store(folder: Path, name: str, knowledge: KnowledgeBase) -> None:
     try:
+        text = dumps(knowledge)
+    except (TypeError, ValueError):
+        return  # a read-only home still works, just without the cache
+    _write_private(folder, name, text, lambda old: old.startswith("knowledge-") and old.endswith((".json", ".pickle")))
+
+
+def _write_private(folder: Path, name: str, text: str, stale: Callable[[str], bool]) -> None:
+    """Write `name` privately and atomically, then remove the other files `stale` names. Best
+    effort: a read-only home, or someone else's folder, just goes without."""
+    try:
         if not folder.exists():
-            folder.parent.mkdir(parents=True, exist_ok=True)
+            make_folders(folder.parent)
             os.mkdir(folder, 0o700)
         if _POSIX:
             dir_fd = _open_private_dir(folder)
@@ -319,16 +331,33 @@ def _store(folder: Path, name: str, knowledge: KnowledgeBase) -> None:
             os.close(dir_fd)
         import tempfile  # only when the cache is written: not on every run's path
 
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".knowledge-", suffix=".tmp")  # created 0600
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cache-", suffix=".tmp")  # created 0600
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(dumps(knowledge))
+                handle.write(text)
             os.replace(tmp, folder / name)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        for old in [*folder.glob("knowledge-*.json"), *folder.glob("knowledge-*.pickle")]:
-            if old.name != name:
+        for old in folder.iterdir():
+            if old.name != name and stale(old.name):
                 old.unlink(missing_ok=True)
-    except (OSError, TypeError, ValueError):
-        pass  # a read-only home still works, just without the cache
+    except OSError:
+        pass
+
+
+# --- sibling caches: other derived data kept beside the knowledge cache, with its checks -------
+# (the planner's first states, advisor/interactive/state_cache.py)
+
+def read_sibling(name: str) -> bytes | None:
+    """A sibling cache file's bytes, read under the same ownership checks as the knowledge cache
+    (None when caching is off, or the file is missing, too big or not this user's alone)."""
+    if cache_disabled():
+        return None
+    return _read_cache(cache_dir(), name)
+
+
+def store_sibling(name: str, text: str, stale: Callable[[str], bool]) -> None:
+    """Write a sibling cache file privately and atomically; then remove the other files `stale` names."""
+    if not cache_disabled():
+        _write_private(cache_dir(), name, text, stale)

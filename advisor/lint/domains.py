@@ -11,7 +11,7 @@ rule produces, since nothing else can set them.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, combinations, product
 from typing import Any
 
@@ -118,13 +118,38 @@ def _around(points: set[float]) -> list[float]:
     return sorted(set(result))
 
 
-def assignments(candidates: dict[str, list[Any]], partial: bool) -> Iterator[dict[str, Any]]:
-    """Every combination of candidate values; `partial` also leaves each name unknown."""
+def assignments(candidates: dict[str, list[Any]], partial: bool,
+                dead: Callable[[dict[str, Any]], bool] | None = None) -> Iterator[dict[str, Any]]:
+    """Every combination of candidate values, in itertools.product's order; `partial` also
+    leaves each name unknown. `dead(assignment)`, if given, is asked of each partial assignment
+    as it grows: True cuts every combination that extends it. Conditions are monotone
+    (three-valued: learning a value never turns true or false into anything else), so a
+    condition already false, or a forbidden one already true, stays so below: cutting there
+    skips only combinations the caller would reject, and what is left comes in the same order."""
     names = list(candidates)
     missing = object()
     pools = [candidates[n] + [missing] if partial else candidates[n] for n in names]
-    for combo in product(*pools):
-        yield {n: v for n, v in zip(names, combo, strict=True) if v is not missing}
+    if dead is None:
+        for combo in product(*pools):
+            yield {n: v for n, v in zip(names, combo, strict=True) if v is not missing}
+        return
+    assignment: dict[str, Any] = {}
+
+    def grow(depth: int) -> Iterator[dict[str, Any]]:
+        if depth == len(names):
+            yield dict(assignment)
+            return
+        name = names[depth]
+        for value in pools[depth]:
+            if value is missing:
+                assignment.pop(name, None)
+            else:
+                assignment[name] = value
+            if not dead(assignment):
+                yield from grow(depth + 1)
+        assignment.pop(name, None)
+
+    yield from grow(0)
 
 
 def holds(condition: Condition, assignment: dict[str, Any]) -> bool:

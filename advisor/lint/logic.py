@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from advisor.knowledge.conditions import AnyOf, Condition, Leaf, subjects
+from advisor.knowledge.conditions import AnyOf, Condition, Leaf, evaluate, subjects
 from advisor.knowledge.rules import Rule
 from advisor.lint.domains import Universe, assignments, holds
 
@@ -23,7 +23,8 @@ def witness_all(conditions: Sequence[Condition], universe: Universe,
     when there is none. The facts only `unless` reads stay unknown: by monotonicity that is
     the assignment most likely to leave them untrue (a scope entry that does not hold)."""
     names = frozenset().union(*(subjects(c) for c in conditions))
-    for assignment in assignments(universe.candidates(names, [*conditions, *unless]), partial=False):
+    for assignment in assignments(universe.candidates(names, [*conditions, *unless]), partial=False,
+                                  dead=lambda known: _refuted(conditions, known) or _met(unless, known)):
         if all(holds(c, assignment) for c in conditions) and not any(holds(c, assignment) for c in unless):
             return assignment
     return None
@@ -33,7 +34,8 @@ def counterexample(premise: Condition, conclusions: Sequence[Condition],
                    universe: Universe) -> dict[str, Any] | None:
     """An assignment where `premise` is true and none of `conclusions` is; None if it implies one."""
     in_play = [premise, *conclusions]
-    for assignment in assignments(universe.candidates(subjects(premise), in_play), partial=True):
+    for assignment in assignments(universe.candidates(subjects(premise), in_play), partial=True,
+                                  dead=lambda known: _refuted([premise], known) or _met(conclusions, known)):
         if holds(premise, assignment) and not any(holds(c, assignment) for c in conclusions):
             return assignment
     return None
@@ -56,7 +58,8 @@ def grounded_witness(conditions: Sequence[Condition], universe: Universe,
     # Each value a rule produces is its own class: values alike for the conditions (ai_services
     # and azure_ml, both "not a Spark service") differ in the rules that can give them.
     distinct = [Leaf(n, "eq", p.conclusion.value) for n in sorted(names) for p in producers(n)]
-    for assignment in assignments(universe.candidates(names, [*conditions, *distinct]), partial=False):
+    for assignment in assignments(universe.candidates(names, [*conditions, *distinct]), partial=False,
+                                  dead=lambda known: _refuted(conditions, known)):
         if not all(holds(c, assignment) for c in conditions):
             continue
         ruled = {n for n in assignment if producers(n)}
@@ -77,3 +80,13 @@ def grounded_witness(conditions: Sequence[Condition], universe: Universe,
             if deeper is not None:
                 return deeper
     return None
+
+
+def _refuted(conditions: Sequence[Condition], known: dict[str, Any]) -> bool:
+    """Some condition is already false, whatever the facts not yet given turn out to be."""
+    return any(evaluate(c, known.__getitem__) is False for c in conditions)
+
+
+def _met(conditions: Sequence[Condition], known: dict[str, Any]) -> bool:
+    """Some condition is already true, whatever the facts not yet given turn out to be."""
+    return any(evaluate(c, known.__getitem__) is True for c in conditions)

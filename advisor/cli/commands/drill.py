@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -134,11 +137,32 @@ def open_answers(answers: str):
     if path.is_dir():
         raise AdvisorError("is a directory; expected a file of answers", where=answers)
     try:
-        handle = path.open("rb")
+        # Non-blocking: a FIFO that no program writes would block open() forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise AdvisorError(f"cannot read the answers: {exc.strerror or exc}", where=answers) from None
-    with handle:
-        yield text_lines(handle, answers), answers
+    with os.fdopen(fd, "rb", buffering=0) as raw:
+        first = b""
+        if stat.S_ISFIFO(os.fstat(fd).st_mode):
+            first = raw.read(1)  # None: a writer is there, nothing written yet; b"": no writer
+            if first == b"":
+                raise AdvisorError("is a FIFO that no program is writing; not waiting for one", where=answers,
+                                   allowed="start the writer first, or a file of answers")
+        os.set_blocking(fd, True)
+        yield text_lines(_Prefixed(first or b"", io.BufferedReader(raw)), answers), answers
+
+
+class _Prefixed:
+    """A binary stream with the byte read to test a FIFO put back in front."""
+
+    def __init__(self, first: bytes, stream) -> None:
+        self.first, self.stream = first, stream
+
+    def readline(self, size: int = -1) -> bytes:
+        first, self.first = self.first, b""
+        if not first or first == b"\n":
+            return first or self.stream.readline(size)
+        return first + self.stream.readline(size - 1 if size > 0 else size)
 
 
 def export_command(path: Path, count: int, seed: int | None, library: Path | None) -> int:

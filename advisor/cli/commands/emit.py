@@ -11,7 +11,7 @@ from advisor.cli import framework as cli
 def write_plan(plan, out: Path, force: bool) -> list[Path]:
     """Write every planned file into `out`; refuse to overwrite unless forced."""
     from advisor.errors import AdvisorError
-    from advisor.files import write_text_file
+    from advisor.files import make_folders, write_text_file
 
     if out.exists() and not out.is_dir():
         raise AdvisorError("exists and is not a folder", where=str(out))
@@ -22,7 +22,7 @@ def write_plan(plan, out: Path, force: bool) -> list[Path]:
             raise AdvisorError(f"would overwrite {', '.join(existing)}; use --force to replace them")
     try:
         for path, _ in targets:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_folders(path.parent)
     except OSError as exc:
         raise AdvisorError(f"cannot create the folder: {exc.strerror or exc}", where=str(out)) from None
     for path, text in targets:

@@ -38,7 +38,12 @@ class Component:
     decisions: tuple[str, ...]
 
 
-STAGES = ("Data", "Workspace data", "Training", "Models", "Serving", "Operations", "Language model")
+LANGUAGE_MODEL = "Language model"
+STAGES = ("Data", "Workspace data", "Training", "Models", "Serving", "Operations", LANGUAGE_MODEL)
+# The goals (fact solution_goal) that build on a language model. With no goal given, the
+# language-model lane is drawn only once something in it is decided: 19 open boxes for a
+# question nobody answered would be noise (the report lists those decisions open).
+LANGUAGE_MODEL_GOALS = frozenset({"language_model_app", "both"})
 
 COMPONENTS = (
     Component("ingestion", "Data ingestion", "Data", ("ingestion_tool",)),
@@ -62,17 +67,17 @@ COMPONENTS = (
     Component("monitoring", "Monitoring", "Operations", ("monitoring",)),
     Component("retraining", "Retraining trigger", "Operations", ("retraining_trigger",)),
     # The language-model lane (exam domain 4), top to bottom in the order its data flows.
-    Component("lm_approach", "Approach and prompts", "Language model",
+    Component("lm_approach", "Approach and prompts", LANGUAGE_MODEL,
               ("optimization_approach", "prompt_design", "sampling_setting")),
-    Component("grounding_data", "Grounding data", "Language model", ("rag_components",)),
-    Component("lm_index", "Index", "Language model", ("rag_index_store", "chunking", "vector_algorithm")),
-    Component("prompt_flow", "Prompt flow", "Language model", ("prompt_flow_type", "flow_setup")),
-    Component("lm_model", "Model and deployment", "Language model",
+    Component("grounding_data", "Grounding data", LANGUAGE_MODEL, ("rag_components",)),
+    Component("lm_index", "Index", LANGUAGE_MODEL, ("rag_index_store", "chunking", "vector_algorithm")),
+    Component("prompt_flow", "Prompt flow", LANGUAGE_MODEL, ("prompt_flow_type", "flow_setup")),
+    Component("lm_model", "Model and deployment", LANGUAGE_MODEL,
               ("language_model", "model_comparison", "lm_deployment", "content_safety")),
-    Component("fine_tuning", "Fine-tuning", "Language model",
+    Component("fine_tuning", "Fine-tuning", LANGUAGE_MODEL,
               ("fine_tuning_compute", "fine_tuning_technique", "fine_tuning_steps")),
-    Component("lm_evaluation", "Evaluation", "Language model", ("evaluation_metrics", "evaluation_method")),
-    Component("responsible_genai", "Responsible generative AI", "Language model", ("responsible_genai",)),
+    Component("lm_evaluation", "Evaluation", LANGUAGE_MODEL, ("evaluation_metrics", "evaluation_method")),
+    Component("responsible_genai", "Responsible generative AI", LANGUAGE_MODEL, ("responsible_genai",)),
 )
 WORKSPACES = "workspace_layout"
 DRAWN_DECISIONS = frozenset(d for c in COMPONENTS for d in c.decisions) | {WORKSPACES}
@@ -136,6 +141,8 @@ def build_diagram(report: Report) -> Diagram:
                 lines.append((f"{open_titles[decision]}: open", True))
         if lines:
             boxes.append(Box(component, lines, decided))
+    if not _language_model_lane_drawn(report, boxes):
+        boxes = [b for b in boxes if b.component.stage != LANGUAGE_MODEL]
     by_id = {b.component.id: b for b in boxes}
     flows = []
     for sources, targets, what in FLOWS:
@@ -149,6 +156,12 @@ def build_diagram(report: Report) -> Diagram:
     elif WORKSPACES in open_titles:
         diagram.workspaces, diagram.workspaces_open = f"{open_titles[WORKSPACES]}: open", True
     return diagram
+
+
+def _language_model_lane_drawn(report: Report, boxes: list[Box]) -> bool:
+    """The lane is drawn when the goal includes a language model or something in it is decided."""
+    return (report.facts.get("solution_goal") in LANGUAGE_MODEL_GOALS
+            or any(b.chosen for b in boxes if b.component.stage == LANGUAGE_MODEL))
 
 
 def component_labels(report: Report) -> dict[str, str]:

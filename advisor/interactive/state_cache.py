@@ -1,0 +1,117 @@
+"""The planner's first state of a rule base, kept on disk beside the knowledge cache.
+
+The first step of an interview works out every rule's state from nothing (rule_states.py). That
+state depends only on the knowledge, the planner's code and weights, its settings (focus, facts
+withheld) and the empty consultation, so it is worked out once and kept as JSON in the cache
+folder, read and written under the knowledge cache's checks (knowledge/cache.py: a private folder
+and file, never code). The file is named by a hash of all of these; its first line is the SHA-256
+of the rest, and every name, number and type is checked as it is read (RuleStates.restore).
+A missing, stale, damaged or foreign file is worked out again and rewritten.
+
+Used only for a rule base that came through the knowledge cache (its digest is then known for
+free); one built in memory (tests, bench/synthetic.py without a folder) is worked out as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from math import isfinite
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from advisor.engine.results import Consultation
+from advisor.engine.settling import Settling
+from advisor.interactive import rule_states
+from advisor.interactive.rule_states import RuleStates
+from advisor.knowledge import KnowledgeBase, conditions
+from advisor.knowledge.cache import read_sibling, store_sibling
+
+if TYPE_CHECKING:
+    from advisor.interactive.planner import Planner
+
+FORMAT = 1
+PREFIX = "planner-"
+Statics = tuple[frozenset[str], dict[str, float]]  # yes-only facts, each decision's weight
+
+_code: list[str] = []
+
+
+def _code_digest() -> str:
+    """The planner code a state depends on (edited code is a new file name), worked out once."""
+    if not _code:
+        digest = hashlib.sha256()
+        from advisor.interactive import planner
+
+        for module in (planner, rule_states, conditions):
+            digest.update(Path(module.__file__ or "").read_bytes() + b"\0")
+        digest.update(Path(__file__).read_bytes())
+        _code.append(digest.hexdigest())
+    return _code[0]
+
+
+def file_name(planner: Planner, consultation: Consultation, settling: Settling) -> str | None:
+    """The cache file of this planner's first state, or None when its rule base has no known digest."""
+    knowledge_digest = planner.knowledge.__dict__.get("_content_digest")
+    if not isinstance(knowledge_digest, str):
+        return None
+    weights = (rule_states.WARNING_WEIGHT, rule_states.CLOSING_WEIGHT, rule_states.COLD, rule_states.GATE_WEIGHT)
+    base = hashlib.sha256(f"{FORMAT}|{knowledge_digest}|{_code_digest()}|{weights!r}".encode()).hexdigest()[:20]
+    focus, withheld = planner._setting
+    setting = hashlib.sha256(repr((focus, sorted(withheld))).encode())
+    # The empty consultation as the engine gives it now: an engine that concludes otherwise is a new file.
+    setting.update(repr((sorted((n, repr(v)) for n, v in consultation.values.items()),
+                         sorted((f.rule_id, f.name, repr(f.value), f.status) for f in consultation.fired),
+                         [(r.decision, r.choice) for r in consultation.recommendations],
+                         sorted(settling.moot), sorted(settling.set_aside_rules))).encode())
+    return f"{PREFIX}{base}-{setting.hexdigest()[:20]}.json"
+
+
+def load(name: str, knowledge: KnowledgeBase) -> tuple[Statics, dict[str, Any]] | None:
+    """The statics and the exported state in the file, or None when missing or damaged (checked
+    against its digest line and the rule base; the state itself is checked by restore)."""
+    raw = read_sibling(name)
+    if raw is None:
+        return None
+    try:
+        digest, _, payload = raw.partition(b"\n")
+        if hashlib.sha256(payload).hexdigest().encode() != digest:
+            return None
+        data = json.loads(payload, parse_constant=_refuse_constant)
+        if type(data) is not dict or data.get("format") != FORMAT:
+            return None
+        return _statics(data, knowledge), data["state"]
+    except (ValueError, KeyError, TypeError, RecursionError, UnicodeDecodeError):
+        return None
+
+
+def store(name: str, statics: Statics, states: RuleStates) -> None:
+    yes_only, weights = statics
+    payload = json.dumps({"format": FORMAT, "yes_only": sorted(yes_only), "weights": weights,
+                          "state": states.export()}, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    store_sibling(name, digest + "\n" + payload, _other_base(name))
+
+
+def _other_base(name: str) -> Callable[[str], bool]:
+    """Files of another rule base or planner code: stale. (Other settings of this one are kept.)"""
+    base = name[:len(PREFIX) + 20]
+    return lambda other: other.startswith(PREFIX) and other.endswith(".json") and not other.startswith(base)
+
+
+def _statics(data: dict[str, Any], knowledge: KnowledgeBase) -> Statics:
+    vocabulary = knowledge.vocabulary
+    bools = {f.name for f in vocabulary.input_facts if f.type == "bool"}
+    yes_only, weights = data["yes_only"], data["weights"]
+    if type(yes_only) is not list or not all(isinstance(n, str) and n in bools for n in yes_only):
+        raise ValueError("yes-only facts")
+    decisions = [d.name for d in vocabulary.decisions]
+    if type(weights) is not dict or sorted(weights) != sorted(decisions) or \
+            not all(type(w) is float and isfinite(w) and w >= 1 for w in weights.values()):
+        raise ValueError("weights")
+    return frozenset(yes_only), {d: weights[d] for d in decisions}
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")

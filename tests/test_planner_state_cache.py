@@ -1,0 +1,165 @@
+"""The planner's first state kept on disk (advisor/interactive/state_cache.py): read back the same,
+worked out again when missing, damaged or not the user's own, never used for an unknown rule base."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.engine.advisor import Advisor
+from advisor.interactive import rule_states
+from advisor.interactive.planner import Planner
+
+FIELDS = ("states", "in_target", "worth")  # each fact's tables are read when first needed: see export()
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(folder))
+    monkeypatch.delenv("ADVISOR_NO_CACHE", raising=False)
+    return folder
+
+
+def fresh_planner(knowledge, **settings: Any) -> Planner:
+    """A planner of a new Advisor: nothing of the process's first states is reused."""
+    return Planner(Advisor(knowledge), **settings)
+
+
+def first_state(planner: Planner) -> rule_states.RuleStates:
+    planner.plan({})
+    return planner._memo[planner._setting]
+
+
+def interview(planner: Planner) -> list[tuple[str, ...]]:
+    """Every plan's questions (with worth and readers) while answering the first value of each."""
+    answers: dict[str, Any] = {}
+    asked = []
+    while (plan := planner.plan(answers)).next is not None:
+        asked.append(tuple(f"{q.fact.name}:{q.worth}:{q.rules}" for q in plan.questions))
+        for question in plan.batch:
+            spec = question.fact
+            answers[spec.name] = {"bool": True, "choice": next(iter(spec.values or ()), None)}.get(spec.type)
+    return asked
+
+
+def the_file(cache: Path) -> Path:
+    [found] = cache.glob("planner-*.json")
+    return found
+
+
+def rewrite(path: Path, change, sign: bool = True) -> None:
+    """Change the file's data and sign it again, as only someone who can write the folder could."""
+    digest, _, payload = path.read_bytes().partition(b"\n")
+    data = json.loads(payload)
+    change(data)
+    payload = json.dumps(data, separators=(",", ":")).encode()
+    path.write_bytes((hashlib.sha256(payload).hexdigest().encode() if sign else digest) + b"\n" + payload)
+
+
+def test_the_first_state_is_kept_and_read_back_as_worked_out(cache, knowledge, monkeypatch):
+    built = first_state(fresh_planner(knowledge))
+    assert the_file(cache).stat().st_mode & 0o077 == 0
+    worked_out = []
+    monkeypatch.setattr(rule_states.RuleStates, "_work_out", lambda self, rule: worked_out.append(rule))
+    read = first_state(fresh_planner(knowledge))
+    assert not worked_out, "read back, not worked out"
+    for name in FIELDS:
+        assert getattr(read, name) == getattr(built, name), name
+    assert read.export() == built.export()  # every fact's tables, decoded
+
+
+def test_an_interview_from_the_kept_state_asks_what_one_worked_out_asks(cache, knowledge, monkeypatch):
+    first_state(fresh_planner(knowledge))  # kept
+    from_disk = interview(fresh_planner(knowledge))
+    monkeypatch.setenv("ADVISOR_NO_CACHE", "1")
+    assert from_disk == interview(fresh_planner(knowledge))
+    assert len(from_disk) > 5
+
+
+def test_each_setting_has_its_own_file(cache, knowledge):
+    first_state(fresh_planner(knowledge))
+    first_state(fresh_planner(knowledge, existing=True))
+    assert len(list(cache.glob("planner-*.json"))) == 2
+
+
+def tamper_worth(fact: str):
+    """A change of valid types and names: the fact's worth made the lowest."""
+    return lambda data: data["state"]["worth"][fact].__setitem__(0, 1e-9)
+
+
+def test_a_signed_file_of_valid_names_and_types_is_trusted_from_a_private_folder(cache, knowledge):
+    """What the two tests below refuse would otherwise change the plan: this is the control."""
+    honest = fresh_planner(knowledge).plan({}).next.fact.name
+    rewrite(the_file(cache), tamper_worth(honest))
+    assert fresh_planner(knowledge).plan({}).next.fact.name != honest
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="owner bits")
+def test_a_file_others_can_write_is_not_read(cache, knowledge):
+    honest = fresh_planner(knowledge).plan({}).next.fact.name
+    rewrite(the_file(cache), tamper_worth(honest))
+    the_file(cache).chmod(0o666)
+    assert fresh_planner(knowledge).plan({}).next.fact.name == honest
+
+
+def a_table(change):
+    """Change one fact's tables (kept as a JSON text of their own)."""
+    def edit(data: dict[str, Any]) -> None:
+        tables = data["state"]["tables"]
+        name = max(tables, key=lambda n: len(tables[n]))
+        readers, best, closes = json.loads(tables[name])
+        change(readers, best, closes)
+        tables[name] = json.dumps([readers, best, closes])
+    return lambda path: rewrite(path, edit)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda path: path.write_bytes(path.read_bytes()[:-40]),                      # cut short
+    lambda path: rewrite(path, lambda d: d["state"]["worth"][next(iter(d["state"]["worth"]))].__setitem__(0, 9.5),
+                         sign=False),                                            # not its digest
+    lambda path: rewrite(path, lambda d: d["state"]["states"][0].__setitem__(0, "no.such-rule")),
+    lambda path: rewrite(path, lambda d: d["state"]["states"].pop()),            # a rule missing
+    lambda path: rewrite(path, lambda d: d["state"]["worth"].__setitem__("no_such_fact", [1.0, []])),
+    lambda path: rewrite(path, lambda d: d["state"]["states"][0].__setitem__(5, "high")),  # a weight as text
+    lambda path: rewrite(path, lambda d: d.__setitem__("weights", {})),
+    lambda path: rewrite(path, lambda d: d.__setitem__("yes_only", ["no_such_fact"])),
+    lambda path: path.write_bytes(b"[]"),
+    a_table(lambda readers, best, closes: best[0].__setitem__(1, "not an answer")),
+    a_table(lambda readers, best, closes: readers.append("no.such-rule")),
+    a_table(lambda readers, best, closes: best[0][2].__setitem__(next(iter(best[0][2])), "high")),
+    lambda path: rewrite(path, lambda d: d["state"]["tables"].__setitem__(next(iter(d["state"]["tables"])), "{")),
+], ids=["truncated", "digest", "unknown-rule", "missing-rule", "unknown-fact", "weight-type", "weights", "yes-only",
+        "not-json", "table-answer", "table-rule", "table-score", "table-not-json"])
+def test_a_damaged_file_is_worked_out_again_and_rewritten(cache, knowledge, damage, monkeypatch):
+    """Damage in a fact's tables shows when a step first needs them: that step works everything out
+    again. Either way the interview asks what one worked out from nothing asks."""
+    built = first_state(fresh_planner(knowledge))
+    kept = the_file(cache).read_bytes()
+    damage(the_file(cache))
+    assert the_file(cache).read_bytes() != kept
+    damaged = interview(fresh_planner(knowledge))
+    assert the_file(cache).read_bytes() == kept, "rewritten"
+    assert first_state(fresh_planner(knowledge)).export() == built.export()
+    monkeypatch.setenv("ADVISOR_NO_CACHE", "1")
+    assert damaged == interview(fresh_planner(knowledge))
+
+
+def test_a_rule_base_without_a_known_digest_keeps_nothing(cache, knowledge):
+    """Built in memory (no knowledge cache behind it): hashing it would cost more than it saves."""
+    in_memory = replace(knowledge, rules=knowledge.rules[:-1])
+    assert "_content_digest" not in in_memory.__dict__
+    first_state(fresh_planner(in_memory))
+    assert not list(cache.glob("planner-*.json")) if cache.exists() else True
+
+
+def test_nothing_is_kept_when_the_cache_is_off(cache, knowledge, monkeypatch):
+    monkeypatch.setenv("ADVISOR_NO_CACHE", "1")
+    first_state(fresh_planner(knowledge))
+    assert not cache.exists() or not list(cache.glob("planner-*.json"))
