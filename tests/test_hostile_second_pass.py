@@ -157,3 +157,21 @@ def test_api_consult_with_a_value_that_is_not_data_is_one_advisor_error(value):
     assert raised.value.where.startswith("<facts>.ml_task")
     with pytest.raises(AdvisorError, match="is not a fact value"):
         advisor.consult(ml_task=value)
+
+
+# --- SARIF for a symlink loop named on the command line ----------------------------------------
+
+@pytest.mark.parametrize("skip_unknown", [["--skip-unknown"], []])
+def test_sarif_of_a_symlink_loop_named_on_the_command_line(cli, tmp_path, skip_unknown):
+    """Path.resolve() raised RuntimeError('Symlink loop') in the SARIF artifact URI (Python 3.11)."""
+    import json
+
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)
+    result = cli("review", loop, "--no-config", *skip_unknown, "-f", "sarif", cwd=tmp_path)
+    assert "Traceback" not in result.stderr, result.stderr[-800:]
+    assert result.returncode == 2
+    [invocation] = json.loads(result.stdout)["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    [note] = invocation["toolExecutionNotifications"]
+    assert "symbolic links" in note["message"]["text"]

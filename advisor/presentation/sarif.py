@@ -37,7 +37,7 @@ def artifact_uri(path: str, root: Path | None = None) -> str:
     candidate = Path(path)
     try:
         candidate = candidate.resolve().relative_to((root or repository_root()).resolve())
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         pass
     return quote(candidate.as_posix(), safe="/", errors="surrogateescape")  # a non-UTF-8 name: its bytes
 
