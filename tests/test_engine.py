@@ -462,20 +462,28 @@ def test_working_memory_tells_facts_apart_as_experta_does():
     assert memory.declare(made[1]) is made[1]
 
 
-def test_datums_made_again_share_their_evidence_not_themselves():
-    """Each consultation declares datums of its own (experta numbers them), made from parts kept
-    by (name, value, origin): the Evidence a firing reports is one object from one consultation
-    to the next, and a value of another type is another datum (True is not 1)."""
+def test_a_datum_is_made_once_and_declared_afresh_in_each_consultation(engine):
+    """A (name, value, origin) is made into a datum once and shared by the consultations that
+    declare it (a value of another type is another datum: True is not 1); experta numbers it
+    anew each time, and the Evidence a firing reports is the same object every time."""
     from advisor.engine.advisor import _Datums
 
     datums = _Datums()
-    first, again = datums("flag", True, USER), datums("flag", True, USER)
-    assert first is not again and first == again
-    assert first.evidence is again.evidence and first.identity == again.identity
+    first = datums("flag", True, USER)
+    assert datums("flag", True, USER) is first
     number = datums("flag", 1, USER)
-    assert number.evidence.value == 1 and type(number.evidence.value) is int
-    assert type(datums("flag", True, USER).evidence.value) is bool
+    assert number is not first and type(number.evidence.value) is int and type(first.evidence.value) is bool
     assert datums("tags", ["a", "b"], "rule.a").evidence.value == ("a", "b")  # frozen, as experta freezes it
+
+    facts = {"data_format": "tabular", "dataset_size": "large", "training_too_slow": True}
+    one, other = engine.consult(facts), engine.consult(dict(facts, stage="production"))
+    shared = engine._trace.datum("data_format", "tabular", USER)  # as both consultations declared it
+    reported = [e for result in (one, other) for f in result.fired for e in f.matched if e.name == "data_format"]
+    assert len(reported) >= 2 and all(e is shared.evidence for e in reported)
+    engine._engine.reset()
+    engine._engine.declare(shared)
+    assert shared["__factid__"] == 1  # numbered after experta's initial fact, in this working memory
+    engine._engine.reset()
 
 
 def test_a_reset_engine_holds_only_experta_initial_fact(engine):

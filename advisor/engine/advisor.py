@@ -22,7 +22,7 @@ from typing import Any
 
 from advisor.engine import certainty, conflicts
 from advisor.engine.compiler import build_engine_class
-from advisor.engine.memory import datum_from, new_datum
+from advisor.engine.memory import new_datum
 from advisor.engine.results import (
     USER,
     Consultation,
@@ -201,34 +201,31 @@ def traced_datum(name: str, value: Any, origin: str) -> Any:
 
 
 class _Datums:
-    """Traced datums (`traced_datum`), their parts kept from one consultation to the next.
+    """Traced datums (`traced_datum`), kept from one consultation to the next.
 
     A datum depends only on its name, value and origin, and the same ones come back in every
-    consultation (a rule's conclusion) or batch file (a user's answer): its frozen value, its
-    identity and its Evidence (immutable, so results may share it) are made once; each
-    consultation still gets datums of its own, since experta numbers them as it declares them.
+    consultation (a rule's conclusion) or batch file (a user's answer), so each is made once.
+    Sharing one across consultations is safe: a consultation declares a (name, value, origin)
+    at most once at a time (experta refuses a fact equal to one in working memory), experta
+    renumbers a datum (`__factid__`) each time it is declared, and a consultation's result
+    keeps the datum's Evidence (immutable), never the datum.
     """
 
     LIMIT = 100_000  # distinct (name, value, origin) kept: numbers can take many values
 
     def __init__(self) -> None:
-        self._parts: dict[tuple[Any, ...], tuple[type, dict[str, Any], tuple[Any, ...], Evidence]] = {}
+        self._made: dict[tuple[Any, ...], Any] = {}
 
     def __call__(self, name: str, value: Any, origin: str) -> Any:
         key = (name, value.__class__, value, origin)  # the class too: True == 1, but they differ
         try:
-            parts = self._parts.get(key)
-        except TypeError:  # an unhashable value: made from nothing
+            datum = self._made.get(key)
+        except TypeError:  # an unhashable value: made from nothing each time
             return traced_datum(name, value, origin)
-        if parts is None:
-            datum = traced_datum(name, value, origin)
-            if len(self._parts) >= self.LIMIT:
-                self._parts.clear()
-            self._parts[key] = parts = (type(datum), dict(datum), datum.identity, datum.evidence)
-            return datum
-        cls, keys, identity, evidence = parts
-        datum = datum_from(cls, keys, identity)
-        datum.evidence = evidence
+        if datum is None:
+            if len(self._made) >= self.LIMIT:
+                self._made.clear()
+            datum = self._made[key] = traced_datum(name, value, origin)
         return datum
 
 
@@ -244,6 +241,7 @@ class Advisor:
         entries = {e.id: e for e in knowledge.scope}
         self._priority = {r.id: r.priority for r in knowledge.rules}
         self._tests = {r.id: frozenset(leaves(r.condition)) for r in knowledge.rules}
+        self._refinements: dict[tuple[str, str], bool] = {}
         self._by_sets = {name: {c: frozenset(chosen) for c, chosen in combos.items()}
                          for name, combos in knowledge.combined.items()}
         self._trace = _Trace(frozenset().union(*(r.reads for r in knowledge.rules)),
@@ -339,9 +337,15 @@ class Advisor:
 
     def _refines(self, rule_id: str, other_id: str) -> bool:
         """The rule is an exception to the other: each of the other's tests is implied by one of
-        its own (managed_online implies managed or Kubernetes online), and it tests more."""
-        mine, theirs = self._tests[rule_id], self._tests[other_id]
-        return len(mine) > len(theirs) and all(any(leaf_implies(a, b) for a in mine) for b in theirs)
+        its own (managed_online implies managed or Kubernetes online), and it tests more.
+        A property of the rule base: worked out once per pair."""
+        pair = (rule_id, other_id)
+        known = self._refinements.get(pair)
+        if known is None:
+            mine, theirs = self._tests[rule_id], self._tests[other_id]
+            known = self._refinements[pair] = len(mine) > len(theirs) and all(
+                any(leaf_implies(a, b) for a in mine) for b in theirs)
+        return known
 
     def _set_aside(self, values: dict[str, Any], fired: list[Firing]) -> list[SetAside]:
         """The scope entries that hold, each with the firings it set aside."""

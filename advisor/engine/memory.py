@@ -4,6 +4,7 @@ use): fact classes, binding names, and each leaf's test on values."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from itertools import count
 from typing import Any
@@ -90,6 +91,12 @@ class WorkingMemory(FactList):
     """experta's fact list, telling facts made by `new_datum` apart by their identity: the
     same answer as experta's (a frozenset of the class and every non-special key and value,
     built for each fact declared and again when it is retracted), kept on the datum."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # experta counts each fact's copies in a Counter, whose __missing__ is a Python call for
+        # every new fact; a defaultdict answers the same in C (the list only adds, subtracts, pops).
+        self.reference_counter = defaultdict(int)
 
     @staticmethod
     def _get_fact_id(fact: Any) -> Any:
