@@ -175,3 +175,17 @@ def test_sarif_of_a_symlink_loop_named_on_the_command_line(cli, tmp_path, skip_u
     assert invocation["executionSuccessful"] is False
     [note] = invocation["toolExecutionNotifications"]
     assert "symbolic links" in note["message"]["text"]
+
+
+# --- rules lint --guide-text of a huge file -----------------------------------------------------
+
+def test_a_huge_guide_text_is_refused_not_read_whole(cli, tmp_path):
+    """A 10 GB file was read whole: a MemoryError traceback under a 2 GB limit. 64 MB here, so the
+    unbounded read this test guards against costs little if it comes back."""
+    guide = tmp_path / "guide.md"
+    with open(guide, "wb") as handle:
+        handle.truncate(64 * 1024**2)  # sparse: no disk used
+    result = cli("rules", "lint", "--guide-text", guide)
+    assert result.returncode == 2, result.stderr[-500:]
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"advisor: error: {guide}: file is 67108864 bytes, over the")

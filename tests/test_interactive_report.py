@@ -124,6 +124,21 @@ def test_at_the_offer_to_stop_the_user_is_told_what_is_open_and_may_stop_or_go_o
     assert not DraftStore(tmp_path / "on" / "data").exists()
 
 
+def test_stopped_with_questions_left_the_recommendations_that_could_still_change_are_named(tmp_path, advisor):
+    consultation, screen = session(tmp_path, KeyTerminal())
+    plan = Planner(advisor).plan({"prediction_timing": "as_data_arrives", "dataset_size": "large"})
+    changeable = plan.still_open().could_change
+    assert "scoring_mode" in changeable  # a rule of higher (or equal) priority could still fire
+    consultation.show_left_open(plan)
+    said = " ".join(screen.getvalue().split())
+    assert f"a later answer could still change {len(changeable)} of these recommendations" in said
+    assert all(advisor.knowledge.vocabulary.decision(d).title in said for d in changeable)
+    # Nothing left to ask: nothing to name.
+    quiet, quiet_screen = session(tmp_path / "quiet", KeyTerminal())
+    quiet.show_left_open(plan.__class__(plan.consultation, (), plan.open_rules, plan.values, (), False, plan._planning))
+    assert quiet_screen.getvalue() == ""
+
+
 def test_resume_report_renders_the_saved_draft_without_asking(tmp_path, monkeypatch, advisor):
     monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
     stop = KeyTerminal({"go_on": False, "prediction_timing": "at_set_times", "dataset_size": "small"},

@@ -156,10 +156,22 @@ class InteractiveConsultation:
         except (KeyboardInterrupt, EOFError):
             raise Interrupted(self.drafts.path, len(answers.values)) from None
         if interview.stopped_early:
+            self.show_left_open(plan)
             self.console.print("[dim]Your answers stay saved; go on with: advisor consult --resume[/]")
         else:
             self.drafts.clear()
         return answers
+
+    def show_left_open(self, plan: QuestionPlan) -> None:
+        """Stopped with questions left: the report lists the undecided decisions as open; say which
+        recommendations a later answer could still change, which the report cannot show."""
+        if plan.next is None:
+            return
+        changeable = plan.still_open().could_change
+        if changeable:
+            titles = "; ".join(self.knowledge.vocabulary.decision(d).title for d in changeable)  # type: ignore[union-attr]
+            self.console.print(f"[yellow]Stopped with questions left: a later answer could still change "
+                               f"{len(changeable)} of these recommendations: {escape(titles)}[/]")
 
     def report_saved(self, render: Render) -> Answers:
         """The report of the saved, unfinished consultation, without asking anything."""
