@@ -96,7 +96,7 @@ class WorkingMemory(FactList):
         super().__init__()
         # experta counts each fact's copies in a Counter, whose __missing__ is a Python call for
         # every new fact; a defaultdict answers the same in C (the list only adds, subtracts, pops).
-        self.reference_counter = defaultdict(int)
+        self.reference_counter: defaultdict[Any, int] = defaultdict(int)
 
     @staticmethod
     def _get_fact_id(fact: Any) -> Any:
