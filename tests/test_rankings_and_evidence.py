@@ -151,3 +151,31 @@ def _footprint(consultation, rule_id: str) -> frozenset[str]:
     from advisor.engine.certainty import footprints
     prints = footprints(consultation.fired)
     return frozenset().union(*(prints[f.order] for f in consultation.fired if f.rule_id == rule_id))
+
+
+def _sampling_rules(*rules: tuple[str, str, str]) -> str:
+    source = ("https://learn.microsoft.com/en-gb/training/modules/"
+              "perform-hyperparameter-tuning-azure-machine-learning-pipelines/3-configure-sampling-method")
+    body = "".join(f"  - id: sweep.{rid}\n    title: {rid}\n    section: optimize\n    when: {when}\n"
+                   f"    then: {{recommend: {{sampling: {choice}}}}}\n    because: x\n    source: {source}\n"
+                   for rid, when, choice in rules)
+    return "title: Test\nrules:\n" + body
+
+
+def test_an_exception_to_one_rule_of_a_choice_is_explained_as_one(rule_base):
+    """Grid is an exception to the general random rule (it tests everything that rule tests, and
+    more); an exception answers the choice, so random stands down for its other rule too, as
+    distributed deep learning does for every Spark rule. The note names the exception; it used
+    to call the 2-condition winner "more specific (2 conditions over 3)" than the 3-condition loser."""
+    rules = _sampling_rules(
+        ("general", "{reproducible_results: false}", "random"),
+        ("other-heuristic", "{all: [{learn_from_previous_trials: false}, {compare_runs_in_code: true}, "
+                            "{try_every_combination: true}]}", "random"),
+        ("exception", "{all: [{reproducible_results: false}, {try_every_combination: true}]}", "grid"))
+    engine = Advisor(rule_base().write("sweep.yaml", rules).load())
+    both = engine.consult({"reproducible_results": False, "try_every_combination": True,
+                           "learn_from_previous_trials": False, "compare_runs_in_code": True})
+    assert both.recommendation("sampling").choice == "grid"
+    notes = {f.rule_id: f.note for f in both.fired}
+    assert notes["sweep.other-heuristic"].startswith("overruled by sweep.exception: an exception to sweep.general")
+    assert not any("more specific (2 conditions over 3)" in note for note in notes.values())

@@ -57,7 +57,8 @@ def settle(name: str, winner: Any, values: list[tuple[Any, list[Firing]]],
             refines(w, f.rule_id) for w in win_rules for f in firings)
         if rank == win_rank or unranked:
             same = "specificity" if rank == win_rank else "neither refines the other"
-            how = "reached first" if rank == win_rank else "shown (more conditions, on other things)"
+            how = ("reached first" if rank == win_rank else "shown (more conditions, on other things)"
+                   if win_rank > rank else "shown (first in the vocabulary's order)")
             note = (f"contested: {', '.join(f.rule_id for f in firings)} ({value}) and "
                     f"{', '.join(win_rules)} ({winner}) have the same priority and {same}: "
                     f"{UNRANKED}; {winner} was {how}")
@@ -65,7 +66,13 @@ def settle(name: str, winner: Any, values: list[tuple[Any, list[Firing]]],
             warnings.append(RuleWarning(firings[0].rule_id, f"{name}: {note}", "contested", tuple(win_rules)))
         else:
             status = "overruled"
-            note = f"overruled by {win_rules[0]}: {why_higher(win_rank, rank)}"
+            # At equal priority an exception wins; where the losing value has a rule with more
+            # conditions than the winner, "more specific" would be false: name the exception.
+            exception = None if rank <= win_rank or refines is None else next(
+                (w, f.rule_id) for w in win_rules for f in firings if refines(w, f.rule_id))
+            note = (f"overruled by {exception[0]}: an exception to {exception[1]} (it tests everything that "
+                    f"rule tests, and more), so {value} stands down for every rule that concludes it"
+                    if exception else f"overruled by {win_rules[0]}: {why_higher(win_rank, rank)}")
         for firing in firings:
             firing.status, firing.note = status, note  # type: ignore[assignment]
     return warnings
