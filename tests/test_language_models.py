@@ -191,3 +191,30 @@ def test_every_end_to_end_scenario_states_its_goal(advisor, knowledge):
         if facts["solution_goal"] == "predictive_model":
             assert not lm & {o.decision for o in advisor.consult(facts).open_decisions}, path.name
 
+
+def test_a_model_sold_by_azure_in_a_hub_without_a_foundry_resource_is_cautioned(advisor):
+    """Standard deployment stays the key (the docs' preferred option), but a hub offers it only
+    through a connected Foundry resource: the report says so instead of leaving it unsaid."""
+    facts = {"solution_goal": "language_model_app", "catalog_model_source": "sold_by_azure"}
+    hub = advisor.consult({**facts, "project_kind": "hub_only"})
+    assert hub.chosen("lm_deployment") == ("standard_deployment",)
+    assert "llm.hub-needs-a-foundry-resource" in {w.rule_id for w in hub.warnings}
+    connected = advisor.consult({**facts, "project_kind": "hub_with_foundry_resource"})
+    assert "llm.hub-needs-a-foundry-resource" not in {w.rule_id for w in connected.warnings}
+
+
+def test_reasoning_against_cost_is_contested_not_picked(advisor):
+    """The unit lists reasoning models for math and code and small models for cost, without ranking."""
+    consultation = advisor.consult({"solution_goal": "language_model_app", "lm_task": "math_code_science",
+                                    "tight_budget": True})
+    assert consultation.recommendation("language_model").contested
+    assert not advisor.consult({"solution_goal": "language_model_app",
+                                "lm_task": "math_code_science"}).recommendation("language_model").contested
+
+
+def test_evaluating_the_shortlist_on_your_own_data_needs_no_expected_answers(advisor):
+    """AI-assisted metrics judge replies without ground truth; only NLP metrics need expected answers."""
+    consultation = advisor.consult({"solution_goal": "language_model_app", "comparing_catalog_models": True,
+                                    "has_ground_truth": False})
+    assert "own_data_evaluation" in consultation.chosen("model_comparison")
+    assert "ai_assisted" in consultation.chosen("evaluation_method")
