@@ -324,7 +324,7 @@ class Advisor:
         recommendations = conflicts.recommendations(vocabulary, winners, grouped, unranked,
                                                     certainty.footprints(trace.fired), self._by_sets)
         warnings = [RuleWarning(f.rule_id, f.value, self._rules[f.rule_id].conclusion.warning_kind or "caution")
-                    for f in trace.fired if f.kind == "warn"] + contests
+                    for f in trace.fired if f.kind == "warn" and f.status != "set_aside"] + contests
         values = dict(facts)
         values.update({name: value for name, value in winners.items()
                        if not getattr(vocabulary.decision(name), "multiple", False) and name not in trace.unread})
