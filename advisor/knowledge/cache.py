@@ -162,7 +162,7 @@ def _decode_object(item: dict[str, Any]) -> Any:
             raise ValueError(f"a field of {name} has the wrong type")
         # What the class's own __init__ would do (its fields set in order, then __post_init__),
         # without a Python call per field: these are plain frozen dataclasses (tests check).
-        obj = _new(cls)
+        obj: Any = _new(cls)
         _set(obj, "__dict__", dict(zip(fields, values, strict=True)))  # lengths checked above
         if post_init is not None:
             post_init(obj)
