@@ -82,3 +82,34 @@ def test_a_field_of_the_wrong_type_is_refused_when_read(knowledge, damage):
         rule[9] = True  # strength: a float, never a bool
     with pytest.raises(ValueError, match="wrong type"):
         decode(_with_payload(data))
+
+
+def _same_objects(read, built, where="knowledge"):
+    """The same classes holding the same attributes all the way down, fields with
+    compare=False and what __post_init__ derives included."""
+    assert type(read) is type(built), where
+    if isinstance(built, tuple | list):
+        assert len(read) == len(built), where
+        for index, (a, b) in enumerate(zip(read, built, strict=True)):
+            _same_objects(a, b, f"{where}[{index}]")
+    elif isinstance(built, dict):
+        assert list(read) == list(built), where
+        for key in built:
+            _same_objects(read[key], built[key], f"{where}[{key!r}]")
+    elif hasattr(built, "__dict__"):
+        assert sorted(vars(read)) == sorted(vars(built)), where
+        for key, value in vars(built).items():
+            if not key.startswith("_content_digest"):
+                _same_objects(vars(read)[key], value, f"{where}.{key}")
+    else:
+        assert read == built, where
+
+
+def test_a_cached_knowledge_base_is_the_built_one_object_for_object(knowledge):
+    """decode makes each object without calling its class (a Python call per field is a
+    noticeable part of a cold start); what it makes must be what the constructor makes."""
+    from advisor.knowledge.base import load_from
+    from advisor.paths import rules_dir
+
+    built = load_from(rules_dir())
+    _same_objects(decode(dumps(built)), built)

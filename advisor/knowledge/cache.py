@@ -33,7 +33,7 @@ from advisor import __version__
 from advisor.files import make_folders
 from advisor.knowledge import base, conditions, guide, rules, scope, vocabulary
 from advisor.knowledge.base import KnowledgeBase, build_knowledge, read_sources
-from advisor.paths import cache_dir, cache_disabled
+from advisor.paths import cache_dir, cache_disabled, files_ending
 
 CACHE_FORMAT = 4  # 3: a digest line before the JSON, and every field's type checked on read; 4: scope
 MAX_CACHE_BYTES = 32 * 1024 * 1024
@@ -63,7 +63,7 @@ def fingerprint(texts: dict[str, str]) -> str:
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
     for name in sorted(texts):
         digest.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
-    for module in sorted(CODE_DIR.glob("*.py")):  # the cached classes may change shape
+    for module in files_ending(CODE_DIR, ".py"):  # the cached classes may change shape
         digest.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
     return digest.hexdigest()[:32]
 
@@ -144,31 +144,41 @@ def _anything(value: Any) -> bool:
 
 
 _CHECKS = {name: tuple(_checker(t) for t in typing.get_type_hints(cls).values()) for name, cls in CLASSES.items()}
+# name -> (class, field names, field checks, __post_init__ or None): what decoding one object reads.
+_KINDS = {name: (cls, _FIELDS[name], _CHECKS[name], getattr(cls, "__post_init__", None))
+          for name, cls in CLASSES.items()}
 
 
 def _decode_object(item: dict[str, Any]) -> Any:
+    name = item.get("$")
+    if name is not None:
+        if len(item) != 2:
+            raise ValueError("not a knowledge cache object")
+        cls, fields, checks, post_init = _KINDS[name]  # KeyError for any other name: the file is refused
+        values = item["v"]  # KeyError when missing
+        if values.__class__ is not list or len(values) != len(fields):
+            raise ValueError(f"wrong fields for {name}")
+        if not all(map(operator.call, checks, values)):  # lengths checked just above
+            raise ValueError(f"a field of {name} has the wrong type")
+        # What the class's own __init__ would do (its fields set in order, then __post_init__),
+        # without a Python call per field: these are plain frozen dataclasses (tests check).
+        obj: Any = _new(cls)
+        _set(obj, "__dict__", dict(zip(fields, values, strict=True)))  # lengths checked above
+        if post_init is not None:
+            post_init(obj)
+        return obj
     if len(item) == 1:
         if "t" in item:
             return tuple(item["t"])
         if "d" in item:
-            return {_hashable(k): v for k, v in item["d"]}
+            return dict(item["d"])  # a list or dict as a key is unhashable: TypeError, the file refused
         if "f" in item:
-            return frozenset(_hashable(v) for v in item["f"])
-    elif len(item) == 2 and "$" in item and "v" in item:
-        cls = CLASSES[item["$"]]  # KeyError for any other name: the file is refused
-        values = item["v"]
-        if not isinstance(values, list) or len(values) != len(_FIELDS[item["$"]]):
-            raise ValueError(f"wrong fields for {item['$']}")
-        if not all(map(operator.call, _CHECKS[item["$"]], values)):  # lengths checked just above
-            raise ValueError(f"a field of {item['$']} has the wrong type")
-        return cls(*values)
+            return frozenset(item["f"])
     raise ValueError("not a knowledge cache object")
 
 
-def _hashable(key: Any) -> Any:
-    if isinstance(key, list | dict):
-        raise ValueError("a dict key must be a plain value")
-    return key
+_new = object.__new__
+_set = object.__setattr__
 
 
 def decode(text: str | bytes) -> KnowledgeBase:
