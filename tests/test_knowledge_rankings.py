@@ -38,8 +38,8 @@ def test_a_rule_set_aside_by_scope_is_no_rival_there():
     assert ("services.existing-fabric", "services.python-first") in found
     assert ("services.existing-fabric", "services.prebuilt-model-fits") not in found
     # Without the scope entry's rule list, the prebuilt rule is a rival again.
-    unscoped = _with(raised, "scope.yaml", "            services.existing-fabric, services.automl-vision-in-azure-ml]",
-                     "            services.automl-vision-in-azure-ml]")
+    listed = "services.automl-vision-in-azure-ml, services.automl-in-azure-ml]"
+    unscoped = _with(raised, "scope.yaml", f"            services.existing-fabric, {listed}", f"            {listed}")
     assert ("services.existing-fabric", "services.prebuilt-model-fits") in _unsourced(unscoped)
 
 

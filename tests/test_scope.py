@@ -113,6 +113,43 @@ def test_automl_for_vision_keeps_its_sweep(advisor):
     assert "script_preparation" in _moot(consultation)
 
 
+def test_automl_gets_no_notebook_to_script_caution_and_is_not_asked_about_notebooks(advisor):
+    """An AutoML job writes no training script: the cautions to turn notebooks into scripts (for
+    production, before automating retraining) are set aside with it, in the report's warnings too,
+    and the questionnaire does not ask whether the training code lives in notebooks."""
+    facts = {**AUTOML, "code_in_notebooks": True, "stage": "production", "retrain_when": "fixed_interval"}
+    script_cautions = {"training.scripts-for-production", "mlops.scripts-before-automation"}
+    own_script = advisor.consult({**facts, "algorithm_selection": "own_script"})
+    assert script_cautions <= {w.rule_id for w in own_script.warnings}
+    consultation = advisor.consult(facts)
+    assert not script_cautions & {w.rule_id for w in consultation.warnings}
+    aside = {f.rule_id for f in consultation.fired if f.status == "set_aside"}
+    assert script_cautions <= aside
+    asked = {q.fact.name for q in Planner(advisor).plan({"algorithm_selection": "automated",
+                                                          "ml_task": "forecasting"}).questions}
+    assert "code_in_notebooks" not in asked
+
+
+def test_a_prebuilt_model_needs_no_azure_ml_workspace_decisions(advisor):
+    """With no model of its own to train or deploy there is no workspace to lay out per environment,
+    no MLOps stage, no workspace resources, assets, tools or roles; the Responsible AI principles
+    still apply to the prebuilt model."""
+    facts = {"prebuilt_model_fits": True, "needs_access_separation": True,
+             "access_needs": ["grant_access"], "mlops_activities": ["explore_and_train"]}
+    trained = advisor.consult({**facts, "prebuilt_model_fits": False})
+    assert {"workspace_layout", "rbac_role", "mlops_stage"} <= {r.decision for r in trained.recommendations}
+    consultation = advisor.consult(facts)
+    moot = _moot(consultation)
+    workspace = {"workspace_layout", "mlops_stage", "workspace_resource", "builtin_datastore",
+                 "workspace_asset", "developer_tool", "data_uri_protocol", "rbac_role"}
+    assert workspace <= moot
+    assert not workspace & {r.decision for r in consultation.recommendations}
+    assert not workspace & {o.decision for o in consultation.open_decisions}
+    assert "responsible_ai_principle" in {o.decision for o in consultation.open_decisions}
+    asked = {q.fact.name for q in Planner(advisor).plan({"prebuilt_model_fits": True}).questions}
+    assert not {"needs_access_separation", "access_needs", "workspace_needs", "tool_tasks"} & asked
+
+
 def test_the_questionnaire_asks_nothing_only_moot_decisions_need(advisor):
     planner = Planner(advisor)
     before = {q.fact.name for q in planner.plan({"algorithm_selection": "manual"}).questions}
