@@ -36,6 +36,8 @@ _SHOWN = 40  # characters of a bad scalar quoted in a message
 
 @dataclass
 class YamlDocument:
+    """Parsed YAML data and the line of each key and value."""
+
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
 

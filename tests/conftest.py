@@ -32,6 +32,20 @@ ROOT = Path(__file__).resolve().parents[1]
 if sys.dont_write_bytecode:
     sys.pycache_prefix = str(ROOT / ".pytest_cache" / "bytecode")
     sys.dont_write_bytecode = False
+# The suite's own cache and data folders, never the user's: suites of other checkouts (other
+# rules) running at the same time would otherwise replace each other's knowledge-base and
+# planner caches (a ~2 CPU-second rebuild per worker, again and again) and share one drill
+# database and one draft. The cache is kept per checkout (its files are named by the rules'
+# fingerprint and written atomically, so two suites of one checkout agree); the data folder
+# is new for every run. Tests that need other folders still set their own; processes the
+# tests start inherit these.
+os.environ.setdefault("ADVISOR_CACHE_DIR", str(ROOT / ".pytest_cache" / "advisor-cache"))
+if "ADVISOR_DATA_DIR" not in os.environ:  # set once, before xdist starts its workers (they inherit it)
+    import atexit
+    import tempfile
+
+    os.environ["ADVISOR_DATA_DIR"] = tempfile.mkdtemp(prefix="advisor-suite-data-")
+    atexit.register(shutil.rmtree, os.environ["ADVISOR_DATA_DIR"], ignore_errors=True)
 SCENARIOS = ROOT / "scenarios"
 SHIPPED_RULES = ROOT / "rules"
 CONSOLE_SCRIPT = shutil.which("advisor", path=str(Path(sys.executable).parent)) or "advisor"
@@ -272,37 +286,23 @@ def _hypothesis_profiles() -> None:
 _hypothesis_profiles()
 
 
-# --- prompt_toolkit's default key bindings, built once --------------------------------------
-
-@pytest.fixture(autouse=True, scope="session")
-def _default_key_bindings_built_once():
-    """prompt_toolkit builds its default key bindings (emacs, vi, mouse: several hundred) afresh
-    for every Application, about a third of the CPU of a test that answers prompts by key presses.
-    They are stateless (their filters read the running app), so one set serves every prompt;
-    what the prompts do with the keys is unchanged."""
-    from prompt_toolkit.application import application
-    from prompt_toolkit.key_binding.defaults import load_key_bindings
-
-    built = load_key_bindings()
-    original = application.load_key_bindings
-    application.load_key_bindings = lambda: built
-    yield
-    application.load_key_bindings = original
-
-
 # --- the slowest files first ----------------------------------------------------------------
 
-# Most seconds first (CPU seconds per file, `-n 0`, 2-core machine, after issue 27's changes):
-# xdist's loadfile (with --no-loadscope-reorder, in pyproject.toml) hands files to workers in
-# collection order; by default it sends the files with the most tests first, so these
-# few-but-slow ones came last and one core finished well after the other. Longest first
-# balances the two workers (the package-index tests spend much of their time waiting on
-# pip and uv, so they go early too); nothing is skipped.
-SLOWEST_FILES = ("test_interactive_replay.py", "test_install.py", "test_review_precommit.py",
-                 "test_interactive_report.py", "test_interactive.py", "test_interactive_checklist.py",
-                 "test_hostile_properties.py", "test_interactive_pty.py", "test_hostile_io.py",
-                 "test_html_browser.py", "test_hostile_corpus.py", "test_drill_questions.py",
-                 "test_interactive_planner.py", "test_hostile_drill.py", "test_drill_progress.py")
+# Most CPU seconds first (per file, measured in a full run on the 2-core machine, 2026-12-06):
+# xdist's loadfile (with --no-loadscope-reorder, in pyproject.toml) hands a worker the next
+# file in collection order when it has two tests left; by default it sends the files with the
+# most tests first, so the few-but-slow ones came last and one core finished well after the
+# other. Longest first balances the two workers. The package-index tests (test_install,
+# test_review_precommit's hook install) lead: in CI they take the longest, mostly waiting on
+# pip and uv; elsewhere they are skipped at once. Nothing is skipped by this order.
+SLOWEST_FILES = ("test_install.py", "test_review_precommit.py", "test_interactive_replay.py",
+                 "test_interactive_report.py", "test_interactive.py", "test_hostile_io.py",
+                 "test_interactive_planner.py", "test_interactive_checklist.py", "test_rule_examples.py",
+                 "test_planner_state_cache.py", "test_drill_questions.py", "test_hostile_classes.py",
+                 "test_review_hostile_inputs.py", "test_knowledge_rankings.py", "test_knowledge_cache.py",
+                 "test_html_browser.py", "test_azureml_loaders.py", "test_evaluate.py", "test_scope.py",
+                 "test_interactive_pty.py", "test_report_layout.py", "test_hostile_drill.py", "test_engine.py",
+                 "test_hostile_properties.py", "test_drill_cli.py", "test_hostile_second_pass.py")
 
 
 def pytest_collection_modifyitems(items):

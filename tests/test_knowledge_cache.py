@@ -7,6 +7,7 @@ from conftest import RuleBase
 
 from advisor.knowledge.base import load_from
 from advisor.knowledge.cache import decode, dumps, load_cached
+from advisor.knowledge.rules import RuleExamples
 
 
 def _copy_rules(tmp_path):
@@ -82,3 +83,85 @@ def test_a_field_of_the_wrong_type_is_refused_when_read(knowledge, damage):
         rule[9] = True  # strength: a float, never a bool
     with pytest.raises(ValueError, match="wrong type"):
         decode(_with_payload(data))
+
+
+def _same_objects(read, built, where="knowledge"):
+    """The same classes holding the same attributes all the way down, fields with
+    compare=False and what __post_init__ derives included; a rule's examples as they read
+    (the cache decodes them when first read)."""
+    if isinstance(read, RuleExamples) and type(read) is not RuleExamples:
+        read = read.held()
+    assert type(read) is type(built), where
+    if isinstance(built, tuple | list):
+        assert len(read) == len(built), where
+        for index, (a, b) in enumerate(zip(read, built, strict=True)):
+            _same_objects(a, b, f"{where}[{index}]")
+    elif isinstance(built, dict):
+        assert list(read) == list(built), where
+        for key in built:
+            _same_objects(read[key], built[key], f"{where}[{key!r}]")
+    elif hasattr(built, "__dict__"):
+        assert sorted(vars(read)) == sorted(vars(built)), where
+        for key, value in vars(built).items():
+            if not key.startswith("_content_digest"):
+                _same_objects(vars(read)[key], value, f"{where}.{key}")
+    else:
+        assert read == built, where
+
+
+def test_a_cached_knowledge_base_is_the_built_one_object_for_object(knowledge):
+    """decode makes each object without calling its class (a Python call per field is a
+    noticeable part of a cold start); what it makes must be what the constructor makes."""
+    from advisor.knowledge.base import load_from
+    from advisor.paths import rules_dir
+
+    built = load_from(rules_dir())
+    _same_objects(decode(dumps(built)), built)
+
+
+def test_a_rules_examples_are_decoded_when_first_read_and_read_as_the_built_ones(knowledge):
+    import copy
+    import pickle
+
+    read = decode(dumps(knowledge))
+    rule = next(r for r in knowledge.rules if r.examples.fires)
+    stored = read.require_rule(rule.id).examples
+    assert "_held" not in vars(stored)  # a consultation never pays for them
+    assert stored.fires == rule.examples.fires and stored.file == rule.examples.file
+    assert "_held" in vars(stored)
+    assert stored == rule.examples and rule.examples == stored and hash(stored) == hash(rule.examples)
+    assert repr(stored) == repr(rule.examples) and bool(stored)
+    for copied in (pickle.loads(pickle.dumps(stored)), copy.deepcopy(stored)):
+        assert type(copied) is RuleExamples and copied == rule.examples
+    assert dumps(read) == dumps(knowledge)  # stored again as the same text
+
+
+def _damage_examples(text: str, rule_id: str) -> str:
+    """The cache text with one rule's examples damaged under a correct digest."""
+    import json
+
+    data = json.loads(text.split("\n", 1)[1])
+    rules = data["v"][2]["t"]
+    [rule] = [r for r in rules if r["v"][0] == rule_id]
+    examples = json.loads(rule["v"][13]["x"])
+    examples["v"][2] = 7  # file: str | None
+    rule["v"][13]["x"] = json.dumps(examples)
+    return _with_payload(data)
+
+
+def test_damaged_examples_are_never_used(tmp_path, monkeypatch, knowledge):
+    """Text that does not decode to a rule's examples: decode alone refuses it when read; a
+    cache load builds that rule's examples again from the rule files and rewrites the cache."""
+    rule = next(r for r in knowledge.rules if r.examples.fires)
+    damaged = decode(_damage_examples(dumps(knowledge), rule.id))
+    with pytest.raises(ValueError, match="damaged"):
+        damaged.require_rule(rule.id).examples.fires  # noqa: B018
+
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "cache"))
+    directory = _copy_rules(tmp_path)
+    load_cached(directory)
+    [cached] = (tmp_path / "cache").glob("knowledge-*.json")
+    cached.write_text(_damage_examples(cached.read_text(encoding="utf-8"), rule.id), encoding="utf-8")
+    loaded = load_cached(directory)
+    assert loaded.require_rule(rule.id).examples == load_from(directory).require_rule(rule.id).examples
+    assert decode(cached.read_bytes()).require_rule(rule.id).examples.file == rule.examples.file  # rewritten

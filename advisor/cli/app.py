@@ -14,8 +14,10 @@ COMMANDS_DIR = Path(__file__).parent / "commands"
 def command_modules() -> list[str]:
     """Every module (or package, for a command group) in advisor/cli/commands has `register(app)`:
     adding a command is adding a file."""
-    modules = [p.stem for p in COMMANDS_DIR.glob("*.py")]
-    packages = [p.parent.name for p in COMMANDS_DIR.glob("*/__init__.py")]
+    from advisor.paths import files_ending
+
+    modules = [p.stem for p in files_ending(COMMANDS_DIR, ".py")]
+    packages = [p.name for p in files_ending(COMMANDS_DIR, "") if (p / "__init__.py").is_file()]
     return sorted(name for name in modules + packages if not name.startswith("_"))
 
 

@@ -408,7 +408,17 @@ def get_advisor() -> Advisor:
     the cyclic garbage collector's walks (`gc.freeze`), which otherwise revisit them in every
     full collection and once more at exit: a one-scenario consult spends ~40 ms less CPU,
     and a batch or an interactive session no longer pays for them again and again.
+    The collector is paused while the engine is built (the knowledge cache pauses it while it
+    decodes): nothing either makes is garbage in a reference cycle (tests/test_engine.py
+    checks), so the collector's passes over the young objects could only find nothing.
     """
-    advisor = Advisor(load_knowledge())
+    knowledge = load_knowledge()
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        advisor = Advisor(knowledge)
+    finally:
+        if paused:
+            gc.enable()
     gc.freeze()
     return advisor

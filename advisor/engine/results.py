@@ -29,6 +29,8 @@ class Evidence:
 
 @dataclass(slots=True)  # slots: one per firing, hundreds per consultation at scale
 class Firing:
+    """One rule that fired: what it concluded from which facts, and how that stood."""
+
     order: int
     rule_id: str
     kind: Literal["recommend", "conclude", "warn"]
@@ -51,6 +53,8 @@ class Alternative:
 
 @dataclass(frozen=True)
 class Recommendation:
+    """The choice that stands for a decision, with the rules behind it and its certainty."""
+
     decision: str
     choice: str
     rules: tuple[str, ...]          # rules supporting this choice, in firing order
@@ -61,6 +65,8 @@ class Recommendation:
 
 @dataclass(frozen=True)
 class RuleWarning:
+    """A caution a rule raised, or a contest or disagreement the settling found."""
+
     rule_id: str
     message: str
     kind: str  # "caution", "sources_disagree" or "contested"
@@ -69,6 +75,8 @@ class RuleWarning:
 
 @dataclass(frozen=True)
 class OpenDecision:
+    """A decision no rule settled, with the facts that could still settle it."""
+
     decision: str
     settled_by: tuple[str, ...]  # facts not given that rules for this decision still wait on
 
@@ -95,6 +103,8 @@ class DerivationNode:
 
 @dataclass
 class Consultation:
+    """Everything one run of the rules concluded, as the features and the report read it."""
+
     facts: dict[str, Any]
     derived: dict[str, Evidence]
     recommendations: list[Recommendation]

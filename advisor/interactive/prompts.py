@@ -130,6 +130,32 @@ def parse_number(fact: FactSpec, text: str, can_go_back: bool) -> Reply | str:
         return f"out of range: {number_hint(fact)}"
 
 
+# --- what each prompt costs ---------------------------------------------------------------
+# prompt_toolkit builds its default key bindings (emacs, vi, mouse: several hundred) afresh for
+# every Application, and a questionary prompt makes three (its own and two PromptSessions for
+# the layout): over half of a prompt's CPU (~37 of ~65 ms). They are stateless (their filters
+# read the running app), so one set, built on first use, serves every prompt. And no prompt here
+# uses a lexer, so the default Pygments style (a few hundred rules every new prompt's renderer
+# would match each style string against) is left out: the screen is unchanged.
+_DEFAULT_BINDINGS: list[Any] = []
+LEAN = {"include_default_pygments_style": False}
+
+
+@contextmanager
+def built_once() -> Iterator[None]:
+    """While a prompt is created, its Applications take the one shared set of default key bindings."""
+    from prompt_toolkit.application import application
+
+    if not _DEFAULT_BINDINGS:
+        _DEFAULT_BINDINGS.append(application.load_key_bindings())
+    build = application.load_key_bindings
+    application.load_key_bindings = lambda: _DEFAULT_BINDINGS[0]
+    try:
+        yield
+    finally:
+        application.load_key_bindings = build
+
+
 ACTION_KEYS = {Action.DONT_KNOW: "d", Action.WHY: "w", Action.REPORT: "r", Action.BACK: "b"}
 
 
@@ -229,9 +255,10 @@ class Prompter:
                     choices.append(questionary.Separator())
                 choices.append(questionary.Choice(fit_label(label, columns, POINTER_WIDTH + SHORTCUT_WIDTH),
                                                   value=value, shortcut_key=_shortcut(label, value)))
-            question = questionary.select(
-                prompt.message, choices=choices, default=default,
-                use_shortcuts=True, use_jk_keys=False, input=inp, output=out)
+            with built_once():
+                question = questionary.select(
+                    prompt.message, choices=choices, default=default,
+                    use_shortcuts=True, use_jk_keys=False, input=inp, output=out, **LEAN)
             _action_keys(question, prompt.options, lambda action: action)
             return question.unsafe_ask()
 
@@ -270,10 +297,11 @@ class Prompter:
         while True:
             keys = "".join(ACTION_KEYS[v] for _, v in options if isinstance(v, Action))
             with self.terminal.streams(prompt) as (inp, out):
-                question = questionary.checkbox(
-                    message, choices=items(screen_columns(out)), validate=validate, use_jk_keys=False,
-                    instruction=f"(space ticks, enter confirms; {', '.join(keys)}: the actions below)",
-                    erase_when_done=True, input=inp, output=out)
+                with built_once():
+                    question = questionary.checkbox(
+                        message, choices=items(screen_columns(out)), validate=validate, use_jk_keys=False,
+                        instruction=f"(space ticks, enter confirms; {', '.join(keys)}: the actions below)",
+                        erase_when_done=True, input=inp, output=out, **LEAN)
                 _action_keys(question, options, lambda action: [action])
                 selected = question.unsafe_ask()
             if len(selected) == 1 and isinstance(selected[0], Action):
@@ -300,8 +328,9 @@ class Prompter:
             return result if isinstance(result, str) else True
 
         with self.terminal.streams(prompt) as (inp, out):
-            question = questionary.text(message, default=prefilled, validate=validate, instruction=instruction,
-                                        input=inp, output=out)
+            with built_once():
+                question = questionary.text(message, default=prefilled, validate=validate, instruction=instruction,
+                                            input=inp, output=out, **LEAN)
             if can_go_back:
                 _back_key(question)
             text = question.unsafe_ask()
@@ -314,5 +343,6 @@ class Prompter:
 
         prompt = Prompt(key, message, "text", default=default)
         with self.terminal.streams(prompt) as (inp, out):
-            return questionary.text(message, default=default, validate=validate,
-                                    input=inp, output=out).unsafe_ask()
+            with built_once():
+                question = questionary.text(message, default=default, validate=validate, input=inp, output=out, **LEAN)
+            return question.unsafe_ask()

@@ -164,6 +164,16 @@ class RuleStates:
         # fact -> (target, answer) -> rule -> reach over cost; fact -> target -> rule -> weight x failing
         self.best: dict[str, dict[tuple[str, Any], dict[str, float]]] = {}
         self.closes: dict[str, dict[str, dict[str, float]]] = {}
+        # Each fact's sums, kept so a step values again only the keys its rules changed (see
+        # _value_fact): fact -> (target, answer) -> best reach over cost x the answer's share;
+        # fact -> target -> the closing worths summed. `stale`: the keys changed since last valued.
+        self.tops: dict[str, dict[tuple[str, Any], float]] = {}
+        self.sums: dict[str, dict[str, float]] = {}
+        self.stale: dict[str, tuple[set[tuple[str, Any]], set[str]]] = {}
+        # What the producers of a name hand on, kept from step to step until one of them changes
+        # (see _through): name -> producers by value; name -> accepted values -> combined.
+        self._groups: dict[str, dict[Any, tuple[Rule, ...]]] = {}
+        self._combined: dict[str, dict[tuple[Any, ...], _Through | None]] = {}
         self.last: Snapshot | None = None
         self.filled: set[str] = set()  # facts whose tables read back from disk this copy has taken
         self.owned: set[str] | None = None  # facts whose tables this copy owns (None: all of them)
@@ -216,6 +226,7 @@ class RuleStates:
         _check(type(tables) is dict and inputs.issuperset(tables) and set(map(type, tables.values())) <= {str},
                "tables")
         self.readers, self.best, self.closes = {}, {}, {}
+        self.tops, self.sums, self.stale, self._groups, self._combined = {}, {}, {}, {}, {}
         self.shared.update(tables=tables, open_ids=open_ids, decoded={})
         self.states, self.owned = states, None
         self.values, self.settling = consultation.values, settling
@@ -304,7 +315,11 @@ class RuleStates:
         other.worth = dict(self.worth)
         # Each fact's own tables are copied when first changed (most never are).
         other.readers, other.best, other.closes = dict(self.readers), dict(self.best), dict(self.closes)
+        other.tops, other.sums, other.stale = dict(self.tops), dict(self.sums), {}
         other.owned, other.filled = set(), set(self.filled)
+        # A name's memo is dropped (not changed) when one of its producers changes, so one still
+        # shared holds for every copy sharing it: their producers are still the ones it was made from.
+        other._groups, other._combined = dict(self._groups), dict(self._combined)
         return other
 
     # --- one step ------------------------------------------------------------
@@ -318,8 +333,6 @@ class RuleStates:
         self.values, self.settling, self.snapshot = values, settling, snapshot
         self.unknowable = snapshot.unknowable
         self.chosen = snapshot.conclusions
-        self._groups: dict[str, dict[Any, tuple[Rule, ...]]] = {}
-        self._combined: dict[tuple[str, tuple[Any, ...]], _Through | None] = {}
         if self.last is None:
             full, only_open, touched = set(self.by_id), set(), set(self.inputs)
         else:
@@ -341,6 +354,8 @@ class RuleStates:
                 continue
             self.states[rule_id] = new
             if old is None or old.hands_on() != new.hands_on():
+                self._groups.pop(rule.conclusion.name, None)  # type: ignore[arg-type]
+                self._combined.pop(rule.conclusion.name, None)  # type: ignore[arg-type]
                 for reader in self.passing[(rule.conclusion.name, rule.conclusion.value)]:
                     state = self.states.get(reader)
                     if state is not None and state.known:  # a decided rule stays so
@@ -398,10 +413,16 @@ class RuleStates:
             self.readers[name] = set(self.readers.get(name, ()))
             self.best[name] = {key: dict(rules) for key, rules in self.best.get(name, {}).items()}
             self.closes[name] = {target: dict(rules) for target, rules in self.closes.get(name, {}).items()}
+            if name in self.tops:
+                self.tops[name], self.sums[name] = dict(self.tops[name]), dict(self.sums[name])
+        stale = self.stale.get(name)
+        if stale is None:
+            stale = self.stale[name] = (set(), set())
         readers = self.readers.setdefault(name, set())
         best = self.best.setdefault(name, {})
         helping = state.answers.get(name)
         keys = [(target, answer) for answer in (helping if helping is not None else (SOME,))]
+        stale[0].update(keys)
         if add:
             readers.add(rule_id)
             value = state.reach / state.ways[name]  # type: ignore[index]
@@ -417,6 +438,7 @@ class RuleStates:
         if name not in state.required:
             return
         closes = self.closes.setdefault(name, {})
+        stale[1].add(target)
         if add:
             space = self.spaces.get(name, ())
             if space:
@@ -568,7 +590,9 @@ class RuleStates:
         if test.other is None or test.other in values:
             if test.subject in self.inputs:  # the commonest test: one unanswered input fact
                 subject = test.subject
-                return (None if subject in self.unknowable else {subject: 1}), frozenset((subject,))
+                if subject in self.unknowable:
+                    return None, frozenset((subject,))
+                return self._single(subject)
             unknown: tuple[str, ...] = (test.subject,)
         elif test.subject in values:
             unknown = (test.other,)
@@ -623,9 +647,11 @@ class RuleStates:
             chosen = tuple(groups)
         else:
             chosen = tuple(v for v in groups if _holds(leaf, v))
-        key = (name, chosen)
-        if key in self._combined:
-            return self._combined[key]
+        combined = self._combined.get(name)
+        if combined is None:
+            combined = self._combined[name] = {}
+        elif chosen in combined:
+            return combined[chosen]
         states = [self.states[p.id] for v in chosen for p in groups[v]]
         result = None
         if states:
@@ -638,7 +664,7 @@ class RuleStates:
                 found[fact] = tuple(v for v in self.spaces[fact] if v in helping)
             result = _Through(combine_any([s.ways for s in states]),  # type: ignore[arg-type,misc]
                               frozenset.intersection(*(s.required for s in states)), found)
-        self._combined[key] = result
+        combined[chosen] = result
         return result
 
     def _producer_groups(self, name: str) -> dict[Any, tuple[Rule, ...]]:
@@ -653,24 +679,64 @@ class RuleStates:
 
     # --- one fact ----------------------------------------------------------------
 
+    def _single(self, name: str) -> tuple[Ways, frozenset[str]]:
+        """An unanswered input fact's own ways and need (never changed once made: shared)."""
+        single = self.shared.get("single")
+        if single is None:
+            single = self.shared["single"] = {}
+        found = single.get(name)
+        if found is None:
+            found = single[name] = ({name: 1}, frozenset((name,)))
+        return found
+
     def _value_fact(self, name: str) -> None:
         """What the open rules waiting on `name` make it worth (see the planner's docstring): for
         each (target, answer), the best reach over cost of a rule for it, each answer counting its
         share of the answers; plus the closing worth of the rules every way of which needs it.
-        Summed exactly (fsum), so the same answers give the same worth whatever came before."""
+        Summed exactly (fsum), so the same answers give the same worth whatever came before; each
+        key's best and each target's sum is kept, worked out again only when one of its rules changed."""
         self._fill(name)
+        tops, sums = self._sums(name)
         readers = self.readers.get(name)
         if not readers or name in self.unknowable:
             self.worth.pop(name, None)
             return
-        share = 1 / len(self.spaces[name]) if self.spaces.get(name) else 0.0
-        worth = fsum(max(rules.values()) * (0.5 if answer is SOME else share)
-                     for (_, answer), rules in self.best[name].items())
         in_target = self.in_target
-        closing = fsum(fsum(rules.values()) / len(in_target[target])
-                       for target, rules in self.closes.get(name, {}).items())
-        self.worth[name] = FactWorth(worth + CLOSING_WEIGHT * closing,
-                                     tuple(sorted(readers, key=self.position.__getitem__)))
+        closing = fsum(total / len(in_target[target]) for target, total in sums.items())
+        old = self.worth.get(name)
+        if old is not None and len(old.readers) == len(readers) and readers.issuperset(old.readers):
+            ordered = old.readers  # the same rules: the same order
+        else:
+            ordered = tuple(sorted(readers, key=self.position.__getitem__))
+        self.worth[name] = FactWorth(fsum(tops.values()) + CLOSING_WEIGHT * closing, ordered)
+
+    def _sums(self, name: str) -> tuple[dict[tuple[str, Any], float], dict[str, float]]:
+        """The fact's kept best per key and sum per target, brought up to date with its stale keys."""
+        best, closes = self.best.get(name, {}), self.closes.get(name, {})
+        stale = self.stale.pop(name, None)
+        tops = self.tops.get(name)
+        if tops is None:  # never valued in this line of copies (or read back from disk): every key
+            share = 1 / len(self.spaces[name]) if self.spaces.get(name) else 0.0
+            tops = self.tops[name] = {key: max(rules.values()) * (0.5 if key[1] is SOME else share)
+                                      for key, rules in best.items()}
+            sums = self.sums[name] = {target: fsum(rules.values()) for target, rules in closes.items()}
+            return tops, sums
+        sums = self.sums[name]
+        if stale is not None:  # _bring made this copy own both before marking them
+            share = 1 / len(self.spaces[name]) if self.spaces.get(name) else 0.0
+            for key in stale[0]:
+                rules = best.get(key)
+                if rules:
+                    tops[key] = max(rules.values()) * (0.5 if key[1] is SOME else share)
+                else:
+                    tops.pop(key, None)
+            for target in stale[1]:
+                found = closes.get(target)
+                if found:
+                    sums[target] = fsum(found.values())
+                else:
+                    sums.pop(target, None)
+        return tops, sums
 
 
 def _holds(leaf: Leaf, value: Any) -> bool:

@@ -13,7 +13,7 @@ from advisor.knowledge.guide import Guide
 from advisor.knowledge.rules import Rule, stratify
 from advisor.knowledge.scope import Incompatibility, ScopeEntry, area_decisions, guards
 from advisor.knowledge.vocabulary import Vocabulary
-from advisor.paths import rules_dir
+from advisor.paths import files_ending, rules_dir
 from advisor.yamlio import YamlDocument, parse_yaml, read_text_file
 
 SPECIAL_FILES = ("guide.yaml", "vocabulary.yaml")
@@ -34,6 +34,8 @@ def is_rule_file(name: str) -> bool:
 
 @dataclass(frozen=True)
 class KnowledgeBase:
+    """The guide, the vocabulary, the rules and the scope, validated together."""
+
     guide: Guide
     vocabulary: Vocabulary
     rules: tuple[Rule, ...]
@@ -92,7 +94,7 @@ def read_sources(directory: Path) -> dict[str, str]:
     if not directory.is_dir():
         raise KnowledgeError("the rules folder does not exist", where=str(directory))
     texts = {}
-    for path in sorted(directory.glob("*.yaml")):
+    for path in files_ending(directory, ".yaml"):
         # bounded and never blocking: a FIFO or /dev/zero named *.yaml is an error, not a hang
         texts[path.name] = read_text_file(path, "a knowledge YAML file", KnowledgeError)
     for name in SPECIAL_FILES:

@@ -17,6 +17,7 @@ Set ADVISOR_CACHE_DIR to move it, or ADVISOR_NO_CACHE=1 to bypass it (advisor/pa
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import operator
@@ -33,9 +34,11 @@ from advisor import __version__
 from advisor.files import make_folders
 from advisor.knowledge import base, conditions, guide, rules, scope, vocabulary
 from advisor.knowledge.base import KnowledgeBase, build_knowledge, read_sources
-from advisor.paths import cache_dir, cache_disabled
+from advisor.knowledge.rules import RuleExamples
+from advisor.paths import cache_dir, cache_disabled, files_ending
 
-CACHE_FORMAT = 4  # 3: a digest line before the JSON, and every field's type checked on read; 4: scope
+CACHE_FORMAT = 5  # 3: a digest line before the JSON, and every field's type checked on read; 4: scope;
+                  # 5: each rule's examples kept as JSON text, decoded when first read
 MAX_CACHE_BYTES = 32 * 1024 * 1024
 
 
@@ -63,7 +66,7 @@ def fingerprint(texts: dict[str, str]) -> str:
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
     for name in sorted(texts):
         digest.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
-    for module in sorted(CODE_DIR.glob("*.py")):  # the cached classes may change shape
+    for module in files_ending(CODE_DIR, ".py"):  # the cached classes may change shape
         digest.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
     return digest.hexdigest()[:32]
 
@@ -71,7 +74,8 @@ def fingerprint(texts: dict[str, str]) -> str:
 # --- the data format ---------------------------------------------------------------------
 # A knowledge object is {"$": "module.Class", "v": [field values]}; a tuple {"t": [...]}; a
 # frozenset {"f": [...]}; a dict {"d": [[key, value], ...]} (keys keep their type and order);
-# lists, text and numbers as JSON.
+# lists, text and numbers as JSON. A rule's examples are {"x": "<the JSON of their RuleExamples>"}:
+# text, decoded only when something reads them (_StoredExamples).
 
 def encode(value: Any) -> Any:
     if isinstance(value, str | int | float | bool) or value is None:
@@ -84,10 +88,19 @@ def encode(value: Any) -> Any:
         return {"d": [[encode(k), encode(v)] for k, v in value.items()]}
     if isinstance(value, frozenset):
         return {"f": sorted((encode(v) for v in value), key=repr)}
+    if isinstance(value, RuleExamples):
+        if value.__class__ is _StoredExamples:
+            return {"x": value.__dict__["_text"]}  # as read: the same text
+        return {"x": _json(_encode_object(value))}
     name = _NAMES.get(type(value))
     if name is not None:
-        return {"$": name, "v": [encode(getattr(value, f)) for f in _FIELDS[name]]}
+        return _encode_object(value)
     raise TypeError(f"the knowledge cache can't hold a {type(value).__name__}")
+
+
+def _encode_object(value: Any) -> Any:
+    name = _NAMES[type(value)]
+    return {"$": name, "v": [encode(getattr(value, f)) for f in _FIELDS[name]]}
 
 
 def _field_types(cls: type) -> tuple[Any, ...]:
@@ -144,40 +157,111 @@ def _anything(value: Any) -> bool:
 
 
 _CHECKS = {name: tuple(_checker(t) for t in typing.get_type_hints(cls).values()) for name, cls in CLASSES.items()}
+# name -> (class, field names, field checks, __post_init__ or None): what decoding one object reads.
+_KINDS = {name: (cls, _FIELDS[name], _CHECKS[name], getattr(cls, "__post_init__", None))
+          for name, cls in CLASSES.items()}
 
 
 def _decode_object(item: dict[str, Any]) -> Any:
+    name = item.get("$")
+    if name is not None:
+        if len(item) != 2:
+            raise ValueError("not a knowledge cache object")
+        cls, fields, checks, post_init = _KINDS[name]  # KeyError for any other name: the file is refused
+        values = item["v"]  # KeyError when missing
+        if values.__class__ is not list or len(values) != len(fields):
+            raise ValueError(f"wrong fields for {name}")
+        if not all(map(operator.call, checks, values)):  # lengths checked just above
+            raise ValueError(f"a field of {name} has the wrong type")
+        # What the class's own __init__ would do (its fields set in order, then __post_init__),
+        # without a Python call per field: these are plain frozen dataclasses (tests check).
+        obj: Any = _new(cls)
+        _set(obj, "__dict__", dict(zip(fields, values, strict=True)))  # lengths checked above
+        if post_init is not None:
+            post_init(obj)
+        return obj
     if len(item) == 1:
         if "t" in item:
             return tuple(item["t"])
+        if "x" in item:
+            text = item["x"]
+            if text.__class__ is not str:
+                raise ValueError("a rule's examples must be text")
+            return _StoredExamples(text)
         if "d" in item:
-            return {_hashable(k): v for k, v in item["d"]}
+            return dict(item["d"])  # a list or dict as a key is unhashable: TypeError, the file refused
         if "f" in item:
-            return frozenset(_hashable(v) for v in item["f"])
-    elif len(item) == 2 and "$" in item and "v" in item:
-        cls = CLASSES[item["$"]]  # KeyError for any other name: the file is refused
-        values = item["v"]
-        if not isinstance(values, list) or len(values) != len(_FIELDS[item["$"]]):
-            raise ValueError(f"wrong fields for {item['$']}")
-        if not all(map(operator.call, _CHECKS[item["$"]], values)):  # lengths checked just above
-            raise ValueError(f"a field of {item['$']} has the wrong type")
-        return cls(*values)
+            return frozenset(item["f"])
     raise ValueError("not a knowledge cache object")
 
 
-def _hashable(key: Any) -> Any:
-    if isinstance(key, list | dict):
-        raise ValueError("a dict key must be a plain value")
-    return key
+_new = object.__new__
+_set = object.__setattr__
+
+
+class _StoredExamples(RuleExamples):
+    """A rule's examples as the cache holds them: JSON text (under the file's digest), decoded
+    and type-checked when something first reads them. A consultation never does (lint, `rules
+    show` and the tests do), and decoding every rule's examples at each start was a fifth of
+    loading the knowledge. It reads, compares, hashes, prints, copies and pickles as the
+    RuleExamples it holds. Text that does not decode to one is never used: the rule's examples
+    are then built again from the rule files (`_rebuild`, set by load_cached), else ValueError."""
+
+    def __init__(self, text: str) -> None:  # not RuleExamples' __init__: nothing is decoded yet
+        object.__setattr__(self, "_text", text)
+
+    def held(self) -> RuleExamples:
+        found: RuleExamples | None = self.__dict__.get("_held")
+        if found is None:
+            try:
+                found = json.loads(self.__dict__["_text"], object_hook=_decode_object, parse_constant=_refuse_constant)
+            except (ValueError, KeyError, TypeError, RecursionError):
+                found = None
+            if found.__class__ is not RuleExamples:
+                rebuild = self.__dict__.get("_rebuild")
+                if rebuild is None:
+                    raise ValueError("a rule's examples in the knowledge cache are damaged")
+                found = rebuild()
+            object.__setattr__(self, "_held", found)
+        assert found is not None
+        return found
+
+    fires = property(lambda self: self.held().fires)
+    does_not_fire = property(lambda self: self.held().does_not_fire)
+    file = property(lambda self: self.held().file)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _StoredExamples):
+            other = other.held()
+        return self.held() == other
+
+    def __hash__(self) -> int:
+        return hash(self.held())
+
+    def __repr__(self) -> str:
+        return repr(self.held())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        held = self.held()
+        return RuleExamples, (held.fires, held.does_not_fire, held.file)
 
 
 def decode(text: str | bytes) -> KnowledgeBase:
-    """The knowledge base a cache file holds; ValueError when its digest or any type is wrong."""
+    """The knowledge base a cache file holds; ValueError when its digest or any type is wrong
+    (a rule's examples are checked when first read: _StoredExamples)."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
     digest, _, payload = raw.partition(b"\n")
     if hashlib.sha256(payload).hexdigest().encode() != digest:
         raise ValueError("the cache's digest does not match its content")
-    knowledge = json.loads(payload, object_hook=_decode_object, parse_constant=_refuse_constant)
+    # The collector is paused meanwhile: decoding makes ~20,000 objects, none of them garbage in
+    # a reference cycle (tests/test_engine.py checks), and its passes over them found nothing.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        knowledge = json.loads(payload, object_hook=_decode_object, parse_constant=_refuse_constant)
+    finally:
+        if paused:
+            gc.enable()
     if not isinstance(knowledge, KnowledgeBase):
         raise ValueError("not a knowledge base")
     _check_references(knowledge)
@@ -223,7 +307,11 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _payload(knowledge: KnowledgeBase) -> str:
-    return json.dumps(encode(knowledge), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return _json(encode(knowledge))
+
+
+def _json(encoded: Any) -> str:
+    return json.dumps(encoded, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def dumps(knowledge: KnowledgeBase) -> str:
@@ -301,12 +389,36 @@ def load_cached(directory: Path) -> KnowledgeBase:
     raw = _read_cache(folder, name)
     if raw is not None:
         try:
-            return decode(raw)
+            knowledge = decode(raw)
         except (ValueError, KeyError, TypeError, RecursionError, UnicodeDecodeError):
             pass  # damaged: rebuilt and rewritten below
+        else:
+            _rebuild_examples_if_damaged(knowledge, lambda: _rebuilt(texts, folder, name))
+            return knowledge
     knowledge = build_knowledge(texts)
     _store(folder, name, knowledge)
     return knowledge
+
+
+def _rebuild_examples_if_damaged(knowledge: KnowledgeBase, rebuilt: Callable[[], KnowledgeBase]) -> None:
+    """Each rule's stored examples learn where to get them from should their text not decode."""
+    for rule in knowledge.rules:
+        examples = rule.examples
+        if examples.__class__ is _StoredExamples:
+            rule_id = rule.id
+            object.__setattr__(examples, "_rebuild", lambda rule_id=rule_id: rebuilt().require_rule(rule_id).examples)
+
+
+def _rebuilt(texts: dict[str, str], folder: Path, name: str) -> KnowledgeBase:
+    """The knowledge built from its files again, once, and stored over the damaged cache."""
+    found: KnowledgeBase | None = _REBUILT.get(name)
+    if found is None:
+        found = _REBUILT[name] = build_knowledge(texts)
+        _store(folder, name, found)
+    return found
+
+
+_REBUILT: dict[str, KnowledgeBase] = {}
 
 
 def _store(folder: Path, name: str, knowledge: KnowledgeBase) -> None:

@@ -47,6 +47,8 @@ class FactRef:
 
 @dataclass(frozen=True)
 class Leaf:
+    """One test on one fact: `subject op operand`."""
+
     subject: str
     op: str
     operand: Any  # a value, a tuple of values, a number, or a FactRef
@@ -54,11 +56,15 @@ class Leaf:
 
 @dataclass(frozen=True)
 class All:
+    """A condition that holds when all of its parts do."""
+
     parts: tuple[Condition, ...]
 
 
 @dataclass(frozen=True)
 class AnyOf:
+    """A condition that holds when any of its parts does."""
+
     parts: tuple[Condition, ...]
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Section:
+    """One of the study guide's sections."""
+
     id: str
     number: int
     title: str
@@ -18,6 +20,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Unit:
+    """A unit of the study guide: a URL a rule can cite."""
+
     url: str
     title: str
     section: str
@@ -30,6 +34,8 @@ class Unit:
 
 @dataclass(frozen=True)
 class Guide:
+    """The study guide's sections and units."""
+
     sections: tuple[Section, ...]
     units: tuple[Unit, ...]
 

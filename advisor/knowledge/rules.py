@@ -17,6 +17,8 @@ from advisor.knowledge.conditions import Condition
 
 @dataclass(frozen=True)
 class Conclusion:
+    """What a rule concludes: a recommendation, a fact or a warning."""
+
     kind: Literal["recommend", "conclude", "warn"]
     name: str | None  # decision or fact name; None for warnings
     value: Any        # choice, fact value, or warning message
@@ -58,6 +60,8 @@ NO_EXAMPLES = RuleExamples()
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of the knowledge base: when it fires, what it concludes, why and its source."""
+
     id: str
     title: str
     section: str

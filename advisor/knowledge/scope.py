@@ -24,6 +24,8 @@ from advisor.knowledge.conditions import Condition, evaluate, subjects
 
 @dataclass(frozen=True)
 class ScopeEntry:
+    """A choice that makes decisions, facts and rules moot while its condition holds."""
+
     id: str
     title: str
     condition: Condition
@@ -41,6 +43,8 @@ class ScopeEntry:
 
 @dataclass(frozen=True)
 class Incompatibility:
+    """Conditions that never hold together in a consultation's outcome."""
+
     id: str
     title: str
     conditions: tuple[Condition, ...]  # never all true at once in a consultation's outcome

@@ -76,6 +76,8 @@ class Given:
 
 @dataclass(frozen=True)
 class FactSpec:
+    """A fact of the vocabulary: its question, type, allowed values and bounds."""
+
     name: str
     type: FactType
     section: str
@@ -188,6 +190,8 @@ class FactSpec:
 
 @dataclass(frozen=True)
 class DecisionSpec:
+    """A decision the advisor makes, and its choices."""
+
     name: str
     section: str
     title: str
@@ -197,6 +201,8 @@ class DecisionSpec:
 
 @dataclass(frozen=True)
 class Vocabulary:
+    """Every fact and decision a rule, a scenario or a question can name."""
+
     facts: tuple[FactSpec, ...]
     decisions: tuple[DecisionSpec, ...]
 

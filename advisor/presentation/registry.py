@@ -21,6 +21,8 @@ from advisor.presentation.formats import Format
 
 @dataclass(frozen=True)
 class Presenter:
+    """Where a kind of result is rendered in each format."""
+
     formats: dict[Format, str]               # format -> "module:function"
     plain: str | None = None                 # a listing's text when piped: full names, tab-separated
 

@@ -4,7 +4,6 @@ file exists where the user is."""
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,8 @@ SUFFIXES = (".yaml", ".yml")
 
 @dataclass(frozen=True)
 class ShippedScenario:
+    """A scenario of the shipped library, by group and name."""
+
     name: str          # the file name without .yaml: what `advisor consult NAME` takes
     group: str         # its folder in the library ("" at the top)
     path: Path
@@ -43,6 +44,8 @@ def resolve_scenario(given: str | Path) -> Path:
     matches = [s for s in library if stem in (s.name, f"{s.group}/{s.name}")]
     if len(matches) == 1:
         return matches[0].path
+    import difflib  # only for a name that matches nothing: not on every consult's path
+
     close = difflib.get_close_matches(Path(stem).name, [s.name for s in library], n=3)
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
     raise ScenarioError(f"no such file, nor a shipped scenario of that name{hint} "

@@ -44,6 +44,8 @@ class Expectations:
 
 @dataclass
 class Scenario:
+    """A scenario file's name, facts (as given) and expectations."""
+
     name: str
     facts: dict[str, Any]
     description: str | None = None
@@ -88,6 +90,8 @@ def _expectations(shape: _Shape, expect: Any) -> Expectations:
 
 @dataclass
 class _Shape:
+    """Checks of a scenario document's keys and types, each error naming its line."""
+
     document: YamlDocument
     where: str
 

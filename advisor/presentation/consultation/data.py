@@ -55,6 +55,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Recommendation:
+    """A recommendation in the report's words, with its derivation."""
+
     decision: str
     title: str
     section: str
@@ -75,6 +77,8 @@ class Recommendation:
 
 @dataclass(frozen=True)
 class Warning:
+    """A warning in the report's words, with its source."""
+
     rule: str
     kind: str
     message: str
@@ -86,6 +90,8 @@ class Warning:
 
 @dataclass(frozen=True)
 class OpenDecision:
+    """A decision left open, and the facts that would settle it."""
+
     decision: str
     title: str
     section: str
@@ -94,6 +100,8 @@ class OpenDecision:
 
 @dataclass(frozen=True)
 class Conclusion:
+    """What a firing concluded."""
+
     kind: str
     name: str | None
     value: Any
@@ -101,6 +109,8 @@ class Conclusion:
 
 @dataclass(frozen=True)
 class Firing:
+    """One firing as the report lists it."""
+
     order: int
     rule: str
     status: str
@@ -112,6 +122,8 @@ class Firing:
 
 @dataclass(frozen=True)
 class Derived:
+    """A fact a rule concluded."""
+
     name: str
     value: Any
     rule: str
@@ -119,6 +131,8 @@ class Derived:
 
 @dataclass(frozen=True)
 class Section:
+    """A study guide section the report groups by."""
+
     id: str
     heading: str
 
@@ -151,6 +165,8 @@ class SetAside:
 
 @dataclass(frozen=True)
 class Provenance:
+    """Which advisor and rule base made the report, and when."""
+
     advisor: str
     rule_base: str
     date: str
@@ -158,6 +174,8 @@ class Provenance:
 
 @dataclass(frozen=True)
 class ScenarioInfo:
+    """Where the consulted facts came from."""
+
     name: str | None = None
     file: str | None = None
     description: str | None = None

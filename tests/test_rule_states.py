@@ -1,0 +1,89 @@
+"""The planner's incremental state (advisor/interactive/rule_states.py): after every answer, what a
+step kept up to date equals the state worked out from nothing for the same answers, including the
+sums it keeps to value a fact again only where its rules changed."""
+
+from __future__ import annotations
+
+from math import fsum
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor.engine.advisor import Advisor
+from advisor.engine.settling import Settling
+from advisor.interactive.planner import Planner, known_facts
+from advisor.interactive.rule_states import SOME, RuleStates
+from tests.test_interactive_planner import answer_strategy
+
+
+def worked_out_afresh(planner: Planner, answers: dict[str, Any]) -> RuleStates:
+    """The state of every rule for `answers`, worked out from nothing (no earlier step, no copy)."""
+    advisor = Advisor(planner.knowledge)
+    consultation = advisor.consult(known_facts(answers, planner.knowledge), planner.withheld)
+    unknowable = {n for n, v in answers.items() if v is None} | planner.withheld
+    states = RuleStates(planner.knowledge, planner.scope, planner.gates, planner.gate_cuts, planner.weights)
+    states.update(consultation, Settling(planner.knowledge, consultation.values, unknowable))
+    return states
+
+
+def tables(states: RuleStates) -> dict[str, Any]:
+    """Every fact's tables (read back from disk where not yet taken), without empty entries."""
+    for name in states.shared.get("tables", {}):
+        states._fill(name)
+    return {
+        "readers": {n: r for n, r in states.readers.items() if r},
+        "best": {n: b for n, b in states.best.items() if b},
+        "closes": {n: c for n, c in states.closes.items() if c},
+        "in_target": {t: r for t, r in states.in_target.items() if r},
+    }
+
+
+def kept_sums_hold(states: RuleStates) -> None:
+    """Each kept best and sum is the one its fact's tables give now."""
+    for name, tops in states.tops.items():
+        share = 1 / len(states.spaces[name]) if states.spaces.get(name) else 0.0
+        assert tops == {key: max(rules.values()) * (0.5 if key[1] is SOME else share)
+                        for key, rules in states.best.get(name, {}).items()}, name
+        assert states.sums[name] == {target: fsum(rules.values())
+                                     for target, rules in states.closes.get(name, {}).items()}, name
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), existing=st.booleans())
+def test_the_state_kept_up_to_date_answer_by_answer_is_the_state_worked_out_afresh(data, existing, advisor):
+    planner = Planner(advisor, existing=existing)
+    answers: dict[str, Any] = {}
+    for step in range(10):
+        plan = planner.plan(answers)
+        kept = planner._states
+        afresh = worked_out_afresh(planner, answers)
+        assert kept.states == afresh.states, f"after {step} answers"
+        assert kept.worth == afresh.worth, f"after {step} answers"
+        assert tables(kept) == tables(afresh), f"after {step} answers"
+        kept_sums_hold(kept)
+        if plan.next is None:
+            break
+        if answers and step % 3 == 2:  # go back and change an earlier answer
+            name = data.draw(st.sampled_from(sorted(answers)), label="changed")
+            answers[name] = data.draw(answer_strategy(advisor.knowledge.vocabulary.fact(name)), label=name)
+        for question in plan.batch:
+            answers[question.fact.name] = data.draw(answer_strategy(question.fact), label=question.fact.name)
+
+
+def test_interviews_in_one_process_do_not_share_what_one_of_them_changed(advisor):
+    """Each Planner goes on from a copy of the first state: what one interview's answers change (its
+    rules, tables, kept sums and producer memos) never shows in another's."""
+    vocabulary = advisor.knowledge.vocabulary
+    first, second = Planner(advisor), Planner(advisor)
+    answers_one = {"solution_goal": "predictive_model", "ml_task": None}
+    first.plan({})
+    first.plan(answers_one)
+    for answers in ({}, {"solution_goal": "language_model_app"}):
+        second.plan(answers)
+        afresh = worked_out_afresh(second, answers)
+        assert second._states.states == afresh.states
+        assert second._states.worth == afresh.worth
+        assert tables(second._states) == tables(afresh)
+        kept_sums_hold(second._states)
+    assert {n for n in answers_one if vocabulary.fact(n) is not None} == set(answers_one)
