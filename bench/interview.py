@@ -1,6 +1,6 @@
 """How quickly the interactive consultation reaches its answer (question efficiency).
 
-    uv run python bench/interview.py [--markdown] [--verbose] [--oracle] [--held-out] [--go-on]
+    uv run python bench/interview.py [--markdown] [--verbose] [--oracle] [--held-out] [--go-on] [--try NAME=VALUE]
 
 The real planner interviews a simulated user who answers from a scenario file and says
 "don't know" to anything the file does not state. Per scenario and as medians:
@@ -26,6 +26,9 @@ more facts); `--held-out` runs the other consultations of scenarios/end-to-end/,
 weight was chosen on.
 Targets (issue 21), each a median of per-scenario ratios: 90% settled within 1.3x the needed
 facts, 100% within 1.5x, asked in all within 2x.
+`--try NAME=VALUE` (repeatable) runs with one of the planner's weights changed (a constant of
+advisor/interactive/planner.py or rule_states.py), so that each figure of a weight tried on the
+tuning set can be reproduced; the first state's disk cache is not used for such a run.
 A script, not a test: nothing here asserts. Counts, not times: the figures are exact.
 """
 
@@ -46,6 +49,8 @@ import table  # noqa: E402
 from advisor.engine import get_advisor  # noqa: E402
 from advisor.engine.advisor import Advisor  # noqa: E402
 from advisor.engine.results import Consultation, DerivationNode  # noqa: E402
+from advisor.interactive import planner as planner_module  # noqa: E402
+from advisor.interactive import rule_states, state_cache  # noqa: E402
 from advisor.interactive.planner import Planner, existing_setup_matters, known_facts  # noqa: E402
 from advisor.scenarios import load_scenario  # noqa: E402
 
@@ -157,6 +162,24 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
     return Interview(path.stem, asked, frozenset(needed), settled, left_open, len(settled_after), stop is not None)
 
 
+def set_weight(setting: str) -> str:
+    """Set a planner weight from NAME=VALUE for this run; returns what was set (ValueError if unknown)."""
+    name, _, text = setting.partition("=")
+    module = next((m for m in (planner_module, rule_states)
+                   if name.isupper() and isinstance(getattr(m, name, None), int | float)), None)
+    if module is None:
+        raise ValueError(f"{name!r} is not a weight of planner.py or rule_states.py")
+    try:
+        value = float(text) if isinstance(getattr(module, name), float) else int(text)
+    except ValueError:
+        raise ValueError(f"{setting!r}: {name} takes a number like {getattr(module, name)!r}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{setting!r}: the value must be finite")
+    setattr(module, name, value)
+    state_cache.file_name = lambda *args: None  # a first state of other weights is not kept on disk
+    return f"{name}={value:g}"
+
+
 def ratio(value: float, needed: float) -> str:
     if value == math.inf:
         return "open"
@@ -177,7 +200,13 @@ def main(argv: list[str] | None = None) -> None:
                         help="ask first what the file answers (a bound for ordering the same questions)")
     parser.add_argument("--go-on", action="store_true",
                         help="the user declines the offer to stop and is asked to the end")
+    parser.add_argument("--try", dest="tries", action="append", default=[], metavar="NAME=VALUE",
+                        help="run with a planner weight (a constant of planner.py or rule_states.py) set to VALUE")
     args = parser.parse_args(argv)
+    try:
+        tried = [set_weight(setting) for setting in args.tries]
+    except ValueError as error:
+        parser.error(str(error))
     render = table.markdown if args.markdown else table.plain
     advisor = get_advisor()
     files = held_out_files() if args.held_out else benchmark_files()
@@ -208,6 +237,8 @@ def main(argv: list[str] | None = None) -> None:
     verdicts += [(f"{key} / needed: scenarios within target", f"{sum(v <= TARGETS[key] for v in values)}"
                   f"/{len(values)}", "", "") for key, values in per.items()]
     which = "held out (scenarios/end-to-end/, not TUNED_ON)" if args.held_out else "tuning set"
+    if tried:
+        which += ", with " + ", ".join(tried)
     print(render(f"Targets, {which}", ("measure", "figure", "target", "verdict"), verdicts))
     totals = (sum(r.settled[0.9] for r in results), sum(r.settled[1.0] for r in results))
     print(f"Questions until 90% / 100% settled, summed over the {len(results)} scenarios: "

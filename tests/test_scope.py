@@ -157,7 +157,8 @@ def test_the_questionnaire_asks_nothing_only_moot_decisions_need(advisor):
     after = {q.fact.name for q in after_plan.questions}
     assert "hyperparameter_expressions" in before and "hard_coded_values" in before
     sweep_facts = {"hyperparameter_expressions", "try_every_combination", "learn_from_previous_trials",
-                   "reproducible_results", "termination_style", "hard_coded_values"}
+                   "reproducible_results", "termination_style", "hard_coded_values", "max_total_trials"}
+    assert "max_total_trials" in before  # a sweep job's trial budget, not AutoML's (max_trials)
     assert not sweep_facts & after
     assert not {r.conclusion.name for r in after_plan.open_rules} & _moot(after_plan.consultation)
 
