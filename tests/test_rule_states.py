@@ -76,9 +76,17 @@ def test_interviews_in_one_process_do_not_share_what_one_of_them_changed(advisor
     rules, tables, kept sums and producer memos) never shows in another's."""
     vocabulary = advisor.knowledge.vocabulary
     first, second = Planner(advisor), Planner(advisor)
-    answers_one = {"solution_goal": "predictive_model", "ml_task": None}
-    first.plan({})
-    first.plan(answers_one)
+    answers_one: dict[str, Any] = {}
+    plan = first.plan(answers_one)
+    base = first._memo[first._setting]
+    before = base.export()
+    while plan.next is not None:  # the first interview goes on to its end: its answers change many rules and tables
+        for question in plan.batch:
+            spec = question.fact
+            answers_one[spec.name] = None if len(answers_one) % 3 == 1 else \
+                {"bool": True, "choice": next(iter(spec.values or ()), None)}.get(spec.type)
+        plan = first.plan(answers_one)
+    assert base.export() == before, "the first state every interview copies is unchanged"
     for answers in ({}, {"solution_goal": "language_model_app"}):
         second.plan(answers)
         afresh = worked_out_afresh(second, answers)
@@ -87,3 +95,24 @@ def test_interviews_in_one_process_do_not_share_what_one_of_them_changed(advisor
         assert tables(second._states) == tables(afresh)
         kept_sums_hold(second._states)
     assert {n for n in answers_one if vocabulary.fact(n) is not None} == set(answers_one)
+    assert first._states.states != second._states.states
+
+
+def test_a_copy_changes_its_own_tables_never_the_first_states(advisor):
+    """Tables are shared with the first state until a copy changes them: a changed worth brought
+    into a copy's table shows there, never in the first state or in another copy."""
+    planner = Planner(advisor)
+    planner.plan({})
+    base = planner._memo[planner._setting]
+    before = base.export()
+    name, key, rule_id = next((name, key, rule_id) for name, table in sorted(base.best.items())
+                              for key, rules in table.items() for rule_id in rules)
+    one, other = base.copy(), base.copy()
+    state = base.states[rule_id]
+    doubled = state._replace(reach=state.reach * 2)
+    one._bring(rule_id, key[0], doubled, [name], True)
+    one._bring(rule_id, key[0], doubled, [name], False)
+    one._bring(rule_id, key[0], doubled, [name], True)
+    assert one.best[name][key][rule_id] == 2 * base.best[name][key][rule_id]
+    assert base.export() == before
+    assert tables(other) == tables(base)

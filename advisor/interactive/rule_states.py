@@ -23,6 +23,7 @@ from __future__ import annotations
 import heapq
 import json
 from collections.abc import Iterable, Mapping
+from itertools import chain
 from math import fsum, isfinite
 from typing import Any, NamedTuple
 
@@ -201,20 +202,29 @@ class RuleStates:
     def restore(self, data: Mapping[str, Any], consultation: Consultation, settling: Settling) -> None:
         """Take the state export() wrote after `consultation` (checked: ValueError or TypeError when
         a name, value or type is not one this rule base could have written)."""
-        inputs, spaces, by_id = self.inputs, self.spaces, self.by_id
-        states: dict[str, RuleState] = {}
-        for rule_id, ways, answers, required, is_open, weight, reach, known in _items(data["states"], list):
-            _check(rule_id in by_id and rule_id not in states, rule_id)
-            _check(ways is None or (type(ways) is dict and inputs.issuperset(ways) and _counts(ways.values())), ways)
-            _check(type(answers) is dict and type(required) is list and inputs.issuperset(required), required)
-            found = {}
-            for name, helping in answers.items():
-                _check(type(helping) is list and set(spaces.get(name, ())).issuperset(helping), helping)
-                found[name] = tuple(helping)
-            _check(type(is_open) is bool and type(known) is bool and _numbers((weight, reach)), rule_id)
-            states[rule_id] = RuleState(ways, found, frozenset(required) if required else _NOTHING, is_open,
-                                        weight, reach, known)
-        _check(states.keys() == by_id.keys(), "rules")
+        # Checked a column at a time (each check one pass in C where it can be): the first step of
+        # a process pays for this.
+        inputs, by_id = self.inputs, self.by_id
+        rows = _items(data["states"], list)
+        _check(set(map(len, rows)) <= {8}, "rows")
+        ids, ways, answers, required, opens, weights, reaches, knowns = zip(*rows, strict=True) if rows else ((),) * 8
+        _check(len(set(ids)) == len(ids) == len(by_id) and by_id.keys() >= set(ids), "rules")
+        _check(set(map(type, opens)) | set(map(type, knowns)) <= {bool} and _numbers(weights) and _numbers(reaches),
+               "flags")
+        _check(set(map(type, ways)) <= {dict, type(None)}, "ways")
+        some_ways = [w for w in ways if w]
+        _check(inputs.issuperset(chain.from_iterable(some_ways)) and
+               _counts(chain.from_iterable(map(dict.values, some_ways))), "ways")
+        _check(set(map(type, required)) <= {list} and inputs.issuperset(chain.from_iterable(required)), "required")
+        _check(set(map(type, answers)) <= {dict}, "answers")
+        some_answers = [a for a in answers if a]
+        _check(set(map(type, chain.from_iterable(map(dict.values, some_answers)))) <= {list} and
+               self._answer_pairs().issuperset((name, value) for a in some_answers
+                                               for name, helping in a.items() for value in helping), "answers")
+        made = map(RuleState._make, zip(
+            ways, [{name: tuple(helping) for name, helping in a.items()} if a else {} for a in answers],
+            [frozenset(r) if r else _NOTHING for r in required], opens, weights, reaches, knowns, strict=True))
+        states: dict[str, RuleState] = dict(zip(ids, made, strict=True))
         # Only open rules are indexed.
         open_ids = {rule_id for rule_id, state in states.items() if state.open and rule_id in self.position}
         self.in_target = {target: set(_ids(ids, open_ids)) for target, ids in _items(data["in_target"], dict)}
@@ -232,6 +242,10 @@ class RuleStates:
         self.values, self.settling = consultation.values, settling
         self.last = Snapshot(consultation.values, settling.unknowable, settling.moot, settling.set_aside_rules,
                              self._conclusions(consultation))
+
+    def _answer_pairs(self) -> set[tuple[str, Any]]:
+        """Every (yes/no or choice input fact, answer) pair."""
+        return {(name, value) for name, space in self.spaces.items() for value in space}
 
     def _static(self, rule_id: str) -> _Static:
         rule = self.by_id[rule_id]
@@ -380,14 +394,14 @@ class RuleStates:
         if old is not None and old.open and new.open and old.reach == new.reach and old.weight == new.weight:
             # Still open, worth the same: only the facts whose way, answers or need changed.
             before, after = old.ways or {}, new.ways or {}
-            for name in before.keys() | after.keys():
-                if before.get(name) != after.get(name) or old.answers.get(name) != new.answers.get(name) \
-                        or (name in old.required) != (name in new.required):
-                    touched.add(name)
-                    if name in before:
-                        self._bring(rule_id, target, old, name, False)
-                    if name in after:
-                        self._bring(rule_id, target, new, name, True)
+            old_answers, new_answers, old_required, new_required = old.answers, new.answers, old.required, new.required
+            changed = [name for name in before.keys() | after.keys()
+                       if before.get(name) != after.get(name) or old_answers.get(name) != new_answers.get(name)
+                       or (name in old_required) != (name in new_required)]
+            if changed:
+                touched.update(changed)
+                self._bring(rule_id, target, old, [name for name in changed if name in before], False)
+                self._bring(rule_id, target, new, [name for name in changed if name in after], True)
             return
         for state, add in ((old, False), (new, True)):
             if state is None or not state.open:
@@ -397,60 +411,81 @@ class RuleStates:
                 members.add(rule_id)
             else:
                 members.discard(rule_id)
-            for name in state.ways or ():
-                touched.add(name)
-                self._bring(rule_id, target, state, name, add)
+            if state.ways:
+                touched.update(state.ways)
+                self._bring(rule_id, target, state, state.ways, add)
         if (old is not None and old.open) != new.open:
             targets.add(target)
 
-    def _bring(self, rule_id: str, target: str, state: RuleState, name: str, add: bool) -> None:
-        """Add (or take back) what an open rule brings to fact `name`: for each answer that helps
-        it, reach over the answers its way needs; and, when every way needs the fact, its weight
+    def _bring(self, rule_id: str, target: str, state: RuleState, names: Iterable[str], add: bool) -> None:
+        """Add (or take back) what an open rule brings to each fact of `names`: for each answer that
+        helps it, reach over the answers its way needs; and, when every way needs the fact, its weight
         times the share of answers that rule it out (closing)."""
-        self._fill(name)
-        if self.owned is not None and name not in self.owned:
-            self.owned.add(name)
-            self.readers[name] = set(self.readers.get(name, ()))
-            self.best[name] = {key: dict(rules) for key, rules in self.best.get(name, {}).items()}
-            self.closes[name] = {target: dict(rules) for target, rules in self.closes.get(name, {}).items()}
-            if name in self.tops:
-                self.tops[name], self.sums[name] = dict(self.tops[name]), dict(self.sums[name])
-        stale = self.stale.get(name)
-        if stale is None:
-            stale = self.stale[name] = (set(), set())
-        readers = self.readers.setdefault(name, set())
-        best = self.best.setdefault(name, {})
-        helping = state.answers.get(name)
-        keys = [(target, answer) for answer in (helping if helping is not None else (SOME,))]
-        stale[0].update(keys)
-        if add:
-            readers.add(rule_id)
-            value = state.reach / state.ways[name]  # type: ignore[index]
-            for key in keys:
-                best.setdefault(key, {})[rule_id] = value
-        else:
-            readers.discard(rule_id)
-            for key in keys:
-                found = best[key]
-                del found[rule_id]
-                if not found:
-                    del best[key]
-        if name not in state.required:
-            return
+        owned, filled = self.owned, self.filled
+        all_readers, all_best, all_stale = self.readers, self.best, self.stale
+        answers, required, ways = state.answers, state.required, state.ways
+        for name in names:
+            if name not in filled:
+                self._fill(name)
+            if owned is not None and name not in owned:
+                self._own(name)
+            stale = all_stale.get(name)
+            if stale is None:
+                stale = all_stale[name] = (set(), set())
+            readers = all_readers.get(name)
+            if readers is None:
+                readers = all_readers[name] = set()
+            best = all_best.get(name)
+            if best is None:
+                best = all_best[name] = {}
+            helping = answers.get(name)
+            keys = [(target, answer) for answer in helping] if helping is not None else [(target, SOME)]
+            stale[0].update(keys)
+            if add:
+                readers.add(rule_id)
+                value = state.reach / ways[name]  # type: ignore[index]
+                for key in keys:
+                    rules = best.get(key)
+                    best[key] = {rule_id: value} if rules is None else {**rules, rule_id: value}
+            else:
+                readers.discard(rule_id)
+                for key in keys:
+                    rules = best[key]
+                    if len(rules) == 1:
+                        del best[key]
+                    else:
+                        best[key] = {r: v for r, v in rules.items() if r != rule_id}
+            if name in required:
+                stale[1].add(target)
+                self._bring_closing(rule_id, target, state, name, helping, add)
+
+    def _bring_closing(self, rule_id: str, target: str, state: RuleState, name: str,
+                       helping: tuple[Any, ...] | None, add: bool) -> None:
+        """A rule every way of which needs fact `name`: its weight times the share of answers that rule it out."""
         closes = self.closes.setdefault(name, {})
-        stale[1].add(target)
         if add:
             space = self.spaces.get(name, ())
             if space:
                 failing = sum(1 for v in space if v not in (helping if helping is not None else space)) / len(space)
             else:
                 failing = 0.5  # a list or a number: some answers rule it out
-            closes.setdefault(target, {})[rule_id] = state.weight * failing
+            closes[target] = {**closes.get(target, {}), rule_id: state.weight * failing}
         else:
             found = closes[target]
-            del found[rule_id]
-            if not found:
+            if len(found) == 1:
                 del closes[target]
+            else:
+                closes[target] = {r: v for r, v in found.items() if r != rule_id}
+
+    def _own(self, name: str) -> None:
+        """Make a fact's tables this copy's own to change (they are shared with the state it was copied
+        from). A key's (or target's) rules are never changed, only replaced: the outer tables are copied."""
+        self.owned.add(name)  # type: ignore[union-attr]
+        self.readers[name] = set(self.readers.get(name, ()))
+        self.best[name] = dict(self.best.get(name, {}))
+        self.closes[name] = dict(self.closes.get(name, {}))
+        if name in self.tops:
+            self.tops[name], self.sums[name] = dict(self.tops[name]), dict(self.sums[name])
 
     def _conclusions(self, consultation: Consultation) -> dict[str, Any]:
         """For each concluded name: the choices standing (several-choice decisions) and the rank of
@@ -716,10 +751,15 @@ class RuleStates:
         stale = self.stale.pop(name, None)
         tops = self.tops.get(name)
         if tops is None:  # never valued in this line of copies (or read back from disk): every key
-            share = 1 / len(self.spaces[name]) if self.spaces.get(name) else 0.0
-            tops = self.tops[name] = {key: max(rules.values()) * (0.5 if key[1] is SOME else share)
-                                      for key, rules in best.items()}
-            sums = self.sums[name] = {target: fsum(rules.values()) for target, rules in closes.items()}
+            unchanged = self.owned is not None and name not in self.owned  # the tables copied, as they were
+            kept = self.shared.setdefault("sums", {}).get(name) if unchanged else None
+            if kept is None:
+                share = 1 / len(self.spaces[name]) if self.spaces.get(name) else 0.0
+                kept = ({key: max(rules.values()) * (0.5 if key[1] is SOME else share) for key, rules in best.items()},
+                        {target: fsum(rules.values()) for target, rules in closes.items()})
+                if unchanged:  # the same for every copy that has not changed them (_own copies both first)
+                    self.shared["sums"][name] = kept
+            tops, sums = self.tops[name], self.sums[name] = kept
             return tops, sums
         sums = self.sums[name]
         if stale is not None:  # _bring made this copy own both before marking them
