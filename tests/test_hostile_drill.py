@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 
@@ -120,6 +119,7 @@ OPENER = textwrap.dedent("""
     from pathlib import Path
     from advisor.drill.store import ProgressStore
     path, go = Path(sys.argv[1]), Path(sys.argv[2])
+    print("ready", flush=True)
     while not go.exists():
         time.sleep(0.0005)
     with ProgressStore(path) as store:
@@ -135,8 +135,11 @@ def test_sessions_creating_one_new_database_at_once_all_succeed(tmp_path):
     script.write_text(OPENER)
     openers = [subprocess.Popen([sys.executable, str(script), str(path), str(go)], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True) for _ in range(6)]
-    time.sleep(1.0)  # every process waiting at the start line
-    go.touch()
+    try:
+        for opener in openers:  # every process waiting at the start line, however long it took to get there
+            assert opener.stdout.readline() == "ready\n", opener.stderr.read()
+    finally:
+        go.touch()
     for opener in openers:
         out, err = opener.communicate(timeout=120)
         assert opener.returncode == 0 and out.startswith("ok"), err
