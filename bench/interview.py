@@ -75,9 +75,12 @@ class Interview:
 
 # The end-to-end consultations the planner's weights were chosen on (with the other shipped
 # scenarios of MIN_FACTS or more facts). Every other file of scenarios/end-to-end/ is held out.
+# The last three were written for tuning (issue 21), after the others were held out.
 TUNED_ON = frozenset({"customer-churn-automl", "loan-approval-responsible-ai", "medical-image-triage",
                       "predictive-maintenance-synapse", "real-time-fraud-detection", "review-sentiment-prebuilt",
-                      "startup-prototype-on-a-budget", "weekly-demand-forecasting"})
+                      "startup-prototype-on-a-budget", "weekly-demand-forecasting",
+                      "support-ticket-routing-automl-nlp", "pricing-experiments-tracked-in-notebooks",
+                      "product-photo-tagging-automl-vision"})
 
 
 def held_out_files() -> list[Path]:

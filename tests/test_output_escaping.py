@@ -183,3 +183,41 @@ def test_names_in_the_terminal_report_are_text_not_rich_markup(advisor):
     shown = console.export_text()
     for name in ("decision", "choice", "open", "fact"):
         assert name + tag in shown, name
+
+
+# --- JSON documents: the fast indented writer is json.dumps's text ---------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_JSON_KEYS = st.one_of(st.text(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+                       st.booleans(), st.none())
+_JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+              st.text()),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.lists(inner, max_size=4).map(tuple),
+                            st.dictionaries(_JSON_KEYS, inner, max_size=4)),
+    max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+def test_the_indented_writer_writes_what_json_dumps_writes(data):
+    import json
+
+    from advisor.presentation.escape.json import indented
+
+    assert indented(data) == json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), [float("inf")], {"a": -float("inf")}, {float("nan"): 1},
+                                 {(1, 2): 3}, [object()], {"a": {1, 2}}])
+def test_the_indented_writer_refuses_what_json_dumps_refuses(bad):
+    import json
+
+    from advisor.presentation.escape.json import indented
+
+    with pytest.raises((ValueError, TypeError)) as expected:
+        json.dumps(bad, indent=2, ensure_ascii=False, allow_nan=False)
+    with pytest.raises(expected.type):
+        indented(bad)
