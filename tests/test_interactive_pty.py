@@ -129,6 +129,36 @@ def test_ctrl_c_in_a_terminal_then_resume(tmp_path, advisor):
                                for k, v in known_facts(answers, advisor.knowledge).items()}
 
 
+def test_a_sigint_at_the_first_prompt_or_a_checkbox_stops_as_ctrl_c_does(tmp_path, advisor):
+    """Ctrl-C typed in the instant before a prompt puts the terminal in raw mode arrives as a
+    SIGINT, not as a key; a select or a checkbox ignored it, so the first question stayed on
+    screen. Once a question is on screen its prompt is running, so the signal sent then is
+    deterministic: it must end the consultation with 130, keeping the answers so far."""
+    child = spawn(tmp_path, "consult", "--focus", "sweep")
+    child.expect_exact(MODE_QUESTION)  # a select, the first prompt
+    child.kill(signal.SIGINT)
+    child.expect_exact("advisor consult --resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+    (tmp_path / "again").mkdir()
+    planner = Planner(advisor, "sweep")
+    child = spawn(tmp_path / "again", "consult", "--focus", "sweep")
+    child.expect_exact(MODE_QUESTION)
+    child.send("\r")  # a new design
+    fact = planner.plan({}).next.fact
+    assert fact.type == "list"  # a checkbox
+    child.expect_exact(fact.question)
+    child.kill(signal.SIGINT)
+    child.expect_exact("advisor consult --resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    draft = json.loads((tmp_path / "again" / "data" / "consultation-draft.json").read_text(encoding="utf-8"))
+    assert draft["answers"] == {} and draft["existing"] is False
+
+
 def hang_up(child: pexpect.spawn, patience: float = 120) -> None:
     """Close the terminal as closing its window does (the kernel sends SIGHUP), then wait for the
     program to end. pexpect's close(force=True) allows it 0.1 s per signal and fails on a loaded
