@@ -23,8 +23,32 @@ from advisor.errors import AdvisorError
 
 Path_ = tuple[Any, ...]
 
-# libyaml's parser when present (several times faster); the constructor is the safe one.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVED_LIMIT = 50_000  # plain scalars whose tag is remembered
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """libyaml's parser when present (several times faster); the constructor is the safe one.
+
+    The parser asks the resolver for every scalar's tag (a Python call that tries the implicit
+    tags' regular expressions in turn). Without path resolvers (yamlio adds none) the answer
+    depends only on the node's kind, text and implicitness, and the same texts come back in
+    every file of a batch (fact names, choices, true), so each answer is kept."""
+
+    _resolved: dict[tuple[Any, Any, Any], str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        key = (kind, value, implicit)
+        try:
+            return self._resolved[key]
+        except KeyError:
+            pass
+        tag: str = super().resolve(kind, value, implicit)
+        if not self.yaml_path_resolvers:
+            if len(self._resolved) >= _RESOLVED_LIMIT:
+                self._resolved.clear()
+            self._resolved[key] = tag
+        return tag
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ, _MERGE = _TAG + "str", _TAG + "map", _TAG + "seq", _TAG + "merge"

@@ -71,6 +71,7 @@ class Interview:
     left_open: int = 0  # final recommendations not settled when the user took the offer to stop
     recommendations: int = 0  # final recommendations (of the interview asked to the end)
     stopped: bool = False  # the user took the offer to stop
+    stated: frozenset[str] = frozenset()  # the facts the file states (the others were "don't know")
 
 
 # The end-to-end consultations the planner's weights were chosen on (with the other shipped
@@ -162,7 +163,8 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
     settled = {share: (settled_after[max(0, math.ceil(share * len(settled_after)) - 1)] if settled_after else 0)
                for share in SHARES}
     assert known_facts(answers, knowledge).keys() >= needed
-    return Interview(path.stem, asked, frozenset(needed), settled, left_open, len(settled_after), stop is not None)
+    return Interview(path.stem, asked, frozenset(needed), settled, left_open, len(settled_after), stop is not None,
+                     frozenset(scenario.facts))
 
 
 def set_weight(setting: str) -> str:
@@ -196,7 +198,8 @@ def count(value: float) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--markdown", action="store_true", help="print the table in Markdown")
-    parser.add_argument("--verbose", action="store_true", help="list the questions asked per scenario")
+    parser.add_argument("--verbose", action="store_true",
+                        help="list the questions asked per scenario (*: needed, ?: the file does not state it)")
     parser.add_argument("--held-out", action="store_true",
                         help="the end-to-end scenarios not used to choose weights, instead")
     parser.add_argument("--oracle", action="store_true",
@@ -251,7 +254,9 @@ def main(argv: list[str] | None = None) -> None:
           f"stop: {sum(r.left_open for r in results)} of {sum(r.recommendations for r in results)}")
     if args.verbose:
         for r in results:
-            print(f"{r.name}: " + ", ".join("+".join(f"{'*' if n in r.needed else ''}{n}" for n in q.split("+"))
+            print(f"{r.name}: " + ", ".join("+".join(f"{'*' if n in r.needed else ''}{n}"
+                                                     f"{'?' if n not in r.stated and not n.startswith('(') else ''}"
+                                                     for n in q.split("+"))
                                             for q in r.asked))
 
 

@@ -431,3 +431,19 @@ def test_an_error_is_one_line_without_raw_control_characters(tmp_path):
     assert "\x1b" not in line and "\x07" not in line
     assert line.startswith(f"advisor: error: {tmp_path}/bad\\x1b]0;renamed\\x07.yaml:3: unknown fact"), line
     assert AdvisorError("first\nsecond\r\nthird", where="f\x00").render() == "f\\x00: first second third"
+
+
+def test_remembered_scalar_tags_are_the_resolvers_own():
+    """yamlio keeps each plain scalar's resolved tag (a batch resolves the same texts again and
+    again): read twice, every kind of scalar gets the value PyYAML's safe loader gives it."""
+    import yaml
+
+    from advisor.yamlio import parse_yaml
+
+    scalars = ["true", "True", "yes", "no", "on", "off", "~", "null", "", "12", "0x1f", "0o17", "1_000",
+               "3.5", "1e3", ".5", "2024-01-02", "2024-01-02 03:04:05", "text", "'quoted true'", '"12"',
+               "-7", "+3", "0", "07", "1:30", "y", "n"]
+    text = "".join(f"k{index}: {scalar}\n" for index, scalar in enumerate(scalars))
+    expected = yaml.load(text, Loader=yaml.SafeLoader)  # the pure-Python loader: nothing kept
+    assert parse_yaml(text, "first").data == expected
+    assert parse_yaml(text, "again").data == expected

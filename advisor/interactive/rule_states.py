@@ -20,6 +20,7 @@ What each part means is the planner's module docstring; this module only keeps i
 
 from __future__ import annotations
 
+import gc
 import heapq
 import json
 from collections.abc import Iterable, Mapping
@@ -302,10 +303,16 @@ class RuleStates:
             return
         decoded = self.shared["decoded"].get(name)
         if decoded is None:
+            # Many small objects that live as long as the process: no collections while they are made.
+            paused = gc.isenabled()
+            gc.disable()
             try:
                 decoded = self.shared["decoded"][name] = self._decode(name, text)
             except (ValueError, TypeError, KeyError, RecursionError) as exc:
                 raise Damaged(f"the kept state of {name!r}: {exc}") from None
+            finally:
+                if paused:
+                    gc.enable()
         self.readers[name], self.best[name], self.closes[name] = decoded
 
     def _decode(self, name: str, text: str) -> tuple[set[str], dict[tuple[str, Any], dict[str, float]],

@@ -52,19 +52,19 @@ def _check_facts(facts: dict[str, Any], document: YamlDocument, where: str,
     vocabulary = knowledge.vocabulary
     checked: dict[str, Any] = {}
     for name, value in facts.items():
-        line = document.line("facts", name)
         spec = vocabulary.fact(name) if isinstance(name, str) else None
         if spec is None:
             raise ScenarioError(f"unknown fact {name!r}{_fact_hint(str(name), knowledge)}", where=where,
-                                line=line, allowed="the facts listed by `advisor vocabulary`")
+                                line=document.line("facts", name), allowed="the facts listed by `advisor vocabulary`")
         if spec.derived:
-            raise ScenarioError(f"fact {name!r} is concluded by rules and can't be given", where=where, line=line)
+            raise ScenarioError(f"fact {name!r} is concluded by rules and can't be given", where=where,
+                                line=document.line("facts", name))
         if value is None:
             continue  # an explicit "don't know"
         try:
             checked[name] = spec.check(value)
         except ValueError as exc:
-            raise ScenarioError(f"facts.{name}: {exc}", where=where, line=line) from None
+            raise ScenarioError(f"facts.{name}: {exc}", where=where, line=document.line("facts", name)) from None
     return checked
 
 
@@ -84,8 +84,9 @@ def _check_expectations(scenario: Scenario, document: YamlDocument, where: str,
     assert expect is not None
     vocabulary = knowledge.vocabulary
     for name, choice in expect.decisions.items():
-        line = document.line("expect", "decisions", name)
         spec = vocabulary.decision(name)
+        valid = spec is not None and isinstance(choice, str) and choice in spec.choices  # the line only for an error
+        line = None if valid else document.line("expect", "decisions", name)
         if spec is None:
             raise ScenarioError(f"expect.decisions: unknown decision {name!r}", where=where, line=line,
                                 allowed=", ".join(d.name for d in vocabulary.decisions))
