@@ -315,3 +315,30 @@ def test_real_terminal_session_with_key_presses(advisor, tmp_path, library):
         child.close()
     assert child.exitstatus == INTERRUPTED_EXIT
     assert answers_in(db) == [(first.id, first.key_text, 1)]
+
+
+def test_a_sigint_at_a_menu_question_ends_the_session_as_ctrl_c_does(advisor, tmp_path, library):
+    """A Ctrl-C typed in the instant before the terminal goes raw (or `kill -INT`) arrives as a
+    SIGINT, which a select or checkbox ignored: the question stayed on screen. Once the question
+    is on screen its prompt runs, so the signal sent then is deterministic."""
+    import signal
+
+    pexpect = pytest.importorskip("pexpect")
+    from conftest import CONSOLE_SCRIPT
+
+    seed = next(s for s in range(1, 200) if planned(advisor, tmp_path, s, 1, library)[0].kind != ORDERING)
+    db = tmp_path / "progress.sqlite3"
+    child = pexpect.spawn(CONSOLE_SCRIPT, ["drill", "--count", "3", "--seed", str(seed), "--db", str(db),
+                                           "--library", str(library)],
+                          env={"PATH": "/usr/bin:/bin", "TERM": "xterm", "NO_COLOR": "1"},
+                          encoding="utf-8", timeout=60, dimensions=(50, 120))
+    try:
+        child.expect("Question 1 of 3")
+        child.expect(r"Use shortcuts or arrow keys|○")  # a select, or a checkbox's empty box
+        child.kill(signal.SIGINT)
+        child.expect("Session ended early")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == INTERRUPTED_EXIT
+    assert answers_in(db) == []

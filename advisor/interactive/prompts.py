@@ -211,7 +211,7 @@ def _action_keys(question: Any, options: tuple[tuple[str, Any], ...], result: Ca
     app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
 
 
-def _interruptible(question: Any) -> Any:
+def interruptible(question: Any) -> Any:
     """SIGINT stops the prompt as Ctrl-C does. In raw mode Ctrl-C arrives as a key, which
     questionary binds; a SIGINT (Ctrl-C typed in the instant before the terminal goes raw, or
     `kill -INT`) reaches prompt_toolkit as a `<sigint>` key, which a select or checkbox ignored,
@@ -275,7 +275,7 @@ class Prompter:
                     prompt.message, choices=choices, default=default,
                     use_shortcuts=True, use_jk_keys=False, input=inp, output=out, **LEAN)
             _action_keys(question, prompt.options, lambda action: action)
-            return _interruptible(question).unsafe_ask()
+            return interruptible(question).unsafe_ask()
 
     def ask_checklist(self, facts: list[FactSpec], *, can_go_back: bool, ticked: tuple[str, ...] = (),
                       asked_why: bool = False) -> Reply:
@@ -318,7 +318,7 @@ class Prompter:
                         instruction=f"(space ticks, enter confirms; {', '.join(keys)}: the actions below)",
                         erase_when_done=True, input=inp, output=out, **LEAN)
                 _action_keys(question, options, lambda action: [action])
-                selected = _interruptible(question).unsafe_ask()
+                selected = interruptible(question).unsafe_ask()
             if len(selected) == 1 and isinstance(selected[0], Action):
                 return Reply(action=selected[0])
             if selected or self.none_of_these(key, message):
@@ -348,7 +348,7 @@ class Prompter:
                                             input=inp, output=out, **LEAN)
             if can_go_back:
                 _back_key(question)
-            text = _interruptible(question).unsafe_ask()
+            text = interruptible(question).unsafe_ask()
         result = parse_number(fact, text, can_go_back)
         assert isinstance(result, Reply)  # the validator accepted it
         return result
@@ -360,4 +360,4 @@ class Prompter:
         with self.terminal.streams(prompt) as (inp, out):
             with built_once():
                 question = questionary.text(message, default=default, validate=validate, input=inp, output=out, **LEAN)
-            return _interruptible(question).unsafe_ask()
+            return interruptible(question).unsafe_ask()

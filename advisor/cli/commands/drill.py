@@ -58,8 +58,11 @@ class PromptAnswers:
         import questionary
 
         from advisor.drill.questions import MULTIPLE, ORDERING, canonical_answer, complete, resolve_answer
+        from advisor.interactive.prompts import LEAN, built_once, interruptible
 
-        # unsafe_ask: Ctrl-C raises KeyboardInterrupt, which ends the session cleanly.
+        # unsafe_ask: Ctrl-C raises KeyboardInterrupt, which ends the session cleanly; interruptible:
+        # so does a SIGINT (a select or checkbox ignored it); built_once and LEAN: the prompt costs
+        # a third, as the questionnaire's do.
         if question.kind == ORDERING:
             def valid(text: str) -> bool | str:
                 try:
@@ -67,17 +70,23 @@ class PromptAnswers:
                 except ValueError as exc:
                     return str(exc)
 
-            text = questionary.text("Order (the option numbers, first to last, e.g. 3 1 4 2):",
-                                    validate=valid, **self.io).unsafe_ask()
+            with built_once():
+                order = questionary.text("Order (the option numbers, first to last, e.g. 3 1 4 2):",
+                                         validate=valid, **self.io, **LEAN)
+            text = interruptible(order).unsafe_ask()
             return resolve_answer(text, question)
         choices = [questionary.Choice(title=question.label(o), value=o) for o in question.options]
         if question.kind == MULTIPLE:
             needed = len(question.answer_keys)
-            picked = questionary.checkbox(question.stem, choices=choices,
-                                          validate=lambda v: len(v) == needed or f"choose {needed}",
-                                          **self.io).unsafe_ask()
+            with built_once():
+                boxes = questionary.checkbox(question.stem, choices=choices,
+                                             validate=lambda v: len(v) == needed or f"choose {needed}",
+                                             **self.io, **LEAN)
+            picked = interruptible(boxes).unsafe_ask()
             return canonical_answer(question, picked)
-        return questionary.select(question.stem, choices=choices, use_shortcuts=True, **self.io).unsafe_ask()
+        with built_once():
+            menu = questionary.select(question.stem, choices=choices, use_shortcuts=True, **self.io, **LEAN)
+        return interruptible(menu).unsafe_ask()
 
 
 def ask_each(questions, total: int, knowledge, console, ask, on_answer, before=None) -> bool:
