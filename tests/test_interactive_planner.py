@@ -144,6 +144,22 @@ def test_a_fact_answered_dont_know_is_never_asked_again(advisor):
     assert plan.consultation.facts == {}
 
 
+def answered_at_random(planner, data, vocabulary, *, steps: int, change_every: int):
+    """Plan, answer the batch at random (now and then going back to change an earlier answer), plan
+    again: yields (step, plan) until nothing is left to ask or `steps` plans are made."""
+    answers: dict[str, Any] = {}
+    for step in range(steps):
+        plan = planner.plan(answers)
+        yield step, plan, answers
+        if plan.next is None:
+            return
+        if answers and step % change_every == change_every - 1:  # go back and change an earlier answer
+            name = data.draw(st.sampled_from(sorted(answers)), label="changed")
+            answers[name] = data.draw(answer_strategy(vocabulary.fact(name)), label=name)
+        for question in plan.batch:
+            answers[question.fact.name] = data.draw(answer_strategy(question.fact), label=question.fact.name)
+
+
 def plan_signature(plan) -> tuple[Any, ...]:
     return (tuple((q.fact.name, q.rules, q.worth) for q in plan.questions),
             tuple(q.fact.name for q in plan.batch), tuple(r.id for r in plan.open_rules))
@@ -158,18 +174,10 @@ def test_a_plan_kept_up_to_date_answer_by_answer_is_the_plan_made_afresh(data, e
     from advisor.engine.advisor import Advisor
 
     planner = Planner(advisor, existing=existing)
-    answers: dict[str, Any] = {}
-    for step in range(12):
-        plan = planner.plan(answers)
+    for step, plan, answers in answered_at_random(planner, data, advisor.knowledge.vocabulary, steps=12,
+                                                  change_every=4):
         afresh = Planner(Advisor(advisor.knowledge), existing=existing).plan(answers)
         assert plan_signature(plan) == plan_signature(afresh), f"after {step} answers"
-        if plan.next is None:
-            break
-        if answers and step % 4 == 3:  # go back and change an earlier answer
-            name = data.draw(st.sampled_from(sorted(answers)), label="changed")
-            answers[name] = data.draw(answer_strategy(advisor.knowledge.vocabulary.fact(name)), label=name)
-        for question in plan.batch:
-            answers[question.fact.name] = data.draw(answer_strategy(question.fact), label=question.fact.name)
 
 
 # --- the offer to stop when only long shots are left ---------------------------------

@@ -14,7 +14,7 @@ from advisor.engine.advisor import Advisor
 from advisor.engine.settling import Settling
 from advisor.interactive.planner import Planner, known_facts
 from advisor.interactive.rule_states import SOME, RuleStates
-from tests.test_interactive_planner import answer_strategy
+from tests.test_interactive_planner import answered_at_random
 
 
 def worked_out_afresh(planner: Planner, answers: dict[str, Any]) -> RuleStates:
@@ -53,22 +53,14 @@ def kept_sums_hold(states: RuleStates) -> None:
 @given(data=st.data(), existing=st.booleans())
 def test_the_state_kept_up_to_date_answer_by_answer_is_the_state_worked_out_afresh(data, existing, advisor):
     planner = Planner(advisor, existing=existing)
-    answers: dict[str, Any] = {}
-    for step in range(10):
-        plan = planner.plan(answers)
+    for step, _plan, answers in answered_at_random(planner, data, advisor.knowledge.vocabulary, steps=10,
+                                                   change_every=3):
         kept = planner._states
         afresh = worked_out_afresh(planner, answers)
         assert kept.states == afresh.states, f"after {step} answers"
         assert kept.worth == afresh.worth, f"after {step} answers"
         assert tables(kept) == tables(afresh), f"after {step} answers"
         kept_sums_hold(kept)
-        if plan.next is None:
-            break
-        if answers and step % 3 == 2:  # go back and change an earlier answer
-            name = data.draw(st.sampled_from(sorted(answers)), label="changed")
-            answers[name] = data.draw(answer_strategy(advisor.knowledge.vocabulary.fact(name)), label=name)
-        for question in plan.batch:
-            answers[question.fact.name] = data.draw(answer_strategy(question.fact), label=question.fact.name)
 
 
 def test_interviews_in_one_process_do_not_share_what_one_of_them_changed(advisor):
