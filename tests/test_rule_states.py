@@ -28,8 +28,9 @@ def worked_out_afresh(planner: Planner, answers: dict[str, Any]) -> RuleStates:
 
 
 def tables(states: RuleStates) -> dict[str, Any]:
-    """Every fact's tables (read back from disk where not yet taken), without empty entries."""
-    for name in states.shared.get("tables", {}):
+    """Every fact's tables (worked out from a state read back from disk where not yet taken), without
+    empty entries."""
+    for name in states.shared.get("waiting", {}):
         states._fill(name)
     return {
         "readers": {n: r for n, r in states.readers.items() if r},
@@ -97,6 +98,7 @@ def test_a_copy_changes_its_own_tables_never_the_first_states(advisor):
     planner.plan({})
     base = planner._memo[planner._setting]
     before = base.export()
+    tables(base)  # read back from disk: each fact's tables are worked out when first needed
     name, key, rule_id = next((name, key, rule_id) for name, table in sorted(base.best.items())
                               for key, rules in table.items() for rule_id in rules)
     one, other = base.copy(), base.copy()
