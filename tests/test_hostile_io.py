@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SCENARIOS
+from conftest import ONE_AREA, ROOT, SCENARIOS, RuleBase
 from hostile.harness import HOSTILE, assert_clean, expectation, finishes, run, strict_json, well_formed_xml
 
 GOOD = SCENARIOS / "image-classifier.yaml"
@@ -272,8 +272,7 @@ def test_class12_a_damaged_cache_is_rebuilt(damage, digest, tmp_path, monkeypatc
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(cache))
-    rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", rules)
+    rules = RuleBase(tmp_path / "rules", also=ONE_AREA).path  # any rule base: the guide, vocabulary, one area
     built = load_cached(rules)
     [stored] = cache.iterdir()
     data = json.loads(stored.read_text(encoding="utf-8").split("\n", 1)[1])

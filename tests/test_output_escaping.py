@@ -8,7 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import run_cli
+from conftest import examples, run_cli
 from markdown_it import MarkdownIt
 
 # Rename the terminal window (OSC 0), clear the screen (CSI), ring the bell, a C1 CSI, NUL,
@@ -201,7 +201,9 @@ _JSON_VALUES = st.recursive(
     max_leaves=30)
 
 
-@settings(max_examples=300, deadline=None)
+# 30 documents while developing (each nests lists, tuples and dicts with every scalar type and
+# non-text keys, up to 30 leaves: every branch of the writer), 300 in CI.
+@settings(max_examples=examples(300), deadline=None)
 @given(_JSON_VALUES)
 def test_the_indented_writer_writes_what_json_dumps_writes(data):
     import json
