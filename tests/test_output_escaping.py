@@ -172,11 +172,12 @@ def test_names_in_the_terminal_report_are_text_not_rich_markup(advisor):
 
     report = build_report(advisor.consult({"dataset_size": "small", "data_format": "tabular"}), advisor.knowledge)
     tag = "[/][red]x"  # a closing tag with nothing open is a MarkupError; an opening one restyles
+    # The report is a dataclass; its parts are named tuples (_replace).
     report = replace(report, recommendations=tuple(
-        replace(rec, decision="decision" + tag, choice="choice" + tag,
-                alternatives=tuple(replace(alt, choice="alternative" + tag) for alt in rec.alternatives))
+        rec._replace(decision="decision" + tag, choice="choice" + tag,
+                     alternatives=tuple(alt._replace(choice="alternative" + tag) for alt in rec.alternatives))
         for rec in report.recommendations),
-        open=tuple(replace(item, decision="open" + tag, settled_by=("fact" + tag,)) for item in report.open))
+        open=tuple(item._replace(decision="open" + tag, settled_by=("fact" + tag,)) for item in report.open))
     assert report.recommendations and report.open
     console = Console(record=True, width=400, color_system=None)
     render_report(report, console, full=True)
