@@ -63,17 +63,41 @@ SEPARATOR = Item(SEPARATOR_LINE, None)
 _SHARED: dict[str, Any] = {}
 
 
+def _default_bindings(editing: bool) -> Any:
+    """prompt_toolkit's default key bindings less those that can never act here, built once.
+
+    An Application builds its defaults afresh (several hundred bindings: basic, emacs, vi, mouse,
+    terminal replies) and looks each key press up in all of them. The editing ones act only
+    while a buffer has the focus, which no menu has, and the vi ones only in vi mode, which
+    no prompt here enters; so a menu keeps the mouse and terminal-reply bindings, and a text
+    prompt those plus the basic and emacs editing ones (Backspace, Ctrl-U, the arrows, ...).
+    """
+    key = "editing" if editing else "menu"
+    if key not in _SHARED:
+        from prompt_toolkit.filters import buffer_has_focus
+        from prompt_toolkit.key_binding import ConditionalKeyBindings, merge_key_bindings
+        from prompt_toolkit.key_binding.bindings import basic, cpr, emacs, mouse
+
+        parts = [mouse.load_mouse_bindings(), cpr.load_cpr_bindings()]
+        if editing:
+            editors = [basic.load_basic_bindings(), emacs.load_emacs_bindings(), emacs.load_emacs_search_bindings(),
+                       emacs.load_emacs_shift_selection_bindings()]
+            parts.insert(0, ConditionalKeyBindings(merge_key_bindings(editors), buffer_has_focus))
+        _SHARED[key] = merge_key_bindings(parts)
+    return _SHARED[key]
+
+
 @contextmanager
-def shared_defaults() -> Iterator[None]:
-    """While an Application is made, it takes the one shared set of default key bindings (and of
-    page navigation bindings) instead of building its own."""
+def shared_defaults(editing: bool) -> Iterator[None]:
+    """While an Application is made, it takes the shared default key bindings (and page
+    navigation bindings, which act only full screen) instead of building its own."""
     from prompt_toolkit.application import application
 
-    if not _SHARED:
-        _SHARED["keys"] = application.load_key_bindings()
+    if "pages" not in _SHARED:
         _SHARED["pages"] = application.load_page_navigation_bindings()
+    defaults = _default_bindings(editing)
     build, pages = application.load_key_bindings, application.load_page_navigation_bindings
-    application.load_key_bindings = lambda: _SHARED["keys"]
+    application.load_key_bindings = lambda: defaults
     application.load_page_navigation_bindings = lambda: _SHARED["pages"]
     try:
         yield
@@ -82,22 +106,57 @@ def shared_defaults() -> Iterator[None]:
 
 
 def _style() -> Any:
+    """prompt_toolkit's own style with questionary's look on top, made once; it remembers what
+    each style string comes to, as every prompt draws the same few (an Application would merge
+    and parse a few hundred style rules afresh for each prompt)."""
     if "style" not in _SHARED:
-        from prompt_toolkit.styles import Style
+        from prompt_toolkit.styles import BaseStyle, Style, default_ui_style, merge_styles
+        from prompt_toolkit.styles.base import DEFAULT_ATTRS, Attrs
 
-        _SHARED["style"] = Style(STYLE_RULES)
+        class Remembered(BaseStyle):
+            def __init__(self, style: BaseStyle) -> None:
+                self.style = style
+                self.attrs: dict[tuple[str, Attrs], Attrs] = {}
+
+            def get_attrs_for_style_str(self, style_str: str, default: Attrs = DEFAULT_ATTRS) -> Attrs:
+                key = (style_str, default)
+                if key not in self.attrs:
+                    self.attrs[key] = self.style.get_attrs_for_style_str(style_str, default)
+                return self.attrs[key]
+
+            @property
+            def style_rules(self) -> list[tuple[str, str]]:
+                return self.style.style_rules
+
+            def invalidation_hash(self) -> Any:
+                return self.style.invalidation_hash()
+
+        _SHARED["style"] = Remembered(merge_styles([default_ui_style(), Style(STYLE_RULES)]))
     return _SHARED["style"]
 
 
+def _prompt_class() -> Any:
+    if "class" not in _SHARED:
+        from prompt_toolkit.application import Application
+
+        class Prompt(Application[Any]):
+            """An Application drawn in the one shared style (no Pygments style: no prompt here
+            uses a lexer that needs it)."""
+
+            def _create_merged_style(self, include_default_pygments_style: Any) -> Any:
+                return _style()
+
+        _SHARED["class"] = Prompt
+    return _SHARED["class"]
+
+
 def _application(children: list[Any], bindings: Any, *, input: Any, output: Any,
-                 erase_when_done: bool = False) -> Any:
-    from prompt_toolkit.application import Application
+                 erase_when_done: bool = False, editing: bool = False) -> Any:
     from prompt_toolkit.layout import HSplit, Layout
 
-    with shared_defaults():
-        return Application(layout=Layout(HSplit(children)), key_bindings=bindings, style=_style(),
-                           include_default_pygments_style=False, erase_when_done=erase_when_done,
-                           input=input, output=output)
+    with shared_defaults(editing):
+        return _prompt_class()(layout=Layout(HSplit(children)), key_bindings=bindings,
+                               erase_when_done=erase_when_done, input=input, output=output)
 
 
 def _stop_keys(bindings: Any) -> None:
@@ -297,6 +356,21 @@ def checkbox(message: str, items: Sequence[Item], *, ticked: Sequence[Any] = (),
 
 # --- a line of text -------------------------------------------------------------------------
 
+def _Checker(check: Callable[[Any], None]) -> Any:  # noqa: N802 - a class, made on first use
+    if "checker" not in _SHARED:
+        from prompt_toolkit.validation import Validator
+
+        class Checker(Validator):
+            def __init__(self, check: Callable[[Any], None]) -> None:
+                self.check = check
+
+            def validate(self, document: Any) -> None:
+                self.check(document)
+
+        _SHARED["checker"] = Checker
+    return _SHARED["checker"](check)
+
+
 def text(message: str, *, default: str = "", hint: str = "", validate: Callable[[str], bool | str] | None = None,
          back_key: str | None = None, input: Any = None, output: Any = None) -> str:
     """The line typed, once `validate` accepts it on Enter (its message shows under the line).
@@ -310,19 +384,18 @@ def text(message: str, *, default: str = "", hint: str = "", validate: Callable[
     from prompt_toolkit.layout import BufferControl, Window
     from prompt_toolkit.layout.processors import BeforeInput
     from prompt_toolkit.lexers import SimpleLexer
-    from prompt_toolkit.validation import ValidationError, Validator
+    from prompt_toolkit.validation import ValidationError
 
-    class Check(Validator):
-        def validate(self, document: Document) -> None:
-            verdict = validate(document.text) if validate is not None else True
-            if verdict is not True:
-                raise ValidationError(message=verdict or INVALID_INPUT, cursor_position=len(document.text))
+    def check(document: Document) -> None:
+        verdict = validate(document.text) if validate is not None else True
+        if verdict is not True:
+            raise ValidationError(message=verdict or INVALID_INPUT, cursor_position=len(document.text))
 
     def accept(buffer: Buffer) -> bool:
         get_app().exit(result=buffer.text)
         return True  # keep the text on screen
 
-    buffer = Buffer(document=Document(default), validator=Check(), validate_while_typing=True,
+    buffer = Buffer(document=Document(default), validator=_Checker(check), validate_while_typing=True,
                     accept_handler=accept, multiline=False)
     prompt = [("class:qmark", QMARK), ("class:question", f" {message} ")]
     if hint:
@@ -338,4 +411,4 @@ def text(message: str, *, default: str = "", hint: str = "", validate: Callable[
     if back_key is not None:
         bindings.add(back_key, filter=empty, eager=True)(lambda event: event.app.exit(result=back_key))
     error = _error_line(lambda: buffer.validation_error.message if buffer.validation_error else None)
-    return _application([line, error], bindings, input=input, output=output).run()
+    return _application([line, error], bindings, input=input, output=output, editing=True).run()
