@@ -167,14 +167,22 @@ def cli_process():
 
 # --- temporary rule bases -------------------------------------------------------------------
 
-class RuleBase:
-    """A rules folder under tmp_path: the shipped guide and vocabulary (or every shipped file),
-    plus rule files a test writes or copies in. `load()` validates it, without the cache."""
+# One shipped area with its examples (23 rules): for tests of the knowledge cache itself (written,
+# trusted, damaged, rebuilt), which hold for any rule base; a fifth of the whole base's build and
+# store, which such a test repeats up to six times.
+ONE_AREA = ("sweep.yaml", "sweep.examples.yaml")
 
-    def __init__(self, path: Path, *, shipped_rules: bool = False) -> None:
+
+class RuleBase:
+    """A rules folder under tmp_path: the shipped guide and vocabulary (or every shipped file, or
+    those plus `also`: e.g. ONE_AREA), plus rule files a test writes or copies in. `load()`
+    validates it, without the cache."""
+
+    def __init__(self, path: Path, *, shipped_rules: bool = False, also: tuple[str, ...] = ()) -> None:
         self.path = path
         path.mkdir(parents=True)
-        names = [p.name for p in SHIPPED_RULES.glob("*.yaml")] if shipped_rules else ["guide.yaml", "vocabulary.yaml"]
+        names = ([p.name for p in SHIPPED_RULES.glob("*.yaml")] if shipped_rules
+                 else ["guide.yaml", "vocabulary.yaml", *also])
         for name in names:
             shutil.copy(SHIPPED_RULES / name, path / name)
 

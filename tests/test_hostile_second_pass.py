@@ -102,7 +102,7 @@ def test_ctrl_c_while_the_cli_loads_is_one_line_and_exit_130():
 def test_answers_from_a_fifo_no_program_writes_is_refused_at_once(cli, tmp_path, command):
     fifo = tmp_path / "answers"
     os.mkfifo(fifo)
-    result = cli(*command, "--seed", "1", "--answers", fifo, "--db", tmp_path / "p.db", timeout=60)
+    result = cli(*command, "--seed", "1", "--answers", fifo, "--db", tmp_path / "p.db")
     assert result.returncode == 2, result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"advisor: error: {fifo}: is a FIFO that no program is writing")
@@ -117,7 +117,7 @@ def test_answers_already_written_to_a_fifo_are_read(cli, tmp_path):
         writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
         os.write(writer, b"1\n")
         os.close(writer)
-        result = cli("drill", "-n", "1", "--seed", "1", "--answers", fifo, "--db", tmp_path / "p.db", timeout=60)
+        result = cli("drill", "-n", "1", "--seed", "1", "--answers", fifo, "--db", tmp_path / "p.db")
     finally:
         os.close(holder)
     assert result.returncode == 0, result.stderr

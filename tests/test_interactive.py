@@ -1,4 +1,4 @@
-"""The interactive consultation, driven through the real questionary prompts with key presses.
+"""The interactive consultation, driven through the real prompts (advisor/interactive/menus.py) with key presses.
 
 Each prompt gets a prompt_toolkit pipe input holding the keys a user would press, and a
 DummyOutput (the pattern of questionary's own tests); the prompt layer asks a `Terminal`

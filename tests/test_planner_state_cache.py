@@ -16,7 +16,7 @@ from advisor.engine.advisor import Advisor
 from advisor.interactive import rule_states
 from advisor.interactive.planner import Planner
 
-FIELDS = ("states", "in_target", "worth")  # each fact's tables are read when first needed: see export()
+FIELDS = ("states", "in_target", "worth")  # each fact's tables are worked out from the states when first needed
 
 
 @pytest.fixture
@@ -49,6 +49,15 @@ def interview(planner: Planner) -> list[tuple[str, ...]]:
     return asked
 
 
+@pytest.fixture(scope="module")
+def interview_worked_out(knowledge) -> list[tuple[str, ...]]:
+    """The interview of a planner that keeps nothing on disk: the same for every test here (one
+    knowledge base, the same answers), so worked out once."""
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setenv("ADVISOR_NO_CACHE", "1")
+        return interview(fresh_planner(knowledge))
+
+
 def the_file(cache: Path) -> Path:
     [found] = cache.glob("planner-*.json")
     return found
@@ -72,14 +81,17 @@ def test_the_first_state_is_kept_and_read_back_as_worked_out(cache, knowledge, m
     assert not worked_out, "read back, not worked out"
     for name in FIELDS:
         assert getattr(read, name) == getattr(built, name), name
-    assert read.export() == built.export()  # every fact's tables, decoded
+    assert read.export() == built.export()
+    for name in built.readers.keys() | read.shared["waiting"].keys():  # each fact's tables, worked out when needed
+        read._fill(name)
+        assert [table.get(name) or {} for table in (read.readers, read.best, read.closes)] == \
+               [table.get(name) or {} for table in (built.readers, built.best, built.closes)], name
 
 
-def test_an_interview_from_the_kept_state_asks_what_one_worked_out_asks(cache, knowledge, monkeypatch):
+def test_an_interview_from_the_kept_state_asks_what_one_worked_out_asks(cache, knowledge, interview_worked_out):
     first_state(fresh_planner(knowledge))  # kept
     from_disk = interview(fresh_planner(knowledge))
-    monkeypatch.setenv("ADVISOR_NO_CACHE", "1")
-    assert from_disk == interview(fresh_planner(knowledge))
+    assert from_disk == interview_worked_out
     assert len(from_disk) > 5
 
 
@@ -91,7 +103,7 @@ def test_each_setting_has_its_own_file(cache, knowledge):
 
 def tamper_worth(fact: str):
     """A change of valid types and names: the fact's worth made the lowest."""
-    return lambda data: data["state"]["worth"][fact].__setitem__(0, 1e-9)
+    return lambda data: data["state"]["worth"].__setitem__(fact, 1e-9)
 
 
 def test_a_signed_file_of_valid_names_and_types_is_trusted_from_a_private_folder(cache, knowledge):
@@ -109,37 +121,36 @@ def test_a_file_others_can_write_is_not_read(cache, knowledge):
     assert fresh_planner(knowledge).plan({}).next.fact.name == honest
 
 
-def a_table(change):
-    """Change one fact's tables (kept as a JSON text of their own)."""
+def a_state(change):
+    """Change the state of an open rule waiting on the most facts (answers among them), signed again."""
     def edit(data: dict[str, Any]) -> None:
-        tables = data["state"]["tables"]
-        name = max(tables, key=lambda n: len(tables[n]))
-        readers, best, closes = json.loads(tables[name])
-        change(readers, best, closes)
-        tables[name] = json.dumps([readers, best, closes])
+        row = max((row for row in data["state"]["states"] if row[4] and row[2]), key=lambda row: len(row[1]))
+        change(row)
     return lambda path: rewrite(path, edit)
 
 
 @pytest.mark.parametrize("damage", [
     lambda path: path.write_bytes(path.read_bytes()[:-40]),                      # cut short
-    lambda path: rewrite(path, lambda d: d["state"]["worth"][next(iter(d["state"]["worth"]))].__setitem__(0, 9.5),
+    lambda path: rewrite(path, lambda d: d["state"]["worth"].__setitem__(next(iter(d["state"]["worth"])), 9.5),
                          sign=False),                                            # not its digest
     lambda path: rewrite(path, lambda d: d["state"]["states"][0].__setitem__(0, "no.such-rule")),
     lambda path: rewrite(path, lambda d: d["state"]["states"].pop()),            # a rule missing
-    lambda path: rewrite(path, lambda d: d["state"]["worth"].__setitem__("no_such_fact", [1.0, []])),
+    lambda path: rewrite(path, lambda d: d["state"]["worth"].__setitem__("no_such_fact", 1.0)),
     lambda path: rewrite(path, lambda d: d["state"]["states"][0].__setitem__(5, "high")),  # a weight as text
     lambda path: rewrite(path, lambda d: d.__setitem__("weights", {})),
     lambda path: rewrite(path, lambda d: d.__setitem__("yes_only", ["no_such_fact"])),
     lambda path: path.write_bytes(b"[]"),
-    a_table(lambda readers, best, closes: best[0].__setitem__(1, "not an answer")),
-    a_table(lambda readers, best, closes: readers.append("no.such-rule")),
-    a_table(lambda readers, best, closes: best[0][2].__setitem__(next(iter(best[0][2])), "high")),
-    lambda path: rewrite(path, lambda d: d["state"]["tables"].__setitem__(next(iter(d["state"]["tables"])), "{")),
+    lambda path: rewrite(path, lambda d: d["state"]["worth"].popitem()),          # a fact's worth missing
+    a_state(lambda row: row[1].__setitem__(next(iter(row[1])), 0)),               # a way of no answers
+    a_state(lambda row: row[1].__setitem__("no_such_fact", 1)),                   # a way through an unknown fact
+    a_state(lambda row: row.__setitem__(1, {})),                                  # open, waiting on nothing
+    a_state(lambda row: row[2].__setitem__(next(iter(row[2])), ["not an answer"])),
+    a_state(lambda row: row.__setitem__(6, 1)),                                   # a reach not a float
 ], ids=["truncated", "digest", "unknown-rule", "missing-rule", "unknown-fact", "weight-type", "weights", "yes-only",
-        "not-json", "table-answer", "table-rule", "table-score", "table-not-json"])
-def test_a_damaged_file_is_worked_out_again_and_rewritten(cache, knowledge, damage, monkeypatch):
-    """Damage in a fact's tables shows when a step first needs them: that step works everything out
-    again. Either way the interview asks what one worked out from nothing asks."""
+        "not-json", "worth-missing", "way-of-none", "way-unknown-fact", "open-no-ways", "not-an-answer", "reach-type"])
+def test_a_damaged_file_is_worked_out_again_and_rewritten(cache, knowledge, damage, interview_worked_out):
+    """Each fact's tables are worked out from the rules' states read back, so what they are made of is
+    checked as it is read: the interview asks what one worked out from nothing asks."""
     built = first_state(fresh_planner(knowledge))
     kept = the_file(cache).read_bytes()
     damage(the_file(cache))
@@ -147,8 +158,7 @@ def test_a_damaged_file_is_worked_out_again_and_rewritten(cache, knowledge, dama
     damaged = interview(fresh_planner(knowledge))
     assert the_file(cache).read_bytes() == kept, "rewritten"
     assert first_state(fresh_planner(knowledge)).export() == built.export()
-    monkeypatch.setenv("ADVISOR_NO_CACHE", "1")
-    assert damaged == interview(fresh_planner(knowledge))
+    assert damaged == interview_worked_out
 
 
 def test_a_rule_base_without_a_known_digest_keeps_nothing(cache, knowledge):

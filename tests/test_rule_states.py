@@ -7,6 +7,7 @@ from __future__ import annotations
 from math import fsum
 from typing import Any
 
+from conftest import DEEP
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,8 +29,9 @@ def worked_out_afresh(planner: Planner, answers: dict[str, Any]) -> RuleStates:
 
 
 def tables(states: RuleStates) -> dict[str, Any]:
-    """Every fact's tables (read back from disk where not yet taken), without empty entries."""
-    for name in states.shared.get("tables", {}):
+    """Every fact's tables (worked out from a state read back from disk where not yet taken), without
+    empty entries."""
+    for name in states.shared.get("waiting", {}):
         states._fill(name)
     return {
         "readers": {n: r for n, r in states.readers.items() if r},
@@ -49,7 +51,9 @@ def kept_sums_hold(states: RuleStates) -> None:
                                      for target, rules in states.closes.get(name, {}).items()}, name
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Two examples while developing (each ~1 s): derandomized, they are one design and one existing-setup
+# interview of 10 plans, an earlier answer changed every 3rd; CI (DEEP) runs 5 random ones.
+@settings(max_examples=5 if DEEP else 2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), existing=st.booleans())
 def test_the_state_kept_up_to_date_answer_by_answer_is_the_state_worked_out_afresh(data, existing, advisor):
     planner = Planner(advisor, existing=existing)
@@ -97,6 +101,7 @@ def test_a_copy_changes_its_own_tables_never_the_first_states(advisor):
     planner.plan({})
     base = planner._memo[planner._setting]
     before = base.export()
+    tables(base)  # read back from disk: each fact's tables are worked out when first needed
     name, key, rule_id = next((name, key, rule_id) for name, table in sorted(base.best.items())
                               for key, rules in table.items() for rule_id in rules)
     one, other = base.copy(), base.copy()

@@ -48,7 +48,7 @@ from advisor.engine.results import Consultation
 from advisor.engine.settling import Settling
 from advisor.errors import AdvisorError
 from advisor.interactive import state_cache
-from advisor.interactive.rule_states import Damaged, RuleStates
+from advisor.interactive.rule_states import RuleStates
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import Condition, FactRef, Leaf, evaluate, leaf_holds, leaves
 from advisor.knowledge.rules import Conclusion, Rule
@@ -342,13 +342,7 @@ class Planner:
         unknowable = {n for n, v in answers.items() if v is None} | self.withheld
         settling = Settling(self.knowledge, consultation.values, unknowable)
         states = self._rule_states()
-        try:
-            states.update(consultation, settling)
-        except Damaged:  # the state read back from disk: worked out again (and rewritten), from scratch
-            self._memo.pop(self._setting, None)
-            self._states = None
-            states = self._rule_states(read=False)
-            states.update(consultation, settling)
+        states.update(consultation, settling)
         deferred = frozenset(name for name, topic in self.topics.items() if topic in skipped)
         return _Plan(self, consultation, answers, settling, states, deferred).result(self.opening_worth)
 
@@ -365,7 +359,7 @@ class Planner:
             self._opening = opening[self._setting]
         return self._opening
 
-    def _rule_states(self, read: bool = True) -> RuleStates:
+    def _rule_states(self) -> RuleStates:
         if self._states is None:
             base = self._memo.get(self._setting)
             if base is None:
@@ -373,20 +367,20 @@ class Planner:
                 paused = gc.isenabled()
                 gc.disable()
                 try:
-                    base = self._memo[self._setting] = self._first_state(read)
+                    base = self._memo[self._setting] = self._first_state()
                 finally:
                     if paused:
                         gc.enable()
             self._states = base.copy()
         return self._states
 
-    def _first_state(self, read: bool) -> RuleStates:
+    def _first_state(self) -> RuleStates:
         """The rules' states after the empty consultation: read from the cache folder when kept there
         for this rule base and setting (state_cache.py), else worked out and kept."""
         empty = self.advisor.consult({}, self.withheld)
         settling = Settling(self.knowledge, empty.values, self.withheld)
         name = state_cache.file_name(self, empty, settling)
-        found = state_cache.load(name, self.knowledge) if name and read else None
+        found = state_cache.load(name, self.knowledge) if name else None
         if found is not None:
             statics, data = found
             states = RuleStates(self.knowledge, self.scope, self.gates, self.gate_cuts, statics[1])

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import gc
 import heapq
-import json
 from collections.abc import Iterable, Mapping
 from itertools import chain
 from math import fsum, isfinite
@@ -177,27 +176,19 @@ class RuleStates:
         self._groups: dict[str, dict[Any, tuple[Rule, ...]]] = {}
         self._combined: dict[str, dict[tuple[Any, ...], _Through | None]] = {}
         self.last: Snapshot | None = None
-        self.filled: set[str] = set()  # facts whose tables read back from disk this copy has taken
+        self.filled: set[str] = set()  # facts whose tables (after restore) this copy has taken
         self.owned: set[str] | None = None  # facts whose tables this copy owns (None: all of them)
 
     # --- kept on disk (state_cache.py) --------------------------------------------
 
     def export(self) -> dict[str, Any]:
-        """The state after an update as plain JSON data: what restore() reads back. Each input
-        fact's tables are one JSON text of their own, decoded only when a step first needs them."""
-        names = self.readers.keys() | self.best.keys() | self.closes.keys() | self.shared.get("tables", {}).keys()
-        for name in names:
-            self._fill(name)
+        """The state after an update as plain JSON data: what restore() reads back. Each fact's tables
+        and its readers are not kept: restore() and _fill() work them out from the rules' states."""
         return {
             "states": [[rule_id, s.ways, {n: list(a) for n, a in s.answers.items()}, sorted(s.required),
                         s.open, s.weight, s.reach, s.known] for rule_id, s in self.states.items()],
             "in_target": {target: sorted(ids) for target, ids in self.in_target.items()},  # a set's order is not data
-            "worth": {name: [w.worth, list(w.readers)] for name, w in self.worth.items()},
-            "tables": {name: json.dumps(
-                [sorted(self.readers.get(name, ())),
-                 [[target, None if answer is SOME else answer, found]
-                  for (target, answer), found in self.best.get(name, {}).items()],
-                 self.closes.get(name, {})], separators=(",", ":")) for name in sorted(names)},
+            "worth": {name: w.worth for name, w in self.worth.items()},
         }
 
     def restore(self, data: Mapping[str, Any], consultation: Consultation, settling: Settling) -> None:
@@ -229,16 +220,24 @@ class RuleStates:
         # Only open rules are indexed.
         open_ids = {rule_id for rule_id, state in states.items() if state.open and rule_id in self.position}
         self.in_target = {target: set(_ids(ids, open_ids)) for target, ids in _items(data["in_target"], dict)}
-        self.worth = {}
-        for name, (worth, readers) in _items(data["worth"], dict, inputs):
-            _check(_numbers((worth,)), worth)
-            self.worth[name] = FactWorth(worth, tuple(_ids(readers, open_ids)))
-        tables = data["tables"]
-        _check(type(tables) is dict and inputs.issuperset(tables) and set(map(type, tables.values())) <= {str},
-               "tables")
+        # The open rules waiting on each fact, in plan order: each fact's readers, and where its tables come from.
+        waiting: dict[str, list[str]] = {}
+        for rule_id in sorted(open_ids, key=self.position.__getitem__):
+            ways = states[rule_id].ways
+            _check(bool(ways), rule_id)  # an open rule waits on some fact
+            for name in ways:  # type: ignore[union-attr]
+                found = waiting.get(name)
+                if found is None:
+                    waiting[name] = [rule_id]
+                else:
+                    found.append(rule_id)
+        worth = data["worth"]
+        _check(type(worth) is dict and worth.keys() == waiting.keys() - settling.unknowable and
+               _numbers(worth.values()), "worth")
+        self.worth = {name: FactWorth(value, tuple(waiting[name])) for name, value in worth.items()}
         self.readers, self.best, self.closes = {}, {}, {}
         self.tops, self.sums, self.stale, self._groups, self._combined = {}, {}, {}, {}, {}
-        self.shared.update(tables=tables, open_ids=open_ids, decoded={})
+        self.shared.update(first=states, waiting=waiting, made={})
         self.states, self.owned = states, None
         self.values, self.settling = consultation.values, settling
         self.last = Snapshot(consultation.values, settling.unknowable, settling.moot, settling.set_aside_rules,
@@ -293,39 +292,52 @@ class RuleStates:
         return _Test(leaf.subject, other, leaf.op, operand, helping)
 
     def _fill(self, name: str) -> None:
-        """Take a fact's tables read back from disk (restore) when a step first needs them:
-        decoded and checked once per process, shared until a copy changes them (see _bring)."""
+        """Take a fact's tables when a step first needs them, after a state read back from disk
+        (restore): worked out from the first state's rules once per process, shared until a copy
+        changes them (see _bring)."""
         if name in self.filled:
             return
         self.filled.add(name)
-        text = self.shared.get("tables", {}).get(name)
-        if text is None:
+        waiting = self.shared.get("waiting", {}).get(name)
+        if waiting is None:
             return
-        decoded = self.shared["decoded"].get(name)
-        if decoded is None:
+        made = self.shared["made"].get(name)
+        if made is None:
             # Many small objects that live as long as the process: no collections while they are made.
             paused = gc.isenabled()
             gc.disable()
             try:
-                decoded = self.shared["decoded"][name] = self._decode(name, text)
-            except (ValueError, TypeError, KeyError, RecursionError) as exc:
-                raise Damaged(f"the kept state of {name!r}: {exc}") from None
+                made = self.shared["made"][name] = self._tables_of(name, waiting)
             finally:
                 if paused:
                     gc.enable()
-        self.readers[name], self.best[name], self.closes[name] = decoded
+        self.readers[name], self.best[name], self.closes[name] = made
 
-    def _decode(self, name: str, text: str) -> tuple[set[str], dict[tuple[str, Any], dict[str, float]],
-                                                      dict[str, dict[str, float]]]:
-        open_ids = self.shared["open_ids"]
-        readers, rows, closes = json.loads(text, parse_constant=_refuse_constant)
-        space = set(self.spaces[name])
-        best = {}
-        for target, answer, found in _items(rows, list):
-            _check(type(target) is str and (answer is None or answer in space), answer)
-            best[(target, SOME if answer is None else answer)] = _scores(found, open_ids)
-        return (set(_ids(readers, open_ids)), best,
-                {target: _scores(found, open_ids) for target, found in _items(closes, dict)})
+    def _tables_of(self, name: str, waiting: list[str]) -> tuple[set[str], dict[tuple[str, Any], dict[str, float]],
+                                                                  dict[str, dict[str, float]]]:
+        """A fact's tables in the first state, as _bring makes them, from the open rules waiting on it."""
+        first, by_id = self.shared["first"], self.by_id
+        best: dict[tuple[str, Any], dict[str, float]] = {}
+        closes: dict[str, dict[str, float]] = {}
+        for rule_id in waiting:
+            state = first[rule_id]
+            target = target_of(by_id[rule_id])
+            helping = state.answers.get(name)
+            value = state.reach / state.ways[name]
+            for key in [(target, answer) for answer in helping] if helping is not None else [(target, SOME)]:
+                found = best.get(key)
+                if found is None:
+                    best[key] = {rule_id: value}
+                else:
+                    found[rule_id] = value
+            if name in state.required:
+                found = closes.get(target)
+                closing = state.weight * self._failing(name, helping)
+                if found is None:
+                    closes[target] = {rule_id: closing}
+                else:
+                    found[rule_id] = closing
+        return set(waiting), best, closes
 
     def copy(self) -> RuleStates:
         """A copy to go on from (states and worths are immutable; the indexes are copied)."""
@@ -471,18 +483,20 @@ class RuleStates:
         """A rule every way of which needs fact `name`: its weight times the share of answers that rule it out."""
         closes = self.closes.setdefault(name, {})
         if add:
-            space = self.spaces.get(name, ())
-            if space:
-                failing = sum(1 for v in space if v not in (helping if helping is not None else space)) / len(space)
-            else:
-                failing = 0.5  # a list or a number: some answers rule it out
-            closes[target] = {**closes.get(target, {}), rule_id: state.weight * failing}
+            closes[target] = {**closes.get(target, {}), rule_id: state.weight * self._failing(name, helping)}
         else:
             found = closes[target]
             if len(found) == 1:
                 del closes[target]
             else:
                 closes[target] = {r: v for r, v in found.items() if r != rule_id}
+
+    def _failing(self, name: str, helping: tuple[Any, ...] | None) -> float:
+        """The share of a fact's answers that rule out a rule helped by `helping` (None: by any)."""
+        space = self.spaces.get(name, ())
+        if not space:
+            return 0.5  # a list or a number: some answers rule it out
+        return sum(1 for v in space if v not in (helping if helping is not None else space)) / len(space)
 
     def _own(self, name: str) -> None:
         """Make a fact's tables this copy's own to change (they are shared with the state it was copied
@@ -844,14 +858,6 @@ def _merge(found: dict[str, tuple[Any, ...]], merged: dict[str, set[Any]], name:
 
 # --- checks of a state read back from disk -------------------------------------------------
 
-class Damaged(ValueError):
-    """A part of a state read back from disk turned out not to be one this rule base could have written."""
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
-
-
 def _check(ok: bool, what: Any) -> None:
     if not ok:
         raise ValueError(f"not a planner state: {what!r:.80}")
@@ -882,8 +888,3 @@ def _ids(value: Any, open_ids: set[str]) -> list[str]:
     """A JSON list of rule ids, each open in the state read back."""
     _check(type(value) is list and open_ids.issuperset(value), value)
     return value
-
-
-def _scores(found: Any, open_ids: set[str]) -> dict[str, float]:
-    _check(type(found) is dict and open_ids.issuperset(found) and _numbers(found.values()), found)
-    return found

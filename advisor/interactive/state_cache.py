@@ -6,7 +6,9 @@ withheld) and the empty consultation, so it is worked out once and kept as JSON 
 folder, read and written under the knowledge cache's checks (knowledge/cache.py: a private folder
 and file, never code). The file is named by a hash of all of these; its first line is the SHA-256
 of the rest, and every name, number and type is checked as it is read (RuleStates.restore).
-A missing, stale, damaged or foreign file is worked out again and rewritten.
+A missing, stale, damaged or foreign file is worked out again and rewritten. Only the rules' states
+and each fact's worth are kept: what each fact's readers and tables are is worked out from the
+states when a step first needs them, so nothing is trusted that was not checked.
 
 Used only for a rule base that came through the knowledge cache (its digest is then known for
 free); one built in memory (tests, bench/synthetic.py without a folder) is worked out as before.
@@ -31,7 +33,7 @@ from advisor.knowledge.cache import read_sibling, store_sibling
 if TYPE_CHECKING:
     from advisor.interactive.planner import Planner
 
-FORMAT = 1
+FORMAT = 2  # 2: no fact's tables or readers kept (worked out from the rules' states)
 PREFIX = "planner-"
 Statics = tuple[frozenset[str], dict[str, float]]  # yes-only facts, each decision's weight
 
