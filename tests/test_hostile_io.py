@@ -260,9 +260,9 @@ def test_class10_a_legacy_output_encoding_gets_replacements_not_a_traceback(args
 # --- class 12: a damaged cache that is still valid JSON ------------------------------------
 
 def _cache_text(payload: str, *, digest: bool) -> str:
-    import hashlib
+    from advisor.knowledge.cache import digest_of
 
-    return (hashlib.sha256(payload.encode()).hexdigest() if digest else "0" * 64) + "\n" + payload
+    return (digest_of(payload.encode()) if digest else "0" * 64) + "\n" + payload
 
 
 @pytest.mark.parametrize("damage", ["priority-as-text", "condition-as-text", "empty-fact-list"])
