@@ -11,7 +11,7 @@ import shutil
 import stat
 
 import pytest
-from conftest import ROOT, SCENARIOS
+from conftest import ONE_AREA, ROOT, SCENARIOS, RuleBase
 from hostile.harness import assert_clean, finishes, run, strict_json
 
 from advisor.errors import AdvisorError
@@ -22,9 +22,9 @@ GOOD = SCENARIOS / "image-classifier.yaml"
 # --- class 2: the knowledge cache never runs planted code -------------------------------
 
 def _rules_copy(tmp_path):
-    directory = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", directory)
-    return directory
+    """The guide, the vocabulary and one area: the cache's trust checks hold for any rule base,
+    and each load below that refuses the stored file builds the knowledge again."""
+    return RuleBase(tmp_path / "rules", also=ONE_AREA).path
 
 
 def test_class2_cache_is_data_in_a_private_folder(tmp_path, monkeypatch):
@@ -52,7 +52,7 @@ def test_class2_a_planted_pickle_or_foreign_class_is_never_loaded(tmp_path, monk
     cache = tmp_path / "cache"
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(cache))
     rules = _rules_copy(tmp_path)
-    load_cached(rules)
+    built = load_cached(rules)
     [stored] = cache.iterdir()
     marker = tmp_path / "pwned"
 
@@ -62,9 +62,9 @@ def test_class2_a_planted_pickle_or_foreign_class_is_never_loaded(tmp_path, monk
 
     stored.with_suffix(".pickle").write_bytes(pickle.dumps(Plant()))  # the old cache's name
     stored.write_bytes(pickle.dumps(Plant()))
-    assert len(load_cached(rules).rules) > 50
+    assert load_cached(rules) == built
     stored.write_text('{"$": "system", "v": ["touch ' + str(marker) + '"]}', encoding="utf-8")
-    assert len(load_cached(rules).rules) > 50
+    assert load_cached(rules) == built
     assert not marker.exists()
     with pytest.raises(KeyError):
         decode(_with_digest('{"$": "Popen", "v": [["touch", "x"]]}'))
@@ -72,9 +72,9 @@ def test_class2_a_planted_pickle_or_foreign_class_is_never_loaded(tmp_path, monk
 
 def _with_digest(payload: str) -> str:
     """A cache file's text for `payload`, its digest line correct: what only this user could write."""
-    import hashlib
+    from advisor.knowledge.cache import digest_of
 
-    return hashlib.sha256(payload.encode()).hexdigest() + "\n" + payload
+    return digest_of(payload.encode()) + "\n" + payload
 
 
 def test_class2_a_cache_others_could_write_is_ignored(tmp_path, monkeypatch):

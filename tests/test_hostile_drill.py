@@ -5,6 +5,7 @@ Subprocesses here are real SQLite writers, which need real processes."""
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sqlite3
 import subprocess
@@ -114,14 +115,26 @@ def test_damaged_stored_facts_skip_the_question(tmp_path, advisor):
         assert session._rebuild(stored) is None
 
 
-OPENER = textwrap.dedent("""
-    import sys, time
+# The store alone: advisor/drill/__init__.py imports the question generator (pydantic and the
+# outline, ~0.25 CPU s a process) that these processes never use; the store module is the real one.
+STORE_ONLY = textwrap.dedent("""
+    import sys, types
+    from pathlib import Path
+    import advisor
+    package = types.ModuleType("advisor.drill")
+    package.__path__ = [str(Path(advisor.__file__).parent / "drill")]
+    sys.modules["advisor.drill"] = package
+""")
+
+# Each opener blocks on its stdin at the start line (no polling: six processes spinning while the
+# others start cost ~4 CPU seconds) and all go when the test writes the word to each of them.
+OPENER = STORE_ONLY + textwrap.dedent("""
+    import sys
     from pathlib import Path
     from advisor.drill.store import ProgressStore
-    path, go = Path(sys.argv[1]), Path(sys.argv[2])
+    path = Path(sys.argv[1])
     print("ready", flush=True)
-    while not go.exists():
-        time.sleep(0.0005)
+    assert sys.stdin.readline() == "go\\n"
     with ProgressStore(path) as store:
         session = store.start_session(started_at=0.0, seed=0, planned=1, section=None, decision=None)
     print("ok", session)
@@ -130,16 +143,18 @@ OPENER = textwrap.dedent("""
 
 def test_sessions_creating_one_new_database_at_once_all_succeed(tmp_path):
     path = tmp_path / "new.sqlite3"
-    go = tmp_path / "go"
     script = tmp_path / "opener.py"
     script.write_text(OPENER)
-    openers = [subprocess.Popen([sys.executable, str(script), str(path), str(go)], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    openers = [subprocess.Popen([sys.executable, str(script), str(path)], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(6)]
     try:
         for opener in openers:  # every process waiting at the start line, however long it took to get there
             assert opener.stdout.readline() == "ready\n", opener.stderr.read()
     finally:
-        go.touch()
+        for opener in openers:
+            with contextlib.suppress(BrokenPipeError):  # one that failed to start is reported above
+                opener.stdin.write("go\n")
+                opener.stdin.flush()
     for opener in openers:
         out, err = opener.communicate(timeout=120)
         assert opener.returncode == 0 and out.startswith("ok"), err
@@ -149,7 +164,7 @@ def test_sessions_creating_one_new_database_at_once_all_succeed(tmp_path):
     db.close()
 
 
-WRITER = textwrap.dedent("""
+WRITER = STORE_ONLY + textwrap.dedent("""
     import sys
     from pathlib import Path
     from advisor.drill.store import ProgressStore
@@ -166,7 +181,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
-VICTIM = textwrap.dedent("""
+VICTIM = STORE_ONLY + textwrap.dedent("""
     import sys
     from pathlib import Path
     from advisor.drill.store import ProgressStore

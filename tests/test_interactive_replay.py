@@ -7,7 +7,7 @@ JSON report, minus the `scenario` block that names where the facts came from.
 Every scenario is replayed with the prompts answered by value (`ValuePrompter`: the same
 Prompt objects the real prompter builds, each answered with what its key presses would give,
 without prompt_toolkit: the interview, planner, drafts, saving and report are all real). The
-real questionary prompts driven by key presses replay a sample covering every prompt kind
+real prompts driven by key presses replay a sample covering every prompt kind
 while developing, and every scenario in CI (tests/conftest.py: DEEP); for the sample, both
 replays must ask the same prompts in the same order and give the same report.
 """

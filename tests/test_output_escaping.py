@@ -8,7 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import run_cli
+from conftest import examples, run_cli
 from markdown_it import MarkdownIt
 
 # Rename the terminal window (OSC 0), clear the screen (CSI), ring the bell, a C1 CSI, NUL,
@@ -172,11 +172,12 @@ def test_names_in_the_terminal_report_are_text_not_rich_markup(advisor):
 
     report = build_report(advisor.consult({"dataset_size": "small", "data_format": "tabular"}), advisor.knowledge)
     tag = "[/][red]x"  # a closing tag with nothing open is a MarkupError; an opening one restyles
+    # The report is a dataclass; its parts are named tuples (_replace).
     report = replace(report, recommendations=tuple(
-        replace(rec, decision="decision" + tag, choice="choice" + tag,
-                alternatives=tuple(replace(alt, choice="alternative" + tag) for alt in rec.alternatives))
+        rec._replace(decision="decision" + tag, choice="choice" + tag,
+                     alternatives=tuple(alt._replace(choice="alternative" + tag) for alt in rec.alternatives))
         for rec in report.recommendations),
-        open=tuple(replace(item, decision="open" + tag, settled_by=("fact" + tag,)) for item in report.open))
+        open=tuple(item._replace(decision="open" + tag, settled_by=("fact" + tag,)) for item in report.open))
     assert report.recommendations and report.open
     console = Console(record=True, width=400, color_system=None)
     render_report(report, console, full=True)
@@ -200,7 +201,9 @@ _JSON_VALUES = st.recursive(
     max_leaves=30)
 
 
-@settings(max_examples=300, deadline=None)
+# 30 documents while developing (each nests lists, tuples and dicts with every scalar type and
+# non-text keys, up to 30 leaves: every branch of the writer), 300 in CI.
+@settings(max_examples=examples(300), deadline=None)
 @given(_JSON_VALUES)
 def test_the_indented_writer_writes_what_json_dumps_writes(data):
     import json

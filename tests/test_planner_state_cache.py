@@ -49,6 +49,15 @@ def interview(planner: Planner) -> list[tuple[str, ...]]:
     return asked
 
 
+@pytest.fixture(scope="module")
+def interview_worked_out(knowledge) -> list[tuple[str, ...]]:
+    """The interview of a planner that keeps nothing on disk: the same for every test here (one
+    knowledge base, the same answers), so worked out once."""
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setenv("ADVISOR_NO_CACHE", "1")
+        return interview(fresh_planner(knowledge))
+
+
 def the_file(cache: Path) -> Path:
     [found] = cache.glob("planner-*.json")
     return found
@@ -79,11 +88,10 @@ def test_the_first_state_is_kept_and_read_back_as_worked_out(cache, knowledge, m
                [table.get(name) or {} for table in (built.readers, built.best, built.closes)], name
 
 
-def test_an_interview_from_the_kept_state_asks_what_one_worked_out_asks(cache, knowledge, monkeypatch):
+def test_an_interview_from_the_kept_state_asks_what_one_worked_out_asks(cache, knowledge, interview_worked_out):
     first_state(fresh_planner(knowledge))  # kept
     from_disk = interview(fresh_planner(knowledge))
-    monkeypatch.setenv("ADVISOR_NO_CACHE", "1")
-    assert from_disk == interview(fresh_planner(knowledge))
+    assert from_disk == interview_worked_out
     assert len(from_disk) > 5
 
 
@@ -140,7 +148,7 @@ def a_state(change):
     a_state(lambda row: row.__setitem__(6, 1)),                                   # a reach not a float
 ], ids=["truncated", "digest", "unknown-rule", "missing-rule", "unknown-fact", "weight-type", "weights", "yes-only",
         "not-json", "worth-missing", "way-of-none", "way-unknown-fact", "open-no-ways", "not-an-answer", "reach-type"])
-def test_a_damaged_file_is_worked_out_again_and_rewritten(cache, knowledge, damage, monkeypatch):
+def test_a_damaged_file_is_worked_out_again_and_rewritten(cache, knowledge, damage, interview_worked_out):
     """Each fact's tables are worked out from the rules' states read back, so what they are made of is
     checked as it is read: the interview asks what one worked out from nothing asks."""
     built = first_state(fresh_planner(knowledge))
@@ -150,8 +158,7 @@ def test_a_damaged_file_is_worked_out_again_and_rewritten(cache, knowledge, dama
     damaged = interview(fresh_planner(knowledge))
     assert the_file(cache).read_bytes() == kept, "rewritten"
     assert first_state(fresh_planner(knowledge)).export() == built.export()
-    monkeypatch.setenv("ADVISOR_NO_CACHE", "1")
-    assert damaged == interview(fresh_planner(knowledge))
+    assert damaged == interview_worked_out
 
 
 def test_a_rule_base_without_a_known_digest_keeps_nothing(cache, knowledge):

@@ -8,6 +8,7 @@ import copy
 from math import fsum
 from typing import Any
 
+from conftest import DEEP
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -51,7 +52,9 @@ def kept_sums_hold(states: RuleStates) -> None:
                                      for target, rules in states.closes.get(name, {}).items()}, name
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Two examples while developing (each ~1 s): derandomized, they are one design and one existing-setup
+# interview of 10 plans, an earlier answer changed every 3rd; CI (DEEP) runs 5 random ones.
+@settings(max_examples=5 if DEEP else 2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), existing=st.booleans())
 def test_the_state_kept_up_to_date_answer_by_answer_is_the_state_worked_out_afresh(data, existing, advisor):
     planner = Planner(advisor, existing=existing)

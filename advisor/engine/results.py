@@ -1,16 +1,17 @@
 """Result objects of a consultation: no I/O here, renderers turn them into text."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from advisor.knowledge.vocabulary import value_text
 
 USER = "user"
 # Below this certainty a recommendation is reported as weak (reports and explanations read it).
 WEAK_CERTAINTY = 0.6
+# The frozen results are named tuples (immutable, compared and hashed by value): a class of them
+# is made in ~0.2 ms against ~1 ms for a frozen dataclass, and every run imports this module.
+# No `from __future__ import annotations`: NamedTuple compiles every annotation given as text.
 FiringStatus = Literal["applied", "supporting", "overruled", "contested", "warning", "set_aside"]
 
 
@@ -42,8 +43,7 @@ class Firing:
     certainty: float = 1.0
 
 
-@dataclass(frozen=True)
-class Alternative:
+class Alternative(NamedTuple):
     """A choice some rule proposed that did not win, and why."""
 
     choice: str
@@ -51,8 +51,7 @@ class Alternative:
     reason: str
 
 
-@dataclass(frozen=True)
-class Recommendation:
+class Recommendation(NamedTuple):
     """The choice that stands for a decision, with the rules behind it and its certainty."""
 
     decision: str
@@ -63,8 +62,7 @@ class Recommendation:
     alternatives: tuple[Alternative, ...] = ()
 
 
-@dataclass(frozen=True)
-class RuleWarning:
+class RuleWarning(NamedTuple):
     """A caution a rule raised, or a contest or disagreement the settling found."""
 
     rule_id: str
@@ -73,16 +71,14 @@ class RuleWarning:
     related: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class OpenDecision:
+class OpenDecision(NamedTuple):
     """A decision no rule settled, with the facts that could still settle it."""
 
     decision: str
     settled_by: tuple[str, ...]  # facts not given that rules for this decision still wait on
 
 
-@dataclass(frozen=True)
-class SetAside:
+class SetAside(NamedTuple):
     """A scope entry that holds (knowledge/scope.py): the decisions it makes moot, and why."""
 
     scope_id: str
@@ -91,14 +87,13 @@ class SetAside:
     rules: tuple[str, ...]  # the rules that fired but were set aside by it
 
 
-@dataclass(frozen=True)
-class DerivationNode:
+class DerivationNode(NamedTuple):
     """How a value came about: the rule, the facts it matched, and their own derivations."""
 
     rule_id: str
     conclusion: str
     facts: tuple[Evidence, ...]
-    children: tuple[DerivationNode, ...]
+    children: tuple["DerivationNode", ...]
 
 
 @dataclass

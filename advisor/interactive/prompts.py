@@ -1,4 +1,4 @@
-"""The questions on screen (questionary), one prompt type per fact type.
+"""The questions on screen (advisor.interactive.menus), one prompt type per fact type.
 
 bool and choice facts are a select (shortcut keys: y/n for Yes/No, else 1-9; d = don't know,
 w = why, r = the report so far, b = back, each acting at once, no Enter needed); list facts a
@@ -27,6 +27,7 @@ class Action(Enum):
     """Answers that are not a value of the fact."""
 
     DONT_KNOW = "don't know"
+    SKIP_TOPIC = "don't know, nor anything else about the topic"
     WHY = "why"
     REPORT = "report"
     BACK = "back"
@@ -80,20 +81,27 @@ class RealTerminal:
 
 CHECKLIST_KEY = "checklist"
 CHECKLIST_MESSAGE = "Which of these apply? Tick each yes; the others count as no."
+TOPICS_KEY = "topics"
+TOPICS_MESSAGE = "Which of these can you already speak to (decided, or known)? The others are asked last."
 
 
-def fact_options(fact: FactSpec, can_go_back: bool, asked_why: bool = False) -> tuple[tuple[str, Any], ...]:
+def fact_options(fact: FactSpec, can_go_back: bool, asked_why: bool = False,
+                 topic: str | None = None) -> tuple[tuple[str, Any], ...]:
     """The menu of a select or checkbox question, in screen order (after the separator: actions)."""
     if fact.type == "bool":
         values: list[tuple[str, Any]] = [("Yes", True), ("No", False)]
     else:
         values = [(label, name) for name, label in fact.values.items()]
-    return tuple(values) + action_options(can_go_back, asked_why)
+    return tuple(values) + action_options(can_go_back, asked_why, topic)
 
 
-def action_options(can_go_back: bool, asked_why: bool) -> tuple[tuple[str, Action], ...]:
+def action_options(can_go_back: bool, asked_why: bool, topic: str | None = None) -> tuple[tuple[str, Action], ...]:
+    """The actions after a question's values; `topic`: the question's topic, which "don't know"
+    may retire whole (SKIP_TOPIC, its other questions asked last)."""
     actions = [(DONT_KNOW_LABEL, Action.DONT_KNOW), (MORE_WHY_LABEL if asked_why else WHY_LABEL, Action.WHY),
                (REPORT_LABEL, Action.REPORT)]
+    if topic is not None:
+        actions.insert(1, (f"Don't know, nor anything else about {topic} (asked last)", Action.SKIP_TOPIC))
     if can_go_back:
         actions.append((BACK_LABEL, Action.BACK))
     return tuple(actions)
@@ -130,37 +138,11 @@ def parse_number(fact: FactSpec, text: str, can_go_back: bool) -> Reply | str:
         return f"out of range: {number_hint(fact)}"
 
 
-# --- what each prompt costs ---------------------------------------------------------------
-# prompt_toolkit builds its default key bindings (emacs, vi, mouse: several hundred) afresh for
-# every Application, and a questionary prompt makes three (its own and two PromptSessions for
-# the layout): over half of a prompt's CPU (~37 of ~65 ms). They are stateless (their filters
-# read the running app), so one set, built on first use, serves every prompt. And no prompt here
-# uses a lexer, so the default Pygments style (a few hundred rules every new prompt's renderer
-# would match each style string against) is left out: the screen is unchanged.
-_DEFAULT_BINDINGS: list[Any] = []
-LEAN = {"include_default_pygments_style": False}
+ACTION_KEYS = {Action.DONT_KNOW: "d", Action.SKIP_TOPIC: "s", Action.WHY: "w", Action.REPORT: "r", Action.BACK: "b"}
 
 
-@contextmanager
-def built_once() -> Iterator[None]:
-    """While a prompt is created, its Applications take the one shared set of default key bindings."""
-    from prompt_toolkit.application import application
-
-    if not _DEFAULT_BINDINGS:
-        _DEFAULT_BINDINGS.append(application.load_key_bindings())
-    build = application.load_key_bindings
-    application.load_key_bindings = lambda: _DEFAULT_BINDINGS[0]
-    try:
-        yield
-    finally:
-        application.load_key_bindings = build
-
-
-ACTION_KEYS = {Action.DONT_KNOW: "d", Action.WHY: "w", Action.REPORT: "r", Action.BACK: "b"}
-
-
-# What questionary draws before an item's title: the pointer (3 columns), then a checkbox's
-# indicator (2) or a select's shortcut "1) " (3).
+# What is drawn before an item's title: the pointer (3 columns), then a checkbox's box (2) or a
+# select's shortcut "1) " (3).
 POINTER_WIDTH, INDICATOR_WIDTH, SHORTCUT_WIDTH = 3, 2, 3
 NARROWEST = 20
 
@@ -175,7 +157,7 @@ def screen_columns(output: Any) -> int:
 
 
 def fit_label(label: str, columns: int, indent: int) -> str:
-    """A label wrapped between words to fit beside its pointer; questionary would cut it at the edge.
+    """A label wrapped between words to fit beside its pointer; the window would cut it at the edge.
 
     Continuation lines hang under the label's first letter. Only a word longer than a whole
     line is split, since the prompt's window would cut it off at the edge.
@@ -187,70 +169,42 @@ def fit_label(label: str, columns: int, indent: int) -> str:
     return ("\n" + " " * indent).join(lines)
 
 
-def _shortcut(label: str, value: Any) -> str | bool:
-    """y/n for Yes and No, d/w/r/b for the actions; True lets questionary number the rest (a
-    choice between two sentences, such as "A new design", is 1 and 2, not y and n)."""
+def _shortcut(label: str, value: Any) -> str | None:
+    """y/n for Yes and No, d/w/r/b for the actions; None numbers the rest (a choice between two
+    sentences, such as "A new design", is 1 and 2, not y and n)."""
     if isinstance(value, bool) and label.split(",")[0].split()[0] in ("Yes", "No"):
         return "y" if value else "n"
-    return ACTION_KEYS.get(value, True) if isinstance(value, Action) else True
+    return ACTION_KEYS.get(value) if isinstance(value, Action) else None
 
 
-def _action_keys(question: Any, options: tuple[tuple[str, Any], ...], result: Callable[[Action], Any]) -> None:
-    """Each action's key answers at once (one key: no arrows, no Enter), after the prompt's
-    own bindings so it wins over questionary's move-the-pointer shortcut."""
-    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+def menu_items(options: tuple[tuple[str, Any], ...], columns: int, indent: int,
+               descriptions: dict[Any, str | None] | None = None) -> list[Any]:
+    """The options as menu items, a separator before the actions; an action's key answers at
+    once (one key: no arrows, no Enter)."""
+    from advisor.interactive.menus import SEPARATOR, Item
 
-    bindings = KeyBindings()
-    for _, value in options:
-        if isinstance(value, Action):
-            def answer(event: Any, action: Action = value) -> None:
-                event.app.exit(result=result(action))
-
-            bindings.add(ACTION_KEYS[value], eager=True)(answer)
-    app = question.application
-    app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
-
-
-def interruptible(question: Any) -> Any:
-    """SIGINT stops the prompt as Ctrl-C does. In raw mode Ctrl-C arrives as a key, which
-    questionary binds; a SIGINT (Ctrl-C typed in the instant before the terminal goes raw, or
-    `kill -INT`) reaches prompt_toolkit as a `<sigint>` key, which a select or checkbox ignored,
-    so the Ctrl-C was lost and the question stayed."""
-    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
-
-    bindings = KeyBindings()
-    bindings.add("<sigint>", eager=True)(lambda event: event.app.exit(exception=KeyboardInterrupt,
-                                                                      style="class:aborting"))
-    app = question.application
-    app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
-    return question
-
-
-def _back_key(question: Any) -> None:
-    """`<` at an empty text prompt goes back at once."""
-    from prompt_toolkit.application import get_app
-    from prompt_toolkit.filters import Condition
-    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
-
-    bindings = KeyBindings()
-    empty = Condition(lambda: not get_app().current_buffer.text)
-    bindings.add("<", filter=empty, eager=True)(lambda event: event.app.exit(result="<"))
-    app = question.application
-    app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
+    items: list[Any] = []
+    for label, value in options:
+        action = isinstance(value, Action)
+        if action and SEPARATOR not in items:
+            items.append(SEPARATOR)
+        items.append(Item(fit_label(label, columns, indent), value, key=_shortcut(label, value), instant=action,
+                          description=(descriptions or {}).get(value)))
+    return items
 
 
 class Prompter:
-    """Asks questions with questionary; raises KeyboardInterrupt on Ctrl-C, EOFError on end of input."""
+    """Asks the questions (advisor.interactive.menus); raises KeyboardInterrupt on Ctrl-C, EOFError on end of input."""
 
     def __init__(self, terminal: Terminal | None = None) -> None:
         self.terminal = terminal or RealTerminal()
 
     def ask_fact(self, fact: FactSpec, *, can_go_back: bool, default: Any = None,
-                 asked_why: bool = False) -> Reply:
+                 asked_why: bool = False, topic: str | None = None) -> Reply:
         message = fact.question
         if fact.type == "number":
             return self._number(fact, message, can_go_back, default)
-        options = fact_options(fact, can_go_back, asked_why)
+        options = fact_options(fact, can_go_back, asked_why, topic)
         if fact.type == "list":
             return self._checkbox(fact.name, message, options, default, lambda ticked: fact.check(list(ticked)))
         prompt = Prompt(fact.name, message, "select", options, default)
@@ -258,24 +212,13 @@ class Prompter:
         return Reply(action=chosen) if isinstance(chosen, Action) else Reply(chosen)
 
     def select(self, prompt: Prompt) -> Any:
-        import questionary
+        from advisor.interactive import menus
 
         values = [value for _, value in prompt.options]
         default = prompt.default if prompt.default in values else None
         with self.terminal.streams(prompt) as (inp, out):
-            columns = screen_columns(out)
-            choices: list[Any] = []
-            for label, value in prompt.options:
-                if isinstance(value, Action) and not any(isinstance(c, questionary.Separator) for c in choices):
-                    choices.append(questionary.Separator())
-                choices.append(questionary.Choice(fit_label(label, columns, POINTER_WIDTH + SHORTCUT_WIDTH),
-                                                  value=value, shortcut_key=_shortcut(label, value)))
-            with built_once():
-                question = questionary.select(
-                    prompt.message, choices=choices, default=default,
-                    use_shortcuts=True, use_jk_keys=False, input=inp, output=out, **LEAN)
-            _action_keys(question, prompt.options, lambda action: action)
-            return interruptible(question).unsafe_ask()
+            items = menu_items(prompt.options, screen_columns(out), POINTER_WIDTH + SHORTCUT_WIDTH)
+            return menus.select(prompt.message, items, default=default, input=inp, output=out)
 
     def ask_checklist(self, facts: list[FactSpec], *, can_go_back: bool, ticked: tuple[str, ...] = (),
                       asked_why: bool = False) -> Reply:
@@ -285,22 +228,18 @@ class Prompter:
         helps = {f.name: " ".join([f.help, *f.notes]).strip() or None for f in facts}
         return self._checkbox(CHECKLIST_KEY, CHECKLIST_MESSAGE, options, ticked, tuple, helps)
 
+    def ask_topics(self, topics: list[tuple[str, str]], *, ticked: tuple[str, ...] = (),
+                   asked_why: bool = False) -> Reply:
+        """The opening checklist of topics (label, area): the areas ticked (a tuple), or an action."""
+        options = tuple(topics) + action_options(False, asked_why)
+        return self._checkbox(TOPICS_KEY, TOPICS_MESSAGE, options, ticked, tuple)
+
     def _checkbox(self, key: str, message: str, options: tuple[tuple[str, Any], ...],
                   default: Any, finish: Callable[[list[Any]], Any],
                   descriptions: dict[Any, str | None] | None = None) -> Reply:
-        import questionary
+        from advisor.interactive import menus
 
-        checked = set(default) if isinstance(default, tuple | list) else set()
-
-        def items(columns: int) -> list[Any]:
-            choices: list[Any] = []
-            for label, value in options:
-                if isinstance(value, Action) and not any(isinstance(c, questionary.Separator) for c in choices):
-                    choices.append(questionary.Separator())
-                choices.append(questionary.Choice(fit_label(label, columns, POINTER_WIDTH + INDICATOR_WIDTH),
-                                                  value=value, checked=value in checked,
-                                                  description=(descriptions or {}).get(value)))
-            return choices
+        checked = tuple(default) if isinstance(default, tuple | list) else ()
 
         def validate(selected: list[Any]) -> bool | str:
             actions = [v for v in selected if isinstance(v, Action)]
@@ -308,17 +247,15 @@ class Prompter:
                 return "tick either values or one of: don't know, why, back"
             return True
 
-        prompt = Prompt(key, message, "checkbox", options, tuple(checked))
+        prompt = Prompt(key, message, "checkbox", options, checked)
+        keys = "".join(ACTION_KEYS[v] for _, v in options if isinstance(v, Action))
         while True:
-            keys = "".join(ACTION_KEYS[v] for _, v in options if isinstance(v, Action))
             with self.terminal.streams(prompt) as (inp, out):
-                with built_once():
-                    question = questionary.checkbox(
-                        message, choices=items(screen_columns(out)), validate=validate, use_jk_keys=False,
-                        instruction=f"(space ticks, enter confirms; {', '.join(keys)}: the actions below)",
-                        erase_when_done=True, input=inp, output=out, **LEAN)
-                _action_keys(question, options, lambda action: [action])
-                selected = interruptible(question).unsafe_ask()
+                items = menu_items(options, screen_columns(out), POINTER_WIDTH + INDICATOR_WIDTH, descriptions)
+                selected = menus.checkbox(
+                    message, items, ticked=checked, validate=validate, erase_when_done=True,
+                    hint=f"(space ticks, enter confirms; {', '.join(keys)}: the actions below)",
+                    input=inp, output=out)
             if len(selected) == 1 and isinstance(selected[0], Action):
                 return Reply(action=selected[0])
             if selected or self.none_of_these(key, message):
@@ -331,33 +268,27 @@ class Prompter:
         return bool(self.select(prompt))
 
     def _number(self, fact: FactSpec, message: str, can_go_back: bool, default: Any) -> Reply:
-        import questionary
+        from advisor.interactive import menus
 
         prefilled = "" if default is None else str(default)
         prompt = Prompt(fact.name, message, "text", default=prefilled)
         back = ", < back" if can_go_back else ""
-        instruction = f"({number_hint(fact)}; ? why, r report so far, - don't know{back})"
+        hint = f"({number_hint(fact)}; ? why, r report so far, - don't know{back})"
 
         def validate(text: str) -> bool | str:
             result = parse_number(fact, text, can_go_back)
             return result if isinstance(result, str) else True
 
         with self.terminal.streams(prompt) as (inp, out):
-            with built_once():
-                question = questionary.text(message, default=prefilled, validate=validate, instruction=instruction,
-                                            input=inp, output=out, **LEAN)
-            if can_go_back:
-                _back_key(question)
-            text = interruptible(question).unsafe_ask()
+            text = menus.text(message, default=prefilled, validate=validate, hint=hint,
+                              back_key="<" if can_go_back else None, input=inp, output=out)
         result = parse_number(fact, text, can_go_back)
         assert isinstance(result, Reply)  # the validator accepted it
         return result
 
     def text(self, key: str, message: str, default: str, validate: Callable[[str], bool | str]) -> str:
-        import questionary
+        from advisor.interactive import menus
 
         prompt = Prompt(key, message, "text", default=default)
         with self.terminal.streams(prompt) as (inp, out):
-            with built_once():
-                question = questionary.text(message, default=default, validate=validate, input=inp, output=out, **LEAN)
-            return interruptible(question).unsafe_ask()
+            return menus.text(message, default=default, validate=validate, input=inp, output=out)

@@ -46,7 +46,7 @@ class ScriptedAnswers:
 
 
 class PromptAnswers:
-    """Answers chosen with arrow keys (or the option's number) in a questionary select prompt."""
+    """Answers chosen with arrow keys (or the option's number) in a select prompt (advisor.interactive.menus)."""
 
     lists_options = False
 
@@ -55,14 +55,10 @@ class PromptAnswers:
         self.io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
 
     def __call__(self, question) -> str:
-        import questionary
-
         from advisor.drill.questions import MULTIPLE, ORDERING, canonical_answer, complete, resolve_answer
-        from advisor.interactive.prompts import LEAN, built_once, interruptible
+        from advisor.interactive import menus
 
-        # unsafe_ask: Ctrl-C raises KeyboardInterrupt, which ends the session cleanly; interruptible:
-        # so does a SIGINT (a select or checkbox ignored it); built_once and LEAN: the prompt costs
-        # a third, as the questionnaire's do.
+        # Ctrl-C (or a SIGINT) raises KeyboardInterrupt, which ends the session cleanly.
         if question.kind == ORDERING:
             def valid(text: str) -> bool | str:
                 try:
@@ -70,23 +66,15 @@ class PromptAnswers:
                 except ValueError as exc:
                     return str(exc)
 
-            with built_once():
-                order = questionary.text("Order (the option numbers, first to last, e.g. 3 1 4 2):",
-                                         validate=valid, **self.io, **LEAN)
-            text = interruptible(order).unsafe_ask()
+            text = menus.text("Order (the option numbers, first to last, e.g. 3 1 4 2):", validate=valid, **self.io)
             return resolve_answer(text, question)
-        choices = [questionary.Choice(title=question.label(o), value=o) for o in question.options]
+        items = [menus.Item(question.label(o), o) for o in question.options]
         if question.kind == MULTIPLE:
             needed = len(question.answer_keys)
-            with built_once():
-                boxes = questionary.checkbox(question.stem, choices=choices,
-                                             validate=lambda v: len(v) == needed or f"choose {needed}",
-                                             **self.io, **LEAN)
-            picked = interruptible(boxes).unsafe_ask()
+            picked = menus.checkbox(question.stem, items, validate=lambda v: len(v) == needed or f"choose {needed}",
+                                    jk_keys=True, **self.io)
             return canonical_answer(question, picked)
-        with built_once():
-            menu = questionary.select(question.stem, choices=choices, use_shortcuts=True, **self.io, **LEAN)
-        return interruptible(menu).unsafe_ask()
+        return menus.select(question.stem, items, jk_keys=True, **self.io)
 
 
 def ask_each(questions, total: int, knowledge, console, ask, on_answer, before=None) -> bool:

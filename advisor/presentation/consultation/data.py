@@ -5,11 +5,10 @@
 (tests/test_json_contract.py pins it): add fields, never rename.
 """
 
-from __future__ import annotations
-
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from advisor import __version__
 from advisor.engine.results import WEAK_CERTAINTY, Alternative, Consultation, DerivationNode
@@ -20,9 +19,13 @@ from advisor.presentation.words import count, fact_in_words
 
 REPORT_VERSION = 1
 
+# The report's parts are named tuples, immutable, compared and hashed by value as frozen
+# dataclasses were: a class of them is made in ~0.2 ms against ~1 ms for a frozen dataclass
+# (Python 3.11 compiles each generated method), and every consult imports this module.
+# No `from __future__ import annotations` here: NamedTuple compiles every annotation given as text.
 
-@dataclass(frozen=True)
-class Evidence:
+
+class Evidence(NamedTuple):
     """A fact a rule matched: given by the user (`origin == "user"`) or concluded by a rule."""
 
     name: str
@@ -34,8 +37,7 @@ class Evidence:
         return self.origin == "user"
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One rule in a derivation: what it concluded, why, its source, and the steps beneath it."""
 
     rule: str
@@ -45,16 +47,15 @@ class Step:
     source: str
     unit: str
     facts: tuple[Evidence, ...]
-    children: tuple[Step, ...]
+    children: tuple["Step", ...]
 
-    def walk(self):
+    def walk(self) -> Iterator["Step"]:
         yield self
         for child in self.children:
             yield from child.walk()
 
 
-@dataclass(frozen=True)
-class Recommendation:
+class Recommendation(NamedTuple):
     """A recommendation in the report's words, with its derivation."""
 
     decision: str
@@ -75,8 +76,7 @@ class Recommendation:
         return [name for name in ("weak", "contested") if getattr(self, name)]
 
 
-@dataclass(frozen=True)
-class Warning:
+class Warning(NamedTuple):
     """A warning in the report's words, with its source."""
 
     rule: str
@@ -88,8 +88,7 @@ class Warning:
     related: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class OpenDecision:
+class OpenDecision(NamedTuple):
     """A decision left open, and the facts that would settle it."""
 
     decision: str
@@ -98,8 +97,7 @@ class OpenDecision:
     settled_by: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Conclusion:
+class Conclusion(NamedTuple):
     """What a firing concluded."""
 
     kind: str
@@ -107,8 +105,7 @@ class Conclusion:
     value: Any
 
 
-@dataclass(frozen=True)
-class Firing:
+class Firing(NamedTuple):
     """One firing as the report lists it."""
 
     order: int
@@ -120,8 +117,7 @@ class Firing:
     note: str
 
 
-@dataclass(frozen=True)
-class Derived:
+class Derived(NamedTuple):
     """A fact a rule concluded."""
 
     name: str
@@ -129,16 +125,14 @@ class Derived:
     rule: str
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """A study guide section the report groups by."""
 
     id: str
     heading: str
 
 
-@dataclass(frozen=True)
-class Given:
+class Given(NamedTuple):
     """A fact the user gave, in words: the vocabulary's question and the answer's label."""
 
     name: str
@@ -147,8 +141,7 @@ class Given:
     answer: str
 
 
-@dataclass(frozen=True)
-class SetAside:
+class SetAside(NamedTuple):
     """What a scope entry made moot, and why (said once in the report)."""
 
     scope: str
@@ -163,8 +156,7 @@ class SetAside:
     rules: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Provenance:
+class Provenance(NamedTuple):
     """Which advisor and rule base made the report, and when."""
 
     advisor: str
@@ -311,8 +303,9 @@ class Report:
         }
 
 
-def _plain_fields(obj: Any) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in obj.__dataclass_fields__}
+def _plain_fields(record: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = record._asdict()
+    return fields
 
 
 def _step_dict(step: Step) -> dict[str, Any]:
