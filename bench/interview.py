@@ -72,6 +72,7 @@ class Interview:
     recommendations: int = 0  # final recommendations (of the interview asked to the end)
     stopped: bool = False  # the user took the offer to stop
     stated: frozenset[str] = frozenset()  # the facts the file states (the others were "don't know")
+    skipped: tuple[str, ...] = ()  # the topics left unticked at the opening checklist
 
 
 # The end-to-end consultations the planner's weights were chosen on (with the other shipped
@@ -110,12 +111,15 @@ def outcome(consultation: Consultation) -> set[tuple[str, str]]:
     return {(r.decision, r.choice) for r in consultation.recommendations}
 
 
-def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = False) -> Interview:
+def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = False,
+              topics: bool = True) -> Interview:
     """The planner's questions to a user who knows exactly what the file states.
 
     oracle: among the planner's questions, ask first those the file answers (in the planner's
     order): what the same questions could reach if the planner knew what the user knows.
     go_on: the user declines the offer to stop and is asked to the end.
+    topics: the interview opens with the topic checklist (one question); the user ticks each topic
+    the file states a fact of, and takes the offer to stop once only unticked topics are left.
     """
     knowledge = advisor.knowledge
     scenario = load_scenario(path, knowledge)
@@ -124,14 +128,27 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
     answers: dict[str, Any] = {}
     # The consultation opens by asking whether there is an existing setup to review.
     asked: list[str] = [MODE_QUESTION] if existing_setup_matters(knowledge, None) else []
+    skipped: tuple[str, ...] = ()
+    shown = planner.topics_of(planner.plan({})) if topics else ()
+    if len(shown) > 1:  # as the interview: the checklist is one question, answered from the file
+        known = {planner.topics.get(name) for name in scenario.facts}
+        skipped = tuple(topic for topic in shown if topic not in known)
+        asked.append("(topics)")
+    unticked = skipped
     history: list[set[tuple[str, str]]] = [set()] * len(asked)  # recommendations after 0, 1, ... answers
     stop: int | None = None  # questions asked when the user takes the offer to stop (the offer included)
     armed = False  # as the interview: the offer comes once a plan with more than long shots was seen
     while True:
-        plan = planner.plan(answers)
+        plan = planner.plan(answers, skipped)
         history.append(outcome(plan.consultation))
         if plan.next is None:
             break
+        if plan.only_skipped and skipped:  # the offer: only topics the user cannot speak to are left
+            if not go_on and stop is None:
+                stop = len(asked) + 1
+            asked.append("(offer: skipped topics)")
+            skipped = ()
+            continue
         if plan.can_stop and armed and stop is None and not go_on:
             stop = len(asked) + 1
         armed = armed or not plan.can_stop
@@ -141,7 +158,13 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
             batch = [first.fact.name] if first is not plan.next else batch
         asked.append("+".join(batch))
         if len(batch) == 1:
-            answers[batch[0]] = scenario.facts.get(batch[0])  # None: "don't know"
+            name = batch[0]
+            answers[name] = scenario.facts.get(name)  # None: "don't know"
+            topic = planner.topics.get(name)
+            if topics and answers[name] is None and topic is not None and topic not in skipped \
+                    and planner.knowledge.vocabulary.require_fact(name).type != "number" \
+                    and not any(planner.topics.get(n) == topic for n in scenario.facts if n not in answers):
+                skipped += (topic,)  # "don't know, nor anything else about <topic>": no extra question
         else:
             answers.update({name: scenario.facts.get(name) is True for name in batch})
     final = plan.consultation
@@ -164,7 +187,7 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
                for share in SHARES}
     assert known_facts(answers, knowledge).keys() >= needed
     return Interview(path.stem, asked, frozenset(needed), settled, left_open, len(settled_after), stop is not None,
-                     frozenset(scenario.facts))
+                     frozenset(scenario.facts), unticked)
 
 
 def set_weight(setting: str) -> str:
@@ -206,6 +229,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="ask first what the file answers (a bound for ordering the same questions)")
     parser.add_argument("--go-on", action="store_true",
                         help="the user declines the offer to stop and is asked to the end")
+    parser.add_argument("--no-topics", action="store_true",
+                        help="no topic checklist and no topic retired by a \"don't know\" (the interview before them)")
     parser.add_argument("--try", dest="tries", action="append", default=[], metavar="NAME=VALUE",
                         help="run with a planner weight (a constant of planner.py or rule_states.py) set to VALUE")
     args = parser.parse_args(argv)
@@ -219,7 +244,7 @@ def main(argv: list[str] | None = None) -> None:
     if not files:
         print("No held-out scenarios: scenarios/end-to-end/ holds only the ones the weights were tuned on.")
         return
-    results = [interview(advisor, path, args.oracle, args.go_on) for path in files]
+    results = [interview(advisor, path, args.oracle, args.go_on, not args.no_topics) for path in files]
 
     header = ("scenario", "asked", "needed", "50%", "90%", "100%", "90% / needed", "100% / needed")
     rows = []
@@ -245,6 +270,8 @@ def main(argv: list[str] | None = None) -> None:
     which = "held out (scenarios/end-to-end/, not TUNED_ON)" if args.held_out else "tuning set"
     if tried:
         which += ", with " + ", ".join(tried)
+    if args.no_topics:
+        which += ", no topics"
     print(render(f"Targets, {which}", ("measure", "figure", "target", "verdict"), verdicts))
     totals = (sum(r.settled[0.9] for r in results), sum(r.settled[1.0] for r in results))
     print(f"Questions until 90% / 100% settled, summed over the {len(results)} scenarios: "

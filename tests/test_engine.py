@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import DEEP, ROOT
 
 from advisor.engine.advisor import Advisor
 from advisor.engine.agenda import ORDER_LIMIT, PRIORITY_MAX, salience
@@ -357,7 +357,8 @@ def _fired_in_order(knowledge: Any, facts: dict[str, Any], linear: bool) -> list
 def test_the_linear_matcher_fires_what_experta_stock_matcher_fires(synthetic):
     module, generate = synthetic
     knowledge = module.synthetic_knowledge(150, seed=3)
-    for facts in generate.random_scenarios(knowledge, 5, seed=4):
+    # experta's stock matcher takes ~0.2 CPU s a scenario: 2 random scenarios while developing, 5 in CI.
+    for facts in generate.random_scenarios(knowledge, 5 if DEEP else 2, seed=4):
         assert _fired_in_order(knowledge, facts, linear=True) == _fired_in_order(knowledge, facts, linear=False)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SCENARIOS
+from conftest import DEEP, SCENARIOS
 
 # A situation with clear answers (unstructured images -> deep learning -> GPU; batch scoring).
 FACTS = {
@@ -63,7 +63,11 @@ def by_file(report: dict) -> dict[str, dict]:
 
 def test_planted_wrong_expectation_and_broken_file_in_a_library_copy(cli, knowledge, tmp_path):
     library = tmp_path / "library"
-    shutil.copytree(SCENARIOS, library)
+    if DEEP:
+        shutil.copytree(SCENARIOS, library)
+    else:  # two of its folders (29 scenarios), each evaluated three times below: all 244 in CI
+        for folder in ("deploy", "manage"):
+            shutil.copytree(SCENARIOS / folder, library / folder)
     code, baseline = run_json(cli, str(library))
     assert baseline["summary"]["total"] > 0
 

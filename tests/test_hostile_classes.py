@@ -72,9 +72,9 @@ def test_class2_a_planted_pickle_or_foreign_class_is_never_loaded(tmp_path, monk
 
 def _with_digest(payload: str) -> str:
     """A cache file's text for `payload`, its digest line correct: what only this user could write."""
-    import hashlib
+    from advisor.knowledge.cache import digest_of
 
-    return hashlib.sha256(payload.encode()).hexdigest() + "\n" + payload
+    return digest_of(payload.encode()) + "\n" + payload
 
 
 def test_class2_a_cache_others_could_write_is_ignored(tmp_path, monkeypatch):

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import SCENARIOS
+from conftest import ONE_AREA, SCENARIOS, RuleBase
 
 GOOD = SCENARIOS / "image-classifier.yaml"
 
@@ -43,14 +43,14 @@ def deep_root(tmp_path):
 
 # --- a folder path deeper than the recursion limit (ADVISOR_CACHE_DIR=/tmp/d/d/d/...) -------
 
-def test_a_cache_folder_deeper_than_the_recursion_limit_is_created(deep_root, monkeypatch):
+def test_a_cache_folder_deeper_than_the_recursion_limit_is_created(deep_root, tmp_path, monkeypatch):
     from advisor.knowledge.cache import load_cached
-    from advisor.paths import rules_dir
 
     folder = _deep(deep_root) / "cache"
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(folder))
     monkeypatch.delenv("ADVISOR_NO_CACHE", raising=False)
-    knowledge = load_cached(rules_dir())  # was RecursionError in pathlib's mkdir
+    rules = RuleBase(tmp_path / "rules", also=ONE_AREA).path  # any rule base: a small one builds fast
+    knowledge = load_cached(rules)  # was RecursionError in pathlib's mkdir
     assert knowledge.rules
     assert list(folder.glob("knowledge-*.json"))
 
@@ -102,7 +102,7 @@ def test_ctrl_c_while_the_cli_loads_is_one_line_and_exit_130():
 def test_answers_from_a_fifo_no_program_writes_is_refused_at_once(cli, tmp_path, command):
     fifo = tmp_path / "answers"
     os.mkfifo(fifo)
-    result = cli(*command, "--seed", "1", "--answers", fifo, "--db", tmp_path / "p.db", timeout=60)
+    result = cli(*command, "--seed", "1", "--answers", fifo, "--db", tmp_path / "p.db")
     assert result.returncode == 2, result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"advisor: error: {fifo}: is a FIFO that no program is writing")
@@ -117,7 +117,7 @@ def test_answers_already_written_to_a_fifo_are_read(cli, tmp_path):
         writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
         os.write(writer, b"1\n")
         os.close(writer)
-        result = cli("drill", "-n", "1", "--seed", "1", "--answers", fifo, "--db", tmp_path / "p.db", timeout=60)
+        result = cli("drill", "-n", "1", "--seed", "1", "--answers", fifo, "--db", tmp_path / "p.db")
     finally:
         os.close(holder)
     assert result.returncode == 0, result.stderr

@@ -10,6 +10,7 @@ import shutil
 import struct
 import subprocess
 import zlib
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,9 @@ def report_file(tmp_path_factory, advisor):
 
 
 def pixels(png: bytes) -> tuple[int, int, list[bytes]]:
-    """Width, height and unfiltered RGB(A) rows of an 8-bit truecolour PNG (what Chromium writes)."""
+    """Width, height and unfiltered RGB rows of an 8-bit truecolour PNG (what Chromium writes).
+    Rows filtered "up" (most of a screenshot) are added as one integer each and "sub" rows per
+    channel: a byte at a time in Python, a 1280x900 shot took ~1.5 CPU seconds."""
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     pos, data, width = 8, b"", 0
     while pos < len(png):
@@ -85,25 +88,33 @@ def pixels(png: bytes) -> tuple[int, int, list[bytes]]:
         elif kind == b"IDAT":
             data += chunk
         pos += 12 + length
-    raw, stride, rows, previous = zlib.decompress(data), width * channels, [], bytearray(width * channels)
+    raw, stride, rows = zlib.decompress(data), width * channels, []
+    previous = bytearray(stride)
+    low, high = int.from_bytes(b"\x7f" * stride, "big"), int.from_bytes(b"\x80" * stride, "big")
     for y in range(height):
         kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            left = line[i - channels] if i >= channels else 0
-            up, corner = previous[i], previous[i - channels] if i >= channels else 0
-            if kind == 1:
-                line[i] = (line[i] + left) & 255
-            elif kind == 2:
-                line[i] = (line[i] + up) & 255
-            elif kind == 3:
-                line[i] = (line[i] + (left + up) // 2) & 255
-            elif kind == 4:
-                p = left + up - corner
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
-                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 255
-        rows.append(bytes(line))
+        if kind == 2:  # up: each byte plus the one above, mod 256, without carries between bytes
+            a, b = int.from_bytes(line, "big"), int.from_bytes(previous, "big")
+            line = bytearray((((a & low) + (b & low)) ^ ((a ^ b) & high)).to_bytes(stride, "big"))
+        elif kind == 1:  # sub: each channel a running sum mod 256
+            for c in range(channels):
+                line[c::channels] = bytes(accumulate(line[c::channels], lambda total, x: (total + x) & 255))
+        elif kind in (3, 4):
+            for i in range(stride):
+                left = line[i - channels] if i >= channels else 0
+                up, corner = previous[i], previous[i - channels] if i >= channels else 0
+                if kind == 3:
+                    line[i] = (line[i] + (left + up) // 2) & 255
+                else:
+                    p = left + up - corner
+                    pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                    line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 255
+        rows.append(line)
         previous = line
-    return width, height, [bytes(r[i] for i in range(len(r)) if i % channels < 3) for r in rows]
+    if channels == 4:
+        for line in rows:
+            del line[3::4]  # the alpha channel
+    return width, height, [bytes(line) for line in rows]
 
 
 def test_the_report_renders_offline_with_the_summary_on_the_first_screen(report_file, tmp_path):
@@ -137,6 +148,7 @@ def test_a_screenshot_shows_a_rendered_page(report_file, tmp_path):
     assert result.returncode == 0 and shot.exists(), result.stderr[-2000:]
     width, height, rows = pixels(shot.read_bytes())
     assert (width, height) == (WIDTH, HEIGHT)
+    rows = [row if min(row) < 67 else b"" for row in rows]  # a pixel under 200 has a byte under 67
     dark = sum(1 for row in rows for i in range(0, len(row), 3) if sum(row[i:i + 3]) < 200)
     assert dark > 2000, "the first screen holds almost no text"
     # the summary table's rows alternate text and borders: many rows of the top half carry ink

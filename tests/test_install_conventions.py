@@ -62,15 +62,16 @@ def test_the_console_script_answers_the_version_before_loading_the_cli(flag):
     assert "advisor.cli.app" not in loaded and "advisor.cli.framework" not in loaded
 
 
-def test_a_cached_consult_imports_neither_pydantic_nor_a_cli_library(tmp_path):
+def test_a_cached_consult_imports_neither_pydantic_nor_a_cli_library_nor_openssl(tmp_path):
     """Every CLI call pays its imports (issue 26): once the knowledge cache is written, a consult
     reads a scenario and parses its command line without pydantic, typer or click, and imports
-    no other command's module. A fresh
+    no other command's module, and checks the cache's digest without OpenSSL (_hashlib). A fresh
     interpreter each time (the point of this test); the first run writes the cache."""
     code = ("import sys\nfrom advisor.cli.app import main\n"
             "try:\n    main(['consult', sys.argv[1], '--format', 'json'])\nexcept SystemExit as exit_:\n"
             "    assert exit_.code == 0, exit_.code\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'typer', 'click'}), file=sys.stderr)\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'typer', 'click', '_hashlib'}),"
+            " file=sys.stderr)\n"
             "print(sorted(m for m in sys.modules if m.startswith('advisor.cli.commands.')), file=sys.stderr)")
     env = {**os.environ, "ADVISOR_CACHE_DIR": str(tmp_path / "cache")}
     scenario = str(ROOT / "scenarios" / "image-classifier.yaml")

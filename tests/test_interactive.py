@@ -59,7 +59,8 @@ def keys_for(prompt: Prompt, answer: Any) -> str:
     return keys + ENTER
 
 
-OWN_PROMPTS = ("resume", "save", "save_path", "save_title", "existing", "go_on", "stop_offer")
+OWN_PROMPTS = ("resume", "save", "save_path", "save_title", "existing", "topics", "go_on", "stop_offer",
+               "skipped_offer")
 
 
 def checklist_facts(prompt: Prompt) -> list[str]:
@@ -87,9 +88,10 @@ class KeyTerminal:
     """Feeds every prompt the keys for the scripted answer to it, and records what was asked.
 
     script: fact -> answer (or a Queue of answers); other facts get `default`. The
-    consultation's own prompts answer "a new design" (`existing`), "go on" after an area
-    (`go_on`) and at the offer to stop (`stop_offer`), and "yes, none of these" to an empty
-    checkbox, unless the script says otherwise.
+    consultation's own prompts answer "a new design" (`existing`), "don't know" to the topic
+    checklist (`topics`: every topic is asked, in the planner's order), "go on" after an area
+    (`go_on`), at the offer to stop (`stop_offer`) and at the skipped topics' offer
+    (`skipped_offer`), and "yes, none of these" to an empty checkbox, unless the script says otherwise.
     stop_at: press Ctrl-C at that prompt (1-based; the first prompt asks design or review).
     back_after: press Back at the prompt that follows the first time this fact is asked.
     save: a path to save the scenario to.
@@ -131,7 +133,9 @@ class KeyTerminal:
             return planned.pop(0).answer if isinstance(planned, list) else planned
         if prompt.key == "existing":
             return False
-        if prompt.key in ("go_on", "stop_offer") or prompt.key.endswith(":none"):
+        if prompt.key == "topics":
+            return DONT_KNOW
+        if prompt.key in ("go_on", "stop_offer", "skipped_offer") or prompt.key.endswith(":none"):
             return True
         if self.back_after and not self.went_back and len(self.prompts) >= 2 \
                 and self.prompts[-2].key == self.back_after:
@@ -268,7 +272,7 @@ def test_the_most_valuable_question_comes_first(tmp_path, advisor):
     plan = Planner(advisor).plan({})
     first = plan.next
     assert first is not None and first.worth == max(q.worth for q in plan.questions)
-    terminal = KeyTerminal(stop_at=2)  # Ctrl-C at the first fact question: only its question matters here
+    terminal = KeyTerminal(stop_at=3)  # Ctrl-C at the first fact question (after design or review, and the topics)
     with pytest.raises(Interrupted):
         run(tmp_path, terminal)
     assert terminal.asked == [first.fact.name]

@@ -274,3 +274,56 @@ def test_what_is_still_open_includes_recommendations_a_later_answer_could_change
     # e.g. a rule of higher (or equal) priority could still fire for these
     assert {"scoring_mode", "training_service"} <= set(still.could_change)
     assert_unasked_facts_change_only_what_is_still_open(advisor, planner, answers, plan)
+
+
+# --- topics the user cannot speak to ----------------------------------------------------
+
+def test_the_questions_of_skipped_topics_come_last_and_the_plan_says_when_only_they_are_left(advisor):
+    planner = Planner(advisor)
+    topics = planner.topics
+    # The framing questions decide which topics apply at all: always asked, in no topic.
+    assert not {"solution_goal", "prebuilt_model_fits", "ml_task"} & set(topics)
+    shown = planner.topics_of(planner.plan({}))
+    assert len(shown) > 3 and set(shown) <= set(advisor.knowledge.areas)
+    skipped = ("deployment", "compute")  # prediction_timing, the opening question, is a deployment one
+    answers: dict[str, Any] = {}
+    plan = planner.plan(answers, skipped)
+    assert topics["prediction_timing"] == "deployment" and plan.next.fact.name != "prediction_timing"
+    while not plan.only_skipped:
+        names = [q.fact.name for q in plan.questions]
+        later = [i for i, n in enumerate(names) if topics.get(n) in skipped]
+        assert later and later == list(range(len(names) - len(later), len(names))), "skipped topics come last"
+        assert not {q.fact.name for q in plan.batch} & {names[i] for i in later}, "and join no checklist"
+        answers.update({q.fact.name: None for q in plan.batch})  # a user who knows nothing
+        plan = planner.plan(answers, skipped)
+    assert plan.next is not None and all(topics.get(q.fact.name) in skipped for q in plan.questions)
+    # Going on: the same answers with nothing skipped ask them in the planner's order.
+    assert not planner.plan(answers).only_skipped and planner.plan(answers).next is not None
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_with_topics_skipped_then_gone_on_with_nothing_unasked_changes_the_outcome(data, advisor):
+    """The first property when the user skips topics and goes on at the offer: asked to the end."""
+    knowledge = advisor.knowledge
+    planner = Planner(advisor)
+    shown = planner.topics_of(planner.plan({}))
+    skipped = tuple(data.draw(st.lists(st.sampled_from(shown), unique=True, min_size=1), label="skipped"))
+    answers: dict[str, Any] = {}
+    went_on = False
+    while (plan := planner.plan(answers, skipped)).next is not None:
+        if plan.only_skipped:
+            assert not went_on
+            skipped, went_on = (), True  # go on with the skipped topics
+            continue
+        for question in plan.batch:
+            answers[question.fact.name] = data.draw(answer_strategy(question.fact), label=question.fact.name)
+    consultation = advisor.consult(known_facts(answers, knowledge))
+    aside = planner.set_aside(consultation)
+    settled = outcome(consultation, aside, knowledge)
+    for spec in knowledge.vocabulary.input_facts:
+        if spec.name in answers or spec.existing_setup:
+            continue
+        for value in probe_values(spec):
+            changed = outcome(advisor.consult(known_facts({**answers, spec.name: value}, knowledge)), aside, knowledge)
+            assert changed == settled, f"{spec.name} = {value!r} was never asked but changes the outcome"

@@ -57,11 +57,12 @@ def test_an_unwritable_cache_dir_still_works(tmp_path, monkeypatch):
 
 
 def _with_payload(data) -> str:
-    import hashlib
     import json
 
+    from advisor.knowledge.cache import digest_of
+
     payload = json.dumps(data, separators=(",", ":"))
-    return hashlib.sha256(payload.encode()).hexdigest() + "\n" + payload
+    return digest_of(payload.encode()) + "\n" + payload
 
 
 @pytest.fixture(scope="module")

@@ -83,7 +83,7 @@ def test_a_fifo_is_streamed_to_and_stays_a_fifo(tmp_path):
     reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
     reader.start()
     result = run_cli(*SCHEMA, "-o", fifo)
-    reader.join(timeout=30)
+    reader.join(timeout=120)
     assert result.returncode == 0
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert received and received[0].startswith(b"{")

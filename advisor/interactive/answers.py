@@ -8,6 +8,8 @@ from typing import Any
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.vocabulary import FactSpec, plain
 
+TOPICS = "(topics)"  # go_back's key for the topic checklist's answer
+
 
 @dataclass
 class Answers:
@@ -17,6 +19,9 @@ class Answers:
     `together` holds the facts answered in one checklist: Back undoes such a checklist whole.
     Facts pre-filled from a scenario file are answers but were never asked. `existing`:
     whether there is an existing setup to review (None until the user says).
+    `skipped`: the topics (areas) left unticked at the opening checklist, asked last (None: the
+    checklist was not asked); `retired`: facts answered "don't know, nor anything else about its
+    topic" -> that topic. Back undoes either with the answer that made it.
     """
 
     values: dict[str, Any] = field(default_factory=dict)
@@ -25,6 +30,17 @@ class Answers:
     prefilled_from: str | None = None
     existing: bool | None = None
     together: list[tuple[str, ...]] = field(default_factory=list)
+    skipped: tuple[str, ...] | None = None
+    retired: dict[str, str] = field(default_factory=dict)
+
+    def skipped_topics(self) -> tuple[str, ...]:
+        """The topics whose questions come last: unticked at the checklist, or retired since."""
+        return tuple(dict.fromkeys((*(self.skipped or ()), *self.retired.values())))
+
+    def go_on_with_skipped(self) -> None:
+        """The user goes on after the skipped topics' offer: they are asked like any other."""
+        self.skipped = () if self.skipped is not None else None
+        self.retired.clear()
 
     def record(self, fact: str, value: Any) -> None:
         self.values[fact] = value
@@ -42,11 +58,15 @@ class Answers:
             self.together.append(tuple(values))
 
     def can_go_back(self) -> bool:
-        return bool(self.asked)
+        return bool(self.asked) or self.skipped is not None
 
     def go_back(self) -> dict[str, Any]:
         """Forget the last answer given (a whole checklist at once), so it is asked again;
-        return the answers forgotten, for defaults."""
+        return the answers forgotten, for defaults. Before the first question: the topic
+        checklist (under TOPICS, the topics left unticked)."""
+        if not self.asked:
+            forgotten_topics, self.skipped = self.skipped, None
+            return {TOPICS: forgotten_topics}
         last = self.asked[-1]
         group = next((g for g in reversed(self.together) if last in g), (last,))
         if len(group) > 1:
@@ -55,6 +75,7 @@ class Answers:
         for fact in group:
             if fact in self.asked:
                 self.asked.remove(fact)
+            self.retired.pop(fact, None)
             forgotten[fact] = self.values.pop(fact, None)
         return forgotten
 
@@ -67,6 +88,8 @@ class Answers:
             "asked": list(self.asked),
             "existing": self.existing,
             "together": [list(group) for group in self.together],
+            "skipped_topics": None if self.skipped is None else list(self.skipped),
+            "retired": dict(self.retired),
         }
 
     def restore_mode(self, saved_existing: Any, knowledge: KnowledgeBase) -> None:

@@ -279,8 +279,11 @@ def show_tally(console: Console, consultation: Consultation, knowledge: Knowledg
     console.print()
 
 
-def show_still_open(console: Console, plan: QuestionPlan, knowledge: KnowledgeBase) -> None:
-    """What answering on could still change, before the offer to stop there."""
+LONG_SHOTS = "[bold]The best question left is a long shot[/] and your last answers told nothing new."
+
+
+def show_still_open(console: Console, plan: QuestionPlan, knowledge: KnowledgeBase, headline: str = LONG_SHOTS) -> None:
+    """What answering on could still change, before the offer to stop there (`headline`: why)."""
     vocabulary = knowledge.vocabulary
     still = plan.still_open()
 
@@ -288,7 +291,7 @@ def show_still_open(console: Console, plan: QuestionPlan, knowledge: KnowledgeBa
         return "; ".join(escape(vocabulary.decision(n).title) for n in names)  # type: ignore[union-attr]
 
     console.print()
-    console.print("[bold]The best question left is a long shot[/] and your last answers told nothing new.")
+    console.print(headline)
     if still.undecided:
         console.print(f"Still open ({len(still.undecided)}): {titles(still.undecided)}")
     if still.could_change:

@@ -137,4 +137,11 @@ def _answers_from(raw: Any, knowledge: KnowledgeBase, where: str) -> Answers:
         if len(kept) > 1:
             answers.together.append(kept)
     answers.restore_mode(raw.get("existing"), knowledge)
+    skipped = raw.get("skipped_topics")  # absent in drafts older than the topic checklist
+    if isinstance(skipped, list):
+        answers.skipped = tuple(t for t in skipped if isinstance(t, str) and t in knowledge.areas)
+    retired = raw.get("retired")
+    if isinstance(retired, dict):
+        answers.retired = {name: topic for name, topic in retired.items()
+                           if name in answers.asked and isinstance(topic, str) and topic in knowledge.areas}
     return answers

@@ -7,6 +7,11 @@ recommendations so far are shown and the user may stop there and get the report.
 long shots are left (the planner's `can_stop`), the consultation says once what is still open
 and offers to stop there; going on asks to the end. Yes-only facts the planner batches come as
 one checklist: ticked is yes, unticked no.
+
+A consultation that has asked nothing yet opens with a checklist of topics: what the user can
+already speak to. The questions of a topic left unticked are asked last; once only they are
+left, the consultation says so and offers to stop (their decisions stay open, and
+`--resume` offers them again) or to go on with them.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from advisor.engine.advisor import Advisor
-from advisor.interactive.answers import Answers
+from advisor.interactive.answers import TOPICS, Answers
 from advisor.interactive.display import (
+    area_words,
     show_answer,
     show_checklist_answer,
     show_help,
@@ -82,6 +88,8 @@ class Interview:
         self.drafts = drafts
         self.preview = preview
         self.stopped_early = False  # the user stopped after an area or at the offer, with questions left
+        # The topic checklist opens a consultation that has asked nothing yet (not --focus: one area).
+        self.topics_first = answers.skipped is None and not answers.asked and answers.focus is None
 
     def heading(self, section: str) -> str:
         return self.knowledge.guide.section(section).heading
@@ -113,10 +121,12 @@ class Interview:
         went_back = False
         offer = False  # armed once a plan with more than long shots left was seen (not straight after --resume)
         while True:
-            plan = planner.plan(answers.values)
+            plan = planner.plan(answers.values, answers.skipped_topics())
             question = plan.next
-            if question is None:
+            if question is None or self.stopped_early:  # stopped: at the skipped topics' offer
                 return plan
+            if self.topic_prompt(planner, plan, defaults):  # the topic checklist, or the skipped topics' offer
+                continue
             if offer and plan.can_stop:
                 offer = False  # once per run: going on asks to the end
                 if not self.go_on_with_long_shots(plan):
@@ -139,18 +149,102 @@ class Interview:
             if checklist:
                 reply = self.ask_checklist(checklist, plan, [f.name for f in checklist if defaults.pop(f.name, None)])
             else:
-                reply = self.ask(question.fact, plan, defaults.pop(question.fact.name, None))
+                topic = self.retirable_topic(planner, question.fact)
+                reply = self.ask(question.fact, plan, defaults.pop(question.fact.name, None), topic)
             went_back = reply.action is Action.BACK
             if went_back:
                 defaults.update(answers.go_back())
             elif checklist:
                 self.record_checklist(checklist, reply)
             else:
-                value = None if reply.action is Action.DONT_KNOW else reply.value
-                answers.record(question.fact.name, value)
-                if question.fact.type == "list":
-                    show_answer(self.console, question.fact, value)
+                self.record_answer(question.fact, reply, topic)
             self.drafts.save(answers)
+
+    def retirable_topic(self, planner: Planner, fact: FactSpec) -> str | None:
+        """The topic a "don't know" to `fact` may retire whole: its own, unless already skipped
+        (a number question types its answer and offers no such item)."""
+        topic = planner.topics.get(fact.name)
+        if topic is None or fact.type == "number" or self.answers.focus is not None \
+                or topic in self.answers.skipped_topics():
+            return None
+        return topic
+
+    def record_answer(self, fact: FactSpec, reply: Reply, topic: str | None) -> None:
+        retire = reply.action is Action.SKIP_TOPIC
+        value = None if reply.action is Action.DONT_KNOW or retire else reply.value
+        self.answers.record(fact.name, value)
+        if retire and topic is not None:
+            self.answers.retired[fact.name] = topic
+            self.console.print(f"[dim]Asked last, if you go on: {escape(self.topic_name(topic))}[/]")
+        if fact.type == "list":
+            show_answer(self.console, fact, value)
+
+    def topic_name(self, topic: str) -> str:
+        return self.knowledge.areas[topic].partition(" - ")[0]
+
+    def topic_prompt(self, planner: Planner, plan: QuestionPlan, defaults: dict[str, Any]) -> bool:
+        """Ask the topic checklist when it is due, or offer to stop when only skipped topics are left
+        (going on asks them too); False when neither is due."""
+        answers = self.answers
+        if self.topics_first and answers.skipped is None:
+            self.ask_topics(planner, plan, defaults.pop(TOPICS, None))
+        elif not plan.only_skipped:
+            return False
+        elif self.go_on_with_skipped(planner, plan):
+            answers.go_on_with_skipped()
+        else:
+            self.stopped_early = True  # the loop returns this plan
+        self.drafts.save(answers)
+        return True
+
+    def ask_topics(self, planner: Planner, plan: QuestionPlan, unticked: tuple[str, ...] | None) -> None:
+        """What the user can speak to: the topics of the questions worth asking, one checklist.
+        Ticked by default: the topics of answers already given (pre-filled), or the earlier ticks."""
+        answers = self.answers
+        shown = planner.topics_of(plan)
+        if len(shown) < 2:
+            answers.skipped = ()
+            return
+        if unticked is None:
+            ticked = tuple(t for t in shown if any(planner.topics.get(n) == t for n in answers.values))
+        else:
+            ticked = tuple(t for t in shown if t not in unticked)
+        options = [(area_words(self.knowledge.areas[t]), t) for t in shown]
+        asked_why = False
+        while True:
+            reply = self.prompter.ask_topics(options, ticked=ticked, asked_why=asked_why)
+            if reply.action is Action.WHY:
+                self.console.print(
+                    "The questions of the topics you tick come first, each only where its answer can still "
+                    "change a recommendation. The others are asked last: once only they are left you may stop "
+                    "(their decisions stay open in the report) or go on with them. Questions that decide "
+                    "which topics apply at all (the goal, the task, whether a prebuilt model fits) are "
+                    "always asked.")
+                asked_why = True
+            elif reply.action is Action.REPORT:
+                if self.preview is not None:
+                    self.preview(plan)
+            else:
+                break
+        if reply.action is Action.DONT_KNOW:
+            answers.skipped = ()  # can't say: every topic is asked in the planner's order
+        else:
+            answers.skipped = tuple(t for t in shown if t not in reply.value)
+        if answers.skipped:
+            titles = "; ".join(self.topic_name(t) for t in answers.skipped)
+            self.console.print(f"[dim]Asked last, if you go on: {escape(titles)}[/]")
+
+    def go_on_with_skipped(self, planner: Planner, plan: QuestionPlan) -> bool:
+        """Only the topics the user skipped are left: say what stays open and offer to stop."""
+        skipped = set(self.answers.skipped_topics())
+        titles = "; ".join(self.topic_name(t) for t in planner.topics_of(plan) if t in skipped)
+        show_still_open(self.console, plan, self.knowledge,
+                        f"[bold]Only questions on topics you skipped are left[/]: {escape(titles)}.")
+        left = len(plan.questions)
+        prompt = Prompt("skipped_offer", "Go on with the topics you skipped?", "select",
+                        ((f"Go on (up to {left} more question{'s' if left != 1 else ''})", True),
+                         ("Stop here and show the report (advisor consult --resume continues later)", False)))
+        return bool(self.prompter.select(prompt))
 
     def record_checklist(self, facts: list[FactSpec], reply: Reply) -> None:
         """Ticked is yes and unticked no; "don't know" leaves all of them unknown."""
@@ -188,12 +282,13 @@ class Interview:
                                                           ticked=tuple(ticked), asked_why=asked_why),
             lambda: show_why_checklist(self.console, facts, plan, self.knowledge), show_all_rules, plan)
 
-    def ask(self, fact: FactSpec, plan: QuestionPlan, default: Any) -> Reply:
+    def ask(self, fact: FactSpec, plan: QuestionPlan, default: Any, topic: str | None = None) -> Reply:
         fact = fact.as_asked(self.answers.values)  # help and labels that follow earlier answers
         show_help(self.console, fact)
+        name = self.topic_name(topic) if topic is not None else None
         return self.until_answered(
             lambda asked_why: self.prompter.ask_fact(fact, can_go_back=self.answers.can_go_back(), default=default,
-                                                     asked_why=asked_why),
+                                                     asked_why=asked_why, topic=name),
             lambda: show_why_short(self.console, fact, plan, self.knowledge),
             lambda: show_why(self.console, fact, plan, self.knowledge), plan)
 

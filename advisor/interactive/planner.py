@@ -27,13 +27,19 @@ rule reading it unfired. When the next question is such a fact, the plan asks it
 checklist with the other yes-only facts worth asking ("Which of these apply?"), best first,
 so the few that apply are ticked and the rest cost no question each. Unticked means "no".
 A checklist also goes first when half its questions' worth together beats the best question.
+
+The user says what they can speak to. The consultation opens with a checklist of topics (the
+rule areas, `fact_topics`); the questions of a topic left unticked, or retired after a "don't
+know" ("nor anything else about it"), are asked last: `plan(answers, skipped)` puts them after
+every other question, and `only_skipped` says when nothing else is left, so the consultation
+can offer to stop there (their decisions stay open) or go on to the end.
 """
 
 from __future__ import annotations
 
 import gc
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,8 +67,9 @@ CHECKLIST_SIZE = 10     # yes-only facts asked together at most: one screen, rea
 # Offer to stop (the user may go on) once the best question left is worth under STOP_WORTH of the
 # opening plan's best and the last STOP_AFTER answers told nothing ("don't know", or "no" to a
 # yes-only fact). Chosen on bench/interview.py's tuning set: at 0.01 and 3 no recommendation of a
-# full interview is left open there and a median of 3 questions fewer are asked; 0.02 left 5 open.
-STOP_WORTH = 0.01
+# full interview was left open there and a median of 3 questions fewer were asked; 0.02 left 5 open.
+# With the topic checklist 0.01 left 1 open: 0.009 is the largest that leaves none.
+STOP_WORTH = 0.009
 STOP_AFTER = 3
 # The weights of a rule's worth (warnings, gates, closing, cold rules): rule_states.py.
 
@@ -94,6 +101,7 @@ class QuestionPlan:
     values: dict[str, Any]  # facts, derived facts and single-choice recommendations
     batch: tuple[PlannedQuestion, ...] = ()  # asked in one prompt: the next question, or a checklist
     can_stop: bool = False  # only long shots are left: the consultation offers to stop (STOP_WORTH)
+    only_skipped: bool = False  # every question left is on a topic the user skipped
     _planning: Any = field(default=None, repr=False)
     _waiting: dict[str, tuple[Waiting, ...]] | None = field(default=None, repr=False)
 
@@ -221,6 +229,26 @@ def yes_only_facts(knowledge: KnowledgeBase) -> frozenset[str]:
                      if f.type == "bool" and f.name not in tested_for_no)
 
 
+def fact_topics(knowledge: KnowledgeBase) -> dict[str, str]:
+    """Each askable input fact's topic for the opening checklist: the area (rules file) whose rules
+    read it most, ties to the earlier area. The framing questions belong to none and are always
+    asked in the planner's order: those the guide's first section asks and a scope entry reads
+    (the goal, the task, whether a prebuilt model fits), since their answers decide which topics
+    apply at all."""
+    vocabulary = knowledge.vocabulary
+    order = {area: i for i, area in enumerate(knowledge.areas)}
+    first = knowledge.guide.section_ids[0]
+    framing = {name for entry in knowledge.scope for name in entry.reads
+               if vocabulary.is_input(name) and vocabulary.require_fact(name).section == first}
+    readers: dict[str, dict[str, int]] = {}
+    for rule in knowledge.rules:
+        for name in rule.reads:
+            if vocabulary.is_input(name) and name not in framing:
+                count = readers.setdefault(name, {})
+                count[rule.area] = count.get(rule.area, 0) + 1
+    return {name: min(count, key=lambda area: (-count[area], order[area])) for name, count in readers.items()}
+
+
 # The first state of each rule base and planner setting, worked out once per process: each new
 # Planner goes on from a copy (what depends only on the knowledge is not worked out again).
 _FIRST_STATES: weakref.WeakKeyDictionary[Advisor, dict[tuple[Any, ...], RuleStates]] = weakref.WeakKeyDictionary()
@@ -253,6 +281,19 @@ class Planner:
         self._states: RuleStates | None = None
         self._yes_only: frozenset[str] | None = None
         self._opening: float | None = None
+        self._topics: dict[str, str] | None = None
+
+    @property
+    def topics(self) -> dict[str, str]:
+        """Input fact -> its topic (an area) for the opening checklist; framing facts have none."""
+        if self._topics is None:
+            self._topics = fact_topics(self.knowledge)
+        return self._topics
+
+    def topics_of(self, plan: QuestionPlan) -> tuple[str, ...]:
+        """The topics of the questions still worth asking, in the areas' order."""
+        found = {self.topics.get(q.fact.name) for q in plan.questions}
+        return tuple(area for area in self.knowledge.areas if area in found)
 
     @property
     def yes_only(self) -> frozenset[str]:
@@ -288,8 +329,9 @@ class Planner:
         """A rule of the knowledge base, or a scope gate."""
         return self.knowledge.rule(rule_id) or self.gates.get(rule_id)
 
-    def plan(self, answers: Mapping[str, Any]) -> QuestionPlan:
+    def plan(self, answers: Mapping[str, Any], skipped: Collection[str] = ()) -> QuestionPlan:
         """`answers`: fact name -> canonical value, or None for "don't know", in the order given.
+        `skipped`: topics (areas) the user cannot speak to: their questions come last.
 
         The last answer's guide section is the area asked last (see SAME_AREA_SHARE).
         """
@@ -301,7 +343,8 @@ class Planner:
         settling = Settling(self.knowledge, consultation.values, unknowable)
         states = self._rule_states()
         states.update(consultation, settling)
-        return _Plan(self, consultation, answers, settling, states).result(self.opening_worth)
+        deferred = frozenset(name for name, topic in self.topics.items() if topic in skipped)
+        return _Plan(self, consultation, answers, settling, states, deferred).result(self.opening_worth)
 
     def opening_worth(self) -> float:
         """The worth of the best question before any answer: the scale of STOP_WORTH."""
@@ -359,7 +402,7 @@ class _Plan:
     """One plan from the rules' states after a consultation; the WHY of its questions on demand."""
 
     def __init__(self, planner: Planner, consultation: Consultation, answers: Mapping[str, Any],
-                 settling: Settling, states: RuleStates) -> None:
+                 settling: Settling, states: RuleStates, deferred: frozenset[str] = frozenset()) -> None:
         self.planner = planner
         self.knowledge = planner.knowledge
         self.vocabulary = planner.knowledge.vocabulary
@@ -370,6 +413,7 @@ class _Plan:
         self.states = states.states  # this step's: the next step makes its own dict
         self.worth = dict(states.worth)
         self.in_plan = states.position
+        self.deferred = deferred  # facts of skipped topics: asked after every other question
 
     def lookup(self, name: str) -> Any:
         return self.values[name]
@@ -477,14 +521,17 @@ class _Plan:
             worth[name] = value * (LATER_SECTION ** order[section] * UNKNOWN_NEARBY ** unknown_in.get(section, 0))
         fact_order = self.vocabulary.fact_order
         names = sorted(worth, key=lambda n: (-round(worth[n], 6), fact_order[n]))
-        names = self.keep_area_together(names, worth)
+        # The topics the user cannot speak to come last, in the same order.
+        names = self.keep_area_together([n for n in names if n not in self.deferred], worth) \
+            + [n for n in names if n in self.deferred]
         questions = tuple(PlannedQuestion(self.vocabulary.fact(n), self.worth[n].readers, round(worth[n], 4))  # type: ignore[arg-type]
                           for n in names)
         batch = self.batch(questions, unordered_worth)
         if batch and batch[0] is not questions[0]:  # a checklist worth more than the best question
             questions = (batch[0], *(q for q in questions if q is not batch[0]))
+        only_skipped = bool(questions) and questions[0].fact.name in self.deferred
         return QuestionPlan(self.consultation, questions, tuple(open_rules), self.values, batch,
-                            self.can_stop(questions[0] if questions else None, opening), self)
+                            self.can_stop(questions[0] if questions else None, opening), only_skipped, self)
 
     def batch(self, questions: tuple[PlannedQuestion, ...],
               unordered_worth: dict[str, float]) -> tuple[PlannedQuestion, ...]:
@@ -493,6 +540,8 @@ class _Plan:
         if not questions:
             return ()
         yes_only = self.planner.yes_only
+        if questions[0].fact.name not in self.deferred:  # a skipped topic's questions join no checklist
+            questions = tuple(q for q in questions if q.fact.name not in self.deferred)
         candidates = [q for q in questions if q.fact.name in yes_only]
         if not candidates:
             return questions[:1]

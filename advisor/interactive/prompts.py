@@ -27,6 +27,7 @@ class Action(Enum):
     """Answers that are not a value of the fact."""
 
     DONT_KNOW = "don't know"
+    SKIP_TOPIC = "don't know, nor anything else about the topic"
     WHY = "why"
     REPORT = "report"
     BACK = "back"
@@ -80,20 +81,27 @@ class RealTerminal:
 
 CHECKLIST_KEY = "checklist"
 CHECKLIST_MESSAGE = "Which of these apply? Tick each yes; the others count as no."
+TOPICS_KEY = "topics"
+TOPICS_MESSAGE = "Which of these can you already speak to (decided, or known)? The others are asked last."
 
 
-def fact_options(fact: FactSpec, can_go_back: bool, asked_why: bool = False) -> tuple[tuple[str, Any], ...]:
+def fact_options(fact: FactSpec, can_go_back: bool, asked_why: bool = False,
+                 topic: str | None = None) -> tuple[tuple[str, Any], ...]:
     """The menu of a select or checkbox question, in screen order (after the separator: actions)."""
     if fact.type == "bool":
         values: list[tuple[str, Any]] = [("Yes", True), ("No", False)]
     else:
         values = [(label, name) for name, label in fact.values.items()]
-    return tuple(values) + action_options(can_go_back, asked_why)
+    return tuple(values) + action_options(can_go_back, asked_why, topic)
 
 
-def action_options(can_go_back: bool, asked_why: bool) -> tuple[tuple[str, Action], ...]:
+def action_options(can_go_back: bool, asked_why: bool, topic: str | None = None) -> tuple[tuple[str, Action], ...]:
+    """The actions after a question's values; `topic`: the question's topic, which "don't know"
+    may retire whole (SKIP_TOPIC, its other questions asked last)."""
     actions = [(DONT_KNOW_LABEL, Action.DONT_KNOW), (MORE_WHY_LABEL if asked_why else WHY_LABEL, Action.WHY),
                (REPORT_LABEL, Action.REPORT)]
+    if topic is not None:
+        actions.insert(1, (f"Don't know, nor anything else about {topic} (asked last)", Action.SKIP_TOPIC))
     if can_go_back:
         actions.append((BACK_LABEL, Action.BACK))
     return tuple(actions)
@@ -130,7 +138,7 @@ def parse_number(fact: FactSpec, text: str, can_go_back: bool) -> Reply | str:
         return f"out of range: {number_hint(fact)}"
 
 
-ACTION_KEYS = {Action.DONT_KNOW: "d", Action.WHY: "w", Action.REPORT: "r", Action.BACK: "b"}
+ACTION_KEYS = {Action.DONT_KNOW: "d", Action.SKIP_TOPIC: "s", Action.WHY: "w", Action.REPORT: "r", Action.BACK: "b"}
 
 
 # What is drawn before an item's title: the pointer (3 columns), then a checkbox's box (2) or a
@@ -192,11 +200,11 @@ class Prompter:
         self.terminal = terminal or RealTerminal()
 
     def ask_fact(self, fact: FactSpec, *, can_go_back: bool, default: Any = None,
-                 asked_why: bool = False) -> Reply:
+                 asked_why: bool = False, topic: str | None = None) -> Reply:
         message = fact.question
         if fact.type == "number":
             return self._number(fact, message, can_go_back, default)
-        options = fact_options(fact, can_go_back, asked_why)
+        options = fact_options(fact, can_go_back, asked_why, topic)
         if fact.type == "list":
             return self._checkbox(fact.name, message, options, default, lambda ticked: fact.check(list(ticked)))
         prompt = Prompt(fact.name, message, "select", options, default)
@@ -219,6 +227,12 @@ class Prompter:
         # Each question's help shows while it is highlighted, with what earlier answers add.
         helps = {f.name: " ".join([f.help, *f.notes]).strip() or None for f in facts}
         return self._checkbox(CHECKLIST_KEY, CHECKLIST_MESSAGE, options, ticked, tuple, helps)
+
+    def ask_topics(self, topics: list[tuple[str, str]], *, ticked: tuple[str, ...] = (),
+                   asked_why: bool = False) -> Reply:
+        """The opening checklist of topics (label, area): the areas ticked (a tuple), or an action."""
+        options = tuple(topics) + action_options(False, asked_why)
+        return self._checkbox(TOPICS_KEY, TOPICS_MESSAGE, options, ticked, tuple)
 
     def _checkbox(self, key: str, message: str, options: tuple[tuple[str, Any], ...],
                   default: Any, finish: Callable[[list[Any]], Any],

@@ -157,6 +157,7 @@ class InteractiveConsultation:
             raise Interrupted(self.drafts.path, len(answers.values)) from None
         if interview.stopped_early:
             self.show_left_open(plan)
+            self.show_skipped(answers, plan)
             self.console.print("[dim]Your answers stay saved; go on with: advisor consult --resume[/]")
         else:
             self.drafts.clear()
@@ -173,11 +174,19 @@ class InteractiveConsultation:
             self.console.print(f"[yellow]Stopped with questions left: a later answer could still change "
                                f"{len(changeable)} of these recommendations: {escape(titles)}[/]")
 
+    def show_skipped(self, answers: Answers, plan: QuestionPlan) -> None:
+        """Stopped where only skipped topics were left: name them; their decisions are the report's open ones."""
+        if not plan.only_skipped:
+            return
+        titles = "; ".join(self.knowledge.areas[t].partition(" - ")[0] for t in answers.skipped_topics())
+        self.console.print(f"[yellow]Not asked: the questions on the topics you skipped ({escape(titles)}); "
+                           f"the decisions they could settle are listed open in the report.[/]")
+
     def report_saved(self, render: Render) -> Answers:
         """The report of the saved, unfinished consultation, without asking anything."""
         answers = self.drafts.load(self.knowledge)
         planner = Planner(self.advisor, answers.focus, existing=bool(answers.existing))
-        plan = planner.plan(answers.values)
+        plan = planner.plan(answers.values, answers.skipped_topics())
         meta = self.report_meta(answers, so_far=plan.next is not None)
         render(plan.consultation, meta)
         return answers

@@ -5,7 +5,7 @@ and of the Python version: any edit to rules/ or to advisor/knowledge rebuilds i
 
 The cache is data, never code: JSON naming only the knowledge classes below, each rebuilt
 through its constructor (nothing is unpickled, nothing imported by name from the file).
-Its first line is the SHA-256 of the rest, and every object's fields are checked against
+Its first line is the BLAKE2b digest of the rest, and every object's fields are checked against
 their declared types as it is read: a file damaged into other valid JSON (a priority of
 "high", an empty fact list) is rebuilt, never trusted.
 And since a changed cache could still change the advice, it is read only from a folder and a
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import hashlib
 import json
 import operator
 import os
@@ -37,8 +36,8 @@ from advisor.knowledge.base import KnowledgeBase, build_knowledge, read_sources
 from advisor.knowledge.rules import RuleExamples
 from advisor.paths import cache_dir, cache_disabled, files_ending
 
-CACHE_FORMAT = 5  # 3: a digest line before the JSON, and every field's type checked on read; 4: scope;
-                  # 5: each rule's examples kept as JSON text, decoded when first read
+CACHE_FORMAT = 6  # 3: a digest line before the JSON, and every field's type checked on read; 4: scope;
+                  # 5: each rule's examples kept as JSON text, decoded when first read; 6: BLAKE2b digests
 MAX_CACHE_BYTES = 32 * 1024 * 1024
 
 
@@ -61,9 +60,21 @@ _FIELDS = {name: tuple(f.name for f in dataclasses.fields(cls)) for name, cls in
 
 CODE_DIR = Path(__file__).resolve().parent
 
+# BLAKE2b, 256 bits: as strong a digest as SHA-256, and built into CPython, where importing
+# hashlib also loads OpenSSL (~3.5 ms of every run's start; hashlib's blake2b is this one).
+try:
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # an interpreter built without it
+    from hashlib import blake2b as _blake2b
+
+
+def digest_of(data: bytes) -> str:
+    """The hex digest the cache keeps of `data` (its first line, the report's rule-base hash)."""
+    return _blake2b(data, digest_size=32).hexdigest()
+
 
 def fingerprint(texts: dict[str, str]) -> str:
-    digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
+    digest = _blake2b(f"{CACHE_FORMAT}|{__version__}|{sys.version_info[:2]}".encode(), digest_size=32)
     for name in sorted(texts):
         digest.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
     for module in files_ending(CODE_DIR, ".py"):  # the cached classes may change shape
@@ -251,7 +262,7 @@ def decode(text: str | bytes) -> KnowledgeBase:
     (a rule's examples are checked when first read: _StoredExamples)."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
     digest, _, payload = raw.partition(b"\n")
-    if hashlib.sha256(payload).hexdigest().encode() != digest:
+    if digest_of(payload).encode() != digest:
         raise ValueError("the cache's digest does not match its content")
     # The collector is paused meanwhile: decoding makes ~20,000 objects, none of them garbage in
     # a reference cycle (tests/test_engine.py checks), and its passes over them found nothing.
@@ -270,12 +281,12 @@ def decode(text: str | bytes) -> KnowledgeBase:
 
 
 def content_digest(knowledge: KnowledgeBase) -> str:
-    """The SHA-256 of the knowledge base's encoding here: the same rules, vocabulary, guide and
+    """The digest of the knowledge base's encoding here: the same rules, vocabulary, guide and
     scope give the same digest, loaded from YAML or from the cache (whose digest line it is, so
     a cached run gets it for free)."""
     found: str | None = knowledge.__dict__.get("_content_digest")
     if found is None:
-        found = hashlib.sha256(_payload(knowledge).encode("utf-8")).hexdigest()
+        found = digest_of(_payload(knowledge).encode("utf-8"))
         _remember_digest(knowledge, found)
     return found
 
@@ -316,7 +327,7 @@ def _json(encoded: Any) -> str:
 
 def dumps(knowledge: KnowledgeBase) -> str:
     payload = _payload(knowledge)
-    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    digest = digest_of(payload.encode("utf-8"))
     _remember_digest(knowledge, digest)
     return digest + "\n" + payload
 

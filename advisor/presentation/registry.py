@@ -8,19 +8,16 @@ CLI does, to declare its options) costs nothing. A renderer for the text format 
 (result, **options) and returns the text.
 """
 
-from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from advisor.presentation.formats import Format
 
 
-@dataclass(frozen=True)
-class Presenter:
+class Presenter(NamedTuple):  # not a frozen dataclass: ~1 ms less on every command's start
     """Where a kind of result is rendered in each format."""
 
     formats: dict[Format, str]               # format -> "module:function"

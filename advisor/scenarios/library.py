@@ -2,10 +2,9 @@
 NAME` (or `advisor.consult("NAME")`) finds a shipped scenario by its file name when no such
 file exists where the user is."""
 
-from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from advisor.errors import ScenarioError
 from advisor.paths import scenarios_dir
@@ -13,8 +12,7 @@ from advisor.paths import scenarios_dir
 SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
-class ShippedScenario:
+class ShippedScenario(NamedTuple):  # not a frozen dataclass: ~1 ms less on every consult's start
     """A scenario of the shipped library, by group and name."""
 
     name: str          # the file name without .yaml: what `advisor consult NAME` takes

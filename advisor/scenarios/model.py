@@ -88,12 +88,12 @@ def _expectations(shape: _Shape, expect: Any) -> Expectations:
     return Expectations(decisions=dict(decisions), **lists)
 
 
-@dataclass
 class _Shape:
     """Checks of a scenario document's keys and types, each error naming its line."""
 
-    document: YamlDocument
-    where: str
+    def __init__(self, document: YamlDocument, where: str) -> None:  # a plain class: made at every start
+        self.document = document
+        self.where = where
 
     def error(self, path: tuple[str, ...], message: str, allowed: str | None = None) -> ScenarioError:
         return ScenarioError(f"{'.'.join(path)}: {message}", where=self.where, line=self.document.line(*path),

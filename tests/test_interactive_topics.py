@@ -1,0 +1,114 @@
+"""The topic checklist that opens a consultation, and "don't know, nor anything else about it":
+what the user cannot speak to is asked last, and they may stop before it (real prompts, key presses)."""
+
+from __future__ import annotations
+
+import json
+
+from test_interactive import DONT_KNOW, IMAGE_CLASSIFIER, KeyTerminal, run
+
+from advisor.interactive import Action, DraftStore
+from advisor.interactive.answers import Answers
+from advisor.interactive.planner import Planner
+
+SKIP_TOPIC = Action.SKIP_TOPIC
+
+
+def stated_topics(planner: Planner, facts: dict) -> tuple[str, ...]:
+    known = {planner.topics.get(name) for name in facts}
+    return tuple(t for t in planner.topics_of(planner.plan({})) if t in known)
+
+
+def test_unticked_topics_are_asked_last_and_stopping_there_leaves_their_decisions_open(tmp_path, advisor):
+    planner = Planner(advisor)
+    shown = planner.topics_of(planner.plan({}))
+    ticked = stated_topics(planner, IMAGE_CLASSIFIER)
+    skipped = set(shown) - set(ticked)
+    assert skipped, "the image classifier says nothing about some topics"
+    stop = KeyTerminal({**IMAGE_CLASSIFIER, "topics": ticked, "skipped_offer": False}, default=DONT_KNOW)
+    report, answers, screen = run(tmp_path, stop)
+    keys = [p.key for p in stop.prompts]
+    assert keys[:2] == ["existing", "topics"], "the checklist opens the consultation"
+    checklist = stop.prompts[1]
+    assert [value for _, value in checklist.options if not isinstance(value, Action)] == list(shown)
+    assert "skipped_offer" in keys  # (after the offer to stop with long shots, which this user declines)
+    assert not [n for n in stop.asked if planner.topics.get(n) in skipped], "no skipped topic was asked"
+    # Stopped at the offer: what is left is only the skipped topics', and the report lists it open.
+    plan = planner.plan(answers.values, answers.skipped_topics())
+    assert plan.only_skipped and set(answers.skipped) == skipped
+    flat = " ".join(screen.split())
+    assert "Only questions on topics you skipped are left" in flat and "Not asked: the questions on the topics" in flat
+    assert set(plan.still_open().undecided) <= {o["decision"] for o in report["open"]}
+    draft = DraftStore(tmp_path / "data")
+    saved = json.loads(draft.path.read_text(encoding="utf-8"))
+    assert set(saved["skipped_topics"]) == skipped
+
+    # --resume goes back to them: the offer comes first, and going on asks them.
+    again = KeyTerminal({"skipped_offer": True}, default=DONT_KNOW)
+    _, resumed, _ = run(tmp_path, again, resume=True)
+    assert [p.key for p in again.prompts][0] == "skipped_offer"
+    assert again.asked and all(planner.topics.get(n) in skipped or n not in planner.topics for n in again.asked)
+    assert any(planner.topics.get(n) in skipped for n in again.asked)
+    assert resumed.skipped == () and Planner(advisor).plan(resumed.values).next is None
+
+
+def test_without_the_checklist_the_same_answers_ask_a_skipped_topic_early(tmp_path):
+    """The checklist's effect, measured: "don't know" to it asks every topic in the planner's order."""
+    planner_free = KeyTerminal(dict(IMAGE_CLASSIFIER), default=DONT_KNOW)  # the harness says "don't know"
+    run(tmp_path / "all", planner_free)
+    from advisor.engine import get_advisor
+
+    planner = Planner(get_advisor())
+    skipped = set(planner.topics_of(planner.plan({}))) - set(stated_topics(planner, IMAGE_CLASSIFIER))
+    first_skipped = next(i for i, n in enumerate(planner_free.asked) if planner.topics.get(n) in skipped)
+    ticking = KeyTerminal({**IMAGE_CLASSIFIER, "topics": stated_topics(planner, IMAGE_CLASSIFIER),
+                           "skipped_offer": False}, default=DONT_KNOW)
+    run(tmp_path / "ticked", ticking)
+    assert first_skipped < len(ticking.asked), "without the checklist, a skipped topic's question comes early"
+
+
+def test_back_from_the_first_question_returns_to_the_checklist_with_its_ticks(tmp_path, advisor):
+    planner = Planner(advisor)
+    ticked = stated_topics(planner, IMAGE_CLASSIFIER)
+    terminal = KeyTerminal({**IMAGE_CLASSIFIER, "topics": ticked, "skipped_offer": False}, default=DONT_KNOW,
+                           back_after="topics")
+    _, answers, _ = run(tmp_path, terminal)
+    checklists = [p for p in terminal.prompts if p.key == "topics"]
+    assert len(checklists) == 2 and set(checklists[1].default) == set(ticked), "asked again, its ticks kept"
+    assert terminal.prompts[2].key != "topics" and terminal.prompts[3].key == "topics"
+    shown = planner.topics_of(planner.plan({}))
+    assert answers.skipped is not None and set(answers.skipped) == set(shown) - set(ticked)
+
+
+def test_dont_know_nor_anything_else_about_a_topic_asks_the_rest_of_it_last(tmp_path, advisor):
+    planner = Planner(advisor)
+    first = planner.plan({}).next.fact
+    topic = planner.topics[first.name]
+    terminal = KeyTerminal({first.name: SKIP_TOPIC, "skipped_offer": False}, default=DONT_KNOW)
+    _, answers, screen = run(tmp_path, terminal)
+    prompt = next(p for p in terminal.prompts if p.key == first.name)
+    label = next(label for label, value in prompt.options if value is SKIP_TOPIC)
+    name = advisor.knowledge.areas[topic].partition(" - ")[0]
+    assert label.startswith(f"Don't know, nor anything else about {name}")
+    assert answers.values[first.name] is None and answers.retired == {first.name: topic}
+    assert not [n for n in terminal.asked[1:] if planner.topics.get(n) == topic], "the topic was retired"
+    assert "skipped_offer" in [p.key for p in terminal.prompts]
+    assert f"Asked last, if you go on: {name}" in " ".join(screen.split())
+    # No such item once the topic is retired, nor for a framing question (no topic).
+    assert not [p for p in terminal.prompts if p.key == "solution_goal"
+                and any(v is SKIP_TOPIC for _, v in p.options)]
+
+
+def test_back_over_a_retired_topic_brings_it_back_and_the_draft_keeps_both(tmp_path, knowledge):
+    answers = Answers(skipped=("sweep",))
+    answers.record("prediction_timing", None)
+    answers.retired["prediction_timing"] = "deployment"
+    assert answers.skipped_topics() == ("sweep", "deployment")
+    store = DraftStore(tmp_path)
+    store.save(answers)
+    loaded = store.load(knowledge)
+    assert loaded.skipped == ("sweep",) and loaded.retired == {"prediction_timing": "deployment"}
+    assert loaded.go_back() == {"prediction_timing": None}
+    assert loaded.skipped_topics() == ("sweep",) and not loaded.retired
+    assert loaded.can_go_back(), "the checklist itself is next"
+    assert loaded.go_back() == {"(topics)": ("sweep",)} and loaded.skipped is None and not loaded.can_go_back()
