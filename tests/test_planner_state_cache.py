@@ -3,7 +3,6 @@ worked out again when missing, damaged or not the user's own, never used for an 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import replace
@@ -15,6 +14,7 @@ import pytest
 from advisor.engine.advisor import Advisor
 from advisor.interactive import rule_states
 from advisor.interactive.planner import Planner
+from advisor.knowledge.cache import digest_of
 
 FIELDS = ("states", "in_target", "worth")  # each fact's tables are worked out from the states when first needed
 
@@ -69,7 +69,7 @@ def rewrite(path: Path, change, sign: bool = True) -> None:
     data = json.loads(payload)
     change(data)
     payload = json.dumps(data, separators=(",", ":")).encode()
-    path.write_bytes((hashlib.sha256(payload).hexdigest().encode() if sign else digest) + b"\n" + payload)
+    path.write_bytes((digest_of(payload).encode() if sign else digest) + b"\n" + payload)
 
 
 def test_the_first_state_is_kept_and_read_back_as_worked_out(cache, knowledge, monkeypatch):

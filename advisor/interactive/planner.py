@@ -286,8 +286,11 @@ class Planner:
     @property
     def topics(self) -> dict[str, str]:
         """Input fact -> its topic (an area) for the opening checklist; framing facts have none."""
-        if self._topics is None:
-            self._topics = fact_topics(self.knowledge)
+        if self._topics is None:  # worked out once per process (one pass over the rules)
+            found = self._memo.get("topics")
+            if found is None:
+                found = self._memo["topics"] = fact_topics(self.knowledge)
+            self._topics = found
         return self._topics
 
     def topics_of(self, plan: QuestionPlan) -> tuple[str, ...]:

@@ -466,7 +466,10 @@ class RuleStates:
             if best is None:
                 best = all_best[name] = {}
             helping = answers.get(name)
-            keys = [(target, answer) for answer in helping] if helping is not None else [(target, SOME)]
+            if helping is None:
+                keys: Iterable[tuple[str, Any]] = ((target, SOME),)
+            else:  # most often one answer helps
+                keys = ((target, helping[0]),) if len(helping) == 1 else [(target, answer) for answer in helping]
             stale[0].update(keys)
             if add:
                 readers.add(rule_id)

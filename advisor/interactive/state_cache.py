@@ -4,8 +4,9 @@ The first step of an interview works out every rule's state from nothing (rule_s
 state depends only on the knowledge, the planner's code and weights, its settings (focus, facts
 withheld) and the empty consultation, so it is worked out once and kept as JSON in the cache
 folder, read and written under the knowledge cache's checks (knowledge/cache.py: a private folder
-and file, never code). The file is named by a hash of all of these; its first line is the SHA-256
-of the rest, and every name, number and type is checked as it is read (RuleStates.restore).
+and file, never code). The file is named by a hash of all of these; its first line is the digest
+of the rest (the knowledge cache's BLAKE2b), and every name, number and type is checked as it is
+read (RuleStates.restore).
 A missing, stale, damaged or foreign file is worked out again and rewritten. Only the rules' states
 and each fact's worth are kept: what each fact's readers and tables are is worked out from the
 states when a step first needs them, so nothing is trusted that was not checked.
@@ -16,7 +17,6 @@ free); one built in memory (tests, bench/synthetic.py without a folder) is worke
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from math import isfinite
@@ -28,7 +28,7 @@ from advisor.engine.settling import Settling
 from advisor.interactive import rule_states
 from advisor.interactive.rule_states import RuleStates
 from advisor.knowledge import KnowledgeBase, conditions
-from advisor.knowledge.cache import read_sibling, store_sibling
+from advisor.knowledge.cache import digest_of, read_sibling, store_sibling
 
 if TYPE_CHECKING:
     from advisor.interactive.planner import Planner
@@ -43,13 +43,10 @@ _code: list[str] = []
 def _code_digest() -> str:
     """The planner code a state depends on (edited code is a new file name), worked out once."""
     if not _code:
-        digest = hashlib.sha256()
         from advisor.interactive import planner
 
-        for module in (planner, rule_states, conditions):
-            digest.update(Path(module.__file__ or "").read_bytes() + b"\0")
-        digest.update(Path(__file__).read_bytes())
-        _code.append(digest.hexdigest())
+        texts = [Path(module.__file__ or "").read_bytes() + b"\0" for module in (planner, rule_states, conditions)]
+        _code.append(digest_of(b"".join(texts) + Path(__file__).read_bytes()))
     return _code[0]
 
 
@@ -59,15 +56,15 @@ def file_name(planner: Planner, consultation: Consultation, settling: Settling) 
     if not isinstance(knowledge_digest, str):
         return None
     weights = (rule_states.WARNING_WEIGHT, rule_states.CLOSING_WEIGHT, rule_states.COLD, rule_states.GATE_WEIGHT)
-    base = hashlib.sha256(f"{FORMAT}|{knowledge_digest}|{_code_digest()}|{weights!r}".encode()).hexdigest()[:20]
+    base = digest_of(f"{FORMAT}|{knowledge_digest}|{_code_digest()}|{weights!r}".encode())[:20]
     focus, withheld = planner._setting
-    setting = hashlib.sha256(repr((focus, sorted(withheld))).encode())
     # The empty consultation as the engine gives it now: an engine that concludes otherwise is a new file.
-    setting.update(repr((sorted((n, repr(v)) for n, v in consultation.values.items()),
-                         sorted((f.rule_id, f.name, repr(f.value), f.status) for f in consultation.fired),
-                         [(r.decision, r.choice) for r in consultation.recommendations],
-                         sorted(settling.moot), sorted(settling.set_aside_rules))).encode())
-    return f"{PREFIX}{base}-{setting.hexdigest()[:20]}.json"
+    setting = digest_of(repr(((focus, sorted(withheld)),
+                              sorted((n, repr(v)) for n, v in consultation.values.items()),
+                              sorted((f.rule_id, f.name, repr(f.value), f.status) for f in consultation.fired),
+                              [(r.decision, r.choice) for r in consultation.recommendations],
+                              sorted(settling.moot), sorted(settling.set_aside_rules))).encode())
+    return f"{PREFIX}{base}-{setting[:20]}.json"
 
 
 def load(name: str, knowledge: KnowledgeBase) -> tuple[Statics, dict[str, Any]] | None:
@@ -78,7 +75,7 @@ def load(name: str, knowledge: KnowledgeBase) -> tuple[Statics, dict[str, Any]] 
         return None
     try:
         digest, _, payload = raw.partition(b"\n")
-        if hashlib.sha256(payload).hexdigest().encode() != digest:
+        if digest_of(payload).encode() != digest:
             return None
         data = json.loads(payload, parse_constant=_refuse_constant)
         if type(data) is not dict or data.get("format") != FORMAT:
@@ -92,7 +89,7 @@ def store(name: str, statics: Statics, states: RuleStates) -> None:
     yes_only, weights = statics
     payload = json.dumps({"format": FORMAT, "yes_only": sorted(yes_only), "weights": weights,
                           "state": states.export()}, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    digest = digest_of(payload.encode("utf-8"))
     store_sibling(name, digest + "\n" + payload, _other_base(name))
 
 
