@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from conftest import ONE_AREA, RuleBase
+
 
 def test_a_rule_base_hash_belongs_to_its_own_rule_base_not_to_a_reused_id(knowledge):
     from advisor.presentation.consultation.data import rule_base_hash
@@ -32,11 +34,11 @@ def test_the_same_files_give_the_same_hash_read_from_the_cache_or_from_yaml(tmp_
     rule base again cost ~15 ms a consult); it must be the hash the YAML gives."""
     from advisor.knowledge.base import load_from
     from advisor.knowledge.cache import load_cached
-    from advisor.paths import rules_dir
     from advisor.presentation.consultation.data import rule_base_hash
 
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "cache"))
-    built = load_cached(rules_dir())  # no cache yet: built from the YAML, then written
-    cached = load_cached(rules_dir())  # read from the cache
+    rules = RuleBase(tmp_path / "rules", also=ONE_AREA).path  # any rule base's files: a small one builds fast
+    built = load_cached(rules)  # no cache yet: built from the YAML, then written
+    cached = load_cached(rules)  # read from the cache
     assert cached is not built and cached == built
-    assert rule_base_hash(cached) == rule_base_hash(built) == rule_base_hash(load_from(rules_dir()))
+    assert rule_base_hash(cached) == rule_base_hash(built) == rule_base_hash(load_from(rules))

@@ -115,9 +115,20 @@ def test_damaged_stored_facts_skip_the_question(tmp_path, advisor):
         assert session._rebuild(stored) is None
 
 
+# The store alone: advisor/drill/__init__.py imports the question generator (pydantic and the
+# outline, ~0.25 CPU s a process) that these processes never use; the store module is the real one.
+STORE_ONLY = textwrap.dedent("""
+    import sys, types
+    from pathlib import Path
+    import advisor
+    package = types.ModuleType("advisor.drill")
+    package.__path__ = [str(Path(advisor.__file__).parent / "drill")]
+    sys.modules["advisor.drill"] = package
+""")
+
 # Each opener blocks on its stdin at the start line (no polling: six processes spinning while the
 # others start cost ~4 CPU seconds) and all go when the test writes the word to each of them.
-OPENER = textwrap.dedent("""
+OPENER = STORE_ONLY + textwrap.dedent("""
     import sys
     from pathlib import Path
     from advisor.drill.store import ProgressStore
@@ -153,7 +164,7 @@ def test_sessions_creating_one_new_database_at_once_all_succeed(tmp_path):
     db.close()
 
 
-WRITER = textwrap.dedent("""
+WRITER = STORE_ONLY + textwrap.dedent("""
     import sys
     from pathlib import Path
     from advisor.drill.store import ProgressStore
@@ -170,7 +181,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
-VICTIM = textwrap.dedent("""
+VICTIM = STORE_ONLY + textwrap.dedent("""
     import sys
     from pathlib import Path
     from advisor.drill.store import ProgressStore

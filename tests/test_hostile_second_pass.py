@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import SCENARIOS
+from conftest import ONE_AREA, SCENARIOS, RuleBase
 
 GOOD = SCENARIOS / "image-classifier.yaml"
 
@@ -43,14 +43,14 @@ def deep_root(tmp_path):
 
 # --- a folder path deeper than the recursion limit (ADVISOR_CACHE_DIR=/tmp/d/d/d/...) -------
 
-def test_a_cache_folder_deeper_than_the_recursion_limit_is_created(deep_root, monkeypatch):
+def test_a_cache_folder_deeper_than_the_recursion_limit_is_created(deep_root, tmp_path, monkeypatch):
     from advisor.knowledge.cache import load_cached
-    from advisor.paths import rules_dir
 
     folder = _deep(deep_root) / "cache"
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(folder))
     monkeypatch.delenv("ADVISOR_NO_CACHE", raising=False)
-    knowledge = load_cached(rules_dir())  # was RecursionError in pathlib's mkdir
+    rules = RuleBase(tmp_path / "rules", also=ONE_AREA).path  # any rule base: a small one builds fast
+    knowledge = load_cached(rules)  # was RecursionError in pathlib's mkdir
     assert knowledge.rules
     assert list(folder.glob("knowledge-*.json"))
 

@@ -221,9 +221,23 @@ IMAGE_CLASSIFIER = load_scenario(SCENARIOS / "image-classifier.yaml").facts
 
 # --- a full consultation -----------------------------------------------------
 
-def test_full_consultation_asks_each_fact_once_with_the_right_prompt(tmp_path, knowledge):
-    terminal = KeyTerminal(dict(IMAGE_CLASSIFIER))
-    report, answers, screen = run(tmp_path, terminal)
+_IMAGE_CLASSIFIER_RUN: list = []
+
+
+def image_classifier_consultation(tmp_path_factory) -> tuple[KeyTerminal, dict, Any, str, Path]:
+    """The image classifier's facts answered and the rest don't know, to the end: run once per
+    process and read by the full-consultation test here and the offer-to-stop test
+    (test_interactive_report.py), which ran the same consultation each."""
+    if not _IMAGE_CLASSIFIER_RUN:
+        where = tmp_path_factory.mktemp("image-classifier")
+        terminal = KeyTerminal(dict(IMAGE_CLASSIFIER))
+        report, answers, screen = run(where, terminal)
+        _IMAGE_CLASSIFIER_RUN.append((terminal, report, answers, screen, where))
+    return _IMAGE_CLASSIFIER_RUN[0]
+
+
+def test_full_consultation_asks_each_fact_once_with_the_right_prompt(tmp_path_factory, knowledge):
+    terminal, report, answers, screen, tmp_path = image_classifier_consultation(tmp_path_factory)
 
     vocabulary = knowledge.vocabulary
     assert len(terminal.asked) == len(set(terminal.asked)), "no question twice"

@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+from conftest import RuleBase
 from review_fixtures import FIXTURES
 
 from advisor.azureml.checks import checks
@@ -35,7 +36,7 @@ def _no_example_rules(report) -> set[str]:
 
 def test_a_review_check_without_an_examples_entry_is_covered_by_its_fixtures(tmp_path):
     checkout = tmp_path / "repo"
-    shutil.copytree(ROOT / "rules", checkout / "rules")
+    RuleBase(checkout / "rules", also=("review.yaml", "review.examples.yaml"))  # the review area is enough
     _without_examples(checkout / "rules", RULE)
     alone = lint_rules(checkout / "rules")
     assert RULE in _no_example_rules(alone)  # no fixtures beside these rules: the entry is missed
