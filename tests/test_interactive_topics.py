@@ -135,3 +135,19 @@ def test_the_checklist_says_design_or_review_in_the_same_question(tmp_path, know
     focused = KeyTerminal(default=DONT_KNOW)
     run(tmp_path / "focus", focused, focus="sweep")
     assert [p.key for p in focused.prompts][0] == "existing" and "topics" not in [p.key for p in focused.prompts]
+
+
+def test_with_existing_or_answers_given_the_checklist_asks_only_topics_and_ticks_the_answered_ones(tmp_path, advisor):
+    flag = KeyTerminal({"skipped_offer": False}, default=DONT_KNOW)  # --existing: a review, no need to ask
+    run(tmp_path / "flag", flag, existing=True)
+    first = flag.prompts[0]
+    assert first.key == "topics" and EXISTING not in [value for _, value in first.options]
+    from conftest import SCENARIOS
+
+    planner = Planner(advisor)
+    given = KeyTerminal({"skipped_offer": False}, default=DONT_KNOW)
+    run(tmp_path / "given", given, answers_file=SCENARIOS / "image-classifier.yaml")
+    checklist = given.prompts[0]
+    assert checklist.key == "topics"
+    answered = {planner.topics.get(n) for n in IMAGE_CLASSIFIER} - {None}
+    assert set(checklist.default) == answered & {v for _, v in checklist.options}, "answered topics start ticked"
