@@ -129,11 +129,12 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
     # The consultation opens by asking whether there is an existing setup to review.
     asked: list[str] = [MODE_QUESTION] if existing_setup_matters(knowledge, None) else []
     skipped: tuple[str, ...] = ()
-    shown = planner.topics_of(planner.plan({})) if topics else ()
-    if len(shown) > 1:  # as the interview: the checklist is one question, answered from the file
+    design = Planner(advisor)  # as the interview: the checklist's topics are a design's, before it says
+    shown = design.topics_of(design.plan({})) if topics else ()
+    if len(shown) > 1:  # the checklist is one question, answered from the file (with design or review)
         known = {planner.topics.get(name) for name in scenario.facts}
         skipped = tuple(topic for topic in shown if topic not in known)
-        asked.append("(topics)")
+        asked = asked[:-1] + [MODE_QUESTION + "+(topics)"] if asked else ["(topics)"]
     unticked = skipped
     history: list[set[tuple[str, str]]] = [set()] * len(asked)  # recommendations after 0, 1, ... answers
     stop: int | None = None  # questions asked when the user takes the offer to stop (the offer included)

@@ -33,10 +33,23 @@ def decided(report: dict) -> set[tuple[str, str]]:
 
 # --- the report so far, at any prompt ------------------------------------------
 
-def test_the_report_key_shows_the_report_so_far_and_the_questions_go_on(tmp_path, advisor):
-    previews: list[dict] = []
-    terminal = KeyTerminal({"prediction_timing": "as_data_arrives", "dataset_size": Queue(REPORT, "large")})
-    report, answers, _ = run(tmp_path, terminal, previews)
+_REAL_TIME: list = []  # the one consultation two tests below read
+
+
+def real_time_consultation(tmp_path_factory):
+    """Predictions as data arrives, the report key pressed at the dataset size, then Large, the
+    rest don't know: run once and read by the report-key test and the help test (they ran the
+    same consultation each, one without pressing r)."""
+    if not _REAL_TIME:
+        previews: list[dict] = []
+        terminal = KeyTerminal({"prediction_timing": "as_data_arrives", "dataset_size": Queue(REPORT, "large")})
+        report, answers, screen = run(tmp_path_factory.mktemp("real-time"), terminal, previews)
+        _REAL_TIME.append((terminal, previews, report, answers, screen))
+    return _REAL_TIME[0]
+
+
+def test_the_report_key_shows_the_report_so_far_and_the_questions_go_on(tmp_path_factory, advisor):
+    terminal, previews, report, answers, _ = real_time_consultation(tmp_path_factory)
 
     assert len(previews) == 1
     so_far = previews[0]
@@ -94,8 +107,8 @@ def test_stopping_after_an_area_gives_the_report_and_keeps_the_answers(tmp_path,
     assert "advisor consult --resume" in screen
 
 
-def test_at_the_offer_to_stop_the_user_is_told_what_is_open_and_may_stop_or_go_on(tmp_path, advisor):
-    from test_interactive import IMAGE_CLASSIFIER
+def test_at_the_offer_to_stop_the_user_is_told_what_is_open_and_may_stop_or_go_on(tmp_path, tmp_path_factory, advisor):
+    from test_interactive import IMAGE_CLASSIFIER, image_classifier_consultation
 
     stop = KeyTerminal({**IMAGE_CLASSIFIER, "stop_offer": False}, default=DONT_KNOW)
     report, answers, screen = run(tmp_path / "stop", stop)
@@ -115,13 +128,12 @@ def test_at_the_offer_to_stop_the_user_is_told_what_is_open_and_may_stop_or_go_o
     assert "advisor consult --resume" in screen
 
     # Going on asks to the end, with no second offer; the recommendations of the stop still stand.
-    on = KeyTerminal(dict(IMAGE_CLASSIFIER), default=DONT_KNOW)
-    full, all_answers, _ = run(tmp_path / "on", on)
+    on, full, all_answers, _, went_on = image_classifier_consultation(tmp_path_factory)
     assert [p.key for p in on.prompts].count("stop_offer") == 1
     assert len(on.questions) > len(stop.questions)
     assert Planner(advisor).plan(all_answers.values).next is None
     assert decided(report) <= decided(full)
-    assert not DraftStore(tmp_path / "on" / "data").exists()
+    assert not DraftStore(went_on / "data").exists()
 
 
 def test_stopped_with_questions_left_the_recommendations_that_could_still_change_are_named(tmp_path, advisor):
@@ -173,7 +185,7 @@ def test_report_needs_resume(capsys):
 def test_a_design_consultation_never_asks_about_an_existing_setup(tmp_path, knowledge):
     terminal = KeyTerminal(default=DONT_KNOW)
     run(tmp_path, terminal)
-    assert terminal.prompts[0].key == "existing"
+    assert terminal.prompts[0].key == "topics", "design or review: the topic checklist's first item"
     existing = {f.name for f in knowledge.vocabulary.facts if f.existing_setup}
     assert terminal.asked and not existing & set(terminal.asked)
 
@@ -229,9 +241,8 @@ def test_confirmed_none_of_these_is_an_empty_list_and_no_sampling_advice(tmp_pat
     assert "use? None of these" in screen
 
 
-def test_each_question_shows_its_help_so_relative_answers_can_be_decided(tmp_path, knowledge):
-    terminal = KeyTerminal({"prediction_timing": "as_data_arrives", "dataset_size": "large"}, default=DONT_KNOW)
-    _, _, screen = run(tmp_path, terminal)
+def test_each_question_shows_its_help_so_relative_answers_can_be_decided(tmp_path_factory, knowledge):
+    terminal, _, _, _, screen = real_time_consultation(tmp_path_factory)
     size = knowledge.vocabulary.fact("dataset_size")
     assert size.help in " ".join(screen.split())  # however the terminal wrapped it
     menu = next(p for p in terminal.prompts if p.key == "dataset_size").options

@@ -4,6 +4,7 @@ sums it keeps to value a fact again only where its rules changed."""
 
 from __future__ import annotations
 
+import copy
 from math import fsum
 from typing import Any
 
@@ -96,20 +97,27 @@ def test_interviews_in_one_process_do_not_share_what_one_of_them_changed(advisor
 
 def test_a_copy_changes_its_own_tables_never_the_first_states(advisor):
     """Tables are shared with the first state until a copy changes them: a changed worth brought
-    into a copy's table shows there, never in the first state or in another copy."""
+    into a copy's table (or taken back from it) shows there, never in the first state or in another copy."""
     planner = Planner(advisor)
     planner.plan({})
     base = planner._memo[planner._setting]
     before = base.export()
-    tables(base)  # read back from disk: each fact's tables are worked out when first needed
+    first_tables = copy.deepcopy(tables(base), {id(SOME): SOME})  # each fact's tables worked out when needed
     name, key, rule_id = next((name, key, rule_id) for name, table in sorted(base.best.items())
-                              for key, rules in table.items() for rule_id in rules)
+                              for key, rules in table.items() if len(rules) > 1 for rule_id in rules)
     one, other = base.copy(), base.copy()
     state = base.states[rule_id]
     doubled = state._replace(reach=state.reach * 2)
-    one._bring(rule_id, key[0], doubled, [name], True)
-    one._bring(rule_id, key[0], doubled, [name], False)
-    one._bring(rule_id, key[0], doubled, [name], True)
+    one._bring(rule_id, key[0], doubled, [name], True)  # the value replaced in a shared table
     assert one.best[name][key][rule_id] == 2 * base.best[name][key][rule_id]
+    assert tables(base) == first_tables
+    two = base.copy()
+    two._bring(rule_id, key[0], state, [name], False)  # taken back from a shared table
+    assert rule_id not in two.best[name][key] and rule_id in base.best[name][key]
+    two._bring(rule_id, key[0], doubled, [name], True)
+    two._bring(rule_id, key[0], doubled, [name], False)
+    two._bring(rule_id, key[0], doubled, [name], True)
+    assert two.best[name][key][rule_id] == one.best[name][key][rule_id]
     assert base.export() == before
-    assert tables(other) == tables(base)
+    assert tables(base) == first_tables
+    assert tables(other) == first_tables

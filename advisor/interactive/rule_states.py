@@ -178,6 +178,7 @@ class RuleStates:
         self.last: Snapshot | None = None
         self.filled: set[str] = set()  # facts whose tables (after restore) this copy has taken
         self.owned: set[str] | None = None  # facts whose tables this copy owns (None: all of them)
+        self.mine: dict[str, set[Any]] = {}  # owned fact -> the keys and targets whose rules it made or copied
 
     # --- kept on disk (state_cache.py) --------------------------------------------
 
@@ -238,7 +239,7 @@ class RuleStates:
         self.readers, self.best, self.closes = {}, {}, {}
         self.tops, self.sums, self.stale, self._groups, self._combined = {}, {}, {}, {}, {}
         self.shared.update(first=states, waiting=waiting, made={})
-        self.states, self.owned = states, None
+        self.states, self.owned, self.mine = states, None, {}
         self.values, self.settling = consultation.values, settling
         self.last = Snapshot(consultation.values, settling.unknowable, settling.moot, settling.set_aside_rules,
                              self._conclusions(consultation))
@@ -349,7 +350,8 @@ class RuleStates:
         # Each fact's own tables are copied when first changed (most never are).
         other.readers, other.best, other.closes = dict(self.readers), dict(self.best), dict(self.closes)
         other.tops, other.sums, other.stale = dict(self.tops), dict(self.sums), {}
-        other.owned, other.filled = set(), set(self.filled)
+        other.owned, other.mine, other.filled = set(), {}, set(self.filled)
+        self.owned, self.mine = set(), {}  # what both hold now, neither changes in place
         # A name's memo is dropped (not changed) when one of its producers changes, so one still
         # shared holds for every copy sharing it: their producers are still the ones it was made from.
         other._groups, other._combined = dict(self._groups), dict(self._combined)
@@ -413,10 +415,12 @@ class RuleStates:
         if old is not None and old.open and new.open and old.reach == new.reach and old.weight == new.weight:
             # Still open, worth the same: only the facts whose way, answers or need changed.
             before, after = old.ways or {}, new.ways or {}
-            old_answers, new_answers, old_required, new_required = old.answers, new.answers, old.required, new.required
-            changed = [name for name in before.keys() | after.keys()
-                       if before.get(name) != after.get(name) or old_answers.get(name) != new_answers.get(name)
-                       or (name in old_required) != (name in new_required)]
+            # Compared a whole table at a time (in C): most of a long chain's facts keep their way.
+            changed = {name for name, _ in before.items() ^ after.items()}
+            if old.answers != new.answers:
+                changed.update(name for name, _ in old.answers.items() ^ new.answers.items()
+                               if name in before or name in after)
+            changed.update(old.required ^ new.required)
             if changed:
                 touched.update(changed)
                 self._bring(rule_id, target, old, [name for name in changed if name in before], False)
@@ -446,8 +450,12 @@ class RuleStates:
         for name in names:
             if name not in filled:
                 self._fill(name)
-            if owned is not None and name not in owned:
-                self._own(name)
+            if owned is None:
+                mine = None
+            else:
+                if name not in owned:
+                    self._own(name)
+                mine = self.mine[name]
             stale = all_stale.get(name)
             if stale is None:
                 stale = all_stale[name] = (set(), set())
@@ -462,34 +470,22 @@ class RuleStates:
             stale[0].update(keys)
             if add:
                 readers.add(rule_id)
-                value = state.reach / ways[name]  # type: ignore[index]
-                for key in keys:
-                    rules = best.get(key)
-                    best[key] = {rule_id: value} if rules is None else {**rules, rule_id: value}
+                _put(best, keys, rule_id, state.reach / ways[name], mine)  # type: ignore[index]
             else:
                 readers.discard(rule_id)
-                for key in keys:
-                    rules = best[key]
-                    if len(rules) == 1:
-                        del best[key]
-                    else:
-                        best[key] = {r: v for r, v in rules.items() if r != rule_id}
+                _take(best, keys, rule_id, mine)
             if name in required:
                 stale[1].add(target)
-                self._bring_closing(rule_id, target, state, name, helping, add)
+                self._bring_closing(rule_id, target, state, name, helping, add, mine)
 
     def _bring_closing(self, rule_id: str, target: str, state: RuleState, name: str,
-                       helping: tuple[Any, ...] | None, add: bool) -> None:
+                       helping: tuple[Any, ...] | None, add: bool, mine: set[Any] | None) -> None:
         """A rule every way of which needs fact `name`: its weight times the share of answers that rule it out."""
         closes = self.closes.setdefault(name, {})
         if add:
-            closes[target] = {**closes.get(target, {}), rule_id: state.weight * self._failing(name, helping)}
+            _put(closes, (target,), rule_id, state.weight * self._failing(name, helping), mine)
         else:
-            found = closes[target]
-            if len(found) == 1:
-                del closes[target]
-            else:
-                closes[target] = {r: v for r, v in found.items() if r != rule_id}
+            _take(closes, (target,), rule_id, mine)
 
     def _failing(self, name: str, helping: tuple[Any, ...] | None) -> float:
         """The share of a fact's answers that rule out a rule helped by `helping` (None: by any)."""
@@ -500,11 +496,12 @@ class RuleStates:
 
     def _own(self, name: str) -> None:
         """Make a fact's tables this copy's own to change (they are shared with the state it was copied
-        from). A key's (or target's) rules are never changed, only replaced: the outer tables are copied."""
+        from). A key's (or target's) rules are copied when this copy first changes them (see `mine`)."""
         self.owned.add(name)  # type: ignore[union-attr]
         self.readers[name] = set(self.readers.get(name, ()))
         self.best[name] = dict(self.best.get(name, {}))
         self.closes[name] = dict(self.closes.get(name, {}))
+        self.mine[name] = set()
         if name in self.tops:
             self.tops[name], self.sums[name] = dict(self.tops[name]), dict(self.sums[name])
 
@@ -842,6 +839,37 @@ class _Static(NamedTuple):
     tests: tuple[Leaf, ...]
     target: str
     weight: float | None  # None: a gate's, which changes with what is moot
+
+
+def _put(table: dict[Any, dict[str, float]], keys: Iterable[Any], rule_id: str, value: float,
+         mine: set[Any] | None) -> None:
+    """Set a rule's value under each key of a fact's table. A key's rules this copy did not make are
+    shared with the state it was copied from: copied before they change (`mine`: None when all are its own)."""
+    for key in keys:
+        rules = table.get(key)
+        if rules is None:
+            table[key] = {rule_id: value}
+            if mine is not None:
+                mine.add(key)
+        elif mine is None or key in mine:
+            rules[rule_id] = value
+        else:
+            table[key] = {**rules, rule_id: value}
+            mine.add(key)
+
+
+def _take(table: dict[Any, dict[str, float]], keys: Iterable[Any], rule_id: str, mine: set[Any] | None) -> None:
+    """Take a rule's value back from under each key of a fact's table (see _put)."""
+    for key in keys:
+        rules = table[key]
+        if len(rules) == 1:
+            del table[key]
+        elif mine is None or key in mine:
+            del rules[rule_id]
+        else:
+            rules = table[key] = rules.copy()
+            del rules[rule_id]
+            mine.add(key)
 
 
 def _merge(found: dict[str, tuple[Any, ...]], merged: dict[str, set[Any]], name: str,
