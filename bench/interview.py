@@ -26,6 +26,11 @@ more facts); `--held-out` runs the other consultations of scenarios/end-to-end/,
 weight was chosen on.
 Targets (issue 21), each a median of per-scenario ratios: 90% settled within 1.3x the needed
 facts, 100% within 1.5x, asked in all within 2x.
+The interview opens with the topic checklist (design or review as its first item): one question,
+where the user ticks each topic the file states a fact of; a "don't know" retires its topic ("nor
+anything else about it") only when the file states none of the topic's facts still unasked; once
+only unticked or retired topics are left, the user takes the offer to stop (a question).
+`--no-topics` interviews without them, as before.
 `--try NAME=VALUE` (repeatable) runs with one of the planner's weights changed (a constant of
 advisor/interactive/planner.py or rule_states.py), so that each figure of a weight tried on the
 tuning set can be reproduced; the first state's disk cache is not used for such a run.
@@ -129,11 +134,12 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
     # The consultation opens by asking whether there is an existing setup to review.
     asked: list[str] = [MODE_QUESTION] if existing_setup_matters(knowledge, None) else []
     skipped: tuple[str, ...] = ()
-    shown = planner.topics_of(planner.plan({})) if topics else ()
-    if len(shown) > 1:  # as the interview: the checklist is one question, answered from the file
+    design = Planner(advisor)  # as the interview: the checklist's topics are a design's, before it says
+    shown = design.topics_of(design.plan({})) if topics else ()
+    if len(shown) > 1:  # the checklist is one question, answered from the file (with design or review)
         known = {planner.topics.get(name) for name in scenario.facts}
         skipped = tuple(topic for topic in shown if topic not in known)
-        asked.append("(topics)")
+        asked = asked[:-1] + [MODE_QUESTION + "+(topics)"] if asked else ["(topics)"]
     unticked = skipped
     history: list[set[tuple[str, str]]] = [set()] * len(asked)  # recommendations after 0, 1, ... answers
     stop: int | None = None  # questions asked when the user takes the offer to stop (the offer included)

@@ -342,3 +342,31 @@ def test_a_sigint_at_a_menu_question_ends_the_session_as_ctrl_c_does(advisor, tm
         child.close()
     assert child.exitstatus == INTERRUPTED_EXIT
     assert answers_in(db) == []
+
+
+@pytest.mark.parametrize("kind", ["single", MULTIPLE])
+def test_a_long_option_is_drawn_whole_on_a_narrow_screen(advisor, tmp_path, library, kind):
+    """Long options wrap between words beside the pointer (as the questionnaire's do) instead of
+    being cut at the screen's edge."""
+    from dataclasses import replace
+
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    from advisor.cli.commands.drill import PromptAnswers
+
+    question = next(q for seed in range(1, 60) for q in planned(advisor, tmp_path, seed, 6, library)
+                    if (q.kind == MULTIPLE) == (kind == MULTIPLE) and q.kind != ORDERING and q.labels)
+    long = ("A managed online endpoint with a blue-green deployment, traffic mirrored to the new model "
+            "before any live traffic is switched over to it")
+    labels = (long, *question.labels[1:])
+    question = replace(question, labels=labels)
+    screen = StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys_for(question, right(question)))
+        output = Vt100_Output(screen, lambda: Size(rows=40, columns=60), term="xterm")
+        chosen = PromptAnswers(advisor.knowledge, input=pipe, output=output)(question)
+    assert chosen == question.key_text
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07", "", screen.getvalue())
+    for word in long.split():
+        assert re.search(rf"(^|\s){re.escape(word)}(\s|$)", drawn), word

@@ -24,6 +24,7 @@ from advisor.cli.commands.consult import consult_interactively
 from advisor.cli.framework import Exit
 from advisor.errors import AdvisorError
 from advisor.interactive import Action, DraftStore, InteractiveConsultation, Prompt, Prompter
+from advisor.interactive.answers import EXISTING
 from advisor.interactive.interview import Interrupted
 from advisor.interactive.prompts import CHECKLIST_KEY
 from advisor.scenarios import load_scenario
@@ -128,13 +129,13 @@ class KeyTerminal:
             return Keys(CTRL_U + str(self.save) + ENTER)
         if prompt.key == "save_title":
             return Keys(CTRL_U + self.script["save_title"] + ENTER) if "save_title" in self.script else Keys(ENTER)
+        if prompt.key == "topics":  # with "design or review" as its first item while that is to say
+            return self.topics(prompt)
         if prompt.key in self.script and (prompt.key in OWN_PROMPTS or prompt.key.endswith(":none")):
             planned = self.script[prompt.key]
             return planned.pop(0).answer if isinstance(planned, list) else planned
         if prompt.key == "existing":
             return False
-        if prompt.key == "topics":
-            return DONT_KNOW
         if prompt.key in ("go_on", "stop_offer", "skipped_offer") or prompt.key.endswith(":none"):
             return True
         if self.back_after and not self.went_back and len(self.prompts) >= 2 \
@@ -150,6 +151,17 @@ class KeyTerminal:
             self.given[prompt.key] = None
         elif not isinstance(planned, Keys | Action):
             self.given[prompt.key] = planned
+        return planned
+
+    def topics(self, prompt: Prompt) -> Any:
+        """The topic checklist: the scripted topics (or "don't know"), and the review item ticked
+        when the script says `existing: True`."""
+        planned = self.script.get("topics", DONT_KNOW)
+        if isinstance(planned, list):
+            planned = planned.pop(0).answer if len(planned) > 1 else planned[0].answer
+        offered = [value for _, value in prompt.options]
+        if self.script.get("existing") is True and EXISTING in offered:
+            return (EXISTING, *(() if isinstance(planned, Action) else planned))
         return planned
 
     @property
@@ -229,7 +241,8 @@ def test_full_consultation_asks_each_fact_once_with_the_right_prompt(tmp_path_fa
 
     vocabulary = knowledge.vocabulary
     assert len(terminal.asked) == len(set(terminal.asked)), "no question twice"
-    assert terminal.prompts[0].key == "existing", "design or review is asked first"
+    assert terminal.prompts[0].key == "topics", "design or review is asked first, with the topics"
+    assert terminal.prompts[0].options[0][1] == EXISTING
     kinds = {"bool": "select", "choice": "select", "list": "checkbox", "number": "text"}
     for prompt in terminal.prompts:
         if prompt.key not in terminal.asked:
@@ -272,7 +285,7 @@ def test_the_most_valuable_question_comes_first(tmp_path, advisor):
     plan = Planner(advisor).plan({})
     first = plan.next
     assert first is not None and first.worth == max(q.worth for q in plan.questions)
-    terminal = KeyTerminal(stop_at=3)  # Ctrl-C at the first fact question (after design or review, and the topics)
+    terminal = KeyTerminal(stop_at=2)  # Ctrl-C at the first fact question (after design or review with the topics)
     with pytest.raises(Interrupted):
         run(tmp_path, terminal)
     assert terminal.asked == [first.fact.name]

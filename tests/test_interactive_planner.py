@@ -281,8 +281,9 @@ def test_what_is_still_open_includes_recommendations_a_later_answer_could_change
 def test_the_questions_of_skipped_topics_come_last_and_the_plan_says_when_only_they_are_left(advisor):
     planner = Planner(advisor)
     topics = planner.topics
-    # The framing questions decide which topics apply at all: always asked, in no topic.
-    assert not {"solution_goal", "prebuilt_model_fits", "ml_task"} & set(topics)
+    # The framing questions decide which topics apply at all: always asked, in no topic; so is one
+    # that cuts across most areas (experimentation or production: else a Language models question).
+    assert not {"solution_goal", "prebuilt_model_fits", "ml_task", "stage"} & set(topics)
     shown = planner.topics_of(planner.plan({}))
     assert len(shown) > 3 and set(shown) <= set(advisor.knowledge.areas)
     skipped = ("deployment", "compute")  # prediction_timing, the opening question, is a deployment one

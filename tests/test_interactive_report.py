@@ -185,7 +185,7 @@ def test_report_needs_resume(capsys):
 def test_a_design_consultation_never_asks_about_an_existing_setup(tmp_path, knowledge):
     terminal = KeyTerminal(default=DONT_KNOW)
     run(tmp_path, terminal)
-    assert terminal.prompts[0].key == "existing"
+    assert terminal.prompts[0].key == "topics", "design or review: the topic checklist's first item"
     existing = {f.name for f in knowledge.vocabulary.facts if f.existing_setup}
     assert terminal.asked and not existing & set(terminal.asked)
 

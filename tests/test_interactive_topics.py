@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-from test_interactive import DONT_KNOW, IMAGE_CLASSIFIER, KeyTerminal, run
+from test_interactive import BACK, DONT_KNOW, IMAGE_CLASSIFIER, KeyTerminal, Queue, run
 
 from advisor.interactive import Action, DraftStore
-from advisor.interactive.answers import Answers
+from advisor.interactive.answers import EXISTING, Answers
 from advisor.interactive.planner import Planner
 
 SKIP_TOPIC = Action.SKIP_TOPIC
@@ -28,9 +28,11 @@ def test_unticked_topics_are_asked_last_and_stopping_there_leaves_their_decision
     stop = KeyTerminal({**IMAGE_CLASSIFIER, "topics": ticked, "skipped_offer": False}, default=DONT_KNOW)
     report, answers, screen = run(tmp_path, stop)
     keys = [p.key for p in stop.prompts]
-    assert keys[:2] == ["existing", "topics"], "the checklist opens the consultation"
-    checklist = stop.prompts[1]
-    assert [value for _, value in checklist.options if not isinstance(value, Action)] == list(shown)
+    assert keys[0] == "topics" and "existing" not in keys, "the checklist opens the consultation"
+    checklist = stop.prompts[0]
+    offered = [value for _, value in checklist.options if not isinstance(value, Action)]
+    assert offered == [EXISTING, *shown], "a setup to review first, then the topics"
+    assert answers.existing is False and answers.mode_in_topics
     assert "skipped_offer" in keys  # (after the offer to stop with long shots, which this user declines)
     assert not [n for n in stop.asked if planner.topics.get(n) in skipped], "no skipped topic was asked"
     # Stopped at the offer: what is left is only the skipped topics', and the report lists it open.
@@ -75,7 +77,7 @@ def test_back_from_the_first_question_returns_to_the_checklist_with_its_ticks(tm
     _, answers, _ = run(tmp_path, terminal)
     checklists = [p for p in terminal.prompts if p.key == "topics"]
     assert len(checklists) == 2 and set(checklists[1].default) == set(ticked), "asked again, its ticks kept"
-    assert terminal.prompts[2].key != "topics" and terminal.prompts[3].key == "topics"
+    assert terminal.prompts[1].key != "topics" and terminal.prompts[2].key == "topics"
     shown = planner.topics_of(planner.plan({}))
     assert answers.skipped is not None and set(answers.skipped) == set(shown) - set(ticked)
 
@@ -112,3 +114,40 @@ def test_back_over_a_retired_topic_brings_it_back_and_the_draft_keeps_both(tmp_p
     assert loaded.skipped_topics() == ("sweep",) and not loaded.retired
     assert loaded.can_go_back(), "the checklist itself is next"
     assert loaded.go_back() == {"(topics)": ("sweep",)} and loaded.skipped is None and not loaded.can_go_back()
+
+
+def test_the_checklist_says_design_or_review_in_the_same_question(tmp_path, knowledge):
+    """Ticking "I have a setup to review" makes it a review (its questions are asked); Back to the
+    checklist forgets it with the topics, and it comes ticked again."""
+    setup = {f.name for f in knowledge.vocabulary.facts if f.existing_setup}
+    review = KeyTerminal({"existing": True, "topics": ("review",), "skipped_offer": False,
+                          "solution_goal": Queue(BACK, DONT_KNOW)},
+                         default=DONT_KNOW)
+    _, answers, _ = run(tmp_path / "review", review)
+    keys = [p.key for p in review.prompts]
+    assert "existing" not in keys and keys[:3] == ["topics", "solution_goal", "topics"]
+    assert EXISTING in review.prompts[2].default, "Back: the review item is ticked again"
+    assert answers.existing is True and setup & set(review.asked)
+    design = KeyTerminal({"skipped_offer": False}, default=DONT_KNOW)
+    _, answers, _ = run(tmp_path / "design", design)
+    assert answers.existing is False and not setup & set(design.asked)
+    # --focus asks design or review on its own, as before (no topic checklist for one area).
+    focused = KeyTerminal(default=DONT_KNOW)
+    run(tmp_path / "focus", focused, focus="sweep")
+    assert [p.key for p in focused.prompts][0] == "existing" and "topics" not in [p.key for p in focused.prompts]
+
+
+def test_with_existing_or_answers_given_the_checklist_asks_only_topics_and_ticks_the_answered_ones(tmp_path, advisor):
+    flag = KeyTerminal({"skipped_offer": False}, default=DONT_KNOW)  # --existing: a review, no need to ask
+    run(tmp_path / "flag", flag, existing=True)
+    first = flag.prompts[0]
+    assert first.key == "topics" and EXISTING not in [value for _, value in first.options]
+    from conftest import SCENARIOS
+
+    planner = Planner(advisor)
+    given = KeyTerminal({"skipped_offer": False}, default=DONT_KNOW)
+    run(tmp_path / "given", given, answers_file=SCENARIOS / "image-classifier.yaml")
+    checklist = given.prompts[0]
+    assert checklist.key == "topics"
+    answered = {planner.topics.get(n) for n in IMAGE_CLASSIFIER} - {None}
+    assert set(checklist.default) == answered & {v for _, v in checklist.options}, "answered topics start ticked"

@@ -8,7 +8,8 @@ from typing import Any
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.vocabulary import FactSpec, plain
 
-TOPICS = "(topics)"  # go_back's key for the topic checklist's answer
+TOPICS = "(topics)"  # go_back's key for the topic checklist's answer (the topics left unticked)
+EXISTING = "(existing)"  # its item "I have a setup to review", and go_back's key for that answer
 
 
 @dataclass
@@ -21,7 +22,8 @@ class Answers:
     whether there is an existing setup to review (None until the user says).
     `skipped`: the topics (areas) left unticked at the opening checklist, asked last (None: the
     checklist was not asked); `retired`: facts answered "don't know, nor anything else about its
-    topic" -> that topic. Back undoes either with the answer that made it.
+    topic" -> that topic. Back undoes either with the answer that made it. `mode_in_topics`: the
+    checklist also said design or review (its first item), so Back to it forgets that too.
     """
 
     values: dict[str, Any] = field(default_factory=dict)
@@ -32,6 +34,7 @@ class Answers:
     together: list[tuple[str, ...]] = field(default_factory=list)
     skipped: tuple[str, ...] | None = None
     retired: dict[str, str] = field(default_factory=dict)
+    mode_in_topics: bool = False
 
     def skipped_topics(self) -> tuple[str, ...]:
         """The topics whose questions come last: unticked at the checklist, or retired since."""
@@ -65,8 +68,11 @@ class Answers:
         return the answers forgotten, for defaults. Before the first question: the topic
         checklist (under TOPICS, the topics left unticked)."""
         if not self.asked:
-            forgotten_topics, self.skipped = self.skipped, None
-            return {TOPICS: forgotten_topics}
+            undone: dict[str, Any] = {TOPICS: self.skipped}
+            self.skipped = None
+            if self.mode_in_topics:
+                undone[EXISTING], self.existing, self.mode_in_topics = self.existing, None, False
+            return undone
         last = self.asked[-1]
         group = next((g for g in reversed(self.together) if last in g), (last,))
         if len(group) > 1:
@@ -90,6 +96,7 @@ class Answers:
             "together": [list(group) for group in self.together],
             "skipped_topics": None if self.skipped is None else list(self.skipped),
             "retired": dict(self.retired),
+            "mode_in_topics": self.mode_in_topics,
         }
 
     def restore_mode(self, saved_existing: Any, knowledge: KnowledgeBase) -> None:

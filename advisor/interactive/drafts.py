@@ -140,6 +140,7 @@ def _answers_from(raw: Any, knowledge: KnowledgeBase, where: str) -> Answers:
     skipped = raw.get("skipped_topics")  # absent in drafts older than the topic checklist
     if isinstance(skipped, list):
         answers.skipped = tuple(t for t in skipped if isinstance(t, str) and t in knowledge.areas)
+    answers.mode_in_topics = raw.get("mode_in_topics") is True and answers.existing is not None
     retired = raw.get("retired")
     if isinstance(retired, dict):
         answers.retired = {name: topic for name, topic in retired.items()

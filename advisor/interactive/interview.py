@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from advisor.engine.advisor import Advisor
-from advisor.interactive.answers import TOPICS, Answers
+from advisor.interactive.answers import EXISTING, TOPICS, Answers
 from advisor.interactive.display import (
     area_words,
     show_answer,
@@ -49,6 +49,10 @@ MODE_PROMPT = Prompt(
     "existing", "Is this a new design, or a review of a setup you already have?", "select",
     (("A new design", False),
      ("A review of a setup I already have (clusters, sweeps or deployments already configured)", True)))
+
+
+# The topic checklist's first item when design or review is still to say (MODE_PROMPT's second answer).
+REVIEW_ITEM = "I have a setup to review (clusters, sweeps or deployments already configured)"
 
 
 class Interrupted(Exception):
@@ -88,8 +92,7 @@ class Interview:
         self.drafts = drafts
         self.preview = preview
         self.stopped_early = False  # the user stopped after an area or at the offer, with questions left
-        # The topic checklist opens a consultation that has asked nothing yet (not --focus: one area).
-        self.topics_first = answers.skipped is None and not answers.asked and answers.focus is None
+        self.planners: dict[bool, Planner] = {}
 
     def heading(self, section: str) -> str:
         return self.knowledge.guide.section(section).heading
@@ -100,10 +103,10 @@ class Interview:
         try:
             with hangup_as_interrupt():
                 self.drafts.save(answers)
-                if answers.existing is None:
+                if answers.existing is None and not self.topics_due():  # else the checklist asks it
                     answers.existing = self.ask_mode()
                     self.drafts.save(answers)
-                return self.loop(Planner(self.advisor, answers.focus, existing=bool(answers.existing)))
+                return self.loop()
         except (KeyboardInterrupt, EOFError):
             self.drafts.save(answers)
             raise Interrupted(self.drafts.path, len(answers.values)) from None
@@ -114,13 +117,27 @@ class Interview:
             return False
         return bool(self.prompter.select(MODE_PROMPT))
 
-    def loop(self, planner: Planner) -> QuestionPlan:
+    def topics_due(self) -> bool:
+        """The topic checklist opens a consultation that has asked nothing yet (not --focus: one area),
+        and comes again when Back returns to it."""
+        answers = self.answers
+        return answers.skipped is None and not answers.asked and answers.focus is None
+
+    def planner(self) -> Planner:
+        """The planner of a design, or of a review (once the user says so)."""
+        existing = bool(self.answers.existing)
+        if existing not in self.planners:
+            self.planners[existing] = Planner(self.advisor, self.answers.focus, existing=existing)
+        return self.planners[existing]
+
+    def loop(self) -> QuestionPlan:
         answers = self.answers
         defaults: dict[str, Any] = {}
         current: str | None = None
         went_back = False
         offer = False  # armed once a plan with more than long shots left was seen (not straight after --resume)
         while True:
+            planner = self.planner()
             plan = planner.plan(answers.values, answers.skipped_topics())
             question = plan.next
             if question is None or self.stopped_early:  # stopped: at the skipped topics' offer
@@ -186,8 +203,8 @@ class Interview:
         """Ask the topic checklist when it is due, or offer to stop when only skipped topics are left
         (going on asks them too); False when neither is due."""
         answers = self.answers
-        if self.topics_first and answers.skipped is None:
-            self.ask_topics(planner, plan, defaults.pop(TOPICS, None))
+        if self.topics_due():
+            self.ask_topics(planner, plan, defaults.pop(TOPICS, None), defaults.pop(EXISTING, None))
         elif not plan.only_skipped:
             return False
         elif self.go_on_with_skipped(planner, plan):
@@ -197,19 +214,29 @@ class Interview:
         self.drafts.save(answers)
         return True
 
-    def ask_topics(self, planner: Planner, plan: QuestionPlan, unticked: tuple[str, ...] | None) -> None:
-        """What the user can speak to: the topics of the questions worth asking, one checklist.
-        Ticked by default: the topics of answers already given (pre-filled), or the earlier ticks."""
+    def ask_topics(self, planner: Planner, plan: QuestionPlan, unticked: tuple[str, ...] | None,
+                   existing: bool | None) -> None:
+        """What the user has and can speak to, in one checklist: a setup to review (when design or
+        review is still to say), then the topics of the questions worth asking. Ticked by default:
+        the topics of answers already given (pre-filled), or the earlier ticks."""
         answers = self.answers
         shown = planner.topics_of(plan)
+        with_mode = answers.existing is None and existing_setup_matters(self.knowledge, answers.focus)
+        if answers.existing is None and not with_mode:
+            answers.existing = False
         if len(shown) < 2:
             answers.skipped = ()
+            if with_mode:
+                answers.existing = self.ask_mode()
             return
         if unticked is None:
             ticked = tuple(t for t in shown if any(planner.topics.get(n) == t for n in answers.values))
         else:
             ticked = tuple(t for t in shown if t not in unticked)
         options = [(area_words(self.knowledge.areas[t]), t) for t in shown]
+        if with_mode:
+            options.insert(0, (REVIEW_ITEM, EXISTING))
+            ticked = (EXISTING, *ticked) if existing else ticked
         asked_why = False
         while True:
             reply = self.prompter.ask_topics(options, ticked=ticked, asked_why=asked_why)
@@ -230,6 +257,9 @@ class Interview:
             answers.skipped = ()  # can't say: every topic is asked in the planner's order
         else:
             answers.skipped = tuple(t for t in shown if t not in reply.value)
+        if with_mode:  # "don't know" is a new design, as nothing says there is a setup
+            answers.existing = reply.action is None and EXISTING in reply.value
+            answers.mode_in_topics = True
         if answers.skipped:
             titles = "; ".join(self.topic_name(t) for t in answers.skipped)
             self.console.print(f"[dim]Asked last, if you go on: {escape(titles)}[/]")

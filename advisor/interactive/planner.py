@@ -64,6 +64,9 @@ LATER_SECTION = 0.7     # each later guide section's questions count this much l
 UNKNOWN_NEARBY = 0.9    # each "don't know" in an area: its other questions count this much less
 CHECKLIST_SHARE = 0.5   # a checklist goes first when this share of its questions' worth beats the best one
 CHECKLIST_SIZE = 10     # yes-only facts asked together at most: one screen, read at a glance
+# A fact read by the rules of at least this share of the areas cuts across topics (experimentation
+# or production): it belongs to none and is always asked, like the framing questions.
+CROSS_CUTTING = 0.5
 # Offer to stop (the user may go on) once the best question left is worth under STOP_WORTH of the
 # opening plan's best and the last STOP_AFTER answers told nothing ("don't know", or "no" to a
 # yes-only fact). Chosen on bench/interview.py's tuning set: at 0.01 and 3 no recommendation of a
@@ -246,7 +249,8 @@ def fact_topics(knowledge: KnowledgeBase) -> dict[str, str]:
             if vocabulary.is_input(name) and name not in framing:
                 count = readers.setdefault(name, {})
                 count[rule.area] = count.get(rule.area, 0) + 1
-    return {name: min(count, key=lambda area: (-count[area], order[area])) for name, count in readers.items()}
+    return {name: min(count, key=lambda area: (-count[area], order[area])) for name, count in readers.items()
+            if CROSS_CUTTING * len(knowledge.areas) > len(count)}
 
 
 # The first state of each rule base and planner setting, worked out once per process: each new

@@ -57,6 +57,13 @@ class PromptAnswers:
     def __call__(self, question) -> str:
         from advisor.drill.questions import MULTIPLE, ORDERING, canonical_answer, complete, resolve_answer
         from advisor.interactive import menus
+        from advisor.interactive.prompts import (
+            INDICATOR_WIDTH,
+            POINTER_WIDTH,
+            SHORTCUT_WIDTH,
+            fit_label,
+            screen_columns,
+        )
 
         # Ctrl-C (or a SIGINT) raises KeyboardInterrupt, which ends the session cleanly.
         if question.kind == ORDERING:
@@ -68,7 +75,10 @@ class PromptAnswers:
 
             text = menus.text("Order (the option numbers, first to last, e.g. 3 1 4 2):", validate=valid, **self.io)
             return resolve_answer(text, question)
-        items = [menus.Item(question.label(o), o) for o in question.options]
+        # Long options wrap between words beside the pointer, as the questionnaire's do.
+        indent = POINTER_WIDTH + (INDICATOR_WIDTH if question.kind == MULTIPLE else SHORTCUT_WIDTH)
+        columns = screen_columns(self.io.get("output"))
+        items = [menus.Item(fit_label(question.label(o), columns, indent), o) for o in question.options]
         if question.kind == MULTIPLE:
             needed = len(question.answer_keys)
             picked = menus.checkbox(question.stem, items, validate=lambda v: len(v) == needed or f"choose {needed}",
