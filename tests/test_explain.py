@@ -319,3 +319,34 @@ def test_cli_rejects_bad_options_in_one_line(cli, scenario_file, args, message):
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# S5: AutoML (job_type = automl) with a file kept for reference: the logging rule fires, but
+#     scope.automl-writes-no-script sets its decision aside (an AutoML job has no script of yours).
+S5 = {"algorithm_selection": "automated", "logged_file_use": "keep_for_reference"}
+
+
+def test_why_not_a_set_aside_decision_names_the_scope_entry(advisor, knowledge):
+    result = why_not(advisor.consult(facts(knowledge, S5)), knowledge, "mlflow_logging_form", "artifact")
+    candidate = by_id(result)["models.log-as-artifact-for-reference"]
+    assert candidate.status == "set_aside"
+    assert candidate.note.startswith("set aside by scope.automl-writes-no-script")
+
+
+def test_every_engine_status_reads_as_a_candidate_with_its_own_words():
+    from typing import get_args
+
+    from advisor.engine.results import FiringStatus
+    from advisor.explain.whynot import CANDIDATE_STATUS, CandidateStatus
+    from advisor.presentation.explanation import STATUS_TEXT
+
+    assert set(CANDIDATE_STATUS) == set(get_args(FiringStatus))
+    assert set(STATUS_TEXT) == set(get_args(CandidateStatus))
+
+
+def test_cli_why_not_a_set_aside_decision_in_every_format(cli, scenario_file):
+    path = scenario_file(S5)
+    for form in ("text", "json"):  # explain writes these two
+        result = cli("explain", str(path), "--why-not", "mlflow_logging_form=artifact", "--format", form)
+        assert result.returncode == 0, (form, result.stderr)
+        assert "scope.automl-writes-no-script" in result.stdout, form

@@ -28,7 +28,11 @@ from advisor.knowledge.conditions import (
 from advisor.knowledge.rules import Rule
 from advisor.knowledge.vocabulary import value_text
 
-CandidateStatus = Literal["supports", "warned", "overruled", "contested", "did_not_fire"]
+CandidateStatus = Literal["supports", "warned", "overruled", "contested", "set_aside", "did_not_fire"]
+# How a firing reads as a candidate: each engine status has its own entry, so a new one fails loudly here.
+CANDIDATE_STATUS: dict[str, CandidateStatus] = {
+    "applied": "supports", "supporting": "supports", "warning": "warned",
+    "overruled": "overruled", "contested": "contested", "set_aside": "set_aside"}
 DEPTH = 1  # how many levels down to explain a condition on a concluded value
 
 
@@ -128,9 +132,7 @@ class _Explainer:
     def candidate(self, rule: Rule, depth: int) -> Candidate:
         firing = self.firings.get(rule.id)
         if firing is not None:
-            status: CandidateStatus = {"applied": "supports", "supporting": "supports",
-                                       "warning": "warned"}.get(firing.status, firing.status)  # type: ignore[assignment]
-            return Candidate(rule.id, rule.title, rule.source, status, firing.note)
+            return Candidate(rule.id, rule.title, rule.source, CANDIDATE_STATUS[firing.status], firing.note)
         failure = self.failure(rule.condition, depth)
         note = "" if failure else "its conditions hold on the final facts, but it did not fire"
         return Candidate(rule.id, rule.title, rule.source, "did_not_fire", note, failure)

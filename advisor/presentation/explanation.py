@@ -18,7 +18,9 @@ from advisor.presentation.escape.terminal import markup as escape
 FLIPS_SHOWN = 6
 STATUS_TEXT = {"supports": "fired and supports it", "warned": "fired (a warning)",
                "overruled": "fired but was overruled",
-               "contested": "fired but was contested", "did_not_fire": "did not fire"}
+               "contested": "fired but was contested",
+               "set_aside": "fired, but a choice made this decision moot (set aside)",
+               "did_not_fire": "did not fire"}
 
 
 def as_data(result: Any) -> Any:
