@@ -289,6 +289,11 @@ def test_stats_on_an_empty_database(tmp_path, cli):
     assert result.returncode == 0 and "No drill answers yet" in result.stdout
 
 
+# The terminal tests' environment. pexpect's terminal never answers prompt_toolkit's cursor
+# position request, so without PROMPT_TOOLKIT_NO_CPR each prompt waits out the request (~1 s of
+# an idle test worker per question); a real terminal answers it at once.
+PTY_ENV = {"PATH": "/usr/bin:/bin", "TERM": "xterm", "NO_COLOR": "1", "PROMPT_TOOLKIT_NO_CPR": "1"}
+
 def test_real_terminal_session_with_key_presses(advisor, tmp_path, library):
     """The console script in a pseudo-terminal: arrow keys and Enter answer, Ctrl-C ends cleanly."""
     pexpect = pytest.importorskip("pexpect")
@@ -298,7 +303,7 @@ def test_real_terminal_session_with_key_presses(advisor, tmp_path, library):
     db = tmp_path / "progress.sqlite3"
     child = pexpect.spawn(CONSOLE_SCRIPT, ["drill", "--count", "3", "--seed", "41", "--db", str(db),
                                            "--library", str(library)],
-                          env={"PATH": "/usr/bin:/bin", "TERM": "xterm", "NO_COLOR": "1"},
+                          env=PTY_ENV,
                           encoding="utf-8", timeout=60, dimensions=(50, 120))
     try:
         child.expect("Question 1 of 3")
@@ -330,7 +335,7 @@ def test_a_sigint_at_a_menu_question_ends_the_session_as_ctrl_c_does(advisor, tm
     db = tmp_path / "progress.sqlite3"
     child = pexpect.spawn(CONSOLE_SCRIPT, ["drill", "--count", "3", "--seed", str(seed), "--db", str(db),
                                            "--library", str(library)],
-                          env={"PATH": "/usr/bin:/bin", "TERM": "xterm", "NO_COLOR": "1"},
+                          env=PTY_ENV,
                           encoding="utf-8", timeout=60, dimensions=(50, 120))
     try:
         child.expect("Question 1 of 3")
