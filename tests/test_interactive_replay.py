@@ -29,8 +29,7 @@ from advisor.scenarios import load_scenario
 END_TO_END = sorted((SCENARIOS / "end-to-end").glob("*.yaml"))
 # Replayed with key presses while developing: between them a number typed, a list ticked, a
 # checklist, a choice, yes/no and "don't know" (the test below checks the sample still covers them).
-KEY_PRESS_SAMPLE = ("llm-fine-tuning-support-assistant", "real-time-fraud-detection",
-                    "vision-defect-detection-on-the-edge", "weekly-demand-forecasting")
+KEY_PRESS_SAMPLE = ("vision-defect-detection-on-the-edge", "weekly-demand-forecasting")
 KEY_PRESSES = [p for p in END_TO_END if DEEP or p.stem in KEY_PRESS_SAMPLE]
 
 
