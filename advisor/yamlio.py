@@ -25,6 +25,7 @@ Path_ = tuple[Any, ...]
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVED_LIMIT = 50_000  # plain scalars whose tag is remembered
+_RESOLVED_LONGEST = 200  # longer texts are resolved afresh: a batch of 1 MB scalars is not kept
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
@@ -44,7 +45,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
         except KeyError:
             pass
         tag: str = super().resolve(kind, value, implicit)
-        if not self.yaml_path_resolvers:
+        if not self.yaml_path_resolvers and (not isinstance(value, str) or len(value) <= _RESOLVED_LONGEST):
             if len(self._resolved) >= _RESOLVED_LIMIT:
                 self._resolved.clear()
             self._resolved[key] = tag

@@ -447,3 +447,14 @@ def test_remembered_scalar_tags_are_the_resolvers_own():
     expected = yaml.load(text, Loader=yaml.SafeLoader)  # the pure-Python loader: nothing kept
     assert parse_yaml(text, "first").data == expected
     assert parse_yaml(text, "again").data == expected
+
+
+def test_the_scalar_tag_memo_keeps_short_texts_only():
+    """yamlio remembers each plain scalar's resolved tag across the files of a batch; a long text
+    (a hostile 1 MB value in each of thousands of files) is resolved afresh, never kept."""
+    from advisor import yamlio
+
+    long, short = "x" * (yamlio._RESOLVED_LONGEST + 1), "managed_online_endpoint"
+    assert yamlio.parse_yaml(f"a: {long}\nb: {short}\n", "t.yaml").data == {"a": long, "b": short}
+    kept = {key[1] for key in yamlio._Loader._resolved}
+    assert short in kept and long not in kept
