@@ -170,7 +170,7 @@ def fit_label(label: str, columns: int, indent: int) -> str:
 
 
 def _shortcut(label: str, value: Any) -> str | None:
-    """y/n for Yes and No, d/w/r/b for the actions; None numbers the rest (a choice between two
+    """y/n for Yes and No, d/s/w/r/b for the actions (ACTION_KEYS); None numbers the rest (a choice between two
     sentences, such as "A new design", is 1 and 2, not y and n)."""
     if isinstance(value, bool) and label.split(",")[0].split()[0] in ("Yes", "No"):
         return "y" if value else "n"
