@@ -189,10 +189,10 @@ class CountingMatcher(Matcher):
         try:
             holding = self._holding_of.get(key)
         except TypeError:  # an unhashable value: worked out each time
-            key, holding = None, None
-        if holding is None:
             holding = self._value_tests_holding(name, value)
-            if key is not None:
+        else:
+            if holding is None:
+                holding = self._value_tests_holding(name, value)
                 if len(self._holding_of) >= HOLDING_LIMIT:
                     self._holding_of.clear()
                 self._holding_of[key] = holding
