@@ -72,12 +72,14 @@ def test_without_the_checklist_the_same_answers_ask_a_skipped_topic_early(tmp_pa
 def test_back_from_the_first_question_returns_to_the_checklist_with_its_ticks(tmp_path, advisor):
     planner = Planner(advisor)
     ticked = stated_topics(planner, IMAGE_CLASSIFIER)
-    terminal = KeyTerminal({**IMAGE_CLASSIFIER, "topics": ticked, "skipped_offer": False}, default=DONT_KNOW,
-                           back_after="topics")
+    # With topics ticked, a survey ("which of these can you answer?") comes before the first question:
+    # Back there returns to the checklist (Back from the question after it: test_interactive_surveys.py).
+    terminal = KeyTerminal({**IMAGE_CLASSIFIER, "topics": ticked, "skipped_offer": False,
+                            "survey": Queue(BACK, DONT_KNOW)}, default=DONT_KNOW)
     _, answers, _ = run(tmp_path, terminal)
     checklists = [p for p in terminal.prompts if p.key == "topics"]
     assert len(checklists) == 2 and set(checklists[1].default) == set(ticked), "asked again, its ticks kept"
-    assert terminal.prompts[1].key != "topics" and terminal.prompts[2].key == "topics"
+    assert terminal.prompts[1].key == "survey" and terminal.prompts[2].key == "topics"
     shown = planner.topics_of(planner.plan({}))
     assert answers.skipped is not None and set(answers.skipped) == set(shown) - set(ticked)
 

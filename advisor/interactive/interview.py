@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from advisor.engine.advisor import Advisor
-from advisor.interactive.answers import EXISTING, TOPICS, Answers
+from advisor.interactive.answers import EXISTING, SURVEY, TOPICS, Answers, Survey
 from advisor.interactive.display import (
     area_words,
     show_answer,
@@ -138,11 +138,12 @@ class Interview:
         offer = False  # armed once a plan with more than long shots left was seen (not straight after --resume)
         while True:
             planner = self.planner()
-            plan = planner.plan(answers.values, answers.skipped_topics())
+            plan = planner.plan(answers.values, answers.skipped_topics(), answers.unknown_facts(),
+                                answers.surveyed_facts())
             question = plan.next
             if question is None or self.stopped_early:  # stopped: at the skipped topics' offer
                 return plan
-            if self.topic_prompt(planner, plan, defaults):  # the topic checklist, or the skipped topics' offer
+            if self.topic_prompt(planner, plan, defaults):  # the topic checklist, a survey, or the offer
                 continue
             if offer and plan.can_stop:
                 offer = False  # once per run: going on asks to the end
@@ -200,17 +201,21 @@ class Interview:
         return self.knowledge.areas[topic].partition(" - ")[0]
 
     def topic_prompt(self, planner: Planner, plan: QuestionPlan, defaults: dict[str, Any]) -> bool:
-        """Ask the topic checklist when it is due, or offer to stop when only skipped topics are left
-        (going on asks them too); False when neither is due."""
+        """Ask the topic checklist when it is due, or a survey ("which of these can you answer?"), or
+        offer to stop when only skipped topics are left (going on asks them too); False when none is due."""
         answers = self.answers
         if self.topics_due():
             self.ask_topics(planner, plan, defaults.pop(TOPICS, None), defaults.pop(EXISTING, None))
-        elif not plan.only_skipped:
-            return False
-        elif self.go_on_with_skipped(planner, plan):
-            answers.go_on_with_skipped()
+        elif plan.only_skipped:
+            if self.go_on_with_skipped(planner, plan):
+                answers.go_on_with_skipped()
+            else:
+                self.stopped_early = True  # the loop returns this plan
+        elif plan.survey:
+            if self.ask_survey(plan, defaults.pop(SURVEY, None)):  # Back: the answer before it
+                defaults.update(answers.go_back())
         else:
-            self.stopped_early = True  # the loop returns this plan
+            return False
         self.drafts.save(answers)
         return True
 
@@ -254,9 +259,10 @@ class Interview:
             else:
                 break
         if reply.action is Action.DONT_KNOW:
-            answers.skipped = ()  # can't say: every topic is asked in the planner's order
+            answers.skipped = ()  # can't say: every topic is asked in the planner's order, with no surveys
         else:
             answers.skipped = tuple(t for t in shown if t not in reply.value)
+            answers.surveying = True
         if with_mode:  # "don't know" is a new design, as nothing says there is a setup
             answers.existing = reply.action is None and EXISTING in reply.value
             answers.mode_in_topics = True
@@ -264,12 +270,46 @@ class Interview:
             titles = "; ".join(self.topic_name(t) for t in answers.skipped)
             self.console.print(f"[dim]Asked last, if you go on: {escape(titles)}[/]")
 
+    def ask_survey(self, plan: QuestionPlan, ticked: tuple[str, ...] | None) -> bool:
+        """Which of the questions to come the user can answer: the unticked are asked last. "Don't
+        know" defers none. True when the user pressed Back (the previous answer is to undo)."""
+        answers = self.answers
+        facts = [q.fact.as_asked(answers.values) for q in plan.survey]
+        listed = tuple(f.name for f in facts)
+        asked_why = False
+        while True:
+            reply = self.prompter.ask_survey(facts, can_go_back=answers.can_go_back(), ticked=ticked or (),
+                                             asked_why=asked_why)
+            if reply.action is Action.WHY:
+                self.console.print(
+                    "These are the next questions whose answers can still change a recommendation. Those you "
+                    "tick are asked next; the others are asked last, and once only they are left you may stop "
+                    "(their decisions stay open in the report) or go on with them.")
+                for fact in facts if asked_why else ():
+                    show_why(self.console, fact, plan, self.knowledge)
+                asked_why = True
+            elif reply.action is Action.REPORT:
+                if self.preview is not None:
+                    self.preview(plan)
+            else:
+                break
+        if reply.action is Action.BACK:
+            return True
+        unknown = () if reply.action is Action.DONT_KNOW else tuple(n for n in listed if n not in reply.value)
+        answers.surveys.append(Survey(len(answers.asked), listed, unknown))
+        if unknown:
+            titles = "; ".join(f.question for f in facts if f.name in unknown)
+            self.console.print(f"[dim]Asked last, if you go on: {escape(titles)}[/]")
+        return False
+
     def go_on_with_skipped(self, planner: Planner, plan: QuestionPlan) -> bool:
-        """Only the topics the user skipped are left: say what stays open and offer to stop."""
+        """Only the topics the user skipped (or the questions a survey left unticked) are left: say
+        what stays open and offer to stop."""
         skipped = set(self.answers.skipped_topics())
         titles = "; ".join(self.topic_name(t) for t in planner.topics_of(plan) if t in skipped)
-        show_still_open(self.console, plan, self.knowledge,
-                        f"[bold]Only questions on topics you skipped are left[/]: {escape(titles)}.")
+        what = f"[bold]Only questions on topics you skipped are left[/]: {escape(titles)}." if titles else \
+            "[bold]Only questions you could not answer yet are left[/]."
+        show_still_open(self.console, plan, self.knowledge, what)
         left = len(plan.questions)
         prompt = Prompt("skipped_offer", "Go on with the topics you skipped?", "select",
                         ((f"Go on (up to {left} more question{'s' if left != 1 else ''})", True),
