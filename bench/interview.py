@@ -30,7 +30,10 @@ The interview opens with the topic checklist (design or review as its first item
 where the user ticks each topic the file states a fact of; a "don't know" retires its topic ("nor
 anything else about it") only when the file states none of the topic's facts still unasked; once
 only unticked or retired topics are left, the user takes the offer to stop (a question).
-`--no-topics` interviews without them, as before.
+Once it has ticked topics, a survey ("which of these can you answer?") is one question too: the
+user ticks each listed question whose fact the file states; the unticked come last, and after going
+on at the offer no survey is made (as in the interview). `--no-topics` interviews without topics
+and surveys, `--no-survey` without surveys.
 `--try NAME=VALUE` (repeatable) runs with one of the planner's weights changed (a constant of
 advisor/interactive/planner.py or rule_states.py), so that each figure of a weight tried on the
 tuning set can be reproduced; the first state's disk cache is not used for such a run.

@@ -11,7 +11,9 @@ one checklist: ticked is yes, unticked no.
 A consultation that has asked nothing yet opens with a checklist of topics: what the user can
 already speak to. The questions of a topic left unticked are asked last; once only they are
 left, the consultation says so and offers to stop (their decisions stay open, and
-`--resume` offers them again) or to go on with them.
+`--resume` offers them again) or to go on with them. Once topics were ticked, a survey ("which of
+these can you answer now?") comes before a question no survey listed yet; the unticked are asked
+last in the same way.
 """
 
 from __future__ import annotations
@@ -276,23 +278,21 @@ class Interview:
         answers = self.answers
         facts = [q.fact.as_asked(answers.values) for q in plan.survey]
         listed = tuple(f.name for f in facts)
-        asked_why = False
-        while True:
-            reply = self.prompter.ask_survey(facts, can_go_back=answers.can_go_back(), ticked=ticked or (),
-                                             asked_why=asked_why)
-            if reply.action is Action.WHY:
-                self.console.print(
-                    "These are the next questions whose answers can still change a recommendation. Those you "
-                    "tick are asked next; the others are asked last, and once only they are left you may stop "
-                    "(their decisions stay open in the report) or go on with them.")
-                for fact in facts if asked_why else ():
-                    show_why(self.console, fact, plan, self.knowledge)
-                asked_why = True
-            elif reply.action is Action.REPORT:
-                if self.preview is not None:
-                    self.preview(plan)
-            else:
-                break
+
+        def explain() -> None:
+            self.console.print(
+                "These are the next questions whose answers can still change a recommendation. Those you "
+                "tick are asked next; the others are asked last, and once only they are left you may stop "
+                "(their decisions stay open in the report) or go on with them.")
+
+        def show_all_rules() -> None:
+            for fact in facts:
+                show_why(self.console, fact, plan, self.knowledge)
+
+        reply = self.until_answered(
+            lambda asked_why: self.prompter.ask_survey(facts, can_go_back=answers.can_go_back(),
+                                                       ticked=ticked or (), asked_why=asked_why),
+            explain, show_all_rules, plan)
         if reply.action is Action.BACK:
             return True
         unknown = () if reply.action is Action.DONT_KNOW else tuple(n for n in listed if n not in reply.value)

@@ -32,7 +32,9 @@ The user says what they can speak to. The consultation opens with a checklist of
 rule areas, `fact_topics`); the questions of a topic left unticked, or retired after a "don't
 know" ("nor anything else about it"), are asked last: `plan(answers, skipped)` puts them after
 every other question, and `only_skipped` says when nothing else is left, so the consultation
-can offer to stop there (their decisions stay open) or go on to the end.
+can offer to stop there (their decisions stay open) or go on to the end. Once topics were ticked,
+a question no survey listed yet comes with a survey (`survey`): which of the best questions to come
+the user can answer; those left unticked (`unknown`) are asked last too.
 """
 
 from __future__ import annotations
