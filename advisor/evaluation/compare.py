@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from advisor.engine.results import Consultation
 from advisor.evaluation.results import Mismatch
-from advisor.explain.whynot import condition_failure
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import describe_leaf
 from advisor.knowledge.vocabulary import value_text
@@ -123,6 +122,8 @@ class _WhyNot:
         rule = self.knowledge.rule(rule_id)
         if rule is None:
             return f"{rule_id} is not in the rule base"
+        from advisor.explain.whynot import condition_failure  # only for a failed expectation
+
         failure = condition_failure(self.consultation, self.knowledge, rule)
         if failure is None:
             return f"{rule_id} did not fire"
