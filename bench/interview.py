@@ -145,8 +145,13 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
         asked = asked[:-1] + [MODE_QUESTION + "+(topics)"] if asked else ["(topics)"]
     unticked = skipped
     surveying = surveys and bool(asked) and asked[-1].endswith("(topics)")  # the user ticked topics
-    unknown: set[str] = set()  # facts left unticked in a topic's survey
+    unknown: set[str] = set()  # facts left unticked in a survey
     surveyed: set[str] = set()  # facts listed in a survey
+    if surveying:  # the first survey is in the same checklist: the user ticks the questions the file states
+        listed = [q.fact.name for q in design.plan({}, surveyed=()).survey]
+        said = {planner.topics[n] for n in listed if n in scenario.facts}  # a topic none of whose is ticked:
+        surveyed = {n for n in listed if planner.topics[n] in said}  # its questions are asked as usual
+        unknown = surveyed - scenario.facts.keys()
     history: list[set[tuple[str, str]]] = [set()] * len(asked)  # recommendations after 0, 1, ... answers
     stop: int | None = None  # questions asked when the user takes the offer to stop (the offer included)
     armed = False  # as the interview: the offer comes once a plan with more than long shots was seen

@@ -138,3 +138,26 @@ def test_with_surveys_answered_then_gone_on_with_nothing_unasked_changes_the_out
         for question in plan.batch:
             answers[question.fact.name] = data.draw(answer_strategy(question.fact), label=question.fact.name)
     assert_no_unasked_fact_changes_the_outcome(advisor, planner, answers)
+
+
+def test_the_topic_checklist_lists_the_first_questions_and_back_keeps_their_ticks(tmp_path, advisor):
+    """The first survey is in the topic checklist: a question ticked ticks its topic, the unticked
+    questions of a topic with one ticked are asked last, and a topic with none ticked is asked as usual."""
+    planner = Planner(advisor)
+    first = [q.fact.name for q in planner.plan({}, surveyed=()).survey]
+    stated = [n for n in first if n in IMAGE_CLASSIFIER]
+    said = {planner.topics[n] for n in stated}
+    assert stated and said and len(stated) < len(first)
+    # Only questions ticked, no topic: their topics count as ticked.
+    terminal = KeyTerminal({**IMAGE_CLASSIFIER, "topics": Queue(tuple(stated), tuple(stated)), "skipped_offer": False,
+                            "stop_offer": True}, default=DONT_KNOW, back_after="topics")
+    _, answers, _ = run(tmp_path, terminal)
+    checklists = [p for p in terminal.prompts if p.key == "topics"]
+    assert len(checklists) == 2 and set(stated) <= set(checklists[1].default), "Back: the questions ticked again"
+    assert not said & set(answers.skipped)
+    opening = answers.surveys[0]
+    assert opening.opening and opening.at == 0
+    assert set(opening.listed) == {n for n in first if planner.topics[n] in said}
+    assert set(opening.unknown) == set(opening.listed) - set(stated)
+    assert not set(opening.unknown) & set(terminal.asked), "left unticked: not asked before the stop"
+    assert terminal.asked[0] == stated[0] or terminal.asked[0] not in first, "a ticked question, or a framing one"

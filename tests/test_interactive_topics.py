@@ -31,7 +31,10 @@ def test_unticked_topics_are_asked_last_and_stopping_there_leaves_their_decision
     assert keys[0] == "topics" and "existing" not in keys, "the checklist opens the consultation"
     checklist = stop.prompts[0]
     offered = [value for _, value in checklist.options if not isinstance(value, Action)]
-    assert offered == [EXISTING, *shown], "a setup to review first, then the topics"
+    assert [v for v in offered if v == EXISTING or v in shown] == [EXISTING, *shown], "a setup to review, the topics"
+    first_survey = [q.fact.name for q in planner.plan({}, surveyed=()).survey]
+    assert [v for v in offered if v not in shown and v != EXISTING] == \
+        [n for t in shown for n in first_survey if planner.topics[n] == t], "the best questions under their topics"
     assert answers.existing is False and answers.mode_in_topics
     assert "skipped_offer" in keys  # (after the offer to stop with long shots, which this user declines)
     assert not [n for n in stop.asked if planner.topics.get(n) in skipped], "no skipped topic was asked"

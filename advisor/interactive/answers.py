@@ -16,11 +16,16 @@ SURVEY = "(survey)"  # go_back's key for a survey's answer (the facts ticked)
 @dataclass(frozen=True)
 class Survey:
     """One "which of these can you answer?": asked after `at` answers, the facts `listed`, the
-    `unknown` left unticked (asked last; none when the answer was "don't know")."""
+    `unknown` left unticked (asked last; none when the answer was "don't know"). `opening`: asked
+    in the topic checklist, undone with it."""
 
     at: int
     listed: tuple[str, ...]
     unknown: tuple[str, ...] = ()
+    opening: bool = False
+
+    def ticked(self) -> tuple[str, ...]:
+        return tuple(n for n in self.listed if n not in self.unknown)
 
 
 @dataclass
@@ -70,7 +75,7 @@ class Answers:
         self.skipped = () if self.skipped is not None else None
         self.retired.clear()
         self.surveying = False
-        self.surveys = [Survey(s.at, s.listed) for s in self.surveys]
+        self.surveys = [Survey(s.at, s.listed, (), s.opening) for s in self.surveys]
 
     def record(self, fact: str, value: Any) -> None:
         self.values[fact] = value
@@ -93,13 +98,15 @@ class Answers:
     def go_back(self) -> dict[str, Any]:
         """Forget the last answer given (a whole checklist at once), so it is asked again;
         return the answers forgotten, for defaults. Before the first question: the topic
-        checklist (under TOPICS, the topics left unticked). A survey asked since the last answer
-        is undone first (under SURVEY, the facts ticked)."""
-        if self.surveys and self.surveys[-1].at >= len(self.asked):
-            survey = self.surveys.pop()
-            return {SURVEY: tuple(n for n in survey.listed if n not in survey.unknown)}
+        checklist (under TOPICS, the topics left unticked; under SURVEY, the questions ticked in it).
+        A survey asked since the last answer is undone first (under SURVEY, the facts ticked)."""
+        last_survey = self.surveys[-1] if self.surveys and self.surveys[-1].at >= len(self.asked) else None
+        if last_survey is not None and not last_survey.opening:
+            return {SURVEY: self.surveys.pop().ticked()}
         if not self.asked:
             undone: dict[str, Any] = {TOPICS: self.skipped}
+            if last_survey is not None:
+                undone[SURVEY] = self.surveys.pop().ticked()
             self.skipped = None
             if self.mode_in_topics:
                 undone[EXISTING], self.existing, self.mode_in_topics = self.existing, None, False
@@ -130,7 +137,8 @@ class Answers:
             "retired": dict(self.retired),
             "mode_in_topics": self.mode_in_topics,
             "surveying": self.surveying,
-            "surveys": [{"at": s.at, "listed": list(s.listed), "unknown": list(s.unknown)} for s in self.surveys],
+            "surveys": [{"at": s.at, "listed": list(s.listed), "unknown": list(s.unknown), "opening": s.opening}
+                        for s in self.surveys],
         }
 
     def restore_mode(self, saved_existing: Any, knowledge: KnowledgeBase) -> None:

@@ -162,4 +162,5 @@ def _survey_from(raw: Any, knowledge: KnowledgeBase, answered: int) -> Survey | 
     if not isinstance(listed, list) or not isinstance(unknown, list):
         return None
     facts = tuple(n for n in listed if isinstance(n, str) and knowledge.vocabulary.is_input(n))
-    return Survey(min(max(raw["at"], 0), answered), facts, tuple(n for n in unknown if n in facts))
+    return Survey(min(max(raw["at"], 0), answered), facts, tuple(n for n in unknown if n in facts),
+                  raw.get("opening") is True)

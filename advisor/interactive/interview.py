@@ -55,6 +55,7 @@ MODE_PROMPT = Prompt(
 
 # The topic checklist's first item when design or review is still to say (MODE_PROMPT's second answer).
 REVIEW_ITEM = "I have a setup to review (clusters, sweeps or deployments already configured)"
+QUESTION_INDENT = "    "  # a question of the first survey, under its topic in the topic checklist
 
 
 class Interrupted(Exception):
@@ -207,7 +208,8 @@ class Interview:
         offer to stop when only skipped topics are left (going on asks them too); False when none is due."""
         answers = self.answers
         if self.topics_due():
-            self.ask_topics(planner, plan, defaults.pop(TOPICS, None), defaults.pop(EXISTING, None))
+            self.ask_topics(planner, plan, defaults.pop(TOPICS, None), defaults.pop(EXISTING, None),
+                            defaults.pop(SURVEY, None))
         elif plan.only_skipped:
             if self.go_on_with_skipped(planner, plan):
                 answers.go_on_with_skipped()
@@ -222,10 +224,11 @@ class Interview:
         return True
 
     def ask_topics(self, planner: Planner, plan: QuestionPlan, unticked: tuple[str, ...] | None,
-                   existing: bool | None) -> None:
+                   existing: bool | None, questions_ticked: tuple[str, ...] | None = None) -> None:
         """What the user has and can speak to, in one checklist: a setup to review (when design or
-        review is still to say), then the topics of the questions worth asking. Ticked by default:
-        the topics of answers already given (pre-filled), or the earlier ticks."""
+        review is still to say), then the topics of the questions worth asking, with the first
+        survey's questions under their topics. Ticked by default: the topics of answers already
+        given (pre-filled), or the earlier ticks."""
         answers = self.answers
         shown = planner.topics_of(plan)
         with_mode = answers.existing is None and existing_setup_matters(self.knowledge, answers.focus)
@@ -240,7 +243,13 @@ class Interview:
             ticked = tuple(t for t in shown if any(planner.topics.get(n) == t for n in answers.values))
         else:
             ticked = tuple(t for t in shown if t not in unticked)
-        options = [(area_words(self.knowledge.areas[t]), t) for t in shown]
+        # The first survey, in the same checklist: the best questions to come, each under its topic.
+        survey = [q.fact.as_asked(answers.values) for q in planner.plan(answers.values, surveyed=()).survey]
+        options: list[tuple[str, str]] = []
+        for topic in shown:
+            options.append((area_words(self.knowledge.areas[topic]), topic))
+            options.extend((QUESTION_INDENT + f.question, f.name) for f in survey if planner.topics[f.name] == topic)
+        ticked += tuple(n for n in questions_ticked or () if n in {f.name for f in survey})
         if with_mode:
             options.insert(0, (REVIEW_ITEM, EXISTING))
             ticked = (EXISTING, *ticked) if existing else ticked
@@ -250,10 +259,11 @@ class Interview:
             if reply.action is Action.WHY:
                 self.console.print(
                     "The questions of the topics you tick come first, each only where its answer can still "
-                    "change a recommendation. The others are asked last: once only they are left you may stop "
-                    "(their decisions stay open in the report) or go on with them. Questions that decide "
-                    "which topics apply at all (the goal, the task, whether a prebuilt model fits) are "
-                    "always asked.")
+                    "change a recommendation. Under a topic, the questions you tick are asked next and those "
+                    "left unticked last (when you tick none of a topic's, they are asked as usual). The others "
+                    "are asked last: once only they are left you may stop (their decisions stay open in the "
+                    "report) or go on with them. Questions that decide which topics apply at all (the goal, "
+                    "the task, whether a prebuilt model fits) are always asked.")
                 asked_why = True
             elif reply.action is Action.REPORT:
                 if self.preview is not None:
@@ -263,14 +273,25 @@ class Interview:
         if reply.action is Action.DONT_KNOW:
             answers.skipped = ()  # can't say: every topic is asked in the planner's order, with no surveys
         else:
-            answers.skipped = tuple(t for t in shown if t not in reply.value)
-            answers.surveying = True
+            self.record_opening(planner, shown, [f.name for f in survey], reply.value)
         if with_mode:  # "don't know" is a new design, as nothing says there is a setup
             answers.existing = reply.action is None and EXISTING in reply.value
             answers.mode_in_topics = True
         if answers.skipped:
             titles = "; ".join(self.topic_name(t) for t in answers.skipped)
             self.console.print(f"[dim]Asked last, if you go on: {escape(titles)}[/]")
+
+    def record_opening(self, planner: Planner, shown: tuple[str, ...], survey: list[str],
+                       ticked: tuple[str, ...]) -> None:
+        """The topic checklist's ticks: a question ticked ticks its topic; a topic's questions left
+        unticked are asked last only when another of them is ticked (else they were not looked at)."""
+        answers = self.answers
+        said = {planner.topics[n] for n in survey if n in ticked}
+        answers.skipped = tuple(t for t in shown if t not in ticked and t not in said)
+        answers.surveying = True
+        listed = tuple(n for n in survey if planner.topics[n] in said)
+        if listed:
+            answers.surveys.append(Survey(0, listed, tuple(n for n in listed if n not in ticked), opening=True))
 
     def ask_survey(self, plan: QuestionPlan, ticked: tuple[str, ...] | None) -> bool:
         """Which of the questions to come the user can answer: the unticked are asked last. "Don't
