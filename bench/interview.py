@@ -152,6 +152,7 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
         said = {planner.topics[n] for n in listed if n in scenario.facts}  # a topic none of whose is ticked:
         surveyed = {n for n in listed if planner.topics[n] in said}  # its questions are asked as usual
         unknown = surveyed - scenario.facts.keys()
+        asked[-1] = asked[-1].replace("(topics)", "(topics: " + " ".join(listed) + ")")
     history: list[set[tuple[str, str]]] = [set()] * len(asked)  # recommendations after 0, 1, ... answers
     stop: int | None = None  # questions asked when the user takes the offer to stop (the offer included)
     armed = False  # as the interview: the offer comes once a plan with more than long shots was seen

@@ -161,3 +161,12 @@ def test_the_topic_checklist_lists_the_first_questions_and_back_keeps_their_tick
     assert set(opening.unknown) == set(opening.listed) - set(stated)
     assert not set(opening.unknown) & set(terminal.asked), "left unticked: not asked before the stop"
     assert terminal.asked[0] == stated[0] or terminal.asked[0] not in first, "a ticked question, or a framing one"
+
+
+def test_dont_know_at_the_topic_checklist_means_no_surveys(tmp_path_factory):
+    """The full consultation of test_interactive.py answers the topic checklist "don't know"."""
+    from test_interactive import image_classifier_consultation
+
+    terminal, _, answers, _, _ = image_classifier_consultation(tmp_path_factory)
+    assert terminal.prompts[0].key == "topics" and "survey" not in [p.key for p in terminal.prompts]
+    assert not answers.surveying and not answers.surveys
