@@ -57,6 +57,11 @@ _STR, _MAP, _SEQ, _MERGE = _TAG + "str", _TAG + "map", _TAG + "seq", _TAG + "mer
 _KINDS = {_TAG + "int": "an integer", _TAG + "float": "a number", _TAG + "bool": "true or false",
           _TAG + "null": "null", _TAG + "timestamp": "a date or time", _TAG + "binary": "base64 data"}
 _SHOWN = 40  # characters of a bad scalar quoted in a message
+# The value of a plain `true`, `80` or `null` depends on its tag and text alone, and the same
+# ones come back in every file of a batch: each checked value is kept (immutable ones only).
+_KEPT_TAGS = frozenset({_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"})
+_CONSTRUCTED: dict[tuple[str, str], Any] = {}
+_NOT_KNOWN = object()
 
 
 @dataclass
@@ -143,6 +148,19 @@ class _Builder:
         tag = node.tag
         if tag == _STR:
             return node.value
+        key = (tag, node.value)
+        known = _CONSTRUCTED.get(key, _NOT_KNOWN)
+        if known is not _NOT_KNOWN:
+            return known
+        value = self._construct(node)
+        if tag in _KEPT_TAGS and len(node.value) <= _RESOLVED_LONGEST:
+            if len(_CONSTRUCTED) >= _RESOLVED_LIMIT:
+                _CONSTRUCTED.clear()
+            _CONSTRUCTED[key] = value
+        return value
+
+    def _construct(self, node: ScalarNode) -> Any:
+        tag = node.tag
         construct = self.loader.yaml_constructors.get(tag)
         if construct is None or tag in (_MAP, _SEQ) or tag.startswith(_TAG + "python"):
             raise self.fail(f"tag {_tag_name(tag)} is not allowed", node,

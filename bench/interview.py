@@ -30,7 +30,10 @@ The interview opens with the topic checklist (design or review as its first item
 where the user ticks each topic the file states a fact of; a "don't know" retires its topic ("nor
 anything else about it") only when the file states none of the topic's facts still unasked; once
 only unticked or retired topics are left, the user takes the offer to stop (a question).
-`--no-topics` interviews without them, as before.
+Once it has ticked topics, a survey ("which of these can you answer?") is one question too: the
+user ticks each listed question whose fact the file states; the unticked come last, and after going
+on at the offer no survey is made (as in the interview). `--no-topics` interviews without topics
+and surveys, `--no-survey` without surveys.
 `--try NAME=VALUE` (repeatable) runs with one of the planner's weights changed (a constant of
 advisor/interactive/planner.py or rule_states.py), so that each figure of a weight tried on the
 tuning set can be reproduced; the first state's disk cache is not used for such a run.
@@ -117,7 +120,7 @@ def outcome(consultation: Consultation) -> set[tuple[str, str]]:
 
 
 def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = False,
-              topics: bool = True) -> Interview:
+              topics: bool = True, surveys: bool = True) -> Interview:
     """The planner's questions to a user who knows exactly what the file states.
 
     oracle: among the planner's questions, ask first those the file answers (in the planner's
@@ -141,19 +144,33 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
         skipped = tuple(topic for topic in shown if topic not in known)
         asked = asked[:-1] + [MODE_QUESTION + "+(topics)"] if asked else ["(topics)"]
     unticked = skipped
+    surveying = surveys and bool(asked) and asked[-1].endswith("(topics)")  # the user ticked topics
+    unknown: set[str] = set()  # facts left unticked in a survey
+    surveyed: set[str] = set()  # facts listed in a survey
+    if surveying:  # the first survey is in the same checklist: the user ticks the questions the file states
+        listed = [q.fact.name for q in design.plan({}, surveyed=()).survey]
+        said = {planner.topics[n] for n in listed if n in scenario.facts}  # a topic none of whose is ticked:
+        surveyed = {n for n in listed if planner.topics[n] in said}  # its questions are asked as usual
+        unknown = surveyed - scenario.facts.keys()
+        asked[-1] = asked[-1].replace("(topics)", "(topics: " + " ".join(listed) + ")")
     history: list[set[tuple[str, str]]] = [set()] * len(asked)  # recommendations after 0, 1, ... answers
     stop: int | None = None  # questions asked when the user takes the offer to stop (the offer included)
     armed = False  # as the interview: the offer comes once a plan with more than long shots was seen
     while True:
-        plan = planner.plan(answers, skipped)
+        plan = planner.plan(answers, skipped, unknown, surveyed if surveying else None)
         history.append(outcome(plan.consultation))
         if plan.next is None:
             break
-        if plan.only_skipped and skipped:  # the offer: only topics the user cannot speak to are left
+        if plan.only_skipped and (skipped or unknown):  # the offer: only what the user cannot speak to is left
             if not go_on and stop is None:
                 stop = len(asked) + 1
             asked.append("(offer: skipped topics)")
-            skipped = ()
+            skipped, unknown, surveying = (), set(), False  # going on: asked to the end, as the interview
+            continue
+        if plan.survey:  # one question: the user ticks the facts the file states
+            surveyed |= {q.fact.name for q in plan.survey}
+            unknown |= {q.fact.name for q in plan.survey} - scenario.facts.keys()
+            asked.append("(survey: " + " ".join(q.fact.name for q in plan.survey) + ")")
             continue
         if plan.can_stop and armed and stop is None and not go_on:
             stop = len(asked) + 1
@@ -166,17 +183,25 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
         if len(batch) == 1:
             name = batch[0]
             answers[name] = scenario.facts.get(name)  # None: "don't know"
-            topic = planner.topics.get(name)
-            if topics and answers[name] is None and topic is not None and topic not in skipped \
-                    and planner.knowledge.vocabulary.require_fact(name).type != "number" \
-                    and not any(planner.topics.get(n) == topic for n in scenario.facts if n not in answers):
-                skipped += (topic,)  # "don't know, nor anything else about <topic>": no extra question
+            if topics and retires(planner, scenario.facts, answers, name, skipped):
+                skipped += (planner.topics[name],)  # "don't know, nor anything else about it": no extra question
         else:
             answers.update({name: scenario.facts.get(name) is True for name in batch})
     final = plan.consultation
     needed: set[str] = set()
     for rec in final.recommendations:
         needed |= user_facts(final.derivation(rec.decision, rec.choice))
+    settled, left_open = settled_shares(history, stop)
+    if stop is not None:
+        asked = asked[:stop - 1] + ["(offer to stop: taken)"]
+    assert known_facts(answers, knowledge).keys() >= needed
+    return Interview(path.stem, asked, frozenset(needed), settled, left_open, len(history[-1]), stop is not None,
+                     frozenset(scenario.facts), unticked)
+
+
+def settled_shares(history: list[set[tuple[str, str]]], stop: int | None) -> tuple[dict[float, float], int]:
+    """The question after which each share of the final recommendations is settled and stays so, and
+    how many were not settled when the user took the offer to stop (after `stop` questions)."""
     settled_after = []
     for pair in history[-1]:
         at = len(history) - 1
@@ -185,15 +210,22 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
         settled_after.append(at)
     left_open = 0
     if stop is not None:  # what is settled after the last question before the offer stays so
-        asked = asked[:stop - 1] + ["(offer to stop: taken)"]
         left_open = sum(1 for at in settled_after if at > stop - 1)
         settled_after = [at if at <= stop - 1 else math.inf for at in settled_after]
     settled_after.sort()
     settled = {share: (settled_after[max(0, math.ceil(share * len(settled_after)) - 1)] if settled_after else 0)
                for share in SHARES}
-    assert known_facts(answers, knowledge).keys() >= needed
-    return Interview(path.stem, asked, frozenset(needed), settled, left_open, len(settled_after), stop is not None,
-                     frozenset(scenario.facts), unticked)
+    return settled, left_open
+
+
+def retires(planner: Planner, facts: dict[str, Any], answers: dict[str, Any], name: str,
+            skipped: tuple[str, ...]) -> bool:
+    """The user answers "don't know, nor anything else about <topic>" to `name` only when the file
+    states none of the topic's facts still unasked (a number question has no such item)."""
+    topic = planner.topics.get(name)
+    return answers[name] is None and topic is not None and topic not in skipped \
+        and planner.knowledge.vocabulary.require_fact(name).type != "number" \
+        and not any(planner.topics.get(n) == topic for n in facts if n not in answers)
 
 
 def set_weight(setting: str) -> str:
@@ -237,6 +269,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="the user declines the offer to stop and is asked to the end")
     parser.add_argument("--no-topics", action="store_true",
                         help="no topic checklist and no topic retired by a \"don't know\" (the interview before them)")
+    parser.add_argument("--no-survey", action="store_true",
+                        help="no survey of a ticked topic's questions (\"which of these do you know?\")")
     parser.add_argument("--try", dest="tries", action="append", default=[], metavar="NAME=VALUE",
                         help="run with a planner weight (a constant of planner.py or rule_states.py) set to VALUE")
     args = parser.parse_args(argv)
@@ -250,7 +284,8 @@ def main(argv: list[str] | None = None) -> None:
     if not files:
         print("No held-out scenarios: scenarios/end-to-end/ holds only the ones the weights were tuned on.")
         return
-    results = [interview(advisor, path, args.oracle, args.go_on, not args.no_topics) for path in files]
+    results = [interview(advisor, path, args.oracle, args.go_on, not args.no_topics, not args.no_survey)
+               for path in files]
 
     header = ("scenario", "asked", "needed", "50%", "90%", "100%", "90% / needed", "100% / needed")
     rows = []
@@ -278,6 +313,8 @@ def main(argv: list[str] | None = None) -> None:
         which += ", with " + ", ".join(tried)
     if args.no_topics:
         which += ", no topics"
+    elif args.no_survey:
+        which += ", no surveys"
     print(render(f"Targets, {which}", ("measure", "figure", "target", "verdict"), verdicts))
     totals = (sum(r.settled[0.9] for r in results), sum(r.settled[1.0] for r in results))
     print(f"Questions until 90% / 100% settled, summed over the {len(results)} scenarios: "

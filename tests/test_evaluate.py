@@ -6,6 +6,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -350,6 +352,23 @@ def test_parallel_output_equals_serial_output_byte_for_byte(cli, cli_process, mi
         assert parallel.stdout == serial.stdout
         assert parallel.stderr == serial.stderr == ""  # and no progress bar when piped
     assert serial.stdout.count("<testcase ") == 44
+
+
+def test_a_serial_evaluation_imports_no_process_pool(mixed):
+    """--jobs 1 (and a batch too small for a pool) never starts workers, so it pays for neither
+    multiprocessing nor concurrent.futures (issue 26: ~10-15 ms of every serial run), nor for
+    the why-not explanations while every expectation holds, nor (JSON) for the Markdown and XML
+    escapes. A fresh interpreter: the point."""
+    unused = ("multiprocessing", "concurrent.futures", "advisor.explain.whynot",
+              "advisor.presentation.escape.markdown", "advisor.presentation.escape.xml")
+    code = ("import sys\nfrom advisor.cli.app import main\n"
+            "try:\n    main(['evaluate', sys.argv[1], '--jobs', '1', '--format', 'json'])\n"
+            "except SystemExit as exit_:\n    assert exit_.code == 0, exit_.code\n"
+            f"print(sorted(m for m in {unused!r} if m in sys.modules), file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", code, str(mixed / "pass-1.yaml")], capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines()[-1] == "[]"
 
 
 def test_bad_usage_exits_2(cli, mixed):

@@ -458,3 +458,21 @@ def test_the_scalar_tag_memo_keeps_short_texts_only():
     assert yamlio.parse_yaml(f"a: {long}\nb: {short}\n", "t.yaml").data == {"a": long, "b": short}
     kept = {key[1] for key in yamlio._Loader._resolved}
     assert short in kept and long not in kept
+
+
+def test_the_scalar_value_memo_keeps_checked_short_values_only():
+    """yamlio remembers the value of each short plain int/float/bool/null text across the files of
+    a batch; a value refused (.nan) is refused again in the next file, with that file's line, and
+    a long text is never kept."""
+    from advisor import yamlio
+    from advisor.errors import AdvisorError
+
+    digits = "9" * (yamlio._RESOLVED_LONGEST + 1)
+    text = f"a: 12\nb: true\nc: {digits}\nd: .nan\n"
+    for where in ("first.yaml", "again.yaml"):
+        with pytest.raises(AdvisorError) as caught:
+            yamlio.parse_yaml(text, where)
+        assert (caught.value.where, caught.value.line) == (where, 4)
+    assert yamlio.parse_yaml("a: 12\nb: true\nc: ~\n", "t.yaml").data == {"a": 12, "b": True, "c": None}
+    kept = {text for _, text in yamlio._CONSTRUCTED}
+    assert {"12", "true", "~"} <= kept and ".nan" not in kept and digits not in kept

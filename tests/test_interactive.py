@@ -61,7 +61,9 @@ def keys_for(prompt: Prompt, answer: Any) -> str:
 
 
 OWN_PROMPTS = ("resume", "save", "save_path", "save_title", "existing", "topics", "go_on", "stop_offer",
-               "skipped_offer")
+               "skipped_offer", "survey")
+# Unless scripted: a new design, "don't know" to a survey (nothing asked last), and go on.
+OWN_ANSWERS = {"existing": False, "survey": DONT_KNOW, "go_on": True, "stop_offer": True, "skipped_offer": True}
 
 
 def checklist_facts(prompt: Prompt) -> list[str]:
@@ -90,7 +92,8 @@ class KeyTerminal:
 
     script: fact -> answer (or a Queue of answers); other facts get `default`. The
     consultation's own prompts answer "a new design" (`existing`), "don't know" to the topic
-    checklist (`topics`: every topic is asked, in the planner's order), "go on" after an area
+    checklist (`topics`: every topic is asked, in the planner's order) and to a survey (`survey`:
+    none is asked last), "go on" after an area
     (`go_on`), at the offer to stop (`stop_offer`) and at the skipped topics' offer
     (`skipped_offer`), and "yes, none of these" to an empty checkbox, unless the script says otherwise.
     stop_at: press Ctrl-C at that prompt (1-based; the first prompt asks design or review).
@@ -132,11 +135,11 @@ class KeyTerminal:
         if prompt.key == "topics":  # with "design or review" as its first item while that is to say
             return self.topics(prompt)
         if prompt.key in self.script and (prompt.key in OWN_PROMPTS or prompt.key.endswith(":none")):
-            planned = self.script[prompt.key]
-            return planned.pop(0).answer if isinstance(planned, list) else planned
-        if prompt.key == "existing":
-            return False
-        if prompt.key in ("go_on", "stop_offer", "skipped_offer") or prompt.key.endswith(":none"):
+            planned = self.script[prompt.key]  # a Queue's last answer stays for the prompts after it
+            return (planned.pop(0) if len(planned) > 1 else planned[0]).answer if isinstance(planned, list) else planned
+        if prompt.key in OWN_ANSWERS:
+            return OWN_ANSWERS[prompt.key]
+        if prompt.key.endswith(":none"):
             return True
         if self.back_after and not self.went_back and len(self.prompts) >= 2 \
                 and self.prompts[-2].key == self.back_after:

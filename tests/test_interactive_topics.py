@@ -31,7 +31,10 @@ def test_unticked_topics_are_asked_last_and_stopping_there_leaves_their_decision
     assert keys[0] == "topics" and "existing" not in keys, "the checklist opens the consultation"
     checklist = stop.prompts[0]
     offered = [value for _, value in checklist.options if not isinstance(value, Action)]
-    assert offered == [EXISTING, *shown], "a setup to review first, then the topics"
+    assert [v for v in offered if v == EXISTING or v in shown] == [EXISTING, *shown], "a setup to review, the topics"
+    first_survey = [q.fact.name for q in planner.plan({}, surveyed=()).survey]
+    assert [v for v in offered if v not in shown and v != EXISTING] == \
+        [n for t in shown for n in first_survey if planner.topics[n] == t], "the best questions under their topics"
     assert answers.existing is False and answers.mode_in_topics
     assert "skipped_offer" in keys  # (after the offer to stop with long shots, which this user declines)
     assert not [n for n in stop.asked if planner.topics.get(n) in skipped], "no skipped topic was asked"
@@ -72,12 +75,14 @@ def test_without_the_checklist_the_same_answers_ask_a_skipped_topic_early(tmp_pa
 def test_back_from_the_first_question_returns_to_the_checklist_with_its_ticks(tmp_path, advisor):
     planner = Planner(advisor)
     ticked = stated_topics(planner, IMAGE_CLASSIFIER)
-    terminal = KeyTerminal({**IMAGE_CLASSIFIER, "topics": ticked, "skipped_offer": False}, default=DONT_KNOW,
-                           back_after="topics")
+    # With topics ticked, a survey ("which of these can you answer?") comes before the first question:
+    # Back there returns to the checklist (Back from the question after it: test_interactive_surveys.py).
+    terminal = KeyTerminal({**IMAGE_CLASSIFIER, "topics": ticked, "skipped_offer": False,
+                            "survey": Queue(BACK, DONT_KNOW)}, default=DONT_KNOW)
     _, answers, _ = run(tmp_path, terminal)
     checklists = [p for p in terminal.prompts if p.key == "topics"]
     assert len(checklists) == 2 and set(checklists[1].default) == set(ticked), "asked again, its ticks kept"
-    assert terminal.prompts[1].key != "topics" and terminal.prompts[2].key == "topics"
+    assert terminal.prompts[1].key == "survey" and terminal.prompts[2].key == "topics"
     shown = planner.topics_of(planner.plan({}))
     assert answers.skipped is not None and set(answers.skipped) == set(shown) - set(ticked)
 

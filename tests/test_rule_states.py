@@ -5,7 +5,6 @@ sums it keeps to value a fact again only where its rules changed."""
 from __future__ import annotations
 
 import copy
-from math import fsum
 from typing import Any
 
 from conftest import DEEP
@@ -30,26 +29,24 @@ def worked_out_afresh(planner: Planner, answers: dict[str, Any]) -> RuleStates:
 
 
 def tables(states: RuleStates) -> dict[str, Any]:
-    """Every fact's tables (worked out from a state read back from disk where not yet taken), without
-    empty entries."""
+    """Every fact's readers (taken from the first state where a state read back from disk has not
+    taken them yet) and each target's open rules, without empty entries."""
     for name in states.shared.get("waiting", {}):
         states._fill(name)
     return {
         "readers": {n: r for n, r in states.readers.items() if r},
-        "best": {n: b for n, b in states.best.items() if b},
-        "closes": {n: c for n, c in states.closes.items() if c},
         "in_target": {t: r for t, r in states.in_target.items() if r},
     }
 
 
 def kept_sums_hold(states: RuleStates) -> None:
-    """Each kept best and sum is the one its fact's tables give now."""
+    """Each fact's parts, kept from step to step and worked out again only for the targets whose rules
+    changed, are the parts its readers give now; a fact has parts only while it is worth asking (a state
+    read back from disk works them out when it first values the fact)."""
+    assert states.tops.keys() == states.sums.keys() <= states.worth.keys()
     for name, tops in states.tops.items():
-        share = 1 / len(states.spaces[name]) if states.spaces.get(name) else 0.0
-        assert tops == {key: max(rules.values()) * (0.5 if key[1] is SOME else share)
-                        for key, rules in states.best.get(name, {}).items()}, name
-        assert states.sums[name] == {target: fsum(rules.values())
-                                     for target, rules in states.closes.get(name, {}).items()}, name
+        assert (tops, states.sums[name]) == states._parts(name, states.readers[name], states.states), name
+        assert states.readers[name] == set(states.worth[name].readers), name
 
 
 # Two examples while developing (each ~1 s): derandomized, they are one design and one existing-setup
@@ -96,28 +93,39 @@ def test_interviews_in_one_process_do_not_share_what_one_of_them_changed(advisor
 
 
 def test_a_copy_changes_its_own_tables_never_the_first_states(advisor):
-    """Tables are shared with the first state until a copy changes them: a changed worth brought
-    into a copy's table (or taken back from it) shows there, never in the first state or in another copy."""
+    """Tables are shared with the first state until a copy changes them: a changed rule brought into a
+    copy's tables (or taken from them) shows there, never in the first state or in another copy."""
     planner = Planner(advisor)
     planner.plan({})
     base = planner._memo[planner._setting]
     before = base.export()
-    first_tables = copy.deepcopy(tables(base), {id(SOME): SOME})  # each fact's tables worked out when needed
-    name, key, rule_id = next((name, key, rule_id) for name, table in sorted(base.best.items())
-                              for key, rules in table.items() if len(rules) > 1 for rule_id in rules)
+    first_tables = copy.deepcopy(tables(base))
+    first_parts = copy.deepcopy((base.tops, base.sums), {id(SOME): SOME})
+    name, rule_id, target = next(  # a fact with other readers, and the only open rule of its target
+        (name, rule_id, target) for name, readers in sorted(base.readers.items()) if len(readers) > 1
+        for rule_id in sorted(readers) if name in base.states[rule_id].required
+        for target in [base.static[rule_id].target] if base.in_target[target] == {rule_id})
     one, other = base.copy(), base.copy()
     state = base.states[rule_id]
-    doubled = state._replace(reach=state.reach * 2)
-    one._bring(rule_id, key[0], doubled, [name], True)  # the value replaced in a shared table
-    assert one.best[name][key][rule_id] == 2 * base.best[name][key][rule_id]
-    assert tables(base) == first_tables
+    doubled = state._replace(reach=state.reach * 2, weight=state.weight * 2)
+    for copied in (one, other):
+        copied.unknowable = base.last.unknowable
+    one.states[rule_id] = doubled
+    one._value_fact(name, {target}, moved=False)  # the part worked out again in a shared table
+    tops, sums = base._parts(name, base.readers[name], base.states)  # the first state's (kept there or not)
+    assert one.tops[name] != tops and one.sums[name][target] > sums[target]
+    assert one.worth[name].worth > base.worth[name].worth
+    assert tables(base) == first_tables and (base.tops, base.sums) == first_parts
     two = base.copy()
-    two._bring(rule_id, key[0], state, [name], False)  # taken back from a shared table
-    assert rule_id not in two.best[name][key] and rule_id in base.best[name][key]
-    two._bring(rule_id, key[0], doubled, [name], True)
-    two._bring(rule_id, key[0], doubled, [name], False)
-    two._bring(rule_id, key[0], doubled, [name], True)
-    assert two.best[name][key][rule_id] == one.best[name][key][rule_id]
+    two.unknowable = base.last.unknowable
+    two._move(rule_id, [name], False, set())  # taken from a shared table
+    two._value_fact(name, {target})
+    assert rule_id not in two.readers[name] and rule_id in base.readers[name]
+    assert rule_id not in two.worth[name].readers
+    two.states[rule_id] = doubled
+    two._move(rule_id, [name], True, set())
+    two._value_fact(name, {target})
+    assert (two.tops[name], two.sums[name], two.worth[name]) == (one.tops[name], one.sums[name], one.worth[name])
     assert base.export() == before
-    assert tables(base) == first_tables
-    assert tables(other) == first_tables
+    assert tables(base) == first_tables and (base.tops, base.sums) == first_parts
+    assert tables(other) == first_tables and (other.tops, other.sums) == first_parts

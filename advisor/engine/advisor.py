@@ -238,6 +238,9 @@ class Advisor:
         self._strength = certainty.strengths(knowledge.rules)
         self._fact_order = knowledge.vocabulary.fact_order
         self._existing_setup = frozenset(f.name for f in knowledge.vocabulary.input_facts if f.existing_setup)
+        # What _finish asks of each concluded name, worked out once rather than per consultation.
+        self._several = frozenset(d.name for d in knowledge.vocabulary.decisions if d.multiple)
+        self._fact_names = frozenset(f.name for f in knowledge.vocabulary.facts)
         entries = {e.id: e for e in knowledge.scope}
         self._priority = {r.id: r.priority for r in knowledge.rules}
         self._tests = {r.id: frozenset(leaves(r.condition)) for r in knowledge.rules}
@@ -303,9 +306,9 @@ class Advisor:
         contests: list[RuleWarning] = []
         winners: dict[str, Any] = {name: value for name, (value, _) in trace.live.items()}
         unranked: set[str] = set()
+        several = self._several
         for name, winner in winners.items():
-            spec = vocabulary.decision(name)
-            if spec is not None and spec.multiple:
+            if name in several:
                 continue  # several choices may stand together
             if name in self._by_sets:
                 winners[name], contest = conflicts.settle_sets(name, grouped[name], self._by_sets[name],
@@ -318,7 +321,7 @@ class Advisor:
         certainty.propagate(trace.fired, self._strength)
 
         derived = {name: Evidence(name, value, by_value[(name, value)][0].rule_id)
-                   for name, value in winners.items() if vocabulary.fact(name) is not None}
+                   for name, value in winners.items() if name in self._fact_names}
         unranked |= {name for f in trace.fired if f.kind == "warn"
                      for name in self._rules[f.rule_id].conclusion.contests}
         recommendations = conflicts.recommendations(vocabulary, winners, grouped, unranked,
@@ -327,7 +330,7 @@ class Advisor:
                     for f in trace.fired if f.kind == "warn" and f.status != "set_aside"] + contests
         values = dict(facts)
         values.update({name: value for name, value in winners.items()
-                       if not getattr(vocabulary.decision(name), "multiple", False) and name not in trace.unread})
+                       if name not in several and name not in trace.unread})
         recommendations, warnings = self._keep_compatible(recommendations, warnings, values)
         set_aside = self._set_aside(values, trace.fired)
         decided = {r.decision for r in recommendations}

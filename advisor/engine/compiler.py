@@ -124,9 +124,7 @@ def build_engine_class(rules: tuple[Rule, ...], action: Action, name: str = "Com
     members: dict[str, Any] = {"__matcher__": CountingMatcher, "__strategy__": SalienceStrategy} if linear else {}
     for index, rule in enumerate(rules):
         if linear:
-            compiled: Any = _MatchedRule(salience=salience(rule))(_decoration_target())
-            compiled.advisor_rule = rule  # what the counting matcher reads
-            compiled.action = action
+            compiled: Any = _MatchedRule.made(salience(rule), rule, action)
         else:
             compiled = ExpertaRule(compile_condition(rule.condition), salience=salience(rule))(_rhs(rule, action))
         members[f"rule_{index:05d}"] = compiled
@@ -144,6 +142,21 @@ class _MatchedRule(ExpertaRule):
 
     advisor_rule: Rule
     action: Action
+
+    @classmethod
+    def made(cls, salience: int, rule: Rule, action: Action) -> _MatchedRule:
+        """The rule for `rule`, as decorating `_decoration_target()` with it would make it, without
+        experta's decorating call (it reads the target's signature and copies its attributes: a
+        third of building the engine, and `__call__` below never calls the target). What experta
+        reads of a rule is set: the target (`_wrapped`, which it compares and hashes by) and its
+        name (its run loop's log line)."""
+        compiled = cls(salience=salience)
+        target = _decoration_target()
+        compiled._wrapped = target
+        compiled.__name__ = target.__name__
+        compiled.advisor_rule = rule  # what the counting matcher reads
+        compiled.action = action
+        return compiled
 
     def __call__(self, engine: Any, *args: Any, matched: Any = None, **kwargs: Any) -> Any:
         if self._wrapped is None:  # experta decorating the rule

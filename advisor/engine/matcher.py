@@ -38,6 +38,8 @@ from experta.activation import Activation
 from advisor.engine.memory import MATCHED, Datum, fact_to_fact, value_test
 from advisor.knowledge.conditions import All, Condition, FactRef, Leaf
 
+HOLDING_LIMIT = 100_000  # distinct (name, value) answers kept: numbers can take many values
+
 
 def _found_by_hashing(value: Any) -> bool:
     return True
@@ -95,6 +97,9 @@ class CountingMatcher(Matcher):
         self._holding: set[_Test] = set()
         self._counts: dict[_Branch, int] = {}
         self._active: dict[_Branch, Activation] = {}
+        # (name, value's class, value) -> the value tests it satisfies: a property of the rules,
+        # and the same values come back in every consultation (choices, booleans) and batch file.
+        self._holding_of: dict[tuple[str, type, Any], tuple[_Test, ...]] = {}
 
     # --- building the index ------------------------------------------------------
 
@@ -180,20 +185,34 @@ class CountingMatcher(Matcher):
         facts[name] = fact
         # No test reading `name` can hold yet: the name was not in working memory.
         value = fact["value"]
-        equal = self._equal.get(name)
-        if equal:
-            try:
-                holding = equal.get(value, ())
-            except TypeError:  # an unhashable value equals no operand of an equality test
-                holding = ()
-            for test in holding:  # found by hashing: they hold
-                self._satisfy(test, added)
-        for test in self._value.get(name, ()):
-            if test.holds(value):
-                self._satisfy(test, added)
+        key = (name, value.__class__, value)  # the class too: True == 1, but tests tell them apart
+        try:
+            holding = self._holding_of.get(key)
+        except TypeError:  # an unhashable value: worked out each time
+            holding = self._value_tests_holding(name, value)
+        else:
+            if holding is None:
+                holding = self._value_tests_holding(name, value)
+                if len(self._holding_of) >= HOLDING_LIMIT:
+                    self._holding_of.clear()
+                self._holding_of[key] = holding
+        for test in holding:
+            self._satisfy(test, added)
         for test in self._pair.get(name, ()):
             if test.holds(facts):
                 self._satisfy(test, added)
+
+    def _value_tests_holding(self, name: str, value: Any) -> tuple[_Test, ...]:
+        """The tests on `name` alone that `value` satisfies, in the order they are satisfied:
+        equality tests (found by hashing), then the others (each asked)."""
+        equal = self._equal.get(name)
+        found: tuple[_Test, ...] = ()
+        if equal:
+            try:
+                found = tuple(equal.get(value, ()))
+            except TypeError:  # an unhashable value equals no operand of an equality test
+                pass
+        return found + tuple(test for test in self._value.get(name, ()) if test.holds(value))
 
     def _satisfy(self, test: _Test, added: list[Activation]) -> None:
         self._holding.add(test)

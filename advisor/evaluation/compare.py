@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from advisor.engine.results import Consultation
+from advisor.engine.results import Consultation, Recommendation
 from advisor.evaluation.results import Mismatch
-from advisor.explain.whynot import condition_failure
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.conditions import describe_leaf
 from advisor.knowledge.vocabulary import value_text
@@ -27,8 +26,11 @@ def check_expectations(expect: Expectations | None, consultation: Consultation,
         return ()
     why = _WhyNot(consultation, knowledge)
     mismatches: list[Mismatch] = []
+    by_decision: dict[str, list[Recommendation]] = {}  # one pass, not one per expected decision
+    for r in consultation.recommendations:
+        by_decision.setdefault(r.decision, []).append(r)
     for decision, expected in expect.decisions.items():
-        mismatch = _check_decision(decision, expected, consultation, knowledge, why)
+        mismatch = _check_decision(decision, expected, by_decision.get(decision, []), consultation, knowledge, why)
         if mismatch is not None:
             mismatches.append(mismatch)
     # "open" means undecided: no recommendation, whether or not more facts could settle it.
@@ -62,12 +64,11 @@ def check_expectations(expect: Expectations | None, consultation: Consultation,
     return tuple(mismatches)
 
 
-def _check_decision(decision: str, expected: str | list[str], consultation: Consultation,
-                    knowledge: KnowledgeBase, why: _WhyNot) -> Mismatch | None:
+def _check_decision(decision: str, expected: str | list[str], recommendations: list[Recommendation],
+                    consultation: Consultation, knowledge: KnowledgeBase, why: _WhyNot) -> Mismatch | None:
+    """`recommendations`: the consultation's recommendations for `decision`, in its order."""
     spec = knowledge.vocabulary.decision(decision)
     assert spec is not None  # the scenario loader checked the name
-    recommendations = [r for r in consultation.recommendations if r.decision == decision]
-    behind = tuple(dict.fromkeys(rule for r in recommendations for rule in r.rules))
     if spec.multiple:
         # A decision with several choices passes when the recommended set equals the expected set.
         wanted = (expected,) if isinstance(expected, str) else tuple(expected)
@@ -75,6 +76,7 @@ def _check_decision(decision: str, expected: str | list[str], consultation: Cons
         got_set = tuple(r.choice for r in recommendations)
         if set(got_set) == set(wanted):
             return None
+        behind = _rules_behind(recommendations)
         reasons = [f"{choice}: {why.choice(decision, choice)}" for choice in wanted if choice not in got_set]
         for r in recommendations:
             if r.choice not in wanted:
@@ -86,12 +88,17 @@ def _check_decision(decision: str, expected: str | list[str], consultation: Cons
     got = recommendations[0].choice if recommendations else None
     if got == expected:
         return None
+    behind = _rules_behind(recommendations)
     reasons = [f"{expected}: {why.choice(decision, expected)}"]
     if got is None:
         reasons.append(_open_note(decision, consultation))
     elif recommendations[0].contested:
         reasons.append(f"{got} is contested: rules of equal rank disagree (see the warnings)")
     return Mismatch("decision", decision, expected, got, behind, tuple(reasons))
+
+
+def _rules_behind(recommendations: list[Recommendation]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(rule for r in recommendations for rule in r.rules))
 
 
 def _not_open(decision: str, consultation: Consultation, knowledge: KnowledgeBase) -> Mismatch:
@@ -123,6 +130,8 @@ class _WhyNot:
         rule = self.knowledge.rule(rule_id)
         if rule is None:
             return f"{rule_id} is not in the rule base"
+        from advisor.explain.whynot import condition_failure  # only for a failed expectation
+
         failure = condition_failure(self.consultation, self.knowledge, rule)
         if failure is None:
             return f"{rule_id} did not fire"

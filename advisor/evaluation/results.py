@@ -1,22 +1,23 @@
-"""Result objects of an evaluation run: plain data, small enough to send between processes."""
+"""Result objects of an evaluation run: plain data, small enough to send between processes.
 
-from __future__ import annotations
+Named tuples (immutable, compared and hashed by value, pickled to and from workers): a class of
+them is made in ~0.2 ms against ~1 ms for a frozen dataclass, and every evaluate imports this
+module. No `from __future__ import annotations`: NamedTuple compiles every annotation given as text.
+"""
 
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Status = Literal["passed", "failed", "error"]
 CheckKind = Literal["decision", "open", "fires", "does_not_fire", "warns"]
 
 
-@dataclass(frozen=True)
-class Mismatch:
+class Mismatch(NamedTuple):
     """One expectation the advisor's answer did not meet, and why it answered as it did."""
 
     check: CheckKind
     subject: str                         # a decision name or a rule id
     expected: str | tuple[str, ...]
-    got: str | tuple[str, ...] | None    # None: nothing (no recommendation)
+    got: str | tuple[str, ...] | None  # None: nothing (no recommendation)
     rules: tuple[str, ...] = ()          # the rules behind what it got
     reasons: tuple[str, ...] = ()        # plain-words explanation of the difference
 
@@ -25,19 +26,17 @@ class Mismatch:
         return f"{self.check} {self.subject}: expected {_words(self.expected)}, got {_words(self.got)}"
 
 
-@dataclass(frozen=True)
-class ScenarioResult:
+class ScenarioResult(NamedTuple):
     file: str
     name: str | None
     status: Status
     checks: int = 0                      # expectations checked
     mismatches: tuple[Mismatch, ...] = ()
-    error: str | None = None             # one line, for status "error"
+    error: str | None = None          # one line, for status "error"
     fired: tuple[str, ...] = ()          # rule ids that fired (for coverage)
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     total: int
     passed: int
     failed: int
@@ -49,9 +48,8 @@ class Summary:
                 f"{self.failed} failed, {self.errors} error{'' if self.errors == 1 else 's'}")
 
 
-@dataclass(frozen=True)
-class EvaluationRun:
-    results: tuple[ScenarioResult, ...] = field(default_factory=tuple)
+class EvaluationRun(NamedTuple):
+    results: tuple[ScenarioResult, ...] = ()
 
     @property
     def summary(self) -> Summary:

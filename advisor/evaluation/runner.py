@@ -9,11 +9,9 @@ and small result objects come back. Results are always returned sorted by path.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from advisor.engine import Advisor, get_advisor
 from advisor.errors import AdvisorError
@@ -21,6 +19,9 @@ from advisor.evaluation.collect import Collection, sort_key
 from advisor.evaluation.compare import check_expectations, count_checks
 from advisor.evaluation.results import EvaluationRun, ScenarioResult
 from advisor.scenarios import load_scenario
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 # Below this many files a pool costs more than it saves.
 PARALLEL_FROM = 24
@@ -75,6 +76,11 @@ def _evaluate_all(files: list[str], jobs: int) -> Iterator[ScenarioResult]:
 
 
 def _in_pool(files: list[str], workers: int) -> Iterator[ScenarioResult]:
+    # Imported here: a serial run (--jobs 1, or a small batch) never starts a pool, and the
+    # two packages cost every evaluate ~10-15 ms to import (pickle, sockets, queues...).
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     chunk = max(1, min(MAX_CHUNK, math.ceil(len(files) / (workers * CHUNKS_PER_WORKER))))
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker)
     try:
@@ -86,6 +92,8 @@ def _in_pool(files: list[str], workers: int) -> Iterator[ScenarioResult]:
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
 

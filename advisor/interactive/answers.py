@@ -10,6 +10,22 @@ from advisor.knowledge.vocabulary import FactSpec, plain
 
 TOPICS = "(topics)"  # go_back's key for the topic checklist's answer (the topics left unticked)
 EXISTING = "(existing)"  # its item "I have a setup to review", and go_back's key for that answer
+SURVEY = "(survey)"  # go_back's key for a survey's answer (the facts ticked)
+
+
+@dataclass(frozen=True)
+class Survey:
+    """One "which of these can you answer?": asked after `at` answers, the facts `listed`, the
+    `unknown` left unticked (asked last; none when the answer was "don't know"). `opening`: asked
+    in the topic checklist, undone with it."""
+
+    at: int
+    listed: tuple[str, ...]
+    unknown: tuple[str, ...] = ()
+    opening: bool = False
+
+    def ticked(self) -> tuple[str, ...]:
+        return tuple(n for n in self.listed if n not in self.unknown)
 
 
 @dataclass
@@ -24,6 +40,9 @@ class Answers:
     checklist was not asked); `retired`: facts answered "don't know, nor anything else about its
     topic" -> that topic. Back undoes either with the answer that made it. `mode_in_topics`: the
     checklist also said design or review (its first item), so Back to it forgets that too.
+    `surveying`: topics were ticked at the checklist, so surveys are due ("which of these can you
+    answer?", the planner's `survey`); `surveys`: their answers, in order. Back right after a
+    survey undoes it.
     """
 
     values: dict[str, Any] = field(default_factory=dict)
@@ -35,15 +54,28 @@ class Answers:
     skipped: tuple[str, ...] | None = None
     retired: dict[str, str] = field(default_factory=dict)
     mode_in_topics: bool = False
+    surveying: bool = False
+    surveys: list[Survey] = field(default_factory=list)
 
     def skipped_topics(self) -> tuple[str, ...]:
         """The topics whose questions come last: unticked at the checklist, or retired since."""
         return tuple(dict.fromkeys((*(self.skipped or ()), *self.retired.values())))
 
+    def unknown_facts(self) -> tuple[str, ...]:
+        """The facts left unticked in a survey: asked last."""
+        return tuple(name for survey in self.surveys for name in survey.unknown)
+
+    def surveyed_facts(self) -> tuple[str, ...] | None:
+        """The facts listed in a survey so far; None when no survey is due any more (or ever)."""
+        return tuple(name for survey in self.surveys for name in survey.listed) if self.surveying else None
+
     def go_on_with_skipped(self) -> None:
-        """The user goes on after the skipped topics' offer: they are asked like any other."""
+        """The user goes on after the skipped topics' offer: they are asked like any other, to the end
+        (no survey defers a question any more)."""
         self.skipped = () if self.skipped is not None else None
         self.retired.clear()
+        self.surveying = False
+        self.surveys = [Survey(s.at, s.listed, (), s.opening) for s in self.surveys]
 
     def record(self, fact: str, value: Any) -> None:
         self.values[fact] = value
@@ -66,12 +98,19 @@ class Answers:
     def go_back(self) -> dict[str, Any]:
         """Forget the last answer given (a whole checklist at once), so it is asked again;
         return the answers forgotten, for defaults. Before the first question: the topic
-        checklist (under TOPICS, the topics left unticked)."""
+        checklist (under TOPICS, the topics left unticked; under SURVEY, the questions ticked in it).
+        A survey asked since the last answer is undone first (under SURVEY, the facts ticked)."""
+        last_survey = self.surveys[-1] if self.surveys and self.surveys[-1].at >= len(self.asked) else None
+        if last_survey is not None and not last_survey.opening:
+            return {SURVEY: self.surveys.pop().ticked()}
         if not self.asked:
             undone: dict[str, Any] = {TOPICS: self.skipped}
+            if last_survey is not None:
+                undone[SURVEY] = self.surveys.pop().ticked()
             self.skipped = None
             if self.mode_in_topics:
                 undone[EXISTING], self.existing, self.mode_in_topics = self.existing, None, False
+            self.surveying = False
             return undone
         last = self.asked[-1]
         group = next((g for g in reversed(self.together) if last in g), (last,))
@@ -97,6 +136,9 @@ class Answers:
             "skipped_topics": None if self.skipped is None else list(self.skipped),
             "retired": dict(self.retired),
             "mode_in_topics": self.mode_in_topics,
+            "surveying": self.surveying,
+            "surveys": [{"at": s.at, "listed": list(s.listed), "unknown": list(s.unknown), "opening": s.opening}
+                        for s in self.surveys],
         }
 
     def restore_mode(self, saved_existing: Any, knowledge: KnowledgeBase) -> None:

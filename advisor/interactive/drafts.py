@@ -17,7 +17,7 @@ from typing import Any
 
 from advisor.errors import AdvisorError, os_error_text
 from advisor.files import make_folders
-from advisor.interactive.answers import Answers, check_answer
+from advisor.interactive.answers import Answers, Survey, check_answer
 from advisor.knowledge import KnowledgeBase
 from advisor.paths import DATA_DIR_ENV, data_dir
 
@@ -145,4 +145,22 @@ def _answers_from(raw: Any, knowledge: KnowledgeBase, where: str) -> Answers:
     if isinstance(retired, dict):
         answers.retired = {name: topic for name, topic in retired.items()
                            if name in answers.asked and isinstance(topic, str) and topic in knowledge.areas}
+    answers.surveying = raw.get("surveying") is True  # absent in drafts older than the surveys
+    surveys = raw.get("surveys")
+    for item in surveys if isinstance(surveys, list) else ():
+        survey = _survey_from(item, knowledge, len(answers.asked))
+        if survey is not None:
+            answers.surveys.append(survey)
     return answers
+
+
+def _survey_from(raw: Any, knowledge: KnowledgeBase, answered: int) -> Survey | None:
+    """A saved survey, keeping only input facts (None when it is not one)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("at"), int) or isinstance(raw.get("at"), bool):
+        return None
+    listed, unknown = raw.get("listed"), raw.get("unknown")
+    if not isinstance(listed, list) or not isinstance(unknown, list):
+        return None
+    facts = tuple(n for n in listed if isinstance(n, str) and knowledge.vocabulary.is_input(n))
+    return Survey(min(max(raw["at"], 0), answered), facts, tuple(n for n in unknown if n in facts),
+                  raw.get("opening") is True)

@@ -11,7 +11,9 @@ one checklist: ticked is yes, unticked no.
 A consultation that has asked nothing yet opens with a checklist of topics: what the user can
 already speak to. The questions of a topic left unticked are asked last; once only they are
 left, the consultation says so and offers to stop (their decisions stay open, and
-`--resume` offers them again) or to go on with them.
+`--resume` offers them again) or to go on with them. Once topics were ticked, a survey ("which of
+these can you answer now?") comes before a question no survey listed yet; the unticked are asked
+last in the same way.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from advisor.engine.advisor import Advisor
-from advisor.interactive.answers import EXISTING, TOPICS, Answers
+from advisor.interactive.answers import EXISTING, SURVEY, TOPICS, Answers, Survey
 from advisor.interactive.display import (
     area_words,
     show_answer,
@@ -53,6 +55,7 @@ MODE_PROMPT = Prompt(
 
 # The topic checklist's first item when design or review is still to say (MODE_PROMPT's second answer).
 REVIEW_ITEM = "I have a setup to review (clusters, sweeps or deployments already configured)"
+QUESTION_INDENT = "    "  # a question of the first survey, under its topic in the topic checklist
 
 
 class Interrupted(Exception):
@@ -138,11 +141,12 @@ class Interview:
         offer = False  # armed once a plan with more than long shots left was seen (not straight after --resume)
         while True:
             planner = self.planner()
-            plan = planner.plan(answers.values, answers.skipped_topics())
+            plan = planner.plan(answers.values, answers.skipped_topics(), answers.unknown_facts(),
+                                answers.surveyed_facts())
             question = plan.next
             if question is None or self.stopped_early:  # stopped: at the skipped topics' offer
                 return plan
-            if self.topic_prompt(planner, plan, defaults):  # the topic checklist, or the skipped topics' offer
+            if self.topic_prompt(planner, plan, defaults):  # the topic checklist, a survey, or the offer
                 continue
             if offer and plan.can_stop:
                 offer = False  # once per run: going on asks to the end
@@ -200,25 +204,31 @@ class Interview:
         return self.knowledge.areas[topic].partition(" - ")[0]
 
     def topic_prompt(self, planner: Planner, plan: QuestionPlan, defaults: dict[str, Any]) -> bool:
-        """Ask the topic checklist when it is due, or offer to stop when only skipped topics are left
-        (going on asks them too); False when neither is due."""
+        """Ask the topic checklist when it is due, or a survey ("which of these can you answer?"), or
+        offer to stop when only skipped topics are left (going on asks them too); False when none is due."""
         answers = self.answers
         if self.topics_due():
-            self.ask_topics(planner, plan, defaults.pop(TOPICS, None), defaults.pop(EXISTING, None))
-        elif not plan.only_skipped:
-            return False
-        elif self.go_on_with_skipped(planner, plan):
-            answers.go_on_with_skipped()
+            self.ask_topics(planner, plan, defaults.pop(TOPICS, None), defaults.pop(EXISTING, None),
+                            defaults.pop(SURVEY, None))
+        elif plan.only_skipped:
+            if self.go_on_with_skipped(planner, plan):
+                answers.go_on_with_skipped()
+            else:
+                self.stopped_early = True  # the loop returns this plan
+        elif plan.survey:
+            if self.ask_survey(plan, defaults.pop(SURVEY, None)):  # Back: the answer before it
+                defaults.update(answers.go_back())
         else:
-            self.stopped_early = True  # the loop returns this plan
+            return False
         self.drafts.save(answers)
         return True
 
     def ask_topics(self, planner: Planner, plan: QuestionPlan, unticked: tuple[str, ...] | None,
-                   existing: bool | None) -> None:
+                   existing: bool | None, questions_ticked: tuple[str, ...] | None = None) -> None:
         """What the user has and can speak to, in one checklist: a setup to review (when design or
-        review is still to say), then the topics of the questions worth asking. Ticked by default:
-        the topics of answers already given (pre-filled), or the earlier ticks."""
+        review is still to say), then the topics of the questions worth asking, with the first
+        survey's questions under their topics. Ticked by default: the topics of answers already
+        given (pre-filled), or the earlier ticks."""
         answers = self.answers
         shown = planner.topics_of(plan)
         with_mode = answers.existing is None and existing_setup_matters(self.knowledge, answers.focus)
@@ -233,7 +243,13 @@ class Interview:
             ticked = tuple(t for t in shown if any(planner.topics.get(n) == t for n in answers.values))
         else:
             ticked = tuple(t for t in shown if t not in unticked)
-        options = [(area_words(self.knowledge.areas[t]), t) for t in shown]
+        # The first survey, in the same checklist: the best questions to come, each under its topic.
+        survey = [q.fact.as_asked(answers.values) for q in planner.plan(answers.values, surveyed=()).survey]
+        options: list[tuple[str, str]] = []
+        for topic in shown:
+            options.append((area_words(self.knowledge.areas[topic]), topic))
+            options.extend((QUESTION_INDENT + f.question, f.name) for f in survey if planner.topics[f.name] == topic)
+        ticked += tuple(n for n in questions_ticked or () if n in {f.name for f in survey})
         if with_mode:
             options.insert(0, (REVIEW_ITEM, EXISTING))
             ticked = (EXISTING, *ticked) if existing else ticked
@@ -243,10 +259,11 @@ class Interview:
             if reply.action is Action.WHY:
                 self.console.print(
                     "The questions of the topics you tick come first, each only where its answer can still "
-                    "change a recommendation. The others are asked last: once only they are left you may stop "
-                    "(their decisions stay open in the report) or go on with them. Questions that decide "
-                    "which topics apply at all (the goal, the task, whether a prebuilt model fits) are "
-                    "always asked.")
+                    "change a recommendation. Under a topic, the questions you tick are asked next and those "
+                    "left unticked last (when you tick none of a topic's, they are asked as usual). The others "
+                    "are asked last: once only they are left you may stop (their decisions stay open in the "
+                    "report) or go on with them. Questions that decide which topics apply at all (the goal, "
+                    "the task, whether a prebuilt model fits) are always asked.")
                 asked_why = True
             elif reply.action is Action.REPORT:
                 if self.preview is not None:
@@ -254,9 +271,9 @@ class Interview:
             else:
                 break
         if reply.action is Action.DONT_KNOW:
-            answers.skipped = ()  # can't say: every topic is asked in the planner's order
+            answers.skipped = ()  # can't say: every topic is asked in the planner's order, with no surveys
         else:
-            answers.skipped = tuple(t for t in shown if t not in reply.value)
+            self.record_opening(planner, shown, [f.name for f in survey], reply.value)
         if with_mode:  # "don't know" is a new design, as nothing says there is a setup
             answers.existing = reply.action is None and EXISTING in reply.value
             answers.mode_in_topics = True
@@ -264,12 +281,56 @@ class Interview:
             titles = "; ".join(self.topic_name(t) for t in answers.skipped)
             self.console.print(f"[dim]Asked last, if you go on: {escape(titles)}[/]")
 
+    def record_opening(self, planner: Planner, shown: tuple[str, ...], survey: list[str],
+                       ticked: tuple[str, ...]) -> None:
+        """The topic checklist's ticks: a question ticked ticks its topic; a topic's questions left
+        unticked are asked last only when another of them is ticked (else they were not looked at)."""
+        answers = self.answers
+        said = {planner.topics[n] for n in survey if n in ticked}
+        answers.skipped = tuple(t for t in shown if t not in ticked and t not in said)
+        answers.surveying = True
+        listed = tuple(n for n in survey if planner.topics[n] in said)
+        if listed:
+            answers.surveys.append(Survey(0, listed, tuple(n for n in listed if n not in ticked), opening=True))
+
+    def ask_survey(self, plan: QuestionPlan, ticked: tuple[str, ...] | None) -> bool:
+        """Which of the questions to come the user can answer: the unticked are asked last. "Don't
+        know" defers none. True when the user pressed Back (the previous answer is to undo)."""
+        answers = self.answers
+        facts = [q.fact.as_asked(answers.values) for q in plan.survey]
+        listed = tuple(f.name for f in facts)
+
+        def explain() -> None:
+            self.console.print(
+                "These are the next questions whose answers can still change a recommendation. Those you "
+                "tick are asked next; the others are asked last, and once only they are left you may stop "
+                "(their decisions stay open in the report) or go on with them.")
+
+        def show_all_rules() -> None:
+            for fact in facts:
+                show_why(self.console, fact, plan, self.knowledge)
+
+        reply = self.until_answered(
+            lambda asked_why: self.prompter.ask_survey(facts, can_go_back=answers.can_go_back(),
+                                                       ticked=ticked or (), asked_why=asked_why),
+            explain, show_all_rules, plan)
+        if reply.action is Action.BACK:
+            return True
+        unknown = () if reply.action is Action.DONT_KNOW else tuple(n for n in listed if n not in reply.value)
+        answers.surveys.append(Survey(len(answers.asked), listed, unknown))
+        if unknown:
+            titles = "; ".join(f.question for f in facts if f.name in unknown)
+            self.console.print(f"[dim]Asked last, if you go on: {escape(titles)}[/]")
+        return False
+
     def go_on_with_skipped(self, planner: Planner, plan: QuestionPlan) -> bool:
-        """Only the topics the user skipped are left: say what stays open and offer to stop."""
+        """Only the topics the user skipped (or the questions a survey left unticked) are left: say
+        what stays open and offer to stop."""
         skipped = set(self.answers.skipped_topics())
         titles = "; ".join(self.topic_name(t) for t in planner.topics_of(plan) if t in skipped)
-        show_still_open(self.console, plan, self.knowledge,
-                        f"[bold]Only questions on topics you skipped are left[/]: {escape(titles)}.")
+        what = f"[bold]Only questions on topics you skipped are left[/]: {escape(titles)}." if titles else \
+            "[bold]Only questions you could not answer yet are left[/]."
+        show_still_open(self.console, plan, self.knowledge, what)
         left = len(plan.questions)
         prompt = Prompt("skipped_offer", "Go on with the topics you skipped?", "select",
                         ((f"Go on (up to {left} more question{'s' if left != 1 else ''})", True),

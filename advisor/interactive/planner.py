@@ -32,7 +32,9 @@ The user says what they can speak to. The consultation opens with a checklist of
 rule areas, `fact_topics`); the questions of a topic left unticked, or retired after a "don't
 know" ("nor anything else about it"), are asked last: `plan(answers, skipped)` puts them after
 every other question, and `only_skipped` says when nothing else is left, so the consultation
-can offer to stop there (their decisions stay open) or go on to the end.
+can offer to stop there (their decisions stay open) or go on to the end. Once topics were ticked,
+a question no survey listed yet comes with a survey (`survey`): which of the best questions to come
+the user can answer; those left unticked (`unknown`) are asked last too.
 """
 
 from __future__ import annotations
@@ -74,6 +76,12 @@ CROSS_CUTTING = 0.5
 # With the topic checklist 0.01 left 1 open: 0.009 is the largest that leaves none.
 STOP_WORTH = 0.009
 STOP_AFTER = 3
+# Once the user has ticked topics, a question not yet listed comes with a survey: "which of these
+# can you answer?" over the best SURVEY_SIZE questions not surveyed yet (one screen, as a
+# checklist), when at least SURVEY_MIN are left. The unticked are asked last, like a skipped topic's.
+# Chosen on bench/interview.py's tuning set (docs/interactive.md, "Surveys").
+SURVEY_MIN = 3
+SURVEY_SIZE = 10
 # The weights of a rule's worth (warnings, gates, closing, cold rules): rule_states.py.
 
 
@@ -105,6 +113,7 @@ class QuestionPlan:
     batch: tuple[PlannedQuestion, ...] = ()  # asked in one prompt: the next question, or a checklist
     can_stop: bool = False  # only long shots are left: the consultation offers to stop (STOP_WORTH)
     only_skipped: bool = False  # every question left is on a topic the user skipped
+    survey: tuple[PlannedQuestion, ...] = ()  # due before `batch`: which of these questions the user can answer
     _planning: Any = field(default=None, repr=False)
     _waiting: dict[str, tuple[Waiting, ...]] | None = field(default=None, repr=False)
 
@@ -336,9 +345,12 @@ class Planner:
         """A rule of the knowledge base, or a scope gate."""
         return self.knowledge.rule(rule_id) or self.gates.get(rule_id)
 
-    def plan(self, answers: Mapping[str, Any], skipped: Collection[str] = ()) -> QuestionPlan:
+    def plan(self, answers: Mapping[str, Any], skipped: Collection[str] = (),
+             unknown: Collection[str] = (), surveyed: Collection[str] | None = None) -> QuestionPlan:
         """`answers`: fact name -> canonical value, or None for "don't know", in the order given.
         `skipped`: topics (areas) the user cannot speak to: their questions come last.
+        `unknown`: facts left unticked in a survey: they come last too. `surveyed`: the facts
+        already listed in a survey (None: no survey is ever due, as without ticked topics).
 
         The last answer's guide section is the area asked last (see SAME_AREA_SHARE).
         """
@@ -350,8 +362,8 @@ class Planner:
         settling = Settling(self.knowledge, consultation.values, unknowable)
         states = self._rule_states()
         states.update(consultation, settling)
-        deferred = frozenset(name for name, topic in self.topics.items() if topic in skipped)
-        return _Plan(self, consultation, answers, settling, states, deferred).result(self.opening_worth)
+        deferred = frozenset(name for name, topic in self.topics.items() if topic in skipped) | frozenset(unknown)
+        return _Plan(self, consultation, answers, settling, states, deferred, surveyed).result(self.opening_worth)
 
     def opening_worth(self) -> float:
         """The worth of the best question before any answer: the scale of STOP_WORTH."""
@@ -409,7 +421,8 @@ class _Plan:
     """One plan from the rules' states after a consultation; the WHY of its questions on demand."""
 
     def __init__(self, planner: Planner, consultation: Consultation, answers: Mapping[str, Any],
-                 settling: Settling, states: RuleStates, deferred: frozenset[str] = frozenset()) -> None:
+                 settling: Settling, states: RuleStates, deferred: frozenset[str] = frozenset(),
+                 surveyed: Collection[str] | None = None) -> None:
         self.planner = planner
         self.knowledge = planner.knowledge
         self.vocabulary = planner.knowledge.vocabulary
@@ -421,6 +434,7 @@ class _Plan:
         self.worth = dict(states.worth)
         self.in_plan = states.position
         self.deferred = deferred  # facts of skipped topics: asked after every other question
+        self.surveyed = surveyed
 
     def lookup(self, name: str) -> Any:
         return self.values[name]
@@ -537,8 +551,26 @@ class _Plan:
         if batch and batch[0] is not questions[0]:  # a checklist worth more than the best question
             questions = (batch[0], *(q for q in questions if q is not batch[0]))
         only_skipped = bool(questions) and questions[0].fact.name in self.deferred
+        survey = self.survey(questions, batch)
         return QuestionPlan(self.consultation, questions, tuple(open_rules), self.values, batch,
-                            self.can_stop(questions[0] if questions else None, opening), only_skipped, self)
+                            self.can_stop(questions[0] if questions else None, opening), only_skipped, survey, self)
+
+    def survey(self, questions: tuple[PlannedQuestion, ...],
+               batch: tuple[PlannedQuestion, ...]) -> tuple[PlannedQuestion, ...]:
+        """The questions to survey ("which of these can you answer?"), when due: the next question is
+        asked alone, has a topic and was in no survey yet, and at least SURVEY_MIN questions with a
+        topic, not yes-only (those come in checklists) and not surveyed yet are left; the best
+        SURVEY_SIZE of them, the next question first."""
+        if self.surveyed is None or len(batch) != 1:
+            return ()
+        topics = self.planner.topics
+        first = batch[0].fact.name
+        if topics.get(first) is None or first in self.deferred or first in self.surveyed:
+            return ()
+        yes_only = self.planner.yes_only
+        members = [q for q in questions if (name := q.fact.name) not in self.deferred and name not in yes_only
+                   and name not in self.surveyed and topics.get(name) is not None]
+        return tuple(members[:SURVEY_SIZE]) if len(members) >= SURVEY_MIN else ()
 
     def batch(self, questions: tuple[PlannedQuestion, ...],
               unordered_worth: dict[str, float]) -> tuple[PlannedQuestion, ...]:

@@ -83,6 +83,8 @@ CHECKLIST_KEY = "checklist"
 CHECKLIST_MESSAGE = "Which of these apply? Tick each yes; the others count as no."
 TOPICS_KEY = "topics"
 TOPICS_MESSAGE = "Which of these can you already speak to (decided, or known)? The others are asked last."
+SURVEY_KEY = "survey"
+SURVEY_MESSAGE = "Which of these can you answer now (decided, or known)? The others are asked last."
 
 
 def fact_options(fact: FactSpec, can_go_back: bool, asked_why: bool = False,
@@ -233,6 +235,13 @@ class Prompter:
         """The opening checklist of topics (label, area): the areas ticked (a tuple), or an action."""
         options = tuple(topics) + action_options(False, asked_why)
         return self._checkbox(TOPICS_KEY, TOPICS_MESSAGE, options, ticked, tuple)
+
+    def ask_survey(self, facts: list[FactSpec], *, can_go_back: bool, ticked: tuple[str, ...] = (),
+                   asked_why: bool = False) -> Reply:
+        """Which of these questions the user can answer: the names ticked (a tuple), or an action."""
+        options = tuple((f.question, f.name) for f in facts) + action_options(can_go_back, asked_why)
+        helps = {f.name: " ".join([f.help, *f.notes]).strip() or None for f in facts}
+        return self._checkbox(SURVEY_KEY, SURVEY_MESSAGE, options, ticked, tuple, helps)
 
     def _checkbox(self, key: str, message: str, options: tuple[tuple[str, Any], ...],
                   default: Any, finish: Callable[[list[Any]], Any],

@@ -20,10 +20,10 @@ What each part means is the planner's module docstring; this module only keeps i
 
 from __future__ import annotations
 
-import gc
 import heapq
-from collections.abc import Iterable, Mapping
-from itertools import chain
+from collections.abc import Collection, Iterable, Mapping
+from functools import partial
+from itertools import accumulate
 from math import fsum, isfinite
 from typing import Any, NamedTuple
 
@@ -41,6 +41,7 @@ GATE_WEIGHT = 0.1       # a warning's worth per decision it sets aside (a gate c
 
 Ways = dict[str, int]  # input fact -> fewest answers (this one included) that make a condition true
 SOME = object()  # stands for "some answers" to a list or number fact
+_SOME = (SOME,)
 _MISSING = object()
 _NO_RANK = (-10**6, 0)
 _NOTHING: frozenset[str] = frozenset()
@@ -132,6 +133,8 @@ class RuleStates:
         # Plan order: the rules in scope in rule-base order, then the gates.
         self.position = {r.id: i for i, r in enumerate((*in_scope, *self.gates.values()))}
         self.inputs = vocabulary.input_names
+        self.fact_order = tuple(f.name for f in vocabulary.input_facts)  # how a state on disk numbers them
+        self.rule_order = tuple(self.by_id)
         self.spaces: dict[str, tuple[Any, ...]] = {f.name: answer_space(f) for f in vocabulary.input_facts}
         self.multiple = frozenset(d.name for d in vocabulary.decisions if d.multiple)
         self.readers_of: dict[str, list[str]] = {}     # name -> rules (and gates) whose condition reads it
@@ -153,24 +156,20 @@ class RuleStates:
         self.tests: dict[int, _Test] = {}
         self.alike: dict[Leaf, _Test] = {}  # equal tests in different rules share one
         self.shared: dict[str, Any] = {}  # worked out when first needed, for every copy
+        self._failing_memo: dict[tuple[str, Any], float] = {}  # for every copy
         self.rank = {r.id: (r.stratum, r.order) for r in self.rules}
         top = max((r.stratum for r in self.rules), default=0) + 1
         self.rank.update({gate_id: (top, i) for i, gate_id in enumerate(self.gates)})  # gates read anything: last
         # The state itself.
         self.states: dict[str, RuleState] = {}
-        self.readers: dict[str, set[str]] = {}      # input fact -> open rules whose ways include it
         self.in_target: dict[str, set[str]] = {}    # target -> its open rules
         self.worth: dict[str, FactWorth] = {}       # input fact worth asking -> its worth
-        # What each open rule brings to each fact it waits on (see _bring):
-        # fact -> (target, answer) -> rule -> reach over cost; fact -> target -> rule -> weight x failing
-        self.best: dict[str, dict[tuple[str, Any], dict[str, float]]] = {}
-        self.closes: dict[str, dict[str, dict[str, float]]] = {}
-        # Each fact's sums, kept so a step values again only the keys its rules changed (see
-        # _value_fact): fact -> (target, answer) -> best reach over cost x the answer's share;
-        # fact -> target -> the closing worths summed. `stale`: the keys changed since last valued.
+        self.readers: dict[str, set[str]] = {}      # input fact -> open rules whose ways include it
+        # Each fact's worth in parts, one per target (kept so a step works out again only the targets
+        # whose rules changed; see _value_fact): fact -> (target, answer) -> the best reach over cost x
+        # the answer's share; fact -> target -> the closing worths summed.
         self.tops: dict[str, dict[tuple[str, Any], float]] = {}
         self.sums: dict[str, dict[str, float]] = {}
-        self.stale: dict[str, tuple[set[tuple[str, Any]], set[str]]] = {}
         # What the producers of a name hand on, kept from step to step until one of them changes
         # (see _through): name -> producers by value; name -> accepted values -> combined.
         self._groups: dict[str, dict[Any, tuple[Rule, ...]]] = {}
@@ -178,75 +177,120 @@ class RuleStates:
         self.last: Snapshot | None = None
         self.filled: set[str] = set()  # facts whose tables (after restore) this copy has taken
         self.owned: set[str] | None = None  # facts whose tables this copy owns (None: all of them)
-        self.mine: dict[str, set[Any]] = {}  # owned fact -> the keys and targets whose rules it made or copied
 
     # --- kept on disk (state_cache.py) --------------------------------------------
 
     def export(self) -> dict[str, Any]:
-        """The state after an update as plain JSON data: what restore() reads back. Each fact's tables
-        and its readers are not kept: restore() and _fill() work them out from the rules' states."""
-        return {
-            "states": [[rule_id, s.ways, {n: list(a) for n, a in s.answers.items()}, sorted(s.required),
-                        s.open, s.weight, s.reach, s.known] for rule_id, s in self.states.items()],
-            "in_target": {target: sorted(ids) for target, ids in self.in_target.items()},  # a set's order is not data
-            "worth": {name: w.worth for name, w in self.worth.items()},
-        }
+        """The state after an update as plain JSON data: what restore() reads back. Numbered, a column
+        at a time, so that reading it back is a few passes in C: rules by their place in the rule base
+        (then the gates), input facts by their place in the vocabulary, a helping answer by its bit in
+        the fact's answers. The facts' readers and tables, and each target's open rules, are not kept:
+        restore() and _fill() work them out from the rules' states."""
+        facts = self.fact_order
+        index = {name: i for i, name in enumerate(facts)}
+        spaces = self.spaces
+        columns: dict[str, list[Any]] = {key: [] for key in _COLUMNS}
+        flags, weight, reach = columns["flags"], columns["weight"], columns["reach"]
+        ways_len, ways_fact, ways_cost = columns["ways_len"], columns["ways_fact"], columns["ways_cost"]
+        answers_len, answers_fact = columns["answers_len"], columns["answers_fact"]
+        answers_mask = columns["answers_mask"]
+        required_len, required_fact = columns["required_len"], columns["required_fact"]
+        for rule_id in self.rule_order:
+            state = self.states[rule_id]
+            flags.append(state.open + 2 * state.known)
+            weight.append(state.weight)
+            reach.append(state.reach)
+            if state.ways is None:
+                ways_len.append(-1)
+            else:
+                ways_len.append(len(state.ways))
+                ways_fact.extend(index[name] for name in state.ways)
+                ways_cost.extend(state.ways.values())
+            answers_len.append(len(state.answers))
+            for name, helping in state.answers.items():
+                mask = sum(1 << i for i, value in enumerate(spaces[name]) if value in helping)
+                _check(_helping(spaces[name], mask) == helping, name)  # in the answers' order, each once
+                answers_fact.append(index[name])
+                answers_mask.append(mask)
+            required_len.append(len(state.required))
+            required_fact.extend(sorted(index[name] for name in state.required))
+        worth = self.worth
+        return {**columns, "worth": [worth[name].worth if name in worth else None for name in facts]}
 
     def restore(self, data: Mapping[str, Any], consultation: Consultation, settling: Settling) -> None:
-        """Take the state export() wrote after `consultation` (checked: ValueError or TypeError when
-        a name, value or type is not one this rule base could have written)."""
-        # Checked a column at a time (each check one pass in C where it can be): the first step of
-        # a process pays for this.
-        inputs, by_id = self.inputs, self.by_id
-        rows = _items(data["states"], list)
-        _check(set(map(len, rows)) <= {8}, "rows")
-        ids, ways, answers, required, opens, weights, reaches, knowns = zip(*rows, strict=True) if rows else ((),) * 8
-        _check(len(set(ids)) == len(ids) == len(by_id) and by_id.keys() >= set(ids), "rules")
-        _check(set(map(type, opens)) | set(map(type, knowns)) <= {bool} and _numbers(weights) and _numbers(reaches),
-               "flags")
-        _check(set(map(type, ways)) <= {dict, type(None)}, "ways")
-        some_ways = [w for w in ways if w]
-        _check(inputs.issuperset(chain.from_iterable(some_ways)) and
-               _counts(chain.from_iterable(map(dict.values, some_ways))), "ways")
-        _check(set(map(type, required)) <= {list} and inputs.issuperset(chain.from_iterable(required)), "required")
-        _check(set(map(type, answers)) <= {dict}, "answers")
-        some_answers = [a for a in answers if a]
-        _check(set(map(type, chain.from_iterable(map(dict.values, some_answers)))) <= {list} and
-               self._answer_pairs().issuperset((name, value) for a in some_answers
-                                               for name, helping in a.items() for value in helping), "answers")
-        made = map(RuleState._make, zip(
-            ways, [{name: tuple(helping) for name, helping in a.items()} if a else {} for a in answers],
-            [frozenset(r) if r else _NOTHING for r in required], opens, weights, reaches, knowns, strict=True))
-        states: dict[str, RuleState] = dict(zip(ids, made, strict=True))
-        # Only open rules are indexed.
-        open_ids = {rule_id for rule_id, state in states.items() if state.open and rule_id in self.position}
-        self.in_target = {target: set(_ids(ids, open_ids)) for target, ids in _items(data["in_target"], dict)}
-        # The open rules waiting on each fact, in plan order: each fact's readers, and where its tables come from.
-        waiting: dict[str, list[str]] = {}
-        for rule_id in sorted(open_ids, key=self.position.__getitem__):
-            ways = states[rule_id].ways
-            _check(bool(ways), rule_id)  # an open rule waits on some fact
-            for name in ways:  # type: ignore[union-attr]
-                found = waiting.get(name)
-                if found is None:
-                    waiting[name] = [rule_id]
-                else:
-                    found.append(rule_id)
+        """Take the state export() wrote after `consultation` (checked: ValueError, TypeError or KeyError
+        when a number, value or type is not one this rule base could have written)."""
+        # Checked a column at a time (each check one pass in C): the first step of a process pays for this.
+        facts, order = self.fact_order, self.rule_order
+        last = len(facts) - 1
+        _check(type(data) is dict and data.keys() == {*_COLUMNS, "worth"}, "columns")
+        flags = _whole(data["flags"], len(order), 0, 3)
+        weights, reaches = _floats(data["weight"], len(order)), _floats(data["reach"], len(order))
+        ways_len = _whole(data["ways_len"], len(order), -1, len(facts))
+        ways_fact = _whole(data["ways_fact"], sum(n for n in ways_len if n > 0), 0, last)
+        ways_cost = _whole(data["ways_cost"], len(ways_fact), 1, None)
+        answers_len = _whole(data["answers_len"], len(order), 0, len(facts))
+        answers_fact = _whole(data["answers_fact"], sum(answers_len), 0, last)
+        answers_mask = _whole(data["answers_mask"], len(answers_fact), 0, None)
+        required_len = _whole(data["required_len"], len(order), 0, len(facts))
+        required_fact = _whole(data["required_fact"], sum(required_len), 0, last)
+        helping = self.shared.get("helping")
+        if helping is None:
+            helping = self.shared["helping"] = _WhenAsked(self._helping)
+        # Each column made in one pass in C: the names, the answers (a mask no answers of its fact could
+        # make: KeyError), then each rule's part of it (a slice between running totals).
+        way_names = list(map(facts.__getitem__, ways_fact))
+        answer_names = list(map(facts.__getitem__, answers_fact))
+        answers = list(map(helping.__getitem__, zip(answer_names, answers_mask, strict=True)))
+        required_names = list(map(facts.__getitem__, required_fact))
+        way_slices = _slices(0 if n < 0 else n for n in ways_len)
+        answer_slices, required_slices = _slices(answers_len), _slices(required_len)
+        ways = map(dict, map(zip, map(way_names.__getitem__, way_slices), map(ways_cost.__getitem__, way_slices)))
+        rule_answers = map(dict, map(zip, map(answer_names.__getitem__, answer_slices),
+                                     map(answers.__getitem__, answer_slices)))
+        required = map(frozenset, map(required_names.__getitem__, required_slices))
+        states: dict[str, RuleState] = dict(zip(order, map(partial(tuple.__new__, RuleState), zip(
+            [None if n < 0 else w for n, w in zip(ways_len, ways, strict=True)], rule_answers, required,
+            [flag & 1 == 1 for flag in flags], weights, reaches, [flag >= 2 for flag in flags], strict=True)),
+            strict=True))
+        # Only open rules are indexed: each target's, and the open rules waiting on each fact, in plan
+        # order (each fact's readers, taken when a step first needs them).
+        position, by_id = self.position, self.by_id
+        self.in_target = {}
+        waiting: dict[str, list[str]] = {name: [] for name in facts}
+        for rule_id in sorted((r for r, state in states.items() if state.open and r in position),
+                              key=position.__getitem__):
+            rule_ways = states[rule_id].ways
+            _check(bool(rule_ways), rule_id)  # an open rule waits on some fact
+            target = target_of(by_id[rule_id])
+            members = self.in_target.get(target)
+            if members is None:
+                self.in_target[target] = {rule_id}
+            else:
+                members.add(rule_id)
+            for name in rule_ways:  # type: ignore[union-attr]
+                waiting[name].append(rule_id)
+        waiting = {name: rules for name, rules in waiting.items() if rules}
         worth = data["worth"]
-        _check(type(worth) is dict and worth.keys() == waiting.keys() - settling.unknowable and
-               _numbers(worth.values()), "worth")
-        self.worth = {name: FactWorth(value, tuple(waiting[name])) for name, value in worth.items()}
-        self.readers, self.best, self.closes = {}, {}, {}
-        self.tops, self.sums, self.stale, self._groups, self._combined = {}, {}, {}, {}, {}
+        _check(type(worth) is list and len(worth) == len(facts), "worth")
+        self.worth = {name: FactWorth(value, tuple(waiting[name]))
+                      for name, value in zip(facts, worth, strict=True) if value is not None}
+        _check(self.worth.keys() == waiting.keys() - settling.unknowable and
+               _numbers(w.worth for w in self.worth.values()), "worth")
+        self.readers, self.tops, self.sums, self._groups, self._combined = {}, {}, {}, {}, {}
         self.shared.update(first=states, waiting=waiting, made={})
-        self.states, self.owned, self.mine = states, None, {}
+        self.states, self.owned = states, None
         self.values, self.settling = consultation.values, settling
         self.last = Snapshot(consultation.values, settling.unknowable, settling.moot, settling.set_aside_rules,
                              self._conclusions(consultation))
 
-    def _answer_pairs(self) -> set[tuple[str, Any]]:
-        """Every (yes/no or choice input fact, answer) pair."""
-        return {(name, value) for name, space in self.spaces.items() for value in space}
+    def _helping(self, key: tuple[str, int]) -> tuple[Any, ...]:
+        """The answers a mask stands for (KeyError: none of this fact's answers could make it)."""
+        name, mask = key
+        space = self.spaces[name]
+        if not space or mask >> len(space):
+            raise KeyError(name)
+        return _helping(space, mask)
 
     def _static(self, rule_id: str) -> _Static:
         rule = self.by_id[rule_id]
@@ -293,9 +337,8 @@ class RuleStates:
         return _Test(leaf.subject, other, leaf.op, operand, helping)
 
     def _fill(self, name: str) -> None:
-        """Take a fact's tables when a step first needs them, after a state read back from disk
-        (restore): worked out from the first state's rules once per process, shared until a copy
-        changes them (see _bring)."""
+        """Take a fact's readers when a step first needs them, after a state read back from disk
+        (restore): the first state's, once per process, shared until a copy changes them (see _own)."""
         if name in self.filled:
             return
         self.filled.add(name)
@@ -304,41 +347,8 @@ class RuleStates:
             return
         made = self.shared["made"].get(name)
         if made is None:
-            # Many small objects that live as long as the process: no collections while they are made.
-            paused = gc.isenabled()
-            gc.disable()
-            try:
-                made = self.shared["made"][name] = self._tables_of(name, waiting)
-            finally:
-                if paused:
-                    gc.enable()
-        self.readers[name], self.best[name], self.closes[name] = made
-
-    def _tables_of(self, name: str, waiting: list[str]) -> tuple[set[str], dict[tuple[str, Any], dict[str, float]],
-                                                                  dict[str, dict[str, float]]]:
-        """A fact's tables in the first state, as _bring makes them, from the open rules waiting on it."""
-        first, by_id = self.shared["first"], self.by_id
-        best: dict[tuple[str, Any], dict[str, float]] = {}
-        closes: dict[str, dict[str, float]] = {}
-        for rule_id in waiting:
-            state = first[rule_id]
-            target = target_of(by_id[rule_id])
-            helping = state.answers.get(name)
-            value = state.reach / state.ways[name]
-            for key in [(target, answer) for answer in helping] if helping is not None else [(target, SOME)]:
-                found = best.get(key)
-                if found is None:
-                    best[key] = {rule_id: value}
-                else:
-                    found[rule_id] = value
-            if name in state.required:
-                found = closes.get(target)
-                closing = state.weight * self._failing(name, helping)
-                if found is None:
-                    closes[target] = {rule_id: closing}
-                else:
-                    found[rule_id] = closing
-        return set(waiting), best, closes
+            made = self.shared["made"][name] = set(waiting)
+        self.readers[name] = made  # its parts are worked out when it is first valued (see _value_fact)
 
     def copy(self) -> RuleStates:
         """A copy to go on from (states and worths are immutable; the indexes are copied)."""
@@ -348,10 +358,9 @@ class RuleStates:
         other.in_target = {t: set(s) for t, s in self.in_target.items()}
         other.worth = dict(self.worth)
         # Each fact's own tables are copied when first changed (most never are).
-        other.readers, other.best, other.closes = dict(self.readers), dict(self.best), dict(self.closes)
-        other.tops, other.sums, other.stale = dict(self.tops), dict(self.sums), {}
-        other.owned, other.mine, other.filled = set(), {}, set(self.filled)
-        self.owned, self.mine = set(), {}  # what both hold now, neither changes in place
+        other.readers, other.tops, other.sums = dict(self.readers), dict(self.tops), dict(self.sums)
+        other.owned, other.filled = set(), set(self.filled)
+        self.owned = set()  # what both hold now, neither changes in place
         # A name's memo is dropped (not changed) when one of its producers changes, so one still
         # shared holds for every copy sharing it: their producers are still the ones it was made from.
         other._groups, other._combined = dict(self._groups), dict(self._combined)
@@ -374,6 +383,8 @@ class RuleStates:
             full, only_open, touched = self._dirty(self.last, snapshot)
         self.states = dict(self.states)  # a plan handed out keeps the states it was made from
         targets: set[str] = set()  # whose count of open rules changed
+        moved: set[str] = set()  # facts whose open rules changed
+        parts: dict[str, set[str]] = {}  # fact -> the targets whose rules waiting on it changed
         pending = [(*self.rank[r], r) for r in full | only_open]
         heapq.heapify(pending)
         queued = full | only_open
@@ -399,18 +410,18 @@ class RuleStates:
                     if reader not in queued:
                         queued.add(reader)
                         heapq.heappush(pending, (*self.rank[reader], reader))
-            self._reindex(rule_id, old, new, touched, targets)
+            self._reindex(rule_id, old, new, touched, targets, moved, parts)
         for target in targets:  # its count changes what closing each of its rules is worth
             for rule_id in self.in_target.get(target, ()):
                 touched.update(self.states[rule_id].required)
         for name in touched:
-            self._value_fact(name)
+            self._value_fact(name, parts.get(name, _NOTHING), name in moved)
         self.last = snapshot
 
     def _reindex(self, rule_id: str, old: RuleState | None, new: RuleState, touched: set[str],
-                 targets: set[str]) -> None:
-        """Move a rule whose state changed in the indexes: open rules by target, and what each
-        open rule brings to each fact it waits on."""
+                 targets: set[str], moved: set[str], parts: dict[str, set[str]]) -> None:
+        """Move a rule whose state changed in the indexes: open rules by target, and the open rules
+        waiting on each fact."""
         target = self.static[rule_id].target
         if old is not None and old.open and new.open and old.reach == new.reach and old.weight == new.weight:
             # Still open, worth the same: only the facts whose way, answers or need changed.
@@ -423,8 +434,10 @@ class RuleStates:
             changed.update(old.required ^ new.required)
             if changed:
                 touched.update(changed)
-                self._bring(rule_id, target, old, [name for name in changed if name in before], False)
-                self._bring(rule_id, target, new, [name for name in changed if name in after], True)
+                for name in changed:
+                    _mark(parts, name, target)
+                self._move(rule_id, [name for name in changed if name not in after], False, moved)
+                self._move(rule_id, [name for name in changed if name not in before], True, moved)
             return
         for state, add in ((old, False), (new, True)):
             if state is None or not state.open:
@@ -436,77 +449,48 @@ class RuleStates:
                 members.discard(rule_id)
             if state.ways:
                 touched.update(state.ways)
-                self._bring(rule_id, target, state, state.ways, add)
+                for name in state.ways:
+                    _mark(parts, name, target)
+                self._move(rule_id, state.ways, add, moved)
         if (old is not None and old.open) != new.open:
             targets.add(target)
 
-    def _bring(self, rule_id: str, target: str, state: RuleState, names: Iterable[str], add: bool) -> None:
-        """Add (or take back) what an open rule brings to each fact of `names`: for each answer that
-        helps it, reach over the answers its way needs; and, when every way needs the fact, its weight
-        times the share of answers that rule it out (closing)."""
-        owned, filled = self.owned, self.filled
-        all_readers, all_best, all_stale = self.readers, self.best, self.stale
-        answers, required, ways = state.answers, state.required, state.ways
+    def _move(self, rule_id: str, names: Iterable[str], add: bool, moved: set[str]) -> None:
+        """Add an open rule to (or take it from) the readers of each fact of `names`."""
+        owned, filled, all_readers = self.owned, self.filled, self.readers
         for name in names:
             if name not in filled:
                 self._fill(name)
-            if owned is None:
-                mine = None
-            else:
-                if name not in owned:
-                    self._own(name)
-                mine = self.mine[name]
-            stale = all_stale.get(name)
-            if stale is None:
-                stale = all_stale[name] = (set(), set())
+            if owned is not None and name not in owned:
+                self._own(name)
             readers = all_readers.get(name)
             if readers is None:
                 readers = all_readers[name] = set()
-            best = all_best.get(name)
-            if best is None:
-                best = all_best[name] = {}
-            helping = answers.get(name)
-            if helping is None:
-                keys: Iterable[tuple[str, Any]] = ((target, SOME),)
-            else:  # most often one answer helps
-                keys = ((target, helping[0]),) if len(helping) == 1 else [(target, answer) for answer in helping]
-            stale[0].update(keys)
+            moved.add(name)
             if add:
                 readers.add(rule_id)
-                _put(best, keys, rule_id, state.reach / ways[name], mine)  # type: ignore[index]
             else:
                 readers.discard(rule_id)
-                _take(best, keys, rule_id, mine)
-            if name in required:
-                stale[1].add(target)
-                self._bring_closing(rule_id, target, state, name, helping, add, mine)
 
-    def _bring_closing(self, rule_id: str, target: str, state: RuleState, name: str,
-                       helping: tuple[Any, ...] | None, add: bool, mine: set[Any] | None) -> None:
-        """A rule every way of which needs fact `name`: its weight times the share of answers that rule it out."""
-        closes = self.closes.setdefault(name, {})
-        if add:
-            _put(closes, (target,), rule_id, state.weight * self._failing(name, helping), mine)
-        else:
-            _take(closes, (target,), rule_id, mine)
+    def _own(self, name: str) -> None:
+        """Make a fact's tables this copy's own to change (they are shared with the state it was copied from)."""
+        self.owned.add(name)  # type: ignore[union-attr]
+        self.readers[name] = set(self.readers.get(name, ()))
+        if name in self.tops:
+            self.tops[name], self.sums[name] = dict(self.tops[name]), dict(self.sums[name])
 
     def _failing(self, name: str, helping: tuple[Any, ...] | None) -> float:
         """The share of a fact's answers that rule out a rule helped by `helping` (None: by any)."""
+        found = self._failing_memo.get((name, helping))
+        if found is None:
+            found = self._failing_memo[(name, helping)] = self._failing_share(name, helping)
+        return found
+
+    def _failing_share(self, name: str, helping: tuple[Any, ...] | None) -> float:
         space = self.spaces.get(name, ())
         if not space:
             return 0.5  # a list or a number: some answers rule it out
         return sum(1 for v in space if v not in (helping if helping is not None else space)) / len(space)
-
-    def _own(self, name: str) -> None:
-        """Make a fact's tables this copy's own to change (they are shared with the state it was copied
-        from). A key's (or target's) rules are copied when this copy first changes them (see `mine`)."""
-        self.owned.add(name)  # type: ignore[union-attr]
-        self.readers[name] = set(self.readers.get(name, ()))
-        self.best[name] = dict(self.best.get(name, {}))
-        self.closes[name] = dict(self.closes.get(name, {}))
-        self.mine[name] = set()
-        if name in self.tops:
-            self.tops[name], self.sums[name] = dict(self.tops[name]), dict(self.sums[name])
 
     def _conclusions(self, consultation: Consultation) -> dict[str, Any]:
         """For each concluded name: the choices standing (several-choice decisions) and the rank of
@@ -745,59 +729,107 @@ class RuleStates:
             found = single[name] = ({name: 1}, frozenset((name,)))
         return found
 
-    def _value_fact(self, name: str) -> None:
-        """What the open rules waiting on `name` make it worth (see the planner's docstring): for
-        each (target, answer), the best reach over cost of a rule for it, each answer counting its
-        share of the answers; plus the closing worth of the rules every way of which needs it.
-        Summed exactly (fsum), so the same answers give the same worth whatever came before; each
-        key's best and each target's sum is kept, worked out again only when one of its rules changed."""
+    def _value_fact(self, name: str, changed: Collection[str] = _NOTHING, moved: bool = True) -> None:
+        """What the open rules waiting on `name` make it worth (see the planner's docstring): for each
+        (target, answer), the best reach over cost of a rule for it, each answer counting its share of
+        the answers; plus the closing worth of the rules every way of which needs it (its weight times
+        the share of answers that rule it out), each target's divided by its open rules. Summed exactly
+        (fsum), so the same answers give the same worth whatever came before. The parts of the targets
+        `changed` (whose rules waiting on it changed) are worked out again; all of them when that is
+        cheaper. `moved`: its readers may have changed (else they are the ones it had, in that order)."""
         self._fill(name)
-        tops, sums = self._sums(name)
         readers = self.readers.get(name)
         if not readers or name in self.unknowable:
             self.worth.pop(name, None)
+            self.tops.pop(name, None)  # worked out afresh when it is worth asking again
+            self.sums.pop(name, None)
             return
+        tops = self.tops.get(name)
         in_target = self.in_target
-        closing = fsum(total / len(in_target[target]) for target, total in sums.items())
+        if tops is None or 2 * sum(len(in_target.get(target, ())) for target in changed) > len(readers):
+            if self.owned is not None and name not in self.owned:
+                self._own(name)
+            tops, sums = self.tops[name], self.sums[name] = self._parts(name, readers, self.states)
+        else:
+            if changed and self.owned is not None and name not in self.owned:
+                self._own(name)
+                tops = self.tops[name]
+            sums = self.sums[name]
+            for target in changed:
+                self._part(name, target, tops, sums)
+        worth = fsum(tops.values()) + \
+            CLOSING_WEIGHT * fsum(total / len(in_target[target]) for target, total in sums.items())
         old = self.worth.get(name)
-        if old is not None and len(old.readers) == len(readers) and readers.issuperset(old.readers):
-            ordered = old.readers  # the same rules: the same order
+        if old is not None and not moved:
+            ordered = old.readers
         else:
             ordered = tuple(sorted(readers, key=self.position.__getitem__))
-        self.worth[name] = FactWorth(fsum(tops.values()) + CLOSING_WEIGHT * closing, ordered)
+        self.worth[name] = FactWorth(worth, ordered)
 
-    def _sums(self, name: str) -> tuple[dict[tuple[str, Any], float], dict[str, float]]:
-        """The fact's kept best per key and sum per target, brought up to date with its stale keys."""
-        best, closes = self.best.get(name, {}), self.closes.get(name, {})
-        stale = self.stale.pop(name, None)
-        tops = self.tops.get(name)
-        if tops is None:  # never valued in this line of copies (or read back from disk): every key
-            unchanged = self.owned is not None and name not in self.owned  # the tables copied, as they were
-            kept = self.shared.setdefault("sums", {}).get(name) if unchanged else None
-            if kept is None:
-                share = 1 / len(self.spaces[name]) if self.spaces.get(name) else 0.0
-                kept = ({key: max(rules.values()) * (0.5 if key[1] is SOME else share) for key, rules in best.items()},
-                        {target: fsum(rules.values()) for target, rules in closes.items()})
-                if unchanged:  # the same for every copy that has not changed them (_own copies both first)
-                    self.shared["sums"][name] = kept
-            tops, sums = self.tops[name], self.sums[name] = kept
-            return tops, sums
-        sums = self.sums[name]
-        if stale is not None:  # _bring made this copy own both before marking them
-            share = 1 / len(self.spaces[name]) if self.spaces.get(name) else 0.0
-            for key in stale[0]:
-                rules = best.get(key)
-                if rules:
-                    tops[key] = max(rules.values()) * (0.5 if key[1] is SOME else share)
+    def _parts(self, name: str, readers: Iterable[str], states: Mapping[str, RuleState]) -> tuple[
+            dict[tuple[str, Any], float], dict[str, float]]:
+        """Every target's part of a fact's worth, from the open rules waiting on it (one pass)."""
+        static, failing = self.static, self._failing
+        best: dict[tuple[str, Any], float] = {}
+        closes: dict[str, list[float]] = {}
+        for rule_id in readers:
+            state = states[rule_id]
+            target = static[rule_id].target
+            value = state.reach / state.ways[name]  # type: ignore[index]
+            helping = state.answers.get(name)
+            for answer in helping if helping is not None else _SOME:
+                key = (target, answer)
+                found = best.get(key)
+                if found is None or value > found:
+                    best[key] = value
+            if name in state.required:
+                found_closes = closes.get(target)
+                closing = state.weight * failing(name, helping)
+                if found_closes is None:
+                    closes[target] = [closing]
                 else:
-                    tops.pop(key, None)
-            for target in stale[1]:
-                found = closes.get(target)
-                if found:
-                    sums[target] = fsum(found.values())
-                else:
-                    sums.pop(target, None)
-        return tops, sums
+                    found_closes.append(closing)
+        space = self.spaces.get(name)
+        share = 1 / len(space) if space else 0.0
+        return ({key: value * (0.5 if key[1] is SOME else share) for key, value in best.items()},
+                {target: fsum(values) for target, values in closes.items()})
+
+    def _part(self, name: str, target: str, tops: dict[tuple[str, Any], float], sums: dict[str, float]) -> None:
+        """One target's part of a fact's worth, worked out again from the target's open rules."""
+        space = self.spaces.get(name, ())
+        for answer in space:
+            tops.pop((target, answer), None)
+        tops.pop((target, SOME), None)
+        sums.pop(target, None)
+        states = self.states
+        best: dict[Any, float] = {}
+        closing: list[float] = []
+        for rule_id in self.in_target.get(target, ()):
+            state = states[rule_id]
+            cost = state.ways.get(name)  # type: ignore[union-attr]  # an open rule has ways
+            if cost is None:
+                continue
+            value = state.reach / cost
+            helping = state.answers.get(name)
+            for answer in helping if helping is not None else _SOME:
+                found = best.get(answer)
+                if found is None or value > found:
+                    best[answer] = value
+            if name in state.required:
+                closing.append(state.weight * self._failing(name, helping))
+        share = 1 / len(space) if space else 0.0
+        for answer, value in best.items():
+            tops[(target, answer)] = value * (0.5 if answer is SOME else share)
+        if closing:
+            sums[target] = fsum(closing)
+
+
+def _mark(parts: dict[str, set[str]], name: str, target: str) -> None:
+    found = parts.get(name)
+    if found is None:
+        parts[name] = {target}
+    else:
+        found.add(target)
 
 
 def _holds(leaf: Leaf, value: Any) -> bool:
@@ -844,37 +876,6 @@ class _Static(NamedTuple):
     weight: float | None  # None: a gate's, which changes with what is moot
 
 
-def _put(table: dict[Any, dict[str, float]], keys: Iterable[Any], rule_id: str, value: float,
-         mine: set[Any] | None) -> None:
-    """Set a rule's value under each key of a fact's table. A key's rules this copy did not make are
-    shared with the state it was copied from: copied before they change (`mine`: None when all are its own)."""
-    for key in keys:
-        rules = table.get(key)
-        if rules is None:
-            table[key] = {rule_id: value}
-            if mine is not None:
-                mine.add(key)
-        elif mine is None or key in mine:
-            rules[rule_id] = value
-        else:
-            table[key] = {**rules, rule_id: value}
-            mine.add(key)
-
-
-def _take(table: dict[Any, dict[str, float]], keys: Iterable[Any], rule_id: str, mine: set[Any] | None) -> None:
-    """Take a rule's value back from under each key of a fact's table (see _put)."""
-    for key in keys:
-        rules = table[key]
-        if len(rules) == 1:
-            del table[key]
-        elif mine is None or key in mine:
-            del rules[rule_id]
-        else:
-            rules = table[key] = rules.copy()
-            del rules[rule_id]
-            mine.add(key)
-
-
 def _merge(found: dict[str, tuple[Any, ...]], merged: dict[str, set[Any]], name: str,
            answers: tuple[Any, ...]) -> None:
     """Add answers that help: one source's tuple as it is, several sources' union (ordered later)."""
@@ -887,35 +888,40 @@ def _merge(found: dict[str, tuple[Any, ...]], merged: dict[str, set[Any]], name:
         found[name] = answers
 
 
-# --- checks of a state read back from disk -------------------------------------------------
+# --- a state on disk ------------------------------------------------------------------------
+
+_COLUMNS = ("flags", "weight", "reach", "ways_len", "ways_fact", "ways_cost", "answers_len", "answers_fact",
+            "answers_mask", "required_len", "required_fact")
+
+
+def _helping(space: tuple[Any, ...], mask: int) -> tuple[Any, ...]:
+    """The answers of `space` whose bits are set in `mask`, in the answers' order."""
+    return tuple(value for i, value in enumerate(space) if mask >> i & 1)
+
+
+def _slices(counts: Iterable[int]) -> list[slice]:
+    """Consecutive slices of the given lengths."""
+    ends = list(accumulate(counts))
+    return list(map(slice, [0, *ends[:-1]], ends))
+
+
+def _whole(value: Any, length: int, low: int, high: int | None) -> list[int]:
+    """A JSON list of `length` whole numbers from `low` to `high` (None: no bound)."""
+    _check(type(value) is list and len(value) == length and set(map(type, value)) <= {int} and
+           (not value or (min(value) >= low and (high is None or max(value) <= high))), "numbers")
+    return value
+
+
+def _floats(value: Any, length: int) -> list[float]:
+    _check(type(value) is list and len(value) == length and _numbers(value), "numbers")
+    return value
+
 
 def _check(ok: bool, what: Any) -> None:
     if not ok:
         raise ValueError(f"not a planner state: {what!r:.80}")
 
 
-def _items(value: Any, kind: type, names: frozenset[str] | None = None) -> Iterable[Any]:
-    """A JSON list's items, each of the expected kind; or a JSON object's (key, value) pairs, each
-    key text (one of `names` when given)."""
-    if kind is dict:
-        _check(type(value) is dict and (names.issuperset(value) if names is not None
-                                        else set(map(type, value)) <= {str}), value)
-        return value.items()
-    _check(type(value) is list and set(map(type, value)) <= {kind}, value)
-    return value
-
-
 def _numbers(values: Iterable[Any]) -> bool:
     values = tuple(values)
     return set(map(type, values)) <= {float} and all(map(isfinite, values))
-
-
-def _counts(values: Iterable[Any]) -> bool:
-    values = tuple(values)
-    return set(map(type, values)) <= {int} and min(values, default=1) > 0
-
-
-def _ids(value: Any, open_ids: set[str]) -> list[str]:
-    """A JSON list of rule ids, each open in the state read back."""
-    _check(type(value) is list and open_ids.issuperset(value), value)
-    return value

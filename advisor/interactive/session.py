@@ -175,18 +175,23 @@ class InteractiveConsultation:
                                f"{len(changeable)} of these recommendations: {escape(titles)}[/]")
 
     def show_skipped(self, answers: Answers, plan: QuestionPlan) -> None:
-        """Stopped where only skipped topics were left: name them; their decisions are the report's open ones."""
+        """Stopped where only skipped topics (or questions a survey left unticked) were left: name them;
+        their decisions are the report's open ones."""
         if not plan.only_skipped:
             return
         titles = "; ".join(self.knowledge.areas[t].partition(" - ")[0] for t in answers.skipped_topics())
-        self.console.print(f"[yellow]Not asked: the questions on the topics you skipped ({escape(titles)}); "
+        unticked = set(answers.unknown_facts()) & {q.fact.name for q in plan.questions}
+        parts = [f"the questions on the topics you skipped ({escape(titles)})"] if titles else []
+        if unticked:
+            parts.append(f"{len(unticked)} question{'s' if len(unticked) != 1 else ''} you could not answer yet")
+        self.console.print(f"[yellow]Not asked: {' and '.join(parts)}; "
                            f"the decisions they could settle are listed open in the report.[/]")
 
     def report_saved(self, render: Render) -> Answers:
         """The report of the saved, unfinished consultation, without asking anything."""
         answers = self.drafts.load(self.knowledge)
         planner = Planner(self.advisor, answers.focus, existing=bool(answers.existing))
-        plan = planner.plan(answers.values, answers.skipped_topics())
+        plan = planner.plan(answers.values, answers.skipped_topics(), answers.unknown_facts())
         meta = self.report_meta(answers, so_far=plan.next is not None)
         render(plan.consultation, meta)
         return answers

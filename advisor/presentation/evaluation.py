@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 from advisor.evaluation.results import EvaluationRun, Mismatch, ScenarioResult
 from advisor.knowledge.vocabulary import plain
 from advisor.presentation.escape.json import json_document
-from advisor.presentation.escape.markdown import md_code, md_text
 from advisor.presentation.escape.terminal import visible
-from advisor.presentation.escape.xml import xml_text
 
+# Markdown's and XML's escapes (and html, which they import) are imported where used: `evaluate
+# --format json`, the batch format, compiles none of their patterns.
 if TYPE_CHECKING:  # imported where used: `evaluate --format json` needs neither rich (~50 ms) nor XML
     import xml.etree.ElementTree as ET
 
@@ -116,6 +116,8 @@ def render_junit(run: EvaluationRun) -> str:
 def _testcase(suite: ET.Element, result: ScenarioResult) -> None:
     import xml.etree.ElementTree as ET
 
+    from advisor.presentation.escape.xml import xml_text
+
     file = xml_text(result.file)
     case = ET.SubElement(suite, "testcase", {"classname": file, "name": xml_text(result.name or result.file),
                                              "file": file})
@@ -141,6 +143,8 @@ def _details(mismatch: Mismatch) -> str:
 # --- Markdown for pull-request comments and CI summaries ----------------------------------------
 
 def render_evaluation_markdown(run: EvaluationRun) -> str:
+    from advisor.presentation.escape.markdown import md_text
+
     lines = ["# Scenario evaluation", "", f"**{run.summary.line()}**", ""]
     problems = [r for r in run.results if r.status != "passed"]
     if problems:
@@ -156,6 +160,8 @@ def render_evaluation_markdown(run: EvaluationRun) -> str:
 
 
 def _row(result: ScenarioResult) -> str:
+    from advisor.presentation.escape.markdown import md_text
+
     if result.status == "error":
         details = md_text(result.error or "")
     else:
@@ -170,6 +176,8 @@ def _row(result: ScenarioResult) -> str:
 
 
 def _code(text: str) -> str:
+    from advisor.presentation.escape.markdown import md_code
+
     """A code span inside a table row: pipes must still be escaped there."""
     return md_code(text).replace("|", "\\|")
 
