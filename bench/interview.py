@@ -59,7 +59,14 @@ from advisor.engine.advisor import Advisor  # noqa: E402
 from advisor.engine.results import Consultation, DerivationNode  # noqa: E402
 from advisor.interactive import planner as planner_module  # noqa: E402
 from advisor.interactive import rule_states, state_cache  # noqa: E402
-from advisor.interactive.planner import Planner, existing_setup_matters, known_facts  # noqa: E402
+from advisor.interactive.planner import (  # noqa: E402
+    OPENING_CHOICE,
+    Planner,
+    existing_setup_matters,
+    known_facts,
+    opening_choice,
+    opening_value,
+)
 from advisor.scenarios import load_scenario  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +127,7 @@ def outcome(consultation: Consultation) -> set[tuple[str, str]]:
 
 
 def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = False,
-              topics: bool = True, surveys: bool = True) -> Interview:
+              topics: bool = True, surveys: bool = True, goal: bool = True) -> Interview:
     """The planner's questions to a user who knows exactly what the file states.
 
     oracle: among the planner's questions, ask first those the file answers (in the planner's
@@ -128,6 +135,7 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
     go_on: the user declines the offer to stop and is asked to the end.
     topics: the interview opens with the topic checklist (one question); the user ticks each topic
     the file states a fact of, and takes the offer to stop once only unticked topics are left.
+    goal: the checklist asks the goal too (its items): the user ticks the value the file states.
     """
     knowledge = advisor.knowledge
     scenario = load_scenario(path, knowledge)
@@ -139,12 +147,20 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
     skipped: tuple[str, ...] = ()
     design = Planner(advisor)  # as the interview: the checklist's topics are a design's, before it says
     shown = design.topics_of(design.plan({})) if topics else ()
-    if len(shown) > 1:  # the checklist is one question, answered from the file (with design or review)
+    checklist = len(shown) > 1
+    label = "(topics)"
+    if checklist:  # the checklist is one question, answered from the file (with design or review)
         known = {planner.topics.get(name) for name in scenario.facts}
         skipped = tuple(topic for topic in shown if topic not in known)
-        asked = asked[:-1] + [MODE_QUESTION + "+(topics)"] if asked else ["(topics)"]
     unticked = skipped
-    surveying = surveys and bool(asked) and asked[-1].endswith("(topics)")  # the user ticked topics
+    choice = opening_choice(knowledge, design.plan({})) if checklist and goal else None
+    if choice is not None:  # the goal's items, in the same checklist: the user ticks what the file states
+        stated = scenario.facts.get(choice[0].name)
+        value = opening_value(choice[1], [v for v in choice[1] if stated in (v, OPENING_CHOICE[1])])
+        if value is not None:
+            answers[choice[0].name] = value
+            label = f"(topics, {choice[0].name}={value})"
+    surveying = surveys and checklist  # the user ticked topics
     unknown: set[str] = set()  # facts left unticked in a survey
     surveyed: set[str] = set()  # facts listed in a survey
     if surveying:  # the first survey is in the same checklist: the user ticks the questions the file states
@@ -152,7 +168,9 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
         said = {planner.topics[n] for n in listed if n in scenario.facts}  # a topic none of whose is ticked:
         surveyed = {n for n in listed if planner.topics[n] in said}  # its questions are asked as usual
         unknown = surveyed - scenario.facts.keys()
-        asked[-1] = asked[-1].replace("(topics)", "(topics: " + " ".join(listed) + ")")
+        label = label[:-1] + ": " + " ".join(listed) + ")"
+    if checklist:
+        asked = asked[:-1] + [MODE_QUESTION + "+" + label] if asked else [label]
     history: list[set[tuple[str, str]]] = [set()] * len(asked)  # recommendations after 0, 1, ... answers
     stop: int | None = None  # questions asked when the user takes the offer to stop (the offer included)
     armed = False  # as the interview: the offer comes once a plan with more than long shots was seen
@@ -271,6 +289,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="no topic checklist and no topic retired by a \"don't know\" (the interview before them)")
     parser.add_argument("--no-survey", action="store_true",
                         help="no survey of a ticked topic's questions (\"which of these do you know?\")")
+    parser.add_argument("--no-goal", action="store_true",
+                        help="the topic checklist does not ask the goal (it is asked on its own, as before)")
     parser.add_argument("--try", dest="tries", action="append", default=[], metavar="NAME=VALUE",
                         help="run with a planner weight (a constant of planner.py or rule_states.py) set to VALUE")
     args = parser.parse_args(argv)
@@ -284,7 +304,8 @@ def main(argv: list[str] | None = None) -> None:
     if not files:
         print("No held-out scenarios: scenarios/end-to-end/ holds only the ones the weights were tuned on.")
         return
-    results = [interview(advisor, path, args.oracle, args.go_on, not args.no_topics, not args.no_survey)
+    results = [interview(advisor, path, args.oracle, args.go_on, not args.no_topics, not args.no_survey,
+                         not args.no_goal)
                for path in files]
 
     header = ("scenario", "asked", "needed", "50%", "90%", "100%", "90% / needed", "100% / needed")
@@ -315,6 +336,8 @@ def main(argv: list[str] | None = None) -> None:
         which += ", no topics"
     elif args.no_survey:
         which += ", no surveys"
+    if args.no_goal and not args.no_topics:
+        which += ", no goal in the checklist"
     print(render(f"Targets, {which}", ("measure", "figure", "target", "verdict"), verdicts))
     totals = (sum(r.settled[0.9] for r in results), sum(r.settled[1.0] for r in results))
     print(f"Questions until 90% / 100% settled, summed over the {len(results)} scenarios: "
