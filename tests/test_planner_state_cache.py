@@ -100,56 +100,79 @@ def test_each_setting_has_its_own_file(cache, knowledge):
     assert len(list(cache.glob("planner-*.json"))) == 2
 
 
-def tamper_worth(fact: str):
-    """A change of valid types and names: the fact's worth made the lowest."""
-    return lambda data: data["state"]["worth"].__setitem__(fact, 1e-9)
+def tamper_worth(knowledge, fact: str):
+    """A change of valid types and numbers: the fact's worth made the lowest."""
+    at = [f.name for f in knowledge.vocabulary.input_facts].index(fact)
+    return lambda data: data["state"]["worth"].__setitem__(at, 1e-9)
 
 
 def test_a_signed_file_of_valid_names_and_types_is_trusted_from_a_private_folder(cache, knowledge):
     """What the two tests below refuse would otherwise change the plan: this is the control."""
     honest = fresh_planner(knowledge).plan({}).next.fact.name
-    rewrite(the_file(cache), tamper_worth(honest))
+    rewrite(the_file(cache), tamper_worth(knowledge, honest))
     assert fresh_planner(knowledge).plan({}).next.fact.name != honest
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="owner bits")
 def test_a_file_others_can_write_is_not_read(cache, knowledge):
     honest = fresh_planner(knowledge).plan({}).next.fact.name
-    rewrite(the_file(cache), tamper_worth(honest))
+    rewrite(the_file(cache), tamper_worth(knowledge, honest))
     the_file(cache).chmod(0o666)
     assert fresh_planner(knowledge).plan({}).next.fact.name == honest
 
 
 def a_state(change):
-    """Change the state of an open rule waiting on the most facts (answers among them), signed again."""
+    """Change the columns of an open rule waiting on the most facts (answers among them), signed again:
+    `change(state, rule, first_way, first_answer)` gets the rule's number and where its ways and
+    answers start in their columns."""
     def edit(data: dict[str, Any]) -> None:
-        row = max((row for row in data["state"]["states"] if row[4] and row[2]), key=lambda row: len(row[1]))
-        change(row)
+        state = data["state"]
+        ways_at = [sum(max(n, 0) for n in state["ways_len"][:i]) for i in range(len(state["flags"]))]
+        answers_at = [sum(state["answers_len"][:i]) for i in range(len(state["flags"]))]
+        rule = max((i for i, flag in enumerate(state["flags"]) if flag & 1 and state["answers_len"][i]),
+                   key=lambda i: state["ways_len"][i])
+        change(state, rule, ways_at[rule], answers_at[rule])
     return lambda path: rewrite(path, edit)
+
+
+def no_ways(state, rule, way, _answer):
+    """The rule stays open but waits on nothing (its ways taken out of both columns)."""
+    count = state["ways_len"][rule]
+    del state["ways_fact"][way:way + count], state["ways_cost"][way:way + count]
+    state["ways_len"][rule] = 0
+
+
+def first_worth(data: dict[str, Any]) -> int:
+    return next(i for i, worth in enumerate(data["state"]["worth"]) if worth is not None)
 
 
 @pytest.mark.parametrize("damage", [
     lambda path: path.write_bytes(path.read_bytes()[:-40]),                      # cut short
-    lambda path: rewrite(path, lambda d: d["state"]["worth"].__setitem__(next(iter(d["state"]["worth"])), 9.5),
+    lambda path: rewrite(path, lambda d: d["state"]["worth"].__setitem__(first_worth(d), 9.5),
                          sign=False),                                            # not its digest
-    lambda path: rewrite(path, lambda d: d["state"]["states"][0].__setitem__(0, "no.such-rule")),
-    lambda path: rewrite(path, lambda d: d["state"]["states"].pop()),            # a rule missing
-    lambda path: rewrite(path, lambda d: d["state"]["worth"].__setitem__("no_such_fact", 1.0)),
-    lambda path: rewrite(path, lambda d: d["state"]["states"][0].__setitem__(5, "high")),  # a weight as text
+    lambda path: rewrite(path, lambda d: d["state"]["flags"].append(1)),         # a rule too many
+    lambda path: rewrite(path, lambda d: d["state"]["flags"].pop()),             # a rule missing
+    lambda path: rewrite(path, lambda d: d["state"]["worth"].append(1.0)),       # a fact too many
+    lambda path: rewrite(path, lambda d: d["state"]["weight"].__setitem__(0, "high")),  # a weight as text
     lambda path: rewrite(path, lambda d: d.__setitem__("weights", {})),
     lambda path: rewrite(path, lambda d: d.__setitem__("yes_only", ["no_such_fact"])),
     lambda path: path.write_bytes(b"[]"),
-    lambda path: rewrite(path, lambda d: d["state"]["worth"].popitem()),          # a fact's worth missing
-    a_state(lambda row: row[1].__setitem__(next(iter(row[1])), 0)),               # a way of no answers
-    a_state(lambda row: row[1].__setitem__("no_such_fact", 1)),                   # a way through an unknown fact
-    a_state(lambda row: row.__setitem__(1, {})),                                  # open, waiting on nothing
-    a_state(lambda row: row[2].__setitem__(next(iter(row[2])), ["not an answer"])),
-    a_state(lambda row: row.__setitem__(6, 1)),                                   # a reach not a float
-], ids=["truncated", "digest", "unknown-rule", "missing-rule", "unknown-fact", "weight-type", "weights", "yes-only",
-        "not-json", "worth-missing", "way-of-none", "way-unknown-fact", "open-no-ways", "not-an-answer", "reach-type"])
+    lambda path: rewrite(path, lambda d: d["state"]["worth"].__setitem__(first_worth(d), None)),  # a worth missing
+    lambda path: rewrite(path, lambda d: d["state"].pop("required_len")),        # a column missing
+    lambda path: rewrite(path, lambda d: d["state"]["flags"].__setitem__(0, 4)),  # not a flag
+    lambda path: rewrite(path, lambda d: d["state"]["flags"].__setitem__(0, True)),  # a flag not a number
+    a_state(lambda s, rule, way, answer: s["ways_cost"].__setitem__(way, 0)),        # a way of no answers
+    a_state(lambda s, rule, way, answer: s["ways_fact"].__setitem__(way, 10**6)),    # a way through no fact
+    a_state(lambda s, rule, way, answer: s["ways_len"].__setitem__(rule, s["ways_len"][rule] + 1)),  # too long
+    a_state(no_ways),                                                                # open, waiting on nothing
+    a_state(lambda s, rule, way, answer: s["answers_mask"].__setitem__(answer, 1 << 40)),  # not an answer
+    a_state(lambda s, rule, way, answer: s["reach"].__setitem__(rule, 1)),           # a reach not a float
+], ids=["truncated", "digest", "extra-rule", "missing-rule", "extra-fact", "weight-type", "weights", "yes-only",
+        "not-json", "worth-missing", "column-missing", "flag-range", "flag-type", "way-of-none",
+        "way-unknown-fact", "way-count", "open-no-ways", "not-an-answer", "reach-type"])
 def test_a_damaged_file_is_worked_out_again_and_rewritten(cache, knowledge, damage, interview_worked_out):
-    """Each fact's tables are worked out from the rules' states read back, so what they are made of is
-    checked as it is read: the interview asks what one worked out from nothing asks."""
+    """Each fact's readers are worked out from the rules' states, and those are checked column by
+    column as they are read: the interview asks what one worked out from nothing asks."""
     built = first_state(fresh_planner(knowledge))
     kept = the_file(cache).read_bytes()
     damage(the_file(cache))

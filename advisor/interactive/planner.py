@@ -276,12 +276,18 @@ def fact_topics(knowledge: KnowledgeBase) -> dict[str, str]:
     first = knowledge.guide.section_ids[0]
     framing = {name for entry in knowledge.scope for name in entry.reads
                if vocabulary.is_input(name) and vocabulary.require_fact(name).section == first}
+    askable = vocabulary.input_names - framing
     readers: dict[str, dict[str, int]] = {}
-    for rule in knowledge.rules:
+    for rule in knowledge.rules:  # one pass, each read a set lookup: the first plan of a process pays it
+        area = rule.area
         for name in rule.reads:
-            if vocabulary.is_input(name) and name not in framing:
-                count = readers.setdefault(name, {})
-                count[rule.area] = count.get(rule.area, 0) + 1
+            if name not in askable:
+                continue
+            count = readers.get(name)
+            if count is None:
+                readers[name] = {area: 1}
+            else:
+                count[area] = count.get(area, 0) + 1
     return {name: min(count, key=lambda area: (-count[area], order[area])) for name, count in readers.items()
             if CROSS_CUTTING * len(knowledge.areas) > len(count)}
 
@@ -319,6 +325,7 @@ class Planner:
         self._yes_only: frozenset[str] | None = None
         self._opening: float | None = None
         self._topics: dict[str, str] | None = None
+        self._rules: dict[str, Rule] | None = None
 
     @property
     def topics(self) -> dict[str, str]:
@@ -367,7 +374,13 @@ class Planner:
 
     def rule(self, rule_id: str) -> Rule | None:
         """A rule of the knowledge base, or a scope gate."""
-        return self.knowledge.rule(rule_id) or self.gates.get(rule_id)
+        if self._rules is None:  # one lookup a rule: a plan looks up every open rule
+            key = ("rules", bool(self.gates))
+            found = self._memo.get(key)
+            if found is None:
+                found = self._memo[key] = {**self.gates, **{r.id: r for r in self.knowledge.rules}}
+            self._rules = found
+        return self._rules.get(rule_id)
 
     def plan(self, answers: Mapping[str, Any], skipped: Collection[str] = (),
              unknown: Collection[str] = (), surveyed: Collection[str] | None = None) -> QuestionPlan:

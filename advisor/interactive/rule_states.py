@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Collection, Iterable, Mapping
-from itertools import chain
+from functools import partial
+from itertools import accumulate, repeat
 from math import fsum, isfinite
 from typing import Any, NamedTuple
 
@@ -132,6 +133,8 @@ class RuleStates:
         # Plan order: the rules in scope in rule-base order, then the gates.
         self.position = {r.id: i for i, r in enumerate((*in_scope, *self.gates.values()))}
         self.inputs = vocabulary.input_names
+        self.fact_order = tuple(f.name for f in vocabulary.input_facts)  # how a state on disk numbers them
+        self.rule_order = tuple(self.by_id)
         self.spaces: dict[str, tuple[Any, ...]] = {f.name: answer_space(f) for f in vocabulary.input_facts}
         self.multiple = frozenset(d.name for d in vocabulary.decisions if d.multiple)
         self.readers_of: dict[str, list[str]] = {}     # name -> rules (and gates) whose condition reads it
@@ -178,59 +181,102 @@ class RuleStates:
     # --- kept on disk (state_cache.py) --------------------------------------------
 
     def export(self) -> dict[str, Any]:
-        """The state after an update as plain JSON data: what restore() reads back. Each fact's tables
-        and its readers are not kept: restore() and _fill() work them out from the rules' states."""
-        return {
-            "states": [[rule_id, s.ways, {n: list(a) for n, a in s.answers.items()}, sorted(s.required),
-                        s.open, s.weight, s.reach, s.known] for rule_id, s in self.states.items()],
-            "in_target": {target: sorted(ids) for target, ids in self.in_target.items()},  # a set's order is not data
-            "worth": {name: w.worth for name, w in self.worth.items()},
-        }
+        """The state after an update as plain JSON data: what restore() reads back. Numbered, a column
+        at a time, so that reading it back is a few passes in C: rules by their place in the rule base
+        (then the gates), input facts by their place in the vocabulary, a helping answer by its bit in
+        the fact's answers. The facts' readers and tables, and each target's open rules, are not kept:
+        restore() and _fill() work them out from the rules' states."""
+        facts = self.fact_order
+        index = {name: i for i, name in enumerate(facts)}
+        spaces = self.spaces
+        columns: dict[str, list[Any]] = {key: [] for key in _COLUMNS}
+        flags, weight, reach = columns["flags"], columns["weight"], columns["reach"]
+        ways_len, ways_fact, ways_cost = columns["ways_len"], columns["ways_fact"], columns["ways_cost"]
+        answers_len, answers_fact = columns["answers_len"], columns["answers_fact"]
+        answers_mask = columns["answers_mask"]
+        required_len, required_fact = columns["required_len"], columns["required_fact"]
+        for rule_id in self.rule_order:
+            state = self.states[rule_id]
+            flags.append(state.open + 2 * state.known)
+            weight.append(state.weight)
+            reach.append(state.reach)
+            if state.ways is None:
+                ways_len.append(-1)
+            else:
+                ways_len.append(len(state.ways))
+                ways_fact.extend(index[name] for name in state.ways)
+                ways_cost.extend(state.ways.values())
+            answers_len.append(len(state.answers))
+            for name, helping in state.answers.items():
+                mask = sum(1 << i for i, value in enumerate(spaces[name]) if value in helping)
+                _check(_helping(spaces[name], mask) == helping, name)  # in the answers' order, each once
+                answers_fact.append(index[name])
+                answers_mask.append(mask)
+            required_len.append(len(state.required))
+            required_fact.extend(sorted(index[name] for name in state.required))
+        worth = self.worth
+        return {**columns, "worth": [worth[name].worth if name in worth else None for name in facts]}
 
     def restore(self, data: Mapping[str, Any], consultation: Consultation, settling: Settling) -> None:
-        """Take the state export() wrote after `consultation` (checked: ValueError or TypeError when
-        a name, value or type is not one this rule base could have written)."""
-        # Checked a column at a time (each check one pass in C where it can be): the first step of
-        # a process pays for this.
-        inputs, by_id = self.inputs, self.by_id
-        rows = _items(data["states"], list)
-        _check(set(map(len, rows)) <= {8}, "rows")
-        ids, ways, answers, required, opens, weights, reaches, knowns = zip(*rows, strict=True) if rows else ((),) * 8
-        _check(len(set(ids)) == len(ids) == len(by_id) and by_id.keys() >= set(ids), "rules")
-        _check(set(map(type, opens)) | set(map(type, knowns)) <= {bool} and _numbers(weights) and _numbers(reaches),
-               "flags")
-        _check(set(map(type, ways)) <= {dict, type(None)}, "ways")
-        some_ways = [w for w in ways if w]
-        _check(inputs.issuperset(chain.from_iterable(some_ways)) and
-               _counts(chain.from_iterable(map(dict.values, some_ways))), "ways")
-        _check(set(map(type, required)) <= {list} and inputs.issuperset(chain.from_iterable(required)), "required")
-        _check(set(map(type, answers)) <= {dict}, "answers")
-        some_answers = [a for a in answers if a]
-        _check(set(map(type, chain.from_iterable(map(dict.values, some_answers)))) <= {list} and
-               self._answer_pairs().issuperset((name, value) for a in some_answers
-                                               for name, helping in a.items() for value in helping), "answers")
-        made = map(RuleState._make, zip(
-            ways, [{name: tuple(helping) for name, helping in a.items()} if a else {} for a in answers],
-            [frozenset(r) if r else _NOTHING for r in required], opens, weights, reaches, knowns, strict=True))
-        states: dict[str, RuleState] = dict(zip(ids, made, strict=True))
-        # Only open rules are indexed.
-        open_ids = {rule_id for rule_id, state in states.items() if state.open and rule_id in self.position}
-        self.in_target = {target: set(_ids(ids, open_ids)) for target, ids in _items(data["in_target"], dict)}
-        # The open rules waiting on each fact, in plan order: each fact's readers, and where its tables come from.
-        waiting: dict[str, list[str]] = {}
-        for rule_id in sorted(open_ids, key=self.position.__getitem__):
-            ways = states[rule_id].ways
-            _check(bool(ways), rule_id)  # an open rule waits on some fact
-            for name in ways:  # type: ignore[union-attr]
-                found = waiting.get(name)
-                if found is None:
-                    waiting[name] = [rule_id]
-                else:
-                    found.append(rule_id)
+        """Take the state export() wrote after `consultation` (checked: ValueError, TypeError or KeyError
+        when a number, value or type is not one this rule base could have written)."""
+        # Checked a column at a time (each check one pass in C): the first step of a process pays for this.
+        facts, order = self.fact_order, self.rule_order
+        last = len(facts) - 1
+        _check(type(data) is dict and data.keys() == {*_COLUMNS, "worth"}, "columns")
+        flags = _whole(data["flags"], len(order), 0, 3)
+        weights, reaches = _floats(data["weight"], len(order)), _floats(data["reach"], len(order))
+        ways_len = _whole(data["ways_len"], len(order), -1, len(facts))
+        ways_fact = _whole(data["ways_fact"], sum(n for n in ways_len if n > 0), 0, last)
+        ways_cost = _whole(data["ways_cost"], len(ways_fact), 1, None)
+        answers_len = _whole(data["answers_len"], len(order), 0, len(facts))
+        answers_fact = _whole(data["answers_fact"], sum(answers_len), 0, last)
+        answers_mask = _whole(data["answers_mask"], len(answers_fact), 0, None)
+        required_len = _whole(data["required_len"], len(order), 0, len(facts))
+        required_fact = _whole(data["required_fact"], sum(required_len), 0, last)
+        helping = self.shared.get("helping")
+        if helping is None:
+            helping = self.shared["helping"] = _WhenAsked(self._helping)
+        # Each column made in one pass in C: the names, the answers (a mask no answers of its fact could
+        # make: KeyError), then each rule's part of it (a slice between running totals).
+        way_names = list(map(facts.__getitem__, ways_fact))
+        answer_names = list(map(facts.__getitem__, answers_fact))
+        answers = list(map(helping.__getitem__, zip(answer_names, answers_mask, strict=True)))
+        required_names = list(map(facts.__getitem__, required_fact))
+        way_slices = _slices(0 if n < 0 else n for n in ways_len)
+        answer_slices, required_slices = _slices(answers_len), _slices(required_len)
+        ways = map(dict, map(zip, map(way_names.__getitem__, way_slices), map(ways_cost.__getitem__, way_slices)))
+        rule_answers = map(dict, map(zip, map(answer_names.__getitem__, answer_slices),
+                                     map(answers.__getitem__, answer_slices)))
+        required = map(frozenset, map(required_names.__getitem__, required_slices))
+        states: dict[str, RuleState] = dict(zip(order, map(partial(tuple.__new__, RuleState), zip(
+            [None if n < 0 else w for n, w in zip(ways_len, ways, strict=True)], rule_answers, required,
+            [flag & 1 == 1 for flag in flags], weights, reaches, [flag >= 2 for flag in flags], strict=True)),
+            strict=True))
+        # Only open rules are indexed: each target's, and the open rules waiting on each fact, in plan
+        # order (each fact's readers, taken when a step first needs them).
+        position, by_id = self.position, self.by_id
+        self.in_target = {}
+        waiting: dict[str, list[str]] = {name: [] for name in facts}
+        for rule_id in sorted((r for r, state in states.items() if state.open and r in position),
+                              key=position.__getitem__):
+            rule_ways = states[rule_id].ways
+            _check(bool(rule_ways), rule_id)  # an open rule waits on some fact
+            target = target_of(by_id[rule_id])
+            members = self.in_target.get(target)
+            if members is None:
+                self.in_target[target] = {rule_id}
+            else:
+                members.add(rule_id)
+            for name in rule_ways:  # type: ignore[union-attr]
+                waiting[name].append(rule_id)
+        waiting = {name: rules for name, rules in waiting.items() if rules}
         worth = data["worth"]
-        _check(type(worth) is dict and worth.keys() == waiting.keys() - settling.unknowable and
-               _numbers(worth.values()), "worth")
-        self.worth = {name: FactWorth(value, tuple(waiting[name])) for name, value in worth.items()}
+        _check(type(worth) is list and len(worth) == len(facts), "worth")
+        self.worth = {name: FactWorth(value, tuple(waiting[name]))
+                      for name, value in zip(facts, worth, strict=True) if value is not None}
+        _check(self.worth.keys() == waiting.keys() - settling.unknowable and
+               _numbers(w.worth for w in self.worth.values()), "worth")
         self.readers, self.tops, self.sums, self._groups, self._combined = {}, {}, {}, {}, {}
         self.shared.update(first=states, waiting=waiting, made={})
         self.states, self.owned = states, None
@@ -238,9 +284,13 @@ class RuleStates:
         self.last = Snapshot(consultation.values, settling.unknowable, settling.moot, settling.set_aside_rules,
                              self._conclusions(consultation))
 
-    def _answer_pairs(self) -> set[tuple[str, Any]]:
-        """Every (yes/no or choice input fact, answer) pair."""
-        return {(name, value) for name, space in self.spaces.items() for value in space}
+    def _helping(self, key: tuple[str, int]) -> tuple[Any, ...]:
+        """The answers a mask stands for (KeyError: none of this fact's answers could make it)."""
+        name, mask = key
+        space = self.spaces[name]
+        if not space or mask >> len(space):
+            raise KeyError(name)
+        return _helping(space, mask)
 
     def _static(self, rule_id: str) -> _Static:
         rule = self.by_id[rule_id]
@@ -334,7 +384,7 @@ class RuleStates:
         self.states = dict(self.states)  # a plan handed out keeps the states it was made from
         targets: set[str] = set()  # whose count of open rules changed
         moved: set[str] = set()  # facts whose open rules changed
-        parts: dict[str, set[str]] = {}  # fact -> the targets whose rules waiting on it changed
+        parts: set[tuple[str, str]] = set()  # (fact, target) whose rules waiting on the fact changed
         pending = [(*self.rank[r], r) for r in full | only_open]
         heapq.heapify(pending)
         queued = full | only_open
@@ -364,12 +414,28 @@ class RuleStates:
         for target in targets:  # its count changes what closing each of its rules is worth
             for rule_id in self.in_target.get(target, ()):
                 touched.update(self.states[rule_id].required)
-        for name in touched:
-            self._value_fact(name, parts.get(name, _NOTHING), name in moved)
+        self._value_facts(touched, parts, moved)
         self.last = snapshot
 
+    def _value_facts(self, touched: set[str], parts: set[tuple[str, str]], moved: set[str]) -> None:
+        """Value again the facts a step touched, with the parts of their worth it changed."""
+        readers = self.readers
+        if 2 * len(parts) > sum(len(readers.get(name, ())) for name in touched):
+            for name in touched:  # most facts change much: each worked out in one pass over its readers
+                self._value_fact(name, None, name in moved)
+            return
+        changed: dict[str, list[str]] = {}
+        for name, target in parts:
+            found = changed.get(name)
+            if found is None:
+                changed[name] = [target]
+            else:
+                found.append(target)
+        for name in touched:
+            self._value_fact(name, changed.get(name, ()), name in moved)
+
     def _reindex(self, rule_id: str, old: RuleState | None, new: RuleState, touched: set[str],
-                 targets: set[str], moved: set[str], parts: dict[str, set[str]]) -> None:
+                 targets: set[str], moved: set[str], parts: set[tuple[str, str]]) -> None:
         """Move a rule whose state changed in the indexes: open rules by target, and the open rules
         waiting on each fact."""
         target = self.static[rule_id].target
@@ -384,8 +450,7 @@ class RuleStates:
             changed.update(old.required ^ new.required)
             if changed:
                 touched.update(changed)
-                for name in changed:
-                    _mark(parts, name, target)
+                parts.update(zip(changed, repeat(target)))
                 self._move(rule_id, [name for name in changed if name not in after], False, moved)
                 self._move(rule_id, [name for name in changed if name not in before], True, moved)
             return
@@ -399,8 +464,7 @@ class RuleStates:
                 members.discard(rule_id)
             if state.ways:
                 touched.update(state.ways)
-                for name in state.ways:
-                    _mark(parts, name, target)
+                parts.update(zip(state.ways, repeat(target)))
                 self._move(rule_id, state.ways, add, moved)
         if (old is not None and old.open) != new.open:
             targets.add(target)
@@ -679,14 +743,15 @@ class RuleStates:
             found = single[name] = ({name: 1}, frozenset((name,)))
         return found
 
-    def _value_fact(self, name: str, changed: Collection[str] = _NOTHING, moved: bool = True) -> None:
+    def _value_fact(self, name: str, changed: Collection[str] | None = None, moved: bool = True) -> None:
         """What the open rules waiting on `name` make it worth (see the planner's docstring): for each
         (target, answer), the best reach over cost of a rule for it, each answer counting its share of
         the answers; plus the closing worth of the rules every way of which needs it (its weight times
         the share of answers that rule it out), each target's divided by its open rules. Summed exactly
         (fsum), so the same answers give the same worth whatever came before. The parts of the targets
-        `changed` (whose rules waiting on it changed) are worked out again; all of them when that is
-        cheaper. `moved`: its readers may have changed (else they are the ones it had, in that order)."""
+        `changed` (whose rules waiting on it changed; None: any) are worked out again, or all of them
+        in one pass over its readers when that is cheaper. `moved`: its readers may have changed (else
+        they are the ones it had, in that order)."""
         self._fill(name)
         readers = self.readers.get(name)
         if not readers or name in self.unknowable:
@@ -696,7 +761,8 @@ class RuleStates:
             return
         tops = self.tops.get(name)
         in_target = self.in_target
-        if tops is None or 2 * sum(len(in_target.get(target, ())) for target in changed) > len(readers):
+        if tops is None or changed is None or \
+                2 * sum(len(in_target.get(target, ())) for target in changed) > len(readers):
             if self.owned is not None and name not in self.owned:
                 self._own(name)
             tops, sums = self.tops[name], self.sums[name] = self._parts(name, readers, self.states)
@@ -774,14 +840,6 @@ class RuleStates:
             sums[target] = fsum(closing)
 
 
-def _mark(parts: dict[str, set[str]], name: str, target: str) -> None:
-    found = parts.get(name)
-    if found is None:
-        parts[name] = {target}
-    else:
-        found.add(target)
-
-
 def _holds(leaf: Leaf, value: Any) -> bool:
     try:
         return leaf_holds(leaf.op, value, leaf.operand)
@@ -838,35 +896,40 @@ def _merge(found: dict[str, tuple[Any, ...]], merged: dict[str, set[Any]], name:
         found[name] = answers
 
 
-# --- checks of a state read back from disk -------------------------------------------------
+# --- a state on disk ------------------------------------------------------------------------
+
+_COLUMNS = ("flags", "weight", "reach", "ways_len", "ways_fact", "ways_cost", "answers_len", "answers_fact",
+            "answers_mask", "required_len", "required_fact")
+
+
+def _helping(space: tuple[Any, ...], mask: int) -> tuple[Any, ...]:
+    """The answers of `space` whose bits are set in `mask`, in the answers' order."""
+    return tuple(value for i, value in enumerate(space) if mask >> i & 1)
+
+
+def _slices(counts: Iterable[int]) -> list[slice]:
+    """Consecutive slices of the given lengths."""
+    ends = list(accumulate(counts))
+    return list(map(slice, [0, *ends[:-1]], ends))
+
+
+def _whole(value: Any, length: int, low: int, high: int | None) -> list[int]:
+    """A JSON list of `length` whole numbers from `low` to `high` (None: no bound)."""
+    _check(type(value) is list and len(value) == length and set(map(type, value)) <= {int} and
+           (not value or (min(value) >= low and (high is None or max(value) <= high))), "numbers")
+    return value
+
+
+def _floats(value: Any, length: int) -> list[float]:
+    _check(type(value) is list and len(value) == length and _numbers(value), "numbers")
+    return value
+
 
 def _check(ok: bool, what: Any) -> None:
     if not ok:
         raise ValueError(f"not a planner state: {what!r:.80}")
 
 
-def _items(value: Any, kind: type, names: frozenset[str] | None = None) -> Iterable[Any]:
-    """A JSON list's items, each of the expected kind; or a JSON object's (key, value) pairs, each
-    key text (one of `names` when given)."""
-    if kind is dict:
-        _check(type(value) is dict and (names.issuperset(value) if names is not None
-                                        else set(map(type, value)) <= {str}), value)
-        return value.items()
-    _check(type(value) is list and set(map(type, value)) <= {kind}, value)
-    return value
-
-
 def _numbers(values: Iterable[Any]) -> bool:
     values = tuple(values)
     return set(map(type, values)) <= {float} and all(map(isfinite, values))
-
-
-def _counts(values: Iterable[Any]) -> bool:
-    values = tuple(values)
-    return set(map(type, values)) <= {int} and min(values, default=1) > 0
-
-
-def _ids(value: Any, open_ids: set[str]) -> list[str]:
-    """A JSON list of rule ids, each open in the state read back."""
-    _check(type(value) is list and open_ids.issuperset(value), value)
-    return value
