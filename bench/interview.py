@@ -144,33 +144,16 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
     answers: dict[str, Any] = {}
     # The consultation opens by asking whether there is an existing setup to review.
     asked: list[str] = [MODE_QUESTION] if existing_setup_matters(knowledge, None) else []
-    skipped: tuple[str, ...] = ()
     design = Planner(advisor)  # as the interview: the checklist's topics are a design's, before it says
     shown = design.topics_of(design.plan({})) if topics else ()
     checklist = len(shown) > 1
-    label = "(topics)"
-    if checklist:  # the checklist is one question, answered from the file (with design or review)
-        known = {planner.topics.get(name) for name in scenario.facts}
-        skipped = tuple(topic for topic in shown if topic not in known)
-    unticked = skipped
-    choice = opening_choice(knowledge, design.plan({})) if checklist and goal else None
-    if choice is not None:  # the goal's items, in the same checklist: the user ticks what the file states
-        stated = scenario.facts.get(choice[0].name)
-        value = opening_value(choice[1], [v for v in choice[1] if stated in (v, OPENING_CHOICE[1])])
-        if value is not None:
-            answers[choice[0].name] = value
-            label = f"(topics, {choice[0].name}={value})"
-    surveying = surveys and checklist  # the user ticked topics
-    unknown: set[str] = set()  # facts left unticked in a survey
-    surveyed: set[str] = set()  # facts listed in a survey
-    if surveying:  # the first survey is in the same checklist: the user ticks the questions the file states
-        listed = [q.fact.name for q in design.plan({}, surveyed=()).survey]
-        said = {planner.topics[n] for n in listed if n in scenario.facts}  # a topic none of whose is ticked:
-        surveyed = {n for n in listed if planner.topics[n] in said}  # its questions are asked as usual
-        unknown = surveyed - scenario.facts.keys()
-        label = label[:-1] + ": " + " ".join(listed) + ")"
-    if checklist:
+    skipped, surveyed, unknown = (), set(), set()  # topics unticked; facts listed in a survey, left unticked
+    if checklist:  # one question, answered from the file (with design or review)
+        skipped, surveyed, unknown, label = open_checklist(planner, design, shown, scenario.facts, answers,
+                                                           surveys, goal)
         asked = asked[:-1] + [MODE_QUESTION + "+" + label] if asked else [label]
+    unticked = skipped
+    surveying = surveys and checklist  # the user ticked topics
     history: list[set[tuple[str, str]]] = [set()] * len(asked)  # recommendations after 0, 1, ... answers
     stop: int | None = None  # questions asked when the user takes the offer to stop (the offer included)
     armed = False  # as the interview: the offer comes once a plan with more than long shots was seen
@@ -215,6 +198,39 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
     assert known_facts(answers, knowledge).keys() >= needed
     return Interview(path.stem, asked, frozenset(needed), settled, left_open, len(history[-1]), stop is not None,
                      frozenset(scenario.facts), unticked)
+
+
+def open_checklist(planner: Planner, design: Planner, shown: tuple[str, ...], facts: dict[str, Any],
+                   answers: dict[str, Any], surveys: bool, goal: bool
+                   ) -> tuple[tuple[str, ...], set[str], set[str], str]:
+    """The topic checklist, answered from the file: the topics left unticked (the user ticks each
+    topic the file states a fact of), the first survey's questions listed and those left unticked
+    (when surveys are made), the goal's item ticked (recorded in `answers`), and the label to list."""
+    known = {planner.topics.get(name) for name in facts}
+    skipped = tuple(topic for topic in shown if topic not in known)
+    label = (tick_goal(planner.knowledge, design, facts, answers) if goal else None) or "(topics)"
+    if not surveys:
+        return skipped, set(), set(), label
+    # The first survey is in the same checklist: the user ticks the questions the file states.
+    listed = [q.fact.name for q in design.plan({}, surveyed=()).survey]
+    said = {planner.topics[n] for n in listed if n in facts}  # a topic none of whose is ticked:
+    surveyed = {n for n in listed if planner.topics[n] in said}  # its questions are asked as usual
+    return skipped, surveyed, surveyed - facts.keys(), label[:-1] + ": " + " ".join(listed) + ")"
+
+
+def tick_goal(knowledge: Any, design: Planner, facts: dict[str, Any], answers: dict[str, Any]) -> str | None:
+    """The goal's items in the topic checklist: the user ticks the kind the file states (both for
+    "both"); the answer is recorded and the checklist's label returned (None: nothing ticked)."""
+    choice = opening_choice(knowledge, design.plan({}))
+    if choice is None:
+        return None
+    spec, items = choice
+    stated = facts.get(spec.name)
+    value = opening_value(items, [v for v in items if stated in (v, OPENING_CHOICE[1])])
+    if value is None:
+        return None
+    answers[spec.name] = value
+    return f"(topics, {spec.name}={value})"
 
 
 def settled_shares(history: list[set[tuple[str, str]]], stop: int | None) -> tuple[dict[float, float], int]:
