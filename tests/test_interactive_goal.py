@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from test_interactive import BACK, DONT_KNOW, IMAGE_CLASSIFIER, KeyTerminal, Queue, run
 
-from advisor.interactive import DraftStore
+from advisor.interactive import DraftStore, Interrupted
 from advisor.interactive.answers import Answers
 from advisor.interactive.interview import CHOICE_ITEM
 from advisor.interactive.planner import Planner, opening_choice, opening_value
@@ -38,6 +39,20 @@ def test_the_goal_ticked_in_the_checklist_is_answered_there_and_never_asked_on_i
     assert report["facts"]["solution_goal"] == "predictive_model", "the report has the answer"
     saved = json.loads(DraftStore(tmp_path / "data").path.read_text(encoding="utf-8"))
     assert saved["answers"]["solution_goal"] == "predictive_model" and saved["in_topics"] == ["solution_goal"]
+
+
+def test_resumed_after_ticking_the_goal_it_counts_as_given_not_taken_from_a_file(tmp_path, advisor):
+    planner = Planner(advisor)
+    first = KeyTerminal({**IMAGE_CLASSIFIER, "topics": (TRAIN, *ticked_topics(planner))}, default=DONT_KNOW,
+                        stop_at=3)
+    with pytest.raises(Interrupted):  # Ctrl-C: the draft keeps the answers
+        run(tmp_path, first)
+    again = KeyTerminal({"skipped_offer": False, "stop_offer": True}, default=DONT_KNOW)
+    _, answers, screen = run(tmp_path, again, resume=True)
+    flat = " ".join(screen.split())
+    assert answers.values["solution_goal"] == "predictive_model" and answers.in_topics == ("solution_goal",)
+    assert "taken from the answers file" not in flat and "Resuming with" in flat
+    assert "solution_goal" not in [p.key for p in again.prompts]
 
 
 def test_nothing_ticked_for_the_goal_asks_it_as_before(tmp_path, advisor):
