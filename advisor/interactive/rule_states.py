@@ -23,7 +23,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Collection, Iterable, Mapping
 from functools import partial
-from itertools import accumulate
+from itertools import accumulate, repeat
 from math import fsum, isfinite
 from typing import Any, NamedTuple
 
@@ -384,7 +384,7 @@ class RuleStates:
         self.states = dict(self.states)  # a plan handed out keeps the states it was made from
         targets: set[str] = set()  # whose count of open rules changed
         moved: set[str] = set()  # facts whose open rules changed
-        parts: dict[str, set[str]] = {}  # fact -> the targets whose rules waiting on it changed
+        parts: set[tuple[str, str]] = set()  # (fact, target) whose rules waiting on the fact changed
         pending = [(*self.rank[r], r) for r in full | only_open]
         heapq.heapify(pending)
         queued = full | only_open
@@ -414,12 +414,28 @@ class RuleStates:
         for target in targets:  # its count changes what closing each of its rules is worth
             for rule_id in self.in_target.get(target, ()):
                 touched.update(self.states[rule_id].required)
-        for name in touched:
-            self._value_fact(name, parts.get(name, _NOTHING), name in moved)
+        self._value_facts(touched, parts, moved)
         self.last = snapshot
 
+    def _value_facts(self, touched: set[str], parts: set[tuple[str, str]], moved: set[str]) -> None:
+        """Value again the facts a step touched, with the parts of their worth it changed."""
+        readers = self.readers
+        if 2 * len(parts) > sum(len(readers.get(name, ())) for name in touched):
+            for name in touched:  # most facts change much: each worked out in one pass over its readers
+                self._value_fact(name, None, name in moved)
+            return
+        changed: dict[str, list[str]] = {}
+        for name, target in parts:
+            found = changed.get(name)
+            if found is None:
+                changed[name] = [target]
+            else:
+                found.append(target)
+        for name in touched:
+            self._value_fact(name, changed.get(name, ()), name in moved)
+
     def _reindex(self, rule_id: str, old: RuleState | None, new: RuleState, touched: set[str],
-                 targets: set[str], moved: set[str], parts: dict[str, set[str]]) -> None:
+                 targets: set[str], moved: set[str], parts: set[tuple[str, str]]) -> None:
         """Move a rule whose state changed in the indexes: open rules by target, and the open rules
         waiting on each fact."""
         target = self.static[rule_id].target
@@ -434,8 +450,7 @@ class RuleStates:
             changed.update(old.required ^ new.required)
             if changed:
                 touched.update(changed)
-                for name in changed:
-                    _mark(parts, name, target)
+                parts.update(zip(changed, repeat(target)))
                 self._move(rule_id, [name for name in changed if name not in after], False, moved)
                 self._move(rule_id, [name for name in changed if name not in before], True, moved)
             return
@@ -449,8 +464,7 @@ class RuleStates:
                 members.discard(rule_id)
             if state.ways:
                 touched.update(state.ways)
-                for name in state.ways:
-                    _mark(parts, name, target)
+                parts.update(zip(state.ways, repeat(target)))
                 self._move(rule_id, state.ways, add, moved)
         if (old is not None and old.open) != new.open:
             targets.add(target)
@@ -729,14 +743,15 @@ class RuleStates:
             found = single[name] = ({name: 1}, frozenset((name,)))
         return found
 
-    def _value_fact(self, name: str, changed: Collection[str] = _NOTHING, moved: bool = True) -> None:
+    def _value_fact(self, name: str, changed: Collection[str] | None = None, moved: bool = True) -> None:
         """What the open rules waiting on `name` make it worth (see the planner's docstring): for each
         (target, answer), the best reach over cost of a rule for it, each answer counting its share of
         the answers; plus the closing worth of the rules every way of which needs it (its weight times
         the share of answers that rule it out), each target's divided by its open rules. Summed exactly
         (fsum), so the same answers give the same worth whatever came before. The parts of the targets
-        `changed` (whose rules waiting on it changed) are worked out again; all of them when that is
-        cheaper. `moved`: its readers may have changed (else they are the ones it had, in that order)."""
+        `changed` (whose rules waiting on it changed; None: any) are worked out again, or all of them
+        in one pass over its readers when that is cheaper. `moved`: its readers may have changed (else
+        they are the ones it had, in that order)."""
         self._fill(name)
         readers = self.readers.get(name)
         if not readers or name in self.unknowable:
@@ -746,7 +761,8 @@ class RuleStates:
             return
         tops = self.tops.get(name)
         in_target = self.in_target
-        if tops is None or 2 * sum(len(in_target.get(target, ())) for target in changed) > len(readers):
+        if tops is None or changed is None or \
+                2 * sum(len(in_target.get(target, ())) for target in changed) > len(readers):
             if self.owned is not None and name not in self.owned:
                 self._own(name)
             tops, sums = self.tops[name], self.sums[name] = self._parts(name, readers, self.states)
@@ -822,14 +838,6 @@ class RuleStates:
             tops[(target, answer)] = value * (0.5 if answer is SOME else share)
         if closing:
             sums[target] = fsum(closing)
-
-
-def _mark(parts: dict[str, set[str]], name: str, target: str) -> None:
-    found = parts.get(name)
-    if found is None:
-        parts[name] = {target}
-    else:
-        found.add(target)
 
 
 def _holds(leaf: Leaf, value: Any) -> bool:
