@@ -82,6 +82,11 @@ STOP_AFTER = 3
 # Chosen on bench/interview.py's tuning set (docs/interactive.md, "Surveys").
 SURVEY_MIN = 3
 SURVEY_SIZE = 10
+# The framing choice the topic checklist asks too, and its value that means all the others: each other
+# value is an item ("what are you building?"), all of them ticked is that value, none says nothing (the
+# question is asked as usual). In every interview of bench/interview.py's tuning set the goal was asked
+# second, and no final recommendation's derivation read it (docs/interactive.md, "The goal in the checklist").
+OPENING_CHOICE = ("solution_goal", "both")
 # The weights of a rule's worth (warnings, gates, closing, cold rules): rule_states.py.
 
 
@@ -239,6 +244,25 @@ def yes_only_facts(knowledge: KnowledgeBase) -> frozenset[str]:
                 tested_for_no.add(leaf.subject)
     return frozenset(f.name for f in vocabulary.input_facts
                      if f.type == "bool" and f.name not in tested_for_no)
+
+
+def opening_choice(knowledge: KnowledgeBase, plan: QuestionPlan) -> tuple[FactSpec, tuple[str, ...]] | None:
+    """The framing choice the topic checklist asks (OPENING_CHOICE) and its two items' values (the third
+    value is both), when the plan still has it to ask; None otherwise (answered, not worth asking, or
+    not such a choice in the vocabulary)."""
+    name, every = OPENING_CHOICE
+    spec = knowledge.vocabulary.fact(name)
+    if spec is None or spec.type != "choice" or every not in spec.values or len(spec.values) != 3 \
+            or not any(q.fact.name == name for q in plan.questions):
+        return None
+    return spec, tuple(v for v in spec.values if v != every)
+
+
+def opening_value(items: tuple[str, ...], ticked: Collection[str]) -> str | None:
+    """The framing choice's answer from its items ticked: one item its value, both the value meaning
+    both (OPENING_CHOICE), none no answer."""
+    chosen = [v for v in items if v in ticked]
+    return None if not chosen else chosen[0] if len(chosen) == 1 else OPENING_CHOICE[1]
 
 
 def fact_topics(knowledge: KnowledgeBase) -> dict[str, str]:
