@@ -11,9 +11,12 @@ state moved since the last consultation (a value, a "don't know", a moot decisio
 aside, a winner's rank, a chosen value) are found by comparing the two; the rules reading or
 concluding them are worked out again in stratum order (producers before readers), and their
 readers in turn only when what they hand on (ways, answers, required facts) changed; then only
-the facts those rules wait on, or waited on, are valued again. The first step works out every
-rule; each later Planner on the same rule base and settings starts from a copy of that first
-state, made once per process.
+the facts those rules wait on, or waited on, are valued again. A fact's worth is kept in parts,
+one per target (decision, derived fact or warning) of the open rules waiting on it: a step works
+out again the parts of the targets whose rules changed, or the whole fact in one pass over its
+readers when most of it changed (the first answered step closes hundreds of rules at 3,000). The
+first step works out every rule; each later Planner on the same rule base and settings starts
+from a copy of that first state, made once per process (and kept on disk: state_cache.py).
 
 What each part means is the planner's module docstring; this module only keeps it up to date.
 """
