@@ -59,7 +59,14 @@ from advisor.engine.advisor import Advisor  # noqa: E402
 from advisor.engine.results import Consultation, DerivationNode  # noqa: E402
 from advisor.interactive import planner as planner_module  # noqa: E402
 from advisor.interactive import rule_states, state_cache  # noqa: E402
-from advisor.interactive.planner import Planner, existing_setup_matters, known_facts  # noqa: E402
+from advisor.interactive.planner import (  # noqa: E402
+    OPENING_CHOICE,
+    Planner,
+    existing_setup_matters,
+    known_facts,
+    opening_choice,
+    opening_value,
+)
 from advisor.scenarios import load_scenario  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +127,7 @@ def outcome(consultation: Consultation) -> set[tuple[str, str]]:
 
 
 def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = False,
-              topics: bool = True, surveys: bool = True) -> Interview:
+              topics: bool = True, surveys: bool = True, goal: bool = True) -> Interview:
     """The planner's questions to a user who knows exactly what the file states.
 
     oracle: among the planner's questions, ask first those the file answers (in the planner's
@@ -128,6 +135,7 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
     go_on: the user declines the offer to stop and is asked to the end.
     topics: the interview opens with the topic checklist (one question); the user ticks each topic
     the file states a fact of, and takes the offer to stop once only unticked topics are left.
+    goal: the checklist asks the goal too (its items): the user ticks the value the file states.
     """
     knowledge = advisor.knowledge
     scenario = load_scenario(path, knowledge)
@@ -136,23 +144,16 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
     answers: dict[str, Any] = {}
     # The consultation opens by asking whether there is an existing setup to review.
     asked: list[str] = [MODE_QUESTION] if existing_setup_matters(knowledge, None) else []
-    skipped: tuple[str, ...] = ()
     design = Planner(advisor)  # as the interview: the checklist's topics are a design's, before it says
     shown = design.topics_of(design.plan({})) if topics else ()
-    if len(shown) > 1:  # the checklist is one question, answered from the file (with design or review)
-        known = {planner.topics.get(name) for name in scenario.facts}
-        skipped = tuple(topic for topic in shown if topic not in known)
-        asked = asked[:-1] + [MODE_QUESTION + "+(topics)"] if asked else ["(topics)"]
+    checklist = len(shown) > 1
+    skipped, surveyed, unknown = (), set(), set()  # topics unticked; facts listed in a survey, left unticked
+    if checklist:  # one question, answered from the file (with design or review)
+        skipped, surveyed, unknown, label = open_checklist(planner, design, shown, scenario.facts, answers,
+                                                           surveys, goal)
+        asked = asked[:-1] + [MODE_QUESTION + "+" + label] if asked else [label]
     unticked = skipped
-    surveying = surveys and bool(asked) and asked[-1].endswith("(topics)")  # the user ticked topics
-    unknown: set[str] = set()  # facts left unticked in a survey
-    surveyed: set[str] = set()  # facts listed in a survey
-    if surveying:  # the first survey is in the same checklist: the user ticks the questions the file states
-        listed = [q.fact.name for q in design.plan({}, surveyed=()).survey]
-        said = {planner.topics[n] for n in listed if n in scenario.facts}  # a topic none of whose is ticked:
-        surveyed = {n for n in listed if planner.topics[n] in said}  # its questions are asked as usual
-        unknown = surveyed - scenario.facts.keys()
-        asked[-1] = asked[-1].replace("(topics)", "(topics: " + " ".join(listed) + ")")
+    surveying = surveys and checklist  # the user ticked topics
     history: list[set[tuple[str, str]]] = [set()] * len(asked)  # recommendations after 0, 1, ... answers
     stop: int | None = None  # questions asked when the user takes the offer to stop (the offer included)
     armed = False  # as the interview: the offer comes once a plan with more than long shots was seen
@@ -197,6 +198,39 @@ def interview(advisor: Advisor, path: Path, oracle: bool = False, go_on: bool = 
     assert known_facts(answers, knowledge).keys() >= needed
     return Interview(path.stem, asked, frozenset(needed), settled, left_open, len(history[-1]), stop is not None,
                      frozenset(scenario.facts), unticked)
+
+
+def open_checklist(planner: Planner, design: Planner, shown: tuple[str, ...], facts: dict[str, Any],
+                   answers: dict[str, Any], surveys: bool, goal: bool
+                   ) -> tuple[tuple[str, ...], set[str], set[str], str]:
+    """The topic checklist, answered from the file: the topics left unticked (the user ticks each
+    topic the file states a fact of), the first survey's questions listed and those left unticked
+    (when surveys are made), the goal's item ticked (recorded in `answers`), and the label to list."""
+    known = {planner.topics.get(name) for name in facts}
+    skipped = tuple(topic for topic in shown if topic not in known)
+    label = (tick_goal(planner.knowledge, design, facts, answers) if goal else None) or "(topics)"
+    if not surveys:
+        return skipped, set(), set(), label
+    # The first survey is in the same checklist: the user ticks the questions the file states.
+    listed = [q.fact.name for q in design.plan({}, surveyed=()).survey]
+    said = {planner.topics[n] for n in listed if n in facts}  # a topic none of whose is ticked:
+    surveyed = {n for n in listed if planner.topics[n] in said}  # its questions are asked as usual
+    return skipped, surveyed, surveyed - facts.keys(), label[:-1] + ": " + " ".join(listed) + ")"
+
+
+def tick_goal(knowledge: Any, design: Planner, facts: dict[str, Any], answers: dict[str, Any]) -> str | None:
+    """The goal's items in the topic checklist: the user ticks the kind the file states (both for
+    "both"); the answer is recorded and the checklist's label returned (None: nothing ticked)."""
+    choice = opening_choice(knowledge, design.plan({}))
+    if choice is None:
+        return None
+    spec, items = choice
+    stated = facts.get(spec.name)
+    value = opening_value(items, [v for v in items if stated in (v, OPENING_CHOICE[1])])
+    if value is None:
+        return None
+    answers[spec.name] = value
+    return f"(topics, {spec.name}={value})"
 
 
 def settled_shares(history: list[set[tuple[str, str]]], stop: int | None) -> tuple[dict[float, float], int]:
@@ -271,6 +305,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="no topic checklist and no topic retired by a \"don't know\" (the interview before them)")
     parser.add_argument("--no-survey", action="store_true",
                         help="no survey of a ticked topic's questions (\"which of these do you know?\")")
+    parser.add_argument("--no-goal", action="store_true",
+                        help="the topic checklist does not ask the goal (it is asked on its own, as before)")
     parser.add_argument("--try", dest="tries", action="append", default=[], metavar="NAME=VALUE",
                         help="run with a planner weight (a constant of planner.py or rule_states.py) set to VALUE")
     args = parser.parse_args(argv)
@@ -284,7 +320,8 @@ def main(argv: list[str] | None = None) -> None:
     if not files:
         print("No held-out scenarios: scenarios/end-to-end/ holds only the ones the weights were tuned on.")
         return
-    results = [interview(advisor, path, args.oracle, args.go_on, not args.no_topics, not args.no_survey)
+    results = [interview(advisor, path, args.oracle, args.go_on, not args.no_topics, not args.no_survey,
+                         not args.no_goal)
                for path in files]
 
     header = ("scenario", "asked", "needed", "50%", "90%", "100%", "90% / needed", "100% / needed")
@@ -315,6 +352,8 @@ def main(argv: list[str] | None = None) -> None:
         which += ", no topics"
     elif args.no_survey:
         which += ", no surveys"
+    if args.no_goal and not args.no_topics:
+        which += ", no goal in the checklist"
     print(render(f"Targets, {which}", ("measure", "figure", "target", "verdict"), verdicts))
     totals = (sum(r.settled[0.9] for r in results), sum(r.settled[1.0] for r in results))
     print(f"Questions until 90% / 100% settled, summed over the {len(results)} scenarios: "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import sqlite3
 import subprocess
@@ -132,17 +133,14 @@ def test_not_a_database_is_a_user_error(tmp_path):
 
 WRITER = textwrap.dedent("""
     import sys
-    import time
     from pathlib import Path
     from advisor.drill.store import ProgressStore
 
     path, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    go = Path(sys.argv[4])
     with ProgressStore(path) as store:
         session = store.start_session(started_at=0.0, seed=0, planned=count, section=None, decision=None)
         print("ready", flush=True)
-        while not go.exists():  # start writing together
-            time.sleep(0.001)
+        assert sys.stdin.readline().strip() == "go"  # start writing together (a blocking read: no polling)
         for i in range(count):
             store.record_answer(session_id=session, question_id=f"{name}-{i % 7}", decision="sampling",
                                 section="optimize", facts={"writer": name}, origin="generated",
@@ -155,18 +153,20 @@ WRITER = textwrap.dedent("""
 
 def test_two_writers_at_once_keep_every_row(tmp_path):
     path = tmp_path / "shared.sqlite3"
-    go = tmp_path / "go"
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
     count = 300
-    writers = [subprocess.Popen([sys.executable, str(script), str(path), name, str(count), str(go)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    writers = [subprocess.Popen([sys.executable, str(script), str(path), name, str(count)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for name in ("a", "b")]
     try:
         for writer in writers:  # both have the database open before either writes an answer
             assert writer.stdout.readline() == "ready\n", writer.stderr.read()
     finally:
-        go.touch()
+        for writer in writers:  # both start writing
+            with contextlib.suppress(BrokenPipeError):
+                writer.stdin.write("go\n")
+                writer.stdin.flush()
     for writer in writers:
         out, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err

@@ -9,6 +9,7 @@ from test_interactive import BACK, DONT_KNOW, IMAGE_CLASSIFIER, KeyTerminal, Que
 
 from advisor.interactive import Action, DraftStore
 from advisor.interactive.answers import EXISTING, Answers
+from advisor.interactive.interview import CHOICE_ITEM
 from advisor.interactive.planner import Planner
 
 SKIP_TOPIC = Action.SKIP_TOPIC
@@ -32,8 +33,10 @@ def test_unticked_topics_are_asked_last_and_stopping_there_leaves_their_decision
     checklist = stop.prompts[0]
     offered = [value for _, value in checklist.options if not isinstance(value, Action)]
     assert [v for v in offered if v == EXISTING or v in shown] == [EXISTING, *shown], "a setup to review, the topics"
+    goal = [CHOICE_ITEM + "predictive_model", CHOICE_ITEM + "language_model_app"]
+    assert offered[1:3] == goal, "what is being built, after the review item"
     first_survey = [q.fact.name for q in planner.plan({}, surveyed=()).survey]
-    assert [v for v in offered if v not in shown and v != EXISTING] == \
+    assert [v for v in offered if v not in shown and v != EXISTING and v not in goal] == \
         [n for t in shown for n in first_survey if planner.topics[n] == t], "the best questions under their topics"
     assert answers.existing is False and answers.mode_in_topics
     assert "skipped_offer" in keys  # (after the offer to stop with long shots, which this user declines)

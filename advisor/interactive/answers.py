@@ -40,6 +40,7 @@ class Answers:
     checklist was not asked); `retired`: facts answered "don't know, nor anything else about its
     topic" -> that topic. Back undoes either with the answer that made it. `mode_in_topics`: the
     checklist also said design or review (its first item), so Back to it forgets that too.
+    `in_topics`: facts the checklist answered too (the goal, its items ticked), so Back to it forgets them.
     `surveying`: topics were ticked at the checklist, so surveys are due ("which of these can you
     answer?", the planner's `survey`); `surveys`: their answers, in order. Back right after a
     survey undoes it.
@@ -54,6 +55,7 @@ class Answers:
     skipped: tuple[str, ...] | None = None
     retired: dict[str, str] = field(default_factory=dict)
     mode_in_topics: bool = False
+    in_topics: tuple[str, ...] = ()
     surveying: bool = False
     surveys: list[Survey] = field(default_factory=list)
 
@@ -110,6 +112,9 @@ class Answers:
             self.skipped = None
             if self.mode_in_topics:
                 undone[EXISTING], self.existing, self.mode_in_topics = self.existing, None, False
+            for fact in self.in_topics:  # under its own name: the checklist ticks its items again
+                undone[fact] = self.values.pop(fact, None)
+            self.in_topics = ()
             self.surveying = False
             return undone
         last = self.asked[-1]
@@ -136,6 +141,7 @@ class Answers:
             "skipped_topics": None if self.skipped is None else list(self.skipped),
             "retired": dict(self.retired),
             "mode_in_topics": self.mode_in_topics,
+            "in_topics": list(self.in_topics),
             "surveying": self.surveying,
             "surveys": [{"at": s.at, "listed": list(s.listed), "unknown": list(s.unknown), "opening": s.opening}
                         for s in self.surveys],

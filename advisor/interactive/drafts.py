@@ -141,6 +141,10 @@ def _answers_from(raw: Any, knowledge: KnowledgeBase, where: str) -> Answers:
     if isinstance(skipped, list):
         answers.skipped = tuple(t for t in skipped if isinstance(t, str) and t in knowledge.areas)
     answers.mode_in_topics = raw.get("mode_in_topics") is True and answers.existing is not None
+    in_topics = raw.get("in_topics")  # absent in drafts older than the goal in the checklist
+    if isinstance(in_topics, list):
+        answers.in_topics = tuple(n for n in in_topics if isinstance(n, str) and n in answers.values
+                                  and n not in answers.asked)
     retired = raw.get("retired")
     if isinstance(retired, dict):
         answers.retired = {name: topic for name, topic in retired.items()

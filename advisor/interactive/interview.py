@@ -43,7 +43,14 @@ from advisor.interactive.display import (
     show_why_short,
 )
 from advisor.interactive.drafts import DraftStore
-from advisor.interactive.planner import Planner, QuestionPlan, existing_setup_matters
+from advisor.interactive.planner import (
+    OPENING_CHOICE,
+    Planner,
+    QuestionPlan,
+    existing_setup_matters,
+    opening_choice,
+    opening_value,
+)
 from advisor.interactive.prompts import Action, Prompt, Prompter, Reply
 from advisor.knowledge.vocabulary import FactSpec
 
@@ -56,6 +63,18 @@ MODE_PROMPT = Prompt(
 # The topic checklist's first item when design or review is still to say (MODE_PROMPT's second answer).
 REVIEW_ITEM = "I have a setup to review (clusters, sweeps or deployments already configured)"
 QUESTION_INDENT = "    "  # a question of the first survey, under its topic in the topic checklist
+CHOICE_ITEM = "(choice) "  # before a value of the framing choice the checklist asks (the goal): an item's key
+
+
+def choice_items(choice: tuple[FactSpec, tuple[str, ...]] | None,
+                 chosen: str | None) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+    """The goal's items in the topic checklist (its values' words; none when it is not to ask), and
+    those ticked for the answer `chosen`."""
+    if choice is None:
+        return [], ()
+    spec, items = choice
+    ticked = tuple(CHOICE_ITEM + v for v in items if chosen is not None and chosen in (v, OPENING_CHOICE[1]))
+    return [(spec.values[v], CHOICE_ITEM + v) for v in items], ticked
 
 
 class Interrupted(Exception):
@@ -208,8 +227,10 @@ class Interview:
         offer to stop when only skipped topics are left (going on asks them too); False when none is due."""
         answers = self.answers
         if self.topics_due():
+            choice = opening_choice(self.knowledge, plan) if self.answers.focus is None else None
+            chosen = defaults.pop(choice[0].name, None) if choice is not None else None
             self.ask_topics(planner, plan, defaults.pop(TOPICS, None), defaults.pop(EXISTING, None),
-                            defaults.pop(SURVEY, None))
+                            defaults.pop(SURVEY, None), chosen)
         elif plan.only_skipped:
             if self.go_on_with_skipped(planner, plan):
                 answers.go_on_with_skipped()
@@ -224,11 +245,13 @@ class Interview:
         return True
 
     def ask_topics(self, planner: Planner, plan: QuestionPlan, unticked: tuple[str, ...] | None,
-                   existing: bool | None, questions_ticked: tuple[str, ...] | None = None) -> None:
-        """What the user has and can speak to, in one checklist: a setup to review (when design or
-        review is still to say), then the topics of the questions worth asking, with the first
-        survey's questions under their topics. Ticked by default: the topics of answers already
-        given (pre-filled), or the earlier ticks."""
+                   existing: bool | None, questions_ticked: tuple[str, ...] | None = None,
+                   chosen: str | None = None) -> None:
+        """What the user has, builds and can speak to, in one checklist: a setup to review (when design
+        or review is still to say), what is being built (the goal's two kinds, while it is to ask: one
+        ticked is its answer, both "both", none no answer), then the topics of the questions worth
+        asking, with the first survey's questions under their topics. Ticked by default: the topics of
+        answers already given (pre-filled), or the earlier ticks (`chosen`: the goal's answer undone)."""
         answers = self.answers
         shown = planner.topics_of(plan)
         with_mode = answers.existing is None and existing_setup_matters(self.knowledge, answers.focus)
@@ -250,6 +273,9 @@ class Interview:
             options.append((area_words(self.knowledge.areas[topic]), topic))
             options.extend((QUESTION_INDENT + f.question, f.name) for f in survey if planner.topics[f.name] == topic)
         ticked += tuple(n for n in questions_ticked or () if n in {f.name for f in survey})
+        choice = opening_choice(self.knowledge, plan)
+        options[0:0], ticks = choice_items(choice, chosen)  # what is being built, before the topics
+        ticked += ticks
         if with_mode:
             options.insert(0, (REVIEW_ITEM, EXISTING))
             ticked = (EXISTING, *ticked) if existing else ticked
@@ -263,7 +289,8 @@ class Interview:
                     "left unticked last (when you tick none of a topic's, they are asked as usual). The others "
                     "are asked last: once only they are left you may stop (their decisions stay open in the "
                     "report) or go on with them. Questions that decide which topics apply at all (the goal, "
-                    "the task, whether a prebuilt model fits) are always asked.")
+                    "the task, whether a prebuilt model fits) are always asked; tick what you are building "
+                    "(both, if both) and the goal is not asked again.")
                 asked_why = True
             elif reply.action is Action.REPORT:
                 if self.preview is not None:
@@ -273,7 +300,7 @@ class Interview:
         if reply.action is Action.DONT_KNOW:
             answers.skipped = ()  # can't say: every topic is asked in the planner's order, with no surveys
         else:
-            self.record_opening(planner, shown, [f.name for f in survey], reply.value)
+            self.record_opening(planner, shown, [f.name for f in survey], reply.value, choice)
         if with_mode:  # "don't know" is a new design, as nothing says there is a setup
             answers.existing = reply.action is None and EXISTING in reply.value
             answers.mode_in_topics = True
@@ -282,10 +309,16 @@ class Interview:
             self.console.print(f"[dim]Asked last, if you go on: {escape(titles)}[/]")
 
     def record_opening(self, planner: Planner, shown: tuple[str, ...], survey: list[str],
-                       ticked: tuple[str, ...]) -> None:
+                       ticked: tuple[str, ...], choice: tuple[FactSpec, tuple[str, ...]] | None = None) -> None:
         """The topic checklist's ticks: a question ticked ticks its topic; a topic's questions left
-        unticked are asked last only when another of them is ticked (else they were not looked at)."""
+        unticked are asked last only when another of them is ticked (else they were not looked at).
+        The goal's items ticked answer it (not asked on its own: Back to the checklist undoes it)."""
         answers = self.answers
+        value = opening_value(choice[1], {v[len(CHOICE_ITEM):] for v in ticked if v.startswith(CHOICE_ITEM)}) \
+            if choice is not None else None
+        if value is not None:
+            answers.values[choice[0].name] = value  # type: ignore[index]
+            answers.in_topics = (choice[0].name,)  # type: ignore[index]
         said = {planner.topics[n] for n in survey if n in ticked}
         answers.skipped = tuple(t for t in shown if t not in ticked and t not in said)
         answers.surveying = True

@@ -82,6 +82,11 @@ STOP_AFTER = 3
 # Chosen on bench/interview.py's tuning set (docs/interactive.md, "Surveys").
 SURVEY_MIN = 3
 SURVEY_SIZE = 10
+# The framing choice the topic checklist asks too, and its value that means all the others: each other
+# value is an item ("what are you building?"), all of them ticked is that value, none says nothing (the
+# question is asked as usual). In every interview of bench/interview.py's tuning set the goal was asked
+# second, and no final recommendation's derivation read it (docs/interactive.md, "The goal in the checklist").
+OPENING_CHOICE = ("solution_goal", "both")
 # The weights of a rule's worth (warnings, gates, closing, cold rules): rule_states.py.
 
 
@@ -241,6 +246,25 @@ def yes_only_facts(knowledge: KnowledgeBase) -> frozenset[str]:
                      if f.type == "bool" and f.name not in tested_for_no)
 
 
+def opening_choice(knowledge: KnowledgeBase, plan: QuestionPlan) -> tuple[FactSpec, tuple[str, ...]] | None:
+    """The framing choice the topic checklist asks (OPENING_CHOICE) and its two items' values (the third
+    value is both), when the plan still has it to ask; None otherwise (answered, not worth asking, or
+    not such a choice in the vocabulary)."""
+    name, every = OPENING_CHOICE
+    spec = knowledge.vocabulary.fact(name)
+    if spec is None or spec.type != "choice" or every not in spec.values or len(spec.values) != 3 \
+            or not any(q.fact.name == name for q in plan.questions):
+        return None
+    return spec, tuple(v for v in spec.values if v != every)
+
+
+def opening_value(items: tuple[str, ...], ticked: Collection[str]) -> str | None:
+    """The framing choice's answer from its items ticked: one item its value, both the value meaning
+    both (OPENING_CHOICE), none no answer."""
+    chosen = [v for v in items if v in ticked]
+    return None if not chosen else chosen[0] if len(chosen) == 1 else OPENING_CHOICE[1]
+
+
 def fact_topics(knowledge: KnowledgeBase) -> dict[str, str]:
     """Each askable input fact's topic for the opening checklist: the area (rules file) whose rules
     read it most, ties to the earlier area. The framing questions belong to none and are always
@@ -252,12 +276,18 @@ def fact_topics(knowledge: KnowledgeBase) -> dict[str, str]:
     first = knowledge.guide.section_ids[0]
     framing = {name for entry in knowledge.scope for name in entry.reads
                if vocabulary.is_input(name) and vocabulary.require_fact(name).section == first}
+    askable = vocabulary.input_names - framing
     readers: dict[str, dict[str, int]] = {}
-    for rule in knowledge.rules:
+    for rule in knowledge.rules:  # one pass, each read a set lookup: the first plan of a process pays it
+        area = rule.area
         for name in rule.reads:
-            if vocabulary.is_input(name) and name not in framing:
-                count = readers.setdefault(name, {})
-                count[rule.area] = count.get(rule.area, 0) + 1
+            if name not in askable:
+                continue
+            count = readers.get(name)
+            if count is None:
+                readers[name] = {area: 1}
+            else:
+                count[area] = count.get(area, 0) + 1
     return {name: min(count, key=lambda area: (-count[area], order[area])) for name, count in readers.items()
             if CROSS_CUTTING * len(knowledge.areas) > len(count)}
 
@@ -295,6 +325,7 @@ class Planner:
         self._yes_only: frozenset[str] | None = None
         self._opening: float | None = None
         self._topics: dict[str, str] | None = None
+        self._rules: dict[str, Rule] | None = None
 
     @property
     def topics(self) -> dict[str, str]:
@@ -343,7 +374,13 @@ class Planner:
 
     def rule(self, rule_id: str) -> Rule | None:
         """A rule of the knowledge base, or a scope gate."""
-        return self.knowledge.rule(rule_id) or self.gates.get(rule_id)
+        if self._rules is None:  # one lookup a rule: a plan looks up every open rule
+            key = ("rules", bool(self.gates))
+            found = self._memo.get(key)
+            if found is None:
+                found = self._memo[key] = {**self.gates, **{r.id: r for r in self.knowledge.rules}}
+            self._rules = found
+        return self._rules.get(rule_id)
 
     def plan(self, answers: Mapping[str, Any], skipped: Collection[str] = (),
              unknown: Collection[str] = (), surveyed: Collection[str] | None = None) -> QuestionPlan:

@@ -11,9 +11,12 @@ state moved since the last consultation (a value, a "don't know", a moot decisio
 aside, a winner's rank, a chosen value) are found by comparing the two; the rules reading or
 concluding them are worked out again in stratum order (producers before readers), and their
 readers in turn only when what they hand on (ways, answers, required facts) changed; then only
-the facts those rules wait on, or waited on, are valued again. The first step works out every
-rule; each later Planner on the same rule base and settings starts from a copy of that first
-state, made once per process.
+the facts those rules wait on, or waited on, are valued again. A fact's worth is kept in parts,
+one per target (decision, derived fact or warning) of the open rules waiting on it: a step works
+out again the parts of the targets whose rules changed, or the whole fact in one pass over its
+readers when most of it changed (the first answered step closes hundreds of rules at 3,000). The
+first step works out every rule; each later Planner on the same rule base and settings starts
+from a copy of that first state, made once per process (and kept on disk: state_cache.py).
 
 What each part means is the planner's module docstring; this module only keeps it up to date.
 """
@@ -23,7 +26,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Collection, Iterable, Mapping
 from functools import partial
-from itertools import accumulate
+from itertools import accumulate, repeat
 from math import fsum, isfinite
 from typing import Any, NamedTuple
 
@@ -384,7 +387,7 @@ class RuleStates:
         self.states = dict(self.states)  # a plan handed out keeps the states it was made from
         targets: set[str] = set()  # whose count of open rules changed
         moved: set[str] = set()  # facts whose open rules changed
-        parts: dict[str, set[str]] = {}  # fact -> the targets whose rules waiting on it changed
+        parts: set[tuple[str, str]] = set()  # (fact, target) whose rules waiting on the fact changed
         pending = [(*self.rank[r], r) for r in full | only_open]
         heapq.heapify(pending)
         queued = full | only_open
@@ -414,12 +417,28 @@ class RuleStates:
         for target in targets:  # its count changes what closing each of its rules is worth
             for rule_id in self.in_target.get(target, ()):
                 touched.update(self.states[rule_id].required)
-        for name in touched:
-            self._value_fact(name, parts.get(name, _NOTHING), name in moved)
+        self._value_facts(touched, parts, moved)
         self.last = snapshot
 
+    def _value_facts(self, touched: set[str], parts: set[tuple[str, str]], moved: set[str]) -> None:
+        """Value again the facts a step touched, with the parts of their worth it changed."""
+        readers = self.readers
+        if 2 * len(parts) > sum(len(readers.get(name, ())) for name in touched):
+            for name in touched:  # most facts change much: each worked out in one pass over its readers
+                self._value_fact(name, None, name in moved)
+            return
+        changed: dict[str, list[str]] = {}
+        for name, target in parts:
+            found = changed.get(name)
+            if found is None:
+                changed[name] = [target]
+            else:
+                found.append(target)
+        for name in touched:
+            self._value_fact(name, changed.get(name, ()), name in moved)
+
     def _reindex(self, rule_id: str, old: RuleState | None, new: RuleState, touched: set[str],
-                 targets: set[str], moved: set[str], parts: dict[str, set[str]]) -> None:
+                 targets: set[str], moved: set[str], parts: set[tuple[str, str]]) -> None:
         """Move a rule whose state changed in the indexes: open rules by target, and the open rules
         waiting on each fact."""
         target = self.static[rule_id].target
@@ -434,8 +453,7 @@ class RuleStates:
             changed.update(old.required ^ new.required)
             if changed:
                 touched.update(changed)
-                for name in changed:
-                    _mark(parts, name, target)
+                parts.update(zip(changed, repeat(target)))
                 self._move(rule_id, [name for name in changed if name not in after], False, moved)
                 self._move(rule_id, [name for name in changed if name not in before], True, moved)
             return
@@ -449,8 +467,7 @@ class RuleStates:
                 members.discard(rule_id)
             if state.ways:
                 touched.update(state.ways)
-                for name in state.ways:
-                    _mark(parts, name, target)
+                parts.update(zip(state.ways, repeat(target)))
                 self._move(rule_id, state.ways, add, moved)
         if (old is not None and old.open) != new.open:
             targets.add(target)
@@ -458,19 +475,23 @@ class RuleStates:
     def _move(self, rule_id: str, names: Iterable[str], add: bool, moved: set[str]) -> None:
         """Add an open rule to (or take it from) the readers of each fact of `names`."""
         owned, filled, all_readers = self.owned, self.filled, self.readers
+        moved.update(names)
+        if not filled.issuperset(names) or (owned is not None and not owned.issuperset(names)):
+            for name in names:  # each fact's readers taken (after restore) and made this copy's own once
+                if name not in filled:
+                    self._fill(name)
+                if owned is not None and name not in owned:
+                    self._own(name)
+        if not add:
+            for name in names:
+                all_readers[name].discard(rule_id)
+            return
         for name in names:
-            if name not in filled:
-                self._fill(name)
-            if owned is not None and name not in owned:
-                self._own(name)
             readers = all_readers.get(name)
             if readers is None:
-                readers = all_readers[name] = set()
-            moved.add(name)
-            if add:
-                readers.add(rule_id)
+                all_readers[name] = {rule_id}
             else:
-                readers.discard(rule_id)
+                readers.add(rule_id)
 
     def _own(self, name: str) -> None:
         """Make a fact's tables this copy's own to change (they are shared with the state it was copied from)."""
@@ -673,8 +694,7 @@ class RuleStates:
                 continue
             through = self._through(subject, leaf)
             if through is not None:
-                for name, answers in through.answers.items():
-                    _merge(found, merged, name, answers)
+                _merge_all(found, merged, through.answers)
         for name, helping in merged.items():
             found[name] = tuple(v for v in self.spaces[name] if v in helping)
         return found
@@ -694,12 +714,14 @@ class RuleStates:
             return combined[chosen]
         states = [self.states[p.id] for v in chosen for p in groups[v]]
         result = None
-        if states:
+        if len(states) == 1:  # its answers as they are (never changed once made: shared)
+            state = states[0]
+            result = _Through(state.ways, state.required, state.answers)  # type: ignore[arg-type]
+        elif states:
             found: dict[str, tuple[Any, ...]] = {}
             merged: dict[str, set[Any]] = {}
             for state in states:
-                for fact, answers in state.answers.items():
-                    _merge(found, merged, fact, answers)
+                _merge_all(found, merged, state.answers)
             for fact, helping in merged.items():
                 found[fact] = tuple(v for v in self.spaces[fact] if v in helping)
             result = _Through(combine_any([s.ways for s in states]),  # type: ignore[arg-type,misc]
@@ -729,14 +751,15 @@ class RuleStates:
             found = single[name] = ({name: 1}, frozenset((name,)))
         return found
 
-    def _value_fact(self, name: str, changed: Collection[str] = _NOTHING, moved: bool = True) -> None:
+    def _value_fact(self, name: str, changed: Collection[str] | None = None, moved: bool = True) -> None:
         """What the open rules waiting on `name` make it worth (see the planner's docstring): for each
         (target, answer), the best reach over cost of a rule for it, each answer counting its share of
         the answers; plus the closing worth of the rules every way of which needs it (its weight times
         the share of answers that rule it out), each target's divided by its open rules. Summed exactly
         (fsum), so the same answers give the same worth whatever came before. The parts of the targets
-        `changed` (whose rules waiting on it changed) are worked out again; all of them when that is
-        cheaper. `moved`: its readers may have changed (else they are the ones it had, in that order)."""
+        `changed` (whose rules waiting on it changed; None: any) are worked out again, or all of them
+        in one pass over its readers when that is cheaper. `moved`: its readers may have changed (else
+        they are the ones it had, in that order)."""
         self._fill(name)
         readers = self.readers.get(name)
         if not readers or name in self.unknowable:
@@ -746,7 +769,8 @@ class RuleStates:
             return
         tops = self.tops.get(name)
         in_target = self.in_target
-        if tops is None or 2 * sum(len(in_target.get(target, ())) for target in changed) > len(readers):
+        if tops is None or changed is None or \
+                2 * sum(len(in_target.get(target, ())) for target in changed) > len(readers):
             if self.owned is not None and name not in self.owned:
                 self._own(name)
             tops, sums = self.tops[name], self.sums[name] = self._parts(name, readers, self.states)
@@ -824,14 +848,6 @@ class RuleStates:
             sums[target] = fsum(closing)
 
 
-def _mark(parts: dict[str, set[str]], name: str, target: str) -> None:
-    found = parts.get(name)
-    if found is None:
-        parts[name] = {target}
-    else:
-        found.add(target)
-
-
 def _holds(leaf: Leaf, value: Any) -> bool:
     try:
         return leaf_holds(leaf.op, value, leaf.operand)
@@ -874,6 +890,21 @@ class _Static(NamedTuple):
     tests: tuple[Leaf, ...]
     target: str
     weight: float | None  # None: a gate's, which changes with what is moot
+
+
+def _merge_all(found: dict[str, tuple[Any, ...]], merged: dict[str, set[Any]],
+               answers: Mapping[str, tuple[Any, ...]]) -> None:
+    """_merge for each fact of `answers` (one call for a source's facts)."""
+    for name, helping in answers.items():
+        have = found.get(name)
+        if have is None:
+            found[name] = helping
+        elif have is not helping and have != helping:
+            more = merged.get(name)
+            if more is None:
+                merged[name] = {*have, *helping}
+            else:
+                more.update(helping)
 
 
 def _merge(found: dict[str, tuple[Any, ...]], merged: dict[str, set[Any]], name: str,

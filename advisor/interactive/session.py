@@ -127,7 +127,7 @@ class InteractiveConsultation:
     def interview(self, answers: Answers) -> Interview:
         from advisor.interactive.display import show_intro
 
-        resumed = len(answers.asked)
+        resumed = len(answers.asked) + len(answers.in_topics)  # the goal ticked in the checklist was given too
         prefilled = len(answers.values) - resumed
         show_intro(self.console, answers.focus, self.knowledge, prefilled, resumed)
         preview = self.preview
