@@ -27,11 +27,15 @@ ROOT = Path(__file__).resolve().parents[1]
 # the team's shared machine) every run, and every xdist worker, would compile the advisor and
 # rewrite the test modules' asserts afresh: ~5 of a worker's ~7.5 CPU seconds of collection.
 # The cache lives under the checkout's .pytest_cache (ignored by git, written atomically by
-# pytest and importlib, so two suites at once are safe); the processes tests start still
-# honour the variable.
+# pytest and importlib, so two suites at once are safe). The processes tests start (console
+# script, writers, terminals) use it too: otherwise each compiled every module it imports,
+# the advisor's and, after a plain `uv sync`, its libraries' (~0.1-0.3 CPU s a process),
+# where a user's installed advisor has its bytecode.
 if sys.dont_write_bytecode:
     sys.pycache_prefix = str(ROOT / ".pytest_cache" / "bytecode")
     sys.dont_write_bytecode = False
+    os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 # The suite's own cache and data folders, never the user's: suites of other checkouts (other
 # rules) running at the same time would otherwise replace each other's knowledge-base and
 # planner caches (a ~2 CPU-second rebuild per worker, again and again) and share one drill
