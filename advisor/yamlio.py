@@ -38,6 +38,13 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
 
     _resolved: dict[tuple[Any, Any, Any], str] = {}
 
+    # The composer tells the resolver where it is before and after every node; only path
+    # resolvers read that, and yamlio adds none (the memo below relies on it too), so the two
+    # calls are C builtins whose result is dropped, not Python methods that return at once:
+    # ~7% fewer instructions composing a scenario file (counted under callgrind).
+    descend_resolver = staticmethod(slice)  # called with (parent, index)
+    ascend_resolver = staticmethod(tuple)   # called with nothing
+
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         key = (kind, value, implicit)
         try:

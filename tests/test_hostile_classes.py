@@ -476,3 +476,16 @@ def test_the_scalar_value_memo_keeps_checked_short_values_only():
     assert yamlio.parse_yaml("a: 12\nb: true\nc: ~\n", "t.yaml").data == {"a": 12, "b": True, "c": None}
     kept = {text for _, text in yamlio._CONSTRUCTED}
     assert {"12", "true", "~"} <= kept and ".nan" not in kept and digits not in kept
+
+
+def test_the_loader_has_no_path_resolvers_and_reads_nested_documents_as_pyyaml():
+    """yamlio's loader answers the composer's descend/ascend calls with builtins that do nothing,
+    which holds only while no path resolver is registered (none is); nested values still read as
+    PyYAML's own safe loader reads them."""
+    import yaml
+
+    from advisor import yamlio
+
+    assert not yamlio._Loader.yaml_path_resolvers
+    text = "a:\n  b: [1, {c: true, d: [x, 2.5]}]\n  e:\n    - f: null\n      g: [[h]]\nk: v\n"
+    assert yamlio.parse_yaml(text, "nested.yaml").data == yaml.load(text, Loader=yaml.SafeLoader)
