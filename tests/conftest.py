@@ -27,11 +27,15 @@ ROOT = Path(__file__).resolve().parents[1]
 # the team's shared machine) every run, and every xdist worker, would compile the advisor and
 # rewrite the test modules' asserts afresh: ~5 of a worker's ~7.5 CPU seconds of collection.
 # The cache lives under the checkout's .pytest_cache (ignored by git, written atomically by
-# pytest and importlib, so two suites at once are safe); the processes tests start still
-# honour the variable.
+# pytest and importlib, so two suites at once are safe). The processes tests start (console
+# script, writers, terminals) use it too: otherwise each compiled every module it imports,
+# the advisor's and, after a plain `uv sync`, its libraries' (~0.1-0.3 CPU s a process),
+# where a user's installed advisor has its bytecode.
 if sys.dont_write_bytecode:
     sys.pycache_prefix = str(ROOT / ".pytest_cache" / "bytecode")
     sys.dont_write_bytecode = False
+    os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 # The suite's own cache and data folders, never the user's: suites of other checkouts (other
 # rules) running at the same time would otherwise replace each other's knowledge-base and
 # planner caches (a ~2 CPU-second rebuild per worker, again and again) and share one drill
@@ -333,24 +337,26 @@ _hypothesis_profiles()
 # --- the slowest files first ----------------------------------------------------------------
 
 # Most CPU seconds first (per file, CPU and its child processes', measured in a full run on the
-# 2-core machine, 2026-12-06 20:48, after prompt_toolkit menus and the suite-time changes):
+# 2-core machine, 2026-12-06 23:50; a new file of several CPU seconds belongs here, or it runs last):
 # xdist's loadfile (with --no-loadscope-reorder, in pyproject.toml) hands a worker the next
 # file in collection order when it has two tests left; by default it sends the files with the
 # most tests first, so the few-but-slow ones came last and one core finished well after the
 # other. Longest first balances the two workers. The package-index tests (test_install,
 # test_review_precommit's hook install) lead: in CI they take the longest, mostly waiting on
 # pip and uv (the hook tests wait on git and pre-commit here too); elsewhere test_install is skipped at
-# once. Nothing is skipped by this order; files not named here (each under 1.5 CPU s) follow.
+# once. Nothing is skipped by this order; files not named here (each under 1 CPU s) follow.
 SLOWEST_FILES = ("test_install.py", "test_review_precommit.py", "test_interactive_replay.py",
-                 "test_interactive_planner.py", "test_interactive_report.py", "test_rule_examples.py",
-                 "test_drill_questions.py", "test_planner_state_cache.py", "test_report_layout.py",
-                 "test_interactive.py", "test_knowledge_rankings.py", "test_html_browser.py",
-                 "test_azureml_loaders.py", "test_interactive_pty.py", "test_interactive_checklist.py",
-                 "test_interactive_topics.py", "test_exam.py", "test_hostile_io.py", "test_scope.py",
-                 "test_explain.py", "test_rankings_and_evidence.py", "test_engine.py", "test_drill_progress.py",
-                 "test_hostile_properties.py", "test_evaluate.py", "test_lint.py", "test_drill_cli.py",
-                 "test_knowledge_cache.py", "test_properties.py", "test_hostile_corpus.py",
-                 "test_hostile_second_pass.py", "test_formats.py", "test_cli_conventions.py", "test_rule_states.py")
+                 "test_interactive_topics.py", "test_planner_state_cache.py", "test_interactive_report.py",
+                 "test_interactive_surveys.py", "test_interactive_planner.py", "test_html_browser.py",
+                 "test_drill_questions.py", "test_interactive.py", "test_report_layout.py",
+                 "test_azureml_loaders.py", "test_interactive_checklist.py", "test_interactive_goal.py",
+                 "test_rule_examples.py", "test_interactive_pty.py", "test_exam.py", "test_engine.py",
+                 "test_evaluate.py", "test_hostile_properties.py", "test_hostile_io.py", "test_properties.py",
+                 "test_drill_cli.py", "test_rule_states.py", "test_explain.py", "test_hostile_corpus.py",
+                 "test_knowledge_cache.py", "test_knowledge_rankings.py", "test_api.py",
+                 "test_install_conventions.py", "test_drill_progress.py", "test_hostile_classes.py",
+                 "test_schema.py", "test_formats.py", "test_cli_provenance.py",
+                 "test_rankings_and_evidence.py", "test_hostile_drill.py")
 
 
 def pytest_collection_modifyitems(items):

@@ -895,6 +895,9 @@ class _Static(NamedTuple):
 def _merge_all(found: dict[str, tuple[Any, ...]], merged: dict[str, set[Any]],
                answers: Mapping[str, tuple[Any, ...]]) -> None:
     """_merge for each fact of `answers` (one call for a source's facts)."""
+    if not found:  # the first source: taken as it is (in C)
+        found.update(answers)
+        return
     for name, helping in answers.items():
         have = found.get(name)
         if have is None:
