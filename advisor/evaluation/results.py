@@ -17,7 +17,7 @@ class Mismatch(NamedTuple):
     check: CheckKind
     subject: str                         # a decision name or a rule id
     expected: str | tuple[str, ...]
-    got: str | tuple[str, ...] | None  # None: nothing (no recommendation)
+    got: str | tuple[str, ...] | None    # None: nothing (no recommendation)
     rules: tuple[str, ...] = ()          # the rules behind what it got
     reasons: tuple[str, ...] = ()        # plain-words explanation of the difference
 
@@ -32,7 +32,7 @@ class ScenarioResult(NamedTuple):
     status: Status
     checks: int = 0                      # expectations checked
     mismatches: tuple[Mismatch, ...] = ()
-    error: str | None = None          # one line, for status "error"
+    error: str | None = None             # one line, for status "error"
     fired: tuple[str, ...] = ()          # rule ids that fired (for coverage)
 
 
