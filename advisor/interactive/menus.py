@@ -159,14 +159,22 @@ def _application(children: list[Any], bindings: Any, *, input: Any, output: Any,
                                erase_when_done=erase_when_done, input=input, output=output)
 
 
+def _run(build: Callable[[], Any]) -> Any:
+    """Run the prompt `build` makes. A SIGINT (Ctrl-C typed in the instant before the terminal
+    goes raw, or `kill -INT`) or a closed terminal's SIGHUP, at any moment of the prompt's life,
+    ends it with KeyboardInterrupt as Ctrl-C does (advisor.interactive.prompt_loop)."""
+    from advisor.interactive.prompt_loop import run
+
+    return run(build)
+
+
 def _stop_keys(bindings: Any) -> None:
-    """Ctrl-C, Ctrl-Q and a SIGINT stop the prompt with KeyboardInterrupt. In raw mode Ctrl-C
-    arrives as a key; a SIGINT (Ctrl-C typed in the instant before the terminal goes raw, or
-    `kill -INT`) reaches prompt_toolkit as a `<sigint>` key."""
+    """Ctrl-C and Ctrl-Q stop the prompt with KeyboardInterrupt (in raw mode Ctrl-C arrives as a
+    key; a SIGINT is _run's)."""
     def stop(event: Any) -> None:
         event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
 
-    for key in ("c-c", "c-q", "<sigint>"):
+    for key in ("c-c", "c-q"):
         bindings.add(key, eager=True)(stop)
 
 
@@ -291,9 +299,8 @@ def select(message: str, items: Sequence[Item], *, default: Any = None, hint: st
         if key is not None and not menu.items[index].instant:
             bindings.add(key, eager=True)(lambda event, index=index: setattr(menu, "pointed", index))
     bindings.add("enter", eager=True)(lambda event: finish(event, menu.current.value))
-    app = _application([_question_line(message, lambda: answer[0] if answer else None, hint), menu.window()],
-                       bindings, input=input, output=output)
-    return app.run()
+    return _run(lambda: _application([_question_line(message, lambda: answer[0] if answer else None, hint),
+                                       menu.window()], bindings, input=input, output=output))
 
 
 def checkbox(message: str, items: Sequence[Item], *, ticked: Sequence[Any] = (), hint: str = CHECKBOX_HINT,
@@ -349,9 +356,9 @@ def checkbox(message: str, items: Sequence[Item], *, ticked: Sequence[Any] = (),
     bindings.add("a", eager=True)(tick_all)
     bindings.add("i", eager=True)(invert)
     bindings.add("enter", eager=True)(confirm)
-    app = _application([_question_line(message, summary, hint), menu.window(), _error_line(lambda: menu.error)],
-                       bindings, input=input, output=output, erase_when_done=erase_when_done)
-    return app.run()
+    return _run(lambda: _application([_question_line(message, summary, hint), menu.window(),
+                                       _error_line(lambda: menu.error)],
+                                      bindings, input=input, output=output, erase_when_done=erase_when_done))
 
 
 # --- a line of text -------------------------------------------------------------------------
@@ -411,4 +418,4 @@ def text(message: str, *, default: str = "", hint: str = "", validate: Callable[
     if back_key is not None:
         bindings.add(back_key, filter=empty, eager=True)(lambda event: event.app.exit(result=back_key))
     error = _error_line(lambda: buffer.validation_error.message if buffer.validation_error else None)
-    return _application([line, error], bindings, input=input, output=output, editing=True).run()
+    return _run(lambda: _application([line, error], bindings, input=input, output=output, editing=True))
