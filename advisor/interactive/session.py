@@ -20,7 +20,7 @@ from advisor.engine.results import Consultation
 from advisor.errors import AdvisorError
 from advisor.interactive.answers import Answers, scenario_yaml
 from advisor.interactive.drafts import DraftStore
-from advisor.interactive.interview import Interrupted, Interview, hangup_as_interrupt
+from advisor.interactive.interview import Interrupted, Interview, hangup_as_interrupt, terminal_gone
 from advisor.interactive.planner import Planner, QuestionPlan
 from advisor.interactive.prompts import Prompt, Prompter
 
@@ -110,7 +110,9 @@ class InteractiveConsultation:
         try:
             with hangup_as_interrupt():
                 continues = bool(self.prompter.select(prompt))
-        except (KeyboardInterrupt, EOFError):
+        except (KeyboardInterrupt, EOFError, OSError) as exc:
+            if isinstance(exc, OSError) and not terminal_gone(exc):
+                raise
             raise Interrupted(self.drafts.path, len(saved.values)) from None
         return saved if continues else None
 
@@ -153,7 +155,9 @@ class InteractiveConsultation:
         try:
             with hangup_as_interrupt():
                 self.offer_save(answers)
-        except (KeyboardInterrupt, EOFError):
+        except (KeyboardInterrupt, EOFError, OSError) as exc:
+            if isinstance(exc, OSError) and not terminal_gone(exc):
+                raise
             raise Interrupted(self.drafts.path, len(answers.values)) from None
         if interview.stopped_early:
             self.show_left_open(plan)
