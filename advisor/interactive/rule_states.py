@@ -14,9 +14,12 @@ readers in turn only when what they hand on (ways, answers, required facts) chan
 the facts those rules wait on, or waited on, are valued again. A fact's worth is kept in parts,
 one per target (decision, derived fact or warning) of the open rules waiting on it: a step works
 out again the parts of the targets whose rules changed, or the whole fact in one pass over its
-readers when most of it changed (the first answered step closes hundreds of rules at 3,000). The
-first step works out every rule; each later Planner on the same rule base and settings starts
-from a copy of that first state, made once per process (and kept on disk: state_cache.py).
+readers when most of it changed. When most open rules' ways changed (the first answered step
+reworks hundreds of rules at 3,000, shifting the cost of every fact they wait on), every fact is
+valued afresh in one pass over the open rules instead (_rebuild: each rule's tables looked up once,
+not once per fact it waits on). The first step works out every rule; each later Planner on the
+same rule base and settings starts from a copy of that first state, made once per process (and
+kept on disk: state_cache.py).
 
 What each part means is the planner's module docstring; this module only keeps it up to date.
 """
@@ -41,6 +44,9 @@ WARNING_WEIGHT = 0.3    # a warning matters, but less than a decision
 CLOSING_WEIGHT = 0.25   # a rule an answer rules out, against one it settles
 COLD = 0.15             # a rule none of whose tests holds yet, against one that follows earlier answers
 GATE_WEIGHT = 0.1       # a warning's worth per decision it sets aside (a gate cuts branches)
+# A step whose changed rules' ways are more than this share of those open before values every fact
+# again in one pass over the open rules (RuleStates._rebuild), not fact by fact.
+REBUILD_SHARE = 0.5
 
 Ways = dict[str, int]  # input fact -> fewest answers (this one included) that make a condition true
 SOME = object()  # stands for "some answers" to a list or number fact
@@ -135,6 +141,7 @@ class RuleStates:
         self.by_id.update(self.gates)
         # Plan order: the rules in scope in rule-base order, then the gates.
         self.position = {r.id: i for i, r in enumerate((*in_scope, *self.gates.values()))}
+        self.in_plan_order = tuple(self.position)  # the rules that can be open, in plan order
         self.inputs = vocabulary.input_names
         self.fact_order = tuple(f.name for f in vocabulary.input_facts)  # how a state on disk numbers them
         self.rule_order = tuple(self.by_id)
@@ -391,6 +398,7 @@ class RuleStates:
         pending = [(*self.rank[r], r) for r in full | only_open]
         heapq.heapify(pending)
         queued = full | only_open
+        changes: list[tuple[str, RuleState | None, RuleState]] = []
         while pending:
             rule_id = heapq.heappop(pending)[2]
             rule = self.by_id[rule_id]
@@ -402,6 +410,7 @@ class RuleStates:
             if old == new:
                 continue
             self.states[rule_id] = new
+            changes.append((rule_id, old, new))
             if old is None or old.hands_on() != new.hands_on():
                 self._groups.pop(rule.conclusion.name, None)  # type: ignore[arg-type]
                 self._combined.pop(rule.conclusion.name, None)  # type: ignore[arg-type]
@@ -413,12 +422,91 @@ class RuleStates:
                     if reader not in queued:
                         queued.add(reader)
                         heapq.heappush(pending, (*self.rank[reader], reader))
+        self.last = snapshot
+        if self._most_changed(changes):
+            self._rebuild()
+            return
+        for rule_id, old, new in changes:
             self._reindex(rule_id, old, new, touched, targets, moved, parts)
         for target in targets:  # its count changes what closing each of its rules is worth
             for rule_id in self.in_target.get(target, ()):
                 touched.update(self.states[rule_id].required)
         self._value_facts(touched, parts, moved)
-        self.last = snapshot
+
+    def _most_changed(self, changes: list[tuple[str, RuleState | None, RuleState]]) -> bool:
+        """Whether the open rules' ways that changed are more than REBUILD_SHARE of those kept: then every
+        fact is valued again in one pass over the open rules (_rebuild), cheaper than moving each
+        changed rule in the indexes and valuing each fact from its readers. (A first state always is.)"""
+        kept = sum(len(w.readers) for w in self.worth.values())
+        changed = 0
+        for _, old, new in changes:
+            if old is not None and old.open:
+                changed += len(old.ways)  # type: ignore[arg-type]
+            if new.open:
+                changed += len(new.ways)  # type: ignore[arg-type]
+        return not kept or changed > REBUILD_SHARE * kept
+
+    def _rebuild(self) -> None:
+        """The indexes (each target's open rules, the open rules waiting on each fact) and every fact's
+        worth with its parts, worked out afresh in one pass over the open rules in plan order: what
+        _value_fact works out fact by fact, rule by rule (each rule's tables looked up once)."""
+        states, static, failing, unknowable = self.states, self.static, self._failing, self.unknowable
+        in_target: dict[str, set[str]] = {}
+        waiting: dict[str, list[str]] = {}
+        best: dict[str, dict[tuple[str, Any], float]] = {}
+        closes: dict[str, dict[str, list[float]]] = {}
+        for rule_id in self.in_plan_order:
+            state = states.get(rule_id)
+            if state is None or not state.open:
+                continue
+            target = static[rule_id].target
+            members = in_target.get(target)
+            if members is None:
+                in_target[target] = {rule_id}
+            else:
+                members.add(rule_id)
+            reach, answers, required = state.reach, state.answers, state.required
+            for name, cost in state.ways.items():  # type: ignore[union-attr]
+                found = waiting.get(name)
+                if found is None:
+                    waiting[name] = [rule_id]
+                    fact_best = best[name] = {}
+                else:
+                    found.append(rule_id)
+                    fact_best = best[name]
+                value = reach / cost
+                helping = answers.get(name)
+                for answer in helping if helping is not None else _SOME:
+                    key = (target, answer)
+                    have = fact_best.get(key)
+                    if have is None or value > have:
+                        fact_best[key] = value
+                if name in required:
+                    fact_closes = closes.get(name)
+                    if fact_closes is None:
+                        fact_closes = closes[name] = {}
+                    closing = state.weight * failing(name, helping)
+                    have_closes = fact_closes.get(target)
+                    if have_closes is None:
+                        fact_closes[target] = [closing]
+                    else:
+                        have_closes.append(closing)
+        self.in_target = in_target
+        self.readers = {name: set(rules) for name, rules in waiting.items()}
+        self.owned, self.filled = None, set(self.fact_order)  # every table is this copy's own, and taken
+        self.tops, self.sums, self.worth = {}, {}, {}
+        spaces = self.spaces
+        for name, rules in waiting.items():
+            if name in unknowable:
+                continue
+            space = spaces.get(name)
+            share = 1 / len(space) if space else 0.0
+            tops = self.tops[name] = {key: value * (0.5 if key[1] is SOME else share)
+                                      for key, value in best[name].items()}
+            sums = self.sums[name] = {target: fsum(values) for target, values in closes.get(name, {}).items()}
+            worth = fsum(tops.values()) + \
+                CLOSING_WEIGHT * fsum(total / len(in_target[target]) for target, total in sums.items())
+            self.worth[name] = FactWorth(worth, tuple(rules))
 
     def _value_facts(self, touched: set[str], parts: set[tuple[str, str]], moved: set[str]) -> None:
         """Value again the facts a step touched, with the parts of their worth it changed."""
