@@ -174,3 +174,31 @@ def test_an_interrupt_while_a_prompt_is_on_screen_ends_it_before_the_next_key(si
             menus.text("Type?", default="x", validate=lambda typed: checked.append(typed) or True, input=pipe,
                        output=DummyOutput())
     assert calls[0] >= 1 and checked == []
+
+
+def test_a_paste_the_terminal_never_ends_stops_taking_every_key_once_input_is_quiet(monkeypatch):
+    """The second fuzzing pass: a paste's end marker lost (typed before the prompt took the terminal,
+    then erased by Ctrl-U) left prompt_toolkit's parser taking every key as pasted text, Ctrl-C
+    included: an exam question could be neither answered nor stopped. Once input has gone quiet
+    (prompt_toolkit's own flush), the paste ends and the Ctrl-C pressed next stops the prompt."""
+    import threading
+
+    from prompt_toolkit.input.posix_pipe import PosixPipeInput
+
+    original = PosixPipeInput.flush_keys
+
+    def flush_then_press_ctrl_c(self):
+        keys = original(self)
+        self.send_text("\x03")  # pressed once the input was quiet
+        return keys
+
+    monkeypatch.setattr(PosixPipeInput, "flush_keys", flush_then_press_ctrl_c)
+    with create_pipe_input() as pipe:
+        pipe.send_text("\x1b[200~pasted, never ended")
+        watchdog = threading.Timer(30, pipe.send_text, ["\x1b[201~\r"])  # without the fix: ends, not hangs
+        watchdog.start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                KINDS["select"](pipe)
+        finally:
+            watchdog.cancel()

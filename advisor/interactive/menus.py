@@ -155,8 +155,36 @@ def _application(children: list[Any], bindings: Any, *, input: Any, output: Any,
     from prompt_toolkit.layout import HSplit, Layout
 
     with shared_defaults(editing):
-        return _prompt_class()(layout=Layout(HSplit(children)), key_bindings=bindings,
-                               erase_when_done=erase_when_done, input=input, output=output)
+        app = _prompt_class()(layout=Layout(HSplit(children)), key_bindings=bindings,
+                              erase_when_done=erase_when_done, input=input, output=output)
+    _paste_ends_when_quiet(app.input)
+    return app
+
+
+def _paste_ends_when_quiet(source: Any) -> None:
+    """A bracketed paste the terminal never ends (its end marker lost: typed into the line that
+    Ctrl-U then erased before the prompt took the terminal, or cut off) made prompt_toolkit's input
+    parser take every later key as pasted text, Ctrl-C included: the prompt could be neither
+    answered nor stopped (the second fuzzing pass, an exam question). A terminal sends a paste at
+    once, so once input has gone quiet (prompt_toolkit's flush, ttimeoutlen after the last read)
+    the paste so far ends there and what follows is keys again. The input, and so its parser, is
+    shared by every prompt of the process: it is hooked once."""
+    parser = getattr(source, "vt100_parser", None)
+    if parser is None or not hasattr(parser, "_in_bracketed_paste") or getattr(parser, "ends_quiet_pastes", False):
+        return
+    from prompt_toolkit.key_binding import KeyPress
+    from prompt_toolkit.keys import Keys
+
+    flush = parser.flush
+
+    def end_paste_then_flush() -> None:
+        if parser._in_bracketed_paste:
+            pasted, parser._paste_buffer, parser._in_bracketed_paste = parser._paste_buffer, "", False
+            parser.feed_key_callback(KeyPress(Keys.BracketedPaste, pasted))
+        flush()
+
+    parser.flush = end_paste_then_flush
+    parser.ends_quiet_pastes = True
 
 
 def _run(build: Callable[[], Any]) -> Any:
