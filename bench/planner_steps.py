@@ -1,6 +1,7 @@
 """How long a user waits for each question of the interactive consultation, at three sizes.
 
     uv run python bench/planner_steps.py [--sizes shipped 1000 3000] [--users 5] [--seed 7] [--markdown]
+                                         [--transcript FILE]
 
 A step is what runs between an answer and the next question: `Planner.plan(answers)` (the
 engine's consultation on the answers so far, then the planner's search for what to ask).
@@ -21,6 +22,8 @@ Times are the thread's CPU time (`time.thread_time`: other processes' load does 
 per step; the new-process figures are medians of three processes each. Then median, p90 and max
 over every later step of every user's interview.
 Targets (issue 26): every step under 50 ms at 3,000 rules, under 10 ms at the shipped size.
+`--transcript FILE` writes each step's questions (the batch with its worths, then the plan's whole
+order): a change that must not change what is asked diffs clean against the run before it.
 A script, not a test: nothing here asserts.
 """
 
@@ -53,8 +56,9 @@ TARGET_AT_3000 = 0.050
 TARGET_SHIPPED = 0.010
 
 
-def interview(advisor: Advisor, facts: dict[str, Any]) -> list[float]:
-    """CPU seconds of each step of one interview (the first step, with the Planner's construction, first)."""
+def interview(advisor: Advisor, facts: dict[str, Any], asked: list[str] | None = None) -> list[float]:
+    """CPU seconds of each step of one interview (the first step, with the Planner's construction, first).
+    `asked` gets each step's prompt: the facts asked together, with their worth (the plan shown)."""
     answers: dict[str, Any] = {}
     steps = []
     start = time.thread_time()
@@ -62,6 +66,9 @@ def interview(advisor: Advisor, facts: dict[str, Any]) -> list[float]:
     while True:
         plan = planner.plan(answers)
         steps.append(time.thread_time() - start)
+        if asked is not None:  # outside the timed part
+            asked.append(" ".join(f"{q.fact.name}={q.worth!r}" for q in plan.batch) + " | " +
+                         " ".join(q.fact.name for q in plan.questions))
         if plan.next is None:
             return steps
         batch = [q.fact.name for q in plan.batch]
@@ -94,7 +101,7 @@ def first_step_in_new_process(folder: Path, cache: Path, kept: bool, runs: int =
     return statistics.median(times)
 
 
-def measure(folder: Path, cache: Path, users: int, seed: int) -> dict[str, Any]:
+def measure(folder: Path, cache: Path, users: int, seed: int, transcript: list[str] | None = None) -> dict[str, Any]:
     worked_out = first_step_in_new_process(folder, cache, kept=False)
     read_back = first_step_in_new_process(folder, cache, kept=True)
     knowledge = load_cached(folder)
@@ -102,7 +109,13 @@ def measure(folder: Path, cache: Path, users: int, seed: int) -> dict[str, Any]:
     gc.freeze()  # as get_advisor does: the process's long-lived objects stay out of collections
     rng = random.Random(seed)
     people = [generate.random_facts(knowledge, rng) for _ in range(users)]
-    interviews = [interview(advisor, facts) for facts in people]
+    interviews = []
+    for number, facts in enumerate(people, 1):
+        asked: list[str] = []
+        interviews.append(interview(advisor, facts, asked))
+        if transcript is not None:
+            transcript += [f"{len(knowledge.rules)} rules, user {number}, step {i}: {line}"
+                           for i, line in enumerate(asked)]
     steps = sorted(s for one in interviews for s in one[1:])  # every step after the first
     later = [one[0] for one in interviews[1:]] or [interviews[0][0]]
     return {"rules": len(knowledge.rules), "users": users, "steps": len(steps),
@@ -120,6 +133,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--users", type=int, default=5, help="simulated interviews per size")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--transcript", type=Path, help="write each step's questions (the batch with worths | "
+                        "the plan's order) to this file: two runs of planners that ask alike diff clean")
     parser.add_argument("--first-step-of", type=Path, help=argparse.SUPPRESS)  # one new process's first step
     args = parser.parse_args(argv)
     if args.first_step_of:
@@ -128,6 +143,7 @@ def main(argv: list[str] | None = None) -> None:
     render = table.markdown if args.markdown else table.plain
     start_load = os.getloadavg()[0]
     rows = []
+    transcript: list[str] = []
     with tempfile.TemporaryDirectory(prefix="planner-steps-") as temp:
         os.environ["ADVISOR_CACHE_DIR"] = str(Path(temp) / "cache")
         os.environ.pop("ADVISOR_NO_CACHE", None)
@@ -138,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
             cache = Path(temp) / f"cache-{size}"
             os.environ["ADVISOR_CACHE_DIR"] = str(cache)
             load_cached(folder)  # the knowledge cache, built once as a user's first run would
-            result = measure(folder, cache, args.users, args.seed)
+            result = measure(folder, cache, args.users, args.seed, transcript)
             target = {shipped: TARGET_SHIPPED, 3000: TARGET_AT_3000}.get(size)
             slowest = max(result["read_back"], result["first_max"], result["max"])
             verdict = "" if target is None else f"< {table.ms(target)}: {table.verdict(slowest, target)}"
@@ -148,6 +164,8 @@ def main(argv: list[str] | None = None) -> None:
                          table.ms(result["median"]), table.ms(result["p90"]), table.ms(result["max"]), verdict))
     title = (f"planner latency per step (CPU, Planner construction + Planner.plan), {args.users} simulated "
              f"interviews per size, {table.machine()}, {table.load(start_load)}")
+    if args.transcript:
+        args.transcript.write_text("\n".join(transcript) + "\n", encoding="utf-8")
     print(render(title, ("rules", "later steps", "first step, new process, nothing kept",
                          "first step, new process, kept state read", "first step, later interviews (median)",
                          "median", "p90", "max", "target (every step once the state is kept)"), rows))

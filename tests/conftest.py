@@ -23,18 +23,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Bytecode kept between runs, outside the source tree. With PYTHONDONTWRITEBYTECODE set (as on
-# the team's shared machine) every run, and every xdist worker, would compile the advisor and
-# rewrite the test modules' asserts afresh: ~5 of a worker's ~7.5 CPU seconds of collection.
-# The cache lives under the checkout's .pytest_cache (ignored by git, written atomically by
-# pytest and importlib, so two suites at once are safe). The processes tests start (console
-# script, writers, terminals) use it too: otherwise each compiled every module it imports,
-# the advisor's and, after a plain `uv sync`, its libraries' (~0.1-0.3 CPU s a process),
-# where a user's installed advisor has its bytecode.
+# Bytecode kept between runs where Python keeps it, in __pycache__ beside each module (git-ignored),
+# also where PYTHONDONTWRITEBYTECODE is set (as on the team's shared machine): without it every
+# run, every xdist worker and every process the tests start (console script, writers,
+# terminals) would compile what it imports afresh, the advisor, its libraries and the test
+# modules' rewritten asserts (~5 of a worker's ~7.5 CPU seconds of collection). Not a
+# sys.pycache_prefix: Python then reads bytecode only there, so the standard library's and
+# `uv sync --compile-bytecode`'s compiled files went unused and the first run after a clone
+# compiled ~2,700 library modules again in each worker (a fresh clone's collection, one
+# process: 9.7 CPU s with the prefix, 6.4 without, 1.8-2.0 once compiled). Importlib and pytest
+# write bytecode atomically, so two suites at once are safe.
 if sys.dont_write_bytecode:
-    sys.pycache_prefix = str(ROOT / ".pytest_cache" / "bytecode")
     sys.dont_write_bytecode = False
-    os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 # The suite's own cache and data folders, never the user's: suites of other checkouts (other
 # rules) running at the same time would otherwise replace each other's knowledge-base and
@@ -90,6 +90,32 @@ SCENARIOS = ROOT / "scenarios"
 SHIPPED_RULES = ROOT / "rules"
 CONSOLE_SCRIPT = shutil.which("advisor", path=str(Path(sys.executable).parent)) or "advisor"
 CLI_ENV = {"NO_COLOR": "1", "COLUMNS": "120"}
+
+# --- covering samples of the end-to-end scenarios ------------------------------------------
+
+END_TO_END = sorted((SCENARIOS / "end-to-end").glob("*.yaml"))
+
+
+def recommending_every_decision(first: tuple[str, ...] = ()) -> list[Path]:
+    """The end-to-end scenarios named in `first`, then (greedily) those that recommend the most
+    decisions not yet recommended, until every decision any end-to-end scenario recommends is
+    in one (11-13 of 28 today): the sample that checks made per scenario run while developing,
+    so a check that fails for some decision's rows, derivations or components still fails here
+    (CI, DEEP, runs every scenario). Consulting the 28 costs ~35 ms."""
+    from advisor.engine import get_advisor
+    from advisor.scenarios import load_scenario
+
+    advisor = get_advisor()
+    decided = {path: {r.decision for r in advisor.consult(load_scenario(path, advisor.knowledge).facts).recommendations}
+               for path in END_TO_END}
+    chosen = [path for path in END_TO_END if path.stem in first]
+    left = set().union(*decided.values()).difference(*(decided[path] for path in chosen))
+    while left:
+        best = max(END_TO_END, key=lambda path: len(decided[path] & left))
+        chosen.append(best)
+        left -= decided[best]
+    return sorted(chosen)
+
 
 
 @pytest.fixture(scope="session")

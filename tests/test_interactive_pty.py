@@ -173,18 +173,21 @@ def test_a_sigint_at_the_first_prompt_or_a_checkbox_stops_as_ctrl_c_does(tmp_pat
     assert draft["answers"] == {} and draft["existing"] is False
 
 
-def hang_up(child: pexpect.spawn, patience: float = 120) -> None:
+def hang_up(child: pexpect.spawn, patience: float = 120) -> bool:
     """Close the terminal as closing its window does (the kernel sends SIGHUP), then wait for the
-    program to end. pexpect's close(force=True) allows it 0.1 s per signal and fails on a loaded
-    machine; here only a program still alive after `patience` seconds is killed."""
+    program to end; whether it ended on its own. pexpect's close(force=True) allows it 0.1 s per
+    signal and fails on a loaded machine; here only a program still alive after `patience` seconds
+    is killed."""
     child.ptyproc.fileobj.close()
     deadline = time.monotonic() + patience
     while child.ptyproc.isalive() and time.monotonic() < deadline:
         time.sleep(0.05)
-    if child.ptyproc.isalive():
+    ended = not child.ptyproc.isalive()
+    if not ended:
         child.ptyproc.kill(signal.SIGKILL)
         child.ptyproc.wait()
     child.ptyproc.closed = child.closed = True
+    return ended
 
 
 def test_a_closed_terminal_loses_no_answer(tmp_path, advisor):
@@ -193,6 +196,7 @@ def test_a_closed_terminal_loses_no_answer(tmp_path, advisor):
     child = spawn(tmp_path, "consult", "--focus", "sweep")
     answer_until_done(child, planner, answers, limit=1)
     expect_question(child, on_screen(planner.plan(answers)))
-    hang_up(child)
+    assert hang_up(child), "still running 120 s after its terminal closed"
+    assert child.ptyproc.exitstatus == 130, (child.ptyproc.exitstatus, child.ptyproc.signalstatus)
     draft = json.loads((tmp_path / "data" / "consultation-draft.json").read_text(encoding="utf-8"))
     assert draft["answers"] == {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}

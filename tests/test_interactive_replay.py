@@ -18,11 +18,10 @@ same report.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DEEP, SCENARIOS
+from conftest import DEEP, END_TO_END, recommending_every_decision
 from test_interactive import BACK, CTRL_U, DONT_KNOW, ENTER, REPORT, WHY, Keys, KeyTerminal, run
 
 from advisor.cli.commands.consult import consult_file
@@ -30,31 +29,11 @@ from advisor.interactive import Action, Prompt, Prompter
 from advisor.interactive.prompts import Reply, parse_number
 from advisor.scenarios import load_scenario
 
-END_TO_END = sorted((SCENARIOS / "end-to-end").glob("*.yaml"))
 # Replayed with key presses while developing: between them a number typed, a list ticked, a
 # checklist, a choice, yes/no and "don't know" (the test below checks the sample still covers them).
 KEY_PRESS_SAMPLE = ("vision-defect-detection-on-the-edge", "weekly-demand-forecasting")
 KEY_PRESSES = [p for p in END_TO_END if DEEP or p.stem in KEY_PRESS_SAMPLE]
-
-
-def recommending_every_decision() -> list[Path]:
-    """The key-press sample, then (greedily) the end-to-end scenarios that recommend the most
-    decisions not yet recommended, until every decision any of them recommends is in one."""
-    from advisor.engine import get_advisor
-
-    advisor = get_advisor()
-    decided = {path: {r.decision for r in advisor.consult(load_scenario(path, advisor.knowledge).facts).recommendations}
-               for path in END_TO_END}
-    chosen = [path for path in END_TO_END if path.stem in KEY_PRESS_SAMPLE]
-    left = set().union(*decided.values()).difference(*(decided[path] for path in chosen))
-    while left:
-        best = max(END_TO_END, key=lambda path: len(decided[path] & left))
-        chosen.append(best)
-        left -= decided[best]
-    return sorted(chosen)
-
-
-BY_VALUE = END_TO_END if DEEP else recommending_every_decision()  # ~0.3 CPU s a replay
+BY_VALUE = END_TO_END if DEEP else recommending_every_decision(KEY_PRESS_SAMPLE)  # ~0.3 CPU s a replay
 
 
 def comparable(report: dict, indent: int | None = None) -> str:

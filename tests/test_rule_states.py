@@ -8,7 +8,7 @@ import copy
 from typing import Any
 
 from conftest import DEEP
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from advisor.engine.advisor import Advisor
@@ -129,3 +129,35 @@ def test_a_copy_changes_its_own_tables_never_the_first_states(advisor):
     assert base.export() == before
     assert tables(base) == first_tables and (base.tops, base.sums) == first_parts
     assert tables(other) == first_tables and (other.tops, other.sums) == first_parts
+
+
+# Not shrunk: each example is three interviews (seconds), and the failing step is named.
+@settings(max_examples=3 if DEEP else 1, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          phases=(Phase.explicit, Phase.reuse, Phase.generate))
+@given(data=st.data(), existing=st.booleans())
+def test_a_step_valued_rule_by_rule_equals_one_valued_fact_by_fact(data, existing, advisor, monkeypatch):
+    """A step that changed most open rules values every fact again in one pass over the open rules
+    (RuleStates._rebuild); any other moves the changed rules in the indexes and values each touched
+    fact from its readers. The same answers planned each way throughout give the same states, worths
+    and tables after every answer."""
+    from advisor.interactive import rule_states
+
+    def state_after_each(planner: Planner, steps: Any) -> list[tuple[Any, ...]]:
+        seen = []
+        for answers in steps:
+            planner.plan(answers)
+            states = planner._states
+            kept_sums_hold(states)  # the parts kept (a state read back from disk works them out when needed)
+            seen.append((dict(states.states), dict(states.worth), copy.deepcopy(tables(states))))
+        return seen
+
+    monkeypatch.setattr(rule_states, "REBUILD_SHARE", 0.0)  # every step rebuilt
+    drawn = Planner(Advisor(advisor.knowledge), existing=existing)
+    steps = [dict(answers) for _step, _plan, answers in
+             answered_at_random(drawn, data, advisor.knowledge.vocabulary, steps=8, change_every=3)]
+    rebuilt = state_after_each(Planner(Advisor(advisor.knowledge), existing=existing), steps)
+    monkeypatch.setattr(rule_states, "REBUILD_SHARE", float("inf"))  # none but the first
+    by_fact = state_after_each(Planner(Advisor(advisor.knowledge), existing=existing), steps)
+    assert len(steps) > 1
+    for step, (one, other) in enumerate(zip(rebuilt, by_fact, strict=True)):
+        assert one == other, f"after {step} answers"

@@ -155,18 +155,54 @@ def _application(children: list[Any], bindings: Any, *, input: Any, output: Any,
     from prompt_toolkit.layout import HSplit, Layout
 
     with shared_defaults(editing):
-        return _prompt_class()(layout=Layout(HSplit(children)), key_bindings=bindings,
-                               erase_when_done=erase_when_done, input=input, output=output)
+        app = _prompt_class()(layout=Layout(HSplit(children)), key_bindings=bindings,
+                              erase_when_done=erase_when_done, input=input, output=output)
+    _paste_ends_when_quiet(app.input)
+    return app
+
+
+def _paste_ends_when_quiet(source: Any) -> None:
+    """A bracketed paste the terminal never ends (its end marker lost: typed into the line that
+    Ctrl-U then erased before the prompt took the terminal, or cut off) made prompt_toolkit's input
+    parser take every later key as pasted text, Ctrl-C included: the prompt could be neither
+    answered nor stopped (the second fuzzing pass, an exam question). A terminal sends a paste at
+    once, so once input has gone quiet (prompt_toolkit's flush, ttimeoutlen after the last read)
+    the paste so far ends there and what follows is keys again. The input, and so its parser, is
+    shared by every prompt of the process: it is hooked once."""
+    parser = getattr(source, "vt100_parser", None)
+    if parser is None or not hasattr(parser, "_in_bracketed_paste") or getattr(parser, "ends_quiet_pastes", False):
+        return
+    from prompt_toolkit.key_binding import KeyPress
+    from prompt_toolkit.keys import Keys
+
+    flush = parser.flush
+
+    def end_paste_then_flush() -> None:
+        if parser._in_bracketed_paste:
+            pasted, parser._paste_buffer, parser._in_bracketed_paste = parser._paste_buffer, "", False
+            parser.feed_key_callback(KeyPress(Keys.BracketedPaste, pasted))
+        flush()
+
+    parser.flush = end_paste_then_flush
+    parser.ends_quiet_pastes = True
+
+
+def _run(build: Callable[[], Any]) -> Any:
+    """Run the prompt `build` makes. A SIGINT (Ctrl-C typed in the instant before the terminal
+    goes raw, or `kill -INT`) or a closed terminal's SIGHUP, at any moment of the prompt's life,
+    ends it with KeyboardInterrupt as Ctrl-C does (advisor.interactive.prompt_loop)."""
+    from advisor.interactive.prompt_loop import run
+
+    return run(build)
 
 
 def _stop_keys(bindings: Any) -> None:
-    """Ctrl-C, Ctrl-Q and a SIGINT stop the prompt with KeyboardInterrupt. In raw mode Ctrl-C
-    arrives as a key; a SIGINT (Ctrl-C typed in the instant before the terminal goes raw, or
-    `kill -INT`) reaches prompt_toolkit as a `<sigint>` key."""
+    """Ctrl-C and Ctrl-Q stop the prompt with KeyboardInterrupt (in raw mode Ctrl-C arrives as a
+    key; a SIGINT is _run's)."""
     def stop(event: Any) -> None:
         event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
 
-    for key in ("c-c", "c-q", "<sigint>"):
+    for key in ("c-c", "c-q"):
         bindings.add(key, eager=True)(stop)
 
 
@@ -291,9 +327,8 @@ def select(message: str, items: Sequence[Item], *, default: Any = None, hint: st
         if key is not None and not menu.items[index].instant:
             bindings.add(key, eager=True)(lambda event, index=index: setattr(menu, "pointed", index))
     bindings.add("enter", eager=True)(lambda event: finish(event, menu.current.value))
-    app = _application([_question_line(message, lambda: answer[0] if answer else None, hint), menu.window()],
-                       bindings, input=input, output=output)
-    return app.run()
+    return _run(lambda: _application([_question_line(message, lambda: answer[0] if answer else None, hint),
+                                       menu.window()], bindings, input=input, output=output))
 
 
 def checkbox(message: str, items: Sequence[Item], *, ticked: Sequence[Any] = (), hint: str = CHECKBOX_HINT,
@@ -349,9 +384,9 @@ def checkbox(message: str, items: Sequence[Item], *, ticked: Sequence[Any] = (),
     bindings.add("a", eager=True)(tick_all)
     bindings.add("i", eager=True)(invert)
     bindings.add("enter", eager=True)(confirm)
-    app = _application([_question_line(message, summary, hint), menu.window(), _error_line(lambda: menu.error)],
-                       bindings, input=input, output=output, erase_when_done=erase_when_done)
-    return app.run()
+    return _run(lambda: _application([_question_line(message, summary, hint), menu.window(),
+                                       _error_line(lambda: menu.error)],
+                                      bindings, input=input, output=output, erase_when_done=erase_when_done))
 
 
 # --- a line of text -------------------------------------------------------------------------
@@ -411,4 +446,4 @@ def text(message: str, *, default: str = "", hint: str = "", validate: Callable[
     if back_key is not None:
         bindings.add(back_key, filter=empty, eager=True)(lambda event: event.app.exit(result=back_key))
     error = _error_line(lambda: buffer.validation_error.message if buffer.validation_error else None)
-    return _application([line, error], bindings, input=input, output=output, editing=True).run()
+    return _run(lambda: _application([line, error], bindings, input=input, output=output, editing=True))

@@ -14,9 +14,12 @@ readers in turn only when what they hand on (ways, answers, required facts) chan
 the facts those rules wait on, or waited on, are valued again. A fact's worth is kept in parts,
 one per target (decision, derived fact or warning) of the open rules waiting on it: a step works
 out again the parts of the targets whose rules changed, or the whole fact in one pass over its
-readers when most of it changed (the first answered step closes hundreds of rules at 3,000). The
-first step works out every rule; each later Planner on the same rule base and settings starts
-from a copy of that first state, made once per process (and kept on disk: state_cache.py).
+readers when most of it changed. When most open rules' ways changed (the first answered step
+reworks hundreds of rules at 3,000, shifting the cost of every fact they wait on), every fact is
+valued afresh in one pass over the open rules instead (_rebuild: each rule's tables looked up once,
+not once per fact it waits on). The first step works out every rule; each later Planner on the
+same rule base and settings starts from a copy of that first state, made once per process (and
+kept on disk: state_cache.py).
 
 What each part means is the planner's module docstring; this module only keeps it up to date.
 """
@@ -24,6 +27,7 @@ What each part means is the planner's module docstring; this module only keeps i
 from __future__ import annotations
 
 import heapq
+from array import array
 from collections.abc import Collection, Iterable, Mapping
 from functools import partial
 from itertools import accumulate, repeat
@@ -41,6 +45,12 @@ WARNING_WEIGHT = 0.3    # a warning matters, but less than a decision
 CLOSING_WEIGHT = 0.25   # a rule an answer rules out, against one it settles
 COLD = 0.15             # a rule none of whose tests holds yet, against one that follows earlier answers
 GATE_WEIGHT = 0.1       # a warning's worth per decision it sets aside (a gate cuts branches)
+# A step whose changed rules' ways are more than this share of those open before values every fact
+# again in one pass over the open rules (RuleStates._rebuild), not fact by fact. Measured on the
+# 3,000-rule interviews of bench/planner_steps.py (each step timed both ways, fastest of four):
+# fact by fact is faster up to about 1.0 (the changed ways counted when closed and when opened),
+# the rebuild beyond (the first answered steps: 60 against 110 ms at 1.16).
+REBUILD_SHARE = 1.0
 
 Ways = dict[str, int]  # input fact -> fewest answers (this one included) that make a condition true
 SOME = object()  # stands for "some answers" to a list or number fact
@@ -135,6 +145,7 @@ class RuleStates:
         self.by_id.update(self.gates)
         # Plan order: the rules in scope in rule-base order, then the gates.
         self.position = {r.id: i for i, r in enumerate((*in_scope, *self.gates.values()))}
+        self.in_plan_order = tuple(self.position)  # the rules that can be open, in plan order
         self.inputs = vocabulary.input_names
         self.fact_order = tuple(f.name for f in vocabulary.input_facts)  # how a state on disk numbers them
         self.rule_order = tuple(self.by_id)
@@ -391,6 +402,7 @@ class RuleStates:
         pending = [(*self.rank[r], r) for r in full | only_open]
         heapq.heapify(pending)
         queued = full | only_open
+        changes: list[tuple[str, RuleState | None, RuleState]] = []
         while pending:
             rule_id = heapq.heappop(pending)[2]
             rule = self.by_id[rule_id]
@@ -402,6 +414,7 @@ class RuleStates:
             if old == new:
                 continue
             self.states[rule_id] = new
+            changes.append((rule_id, old, new))
             if old is None or old.hands_on() != new.hands_on():
                 self._groups.pop(rule.conclusion.name, None)  # type: ignore[arg-type]
                 self._combined.pop(rule.conclusion.name, None)  # type: ignore[arg-type]
@@ -413,12 +426,104 @@ class RuleStates:
                     if reader not in queued:
                         queued.add(reader)
                         heapq.heappush(pending, (*self.rank[reader], reader))
+        self.last = snapshot
+        if self._most_changed(changes):
+            self._rebuild()
+            return
+        for rule_id, old, new in changes:
             self._reindex(rule_id, old, new, touched, targets, moved, parts)
         for target in targets:  # its count changes what closing each of its rules is worth
             for rule_id in self.in_target.get(target, ()):
                 touched.update(self.states[rule_id].required)
         self._value_facts(touched, parts, moved)
-        self.last = snapshot
+
+    def _most_changed(self, changes: list[tuple[str, RuleState | None, RuleState]]) -> bool:
+        """Whether the open rules' ways that changed are more than REBUILD_SHARE of those kept: then every
+        fact is valued again in one pass over the open rules (_rebuild), cheaper than moving each
+        changed rule in the indexes and valuing each fact from its readers. (A first state always is.)"""
+        kept = sum(len(w.readers) for w in self.worth.values())
+        changed = 0
+        for _, old, new in changes:
+            if old is not None and old.open:
+                changed += len(old.ways)  # type: ignore[arg-type]
+            if new.open:
+                changed += len(new.ways)  # type: ignore[arg-type]
+        return not kept or changed > REBUILD_SHARE * kept
+
+    def _rebuild(self) -> None:
+        """The indexes (each target's open rules, the open rules waiting on each fact) and every fact's
+        worth with its parts, worked out afresh in one pass over the open rules in plan order: what
+        _value_fact works out fact by fact, rule by rule (each rule's tables looked up once). A rule's
+        reach over cost is kept per (target, answers that help) first, then spread over the answers."""
+        states, static, failing = self.states, self.static, self._failing
+        in_target: dict[str, set[str]] = {}
+        seen: dict[str, tuple[list[str], dict[tuple[str, Any], float]]] = {}  # fact -> readers, best by group
+        closes: dict[str, dict[str, list[float]]] = {}
+        for rule_id in self.in_plan_order:
+            state = states.get(rule_id)
+            if state is None or not state.open:
+                continue
+            target = static[rule_id].target
+            members = in_target.get(target)
+            if members is None:
+                in_target[target] = {rule_id}
+            else:
+                members.add(rule_id)
+            reach, answers, ways = state.reach, state.answers, state.ways
+            for name, cost in ways.items():  # type: ignore[union-attr]
+                key = (target, answers.get(name))
+                entry = seen.get(name)
+                if entry is None:
+                    seen[name] = ([rule_id], {key: reach / cost})
+                    continue
+                entry[0].append(rule_id)
+                best = entry[1]
+                value = reach / cost
+                have = best.get(key)
+                if have is None or value > have:
+                    best[key] = value
+            for name in state.required:  # every way needs it: an answer can rule the rule out
+                if name not in ways:  # type: ignore[operator]
+                    continue
+                fact_closes = closes.get(name)
+                if fact_closes is None:
+                    fact_closes = closes[name] = {}
+                closing = state.weight * failing(name, answers.get(name))
+                have_closes = fact_closes.get(target)
+                if have_closes is None:
+                    fact_closes[target] = [closing]
+                else:
+                    have_closes.append(closing)
+        self._take_rebuilt(in_target, seen, closes)
+
+    def _take_rebuilt(self, in_target: dict[str, set[str]],
+                      seen: dict[str, tuple[list[str], dict[tuple[str, Any], float]]],
+                      closes: dict[str, dict[str, list[float]]]) -> None:
+        """Each fact's readers, parts and worth from what _rebuild gathered."""
+        unknowable = self.unknowable
+        self.in_target = in_target
+        self.readers = {}
+        self.owned, self.filled = None, set(self.fact_order)  # every table is this copy's own, and taken
+        self.tops, self.sums, self.worth = {}, {}, {}
+        spaces = self.spaces
+        for name, (rules, groups) in seen.items():
+            self.readers[name] = set(rules)
+            if name in unknowable:
+                continue
+            space = spaces.get(name)
+            share = 1 / len(space) if space else 0.0
+            best: dict[tuple[str, Any], float] = {}
+            for (target, helping), value in groups.items():
+                for answer in helping if helping is not None else _SOME:
+                    key = (target, answer)
+                    have = best.get(key)
+                    if have is None or value > have:
+                        best[key] = value
+            tops = self.tops[name] = {key: value * (0.5 if key[1] is SOME else share) for key, value in best.items()}
+            sums = self.sums[name] = {target: fsum(values) for target, values in closes.get(name, {}).items()}
+            worth = fsum(tops.values()) + \
+                CLOSING_WEIGHT * fsum(total / len(in_target[target]) for target, total in sums.items())
+            self.worth[name] = FactWorth(worth, tuple(rules))
 
     def _value_facts(self, touched: set[str], parts: set[tuple[str, str]], moved: set[str]) -> None:
         """Value again the facts a step touched, with the parts of their worth it changed."""
@@ -926,6 +1031,9 @@ def _merge(found: dict[str, tuple[Any, ...]], merged: dict[str, set[Any]], name:
 
 _COLUMNS = ("flags", "weight", "reach", "ways_len", "ways_fact", "ways_cost", "answers_len", "answers_fact",
             "answers_mask", "required_len", "required_fact")
+# How each column is kept on disk (state_cache.py packs it): an array of whole numbers ("q": of 1, 2,
+# 4 or 8 bytes, type code b, h, i or q) or of doubles ("d"); restore() takes each as such an array.
+COLUMN_CODES = {key: "d" if key in ("weight", "reach") else "q" for key in _COLUMNS}
 
 
 def _helping(space: tuple[Any, ...], mask: int) -> tuple[Any, ...]:
@@ -939,15 +1047,18 @@ def _slices(counts: Iterable[int]) -> list[slice]:
     return list(map(slice, [0, *ends[:-1]], ends))
 
 
-def _whole(value: Any, length: int, low: int, high: int | None) -> list[int]:
-    """A JSON list of `length` whole numbers from `low` to `high` (None: no bound)."""
-    _check(type(value) is list and len(value) == length and set(map(type, value)) <= {int} and
+def _whole(value: Any, length: int, low: int, high: int | None) -> array[int]:
+    """An array of `length` whole numbers (state_cache.py unpacks a column into one) from `low` to
+    `high` (None: no bound); each check one pass in C."""
+    _check(type(value) is array and value.typecode in "bhiq" and len(value) == length and
            (not value or (min(value) >= low and (high is None or max(value) <= high))), "numbers")
     return value
 
 
-def _floats(value: Any, length: int) -> list[float]:
-    _check(type(value) is list and len(value) == length and _numbers(value), "numbers")
+def _floats(value: Any, length: int) -> array[float]:
+    """An array of `length` finite numbers (state_cache.py unpacks a column into one)."""
+    _check(type(value) is array and value.typecode == "d" and len(value) == length and all(map(isfinite, value)),
+           "numbers")
     return value
 
 
