@@ -36,6 +36,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if sys.dont_write_bytecode:
     sys.dont_write_bytecode = False
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+# A suite started in the background by a non-interactive shell (`uv run pytest &`, a script's
+# job) inherits SIGINT ignored, and every process a test starts would too: a consultation or
+# drill interrupted with SIGINT in a terminal (test_interactive_pty.py, test_drill_cli.py) then
+# ignores it, as it should for a user who ignores it, and the test waits out its timeout. The
+# suite's processes take Python's own handler back (workers run this too).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 # The suite's own cache and data folders, never the user's: suites of other checkouts (other
 # rules) running at the same time would otherwise replace each other's knowledge-base and
 # planner caches (a ~2 CPU-second rebuild per worker, again and again) and share one drill

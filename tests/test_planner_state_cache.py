@@ -3,8 +3,11 @@ worked out again when missing, damaged or not the user's own, never used for an 
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import sys
+from array import array
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -63,11 +66,22 @@ def the_file(cache: Path) -> Path:
     return found
 
 
-def rewrite(path: Path, change, sign: bool = True) -> None:
-    """Change the file's data and sign it again, as only someone who can write the folder could."""
+def rewrite(path: Path, change, sign: bool = True, packed: bool = False) -> None:
+    """Change the file's data and sign it again, as only someone who can write the folder could. The
+    change sees each column as a list of numbers (unless `packed`: as the file holds it); a list whose
+    numbers are all of its column's type is packed again, any other is written as it is."""
     digest, _, payload = path.read_bytes().partition(b"\n")
     data = json.loads(payload)
+    state = data.get("state") if isinstance(data, dict) else None
+    columns = {} if packed or not isinstance(state, dict) else rule_states.COLUMN_CODES
+    for key in columns:
+        text = state[key]
+        state[key] = array(text[0], base64.b64decode(text[1:])).tolist()  # this machine is little-endian
     change(data)
+    for key, kind in columns.items():
+        values = state.get(key)
+        if isinstance(values, list) and all(type(v) is (float if kind == "d" else int) for v in values):
+            state[key] = kind + base64.b64encode(array(kind, values).tobytes()).decode()
     payload = json.dumps(data, separators=(",", ":")).encode()
     path.write_bytes((digest_of(payload).encode() if sign else digest) + b"\n" + payload)
 
@@ -167,9 +181,19 @@ def first_worth(data: dict[str, Any]) -> int:
     a_state(no_ways),                                                                # open, waiting on nothing
     a_state(lambda s, rule, way, answer: s["answers_mask"].__setitem__(answer, 1 << 40)),  # not an answer
     a_state(lambda s, rule, way, answer: s["reach"].__setitem__(rule, 1)),           # a reach not a float
+    lambda path: rewrite(path, lambda d: d["state"].__setitem__("flags", [0] * 3), packed=True),  # a JSON list
+    lambda path: rewrite(path, lambda d: d["state"].__setitem__("ways_cost", d["state"]["ways_cost"][:-2]),
+                         packed=True),                                           # a column's base64 cut short
+    lambda path: rewrite(path, lambda d: d["state"].__setitem__("weight", "q" + d["state"]["weight"][1:]),
+                         packed=True),                                           # weights read as whole numbers
+    lambda path: rewrite(path, lambda d: d["state"].__setitem__("flags", "x" + d["state"]["flags"][1:]),
+                         packed=True),                                           # no such type code
+    a_state(lambda s, rule, way, answer: s["reach"].__setitem__(rule, float("inf"))),  # packed: not finite
 ], ids=["truncated", "digest", "extra-rule", "missing-rule", "extra-fact", "weight-type", "weights", "yes-only",
         "not-json", "worth-missing", "column-missing", "flag-range", "flag-type", "way-of-none",
-        "way-unknown-fact", "way-count", "open-no-ways", "not-an-answer", "reach-type"])
+        "way-unknown-fact", "way-count", "open-no-ways", "not-an-answer", "reach-type", "column-as-list",
+        "column-cut", "column-type-code", "column-no-code", "reach-infinite"])
+@pytest.mark.skipif(sys.byteorder != "little", reason="the damage is written little-endian, as the file is")
 def test_a_damaged_file_is_worked_out_again_and_rewritten(cache, knowledge, damage, interview_worked_out):
     """Each fact's readers are worked out from the rules' states, and those are checked column by
     column as they are read: the interview asks what one worked out from nothing asks."""

@@ -76,17 +76,6 @@ class _Trace:
             raise KeyError(name)
         return self.live[name][0]  # KeyError: unknown, as evaluate wants
 
-    def setting_aside(self, rule_id: str) -> ScopeEntry | None:
-        """The scope entry that sets this firing aside, if one holds. Rules are stratified after
-        what decides their scope, so the entry's condition is already settled here."""
-        for entry in self.guards[rule_id]:
-            holds = self.in_scope.get(entry.id)
-            if holds is None:
-                holds = self.in_scope[entry.id] = evaluate(entry.condition, self.lookup) is True
-            if holds:
-                return entry
-        return None
-
     def record(self, engine: Any, rule: Rule, facts: Sequence[Any]) -> None:
         rule_id = rule.id
         seen = self.seen
@@ -96,9 +85,14 @@ class _Trace:
         c = rule.conclusion
         kind, name, value = c.kind, c.name, c.value
         fired = self.fired
-        if rule_id in self.guards:
-            entry = self.setting_aside(rule_id)
-            if entry is not None:  # moot: traced, never declared, never recommended
+        # The scope entry that sets this firing aside, if one holds (most rules have entries
+        # that can, and most firings find them settled already: looked up here, not in a call).
+        # Rules are stratified after what decides their scope, so its condition is settled.
+        for entry in self.guards.get(rule_id, ()):
+            holds = self.in_scope.get(entry.id)
+            if holds is None:
+                holds = self.in_scope[entry.id] = evaluate(entry.condition, self.lookup) is True
+            if holds:  # moot: traced, never declared, never recommended
                 fired.append(Firing(len(fired) + 1, rule_id, kind, name, value, tuple(map(_EVIDENCE, facts)),
                                     "set_aside", f"set aside by {entry.id}: {entry.title}"))
                 return
@@ -151,8 +145,10 @@ class _Trace:
     def first_in_order(self, name: str, proposals: Any) -> Any:
         """The proposal a contest shows: the first in the vocabulary's order, so the report does
         not depend on which rule happened to fire first."""
+        # By position; values the vocabulary does not list come after every listed one, by repr.
         order = self.order.get(name, {})
-        return min(proposals, key=lambda v: (order.get(v, len(order)), repr(v)))
+        listed = [v for v in proposals if v in order]
+        return min(listed, key=order.__getitem__) if listed else min(proposals, key=repr)
 
     def standing(self, proposals: dict[Any, list[str]]) -> Any:
         """Of the values proposed at the top priority, the one whose rules refine a rule of every
@@ -228,6 +224,20 @@ class _Datums:
             datum = self._made[key] = traced_datum(name, value, origin)
         return datum
 
+    def given(self, facts: dict[str, Any], names: list[str]) -> list[Any]:
+        """The user's datums for `names` (`facts[name]` each), as calling this for each would
+        give them, in one call rather than one a fact (~80 in a scenario file)."""
+        made = self._made
+        found = []
+        for name in names:
+            value = facts[name]
+            try:
+                datum = made.get((name, value.__class__, value, USER))
+            except TypeError:
+                datum = None
+            found.append(datum if datum is not None else self(name, value, USER))
+        return found
+
 
 class Advisor:
     """The knowledge base compiled into one reusable experta engine."""
@@ -279,9 +289,7 @@ class Advisor:
             trace.begin(facts)
             engine.reset()
             # One declare call: experta recomputes activations once, not once per fact.
-            datum = trace.datum
-            engine.declare(*(datum(name, facts[name], USER)
-                             for name in sorted(facts, key=self._fact_order.__getitem__)))
+            engine.declare(*trace.datum.given(facts, sorted(facts, key=self._fact_order.__getitem__)))
             engine.run()
             return self._finish(dict(facts), trace, unknowable)
         finally:

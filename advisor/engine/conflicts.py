@@ -159,6 +159,17 @@ def recommendations(vocabulary: Vocabulary, winners: Mapping[str, Any],
         if spec.name not in winners:
             continue
         values = grouped[spec.name]
+        if len(values) == 1 and not spec.multiple and spec.name not in by_sets and values[0][0] == winners[spec.name]:
+            # One value concluded (most decisions): what the loop below gives, without its
+            # general bookkeeping (no losers, no other value's firings to scan).
+            firings = values[0][1]
+            supporting = [f for f in firings if f.status in STANDING]
+            certainty = supporting[0].certainty if len(supporting) == 1 else \
+                combine_evidence(supporting, footprint or {})
+            result.append(Recommendation(
+                spec.name, winners[spec.name], tuple(map(_RULE_ID, supporting)), certainty,
+                spec.name in unranked or any(f.status == "contested" for f in firings), ()))
+            continue
         firings_of = dict(values)
         choices = [c for c in spec.choices if c in firings_of] if spec.multiple else [winners[spec.name]]
         sets = spec.name in by_sets

@@ -27,7 +27,7 @@ a consultation costs time proportional to the rules; reset is a handful of clear
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from itertools import product
 from operator import itemgetter
 from typing import Any
@@ -94,7 +94,7 @@ class CountingMatcher(Matcher):
         self._pair: dict[str, list[_Test]] = {}               # name -> comparisons reading it
         self._build(engine.get_rules())
         self._facts: dict[str, Any] = {}                       # name -> the fact in working memory
-        self._holding: set[_Test] = set()
+        self._holding: set[_Test] = set()                       # the comparisons of two facts that hold
         self._counts: dict[_Branch, int] = {}
         self._active: dict[_Branch, Activation] = {}
         # (name, value's class, value) -> the value tests it satisfies: a property of the rules,
@@ -165,16 +165,6 @@ class CountingMatcher(Matcher):
 
     # --- matching ---------------------------------------------------------------------
 
-    def _tests_of(self, name: str, value: Any) -> Iterator[_Test]:
-        equal = self._equal.get(name)
-        if equal:
-            try:
-                yield from equal.get(value, ())
-            except TypeError:  # an unhashable value equals no operand of an equality test
-                pass
-        yield from self._value.get(name, ())
-        yield from self._pair.get(name, ())
-
     def _declare(self, fact: Any, added: list[Activation]) -> None:
         name = fact.get("name") if isinstance(fact, Datum) else None
         if name is None:
@@ -196,11 +186,21 @@ class CountingMatcher(Matcher):
                 if len(self._holding_of) >= HOLDING_LIMIT:
                     self._holding_of.clear()
                 self._holding_of[key] = holding
+        # What _satisfy does for each, inline (~90 value tests hold in a consultation): a value
+        # test is not kept in `_holding`, since the same (name, value) gives the same tests again
+        # when the fact is retracted.
+        counts = self._counts
         for test in holding:
-            self._satisfy(test, added)
-        for test in self._pair.get(name, ()):
-            if test.holds(facts):
-                self._satisfy(test, added)
+            for branch in test.branches:
+                reached = counts.get(branch, 0) + 1
+                counts[branch] = reached
+                if reached == branch.need:
+                    self._activate(branch, added)
+        pair = self._pair.get(name)
+        if pair:
+            for test in pair:
+                if test.holds(facts):
+                    self._satisfy(test, added)
 
     def _value_tests_holding(self, name: str, value: Any) -> tuple[_Test, ...]:
         """The tests on `name` alone that `value` satisfies, in the order they are satisfied:
@@ -215,19 +215,24 @@ class CountingMatcher(Matcher):
         return found + tuple(test for test in self._value.get(name, ()) if test.holds(value))
 
     def _satisfy(self, test: _Test, added: list[Activation]) -> None:
+        """A comparison of two facts now holds (value tests: `_declare`)."""
         self._holding.add(test)
-        counts, facts = self._counts, self._facts
+        counts = self._counts
         for branch in test.branches:
             reached = counts.get(branch, 0) + 1
             counts[branch] = reached
             if reached == branch.need:
-                single = branch.single
-                matched = (facts[single],) if single is not None else branch.pick(facts)
-                # The matched facts travel in the context only: experta's run loop formats an
-                # activation's `facts` for its log line on every firing, logged or not.
-                activation = Activation(branch.rule, (), {MATCHED: matched})
-                self._active[branch] = activation
-                added.append(activation)
+                self._activate(branch, added)
+
+    def _activate(self, branch: _Branch, added: list[Activation]) -> None:
+        facts = self._facts
+        single = branch.single
+        matched = (facts[single],) if single is not None else branch.pick(facts)
+        # The matched facts travel in the context only: experta's run loop formats an
+        # activation's `facts` for its log line on every firing, logged or not.
+        activation = Activation(branch.rule, (), {MATCHED: matched})
+        self._active[branch] = activation
+        added.append(activation)
 
     def _retract(self, fact: Any, removed: list[Activation]) -> None:
         name = fact.get("name") if isinstance(fact, Datum) else None
@@ -237,10 +242,10 @@ class CountingMatcher(Matcher):
         if self._facts.get(name) is not fact:
             return
         counts = self._counts
-        for test in self._tests_of(name, value):
-            if test not in self._holding:
-                continue
+        pairs = [test for test in self._pair.get(name, ()) if test in self._holding]
+        for test in pairs:
             self._holding.discard(test)
+        for test in (*self._value_tests_holding(name, value), *pairs):
             for branch in test.branches:
                 if counts[branch] == branch.need:
                     removed.append(self._active.pop(branch))

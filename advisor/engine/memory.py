@@ -85,6 +85,12 @@ def datum_from(cls: type[Datum], keys: dict[str, Any], identity: tuple[Any, ...]
     dict.update(datum, keys)
     datum._Fact__defaults = {}  # what Fact.__init__ sets last (read only for declared fields: none)
     datum.identity = identity
+    # experta asks both questions of every fact declared (two Python calls each, ~80 user facts a
+    # consultation); for this datum the answers are known now, so it answers them in C: `bool()`
+    # is False. A value that is a conditional element keeps the class's check (which says so).
+    datum.has_nested_accessor = bool  # type: ignore[method-assign]
+    if not isinstance(keys["value"], ConditionalElement):
+        datum.has_field_constraints = bool  # type: ignore[method-assign]
     return datum
 
 

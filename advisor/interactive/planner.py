@@ -392,14 +392,18 @@ class Planner:
         The last answer's guide section is the area asked last (see SAME_AREA_SHARE).
         """
         # The report's open decisions wait on no question this consultation withholds.
-        consultation = self.advisor.consult(known_facts(answers, self.knowledge), self.withheld)
+        known = known_facts(answers, self.knowledge)
+        consultation = self.advisor.consult(known, self.withheld)
         # The one "what would settle this" walk (engine): what is moot, set aside or unknowable,
         # with the same unknowable facts as the consultation's open decisions, so report and plan agree.
         unknowable = {n for n, v in answers.items() if v is None} | self.withheld
         settling = Settling(self.knowledge, consultation.values, unknowable)
-        states = self._rule_states()
+        # No answer known and none "don't know": this is the empty consultation the first state starts from.
+        states = self._rule_states((consultation, settling) if not known and unknowable == self.withheld else None)
         states.update(consultation, settling)
-        deferred = frozenset(name for name, topic in self.topics.items() if topic in skipped) | frozenset(unknown)
+        deferred = frozenset(unknown)
+        if skipped:
+            deferred |= frozenset(name for name, topic in self.topics.items() if topic in skipped)
         return _Plan(self, consultation, answers, settling, states, deferred, surveyed).result(self.opening_worth)
 
     def opening_worth(self) -> float:
@@ -415,7 +419,9 @@ class Planner:
             self._opening = opening[self._setting]
         return self._opening
 
-    def _rule_states(self) -> RuleStates:
+    def _rule_states(self, empty: tuple[Consultation, Settling] | None = None) -> RuleStates:
+        """This planner's states (a copy of the first state when it has none yet). `empty`: the empty
+        consultation and its settling when the caller has them (not made again for the first state)."""
         if self._states is None:
             base = self._memo.get(self._setting)
             if base is None:
@@ -423,18 +429,21 @@ class Planner:
                 paused = gc.isenabled()
                 gc.disable()
                 try:
-                    base = self._memo[self._setting] = self._first_state()
+                    base = self._memo[self._setting] = self._first_state(empty)
                 finally:
                     if paused:
                         gc.enable()
             self._states = base.copy()
         return self._states
 
-    def _first_state(self) -> RuleStates:
+    def _first_state(self, consulted: tuple[Consultation, Settling] | None = None) -> RuleStates:
         """The rules' states after the empty consultation: read from the cache folder when kept there
         for this rule base and setting (state_cache.py), else worked out and kept."""
-        empty = self.advisor.consult({}, self.withheld)
-        settling = Settling(self.knowledge, empty.values, self.withheld)
+        if consulted is None:
+            empty = self.advisor.consult({}, self.withheld)
+            settling = Settling(self.knowledge, empty.values, self.withheld)
+        else:
+            empty, settling = consulted
         name = state_cache.file_name(self, empty, settling)
         found = state_cache.load(name, self.knowledge) if name else None
         if found is not None:

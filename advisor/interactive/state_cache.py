@@ -10,8 +10,9 @@ read (RuleStates.restore).
 A missing, stale, damaged or foreign file is worked out again and rewritten. Only the rules' states
 and each fact's worth are kept, numbered and a column at a time (RuleStates.export: rules and facts
 by their place, so reading it back is a few passes in C; 0.33 MB at 3,000 rules, was 1.7 MB by
-name): what each fact's readers and tables are is worked out from the states, so nothing is
-trusted that was not checked.
+name), each column packed as the base64 text of its numbers' bytes (_packed: no JSON number parsed):
+what each fact's readers and tables are is worked out from the states, so nothing is trusted that
+was not checked.
 
 Used only for a rule base that came through the knowledge cache (its digest is then known for
 free); one built in memory (tests, bench/synthetic.py without a folder) is worked out as before.
@@ -19,8 +20,11 @@ free); one built in memory (tests, bench/synthetic.py without a folder) is worke
 
 from __future__ import annotations
 
+import base64
 import json
-from collections.abc import Callable
+import sys
+from array import array
+from collections.abc import Callable, Mapping
 from math import isfinite
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +39,7 @@ from advisor.knowledge.cache import digest_of, read_sibling, store_sibling
 if TYPE_CHECKING:
     from advisor.interactive.planner import Planner
 
-FORMAT = 3  # 3: numbered columns (rule_states.RuleStates.export)
+FORMAT = 4  # 3: numbered columns (rule_states.RuleStates.export); 4: each column packed (_packed)
 PREFIX = "planner-"
 Statics = tuple[frozenset[str], dict[str, float]]  # yes-only facts, each decision's weight
 
@@ -82,7 +86,7 @@ def load(name: str, knowledge: KnowledgeBase) -> tuple[Statics, dict[str, Any]] 
         data = json.loads(payload, parse_constant=_refuse_constant)
         if type(data) is not dict or data.get("format") != FORMAT:
             return None
-        return _statics(data, knowledge), data["state"]
+        return _statics(data, knowledge), _unpacked(data["state"])
     except (ValueError, KeyError, TypeError, RecursionError, UnicodeDecodeError):
         return None
 
@@ -90,13 +94,56 @@ def load(name: str, knowledge: KnowledgeBase) -> tuple[Statics, dict[str, Any]] 
 def store(name: str, statics: Statics, states: RuleStates) -> None:
     yes_only, weights = statics
     try:
-        state = states.export()
-    except ValueError:  # a state the numbered form cannot hold as it is: worked out in each process
+        state = _packed(states.export())
+    except (ValueError, OverflowError):  # a state the numbered form cannot hold as it is: worked out in each process
         return
     payload = json.dumps({"format": FORMAT, "yes_only": sorted(yes_only), "weights": weights,
                           "state": state}, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     digest = digest_of(payload.encode("utf-8"))
     store_sibling(name, digest + "\n" + payload, _other_base(name))
+
+
+def _packed(state: dict[str, Any]) -> dict[str, Any]:
+    """Each column as one text: its numbers' type code (array module: whole numbers of 1, 2, 4 or 8
+    bytes, the fewest that hold them; doubles) then their bytes, little-endian, in base64. Read back
+    in C (_unpacked), where JSON lists of ~100,000 numbers took ~10 ms to parse at 3,000 rules."""
+    packed = dict(state)
+    for key, code in rule_states.COLUMN_CODES.items():
+        values = state[key]
+        if code == "q":
+            low, high = (min(values), max(values)) if values else (0, 0)
+            code = next(c for c in _WHOLE if -(1 << (8 * _WHOLE[c] - 1)) <= low and high < 1 << (8 * _WHOLE[c] - 1))
+        column = array(code, values)
+        if sys.byteorder == "big":
+            column.byteswap()
+        packed[key] = code + base64.b64encode(column.tobytes()).decode("ascii")
+    return packed
+
+
+_WHOLE = {"b": 1, "h": 2, "i": 4, "q": 8}  # type code -> bytes (OverflowError beyond: not kept)
+
+
+def _unpacked(state: Mapping[str, Any]) -> dict[str, Any]:
+    """The columns as arrays (ValueError: not a column's text or not whole numbers of bytes); what the
+    numbers are is checked by RuleStates.restore."""
+    if type(state) is not dict:
+        raise ValueError("state")
+    unpacked = dict(state)
+    for key, kind in rule_states.COLUMN_CODES.items():
+        text = state.get(key)
+        if text is None:
+            continue  # restore refuses a state without every column
+        if type(text) is not str or not text or text[0] not in (_WHOLE if kind == "q" else "d"):
+            raise ValueError(key)
+        raw = base64.b64decode(text[1:].encode("ascii"), validate=True)
+        column = array(text[0])
+        if len(raw) % column.itemsize or column.itemsize != (8 if kind == "d" else _WHOLE[text[0]]):
+            raise ValueError(key)
+        column.frombytes(raw)
+        if sys.byteorder == "big":
+            column.byteswap()
+        unpacked[key] = column
+    return unpacked
 
 
 def _other_base(name: str) -> Callable[[str], bool]:
