@@ -236,3 +236,20 @@ def test_a_terminal_closed_before_its_hangup_signal_stops_as_a_hangup_does(tmp_p
     assert "advisor consult --resume" in capsys.readouterr().err
     draft = json.loads((tmp_path / "data" / "consultation-draft.json").read_text(encoding="utf-8"))
     assert draft["answers"]["hyperparameter_expressions"] == ["choice", "uniform"]
+
+
+def test_an_interrupt_while_the_final_report_is_written_keeps_the_draft_and_says_how_to_resume(
+        tmp_path, monkeypatch, capsys):
+    """The second fuzzing pass: Ctrl-C (or kill -INT) landing while the report was rendered, the
+    questions done, ended with "advisor: interrupted" and no word of the draft, which was kept.
+    Now it is the stop every other moment gives: 130, the draft, the --resume line."""
+    import advisor.cli.commands.consult as consult_command
+
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(consult_command, "render", lambda *args, **kwargs: signal.raise_signal(signal.SIGINT))
+    script = {"hyperparameter_expressions": ("choice", "uniform")}
+    with nothing_left_over():
+        code, err, draft = stopped_consultation(tmp_path, capsys, KeyTerminal(script, default=DONT_KNOW))
+    assert code == 130
+    assert "advisor: interrupted" not in err and err.count("advisor consult --resume") == 1
+    assert draft["answers"]["hyperparameter_expressions"] == ["choice", "uniform"]

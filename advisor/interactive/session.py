@@ -151,19 +151,19 @@ class InteractiveConsultation:
                                         existing=existing)
         interview = self.interview(answers)
         plan = interview.run()
-        render(plan.consultation, self.report_meta(answers))
-        try:
+        try:  # until the draft is cleared, a stop keeps it and says how to resume
             with hangup_as_interrupt():
+                render(plan.consultation, self.report_meta(answers))
                 self.offer_save(answers)
+                if interview.stopped_early:
+                    self.show_left_open(plan)
+                    self.show_skipped(answers, plan)
+                    self.console.print("[dim]Your answers stay saved; go on with: advisor consult --resume[/]")
         except (KeyboardInterrupt, EOFError, OSError) as exc:
             if isinstance(exc, OSError) and not terminal_gone(exc):
                 raise
             raise Interrupted(self.drafts.path, len(answers.values)) from None
-        if interview.stopped_early:
-            self.show_left_open(plan)
-            self.show_skipped(answers, plan)
-            self.console.print("[dim]Your answers stay saved; go on with: advisor consult --resume[/]")
-        else:
+        if not interview.stopped_early:
             self.drafts.clear()
         return answers
 
