@@ -366,6 +366,17 @@ def _hypothesis_profiles() -> None:
 
 _hypothesis_profiles()
 
+# Hypothesis works out a table of Unicode's categories the first time a process draws text
+# (~2.4 CPU s) and keeps it in its storage folder, .hypothesis in the working folder: so every
+# new clone's first run paid it in each worker. While developing (no example database: the
+# `dev` profile) the table is kept once per user instead, like uv's package cache; written
+# atomically by hypothesis (a temporary file renamed), so suites at once are safe. CI keeps
+# the checkout's .hypothesis, where its example database lives.
+if not DEEP and "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
+    from platformdirs import user_cache_dir
+
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(Path(user_cache_dir("advisor-tests")) / "hypothesis")
+
 
 # --- the slowest files first ----------------------------------------------------------------
 
