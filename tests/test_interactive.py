@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SCENARIOS
+from conftest import DEEP, SCENARIOS
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
@@ -26,7 +26,7 @@ from advisor.errors import AdvisorError
 from advisor.interactive import Action, DraftStore, InteractiveConsultation, Prompt, Prompter
 from advisor.interactive.answers import EXISTING
 from advisor.interactive.interview import Interrupted
-from advisor.interactive.prompts import CHECKLIST_KEY
+from advisor.interactive.prompts import CHECKLIST_KEY, Reply, parse_number
 from advisor.scenarios import load_scenario
 
 ENTER = "\r"
@@ -123,6 +123,13 @@ class KeyTerminal:
                 names.append(p.key)
         return names
 
+    def by_value(self, key: str) -> bool:
+        """A fact's "don't know" left to the default: answered by value while developing
+        (KeysThenValues); never in CI, nor where the test stops (Ctrl-C) or goes back by count."""
+        return (not DEEP and self.default is DONT_KNOW and key not in self.script and self.stop_at is None
+                and self.back_after is None and key not in OWN_PROMPTS and key != CHECKLIST_KEY
+                and not key.endswith(":none"))
+
     def answer(self, prompt: Prompt) -> Any:
         if self.stop_at == len(self.prompts):
             return Keys(CTRL_C)
@@ -187,6 +194,83 @@ class KeyTerminal:
             yield pipe, DummyOutput()
 
 
+class ValuePrompter(Prompter):
+    """The real prompter's prompts, answered by the terminal's script with the value (or action)
+    its key presses would select, type or tick: no prompt_toolkit application runs."""
+
+    terminal: KeyTerminal
+
+    def ask(self, prompt: Prompt) -> Any:
+        self.terminal.prompts.append(prompt)
+        return self.terminal.answer(prompt)
+
+    def select(self, prompt: Prompt) -> Any:
+        answer = self.ask(prompt)
+        assert answer in [value for _, value in prompt.options], (prompt.key, answer)
+        return answer
+
+    def _checkbox(self, key: str, message: str, options: tuple[tuple[str, Any], ...], default: Any,
+                  finish: Any, descriptions: Any = None) -> Reply:
+        checked = tuple(set(default)) if isinstance(default, tuple | list) else ()
+        while True:
+            answer = self.ask(Prompt(key, message, "checkbox", options, checked))
+            wanted = {answer} if isinstance(answer, Action) else set(answer)
+            selected = [value for _, value in options if value in wanted]  # in the menu's order, as ticked
+            assert len(selected) == len(wanted), (key, answer)
+            if len(selected) == 1 and isinstance(selected[0], Action):
+                return Reply(action=selected[0])
+            if selected or self.none_of_these(key, message):
+                return Reply(finish(selected))
+
+    def _number(self, fact: Any, message: str, can_go_back: bool, default: Any) -> Reply:
+        prefilled = "" if default is None else str(default)
+        answer = self.ask(Prompt(fact.name, message, "text", default=prefilled))
+        words = {DONT_KNOW: "-", WHY: "?", BACK: "<", REPORT: "r"}
+        result = parse_number(fact, words.get(answer, str(answer)), can_go_back)
+        assert isinstance(result, Reply), (fact.name, answer, result)
+        return result
+
+    def text(self, key: str, message: str, default: str, validate: Any) -> str:
+        answer = self.ask(Prompt(key, message, "text", default=default))
+        assert isinstance(answer, Keys) and answer.text.endswith(ENTER), (key, answer)
+        typed = answer.text[:-len(ENTER)]
+        text = typed[len(CTRL_U):] if typed.startswith(CTRL_U) else default + typed
+        assert validate(text) is True, (key, text)
+        return text
+
+
+class KeysThenValues(Prompter):
+    """The real prompts driven by key presses for every prompt a test scripts, and in CI (DEEP)
+    for all; while developing, a fact the script leaves to the terminal's "don't know" default
+    is answered by value (ValuePrompter: the same Prompt, the answer its keys would give, no
+    prompt_toolkit application). Most of a test's interview is such a tail, and a prompt run
+    by keys costs ~10 ms against ~0.1 by value. "Don't know" by key presses is still pressed
+    at every kind of prompt while developing: wherever a test scripts it, in the key-press
+    replays (test_interactive_replay.py, which also checks both ways ask the same prompts and
+    give the same report) and in tests that stop or go back (they keep keys throughout)."""
+
+    terminal: KeyTerminal
+
+    def ask(self, prompt: Prompt) -> Any:
+        return ValuePrompter.ask(self, prompt)  # type: ignore[arg-type]
+
+    def select(self, prompt: Prompt) -> Any:
+        if self.terminal.by_value(prompt.key):
+            return ValuePrompter.select(self, prompt)  # type: ignore[arg-type]
+        return super().select(prompt)
+
+    def _checkbox(self, key: str, message: str, options: tuple[tuple[str, Any], ...], default: Any,
+                  finish: Any, descriptions: Any = None) -> Reply:
+        if self.terminal.by_value(key):
+            return ValuePrompter._checkbox(self, key, message, options, default, finish)  # type: ignore[arg-type]
+        return super()._checkbox(key, message, options, default, finish, descriptions)
+
+    def _number(self, fact: Any, message: str, can_go_back: bool, default: Any) -> Reply:
+        if self.terminal.by_value(fact.name):
+            return ValuePrompter._number(self, fact, message, can_go_back, default)  # type: ignore[arg-type]
+        return super()._number(fact, message, can_go_back, default)
+
+
 def as_report(reports: list[dict]):
     """A render callable that keeps each report (the JSON form the CLI prints)."""
     from advisor.engine import get_advisor
@@ -202,7 +286,7 @@ def session(tmp_path: Path, terminal: KeyTerminal, previews: list[dict] | None =
 
     screen = StringIO()
     consultation = InteractiveConsultation(
-        get_advisor(), prompter=prompter or Prompter(terminal), console=Console(file=screen, width=120),
+        get_advisor(), prompter=prompter or KeysThenValues(terminal), console=Console(file=screen, width=120),
         drafts=DraftStore(tmp_path / "data"),
         preview=as_report(previews) if previews is not None else None)
     return consultation, screen

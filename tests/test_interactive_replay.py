@@ -18,15 +18,13 @@ same report.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 from conftest import DEEP, END_TO_END, recommending_every_decision
-from test_interactive import BACK, CTRL_U, DONT_KNOW, ENTER, REPORT, WHY, Keys, KeyTerminal, run
+from test_interactive import DONT_KNOW, KeyTerminal, ValuePrompter, run
 
 from advisor.cli.commands.consult import consult_file
-from advisor.interactive import Action, Prompt, Prompter
-from advisor.interactive.prompts import Reply, parse_number
+from advisor.interactive import Prompter
 from advisor.scenarios import load_scenario
 
 # Replayed with key presses while developing: between them a number typed, a list ticked, a
@@ -46,51 +44,6 @@ def assert_same_report(got: dict, expected: dict) -> None:
     # and shown indented only when they differ, for a readable diff.
     if comparable(got) != comparable(expected):
         assert comparable(got, indent=2) == comparable(expected, indent=2)
-
-
-class ValuePrompter(Prompter):
-    """The real prompter's prompts, answered by the terminal's script with the value (or action)
-    its key presses would select, type or tick: no prompt_toolkit application runs."""
-
-    terminal: KeyTerminal
-
-    def ask(self, prompt: Prompt) -> Any:
-        self.terminal.prompts.append(prompt)
-        return self.terminal.answer(prompt)
-
-    def select(self, prompt: Prompt) -> Any:
-        answer = self.ask(prompt)
-        assert answer in [value for _, value in prompt.options], (prompt.key, answer)
-        return answer
-
-    def _checkbox(self, key: str, message: str, options: tuple[tuple[str, Any], ...], default: Any,
-                  finish: Any, descriptions: Any = None) -> Reply:
-        checked = tuple(set(default)) if isinstance(default, tuple | list) else ()
-        while True:
-            answer = self.ask(Prompt(key, message, "checkbox", options, checked))
-            wanted = {answer} if isinstance(answer, Action) else set(answer)
-            selected = [value for _, value in options if value in wanted]  # in the menu's order, as ticked
-            assert len(selected) == len(wanted), (key, answer)
-            if len(selected) == 1 and isinstance(selected[0], Action):
-                return Reply(action=selected[0])
-            if selected or self.none_of_these(key, message):
-                return Reply(finish(selected))
-
-    def _number(self, fact: Any, message: str, can_go_back: bool, default: Any) -> Reply:
-        prefilled = "" if default is None else str(default)
-        answer = self.ask(Prompt(fact.name, message, "text", default=prefilled))
-        words = {DONT_KNOW: "-", WHY: "?", BACK: "<", REPORT: "r"}
-        result = parse_number(fact, words.get(answer, str(answer)), can_go_back)
-        assert isinstance(result, Reply), (fact.name, answer, result)
-        return result
-
-    def text(self, key: str, message: str, default: str, validate: Any) -> str:
-        answer = self.ask(Prompt(key, message, "text", default=default))
-        assert isinstance(answer, Keys) and answer.text.endswith(ENTER), (key, answer)
-        typed = answer.text[:-len(ENTER)]
-        text = typed[len(CTRL_U):] if typed.startswith(CTRL_U) else default + typed
-        assert validate(text) is True, (key, text)
-        return text
 
 
 def replay(tmp_path, path, knowledge, prompter: type[Prompter] = Prompter) -> tuple[dict, KeyTerminal]:

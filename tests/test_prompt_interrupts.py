@@ -147,7 +147,7 @@ def test_an_interrupt_at_any_moment_of_a_prompts_life_ends_it_cleanly(signum):
     prompt is on screen, once it is answered, while the loop is closed: raised at points spread over
     every Python line a prompt runs, the interrupt always ends the prompt with KeyboardInterrupt,
     and leaves nothing behind."""
-    points = 16
+    points = 12
     with nothing_left_over(), hangup_as_interrupt():
         for index, kind in enumerate(KINDS):
             _, total = traced_prompt(kind, None, signum)
@@ -202,3 +202,54 @@ def test_a_paste_the_terminal_never_ends_stops_taking_every_key_once_input_is_qu
                 KINDS["select"](pipe)
         finally:
             watchdog.cancel()
+
+
+class ClosingTerminal(StringIO):
+    """The consultation's screen: writes fail with EIO, as on a closed terminal, once `after`
+    prompts were asked."""
+
+    def __init__(self, terminal: KeyTerminal, after: int) -> None:
+        super().__init__()
+        self.terminal, self.after = terminal, after
+
+    def write(self, text: str) -> int:
+        if len(self.terminal.prompts) >= self.after:
+            import errno
+
+            raise OSError(errno.EIO, "Input/output error")
+        return super().write(text)
+
+
+def test_a_terminal_closed_before_its_hangup_signal_stops_as_a_hangup_does(tmp_path, monkeypatch, capsys):
+    """The second fuzzing pass: the terminal closed just after an answer, and writing the next
+    section's heading failed with EIO before the SIGHUP came: exit 2 "Input/output error" (or a
+    traceback, with stderr on that terminal), not the stop a hang-up gives. Now: 130, the answers in
+    the draft, the way to resume."""
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
+    script = {"hyperparameter_expressions": ("choice", "uniform")}
+    terminal = KeyTerminal(script, default=DONT_KNOW)
+    screen = Console(file=ClosingTerminal(terminal, after=3), width=100)
+    with pytest.raises(Exit) as stopped:
+        consult_interactively(focus="sweep", answers=None, resume=False, fmt="json", output=tmp_path / "r.json",
+                              terminal=terminal, console=screen)
+    assert stopped.value.exit_code == 130
+    assert "advisor consult --resume" in capsys.readouterr().err
+    draft = json.loads((tmp_path / "data" / "consultation-draft.json").read_text(encoding="utf-8"))
+    assert draft["answers"]["hyperparameter_expressions"] == ["choice", "uniform"]
+
+
+def test_an_interrupt_while_the_final_report_is_written_keeps_the_draft_and_says_how_to_resume(
+        tmp_path, monkeypatch, capsys):
+    """The second fuzzing pass: Ctrl-C (or kill -INT) landing while the report was rendered, the
+    questions done, ended with "advisor: interrupted" and no word of the draft, which was kept.
+    Now it is the stop every other moment gives: 130, the draft, the --resume line."""
+    import advisor.cli.commands.consult as consult_command
+
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(consult_command, "render", lambda *args, **kwargs: signal.raise_signal(signal.SIGINT))
+    script = {"hyperparameter_expressions": ("choice", "uniform")}
+    with nothing_left_over():
+        code, err, draft = stopped_consultation(tmp_path, capsys, KeyTerminal(script, default=DONT_KNOW))
+    assert code == 130
+    assert "advisor: interrupted" not in err and err.count("advisor consult --resume") == 1
+    assert draft["answers"]["hyperparameter_expressions"] == ["choice", "uniform"]

@@ -18,6 +18,7 @@ last in the same way.
 
 from __future__ import annotations
 
+import errno
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -86,6 +87,13 @@ class Interrupted(Exception):
         super().__init__(f"stopped with {answered} answers saved in {draft}")
 
 
+def terminal_gone(exc: OSError) -> bool:
+    """Writing to (or reading from) a closed terminal fails with EIO, which can come a moment before
+    the closed terminal's SIGHUP: the consultation then stops as a hang-up stops it (the second fuzzing
+    pass: a section heading written as the terminal closed gave exit 2, or a traceback, not 130)."""
+    return exc.errno == errno.EIO
+
+
 @contextmanager
 def hangup_as_interrupt() -> Iterator[None]:
     """A closed terminal (SIGHUP) stops the loop like Ctrl-C, so the draft is saved on the way out."""
@@ -129,7 +137,9 @@ class Interview:
                     answers.existing = self.ask_mode()
                     self.drafts.save(answers)
                 return self.loop()
-        except (KeyboardInterrupt, EOFError):
+        except (KeyboardInterrupt, EOFError, OSError) as exc:
+            if isinstance(exc, OSError) and not terminal_gone(exc):
+                raise
             self.drafts.save(answers)
             raise Interrupted(self.drafts.path, len(answers.values)) from None
 

@@ -20,7 +20,7 @@ from advisor.engine.results import Consultation
 from advisor.errors import AdvisorError
 from advisor.interactive.answers import Answers, scenario_yaml
 from advisor.interactive.drafts import DraftStore
-from advisor.interactive.interview import Interrupted, Interview, hangup_as_interrupt
+from advisor.interactive.interview import Interrupted, Interview, hangup_as_interrupt, terminal_gone
 from advisor.interactive.planner import Planner, QuestionPlan
 from advisor.interactive.prompts import Prompt, Prompter
 
@@ -110,7 +110,9 @@ class InteractiveConsultation:
         try:
             with hangup_as_interrupt():
                 continues = bool(self.prompter.select(prompt))
-        except (KeyboardInterrupt, EOFError):
+        except (KeyboardInterrupt, EOFError, OSError) as exc:
+            if isinstance(exc, OSError) and not terminal_gone(exc):
+                raise
             raise Interrupted(self.drafts.path, len(saved.values)) from None
         return saved if continues else None
 
@@ -149,17 +151,19 @@ class InteractiveConsultation:
                                         existing=existing)
         interview = self.interview(answers)
         plan = interview.run()
-        render(plan.consultation, self.report_meta(answers))
-        try:
+        try:  # until the draft is cleared, a stop keeps it and says how to resume
             with hangup_as_interrupt():
+                render(plan.consultation, self.report_meta(answers))
                 self.offer_save(answers)
-        except (KeyboardInterrupt, EOFError):
+                if interview.stopped_early:
+                    self.show_left_open(plan)
+                    self.show_skipped(answers, plan)
+                    self.console.print("[dim]Your answers stay saved; go on with: advisor consult --resume[/]")
+        except (KeyboardInterrupt, EOFError, OSError) as exc:
+            if isinstance(exc, OSError) and not terminal_gone(exc):
+                raise
             raise Interrupted(self.drafts.path, len(answers.values)) from None
-        if interview.stopped_early:
-            self.show_left_open(plan)
-            self.show_skipped(answers, plan)
-            self.console.print("[dim]Your answers stay saved; go on with: advisor consult --resume[/]")
-        else:
+        if not interview.stopped_early:
             self.drafts.clear()
         return answers
 
