@@ -166,7 +166,7 @@ def recommendations(vocabulary: Vocabulary, winners: Mapping[str, Any],
         firings_of = dict(values)
         choices = [c for c in spec.choices if c in firings_of] if spec.multiple else (winners[name],)
         sets = name in by_sets
-        everything = [f for _, fs in values for f in fs] if sets else None
+        everything = [f for _, fs in values for f in fs] if sets else []
         # The same for each of the decision's choices: worked out once.
         flagged = name in unranked or any(f.status == "contested" for _, fs in values for f in fs)
         one_value = spec.multiple or len(values) == 1  # no losing values to show
