@@ -366,30 +366,46 @@ def _hypothesis_profiles() -> None:
 
 _hypothesis_profiles()
 
+# Hypothesis works out a table of Unicode's categories the first time a process draws text
+# (~2.4 CPU s) and keeps it in its storage folder, .hypothesis in the working folder: so every
+# new clone's first run paid it in each worker. While developing (no example database: the
+# `dev` profile) the table is kept once per user instead, like uv's package cache; written
+# atomically by hypothesis (a temporary file renamed), so suites at once are safe. CI keeps
+# the checkout's .hypothesis, where its example database lives.
+if not DEEP and "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
+    from platformdirs import user_cache_dir
+
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(Path(user_cache_dir("advisor-tests")) / "hypothesis")
+
 
 # --- the slowest files first ----------------------------------------------------------------
 
 # Most CPU seconds first (per file, CPU and its child processes', measured in a full run on the
-# 2-core machine, 2026-12-06 23:50; a new file of several CPU seconds belongs here, or it runs last):
+# 2-core machine, 2026-12-07 02:10, every file of 0.8 CPU s or more; a new file of several CPU
+# seconds belongs here, or it runs last):
 # xdist's loadfile (with --no-loadscope-reorder, in pyproject.toml) hands a worker the next
 # file in collection order when it has two tests left; by default it sends the files with the
 # most tests first, so the few-but-slow ones came last and one core finished well after the
 # other. Longest first balances the two workers. The package-index tests (test_install,
 # test_review_precommit's hook install) lead: in CI they take the longest, mostly waiting on
 # pip and uv (the hook tests wait on git and pre-commit here too); elsewhere test_install is skipped at
-# once. Nothing is skipped by this order; files not named here (each under 1 CPU s) follow.
-SLOWEST_FILES = ("test_install.py", "test_review_precommit.py", "test_interactive_replay.py",
-                 "test_interactive_topics.py", "test_planner_state_cache.py", "test_interactive_report.py",
-                 "test_interactive_surveys.py", "test_interactive_planner.py", "test_html_browser.py",
-                 "test_drill_questions.py", "test_interactive.py", "test_report_layout.py",
-                 "test_azureml_loaders.py", "test_interactive_checklist.py", "test_interactive_goal.py",
-                 "test_rule_examples.py", "test_interactive_pty.py", "test_exam.py", "test_engine.py",
-                 "test_evaluate.py", "test_hostile_properties.py", "test_hostile_io.py", "test_properties.py",
-                 "test_drill_cli.py", "test_rule_states.py", "test_explain.py", "test_hostile_corpus.py",
-                 "test_knowledge_cache.py", "test_knowledge_rankings.py", "test_api.py",
-                 "test_install_conventions.py", "test_drill_progress.py", "test_hostile_classes.py",
-                 "test_schema.py", "test_formats.py", "test_cli_provenance.py",
-                 "test_rankings_and_evidence.py", "test_hostile_drill.py")
+# once. Nothing is skipped by this order; files not named here (each under 0.8 CPU s) follow.
+SLOWEST_FILES = ("test_install.py", "test_review_precommit.py", "test_planner_state_cache.py",
+                 "test_interactive_replay.py", "test_interactive_planner.py", "test_html_browser.py",
+                 "test_drill_questions.py", "test_interactive_report.py", "test_azureml_loaders.py",
+                 "test_interactive_topics.py", "test_interactive_surveys.py", "test_exam.py",
+                 "test_engine.py", "test_report_layout.py", "test_interactive_pty.py",
+                 "test_interactive.py", "test_prompt_interrupts.py", "test_rule_examples.py",
+                 "test_interactive_checklist.py", "test_hostile_io.py", "test_evaluate.py",
+                 "test_hostile_properties.py", "test_explain.py", "test_interactive_goal.py",
+                 "test_drill_cli.py", "test_properties.py", "test_rule_states.py",
+                 "test_drill_progress.py", "test_hostile_corpus.py", "test_scope.py",
+                 "test_knowledge_rankings.py", "test_install_conventions.py", "test_api.py",
+                 "test_formats.py", "test_knowledge_cache.py", "test_lint.py",
+                 "test_rankings_and_evidence.py", "test_json_contract.py", "test_layers.py",
+                 "test_cli_conventions.py", "test_schema.py", "test_hostile_drill.py",
+                 "test_vocabulary_wording.py", "test_review.py", "test_hostile_classes.py",
+                 "test_review_hostile_inputs.py")
 
 
 def pytest_collection_modifyitems(items):

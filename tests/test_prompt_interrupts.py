@@ -147,7 +147,7 @@ def test_an_interrupt_at_any_moment_of_a_prompts_life_ends_it_cleanly(signum):
     prompt is on screen, once it is answered, while the loop is closed: raised at points spread over
     every Python line a prompt runs, the interrupt always ends the prompt with KeyboardInterrupt,
     and leaves nothing behind."""
-    points = 16
+    points = 12
     with nothing_left_over(), hangup_as_interrupt():
         for index, kind in enumerate(KINDS):
             _, total = traced_prompt(kind, None, signum)

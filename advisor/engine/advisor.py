@@ -333,7 +333,7 @@ class Advisor:
         unranked |= {name for f in trace.fired if f.kind == "warn"
                      for name in self._rules[f.rule_id].conclusion.contests}
         recommendations = conflicts.recommendations(vocabulary, winners, grouped, unranked,
-                                                    certainty.footprints(trace.fired), self._by_sets)
+                                                    partial(certainty.footprints, trace.fired), self._by_sets)
         warnings = [RuleWarning(f.rule_id, f.value, self._rules[f.rule_id].conclusion.warning_kind or "caution")
                     for f in trace.fired if f.kind == "warn" and f.status != "set_aside"] + contests
         values = dict(facts)

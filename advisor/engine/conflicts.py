@@ -146,47 +146,48 @@ def why_higher(winner: Rank, loser: Rank) -> str:
 
 def recommendations(vocabulary: Vocabulary, winners: Mapping[str, Any],
                     grouped: Mapping[str, list[tuple[Any, list[Firing]]]],
-                    unranked: Collection[str] = (), footprint: Mapping[int, frozenset[str]] | None = None,
+                    unranked: Collection[str] = (),
+                    footprint: Callable[[], Mapping[int, frozenset[str]]] | None = None,
                     by_sets: Collection[str] = ()) -> list[Recommendation]:
     """One recommendation per decided single-choice decision, one per choice of a
     several-choice decision, in vocabulary order; losers become alternatives. Decisions in
     `unranked` (a fired warning says the guide does not rank their heuristics) are contested.
-    Certainty counts independent evidence only (certainty.combine_evidence, by `footprint`).
+    Certainty counts independent evidence only (certainty.combine_evidence, by the footprints
+    `footprint()` gives: asked once, and only if some choice has two or more supporting firings).
     A decision in `by_sets` was settled by settle_sets: every firing still standing supports
     its choice, whatever value it named (Azure ML or Databricks supports Azure ML)."""
     result = []
+    prints: Mapping[int, frozenset[str]] | None = None
     for spec in vocabulary.decisions:
-        if spec.name not in winners:
+        name = spec.name
+        if name not in winners:
             continue
-        values = grouped[spec.name]
-        if len(values) == 1 and not spec.multiple and spec.name not in by_sets and values[0][0] == winners[spec.name]:
-            # One value concluded (most decisions): what the loop below gives, without its
-            # general bookkeeping (no losers, no other value's firings to scan).
-            firings = values[0][1]
-            supporting = [f for f in firings if f.status in STANDING]
-            certainty = supporting[0].certainty if len(supporting) == 1 else \
-                combine_evidence(supporting, footprint or {})
-            result.append(Recommendation(
-                spec.name, winners[spec.name], tuple(map(_RULE_ID, supporting)), certainty,
-                spec.name in unranked or any(f.status == "contested" for f in firings), ()))
-            continue
+        values = grouped[name]
         firings_of = dict(values)
-        choices = [c for c in spec.choices if c in firings_of] if spec.multiple else [winners[spec.name]]
-        sets = spec.name in by_sets
+        choices = [c for c in spec.choices if c in firings_of] if spec.multiple else (winners[name],)
+        sets = name in by_sets
+        everything = [f for _, fs in values for f in fs] if sets else []
+        # The same for each of the decision's choices: worked out once.
+        flagged = name in unranked or any(f.status == "contested" for _, fs in values for f in fs)
+        one_value = spec.multiple or len(values) == 1  # no losing values to show
         for choice in choices:
-            pool = [f for _, fs in values for f in fs] if sets else firings_of[choice]
-            supporting = [f for f in pool if f.status in STANDING]
-            contested = any(f.status == "contested" for _, fs in values for f in fs)
+            supporting = [f for f in (everything if sets else firings_of[choice]) if f.status in STANDING]
             if sets and not supporting:  # contested with no combined choice: the first proposal, shown
                 supporting = [f for f in firings_of.get(choice, ()) if f.status == "contested"]
             # One supporting firing (most choices): its certainty is the combination.
-            certainty = supporting[0].certainty if len(supporting) == 1 else \
-                combine_evidence(supporting, footprint or {})
-            losers = () if spec.multiple or len(values) == 1 else \
-                [(v, fs) for v, fs in values if v != choice and not any(f.status in STANDING for f in fs)]
+            if len(supporting) == 1:
+                certainty = supporting[0].certainty
+            else:
+                if prints is None:
+                    prints = footprint() if footprint is not None else {}
+                certainty = combine_evidence(supporting, prints)
+            if one_value:
+                result.append(Recommendation(name, choice, tuple(map(_RULE_ID, supporting)), certainty, flagged, ()))
+                continue
+            losers = [(v, fs) for v, fs in values if v != choice and not any(f.status in STANDING for f in fs)]
             result.append(Recommendation(
-                spec.name, choice, tuple(map(_RULE_ID, supporting)), certainty,
+                name, choice, tuple(map(_RULE_ID, supporting)), certainty,
                 # settle() gives all the firings of a losing value one status: the first tells
-                spec.name in unranked or contested or any(fs[0].status == "contested" for _, fs in losers),
+                flagged or any(fs[0].status == "contested" for _, fs in losers),
                 tuple(Alternative(v, tuple(map(_RULE_ID, fs)), fs[0].note) for v, fs in losers) if losers else ()))
     return result
