@@ -13,11 +13,17 @@ def main() -> None:
     if len(sys.argv) == 2 and sys.argv[1] in VERSION_FLAGS:
         print(f"advisor {__version__}")
         return
+    from advisor.stopping import own_the_process, stop_begun
+
+    own_the_process()
     try:
         _run()
     except KeyboardInterrupt:  # Ctrl-C while the CLI's modules load, before its own handler is set
+        stop_begun()
         print("advisor: interrupted", file=sys.stderr)
         sys.exit(130)
+    finally:
+        stop_begun()  # however it ended: the output's flush and the interpreter's exit are not cut short
 
 
 def _run() -> None:

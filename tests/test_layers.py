@@ -24,6 +24,7 @@ LAYERS = {
     "advisor.paths": BASE,
     "advisor.yamlio": BASE,
     "advisor.files": BASE,
+    "advisor.stopping": BASE,             # a stop once begun is not cut short by a second Ctrl-C
     "advisor.knowledge": KNOWLEDGE,
     "advisor.scenarios": KNOWLEDGE,       # scenario files: facts checked against the vocabulary
     "advisor.engine": ENGINE,

@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"advisor: error: {visible(exc.render(), one_line=True)}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
+        from advisor.stopping import stop_begun
+
+        stop_begun()
         print("advisor: interrupted", file=sys.stderr)
         sys.exit(130)
     except OSError as exc:  # anything the system refused that no command turned into an AdvisorError

@@ -54,6 +54,7 @@ from advisor.interactive.planner import (
 )
 from advisor.interactive.prompts import Action, Prompt, Prompter, Reply
 from advisor.knowledge.vocabulary import FactSpec
+from advisor.stopping import stop_begun
 
 MODE_PROMPT = Prompt(
     "existing", "Is this a new design, or a review of a setup you already have?", "select",
@@ -140,6 +141,7 @@ class Interview:
         except (KeyboardInterrupt, EOFError, OSError) as exc:
             if isinstance(exc, OSError) and not terminal_gone(exc):
                 raise
+            stop_begun()  # a second Ctrl-C does not cut the draft's save and the resume line short
             self.drafts.save(answers)
             raise Interrupted(self.drafts.path, len(answers.values)) from None
 

@@ -15,6 +15,7 @@ from typing import Any, Optional
 from advisor.cli import completion
 from advisor.cli import framework as cli
 from advisor.cli.options import output_option
+from advisor.stopping import stop_begun
 
 INTERRUPTED_EXIT = 130
 
@@ -115,6 +116,7 @@ def run_session(session, console, ask: Callable[[Any], str | None]):
         interrupted = ask_each(session.questions(), session.options.count, knowledge, console, ask,
                                lambda q, c, s: render_feedback(console, session.answer(q, c, s), knowledge))
     except KeyboardInterrupt:
+        stop_begun()  # a second Ctrl-C does not cut the answers' commit and the summary short
         interrupted = True
     finally:
         summary = session.finish(interrupted=interrupted)

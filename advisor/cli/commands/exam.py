@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from advisor.cli import framework as cli
+from advisor.stopping import stop_begun
 
 INTERRUPTED_EXIT = 130
 
@@ -27,6 +28,7 @@ def run_exam(exam, console, ask: Callable[[Any], str | None]):
         interrupted = ask_each(exam.questions(), exam.options.questions, knowledge, console, ask,
                                lambda q, c, s: exam.answer(q, c, s) is not None, before=clock_line)
     except KeyboardInterrupt:
+        stop_begun()  # a second Ctrl-C does not cut the answers' commit and the summary short
         interrupted = True
     finally:
         result = exam.finish(interrupted=interrupted)
