@@ -13,7 +13,7 @@ def main() -> None:
     if len(sys.argv) == 2 and sys.argv[1] in VERSION_FLAGS:
         print(f"advisor {__version__}")
         return
-    from advisor.stopping import own_the_process, stop_begun
+    from advisor.stopping import let_a_closed_terminal_go, own_the_process, stop_begun
 
     own_the_process()
     try:
@@ -24,6 +24,7 @@ def main() -> None:
         sys.exit(130)
     finally:
         stop_begun()  # however it ended: the output's flush and the interpreter's exit are not cut short
+        let_a_closed_terminal_go()
 
 
 def _run() -> None:

@@ -27,6 +27,9 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are
 def spawn(tmp_path: Path, *args: str, program: str = CONSOLE_SCRIPT) -> pexpect.spawn:
     env = {**os.environ, "ADVISOR_DATA_DIR": str(tmp_path / "data"), "PROMPT_TOOLKIT_NO_CPR": "1",
            "TERM": "xterm", "NO_COLOR": "1"}
+    # Output buffered as in a user's terminal, whatever the suite's own environment says: with
+    # PYTHONUNBUFFERED set a closed terminal's exit could not fail over a buffer (it did, exit 120).
+    env.pop("PYTHONUNBUFFERED", None)
     child = pexpect.spawn(program, list(args), env=env, cwd=str(tmp_path), encoding="utf-8",
                           timeout=60, dimensions=(50, 160))
     # pexpect waits 50 ms before each send by default; every key here is sent once its
