@@ -88,11 +88,19 @@ class Interrupted(Exception):
         super().__init__(f"stopped with {answered} answers saved in {draft}")
 
 
-def terminal_gone(exc: OSError) -> bool:
-    """Writing to (or reading from) a closed terminal fails with EIO, which can come a moment before
-    the closed terminal's SIGHUP: the consultation then stops as a hang-up stops it (the second fuzzing
-    pass: a section heading written as the terminal closed gave exit 2, or a traceback, not 130)."""
-    return exc.errno == errno.EIO
+STOPS = (KeyboardInterrupt, EOFError, OSError)  # what may stop a consultation; `stops` says which do
+
+
+def stops(exc: BaseException) -> bool:
+    """Whether `exc`, caught as one of STOPS, stops the consultation: Ctrl-C, end of input, or a
+    closed terminal. Writing to (or reading from) a closed terminal fails with EIO, which can come a
+    moment before its SIGHUP (the second fuzzing pass: a section heading written as the terminal
+    closed gave exit 2, or a traceback, not 130); any other OSError is not a stop. From here a
+    second Ctrl-C no longer cuts the stop short (advisor.stopping)."""
+    if isinstance(exc, OSError) and exc.errno != errno.EIO:
+        return False
+    stop_begun()
+    return True
 
 
 @contextmanager
@@ -138,10 +146,9 @@ class Interview:
                     answers.existing = self.ask_mode()
                     self.drafts.save(answers)
                 return self.loop()
-        except (KeyboardInterrupt, EOFError, OSError) as exc:
-            if isinstance(exc, OSError) and not terminal_gone(exc):
+        except STOPS as exc:
+            if not stops(exc):
                 raise
-            stop_begun()  # a second Ctrl-C does not cut the draft's save and the resume line short
             self.drafts.save(answers)
             raise Interrupted(self.drafts.path, len(answers.values)) from None
 

@@ -20,7 +20,7 @@ from advisor.engine.results import Consultation
 from advisor.errors import AdvisorError
 from advisor.interactive.answers import Answers, scenario_yaml
 from advisor.interactive.drafts import DraftStore
-from advisor.interactive.interview import Interrupted, Interview, hangup_as_interrupt, terminal_gone
+from advisor.interactive.interview import STOPS, Interrupted, Interview, hangup_as_interrupt, stops
 from advisor.interactive.planner import Planner, QuestionPlan
 from advisor.interactive.prompts import Prompt, Prompter
 
@@ -110,8 +110,8 @@ class InteractiveConsultation:
         try:
             with hangup_as_interrupt():
                 continues = bool(self.prompter.select(prompt))
-        except (KeyboardInterrupt, EOFError, OSError) as exc:
-            if isinstance(exc, OSError) and not terminal_gone(exc):
+        except STOPS as exc:
+            if not stops(exc):
                 raise
             raise Interrupted(self.drafts.path, len(saved.values)) from None
         return saved if continues else None
@@ -159,8 +159,8 @@ class InteractiveConsultation:
                     self.show_left_open(plan)
                     self.show_skipped(answers, plan)
                     self.console.print("[dim]Your answers stay saved; go on with: advisor consult --resume[/]")
-        except (KeyboardInterrupt, EOFError, OSError) as exc:
-            if isinstance(exc, OSError) and not terminal_gone(exc):
+        except STOPS as exc:
+            if not stops(exc):
                 raise
             raise Interrupted(self.drafts.path, len(answers.values)) from None
         if not interview.stopped_early:
