@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from advisor.errors import AdvisorError
+from advisor.records import record
 
 Path_ = tuple[Any, ...]
 
@@ -71,7 +72,7 @@ _CONSTRUCTED: dict[tuple[str, str], Any] = {}
 _NOT_KNOWN = object()
 
 
-@dataclass
+@record
 class YamlDocument:
     """Parsed YAML data and the line of each key and value."""
 
