@@ -342,14 +342,26 @@ class RuleStates:
         if name is None or name in self.inputs:
             return ()
         found = []
-        for rule_id in self.readers_of.get(name, ()):
-            for leaf in self.static[rule_id].tests:
-                test = self.tests[id(leaf)]
-                if name in (test.subject, test.other) and \
-                        (name != test.subject or test.other is not None or _holds(leaf, value)):
+        for rule_id, tests in self._tests_on(name):
+            for leaf in tests:
+                if leaf.subject != name or isinstance(leaf.operand, FactRef) or _holds(leaf, value):
                     found.append(rule_id)
                     break
         return tuple(found)
+
+    def _tests_on(self, name: str) -> list[tuple[str, tuple[Leaf, ...]]]:
+        """The rules reading `name`, each with its tests on it (as subject or compared with): read from the
+        conditions, not their worked-out tests (_static: most readers are never worked out)."""
+        tests_on = self.shared.get("tests_on")
+        if tests_on is None:
+            tests_on = self.shared["tests_on"] = {}
+        found = tests_on.get(name)
+        if found is None:
+            found = tests_on[name] = [
+                (rule_id, tuple(leaf for leaf in leaves(self.by_id[rule_id].condition) if leaf.subject == name or
+                                (isinstance(leaf.operand, FactRef) and leaf.operand.name == name)))
+                for rule_id in self.readers_of.get(name, ())]
+        return found
 
     def _test(self, leaf: Leaf) -> _Test:
         operand = leaf.operand
@@ -533,14 +545,20 @@ class RuleStates:
                 continue
             space = spaces.get(name)
             share = 1 / len(space) if space else 0.0
-            best: dict[tuple[str, Any], float] = {}
+            # Each group's value scaled by its answers' share before the best is taken: the same best
+            # (a product's rounding keeps the order), without a second pass to scale it.
+            tops: dict[tuple[str, Any], float] = {}
             for (target, helping), value in groups.items():
-                for answer in helping if helping is not None else _SOME:
+                if helping is None:  # one group per target: for any answer
+                    tops[(target, SOME)] = value * 0.5
+                    continue
+                value *= share
+                for answer in helping:
                     key = (target, answer)
-                    have = best.get(key)
+                    have = tops.get(key)
                     if have is None or value > have:
-                        best[key] = value
-            tops = self.tops[name] = {key: value * (0.5 if key[1] is SOME else share) for key, value in best.items()}
+                        tops[key] = value
+            self.tops[name] = tops
             sums = self.sums[name] = {target: fsum(values) for target, values in closes.get(name, {}).items()}
             worth = fsum(tops.values()) + \
                 CLOSING_WEIGHT * fsum(total / len(in_target[target]) for target, total in sums.items())
@@ -680,7 +698,19 @@ class RuleStates:
 
     def _work_out(self, rule: Rule) -> RuleState:
         static = self.static[rule.id]
-        truths = {id(leaf): self._leaf_truth(leaf) for leaf in static.tests}
+        tests, values = self.tests, self.values
+        truths: dict[int, bool | None] = {}
+        for leaf in static.tests:  # each test's truth with the values so far (None: not known yet)
+            test = tests[id(leaf)]
+            subject, other = test.subject, test.other
+            if subject not in values:
+                truths[id(leaf)] = None
+            elif other is None:
+                truths[id(leaf)] = leaf_holds(test.op, values[subject], test.operand)
+            elif other not in values:
+                truths[id(leaf)] = None
+            else:
+                truths[id(leaf)] = leaf_holds(test.op, values[subject], values[other] * test.operand.times)
         ways, required = self._condition(rule.condition, truths)
         known = False
         if not ways or rule.id in self.snapshot.set_aside:  # decided, impossible or set aside
@@ -694,17 +724,6 @@ class RuleStates:
             self._weight(rule, self.snapshot.moot, self.values)
         reach = weight if True in truths.values() else weight * COLD
         return RuleState(ways, answers, required, is_open, weight, reach, known)
-
-    def _leaf_truth(self, leaf: Leaf) -> bool | None:
-        test = self.tests[id(leaf)]
-        values = self.values
-        if test.subject not in values:
-            return None
-        if test.other is None:
-            return leaf_holds(test.op, values[test.subject], test.operand)
-        if test.other not in values:
-            return None
-        return leaf_holds(test.op, values[test.subject], values[test.other] * test.operand.times)
 
     def _could_change(self, rule: Rule) -> bool:
         """Whether firing it would change something: a warning, an open decision, a value it outranks
@@ -735,7 +754,8 @@ class RuleStates:
         way needs (empty once its truth is known)."""
         if isinstance(condition, Leaf):
             return self._leaf(condition, truths[id(condition)])
-        results = [self._condition(part, truths) for part in condition.parts]
+        results = [self._leaf(part, truths[id(part)]) if type(part) is Leaf else self._condition(part, truths)
+                   for part in condition.parts]
         if isinstance(condition, All):
             if any(r[0] is None for r in results):
                 ways = None
