@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from advisor.errors import AdvisorError
+from advisor.records import record
 
 Path_ = tuple[Any, ...]
 
@@ -71,7 +72,7 @@ _CONSTRUCTED: dict[tuple[str, str], Any] = {}
 _NOT_KNOWN = object()
 
 
-@dataclass
+@record
 class YamlDocument:
     """Parsed YAML data and the line of each key and value."""
 
@@ -133,7 +134,7 @@ class _Builder:
 
     def mapping(self, node: MappingNode, path: Path_) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
+        lines = self.lines
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if key_node.tag == _MERGE:
@@ -141,14 +142,17 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 raise self.fail("a key must be plain text, not a list or mapping", key_node)
             key = key_node.value  # its text: `on`, `yes` and `1` are keys like any other
-            if key in first_line:
-                message = f"duplicate key {_shown(key)} (first on line {first_line[key]})"
+            child = path + (key,)
+            if key in result:
+                message = f"duplicate key {_shown(key)} (first on line {lines[child]})"
                 if self.duplicates is None:
                     raise AdvisorError(message, where=self.where, line=line)
                 self.duplicates.append(f"line {line}: {message}")  # the later value is kept, as PyYAML does
-            first_line[key] = line
-            self.lines[path + (key,)] = line
-            result[key] = self.build(value_node, path + (key,))
+            lines[child] = line
+            if value_node.__class__ is ScalarNode:  # most values: what build does for one, inline
+                result[key] = value_node.value if value_node.tag == _STR else self.scalar(value_node)
+            else:
+                result[key] = self.build(value_node, child)
         return result
 
     def scalar(self, node: ScalarNode) -> Any:

@@ -23,6 +23,7 @@ LAYERS = {
     "advisor.errors": BASE,
     "advisor.paths": BASE,
     "advisor.yamlio": BASE,
+    "advisor.records": BASE,              # dataclasses made without compiling source at import
     "advisor.files": BASE,
     "advisor.stopping": BASE,             # a stop once begun is not cut short by a second Ctrl-C
     "advisor.knowledge": KNOWLEDGE,

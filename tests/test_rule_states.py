@@ -104,7 +104,7 @@ def test_a_copy_changes_its_own_tables_never_the_first_states(advisor):
     name, rule_id, target = next(  # a fact with other readers, and the only open rule of its target
         (name, rule_id, target) for name, readers in sorted(base.readers.items()) if len(readers) > 1
         for rule_id in sorted(readers) if name in base.states[rule_id].required
-        for target in [base.static[rule_id].target] if base.in_target[target] == {rule_id})
+        for target in [base.targets[rule_id]] if base.in_target[target] == {rule_id})
     one, other = base.copy(), base.copy()
     state = base.states[rule_id]
     doubled = state._replace(reach=state.reach * 2, weight=state.weight * 2)

@@ -1,10 +1,11 @@
 """Result objects of a consultation: no I/O here, renderers turn them into text."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal, NamedTuple
 
 from advisor.knowledge.vocabulary import value_text
+from advisor.records import record
 
 USER = "user"
 # Below this certainty a recommendation is reported as weak (reports and explanations read it).
@@ -15,7 +16,7 @@ WEAK_CERTAINTY = 0.6
 FiringStatus = Literal["applied", "supporting", "overruled", "contested", "warning", "set_aside"]
 
 
-@dataclass(frozen=True, slots=True)  # slots: one per matched fact, made on every firing
+@record(frozen=True, slots=True)  # slots: one per matched fact, made on every firing
 class Evidence:
     """A fact (or decision) a rule matched, and where it came from."""
 
@@ -28,7 +29,7 @@ class Evidence:
         return self.origin == USER
 
 
-@dataclass(slots=True)  # slots: one per firing, hundreds per consultation at scale
+@record(slots=True)  # slots: one per firing, hundreds per consultation at scale
 class Firing:
     """One rule that fired: what it concluded from which facts, and how that stood."""
 
@@ -96,7 +97,7 @@ class DerivationNode(NamedTuple):
     children: tuple["DerivationNode", ...]
 
 
-@dataclass
+@record
 class Consultation:
     """Everything one run of the rules concluded, as the features and the report read it."""
 

@@ -13,14 +13,16 @@ import fnmatch
 import glob
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import PurePath
+
+from advisor.records import record
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 SCHEMA_SUFFIX = ".schema.json"
 
 
-@dataclass
+@record
 class Collection:
     files: list[str] = field(default_factory=list)          # sorted by path, no duplicates
     problems: dict[str, str] = field(default_factory=dict)  # path -> one-line message

@@ -26,6 +26,7 @@ What each part means is the planner's module docstring; this module only keeps i
 
 from __future__ import annotations
 
+import gc
 import heapq
 from array import array
 from collections.abc import Collection, Iterable, Mapping
@@ -269,14 +270,14 @@ class RuleStates:
             strict=True))
         # Only open rules are indexed: each target's, and the open rules waiting on each fact, in plan
         # order (each fact's readers, taken when a step first needs them).
-        position, by_id = self.position, self.by_id
+        position, targets = self.position, self.targets
         self.in_target = {}
         waiting: dict[str, list[str]] = {name: [] for name in facts}
         for rule_id in sorted((r for r, state in states.items() if state.open and r in position),
                               key=position.__getitem__):
             rule_ways = states[rule_id].ways
             _check(bool(rule_ways), rule_id)  # an open rule waits on some fact
-            target = target_of(by_id[rule_id])
+            target = targets[rule_id]
             members = self.in_target.get(target)
             if members is None:
                 self.in_target[target] = {rule_id}
@@ -316,7 +317,16 @@ class RuleStates:
                     test = self.alike[leaf] = self._test(leaf)
                 self.tests[id(leaf)] = test
         weight = None if rule_id in self.gates else self._weight(rule, frozenset(), {})
-        return _Static(tests, target_of(rule), weight)
+        return _Static(tests, weight)
+
+    @property
+    def targets(self) -> dict[str, str]:
+        """Each rule's (and gate's) target, worked out once for every copy: a step's indexes need only
+        this of a rule, not its tests (_static), which a first state read back from disk has not made."""
+        found = self.shared.get("targets")
+        if found is None:
+            found = self.shared["targets"] = {rule_id: target_of(rule) for rule_id, rule in self.by_id.items()}
+        return found
 
     @property
     def passing(self) -> dict[tuple[str, Any], tuple[str, ...]]:
@@ -384,7 +394,18 @@ class RuleStates:
 
     def update(self, consultation: Consultation, settling: Settling) -> None:
         """Bring every state up to date with a new consultation (and its settling: what is moot,
-        what will not be answered, which rules are set aside)."""
+        what will not be answered, which rules are set aside). The cyclic collector is paused meanwhile,
+        as for a consultation (Advisor.consult): a step makes tens of thousands of small objects, none
+        of them garbage in a reference cycle, and the collector's passes over them could only find nothing."""
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            self._update(consultation, settling)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _update(self, consultation: Consultation, settling: Settling) -> None:
         values = consultation.values
         snapshot = Snapshot(values, settling.unknowable, settling.moot, settling.set_aside_rules,
                             self._conclusions(consultation))
@@ -455,7 +476,7 @@ class RuleStates:
         worth with its parts, worked out afresh in one pass over the open rules in plan order: what
         _value_fact works out fact by fact, rule by rule (each rule's tables looked up once). A rule's
         reach over cost is kept per (target, answers that help) first, then spread over the answers."""
-        states, static, failing = self.states, self.static, self._failing
+        states, targets, failing = self.states, self.targets, self._failing
         in_target: dict[str, set[str]] = {}
         seen: dict[str, tuple[list[str], dict[tuple[str, Any], float]]] = {}  # fact -> readers, best by group
         closes: dict[str, dict[str, list[float]]] = {}
@@ -463,7 +484,7 @@ class RuleStates:
             state = states.get(rule_id)
             if state is None or not state.open:
                 continue
-            target = static[rule_id].target
+            target = targets[rule_id]
             members = in_target.get(target)
             if members is None:
                 in_target[target] = {rule_id}
@@ -546,7 +567,7 @@ class RuleStates:
                  targets: set[str], moved: set[str], parts: set[tuple[str, str]]) -> None:
         """Move a rule whose state changed in the indexes: open rules by target, and the open rules
         waiting on each fact."""
-        target = self.static[rule_id].target
+        target = self.targets[rule_id]
         if old is not None and old.open and new.open and old.reach == new.reach and old.weight == new.weight:
             # Still open, worth the same: only the facts whose way, answers or need changed.
             before, after = old.ways or {}, new.ways or {}
@@ -655,7 +676,7 @@ class RuleStates:
     # --- one rule --------------------------------------------------------------
 
     def target(self, rule: Rule) -> str:
-        return self.static[rule.id].target
+        return self.targets[rule.id]
 
     def _work_out(self, rule: Rule) -> RuleState:
         static = self.static[rule.id]
@@ -898,12 +919,12 @@ class RuleStates:
     def _parts(self, name: str, readers: Iterable[str], states: Mapping[str, RuleState]) -> tuple[
             dict[tuple[str, Any], float], dict[str, float]]:
         """Every target's part of a fact's worth, from the open rules waiting on it (one pass)."""
-        static, failing = self.static, self._failing
+        targets, failing = self.targets, self._failing
         best: dict[tuple[str, Any], float] = {}
         closes: dict[str, list[float]] = {}
         for rule_id in readers:
             state = states[rule_id]
-            target = static[rule_id].target
+            target = targets[rule_id]
             value = state.reach / state.ways[name]  # type: ignore[index]
             helping = state.answers.get(name)
             for answer in helping if helping is not None else _SOME:
@@ -993,7 +1014,6 @@ class _Through(NamedTuple):
 
 class _Static(NamedTuple):
     tests: tuple[Leaf, ...]
-    target: str
     weight: float | None  # None: a gate's, which changes with what is moot
 
 

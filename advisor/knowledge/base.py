@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from advisor.knowledge.rules import Rule, stratify
 from advisor.knowledge.scope import Incompatibility, ScopeEntry, area_decisions, guards
 from advisor.knowledge.vocabulary import Vocabulary
 from advisor.paths import files_ending, rules_dir
+from advisor.records import record
 from advisor.yamlio import YamlDocument, parse_yaml, read_text_file
 
 SPECIAL_FILES = ("guide.yaml", "vocabulary.yaml")
@@ -32,7 +33,7 @@ def is_rule_file(name: str) -> bool:
             and not name.startswith(EXAM_PREFIX))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KnowledgeBase:
     """The guide, the vocabulary, the rules and the scope, validated together."""
 

@@ -17,10 +17,10 @@ rule fires only when its condition is true. Negation is pushed down to the leave
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any, Union
 
 from advisor.knowledge.vocabulary import Vocabulary, value_text
+from advisor.records import record
 
 COMPLEMENT = {
     "eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in",
@@ -37,7 +37,7 @@ OPS_BY_TYPE = {
 SYMBOLS = {"eq": "=", "ne": "≠", "gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FactRef:
     """Another number fact, optionally scaled: `{fact: name, times: 20}`."""
 
@@ -45,7 +45,7 @@ class FactRef:
     times: float = 1.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Leaf:
     """One test on one fact: `subject op operand`."""
 
@@ -54,14 +54,14 @@ class Leaf:
     operand: Any  # a value, a tuple of values, a number, or a FactRef
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class All:
     """A condition that holds when all of its parts do."""
 
     parts: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AnyOf:
     """A condition that holds when any of its parts does."""
 

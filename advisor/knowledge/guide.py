@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from advisor.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Section:
     """One of the study guide's sections."""
 
@@ -18,7 +18,7 @@ class Section:
         return f"{self.number}. {self.title}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unit:
     """A unit of the study guide: a URL a rule can cite."""
 
@@ -32,7 +32,7 @@ class Unit:
         return self.kind == "content"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Guide:
     """The study guide's sections and units."""
 

@@ -6,16 +6,17 @@ advisor/knowledge/validation.py builds them from rules/*.yaml with pydantic.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import cached_property
 from typing import Any, Literal
 
 from advisor.errors import KnowledgeError
 from advisor.knowledge import conditions
 from advisor.knowledge.conditions import Condition
+from advisor.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Conclusion:
     """What a rule concludes: a recommendation, a fact or a warning."""
 
@@ -35,7 +36,7 @@ class Conclusion:
         return f"warn: {self.value}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Example:
     """Input facts (canonical values) on which a rule fires, or a near miss on which it doesn't."""
 
@@ -43,7 +44,7 @@ class Example:
     line: int | None = None  # in the rule file's examples file, for messages
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleExamples:
     """A rule's examples, kept beside it in rules/<area>.examples.yaml (like Semgrep's test files)."""
 
@@ -58,7 +59,7 @@ class RuleExamples:
 NO_EXAMPLES = RuleExamples()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     """One rule of the knowledge base: when it fires, what it concludes, why and its source."""
 

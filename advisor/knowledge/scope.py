@@ -16,13 +16,13 @@ an Azure ML compute target for that training): the engine never recommends both,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from advisor.knowledge.conditions import Condition, evaluate, subjects
+from advisor.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ScopeEntry:
     """A choice that makes decisions, facts and rules moot while its condition holds."""
 
@@ -41,7 +41,7 @@ class ScopeEntry:
         return subjects(self.condition)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Incompatibility:
     """Conditions that never hold together in a consultation's outcome."""
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any, Literal
+
+from advisor.records import record
 
 # No fact counts anything near this; beyond it, arithmetic on floats would overflow.
 NUMBER_LIMIT = 10**12
@@ -59,7 +61,7 @@ def read_number(text: str) -> int | float:
 FactType = Literal["choice", "bool", "number", "list"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Given:
     """A question's words once earlier answers make `condition` true (a fact's `given` entry).
 
@@ -74,7 +76,7 @@ class Given:
     labels: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FactSpec:
     """A fact of the vocabulary: its question, type, allowed values and bounds."""
 
@@ -188,7 +190,7 @@ class FactSpec:
         return f"{value:g}{unit}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DecisionSpec:
     """A decision the advisor makes, and its choices."""
 
@@ -199,7 +201,7 @@ class DecisionSpec:
     multiple: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Vocabulary:
     """Every fact and decision a rule, a scenario or a question can name."""
 

@@ -8,10 +8,11 @@ the loader checks the facts and expectations against the vocabulary and the rule
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from advisor.errors import ScenarioError
+from advisor.records import record
 from advisor.yamlio import YamlDocument
 
 # key: (description, required). Order is the file's documented order.
@@ -31,7 +32,7 @@ EXPECTATION_KEYS: dict[str, str] = {
 }
 
 
-@dataclass
+@record
 class Expectations:
     """What a scenario expects of the advisor; every part is optional."""
 
@@ -42,7 +43,7 @@ class Expectations:
     warns: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record
 class Scenario:
     """A scenario file's name, facts (as given) and expectations."""
 

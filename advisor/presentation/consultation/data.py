@@ -7,7 +7,7 @@
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, NamedTuple
 
 from advisor import __version__
@@ -16,6 +16,7 @@ from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.vocabulary import plain, value_text
 from advisor.paths import source_date_epoch
 from advisor.presentation.words import count, fact_in_words
+from advisor.records import record
 
 REPORT_VERSION = 1
 
@@ -164,7 +165,7 @@ class Provenance(NamedTuple):
     date: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ScenarioInfo:
     """Where the consulted facts came from."""
 
@@ -179,7 +180,7 @@ class ScenarioInfo:
         return {**known, **self.extra}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Report:
     """Everything a consultation concluded, with the reasons, in the words of the vocabulary."""
 
