@@ -134,7 +134,7 @@ class _Builder:
 
     def mapping(self, node: MappingNode, path: Path_) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
+        lines = self.lines
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if key_node.tag == _MERGE:
@@ -142,14 +142,17 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 raise self.fail("a key must be plain text, not a list or mapping", key_node)
             key = key_node.value  # its text: `on`, `yes` and `1` are keys like any other
-            if key in first_line:
-                message = f"duplicate key {_shown(key)} (first on line {first_line[key]})"
+            child = path + (key,)
+            if key in result:
+                message = f"duplicate key {_shown(key)} (first on line {lines[child]})"
                 if self.duplicates is None:
                     raise AdvisorError(message, where=self.where, line=line)
                 self.duplicates.append(f"line {line}: {message}")  # the later value is kept, as PyYAML does
-            first_line[key] = line
-            self.lines[path + (key,)] = line
-            result[key] = self.build(value_node, path + (key,))
+            lines[child] = line
+            if value_node.__class__ is ScalarNode:  # most values: what build does for one, inline
+                result[key] = value_node.value if value_node.tag == _STR else self.scalar(value_node)
+            else:
+                result[key] = self.build(value_node, child)
         return result
 
     def scalar(self, node: ScalarNode) -> Any:

@@ -51,6 +51,19 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
 # is new for every run. Tests that need other folders still set their own; processes the
 # tests start inherit these.
 os.environ.setdefault("ADVISOR_CACHE_DIR", str(ROOT / ".pytest_cache" / "advisor-cache"))
+# Temporary files (tmp_path, the data folder below, what the tests' processes write) in memory
+# where the system has a memory file system for them (Linux's /dev/shm), unless TMPDIR says
+# otherwise: the suite creates, renames and deletes tens of thousands of small files (a draft is
+# saved after every answer), and on a journaled disk each costs ~4x the CPU (an atomic draft-sized
+# write: 150 us on ext4, 34 us on tmpfs, measured) and waits when the disk is busy. A run leaves
+# ~40 MB (the 1 GB and 64 MB test files are sparse). Set before xdist starts its workers and
+# before pytest picks its temporary folder, so both follow.
+_MEMORY_TMP = Path("/dev/shm")
+if "TMPDIR" not in os.environ and _MEMORY_TMP.is_dir() and os.access(_MEMORY_TMP, os.W_OK | os.X_OK):
+    import tempfile
+
+    os.environ["TMPDIR"] = str(_MEMORY_TMP)
+    tempfile.tempdir = None  # worked out again from TMPDIR on next use
 if "ADVISOR_DATA_DIR" not in os.environ:  # set once, before xdist starts its workers (they inherit it)
     import atexit
     import tempfile
@@ -376,6 +389,58 @@ if not DEEP and "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
     from platformdirs import user_cache_dir
 
     os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(Path(user_cache_dir("advisor-tests")) / "hypothesis")
+
+
+# --- the first run after a clone: what every worker would work out, worked out once ---------
+
+# Modules the test modules import when collected, beyond what the README's install compiles
+# (`uv sync --no-dev --compile-bytecode` compiles the advisor's libraries, not the advisor's own
+# editable source nor the test-only libraries `uv run` adds): measured, a fresh clone's collection
+# compiled these (~430 files, ~4.5 of a worker's 6.5 CPU seconds of collection).
+_COLLECTION_IMPORTS = ("_pytest", "hypothesis", "pluggy", "attr", "attrs", "jsonschema", "jsonschema_specifications",
+                       "referencing", "rpds", "execnet", "xdist", "platformdirs", "pexpect", "ptyprocess",
+                       "idna", "sortedcontainers", "iniconfig")
+
+
+_DRAW_UNICODE_TEXT = ("from hypothesis import given, settings, strategies as st\n"
+                      "settings(max_examples=1, database=None)(given(st.text())(lambda text: None))()")
+
+
+_BACKGROUND: list[subprocess.Popen] = []  # kept, not waited for
+
+
+def _first_run_once_not_per_worker() -> None:
+    """The first run after a clone: each xdist worker starts at once and compiles the same modules
+    as it imports them (neither finds the other's bytecode yet), and each works out hypothesis's
+    Unicode tables the first time a test draws text (~2.2 CPU s; kept per user, above). Here, in
+    the controller before the workers start: the tables in a process of their own, left running
+    while the workers start, and the modules compiled by `python -m compileall` with one process
+    per core, each file once, waited for; so the workers find both done. Later runs find the
+    bytecode (one file's, checked) and the tables and start neither. Processes, not a pool in
+    this one: a forked pool inside pytest's start-up hung once in three tries."""
+    if os.environ.get("PYTEST_XDIST_WORKER") or sys.dont_write_bytecode:
+        return
+    import importlib.util
+    import unicodedata
+
+    quiet = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    storage = Path(os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY") or Path.cwd() / ".hypothesis")  # hypothesis's rule
+    if not (storage / "unicode_data" / unicodedata.unidata_version).exists():
+        _BACKGROUND.append(subprocess.Popen([sys.executable, "-c", _DRAW_UNICODE_TEXT], **quiet))
+    if Path(importlib.util.cache_from_source(str(ROOT / "advisor" / "__init__.py"))).exists():
+        return
+    folders = [str(ROOT / "advisor"), str(ROOT / "tests")]
+    for name in _COLLECTION_IMPORTS:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            folders.extend(spec.submodule_search_locations)
+    # Test modules and conftest.py excluded: pytest compiles them itself, with its assertions.
+    test_modules = r"[/\\]tests[/\\](test_[^/\\]*|conftest)\.py$"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "-q", "-j", "0", "-x", test_modules, *folders],
+                   check=False, timeout=300, **quiet)
+
+
+_first_run_once_not_per_worker()
 
 
 # --- the slowest files first ----------------------------------------------------------------

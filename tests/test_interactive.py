@@ -323,6 +323,22 @@ def image_classifier_consultation(tmp_path_factory) -> tuple[KeyTerminal, dict, 
     return _IMAGE_CLASSIFIER_RUN[0]
 
 
+_DONT_KNOW_RUN: list = []
+
+
+def dont_know_consultation(tmp_path_factory) -> tuple[KeyTerminal, dict, Any, str, Path]:
+    """A new design answered "don't know" throughout, the topic checklist included (so no topic is
+    skipped and no offer to go on to skipped topics comes): run once per process and read by
+    test_interactive_report.py, test_interactive_topics.py and test_interactive_goal.py, which ran
+    the same consultation each."""
+    if not _DONT_KNOW_RUN:
+        where = tmp_path_factory.mktemp("dont-know")
+        terminal = KeyTerminal(default=DONT_KNOW)
+        report, answers, screen = run(where, terminal)
+        _DONT_KNOW_RUN.append((terminal, report, answers, screen, where))
+    return _DONT_KNOW_RUN[0]
+
+
 def test_full_consultation_asks_each_fact_once_with_the_right_prompt(tmp_path_factory, knowledge):
     terminal, report, answers, screen, tmp_path = image_classifier_consultation(tmp_path_factory)
 

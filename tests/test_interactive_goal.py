@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_interactive import BACK, DONT_KNOW, IMAGE_CLASSIFIER, KeyTerminal, Queue, run
+from test_interactive import BACK, DONT_KNOW, IMAGE_CLASSIFIER, KeyTerminal, Queue, dont_know_consultation, run
 
 from advisor.interactive import DraftStore, Interrupted
 from advisor.interactive.answers import Answers
@@ -55,7 +55,7 @@ def test_resumed_after_ticking_the_goal_it_counts_as_given_not_taken_from_a_file
     assert "solution_goal" not in [p.key for p in again.prompts]
 
 
-def test_nothing_ticked_for_the_goal_asks_it_as_before(tmp_path, advisor):
+def test_nothing_ticked_for_the_goal_asks_it_as_before(tmp_path, tmp_path_factory, advisor):
     planner = Planner(advisor)
     terminal = KeyTerminal({**IMAGE_CLASSIFIER, "topics": ticked_topics(planner), "skipped_offer": False,
                             "stop_offer": True}, default=DONT_KNOW)
@@ -63,8 +63,7 @@ def test_nothing_ticked_for_the_goal_asks_it_as_before(tmp_path, advisor):
     assert "solution_goal" in [p.key for p in terminal.prompts] and answers.in_topics == ()
     assert answers.values["solution_goal"] == "predictive_model"
     # "Don't know" at the checklist says nothing about the goal either.
-    unsure = KeyTerminal({"skipped_offer": False}, default=DONT_KNOW)
-    run(tmp_path / "unsure", unsure)
+    unsure = dont_know_consultation(tmp_path_factory)[0]  # (test_interactive.py: run once, read by several)
     assert "solution_goal" in [p.key for p in unsure.prompts]
 
 

@@ -18,6 +18,7 @@ from test_interactive import (
     KeyTerminal,
     Queue,
     checklist_facts,
+    dont_know_consultation,
     run,
     session,
 )
@@ -182,9 +183,8 @@ def test_report_needs_resume(capsys):
 
 # --- design or review ------------------------------------------------------------
 
-def test_a_design_consultation_never_asks_about_an_existing_setup(tmp_path, knowledge):
-    terminal = KeyTerminal(default=DONT_KNOW)
-    run(tmp_path, terminal)
+def test_a_design_consultation_never_asks_about_an_existing_setup(tmp_path_factory, knowledge):
+    terminal = dont_know_consultation(tmp_path_factory)[0]
     assert terminal.prompts[0].key == "topics", "design or review: the topic checklist's first item"
     existing = {f.name for f in knowledge.vocabulary.facts if f.existing_setup}
     assert terminal.asked and not existing & set(terminal.asked)

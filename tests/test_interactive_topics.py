@@ -4,8 +4,18 @@ what the user cannot speak to is asked last, and they may stop before it (real p
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from test_interactive import BACK, DONT_KNOW, IMAGE_CLASSIFIER, KeyTerminal, Queue, run
+from test_interactive import (
+    BACK,
+    DONT_KNOW,
+    IMAGE_CLASSIFIER,
+    KeyTerminal,
+    Queue,
+    dont_know_consultation,
+    image_classifier_consultation,
+    run,
+)
 
 from advisor.interactive import Action, DraftStore
 from advisor.interactive.answers import EXISTING, Answers
@@ -20,14 +30,29 @@ def stated_topics(planner: Planner, facts: dict) -> tuple[str, ...]:
     return tuple(t for t in planner.topics_of(planner.plan({})) if t in known)
 
 
-def test_unticked_topics_are_asked_last_and_stopping_there_leaves_their_decisions_open(tmp_path, advisor):
+_TICKED_RUN: list = []
+
+
+def ticked_consultation(tmp_path_factory, advisor) -> tuple[KeyTerminal, dict, Answers, str, Path]:
+    """The image classifier's topics ticked, its facts answered, the rest don't know, declining
+    to go on to the skipped topics: run once per process, read by both tests below (the draft it
+    leaves is resumed by the first)."""
+    if not _TICKED_RUN:
+        where = tmp_path_factory.mktemp("ticked")
+        ticked = stated_topics(Planner(advisor), IMAGE_CLASSIFIER)
+        terminal = KeyTerminal({**IMAGE_CLASSIFIER, "topics": ticked, "skipped_offer": False}, default=DONT_KNOW)
+        report, answers, screen = run(where, terminal)
+        _TICKED_RUN.append((terminal, report, answers, screen, where))
+    return _TICKED_RUN[0]
+
+
+def test_unticked_topics_are_asked_last_and_stopping_there_leaves_their_decisions_open(tmp_path_factory, advisor):
     planner = Planner(advisor)
     shown = planner.topics_of(planner.plan({}))
     ticked = stated_topics(planner, IMAGE_CLASSIFIER)
     skipped = set(shown) - set(ticked)
     assert skipped, "the image classifier says nothing about some topics"
-    stop = KeyTerminal({**IMAGE_CLASSIFIER, "topics": ticked, "skipped_offer": False}, default=DONT_KNOW)
-    report, answers, screen = run(tmp_path, stop)
+    stop, report, answers, screen, tmp_path = ticked_consultation(tmp_path_factory, advisor)
     keys = [p.key for p in stop.prompts]
     assert keys[0] == "topics" and "existing" not in keys, "the checklist opens the consultation"
     checklist = stop.prompts[0]
@@ -60,18 +85,16 @@ def test_unticked_topics_are_asked_last_and_stopping_there_leaves_their_decision
     assert resumed.skipped == () and Planner(advisor).plan(resumed.values).next is None
 
 
-def test_without_the_checklist_the_same_answers_ask_a_skipped_topic_early(tmp_path):
-    """The checklist's effect, measured: "don't know" to it asks every topic in the planner's order."""
-    planner_free = KeyTerminal(dict(IMAGE_CLASSIFIER), default=DONT_KNOW)  # the harness says "don't know"
-    run(tmp_path / "all", planner_free)
-    from advisor.engine import get_advisor
-
-    planner = Planner(get_advisor())
+def test_without_the_checklist_the_same_answers_ask_a_skipped_topic_early(tmp_path_factory, advisor):
+    """The checklist's effect, measured: "don't know" to it asks every topic in the planner's order.
+    Both consultations are the ones other tests run (read here, not run again): the image
+    classifier with "don't know" to the checklist (test_interactive.py), and with its topics ticked."""
+    planner_free = image_classifier_consultation(tmp_path_factory)[0]  # the harness says "don't know"
+    assert planner_free.script.get("topics", DONT_KNOW) is DONT_KNOW and planner_free.default is DONT_KNOW
+    planner = Planner(advisor)
     skipped = set(planner.topics_of(planner.plan({}))) - set(stated_topics(planner, IMAGE_CLASSIFIER))
     first_skipped = next(i for i, n in enumerate(planner_free.asked) if planner.topics.get(n) in skipped)
-    ticking = KeyTerminal({**IMAGE_CLASSIFIER, "topics": stated_topics(planner, IMAGE_CLASSIFIER),
-                           "skipped_offer": False}, default=DONT_KNOW)
-    run(tmp_path / "ticked", ticking)
+    ticking = ticked_consultation(tmp_path_factory, advisor)[0]
     assert first_skipped < len(ticking.asked), "without the checklist, a skipped topic's question comes early"
 
 
@@ -124,7 +147,7 @@ def test_back_over_a_retired_topic_brings_it_back_and_the_draft_keeps_both(tmp_p
     assert loaded.go_back() == {"(topics)": ("sweep",)} and loaded.skipped is None and not loaded.can_go_back()
 
 
-def test_the_checklist_says_design_or_review_in_the_same_question(tmp_path, knowledge):
+def test_the_checklist_says_design_or_review_in_the_same_question(tmp_path, tmp_path_factory, knowledge):
     """Ticking "I have a setup to review" makes it a review (its questions are asked); Back to the
     checklist forgets it with the topics, and it comes ticked again."""
     setup = {f.name for f in knowledge.vocabulary.facts if f.existing_setup}
@@ -136,8 +159,7 @@ def test_the_checklist_says_design_or_review_in_the_same_question(tmp_path, know
     assert "existing" not in keys and keys[:3] == ["topics", "solution_goal", "topics"]
     assert EXISTING in review.prompts[2].default, "Back: the review item is ticked again"
     assert answers.existing is True and setup & set(review.asked)
-    design = KeyTerminal({"skipped_offer": False}, default=DONT_KNOW)
-    _, answers, _ = run(tmp_path / "design", design)
+    design, _, answers, _, _ = dont_know_consultation(tmp_path_factory)  # nothing skipped: no skipped_offer
     assert answers.existing is False and not setup & set(design.asked)
     # --focus asks design or review on its own, as before (no topic checklist for one area).
     focused = KeyTerminal(default=DONT_KNOW)

@@ -9,15 +9,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from advisor.errors import AdvisorError
+from advisor.records import record
 
 VERSION = 1
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BaselineKey:
     rule_id: str
     path: str

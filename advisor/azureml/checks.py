@@ -5,18 +5,19 @@ is reported at medium, said so by `advisor review --list`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import yaml
+
+from advisor.records import record
 
 SEVERITIES = ("low", "medium", "high")
 DEFAULT_SEVERITY = "medium"
 CATALOG = Path(__file__).with_name("checks.yaml")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Check:
     rule_id: str
     severity: str

@@ -5,7 +5,7 @@ less what the configuration excludes. In a folder, YAML that isn't Azure ML YAML
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -15,6 +15,7 @@ from advisor.azureml.documents import AzureMLDocument, NotAzureML, TemplateFile,
 from advisor.azureml.review import FileReview, ReviewOptions, review_all
 from advisor.engine.advisor import Advisor
 from advisor.errors import AdvisorError
+from advisor.records import record
 
 if TYPE_CHECKING:  # the baseline module (and hashlib) is imported only by runs that use one
     from advisor.azureml.baseline import BaselineKey
@@ -35,7 +36,7 @@ class SkippedFile(NamedTuple):
     why: str = "excluded"  # "excluded", "not Azure ML" or "template": what the summary counts
 
 
-@dataclass
+@record
 class ReviewRun:
     reviews: list[FileReview] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from advisor.azureml.globs import GlobSet
 from advisor.errors import AdvisorError
 from advisor.knowledge.vocabulary import Vocabulary
+from advisor.records import record
 from advisor.yamlio import MAX_FILE_BYTES, decode_utf8, parse_yaml, read_limited, read_text_file
 
 FILE_NAMES = (".advisor.yaml", ".advisor.yml")
@@ -39,7 +40,7 @@ REPOSITORY_MARKERS = (".git", ".hg", ".svn")
 _SKIPPED = "skipped in the configuration"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReviewConfig:
     path: str | None = None
     root: Path = field(default_factory=Path.cwd)

@@ -9,12 +9,12 @@ are recognised as `other`, so a folder review can say so instead of failing on t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 from advisor.errors import AdvisorError
+from advisor.records import record
 from advisor.yamlio import YamlDocument, parse_yaml, read_text_file
 
 Kind = Literal["command_job", "sweep_job", "pipeline_job", "automl_job", "compute", "compute_instance",
@@ -107,7 +107,7 @@ BATCH_KEYS = ("compute", "mini_batch_size", "output_action", "output_file_name",
               "max_concurrency_per_instance", "error_threshold", "retry_settings", "logging_level")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AzureMLDocument:
     path: str
     kind: Kind

@@ -10,7 +10,7 @@ findings into suppressed ones, which are counted, never dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from advisor.azureml.facts import ReadFacts, mapping, number, read_facts, read_s
 from advisor.azureml.suppressions import Suppression, inline_suppressions
 from advisor.engine.advisor import Advisor
 from advisor.engine.results import Consultation, Firing
+from advisor.records import record
 
 # Facts that say what kind of asset a file is (its `type`, `endpoint_name`): a finding sits on
 # the setting to change, so these give its line only when no other fact does.
@@ -30,7 +31,7 @@ __all__ = ["SEVERITIES", "FileReview", "ReviewFinding", "ReviewOptions", "at_or_
            "review_documents", "review_file"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FactRead:
     name: str
     value: Any
@@ -39,7 +40,7 @@ class FactRead:
     path: str | None = None  # the other file a cross-file fact was read from
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReviewFinding:
     rule_id: str
     kind: str
@@ -63,14 +64,14 @@ class ReviewFinding:
         return check(self.rule_id).hint
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SuppressedFinding:
     finding: ReviewFinding
     reason: str
     by: str  # "inline comment (line N)", "file comment (line N)" or "config"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FileReview:
     path: str
     kind: str
@@ -82,7 +83,7 @@ class FileReview:
     hints: tuple[ReviewFinding, ...] = ()  # cautions that ask for context; never fail a run
 
 
-@dataclass
+@record
 class ReviewOptions:
     context: dict[str, Any] = field(default_factory=dict)   # --fact: name -> value
     config_facts: dict[str, Any] = field(default_factory=dict)

@@ -13,9 +13,10 @@ text. The YAML scanner's scalar tokens tell them apart, in one pass over the fil
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import yaml
+
+from advisor.records import record
 
 # Bounded quantifiers: a long line of repeated `#advisor:ignore[` can't make matching quadratic.
 COMMENT = re.compile(r"#[ \t]{0,20}advisor:[ \t]{0,20}ignore\[([^\]\n]{0,500})\][ \t]{0,20}(.{0,500})",
@@ -27,7 +28,7 @@ SEARCHED = 2000  # a suppression sits at the start of its comment; only so much 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Suppression:
     rules: frozenset[str]
     reason: str

@@ -15,7 +15,7 @@ The finished consultation is assembled from three jobs, one module each: conflic
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache, partial
 from operator import attrgetter
 from typing import Any
@@ -211,6 +211,9 @@ class _Datums:
 
     def __init__(self) -> None:
         self._made: dict[tuple[Any, ...], Any] = {}
+        self._inert: set[tuple[Any, ...]] = set()  # user (name, class, value, origin) no test can match
+        # Whether some test can match `name = value`: the engine's matcher says (Advisor sets it).
+        self.matches: Callable[[str, Any], bool] = lambda name, value: True
 
     def __call__(self, name: str, value: Any, origin: str) -> Any:
         key = (name, value.__class__, value, origin)  # the class too: True == 1, but they differ
@@ -226,16 +229,31 @@ class _Datums:
 
     def given(self, facts: dict[str, Any], names: list[str]) -> list[Any]:
         """The user's datums for `names` (`facts[name]` each), as calling this for each would
-        give them, in one call rather than one a fact (~80 in a scenario file)."""
-        made = self._made
+        give them, in one call rather than one a fact (~80 in a scenario file); less those
+        `matches` says no test can match (a value no rule's condition tests for, of a fact no
+        comparison reads: a quarter of a generated file's facts). Declaring one would
+        activate nothing, and experta numbers facts in declaration order, so leaving it out
+        changes no activation's place on the agenda (tests/test_engine_inert_facts.py)."""
+        made, inert = self._made, self._inert
         found = []
         for name in names:
             value = facts[name]
+            key = (name, value.__class__, value, USER)
             try:
-                datum = made.get((name, value.__class__, value, USER))
-            except TypeError:
-                datum = None
-            found.append(datum if datum is not None else self(name, value, USER))
+                datum = made.get(key)
+            except TypeError:  # unhashable: declared, as before
+                found.append(self(name, value, USER))
+                continue
+            if datum is None:
+                if key in inert:
+                    continue
+                if not self.matches(name, value):
+                    if len(inert) >= self.LIMIT:
+                        inert.clear()
+                    inert.add(key)
+                    continue
+                datum = self(name, value, USER)
+            found.append(datum)
         return found
 
 
@@ -264,6 +282,7 @@ class Advisor:
                               for name in {r.conclusion.name for r in knowledge.rules if r.conclusion.name}})
         engine_class = build_engine_class(knowledge.rules, self._trace.record)
         self._engine = engine_class()
+        self._trace.datum.matches = self._engine.matcher.can_match
 
     def consult(self, facts: dict[str, Any], unknowable: Collection[str] | None = None) -> Consultation:
         """Run the rules on already-validated user facts (canonical values). `unknowable`: facts

@@ -157,6 +157,12 @@ class CountingMatcher(Matcher):
             self._declare(fact, added)
         return added, removed
 
+    def can_match(self, name: str, value: Any) -> bool:
+        """Whether a fact `name = value` could take part in any activation: it satisfies a
+        value test, or a comparison of two facts reads `name`. One that can't needs no place
+        in working memory (engine/advisor.py leaves such user facts out)."""
+        return name in self._pair or bool(self._value_tests_holding(name, value))
+
     def reset(self) -> None:
         self._facts.clear()
         self._holding.clear()

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from advisor.records import record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class ReviewOutput:
     run: Any                                   # advisor.azureml.review.ReviewRun
     show_facts: bool = False

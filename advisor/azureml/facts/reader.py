@@ -13,12 +13,13 @@ from __future__ import annotations
 import math
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from advisor.azureml.documents import AzureMLDocument
 from advisor.knowledge.vocabulary import Vocabulary
+from advisor.records import record
 
 SAMPLING = {"grid": "grid", "random": "random", "bayesian": "bayesian"}
 POLICIES = {"bandit": "bandit", "median_stopping": "median_stopping",
@@ -136,7 +137,7 @@ def number(value: Any) -> int | float | None:
     return value if math.isfinite(value) else None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reference:
     """A name this file gives to an asset another file may define (a compute, an endpoint)."""
 
@@ -145,7 +146,7 @@ class Reference:
     line: int | None
 
 
-@dataclass
+@record
 class ReadFacts:
     facts: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int | None] = field(default_factory=dict)
