@@ -5,6 +5,7 @@ sums it keeps to value a fact again only where its rules changed."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 from conftest import DEEP
@@ -15,6 +16,7 @@ from advisor.engine.advisor import Advisor
 from advisor.engine.settling import Settling
 from advisor.interactive.planner import Planner, known_facts
 from advisor.interactive.rule_states import SOME, RuleStates
+from advisor.knowledge.conditions import FactRef, Leaf
 from tests.test_interactive_planner import answered_at_random
 
 
@@ -161,3 +163,30 @@ def test_a_step_valued_rule_by_rule_equals_one_valued_fact_by_fact(data, existin
     assert len(steps) > 1
     for step, (one, other) in enumerate(zip(rebuilt, by_fact, strict=True)):
         assert one == other, f"after {step} answers"
+
+
+def test_a_producers_change_reaches_the_readers_whose_tests_its_value_could_pass(advisor):
+    """Whom a producer's change reaches (RuleStates.passing, worked out from the readers' conditions):
+    for the (name, value) it concludes, a reader with a test on the name that the value passes, and a
+    reader comparing the name with another fact (a fact reference, either side) whatever the value; not a reader
+    whose tests on the name the value fails. (No shipped rule compares a fact with a decision: two
+    such readers are added to a rule base's own states.)"""
+    knowledge = advisor.knowledge
+    decision = next(d.name for d in knowledge.vocabulary.decisions
+                    if len({r.conclusion.value for r in knowledge.producers(d.name)}) >= 2)
+    one, other = sorted({r.conclusion.value for r in knowledge.producers(decision)})[:2]
+    number = next(f.name for f in knowledge.vocabulary.input_facts if f.type == "number")
+    states = RuleStates(knowledge, knowledge.rules, {}, {}, Planner(advisor).weights)
+    template = knowledge.producers(decision)[0]
+    readers = {"test.equals-one": Leaf(decision, "eq", one),
+               "test.compared-with-it": Leaf(number, "gt", FactRef(decision)),
+               "test.compared-with-another": Leaf(decision, "gt", FactRef(number))}
+    for rule_id, leaf in readers.items():
+        states.by_id[rule_id] = dataclasses.replace(template, id=rule_id, condition=leaf)
+        states.readers_of[decision] = [*states.readers_of.get(decision, ()), rule_id]
+    reached_by_one = states.passing[(decision, one)]
+    reached_by_other = states.passing[(decision, other)]
+    compared = {"test.compared-with-it", "test.compared-with-another"}
+    assert compared | {"test.equals-one"} <= set(reached_by_one)
+    assert compared <= set(reached_by_other) and "test.equals-one" not in reached_by_other
+    assert states.passing[(number, 3)] == ()  # an input fact's answer reaches its readers otherwise

@@ -344,7 +344,7 @@ class RuleStates:
         found = []
         for rule_id, tests in self._tests_on(name):
             for leaf in tests:
-                if leaf.subject != name or isinstance(leaf.operand, FactRef) or _holds(leaf, value):
+                if isinstance(leaf.operand, FactRef) or _holds(leaf, value):  # compared with another fact: any value
                     found.append(rule_id)
                     break
         return tuple(found)
