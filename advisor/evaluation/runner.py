@@ -80,7 +80,9 @@ def _serially(files: list[str], advisor: Advisor) -> Iterator[ScenarioResult]:
     """Each file in turn, the cyclic garbage collector paused meanwhile (as a consultation
     pauses it): evaluating a file, passed, failed or refused, leaves no garbage in a reference
     cycle (tests/test_evaluation_cycles.py checks), so the collector's passes could only walk
-    the growing results and find nothing: ~8% of a batch's CPU (300 files, --jobs 1)."""
+    the growing results and find nothing. At the default thresholds (a program calling this
+    package) 300 files cost 303 collections, ~36 ms, and now 39; the console script raises the
+    first threshold itself (advisor/__main__.py), and a 300-file run collects nothing either way."""
     paused = gc.isenabled()
     gc.disable()
     try:
