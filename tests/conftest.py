@@ -57,9 +57,22 @@ os.environ.setdefault("ADVISOR_CACHE_DIR", str(ROOT / ".pytest_cache" / "advisor
 # saved after every answer), and on a journaled disk each costs ~4x the CPU (an atomic draft-sized
 # write: 150 us on ext4, 34 us on tmpfs, measured) and waits when the disk is busy. A run leaves
 # ~40 MB (the 1 GB and 64 MB test files are sparse). Set before xdist starts its workers and
-# before pytest picks its temporary folder, so both follow.
+# before pytest picks its temporary folder, so both follow. Only with room to spare (a container's
+# /dev/shm is often 64 MB, too small for two suites at once): otherwise the system's default.
 _MEMORY_TMP = Path("/dev/shm")
-if "TMPDIR" not in os.environ and _MEMORY_TMP.is_dir() and os.access(_MEMORY_TMP, os.W_OK | os.X_OK):
+_MEMORY_TMP_ROOM = 1 << 30  # bytes free
+
+
+def _memory_tmp_has_room() -> bool:
+    try:
+        found = os.statvfs(_MEMORY_TMP)
+    except OSError:
+        return False
+    return found.f_bavail * found.f_frsize >= _MEMORY_TMP_ROOM
+
+
+if "TMPDIR" not in os.environ and _MEMORY_TMP.is_dir() and os.access(_MEMORY_TMP, os.W_OK | os.X_OK) \
+        and _memory_tmp_has_room():
     import tempfile
 
     os.environ["TMPDIR"] = str(_MEMORY_TMP)
