@@ -24,6 +24,7 @@ LAYERS = {
     "advisor.paths": BASE,
     "advisor.yamlio": BASE,
     "advisor.records": BASE,              # dataclasses made without compiling source at import
+    "advisor.collector": BASE,            # the garbage collector paused over work that makes no cycles
     "advisor.files": BASE,
     "advisor.stopping": BASE,             # a stop once begun is not cut short by a second Ctrl-C
     "advisor.knowledge": KNOWLEDGE,

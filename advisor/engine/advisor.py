@@ -20,6 +20,7 @@ from functools import lru_cache, partial
 from operator import attrgetter
 from typing import Any
 
+from advisor.collector import collector_paused
 from advisor.engine import certainty, conflicts
 from advisor.engine.compiler import build_engine_class
 from advisor.engine.memory import new_datum
@@ -301,24 +302,20 @@ class Advisor:
         if unknowable is None:
             unknowable = () if self._existing_setup.intersection(facts) else self._existing_setup
         trace, engine = self._trace, self._engine
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
-            trace.begin(facts)
-            engine.reset()
-            # One declare call: experta recomputes activations once, not once per fact.
-            engine.declare(*trace.datum.given(facts, sorted(facts, key=self._fact_order.__getitem__)))
-            engine.run()
-            return self._finish(dict(facts), trace, unknowable)
-        finally:
-            # Working memory (facts, activations, the trace's tables) is freed now rather than
-            # at the next consultation, so the collector, back on, has only the result to walk.
-            # (The reset above stays: an engine is never trusted to have been left clean.)
-            trace.begin()
-            engine.reset()
-            if paused:
-                gc.enable()
+        with collector_paused():
+            try:
+                trace.begin(facts)
+                engine.reset()
+                # One declare call: experta recomputes activations once, not once per fact.
+                engine.declare(*trace.datum.given(facts, sorted(facts, key=self._fact_order.__getitem__)))
+                engine.run()
+                return self._finish(dict(facts), trace, unknowable)
+            finally:
+                # Working memory (facts, activations, the trace's tables) is freed now rather than
+                # at the next consultation, so the collector, back on, has only the result to walk.
+                # (The reset above stays: an engine is never trusted to have been left clean.)
+                trace.begin()
+                engine.reset()
 
     # --- turning the trace into a consultation --------------------------------
 
@@ -443,12 +440,7 @@ def get_advisor() -> Advisor:
     checks), so the collector's passes over the young objects could only find nothing.
     """
     knowledge = load_knowledge()
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         advisor = Advisor(knowledge)
-    finally:
-        if paused:
-            gc.enable()
     gc.freeze()
     return advisor

@@ -8,12 +8,12 @@ and small result objects come back. Results are always returned sorted by path.
 
 from __future__ import annotations
 
-import gc
 import math
 import os
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from advisor.collector import collector_paused
 from advisor.engine import Advisor, get_advisor
 from advisor.errors import AdvisorError
 from advisor.evaluation.collect import Collection, sort_key
@@ -83,14 +83,9 @@ def _serially(files: list[str], advisor: Advisor) -> Iterator[ScenarioResult]:
     the growing results and find nothing. At the default thresholds (a program calling this
     package) 300 files cost 303 collections, ~36 ms, and now 39; the console script raises the
     first threshold itself (advisor/__main__.py), and a 300-file run collects nothing either way."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         for path in files:
             yield evaluate_file(path, advisor)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _in_pool(files: list[str], workers: int) -> Iterator[ScenarioResult]:
@@ -121,13 +116,8 @@ def _init_worker() -> None:
 
 
 def _evaluate_in_worker(path: str) -> ScenarioResult:
-    paused = gc.isenabled()  # as _serially, one file at a time
-    gc.disable()
-    try:
+    with collector_paused():  # as _serially, one file at a time
         return evaluate_file(path, get_advisor())
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _error(path: str, name: str | None, message: str) -> ScenarioResult:

@@ -39,12 +39,12 @@ the user can answer; those left unticked (`unknown`) are asked last too.
 
 from __future__ import annotations
 
-import gc
 import weakref
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.collector import collector_paused
 from advisor.engine.advisor import Advisor
 from advisor.engine.results import Consultation
 from advisor.engine.settling import Settling
@@ -426,13 +426,8 @@ class Planner:
             base = self._memo.get(self._setting)
             if base is None:
                 # Many small objects that live as long as the process: no collections while they are made.
-                paused = gc.isenabled()
-                gc.disable()
-                try:
+                with collector_paused():
                     base = self._memo[self._setting] = self._first_state(empty)
-                finally:
-                    if paused:
-                        gc.enable()
             self._states = base.copy()
         return self._states
 

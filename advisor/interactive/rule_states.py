@@ -26,7 +26,6 @@ What each part means is the planner's module docstring; this module only keeps i
 
 from __future__ import annotations
 
-import gc
 import heapq
 from array import array
 from collections.abc import Collection, Iterable, Mapping
@@ -35,6 +34,7 @@ from itertools import accumulate, repeat
 from math import fsum, isfinite
 from typing import Any, NamedTuple
 
+from advisor.collector import collector_paused
 from advisor.engine.results import Consultation
 from advisor.engine.settling import Settling
 from advisor.knowledge import KnowledgeBase
@@ -409,13 +409,8 @@ class RuleStates:
         what will not be answered, which rules are set aside). The cyclic collector is paused meanwhile,
         as for a consultation (Advisor.consult): a step makes tens of thousands of small objects, none
         of them garbage in a reference cycle, and the collector's passes over them could only find nothing."""
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             self._update(consultation, settling)
-        finally:
-            if paused:
-                gc.enable()
 
     def _update(self, consultation: Consultation, settling: Settling) -> None:
         values = consultation.values

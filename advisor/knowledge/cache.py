@@ -17,7 +17,6 @@ Set ADVISOR_CACHE_DIR to move it, or ADVISOR_NO_CACHE=1 to bypass it (advisor/pa
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
 import operator
 import os
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor import __version__
+from advisor.collector import collector_paused
 from advisor.files import make_folders
 from advisor.knowledge import base, conditions, guide, rules, scope, vocabulary
 from advisor.knowledge.base import KnowledgeBase, build_knowledge, read_sources
@@ -266,13 +266,8 @@ def decode(text: str | bytes) -> KnowledgeBase:
         raise ValueError("the cache's digest does not match its content")
     # The collector is paused meanwhile: decoding makes ~20,000 objects, none of them garbage in
     # a reference cycle (tests/test_engine.py checks), and its passes over them found nothing.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         knowledge = json.loads(payload, object_hook=_decode_object, parse_constant=_refuse_constant)
-    finally:
-        if paused:
-            gc.enable()
     if not isinstance(knowledge, KnowledgeBase):
         raise ValueError("not a knowledge base")
     _check_references(knowledge)
