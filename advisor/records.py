@@ -6,8 +6,9 @@ frozen class, ~17 ms of every cold start over the 26 a consultation imports (kno
 results, scenario, report). `record` makes the same class: still a dataclass
 (`dataclasses.fields`, `replace`, `asdict` and `is_dataclass` work on it), compared, hashed,
 printed and frozen as `dataclass` would do it, with those methods closures over its field
-names, and its __init__ compiled when the first instance is made: the classes the knowledge
-cache fills (advisor/knowledge/cache.py sets their fields directly) never pay for one.
+names, and its __init__ compiled when the COMPILE_AFTER-th instance is made (the ones before set
+their fields in a loop): the classes the knowledge cache fills (advisor/knowledge/cache.py sets
+their fields directly), and those made a few times a process, never pay for one.
 Supported: frozen, slots, field defaults and default factories, init/repr/compare/hash per
 field, __post_init__; not InitVar or keyword-only fields (a TypeError says so).
 """
@@ -144,12 +145,49 @@ def _slot_state(fields: tuple[dataclasses.Field[Any], ...]) -> tuple[Callable[..
 _FACTORY = object()  # a parameter's default that says "call the field's default factory"
 
 
+# Instances made by the uncompiled __init__ before the compiled one is installed: a class made a
+# few times a process (a consultation's result, once per consult; the planner's scope gates) never
+# pays for compiling (~0.1-0.2 ms a class), one made often pays once.
+COMPILE_AFTER = 16
+
+
 def _first_init(cls: Any, fields: tuple[dataclasses.Field[Any], ...], frozen: bool) -> Callable[..., None]:
-    """An __init__ that compiles the real one on its first call, installs it and runs it."""
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+    """An __init__ that sets the fields from positional arguments as the compiled one would, and
+    compiles the real one (installing it) at the COMPILE_AFTER-th instance, or at once for keyword
+    arguments or a call the compiled one would refuse."""
+    steps = [(f.name, f.init, f.default, f.default_factory) for f in fields]
+    takes = sum(1 for f in fields if f.init)
+    post_init = getattr(cls, "__post_init__", None)
+    assign = object.__setattr__ if frozen else setattr
+    made = [0]
+
+    def compiled(self: Any, *args: Any, **kwargs: Any) -> None:
         init = _compile_init(cls, fields, frozen)
         cls.__init__ = init
         init(self, *args, **kwargs)
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        made[0] += 1
+        if kwargs or len(args) > takes or made[0] >= COMPILE_AFTER:
+            compiled(self, *args, **kwargs)
+            return
+        index = 0
+        for name, init, default, factory in steps:
+            if init and index < len(args):
+                value = args[index]
+                index += 1
+            elif factory is not _MISSING:
+                value = factory()
+            elif default is not _MISSING:
+                value = default
+            elif init:  # a missing argument: the compiled one says so
+                compiled(self, *args)
+                return
+            else:
+                continue  # init=False without a default: left unset, as dataclass leaves it
+            assign(self, name, value)
+        if post_init is not None:
+            self.__post_init__()
     return __init__
 
 

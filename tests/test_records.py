@@ -81,3 +81,31 @@ def test_field_order_and_unsupported_fields_are_refused_when_the_class_is_made()
         @record
         class KeywordOnly:
             first: int = field(kw_only=True)
+
+
+@pytest.mark.parametrize("flags", FLAGS, ids=lambda f: "-".join(f) or "plain")
+def test_instances_made_before_the_init_is_compiled_equal_those_made_after(flags):
+    """The first COMPILE_AFTER - 1 instances are made without compiling an __init__: each holds what
+    the dataclass's holds (defaults, factories, init=False fields, __post_init__ run once), and what
+    the same call makes once the compiled __init__ is installed."""
+    from advisor import records
+
+    mine, theirs = _family(record, **flags), _family(dataclass, **flags)
+    uncompiled = mine.__init__
+    calls = [("a", 1), ("b", None, ["x"]), ("c", 2, [], 2.5, "note"), ("d", 3, ["y"], 0.5)]
+    before = []
+    for number in range(records.COMPILE_AFTER + len(calls)):
+        given = calls[number % len(calls)]
+        made.clear()
+        ours, stock = mine(*given), theirs(*given)
+        assert made == [given[0], given[0]]  # __post_init__ ran once for each
+        assert [getattr(ours, f.name) for f in dataclasses.fields(ours)] == \
+            [getattr(stock, f.name) for f in dataclasses.fields(stock)]
+        assert repr(ours) == repr(stock)
+        state = copy.copy(ours).__reduce_ex__(2)[2]  # what the instance itself holds, as copy sees it
+        if mine.__init__ is uncompiled:
+            before.append(state)
+        else:
+            assert state == before[number % len(calls)]
+    assert len(before) == records.COMPILE_AFTER - 1  # compiled at the COMPILE_AFTER-th instance
+    assert mine("e", 1).tags is not mine("f", 1).tags  # a fresh default each time

@@ -12,6 +12,7 @@ from typing import Any
 from experta import AND, AS, MATCH, OR, TEST, KnowledgeEngine, P
 from experta import Rule as ExpertaRule
 from experta.agenda import Agenda
+from experta.deffacts import DefFacts
 
 from advisor.engine.agenda import SalienceStrategy, salience
 from advisor.engine.matcher import CountingMatcher
@@ -88,7 +89,16 @@ class CompiledEngine(KnowledgeEngine):
     def get_deffacts(self) -> list[Any]:
         deffacts: list[Any] | None = self.__dict__.get("_deffacts")
         if deffacts is None:
-            deffacts = self.__dict__["_deffacts"] = super().get_deffacts()
+            # experta's answer (getmembers: every member bound, by name; then by order) from the few
+            # names that hold deffacts, not a getattr of each of thousands of rules: the first
+            # consultation of a process paid ~0.5 ms at 430 rules, ~3 ms at 3,000.
+            found = []
+            for name in _deffacts_names(type(self)):
+                member = getattr(self, name)
+                if isinstance(member, DefFacts):
+                    member.ke = self
+                    found.append(member)
+            deffacts = self.__dict__["_deffacts"] = sorted(found, key=lambda d: d.order)
         return deffacts
 
     def reset(self, **kwargs: Any) -> None:
@@ -107,6 +117,16 @@ class CompiledEngine(KnowledgeEngine):
         # experta's private declare, as its reset calls it (its public one warns on an empty fact list)
         self._KnowledgeEngine__declare(*(fact for deffacts in self.get_deffacts() for fact in deffacts()))
         self.running = False
+
+
+def _deffacts_names(cls: type) -> list[str]:
+    """The names under which `cls` or a base defines deffacts, sorted (kept on the class)."""
+    names: list[str] | None = cls.__dict__.get("_deffacts_names")
+    if names is None:
+        names = sorted({name for klass in cls.__mro__ for name, member in vars(klass).items()
+                        if isinstance(member, DefFacts)})
+        setattr(cls, "_deffacts_names", names)  # noqa: B010 - on this class only, not inherited as found
+    return names
 
 
 def build_engine_class(rules: tuple[Rule, ...], action: Action, name: str = "CompiledRules",
