@@ -33,6 +33,31 @@ def test_an_error_names_its_line(knowledge, text, line, words):
     assert words in caught.value.message
 
 
+# Every kind of scalar a plain, quoted or tagged text resolves to, in mappings and lists.
+TYPED = """\
+int: 12
+octal: 012
+float: 1.5e3
+bool: yes
+off: off
+null: ~
+empty:
+quoted: "12"
+single: 'true'
+tagged: !!str 3
+date: 2024-01-02
+list: [1, "1", 1.0, true, null, x]
+nested: {a: {b: [no, .5]}}
+"""
+
+
+def test_a_document_without_lines_holds_the_same_values():
+    quick, full = parse_yaml(TYPED, "t.yaml", lines=False), parse_yaml(TYPED, "t.yaml")
+    assert quick.data == full.data
+    assert [type(v) for v in quick.data.values()] == [type(v) for v in full.data.values()]
+    assert quick.data["list"] == [1, "1", 1.0, True, None, "x"] and quick.data["octal"] == 10
+
+
 def test_a_document_without_lines_finds_them_when_asked():
     text = "name: a\nfacts:\n  data_format: tabular\n  mlops_activities:\n  - deploy_model\n"
     quick, full = parse_yaml(text, "s.yaml", lines=False), parse_yaml(text, "s.yaml")
@@ -50,3 +75,26 @@ def test_an_accepted_value_is_accepted_again_only_with_its_type(knowledge):
         parse_scenario("name: b\nfacts:\n  works_in_notebooks: 1\n", "b.yaml", knowledge)
     again = parse_scenario("name: c\nfacts:\n  notebook_users: 5.0\n", "c.yaml", knowledge)
     assert type(again.facts["notebook_users"]) is float
+
+
+def test_a_collected_file_is_known_by_its_real_path(tmp_path, monkeypatch):
+    """evaluate's collection dedups files by real path, each folder's worked out once: the same
+    answers as os.path.realpath for links to folders, links to files, broken links and dots."""
+    import os
+
+    from advisor.evaluation.collect import _real_path, collect
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.yaml").write_text("x")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "b.yaml").symlink_to(tmp_path / "real" / "a.yaml")
+    (tmp_path / "real" / "c.yaml").symlink_to("nowhere")
+    monkeypatch.chdir(tmp_path / "real")
+    folders: dict[str, str] = {}
+    for path in ("link/a.yaml", "real/a.yaml", "link/b.yaml", "real/c.yaml", "link/../real/a.yaml", "link/."):
+        full = str(tmp_path / path)
+        assert _real_path(full, folders) == os.path.realpath(full)
+    assert _real_path("a.yaml", folders) == os.path.realpath("a.yaml")
+    # a.yaml reached three ways is evaluated once
+    found = collect([str(tmp_path / "link" / "a.yaml"), str(tmp_path / "real"), "b.yaml"])
+    assert found.files == [str(tmp_path / "link" / "a.yaml")]

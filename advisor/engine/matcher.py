@@ -161,7 +161,7 @@ class CountingMatcher(Matcher):
         """Whether a fact `name = value` could take part in any activation: it satisfies a
         value test, or a comparison of two facts reads `name`. One that can't needs no place
         in working memory (engine/advisor.py leaves such user facts out)."""
-        return name in self._pair or bool(self._value_tests_holding(name, value))
+        return name in self._pair or bool(self._holding_kept(name, value))
 
     def reset(self) -> None:
         self._facts.clear()
@@ -184,14 +184,10 @@ class CountingMatcher(Matcher):
         key = (name, value.__class__, value)  # the class too: True == 1, but tests tell them apart
         try:
             holding = self._holding_of.get(key)
-        except TypeError:  # an unhashable value: worked out each time
-            holding = self._value_tests_holding(name, value)
-        else:
-            if holding is None:
-                holding = self._value_tests_holding(name, value)
-                if len(self._holding_of) >= HOLDING_LIMIT:
-                    self._holding_of.clear()
-                self._holding_of[key] = holding
+        except TypeError:  # an unhashable value: worked out each time (below)
+            holding = None
+        if holding is None:
+            holding = self._holding_kept(name, value)
         # What _satisfy does for each, inline (~90 value tests hold in a consultation): a value
         # test is not kept in `_holding`, since the same (name, value) gives the same tests again
         # when the fact is retracted.
@@ -207,6 +203,21 @@ class CountingMatcher(Matcher):
             for test in pair:
                 if test.holds(facts):
                     self._satisfy(test, added)
+
+    def _holding_kept(self, name: str, value: Any) -> tuple[_Test, ...]:
+        """`_value_tests_holding`, kept per (name, value's class, value) as `_declare` keeps it
+        (a user's new value is asked about by `can_match`, then declared: worked out once)."""
+        key = (name, value.__class__, value)
+        try:
+            holding = self._holding_of.get(key)
+        except TypeError:  # an unhashable value: worked out each time
+            return self._value_tests_holding(name, value)
+        if holding is None:
+            holding = self._value_tests_holding(name, value)
+            if len(self._holding_of) >= HOLDING_LIMIT:
+                self._holding_of.clear()
+            self._holding_of[key] = holding
+        return holding
 
     def _value_tests_holding(self, name: str, value: Any) -> tuple[_Test, ...]:
         """The tests on `name` alone that `value` satisfies, in the order they are satisfied:
@@ -251,7 +262,7 @@ class CountingMatcher(Matcher):
         pairs = [test for test in self._pair.get(name, ()) if test in self._holding]
         for test in pairs:
             self._holding.discard(test)
-        for test in (*self._value_tests_holding(name, value), *pairs):
+        for test in (*self._holding_kept(name, value), *pairs):
             for branch in test.branches:
                 if counts[branch] == branch.need:
                     removed.append(self._active.pop(branch))

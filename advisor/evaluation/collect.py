@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import functools
 import glob
 import os
 import stat
@@ -28,8 +29,10 @@ class Collection:
     problems: dict[str, str] = field(default_factory=dict)  # path -> one-line message
 
 
+@functools.lru_cache(maxsize=4096)
 def sort_key(path: str) -> tuple[str, ...]:
-    """Stable order: by path components, so a folder's files stay together."""
+    """Stable order: by path components, so a folder's files stay together. A path is sorted
+    three times in a run (collected, deduplicated, its result): its key is kept."""
     return PurePath(path).parts
 
 
@@ -39,10 +42,24 @@ def collect(paths: list[str]) -> Collection:
     candidates: list[str] = []
     for raw in paths:
         _expand(raw, candidates, problems)
+    real_folders: dict[str, str] = {}
     for path in sorted(candidates, key=sort_key):
-        found.setdefault(os.path.realpath(path), path)
+        found.setdefault(_real_path(path, real_folders), path)
     files = sorted(found.values(), key=sort_key)
     return Collection(files, {p: problems[p] for p in sorted(problems, key=sort_key)})
+
+
+def _real_path(path: str, real_folders: dict[str, str]) -> str:
+    """os.path.realpath(path), with each folder's real path worked out once: a file that is
+    not a symlink is its folder's real path joined with its name (one lstat, not one per
+    component of the path for every file of a batch)."""
+    folder, name = os.path.split(path)
+    if not name or name in (".", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    real = real_folders.get(folder)
+    if real is None:
+        real = real_folders[folder] = os.path.realpath(folder)
+    return os.path.join(real, name)
 
 
 def _expand(raw: str, out: list[str], problems: dict[str, str]) -> None:

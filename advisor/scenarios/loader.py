@@ -64,7 +64,7 @@ def _check_facts(facts: dict[str, Any], document: YamlDocument, where: str,
     accepted = _accepted[1]
     checked: dict[str, Any] = {}
     for name, value in facts.items():
-        key = (name, value.__class__, value)  # the class too: True == 1, but a check tells them apart
+        key: tuple[str, type, Any] | None = (name, value.__class__, value)  # the class too: True == 1
         try:
             if key in accepted:
                 checked[name] = value
