@@ -77,13 +77,20 @@ class YamlDocument:
     """Parsed YAML data and the line of each key and value."""
 
     data: Any
-    lines: dict[Path_, int] = field(default_factory=dict)
+    lines: dict[Path_, int] | None = field(default_factory=dict)  # None: found when first asked
+    # (text, where) to parse again for the lines (`parse_yaml(..., lines=False)`).
+    source: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     def line(self, *path: Any) -> int | None:
         """The line of the deepest known prefix of `path`."""
+        lines = self.lines
+        if lines is None:
+            assert self.source is not None, "a document without lines keeps its source"
+            lines = self.lines = parse_yaml(*self.source).lines
+            assert lines is not None
         for end in range(len(path), -1, -1):
-            if path[:end] in self.lines:
-                return self.lines[path[:end]]
+            if path[:end] in lines:
+                return lines[path[:end]]
         return None
 
 
@@ -192,18 +199,61 @@ class _Builder:
         return self.fail(f"{_shown(node.value)} is not {kind} (tag {_tag_name(node.tag)})", node)
 
 
-def parse_yaml(text: str, where: str, duplicates: list[str] | None = None) -> YamlDocument:
+class _DataBuilder(_Builder):
+    """The values `_Builder` makes, without the line of each key and value: for a reader that
+    wants a line only for an error message (a scenario file). Any error it meets is found
+    again by `_Builder`, whose message names the line (`parse_yaml`)."""
+
+    def build(self, node: Node, path: Path_) -> Any:
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if id(node) in self.seen:
+            raise AdvisorError("aliases (*name) are not allowed", where=self.where)
+        self.seen.add(id(node))
+        if isinstance(node, MappingNode):
+            if node.tag != _MAP:
+                raise self.fail(f"tag {_tag_name(node.tag)} is not allowed on a mapping", node)
+            return self.mapping(node, path)
+        if node.tag != _SEQ:
+            raise self.fail(f"tag {_tag_name(node.tag)} is not allowed on a list", node)
+        return [self.build(item, path) for item in node.value]
+
+    def mapping(self, node: MappingNode, path: Path_) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE or not isinstance(key_node, ScalarNode):
+                raise self.fail("a merge key, or a key that is not plain text", key_node)
+            key = key_node.value
+            if key in result:
+                raise AdvisorError(f"duplicate key {_shown(key)}", where=self.where)
+            if value_node.__class__ is ScalarNode:
+                result[key] = value_node.value if value_node.tag == _STR else self.scalar(value_node)
+            else:
+                result[key] = self.build(value_node, path)
+        return result
+
+
+def parse_yaml(text: str, where: str, duplicates: list[str] | None = None, *, lines: bool = True) -> YamlDocument:
     """Parse one YAML document; errors become one-line AdvisorErrors with file and line.
     With a `duplicates` list, a key given twice in a mapping is not an error: the later value
-    is kept (as PyYAML's loaders, and so Azure ML's CLI, keep it) and the list gets a message."""
+    is kept (as PyYAML's loaders, and so Azure ML's CLI, keep it) and the list gets a message.
+    `lines=False`: the document's lines are found when first asked (parsing the text again),
+    for a reader that asks only to name the line of an error (~5% of loading a scenario file)."""
     try:
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 return YamlDocument(None)
-            builder = _Builder(loader, where, duplicates)
-            data = builder.build(node, ())
+            if lines or duplicates is not None:
+                builder = _Builder(loader, where, duplicates)
+                data = builder.build(node, ())
+            else:
+                try:
+                    data = _DataBuilder(loader, where).build(node, ())
+                except AdvisorError:
+                    return parse_yaml(text, where)  # raises the error, with its line
+                return YamlDocument(data, None, (text, where))
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
