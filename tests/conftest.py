@@ -9,6 +9,7 @@ hash-seed determinism, forked workers, signals, terminals, several SQLite writer
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import shutil
@@ -504,6 +505,15 @@ SLOWEST_FILES = ("test_install.py", "test_review_precommit.py", "test_planner_st
                  "test_cli_conventions.py", "test_schema.py", "test_hostile_drill.py",
                  "test_vocabulary_wording.py", "test_review.py", "test_hostile_classes.py",
                  "test_review_hostile_inputs.py")
+
+
+def pytest_collection_finish(session):
+    """What collection made (pytest's, hypothesis's, the libraries', the test modules' objects) lives
+    as long as the worker: moved out of the collector's walks, as get_advisor does for the
+    advisor's (advisor/engine/advisor.py), so each full collection after it (Python's own and the
+    tests' gc.collect()) walks only what tests made since. Collected first: no garbage is kept."""
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_collection_modifyitems(items):
