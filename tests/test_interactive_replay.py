@@ -8,7 +8,7 @@ The scenarios are replayed with the prompts answered by value (`ValuePrompter`: 
 Prompt objects the real prompter builds, each answered with what its key presses would give,
 without prompt_toolkit: the interview, planner, drafts, saving and report are all real): every
 scenario in CI (tests/conftest.py: DEEP), and while developing a sample in which every decision
-any end-to-end scenario recommends is recommended at least once (13 of 28 scenarios today), so
+any end-to-end scenario recommends is recommended at least once (11 of 28 scenarios today), so
 an interview that leaves out what some decision needs still fails here. The real prompts driven
 by key presses replay a sample covering every prompt kind while developing, and every scenario
 in CI; for the sample, both replays must ask the same prompts in the same order and give the

@@ -2,7 +2,9 @@
 
 Every `import advisor...` in the package is read with ast (lazy imports inside functions
 included) and checked against LAYERS. A new top-level module or package must be placed in a
-layer here and in docs/architecture.md, or this test names it.
+layer here and in docs/architecture.md, or this test names it. The presentation layer's own
+boundaries (rich only in presentation, interactive and cli; old render locations gone) are
+checked at the end, on the same parse.
 """
 
 from __future__ import annotations
@@ -72,18 +74,24 @@ def feature_of(module: str) -> str | None:
     return parts[1] if len(parts) > 1 and parts[1] in FEATURES_PACKAGES else None
 
 
+@functools.cache  # each module's source parsed once for the checks here (~0.5 CPU s for the package)
+def imports(path: Path) -> frozenset[str]:
+    """Every module the file imports by its absolute name, anywhere in it (lazy imports inside
+    functions too)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return frozenset(found)
+
+
 def imported_modules(path: Path) -> set[str]:
     """Every advisor module the file imports, anywhere in it (`from advisor.x import y` may name
     the module advisor.x.y; the longest-prefix lookup places either correctly)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names if alias.name.split(".")[0] == "advisor")
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0 \
-                and node.module.split(".")[0] == "advisor":
-            found.add(node.module)
-    return found
+    return {name for name in imports(path) if name.split(".")[0] == "advisor"}
 
 
 def all_modules() -> dict[str, Path]:
@@ -141,3 +149,28 @@ def test_the_checker_tells_up_from_down(source, target, allowed):
     upward = theirs > own or (own == theirs == FEATURES and feature_of(source) != feature_of(target)
                               and (feature_of(source), feature_of(target)) not in FEATURE_USES)
     assert upward is not allowed
+
+
+# --- the presentation layer's own boundaries -------------------------------------------------
+# (here, not in a file of their own, so the package's sources are parsed once for both checks)
+
+RICH_ALLOWED = ("presentation", "interactive", "cli")
+
+
+def test_the_scan_reads_real_imports():
+    assert "rich.console" in imports(PACKAGE / "presentation" / "terminal.py")
+    assert any("rich" in name for name in imports(PACKAGE / "interactive" / "display.py"))
+
+
+def test_rich_is_imported_only_by_presentation_interactive_and_cli():
+    """`rich` only in the presentation package, the interactive prompts and the CLI."""
+    offenders = [str(path.relative_to(PACKAGE)) for path in sorted(PACKAGE.rglob("*.py"))
+                 if str(path.relative_to(PACKAGE)).split("/")[0] not in RICH_ALLOWED
+                 and any(name == "rich" or name.startswith("rich.") for name in imports(path))]
+    assert offenders == []
+
+
+def test_old_render_locations_are_gone():
+    for old in ("report.py", "render", "evaluation/render", "explain/render.py", "drill/render.py",
+                "explain/values.py"):
+        assert not (PACKAGE / old).exists(), old

@@ -137,23 +137,25 @@ def test_a_file_others_can_write_is_not_read(cache, knowledge):
 
 def a_state(change):
     """Change the columns of an open rule waiting on the most facts (answers among them), signed again:
-    `change(state, rule, first_way, first_answer)` gets the rule's number and where its ways and
-    answers start in their columns."""
+    `change(state, rule, entry, first_way, first_answer)` gets the rule's number, its ways' entry in
+    their table and where that entry's ways and the rule's answers start in their columns."""
     def edit(data: dict[str, Any]) -> None:
         state = data["state"]
-        ways_at = [sum(max(n, 0) for n in state["ways_len"][:i]) for i in range(len(state["flags"]))]
-        answers_at = [sum(state["answers_len"][:i]) for i in range(len(state["flags"]))]
-        rule = max((i for i, flag in enumerate(state["flags"]) if flag & 1 and state["answers_len"][i]),
-                   key=lambda i: state["ways_len"][i])
-        change(state, rule, ways_at[rule], answers_at[rule])
+        entry_of = state["ways_ref"]
+        rule = max((i for i, flag in enumerate(state["flags"])
+                    if flag & 1 and state["answers_len"][state["answers_ref"][i]]),
+                   key=lambda i: state["ways_len"][entry_of[i]])
+        entry = entry_of[rule]
+        change(state, rule, entry, sum(state["ways_len"][:entry]),
+               sum(state["answers_len"][:state["answers_ref"][rule]]))
     return lambda path: rewrite(path, edit)
 
 
-def no_ways(state, rule, way, _answer):
-    """The rule stays open but waits on nothing (its ways taken out of both columns)."""
-    count = state["ways_len"][rule]
+def no_ways(state, rule, entry, way, _answer):
+    """The rule stays open but waits on nothing (its ways' entry emptied in both columns)."""
+    count = state["ways_len"][entry]
     del state["ways_fact"][way:way + count], state["ways_cost"][way:way + count]
-    state["ways_len"][rule] = 0
+    state["ways_len"][entry] = 0
 
 
 def first_worth(data: dict[str, Any]) -> int:
@@ -175,12 +177,12 @@ def first_worth(data: dict[str, Any]) -> int:
     lambda path: rewrite(path, lambda d: d["state"].pop("required_len")),        # a column missing
     lambda path: rewrite(path, lambda d: d["state"]["flags"].__setitem__(0, 4)),  # not a flag
     lambda path: rewrite(path, lambda d: d["state"]["flags"].__setitem__(0, True)),  # a flag not a number
-    a_state(lambda s, rule, way, answer: s["ways_cost"].__setitem__(way, 0)),        # a way of no answers
-    a_state(lambda s, rule, way, answer: s["ways_fact"].__setitem__(way, 10**6)),    # a way through no fact
-    a_state(lambda s, rule, way, answer: s["ways_len"].__setitem__(rule, s["ways_len"][rule] + 1)),  # too long
+    a_state(lambda s, rule, entry, way, answer: s["ways_cost"].__setitem__(way, 0)),  # a way of no answers
+    a_state(lambda s, rule, entry, way, answer: s["ways_fact"].__setitem__(way, 10**6)),  # through no fact
+    a_state(lambda s, rule, entry, way, answer: s["ways_len"].__setitem__(entry, s["ways_len"][entry] + 1)),
     a_state(no_ways),                                                                # open, waiting on nothing
-    a_state(lambda s, rule, way, answer: s["answers_mask"].__setitem__(answer, 1 << 40)),  # not an answer
-    a_state(lambda s, rule, way, answer: s["reach"].__setitem__(rule, 1)),           # a reach not a float
+    a_state(lambda s, rule, entry, way, answer: s["answers_mask"].__setitem__(answer, 1 << 40)),  # no answer
+    a_state(lambda s, rule, entry, way, answer: s["reach"].__setitem__(rule, 1)),     # a reach not a float
     lambda path: rewrite(path, lambda d: d["state"].__setitem__("flags", [0] * 3), packed=True),  # a JSON list
     lambda path: rewrite(path, lambda d: d["state"].__setitem__("ways_cost", d["state"]["ways_cost"][:-2]),
                          packed=True),                                           # a column's base64 cut short
@@ -188,11 +190,15 @@ def first_worth(data: dict[str, Any]) -> int:
                          packed=True),                                           # weights read as whole numbers
     lambda path: rewrite(path, lambda d: d["state"].__setitem__("flags", "x" + d["state"]["flags"][1:]),
                          packed=True),                                           # no such type code
-    a_state(lambda s, rule, way, answer: s["reach"].__setitem__(rule, float("inf"))),  # packed: not finite
+    a_state(lambda s, rule, entry, way, answer: s["reach"].__setitem__(rule, float("inf"))),  # not finite
+    a_state(lambda s, rule, entry, way, answer: s["ways_ref"].__setitem__(rule, len(s["ways_len"]))),  # no entry
+    a_state(lambda s, rule, entry, way, answer: s["answers_ref"].__setitem__(rule, -1)),  # answers of no entry
+    a_state(lambda s, rule, entry, way, answer: s["required_len"].extend([0] * len(s["flags"]))),  # a table too long
 ], ids=["truncated", "digest", "extra-rule", "missing-rule", "extra-fact", "weight-type", "weights", "yes-only",
         "not-json", "worth-missing", "column-missing", "flag-range", "flag-type", "way-of-none",
         "way-unknown-fact", "way-count", "open-no-ways", "not-an-answer", "reach-type", "column-as-list",
-        "column-cut", "column-type-code", "column-no-code", "reach-infinite"])
+        "column-cut", "column-type-code", "column-no-code", "reach-infinite", "ways-entry-unknown",
+        "answers-entry-negative", "table-too-long"])
 @pytest.mark.skipif(sys.byteorder != "little", reason="the damage is written little-endian, as the file is")
 def test_a_damaged_file_is_worked_out_again_and_rewritten(cache, knowledge, damage, interview_worked_out):
     """Each fact's readers are worked out from the rules' states, and those are checked column by

@@ -41,8 +41,11 @@ def test_committed_schema_is_the_output_of_advisor_schema(cli, tmp_path):
 def test_every_shipped_scenario_is_valid(validator):
     files = sorted(p for p in SCENARIOS.rglob("*") if p.suffix in (".yaml", ".yml"))
     assert files
+    # libyaml's safe loader where PyYAML has it: the same data, ~8x faster than the Python one
+    # over the ~250 files (0.35 -> 0.05 CPU s).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for path in files:
-        errors = [e.message for e in validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))]
+        errors = [e.message for e in validator.iter_errors(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))]
         assert errors == [], path
 
 

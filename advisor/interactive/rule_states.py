@@ -27,6 +27,7 @@ What each part means is the planner's module docstring; this module only keeps i
 from __future__ import annotations
 
 import heapq
+import operator
 from array import array
 from collections.abc import Collection, Iterable, Mapping
 from functools import partial
@@ -199,36 +200,55 @@ class RuleStates:
         """The state after an update as plain JSON data: what restore() reads back. Numbered, a column
         at a time, so that reading it back is a few passes in C: rules by their place in the rule base
         (then the gates), input facts by their place in the vocabulary, a helping answer by its bit in
-        the fact's answers. The facts' readers and tables, and each target's open rules, are not kept:
-        restore() and _fill() work them out from the rules' states."""
+        the fact's answers. Equal ways, answers and required facts are kept once, in a table, and each
+        rule names its entry (ways: -1 for none): rules share them (a derived fact's readers its
+        producers' ways), and reading back makes each once. The facts' readers and tables, and each
+        target's open rules, are not kept: restore() and _fill() work them out from the rules' states."""
         facts = self.fact_order
         index = {name: i for i, name in enumerate(facts)}
         spaces = self.spaces
         columns: dict[str, list[Any]] = {key: [] for key in _COLUMNS}
         flags, weight, reach = columns["flags"], columns["weight"], columns["reach"]
-        ways_len, ways_fact, ways_cost = columns["ways_len"], columns["ways_fact"], columns["ways_cost"]
-        answers_len, answers_fact = columns["answers_len"], columns["answers_fact"]
-        answers_mask = columns["answers_mask"]
-        required_len, required_fact = columns["required_len"], columns["required_fact"]
+        ways_ref, ways_len, ways_fact, ways_cost = (columns[k] for k in ("ways_ref", "ways_len", "ways_fact",
+                                                                          "ways_cost"))
+        answers_ref, answers_len, answers_fact, answers_mask = (
+            columns[k] for k in ("answers_ref", "answers_len", "answers_fact", "answers_mask"))
+        required_ref, required_len, required_fact = (columns[k] for k in ("required_ref", "required_len",
+                                                                          "required_fact"))
+        entries: tuple[dict[Any, int], dict[Any, int], dict[Any, int]] = ({}, {}, {})  # ways, answers, required
         for rule_id in self.rule_order:
             state = self.states[rule_id]
             flags.append(state.open + 2 * state.known)
             weight.append(state.weight)
             reach.append(state.reach)
             if state.ways is None:
-                ways_len.append(-1)
+                ways_ref.append(-1)
             else:
-                ways_len.append(len(state.ways))
-                ways_fact.extend(index[name] for name in state.ways)
-                ways_cost.extend(state.ways.values())
-            answers_len.append(len(state.answers))
-            for name, helping in state.answers.items():
-                mask = sum(1 << i for i, value in enumerate(spaces[name]) if value in helping)
-                _check(_helping(spaces[name], mask) == helping, name)  # in the answers' order, each once
-                answers_fact.append(index[name])
-                answers_mask.append(mask)
-            required_len.append(len(state.required))
-            required_fact.extend(sorted(index[name] for name in state.required))
+                key = tuple(state.ways.items())  # in its order: the order a step reads it in
+                at = entries[0].get(key)
+                if at is None:
+                    at = entries[0][key] = len(ways_len)
+                    ways_len.append(len(state.ways))
+                    ways_fact.extend(index[name] for name in state.ways)
+                    ways_cost.extend(state.ways.values())
+                ways_ref.append(at)
+            answers_key = tuple(state.answers.items())
+            at = entries[1].get(answers_key)
+            if at is None:
+                at = entries[1][answers_key] = len(answers_len)
+                answers_len.append(len(state.answers))
+                for name, helping in state.answers.items():
+                    mask = sum(1 << i for i, value in enumerate(spaces[name]) if value in helping)
+                    _check(_helping(spaces[name], mask) == helping, name)  # in the answers' order, each once
+                    answers_fact.append(index[name])
+                    answers_mask.append(mask)
+            answers_ref.append(at)
+            at = entries[2].get(state.required)
+            if at is None:
+                at = entries[2][state.required] = len(required_len)
+                required_len.append(len(state.required))
+                required_fact.extend(sorted(index[name] for name in state.required))
+            required_ref.append(at)
         worth = self.worth
         return {**columns, "worth": [worth[name].worth if name in worth else None for name in facts]}
 
@@ -241,33 +261,37 @@ class RuleStates:
         _check(type(data) is dict and data.keys() == {*_COLUMNS, "worth"}, "columns")
         flags = _whole(data["flags"], len(order), 0, 3)
         weights, reaches = _floats(data["weight"], len(order)), _floats(data["reach"], len(order))
-        ways_len = _whole(data["ways_len"], len(order), -1, len(facts))
-        ways_fact = _whole(data["ways_fact"], sum(n for n in ways_len if n > 0), 0, last)
+        # Each table (at most an entry a rule), then the rules' entries in it.
+        ways_len = _whole(data["ways_len"], None, 0, len(facts), len(order))
+        ways_fact = _whole(data["ways_fact"], sum(ways_len), 0, last)
         ways_cost = _whole(data["ways_cost"], len(ways_fact), 1, None)
-        answers_len = _whole(data["answers_len"], len(order), 0, len(facts))
+        ways_ref = _whole(data["ways_ref"], len(order), -1, len(ways_len) - 1)
+        answers_len = _whole(data["answers_len"], None, 0, len(facts), len(order))
         answers_fact = _whole(data["answers_fact"], sum(answers_len), 0, last)
-        answers_mask = _whole(data["answers_mask"], len(answers_fact), 0, None)
-        required_len = _whole(data["required_len"], len(order), 0, len(facts))
+        widest = max(map(len, self.spaces.values()), default=0)  # a mask has a bit for each answer of its fact
+        answers_mask = _whole(data["answers_mask"], len(answers_fact), 0, (1 << widest) - 1)
+        answers_ref = _whole(data["answers_ref"], len(order), 0, len(answers_len) - 1)
+        required_len = _whole(data["required_len"], None, 0, len(facts), len(order))
         required_fact = _whole(data["required_fact"], sum(required_len), 0, last)
-        helping = self.shared.get("helping")
-        if helping is None:
-            helping = self.shared["helping"] = _WhenAsked(self._helping)
-        # Each column made in one pass in C: the names, the answers (a mask no answers of its fact could
-        # make: KeyError), then each rule's part of it (a slice between running totals).
-        way_names = list(map(facts.__getitem__, ways_fact))
-        answer_names = list(map(facts.__getitem__, answers_fact))
-        answers = list(map(helping.__getitem__, zip(answer_names, answers_mask, strict=True)))
+        required_ref = _whole(data["required_ref"], len(order), 0, len(required_len) - 1)
+        pairs = self.shared.get("answer_pairs")
+        if pairs is None:
+            pairs = self.shared["answer_pairs"] = _WhenAsked(partial(self._answer_pair, widest))
+        # Each column made in one pass in C: the ways' (name, cost) pairs; each helping answer's (name,
+        # answers) pair, looked up by its fact and mask as one whole number (a mask no answers of its fact
+        # could make: KeyError); then each table entry (a slice between running totals), and each rule's
+        # entry (the ways' -1, past the last entry, is None).
+        way_pairs = list(zip(map(facts.__getitem__, ways_fact), ways_cost, strict=True))
+        codes = map(operator.add, map(operator.mul, answers_fact, repeat(1 << widest)), answers_mask)
+        answer_pairs = list(map(pairs.__getitem__, codes))
         required_names = list(map(facts.__getitem__, required_fact))
-        way_slices = _slices(0 if n < 0 else n for n in ways_len)
-        answer_slices, required_slices = _slices(answers_len), _slices(required_len)
-        ways = map(dict, map(zip, map(way_names.__getitem__, way_slices), map(ways_cost.__getitem__, way_slices)))
-        rule_answers = map(dict, map(zip, map(answer_names.__getitem__, answer_slices),
-                                     map(answers.__getitem__, answer_slices)))
-        required = map(frozenset, map(required_names.__getitem__, required_slices))
+        ways_table = [*map(dict, map(way_pairs.__getitem__, _slices(ways_len))), None]
+        answers_table = list(map(dict, map(answer_pairs.__getitem__, _slices(answers_len))))
+        required_table = list(map(frozenset, map(required_names.__getitem__, _slices(required_len))))
         states: dict[str, RuleState] = dict(zip(order, map(partial(tuple.__new__, RuleState), zip(
-            [None if n < 0 else w for n, w in zip(ways_len, ways, strict=True)], rule_answers, required,
-            [flag & 1 == 1 for flag in flags], weights, reaches, [flag >= 2 for flag in flags], strict=True)),
-            strict=True))
+            map(ways_table.__getitem__, ways_ref), map(answers_table.__getitem__, answers_ref),
+            map(required_table.__getitem__, required_ref), [flag & 1 == 1 for flag in flags], weights, reaches,
+            [flag >= 2 for flag in flags], strict=True)), strict=True))
         # Only open rules are indexed: each target's, and the open rules waiting on each fact, in plan
         # order (each fact's readers, taken when a step first needs them).
         position, targets = self.position, self.targets
@@ -299,13 +323,15 @@ class RuleStates:
         self.last = Snapshot(consultation.values, settling.unknowable, settling.moot, settling.set_aside_rules,
                              self._conclusions(consultation))
 
-    def _helping(self, key: tuple[str, int]) -> tuple[Any, ...]:
-        """The answers a mask stands for (KeyError: none of this fact's answers could make it)."""
-        name, mask = key
+    def _answer_pair(self, widest: int, code: int) -> tuple[str, tuple[Any, ...]]:
+        """A fact and the answers a mask stands for, from the fact's place and the mask as one number
+        (place << widest | mask; KeyError: none of this fact's answers could make the mask)."""
+        name = self.fact_order[code >> widest]
+        mask = code & ((1 << widest) - 1)
         space = self.spaces[name]
         if not space or mask >> len(space):
             raise KeyError(name)
-        return _helping(space, mask)
+        return name, _helping(space, mask)
 
     def _static(self, rule_id: str) -> _Static:
         rule = self.by_id[rule_id]
@@ -325,7 +351,8 @@ class RuleStates:
         this of a rule, not its tests (_static), which a first state read back from disk has not made."""
         found = self.shared.get("targets")
         if found is None:
-            found = self.shared["targets"] = {rule_id: target_of(rule) for rule_id, rule in self.by_id.items()}
+            by_id = self.by_id  # worked out for a rule when first asked: a first plan asks for the open ones
+            found = self.shared["targets"] = _WhenAsked(lambda rule_id: target_of(by_id[rule_id]))
         return found
 
     @property
@@ -1064,8 +1091,8 @@ def _merge(found: dict[str, tuple[Any, ...]], merged: dict[str, set[Any]], name:
 
 # --- a state on disk ------------------------------------------------------------------------
 
-_COLUMNS = ("flags", "weight", "reach", "ways_len", "ways_fact", "ways_cost", "answers_len", "answers_fact",
-            "answers_mask", "required_len", "required_fact")
+_COLUMNS = ("flags", "weight", "reach", "ways_ref", "ways_len", "ways_fact", "ways_cost", "answers_ref",
+            "answers_len", "answers_fact", "answers_mask", "required_ref", "required_len", "required_fact")
 # How each column is kept on disk (state_cache.py packs it): an array of whole numbers ("q": of 1, 2,
 # 4 or 8 bytes, type code b, h, i or q) or of doubles ("d"); restore() takes each as such an array.
 COLUMN_CODES = {key: "d" if key in ("weight", "reach") else "q" for key in _COLUMNS}
@@ -1082,10 +1109,11 @@ def _slices(counts: Iterable[int]) -> list[slice]:
     return list(map(slice, [0, *ends[:-1]], ends))
 
 
-def _whole(value: Any, length: int, low: int, high: int | None) -> array[int]:
-    """An array of `length` whole numbers (state_cache.py unpacks a column into one) from `low` to
-    `high` (None: no bound); each check one pass in C."""
-    _check(type(value) is array and value.typecode in "bhiq" and len(value) == length and
+def _whole(value: Any, length: int | None, low: int, high: int | None, most: int | None = None) -> array[int]:
+    """An array of `length` (None: at most `most`) whole numbers (state_cache.py unpacks a column into
+    one) from `low` to `high` (None: no bound); each check one pass in C."""
+    _check(type(value) is array and value.typecode in "bhiq" and
+           (len(value) == length if length is not None else most is None or len(value) <= most) and
            (not value or (min(value) >= low and (high is None or max(value) <= high))), "numbers")
     return value
 

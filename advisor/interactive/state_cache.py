@@ -9,10 +9,10 @@ of the rest (the knowledge cache's BLAKE2b), and every name, number and type is 
 read (RuleStates.restore).
 A missing, stale, damaged or foreign file is worked out again and rewritten. Only the rules' states
 and each fact's worth are kept, numbered and a column at a time (RuleStates.export: rules and facts
-by their place, so reading it back is a few passes in C; 0.33 MB at 3,000 rules, was 1.7 MB by
-name), each column packed as the base64 text of its numbers' bytes (_packed: no JSON number parsed):
-what each fact's readers and tables are is worked out from the states, so nothing is trusted that
-was not checked.
+by their place, so reading it back is a few passes in C; equal ways, answers and required facts
+kept once; 0.24 MB at 3,000 rules, was 1.7 MB by name), each column packed as the base64 text of
+its numbers' bytes (_packed: no JSON number parsed): what each fact's readers and tables are is
+worked out from the states, so nothing is trusted that was not checked.
 
 Used only for a rule base that came through the knowledge cache (its digest is then known for
 free); one built in memory (tests, bench/synthetic.py without a folder) is worked out as before.
@@ -39,7 +39,8 @@ from advisor.knowledge.cache import digest_of, read_sibling, store_sibling
 if TYPE_CHECKING:
     from advisor.interactive.planner import Planner
 
-FORMAT = 4  # 3: numbered columns (rule_states.RuleStates.export); 4: each column packed (_packed)
+FORMAT = 5  # 3: numbered columns (rule_states.RuleStates.export); 4: each column packed (_packed);
+# 5: equal ways, answers and required facts kept once (a table each, rules naming their entry)
 PREFIX = "planner-"
 Statics = tuple[frozenset[str], dict[str, float]]  # yes-only facts, each decision's weight
 
