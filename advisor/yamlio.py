@@ -125,12 +125,19 @@ class _Builder:
             raise AdvisorError("aliases (*name) are not allowed", where=self.where, line=self._line_of(path, node))
         self.seen.add(id(node))
         self.lines.setdefault(path, node.start_mark.line + 1)
+        return self.collection(node, path)
+
+    def collection(self, node: Node, path: Path_) -> Any:
+        """A mapping's or a list's value, its tag checked."""
         if isinstance(node, MappingNode):
             if node.tag != _MAP:
                 raise self.fail(f"tag {_tag_name(node.tag)} is not allowed on a mapping", node)
             return self.mapping(node, path)
         if node.tag != _SEQ:
             raise self.fail(f"tag {_tag_name(node.tag)} is not allowed on a list", node)
+        return self.items(node, path)
+
+    def items(self, node: Node, path: Path_) -> list[Any]:
         return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
 
     def _line_of(self, path: Path_, node: Node) -> int:
@@ -210,12 +217,9 @@ class _DataBuilder(_Builder):
         if id(node) in self.seen:
             raise AdvisorError("aliases (*name) are not allowed", where=self.where)
         self.seen.add(id(node))
-        if isinstance(node, MappingNode):
-            if node.tag != _MAP:
-                raise self.fail(f"tag {_tag_name(node.tag)} is not allowed on a mapping", node)
-            return self.mapping(node, path)
-        if node.tag != _SEQ:
-            raise self.fail(f"tag {_tag_name(node.tag)} is not allowed on a list", node)
+        return self.collection(node, path)
+
+    def items(self, node: Node, path: Path_) -> list[Any]:
         return [self.build(item, path) for item in node.value]
 
     def mapping(self, node: MappingNode, path: Path_) -> dict[str, Any]:
