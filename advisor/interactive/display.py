@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from rich.text import Text
 
 from advisor.engine.results import Consultation
 from advisor.interactive.planner import OneAnswerAway, QuestionPlan
@@ -256,44 +254,6 @@ def _certainty(value: float) -> str:
     return f"{value:.2f}"
 
 
-def _plain_table(console: Console, table: Table, rows: list[tuple[str, str, str]]) -> str | None:
-    """The tally's table as rich draws it on a console that shows no styles (a pipe, a file,
-    TERM=dumb: no colour system, nothing recorded): each cell padded by a space either side, the
-    certainty right-aligned, and where the rows are wider than the console the columns rich's
-    own layout gives, each cell wrapped as rich wraps it. ~5x cheaper than rich's table rendering,
-    which every tally paid (~15 ms). None where rich must draw it (styles shown, a cell with a
-    tab or a line break)."""
-    if console.color_system is not None or console.record:
-        return None
-    cells = [[console.render_str(cell, highlight=False).plain for cell in row] for row in rows]
-    if any("\n" in cell or "\t" in cell for row in cells for cell in row):
-        return None
-    widths = [max(cell_len(row[column]) for row in cells) + 2 for column in range(3)]
-    if sum(widths) > console.width:
-        layout = getattr(table, "_calculate_column_widths", None)  # rich's own (private): checked, not assumed
-        if layout is None:
-            return None
-        widths = layout(console, console.options)
-    justify = ("left", "left", "right")
-    lines = []
-    for row in cells:
-        wrapped = []
-        for column, cell in enumerate(row):
-            width = widths[column] - 2
-            if cell_len(cell) <= width:
-                parts = [cell]
-            else:
-                parts = [line.plain for line in Text(cell).wrap(console, width, justify=justify[column],
-                                                                overflow="ellipsis")]
-            pads = (" " * (width - cell_len(part)) for part in parts)
-            wrapped.append([pad + part if justify[column] == "right" else part + pad
-                            for part, pad in zip(parts, pads, strict=True)])
-        for line in range(max(len(parts) for parts in wrapped)):
-            lines.append(" " + "  ".join(parts[line] if line < len(parts) else " " * (widths[column] - 2)
-                                         for column, parts in enumerate(wrapped)) + " ")
-    return "\n".join(lines)
-
-
 def show_tally(console: Console, consultation: Consultation, knowledge: KnowledgeBase,
                after: str) -> None:
     """A compact table of the recommendations so far."""
@@ -302,21 +262,15 @@ def show_tally(console: Console, consultation: Consultation, knowledge: Knowledg
     table.add_column("decision", style="bold")
     table.add_column("choice", style="green")
     table.add_column("certainty", style="dim", justify="right")
-    rows = []
     for rec in consultation.recommendations:
         spec = vocabulary.decision(rec.decision)
         assert spec is not None
         flag = " contested" if rec.contested else ""
-        rows.append((escape(spec.title), escape(spec.choices[rec.choice]), _certainty(rec.certainty) + flag))
-        table.add_row(*rows[-1])
+        table.add_row(escape(spec.title), escape(spec.choices[rec.choice]), _certainty(rec.certainty) + flag)
     console.print()
     if consultation.recommendations:
         console.print(f"[bold]So far, after {escape(after)}:[/]")
-        plain = _plain_table(console, table, rows)
-        if plain is None:
-            console.print(table)
-        else:
-            console.print(plain, markup=False, emoji=False, highlight=False, soft_wrap=True)
+        console.print(table)
     else:
         console.print(f"[bold]So far, after {escape(after)}:[/] no recommendation yet.")
     console.print(f"[dim]{len(consultation.recommendations)} recommendations, "
