@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import DEEP
 
 from advisor.engine.advisor import Advisor
 from advisor.interactive import rule_states
@@ -162,6 +163,11 @@ def first_worth(data: dict[str, Any]) -> int:
     return next(i for i, worth in enumerate(data["state"]["worth"]) if worth is not None)
 
 
+# Damage whose interview is followed to its end in every run (one of each way a file is refused:
+# unreadable, unsigned, a column refused as read, a packed column refused); CI (DEEP) follows all.
+WHOLE_INTERVIEW = ("truncated", "digest", "way-count", "column-cut")
+
+
 @pytest.mark.parametrize("damage", [
     lambda path: path.write_bytes(path.read_bytes()[:-40]),                      # cut short
     lambda path: rewrite(path, lambda d: d["state"]["worth"].__setitem__(first_worth(d), 9.5),
@@ -200,17 +206,23 @@ def first_worth(data: dict[str, Any]) -> int:
         "column-cut", "column-type-code", "column-no-code", "reach-infinite", "ways-entry-unknown",
         "answers-entry-negative", "table-too-long"])
 @pytest.mark.skipif(sys.byteorder != "little", reason="the damage is written little-endian, as the file is")
-def test_a_damaged_file_is_worked_out_again_and_rewritten(cache, knowledge, damage, interview_worked_out):
+def test_a_damaged_file_is_worked_out_again_and_rewritten(cache, knowledge, damage, interview_worked_out, request):
     """Each fact's readers are worked out from the rules' states, and those are checked column by
     column as they are read: the interview asks what one worked out from nothing asks."""
     built = first_state(fresh_planner(knowledge))
     kept = the_file(cache).read_bytes()
     damage(the_file(cache))
     assert the_file(cache).read_bytes() != kept
-    damaged = interview(fresh_planner(knowledge))
+    planner = fresh_planner(knowledge)
+    if DEEP or request.node.callspec.id in WHOLE_INTERVIEW:
+        assert interview(planner) == interview_worked_out
+    else:
+        # The file rewritten (below) proves this damage was found; what follows is the same
+        # working out for every kind of damage, which the kinds above follow to the interview's end.
+        first = planner.plan({})
+        assert [f"{q.fact.name}:{q.worth}:{q.rules}" for q in first.questions] == list(interview_worked_out[0])
     assert the_file(cache).read_bytes() == kept, "rewritten"
     assert first_state(fresh_planner(knowledge)).export() == built.export()
-    assert damaged == interview_worked_out
 
 
 def test_a_rule_base_without_a_known_digest_keeps_nothing(cache, knowledge):
