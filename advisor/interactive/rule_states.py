@@ -152,6 +152,8 @@ class RuleStates:
         self.fact_order = tuple(f.name for f in vocabulary.input_facts)  # how a state on disk numbers them
         self.rule_order = tuple(self.by_id)
         self.spaces: dict[str, tuple[Any, ...]] = {f.name: answer_space(f) for f in vocabulary.input_facts}
+        # Each answer's share of its fact's worth (a list or number fact's answers count as one: SOME).
+        self.shares = {name: 1 / len(space) if space else 0.0 for name, space in self.spaces.items()}
         self.multiple = frozenset(d.name for d in vocabulary.decisions if d.multiple)
         self.readers_of: dict[str, list[str]] = {}     # name -> rules (and gates) whose condition reads it
         self.concluding: dict[str, list[str]] = {}     # name -> rules concluding it
@@ -509,10 +511,13 @@ class RuleStates:
         """The indexes (each target's open rules, the open rules waiting on each fact) and every fact's
         worth with its parts, worked out afresh in one pass over the open rules in plan order: what
         _value_fact works out fact by fact, rule by rule (each rule's tables looked up once). A rule's
-        reach over cost is kept per (target, answers that help) first, then spread over the answers."""
-        states, targets, failing = self.states, self.targets, self._failing
+        reach over cost is scaled by its answers' share as it is read, so each (target, answer) keeps its
+        best at once: the same best as scaling the best (a product's rounding keeps the order)."""
+        states, targets, shares, failing_memo = self.states, self.targets, self.shares, self._failing_memo
         in_target: dict[str, set[str]] = {}
-        seen: dict[str, tuple[list[str], dict[tuple[str, Any], float]]] = {}  # fact -> readers, best by group
+        # Every input fact's tables made empty first: one lookup a pair, no miss to handle.
+        readers: dict[str, list[str]] = {name: [] for name in self.fact_order}
+        tops: dict[str, dict[tuple[str, Any], float]] = {name: {} for name in self.fact_order}
         closes: dict[str, dict[str, list[float]]] = {}
         for rule_id in self.in_plan_order:
             state = states.get(rule_id)
@@ -526,63 +531,57 @@ class RuleStates:
                 members.add(rule_id)
             reach, answers, ways = state.reach, state.answers, state.ways
             for name, cost in ways.items():  # type: ignore[union-attr]
-                key = (target, answers.get(name))
-                entry = seen.get(name)
-                if entry is None:
-                    seen[name] = ([rule_id], {key: reach / cost})
+                readers[name].append(rule_id)
+                fact_tops = tops[name]
+                helping = answers.get(name)
+                if helping is None:  # any answer
+                    key = (target, SOME)
+                    value = reach / cost * 0.5
+                    have = fact_tops.setdefault(key, value)
+                    if value > have:
+                        fact_tops[key] = value
                     continue
-                entry[0].append(rule_id)
-                best = entry[1]
-                value = reach / cost
-                have = best.get(key)
-                if have is None or value > have:
-                    best[key] = value
+                value = reach / cost * shares[name]
+                for answer in helping:
+                    key = (target, answer)
+                    have = fact_tops.setdefault(key, value)
+                    if value > have:
+                        fact_tops[key] = value
             for name in state.required:  # every way needs it: an answer can rule the rule out
                 if name not in ways:  # type: ignore[operator]
                     continue
+                helping = answers.get(name)
+                failing = failing_memo.get((name, helping))
+                if failing is None:
+                    failing = self._failing(name, helping)
                 fact_closes = closes.get(name)
                 if fact_closes is None:
                     fact_closes = closes[name] = {}
-                closing = state.weight * failing(name, answers.get(name))
+                closing = state.weight * failing
                 have_closes = fact_closes.get(target)
                 if have_closes is None:
                     fact_closes[target] = [closing]
                 else:
                     have_closes.append(closing)
-        self._take_rebuilt(in_target, seen, closes)
+        self._take_rebuilt(in_target, readers, tops, closes)
 
-    def _take_rebuilt(self, in_target: dict[str, set[str]],
-                      seen: dict[str, tuple[list[str], dict[tuple[str, Any], float]]],
-                      closes: dict[str, dict[str, list[float]]]) -> None:
+    def _take_rebuilt(self, in_target: dict[str, set[str]], readers: dict[str, list[str]],
+                      tops: dict[str, dict[tuple[str, Any], float]], closes: dict[str, dict[str, list[float]]]) -> None:
         """Each fact's readers, parts and worth from what _rebuild gathered."""
         unknowable = self.unknowable
         self.in_target = in_target
         self.readers = {}
         self.owned, self.filled = None, set(self.fact_order)  # every table is this copy's own, and taken
         self.tops, self.sums, self.worth = {}, {}, {}
-        spaces = self.spaces
-        for name, (rules, groups) in seen.items():
+        for name, rules in readers.items():
+            if not rules:
+                continue
             self.readers[name] = set(rules)
             if name in unknowable:
                 continue
-            space = spaces.get(name)
-            share = 1 / len(space) if space else 0.0
-            # Each group's value scaled by its answers' share before the best is taken: the same best
-            # (a product's rounding keeps the order), without a second pass to scale it.
-            tops: dict[tuple[str, Any], float] = {}
-            for (target, helping), value in groups.items():
-                if helping is None:  # one group per target: for any answer
-                    tops[(target, SOME)] = value * 0.5
-                    continue
-                value *= share
-                for answer in helping:
-                    key = (target, answer)
-                    have = tops.get(key)
-                    if have is None or value > have:
-                        tops[key] = value
-            self.tops[name] = tops
+            fact_tops = self.tops[name] = tops[name]
             sums = self.sums[name] = {target: fsum(values) for target, values in closes.get(name, {}).items()}
-            worth = fsum(tops.values()) + \
+            worth = fsum(fact_tops.values()) + \
                 CLOSING_WEIGHT * fsum(total / len(in_target[target]) for target, total in sums.items())
             self.worth[name] = FactWorth(worth, tuple(rules))
 
