@@ -39,7 +39,7 @@ from advisor.collector import collector_paused
 from advisor.engine.results import Consultation
 from advisor.engine.settling import Settling
 from advisor.knowledge import KnowledgeBase
-from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, leaf_holds, leaves
+from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, leaf_holds
 from advisor.knowledge.rules import Rule
 from advisor.knowledge.vocabulary import FactSpec
 
@@ -172,7 +172,7 @@ class RuleStates:
         # a rule when first needed (a first state read back from disk needs none), for every copy.
         self.static: dict[str, _Static] = _WhenAsked(self._static)
         self.tests: dict[int, _Test] = {}
-        self.alike: dict[Leaf, _Test] = {}  # equal tests in different rules share one
+        self.alike: dict[tuple[str, str, Any], _Test] = {}  # equal tests in different rules share one
         self.shared: dict[str, Any] = {}  # worked out when first needed, for every copy
         self._failing_memo: dict[tuple[str, Any], float] = {}  # for every copy
         self.rank = {r.id: (r.stratum, r.order) for r in self.rules}
@@ -189,8 +189,9 @@ class RuleStates:
         self.tops: dict[str, dict[tuple[str, Any], float]] = {}
         self.sums: dict[str, dict[str, float]] = {}
         # What the producers of a name hand on, kept from step to step until one of them changes
-        # (see _through): name -> producers by value; name -> accepted values -> combined.
-        self._groups: dict[str, dict[Any, tuple[Rule, ...]]] = {}
+        # (see _through): name -> its producers' ids by value, and the values each test on it accepts;
+        # name -> accepted values -> combined.
+        self._groups: dict[str, tuple[dict[Any, tuple[str, ...]], dict[tuple[str, Any], tuple[Any, ...]]]] = {}
         self._combined: dict[str, dict[tuple[Any, ...], _Through | None]] = {}
         self.last: Snapshot | None = None
         self.filled: set[str] = set()  # facts whose tables (after restore) this copy has taken
@@ -337,12 +338,13 @@ class RuleStates:
 
     def _static(self, rule_id: str) -> _Static:
         rule = self.by_id[rule_id]
-        tests = tuple(leaves(rule.condition))
+        tests = _leaves_of(rule.condition)
         for leaf in tests:
             if id(leaf) not in self.tests:
-                test = self.alike.get(leaf)
+                key = (leaf.subject, leaf.op, leaf.operand)  # what a Leaf's equality compares, hashed in C
+                test = self.alike.get(key)
                 if test is None:
-                    test = self.alike[leaf] = self._test(leaf)
+                    test = self.alike[key] = self._test(leaf)
                 self.tests[id(leaf)] = test
         weight = None if rule_id in self.gates else self._weight(rule, frozenset(), {})
         return _Static(tests, weight)
@@ -387,7 +389,7 @@ class RuleStates:
         found = tests_on.get(name)
         if found is None:
             found = tests_on[name] = [
-                (rule_id, tuple(leaf for leaf in leaves(self.by_id[rule_id].condition) if leaf.subject == name or
+                (rule_id, tuple(leaf for leaf in _leaves_of(self.by_id[rule_id].condition) if leaf.subject == name or
                                 (isinstance(leaf.operand, FactRef) and leaf.operand.name == name)))
                 for rule_id in self.readers_of.get(name, ())]
         return found
@@ -869,17 +871,21 @@ class RuleStates:
     def _through(self, name: str, leaf: Leaf) -> _Through | None:
         """What the producers helpful to `leaf` hand on together (None: there are none): worked out
         once per step for each set of values a test accepts, and shared by every reader."""
-        groups = self._producer_groups(name)
+        groups, chosen_by_test = self._producer_groups(name)
         if leaf.subject != name or isinstance(leaf.operand, FactRef):
             chosen = tuple(groups)
         else:
-            chosen = tuple(v for v in groups if _holds(leaf, v))
+            test = (leaf.op, leaf.operand)  # equal tests in many readers choose alike
+            found_chosen = chosen_by_test.get(test)
+            if found_chosen is None:
+                found_chosen = chosen_by_test[test] = tuple(v for v in groups if _holds(leaf, v))
+            chosen = found_chosen
         combined = self._combined.get(name)
         if combined is None:
             combined = self._combined[name] = {}
         elif chosen in combined:
             return combined[chosen]
-        states = [self.states[p.id] for v in chosen for p in groups[v]]
+        states = [self.states[p] for v in chosen for p in groups[v]]
         result = None
         if len(states) == 1:  # its answers as they are (never changed once made: shared)
             state = states[0]
@@ -896,15 +902,18 @@ class RuleStates:
         combined[chosen] = result
         return result
 
-    def _producer_groups(self, name: str) -> dict[Any, tuple[Rule, ...]]:
-        groups = self._groups.get(name)
-        if groups is None:
-            collect: dict[Any, list[Rule]] = {}
-            for producer in self.knowledge.producers(name):
-                if self.states[producer.id].ways is not None:
-                    collect.setdefault(producer.conclusion.value, []).append(producer)
-            groups = self._groups[name] = {v: tuple(rs) for v, rs in collect.items()}
-        return groups
+    def _producer_groups(self, name: str) -> tuple[dict[Any, tuple[str, ...]], dict[tuple[str, Any], tuple[Any, ...]]]:
+        """The producers of `name` that could still fire, by the value they conclude, and (filled by
+        _through) the values each test on `name` accepts among them."""
+        found = self._groups.get(name)
+        if found is None:
+            states, by_id = self.states, self.by_id
+            collect: dict[Any, list[str]] = {}
+            for producer_id in self.concluding.get(name, ()):
+                if states[producer_id].ways is not None:
+                    collect.setdefault(by_id[producer_id].conclusion.value, []).append(producer_id)
+            found = self._groups[name] = ({v: tuple(ids) for v, ids in collect.items()}, {})
+        return found
 
     # --- one fact ----------------------------------------------------------------
 
@@ -1020,6 +1029,23 @@ def _holds(leaf: Leaf, value: Any) -> bool:
         return leaf_holds(leaf.op, value, leaf.operand)
     except TypeError:
         return False
+
+
+def _leaves_of(condition: Condition) -> tuple[Leaf, ...]:
+    """A condition's tests in order, as leaves() gives them, without a generator per part."""
+    if type(condition) is Leaf:
+        return (condition,)
+    found: list[Leaf] = []
+    _gather_leaves(condition, found)
+    return tuple(found)
+
+
+def _gather_leaves(condition: Condition, found: list[Leaf]) -> None:
+    for part in condition.parts:  # type: ignore[union-attr]
+        if type(part) is Leaf:
+            found.append(part)
+        else:
+            _gather_leaves(part, found)
 
 
 def target_of(rule: Rule) -> str:
