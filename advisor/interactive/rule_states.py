@@ -39,7 +39,7 @@ from advisor.collector import collector_paused
 from advisor.engine.results import Consultation
 from advisor.engine.settling import Settling
 from advisor.knowledge import KnowledgeBase
-from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, leaf_holds, leaves
+from advisor.knowledge.conditions import All, Condition, FactRef, Leaf, leaf_holds
 from advisor.knowledge.rules import Rule
 from advisor.knowledge.vocabulary import FactSpec
 
@@ -152,6 +152,8 @@ class RuleStates:
         self.fact_order = tuple(f.name for f in vocabulary.input_facts)  # how a state on disk numbers them
         self.rule_order = tuple(self.by_id)
         self.spaces: dict[str, tuple[Any, ...]] = {f.name: answer_space(f) for f in vocabulary.input_facts}
+        # Each answer's share of its fact's worth (a list or number fact's answers count as one: SOME).
+        self.shares = {name: 1 / len(space) if space else 0.0 for name, space in self.spaces.items()}
         self.multiple = frozenset(d.name for d in vocabulary.decisions if d.multiple)
         self.readers_of: dict[str, list[str]] = {}     # name -> rules (and gates) whose condition reads it
         self.concluding: dict[str, list[str]] = {}     # name -> rules concluding it
@@ -170,7 +172,7 @@ class RuleStates:
         # a rule when first needed (a first state read back from disk needs none), for every copy.
         self.static: dict[str, _Static] = _WhenAsked(self._static)
         self.tests: dict[int, _Test] = {}
-        self.alike: dict[Leaf, _Test] = {}  # equal tests in different rules share one
+        self.alike: dict[tuple[str, str, Any], _Test] = {}  # equal tests in different rules share one
         self.shared: dict[str, Any] = {}  # worked out when first needed, for every copy
         self._failing_memo: dict[tuple[str, Any], float] = {}  # for every copy
         self.rank = {r.id: (r.stratum, r.order) for r in self.rules}
@@ -187,8 +189,9 @@ class RuleStates:
         self.tops: dict[str, dict[tuple[str, Any], float]] = {}
         self.sums: dict[str, dict[str, float]] = {}
         # What the producers of a name hand on, kept from step to step until one of them changes
-        # (see _through): name -> producers by value; name -> accepted values -> combined.
-        self._groups: dict[str, dict[Any, tuple[Rule, ...]]] = {}
+        # (see _through): name -> its producers' ids by value, and the values each test on it accepts;
+        # name -> accepted values -> combined.
+        self._groups: dict[str, tuple[dict[Any, tuple[str, ...]], dict[tuple[str, Any], tuple[Any, ...]]]] = {}
         self._combined: dict[str, dict[tuple[Any, ...], _Through | None]] = {}
         self.last: Snapshot | None = None
         self.filled: set[str] = set()  # facts whose tables (after restore) this copy has taken
@@ -335,12 +338,13 @@ class RuleStates:
 
     def _static(self, rule_id: str) -> _Static:
         rule = self.by_id[rule_id]
-        tests = tuple(leaves(rule.condition))
+        tests = _leaves_of(rule.condition)
         for leaf in tests:
             if id(leaf) not in self.tests:
-                test = self.alike.get(leaf)
+                key = (leaf.subject, leaf.op, leaf.operand)  # what a Leaf's equality compares, hashed in C
+                test = self.alike.get(key)
                 if test is None:
-                    test = self.alike[leaf] = self._test(leaf)
+                    test = self.alike[key] = self._test(leaf)
                 self.tests[id(leaf)] = test
         weight = None if rule_id in self.gates else self._weight(rule, frozenset(), {})
         return _Static(tests, weight)
@@ -385,7 +389,7 @@ class RuleStates:
         found = tests_on.get(name)
         if found is None:
             found = tests_on[name] = [
-                (rule_id, tuple(leaf for leaf in leaves(self.by_id[rule_id].condition) if leaf.subject == name or
+                (rule_id, tuple(leaf for leaf in _leaves_of(self.by_id[rule_id].condition) if leaf.subject == name or
                                 (isinstance(leaf.operand, FactRef) and leaf.operand.name == name)))
                 for rule_id in self.readers_of.get(name, ())]
         return found
@@ -509,10 +513,13 @@ class RuleStates:
         """The indexes (each target's open rules, the open rules waiting on each fact) and every fact's
         worth with its parts, worked out afresh in one pass over the open rules in plan order: what
         _value_fact works out fact by fact, rule by rule (each rule's tables looked up once). A rule's
-        reach over cost is kept per (target, answers that help) first, then spread over the answers."""
-        states, targets, failing = self.states, self.targets, self._failing
+        reach over cost is scaled by its answers' share as it is read, so each (target, answer) keeps its
+        best at once: the same best as scaling the best (a product's rounding keeps the order)."""
+        states, targets, shares, failing_memo = self.states, self.targets, self.shares, self._failing_memo
         in_target: dict[str, set[str]] = {}
-        seen: dict[str, tuple[list[str], dict[tuple[str, Any], float]]] = {}  # fact -> readers, best by group
+        # Every input fact's tables made empty first: one lookup a pair, no miss to handle.
+        readers: dict[str, list[str]] = {name: [] for name in self.fact_order}
+        tops: dict[str, dict[tuple[str, Any], float]] = {name: {} for name in self.fact_order}
         closes: dict[str, dict[str, list[float]]] = {}
         for rule_id in self.in_plan_order:
             state = states.get(rule_id)
@@ -526,63 +533,57 @@ class RuleStates:
                 members.add(rule_id)
             reach, answers, ways = state.reach, state.answers, state.ways
             for name, cost in ways.items():  # type: ignore[union-attr]
-                key = (target, answers.get(name))
-                entry = seen.get(name)
-                if entry is None:
-                    seen[name] = ([rule_id], {key: reach / cost})
+                readers[name].append(rule_id)
+                fact_tops = tops[name]
+                helping = answers.get(name)
+                if helping is None:  # any answer
+                    key = (target, SOME)
+                    value = reach / cost * 0.5
+                    have = fact_tops.setdefault(key, value)
+                    if value > have:
+                        fact_tops[key] = value
                     continue
-                entry[0].append(rule_id)
-                best = entry[1]
-                value = reach / cost
-                have = best.get(key)
-                if have is None or value > have:
-                    best[key] = value
+                value = reach / cost * shares[name]
+                for answer in helping:
+                    key = (target, answer)
+                    have = fact_tops.setdefault(key, value)
+                    if value > have:
+                        fact_tops[key] = value
             for name in state.required:  # every way needs it: an answer can rule the rule out
                 if name not in ways:  # type: ignore[operator]
                     continue
+                helping = answers.get(name)
+                failing = failing_memo.get((name, helping))
+                if failing is None:
+                    failing = self._failing(name, helping)
                 fact_closes = closes.get(name)
                 if fact_closes is None:
                     fact_closes = closes[name] = {}
-                closing = state.weight * failing(name, answers.get(name))
+                closing = state.weight * failing
                 have_closes = fact_closes.get(target)
                 if have_closes is None:
                     fact_closes[target] = [closing]
                 else:
                     have_closes.append(closing)
-        self._take_rebuilt(in_target, seen, closes)
+        self._take_rebuilt(in_target, readers, tops, closes)
 
-    def _take_rebuilt(self, in_target: dict[str, set[str]],
-                      seen: dict[str, tuple[list[str], dict[tuple[str, Any], float]]],
-                      closes: dict[str, dict[str, list[float]]]) -> None:
+    def _take_rebuilt(self, in_target: dict[str, set[str]], readers: dict[str, list[str]],
+                      tops: dict[str, dict[tuple[str, Any], float]], closes: dict[str, dict[str, list[float]]]) -> None:
         """Each fact's readers, parts and worth from what _rebuild gathered."""
         unknowable = self.unknowable
         self.in_target = in_target
         self.readers = {}
         self.owned, self.filled = None, set(self.fact_order)  # every table is this copy's own, and taken
         self.tops, self.sums, self.worth = {}, {}, {}
-        spaces = self.spaces
-        for name, (rules, groups) in seen.items():
+        for name, rules in readers.items():
+            if not rules:
+                continue
             self.readers[name] = set(rules)
             if name in unknowable:
                 continue
-            space = spaces.get(name)
-            share = 1 / len(space) if space else 0.0
-            # Each group's value scaled by its answers' share before the best is taken: the same best
-            # (a product's rounding keeps the order), without a second pass to scale it.
-            tops: dict[tuple[str, Any], float] = {}
-            for (target, helping), value in groups.items():
-                if helping is None:  # one group per target: for any answer
-                    tops[(target, SOME)] = value * 0.5
-                    continue
-                value *= share
-                for answer in helping:
-                    key = (target, answer)
-                    have = tops.get(key)
-                    if have is None or value > have:
-                        tops[key] = value
-            self.tops[name] = tops
+            fact_tops = self.tops[name] = tops[name]
             sums = self.sums[name] = {target: fsum(values) for target, values in closes.get(name, {}).items()}
-            worth = fsum(tops.values()) + \
+            worth = fsum(fact_tops.values()) + \
                 CLOSING_WEIGHT * fsum(total / len(in_target[target]) for target, total in sums.items())
             self.worth[name] = FactWorth(worth, tuple(rules))
 
@@ -870,17 +871,21 @@ class RuleStates:
     def _through(self, name: str, leaf: Leaf) -> _Through | None:
         """What the producers helpful to `leaf` hand on together (None: there are none): worked out
         once per step for each set of values a test accepts, and shared by every reader."""
-        groups = self._producer_groups(name)
+        groups, chosen_by_test = self._producer_groups(name)
         if leaf.subject != name or isinstance(leaf.operand, FactRef):
             chosen = tuple(groups)
         else:
-            chosen = tuple(v for v in groups if _holds(leaf, v))
+            test = (leaf.op, leaf.operand)  # equal tests in many readers choose alike
+            found_chosen = chosen_by_test.get(test)
+            if found_chosen is None:
+                found_chosen = chosen_by_test[test] = tuple(v for v in groups if _holds(leaf, v))
+            chosen = found_chosen
         combined = self._combined.get(name)
         if combined is None:
             combined = self._combined[name] = {}
         elif chosen in combined:
             return combined[chosen]
-        states = [self.states[p.id] for v in chosen for p in groups[v]]
+        states = [self.states[p] for v in chosen for p in groups[v]]
         result = None
         if len(states) == 1:  # its answers as they are (never changed once made: shared)
             state = states[0]
@@ -897,15 +902,18 @@ class RuleStates:
         combined[chosen] = result
         return result
 
-    def _producer_groups(self, name: str) -> dict[Any, tuple[Rule, ...]]:
-        groups = self._groups.get(name)
-        if groups is None:
-            collect: dict[Any, list[Rule]] = {}
-            for producer in self.knowledge.producers(name):
-                if self.states[producer.id].ways is not None:
-                    collect.setdefault(producer.conclusion.value, []).append(producer)
-            groups = self._groups[name] = {v: tuple(rs) for v, rs in collect.items()}
-        return groups
+    def _producer_groups(self, name: str) -> tuple[dict[Any, tuple[str, ...]], dict[tuple[str, Any], tuple[Any, ...]]]:
+        """The producers of `name` that could still fire, by the value they conclude, and (filled by
+        _through) the values each test on `name` accepts among them."""
+        found = self._groups.get(name)
+        if found is None:
+            states, by_id = self.states, self.by_id
+            collect: dict[Any, list[str]] = {}
+            for producer_id in self.concluding.get(name, ()):
+                if states[producer_id].ways is not None:
+                    collect.setdefault(by_id[producer_id].conclusion.value, []).append(producer_id)
+            found = self._groups[name] = ({v: tuple(ids) for v, ids in collect.items()}, {})
+        return found
 
     # --- one fact ----------------------------------------------------------------
 
@@ -1021,6 +1029,23 @@ def _holds(leaf: Leaf, value: Any) -> bool:
         return leaf_holds(leaf.op, value, leaf.operand)
     except TypeError:
         return False
+
+
+def _leaves_of(condition: Condition) -> tuple[Leaf, ...]:
+    """A condition's tests in order, as leaves() gives them, without a generator per part."""
+    if type(condition) is Leaf:
+        return (condition,)
+    found: list[Leaf] = []
+    _gather_leaves(condition, found)
+    return tuple(found)
+
+
+def _gather_leaves(condition: Condition, found: list[Leaf]) -> None:
+    for part in condition.parts:  # type: ignore[union-attr]
+        if type(part) is Leaf:
+            found.append(part)
+        else:
+            _gather_leaves(part, found)
 
 
 def target_of(rule: Rule) -> str:
