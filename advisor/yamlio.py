@@ -255,9 +255,13 @@ _KEY_LONGEST = 128
 _PLAIN_DEPTH = 16  # containers open at once: a deeper document is left to the parser
 # Key texts, and value texts (quotes included) with their values, found plain in earlier
 # documents: the same ones come back in every file of a batch, and are not checked again.
-# Values are kept only when immutable (text, numbers, booleans, null).
+# (Every such value is immutable: text, a number, a boolean, null or a date.)
 _plain_keys: set[str] = set()
 _plain_values: dict[str, Any] = {}
+# And whole lines (indent included) read before, with what `_plain_lines` reads in them: most
+# lines of a batch's files are the same few ("  ml_task: tabular", "  - model").
+_plain_lines_read: dict[str, Any] = {}
+_BLANK: Any = object()  # what a comment or blank line reads as
 _NOWHERE = Mark("", 0, 0, 0, None, None)
 
 
@@ -303,8 +307,6 @@ def _plain_value(text: str) -> Any:
             value = _built(text)
         except AdvisorError:
             return _NOT_KNOWN
-        if not isinstance(value, str | int | float | None):  # bool is an int; a date is not kept
-            return value
     if len(text) <= _RESOLVED_LONGEST:
         if len(_plain_values) >= _RESOLVED_LIMIT:
             _plain_values.clear()
@@ -355,30 +357,44 @@ def _plain_lines(text: str) -> list[tuple[int, str | None, str, Any]] | None:
     """Each line's (indent, key, value text, value), less comments and blank lines: key None for
     a list's item, value text "" for a key with nothing after it. None: a line is not plain."""
     found = []
-    keys, values = _plain_keys, _plain_values
+    known = _plain_lines_read
     for line in text.split("\n"):
-        body = line.lstrip(" ")
-        if not body:
-            continue
-        if body[0] == "#":
-            if not (body.isascii() and body.isprintable()):
-                return None
-            continue
+        read = known.get(line)
+        if read is None and (read := _plain_line(line)) is None:
+            return None
+        if read is not _BLANK:
+            found.append(read)
+    return found
+
+
+def _plain_line(line: str) -> Any:
+    """`_plain_lines`' reading of a line not read before (and kept): its tuple, `_BLANK` for a
+    comment or blank line, or None."""
+    body = line.lstrip(" ")
+    if not body or body[0] == "#":
+        if body and not (body.isascii() and body.isprintable()):
+            return None
+        read: Any = _BLANK
+    else:
         key: str | None
         key, colon, value = body.partition(": ")
         if not colon:
             key, value = _unpaired(body)
             if key == "":
                 return None
-        elif key not in keys and not _plain_key(key):
+        elif key not in _plain_keys and not _plain_key(key):
             return None
-        built = values.get(value, _NOT_KNOWN) if value else None
+        built = _plain_values.get(value, _NOT_KNOWN) if value else None
         if built is _NOT_KNOWN:
             value, built = _value_of(value)
             if built is _NOT_KNOWN:
                 return None
-        found.append((len(line) - len(body), key, value, built))
-    return found
+        read = (len(line) - len(body), key, value, built)
+    if len(line) <= _RESOLVED_LONGEST:
+        if len(_plain_lines_read) >= _RESOLVED_LIMIT:
+            _plain_lines_read.clear()
+        _plain_lines_read[line] = read
+    return read
 
 
 def _unpaired(body: str) -> tuple[str | None, str]:
@@ -386,8 +402,8 @@ def _unpaired(body: str) -> tuple[str | None, str]:
     if body[0] == "-" and body[1:2] == " ":
         item = body[2:].strip(" ")
         return (None, item) if item else ("", "")
-    key = body.rstrip(" ")
-    return (key[:-1], "") if key[-1] == ":" and _plain_key(key[:-1]) else ("", "")
+    key = body.rstrip(" ")[:-1]
+    return (key, "") if body.rstrip(" ")[-1] == ":" and (key in _plain_keys or _plain_key(key)) else ("", "")
 
 
 def _plain_key(key: str) -> bool:

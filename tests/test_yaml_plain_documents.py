@@ -192,3 +192,12 @@ def test_each_rule_on_a_document_it_reads(document):
 @pytest.mark.parametrize("document", LEFT)
 def test_each_rule_on_a_document_it_leaves_to_the_parser(document):
     assert read_plainly(document) is None
+
+
+def test_a_document_read_again_is_built_afresh():
+    """Lines and values are kept from one document to the next; the lists and mappings never."""
+    text = "a:\n- x\nb:\n  c: 2024-01-02\n"
+    first = yamlio._plain_block_data(text)
+    first["a"].append("y")
+    first["b"]["d"] = 2
+    assert read_plainly(text) == parsed(text)
