@@ -10,6 +10,7 @@ alias (*x for a plain value) is harmless and allowed; aliases of mappings or lis
 
 from __future__ import annotations
 
+import functools
 import math
 import stat
 from dataclasses import field
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from advisor.errors import AdvisorError
@@ -237,12 +239,222 @@ class _DataBuilder(_Builder):
         return result
 
 
+# Most scenario files are a block mapping of plain keys, one-line values and lists of them:
+# `_plain_block_data` reads such a document a line at a time with str methods. Composing one
+# with libyaml costs a Python node and a resolver call per scalar (~2.5M instructions for a
+# generated file of ~130 lines, a quarter of evaluating it). Any other document (flow or block
+# scalars, tags, anchors, escapes, a comment after a value, tabs, a key given twice, indentation
+# YAML refuses or reads as one value over several lines) is left to the parser, which then
+# gives what it gives; tests/test_yaml_plain_documents.py compares the two readings.
+# (Spelt out: `string`, whose import compiles a regular expression, is not imported by review.)
+_LETTERS_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_UNQUOTED_FIRST = frozenset(_LETTERS_DIGITS + "_./+(")  # and "-" before a digit or "."
+_UNQUOTED = frozenset(_LETTERS_DIGITS + "_./+,'()- ")
+_DIGIT_OR_DOT = frozenset("0123456789.")
+_KEY_LONGEST = 128
+_PLAIN_DEPTH = 16  # containers open at once: a deeper document is left to the parser
+# Key texts, and value texts (quotes included) with their values, found plain in earlier
+# documents: the same ones come back in every file of a batch, and are not checked again.
+# (Every such value is immutable: text, a number, a boolean, null or a date.)
+_plain_keys: set[str] = set()
+_plain_values: dict[str, Any] = {}
+# And whole lines (indent included) read before, with what `_plain_lines` reads in them: most
+# lines of a batch's files are the same few ("  ml_task: tabular", "  - model").
+_plain_lines_read: dict[str, Any] = {}
+_BLANK: Any = object()  # what a comment or blank line reads as
+_NOWHERE = Mark("", 0, 0, 0, None, None)
+
+
+@functools.cache
+def _scalar_loader() -> Any:
+    """A loader to resolve and build scalars with, made when first needed."""
+    return _Loader("")
+
+
+def _built(text: str) -> Any:
+    """What the parser and the builders make of the plain scalar `text`: its tag as the parser
+    asks the resolver for it, then its value as `_Builder.scalar` builds it (AdvisorError if
+    that fails)."""
+    if text.isdigit() and (text[0] != "0" or text == "0") and len(text) <= 18:
+        return int(text)  # what YAML 1.1's int resolver and constructor make of decimal digits
+    loader = _scalar_loader()
+    tag = loader.resolve(ScalarNode, text, (True, False))
+    return text if tag == _STR else _DataBuilder(loader, "").scalar(ScalarNode(tag, text, _NOWHERE, _NOWHERE))
+
+
+def _plain_value(text: str) -> Any:
+    """The value of the one-line value `text` (without spaces around it), or `_NOT_KNOWN` when
+    it is not one `_plain_block_data` reads, or building it fails (the parser then reports it)."""
+    first = text[0]
+    if first == "'" or first == '"':  # quoted: text, whatever it says
+        inner = text[1:-1]
+        if len(text) < 2 or text[-1] != first or not (inner.isascii() and inner.isprintable()):
+            return _NOT_KNOWN
+        if first == "'":
+            if "'" in inner.replace("''", ""):
+                return _NOT_KNOWN
+            value: Any = inner.replace("''", "'")
+        elif '"' in inner or "\\" in inner:  # escapes: the parser's
+            return _NOT_KNOWN
+        else:
+            value = inner
+    else:
+        if not (first in _UNQUOTED_FIRST or (first == "-" and text[1:2] in _DIGIT_OR_DOT)):
+            return _NOT_KNOWN
+        if not _UNQUOTED.issuperset(text):
+            return _NOT_KNOWN
+        try:
+            value = _built(text)
+        except AdvisorError:
+            return _NOT_KNOWN
+    if len(text) <= _RESOLVED_LONGEST:
+        if len(_plain_values) >= _RESOLVED_LIMIT:
+            _plain_values.clear()
+        _plain_values[text] = value
+    return value
+
+
+def _plain_block_data(text: str) -> Any:
+    """The data of a document made only of lines `key: value`, `key:` and `- value` (one-line
+    values, `_plain_value`), comments and blank lines, as the parser and `_DataBuilder` make
+    it; `_NOT_KNOWN` for any other document."""
+    lines = _plain_lines(text)
+    if not lines:
+        return _NOT_KNOWN
+    root: dict[str, Any] = {}
+    stack: list[tuple[int, Any]] = [(0, root)]  # open containers, innermost last: (indent, dict or list)
+    top_indent, top = 0, root
+    pending: str | None = None  # a key with nothing after it on its line: what follows is its value
+    for indent, key, value, built in lines:
+        if pending is not None:
+            if not _open(stack, pending, indent, key is None):
+                return _NOT_KNOWN
+            top_indent, top = stack[-1]
+            pending = None
+        if key is None:  # a list's item
+            if top.__class__ is not list or indent != top_indent:
+                return _NOT_KNOWN
+            top.append(built)
+            continue
+        if top.__class__ is list:  # a key after a list's items: the list has ended (and the key
+            stack.pop()              # must stand at the indent of a mapping that is still open)
+            top_indent, top = stack[-1]
+        while indent < top_indent:
+            stack.pop()
+            top_indent, top = stack[-1]
+        if indent != top_indent or key in top:
+            return _NOT_KNOWN
+        if value:
+            top[key] = built
+        else:
+            pending = key
+    if pending is not None:
+        stack[-1][1][pending] = _built("")
+    return root
+
+
+def _plain_lines(text: str) -> list[tuple[int, str | None, str, Any]] | None:
+    """Each line's (indent, key, value text, value), less comments and blank lines: key None for
+    a list's item, value text "" for a key with nothing after it. None: a line is not plain."""
+    found = []
+    known = _plain_lines_read
+    for line in text.split("\n"):
+        read = known.get(line)
+        if read is None and (read := _plain_line(line)) is None:
+            return None
+        if read is not _BLANK:
+            found.append(read)
+    return found
+
+
+def _plain_line(line: str) -> Any:
+    """`_plain_lines`' reading of a line not read before (and kept): its tuple, `_BLANK` for a
+    comment or blank line, or None."""
+    body = line.lstrip(" ")
+    if not body or body[0] == "#":
+        if body and not (body.isascii() and body.isprintable()):
+            return None
+        read: Any = _BLANK
+    else:
+        key: str | None
+        key, colon, value = body.partition(": ")
+        if not colon:
+            key, value = _unpaired(body)
+            if key == "":
+                return None
+        elif key not in _plain_keys and not _plain_key(key):
+            return None
+        built = _plain_values.get(value, _NOT_KNOWN) if value else None
+        if built is _NOT_KNOWN:
+            value, built = _value_of(value)
+            if built is _NOT_KNOWN:
+                return None
+        read = (len(line) - len(body), key, value, built)
+    if len(line) <= _RESOLVED_LONGEST:
+        if len(_plain_lines_read) >= _RESOLVED_LIMIT:
+            _plain_lines_read.clear()
+        _plain_lines_read[line] = read
+    return read
+
+
+def _unpaired(body: str) -> tuple[str | None, str]:
+    """(None, item) for a list's item `- item`, (key, "") for `key:`; ("", "") for any other line."""
+    if body[0] == "-" and body[1:2] == " ":
+        item = body[2:].strip(" ")
+        return (None, item) if item else ("", "")
+    key = body.rstrip(" ")[:-1]
+    return (key, "") if body.rstrip(" ")[-1] == ":" and (key in _plain_keys or _plain_key(key)) else ("", "")
+
+
+def _plain_key(key: str) -> bool:
+    """Whether `key` is a key a plain line may have (and if so, keep it known)."""
+    if not (len(key) <= _KEY_LONGEST and key.isascii() and key.isidentifier()):
+        return False
+    if len(_plain_keys) >= _RESOLVED_LIMIT:
+        _plain_keys.clear()
+    _plain_keys.add(key)
+    return True
+
+
+def _value_of(value: str) -> tuple[str, Any]:
+    """(value text, value) for a value text not known yet, spaces around it taken off first."""
+    value = value.strip(" ")
+    if not value:
+        return value, None  # only spaces after the key: nothing
+    built = _plain_values.get(value, _NOT_KNOWN)
+    return value, _plain_value(value) if built is _NOT_KNOWN else built
+
+
+def _open(stack: list[tuple[int, Any]], key: str, indent: int, item: bool) -> bool:
+    """Give the innermost mapping's `key`, which had nothing after it on its line, its value from
+    the next line: a mapping (a key deeper than it), a list (an item at its indent or deeper)
+    or, before anything else, null. False: too deep to read plainly."""
+    key_indent, mapping = stack[-1]
+    if not item and indent > key_indent:
+        child: Any = {}
+    elif item and indent >= key_indent:
+        child = []
+    else:
+        mapping[key] = _built("")  # nothing: the empty scalar, null
+        return True
+    if len(stack) >= _PLAIN_DEPTH:
+        return False
+    mapping[key] = child
+    stack.append((indent, child))
+    return True
+
+
 def parse_yaml(text: str, where: str, duplicates: list[str] | None = None, *, lines: bool = True) -> YamlDocument:
     """Parse one YAML document; errors become one-line AdvisorErrors with file and line.
     With a `duplicates` list, a key given twice in a mapping is not an error: the later value
     is kept (as PyYAML's loaders, and so Azure ML's CLI, keep it) and the list gets a message.
     `lines=False`: the document's lines are found when first asked (parsing the text again),
-    for a reader that asks only to name the line of an error (~5% of loading a scenario file)."""
+    for a reader that asks only to name the line of an error (~5% of loading a scenario file);
+    a document of plain lines is then read without the parser (`_plain_block_data`)."""
+    if not lines and duplicates is None:
+        data = _plain_block_data(text)
+        if data is not _NOT_KNOWN:
+            return YamlDocument(data, None, (text, where))
     try:
         loader = _Loader(text)
         try:
