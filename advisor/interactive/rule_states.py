@@ -77,11 +77,13 @@ def combine_all(parts: list[Ways]) -> Ways:
         return parts[0]  # ways are never changed once made: shared, not copied
     cheapest = [min(p.values(), default=0) for p in parts]
     total = sum(cheapest)
-    result: Ways = {}
-    for part, own in zip(parts, cheapest, strict=True):
-        for name, cost in part.items():
-            through = total - own + cost
-            if through < result.get(name, through + 1):
+    extra = total - cheapest[0]
+    result: Ways = {name: cost + extra for name, cost in parts[0].items()}
+    for part, own in zip(parts[1:], cheapest[1:], strict=True):
+        extra = total - own
+        for name, cost in part.items():  # parts seldom share a fact: a membership test, not a lookup
+            through = cost + extra
+            if name not in result or through < result[name]:
                 result[name] = through
     return result
 
@@ -95,7 +97,7 @@ def combine_any(parts: list[Ways]) -> Ways | None:
     result: Ways = dict(parts[0])
     for part in parts[1:]:
         for name, cost in part.items():
-            if cost < result.get(name, cost + 1):
+            if name not in result or cost < result[name]:
                 result[name] = cost
     return result
 
@@ -779,20 +781,30 @@ class RuleStates:
             return self._leaf(condition, truths[id(condition)])
         results = [self._leaf(part, truths[id(part)]) if type(part) is Leaf else self._condition(part, truths)
                    for part in condition.parts]
+        ways: Ways | None
+        found: list[Ways] = []  # the parts' ways that are not empty (all) or not None (any)
+        needs: list[frozenset[str]] = []  # the required facts of the parts that are not impossible
         if isinstance(condition, All):
-            if any(r[0] is None for r in results):
-                ways = None
-            else:
-                found = [r[0] for r in results if r[0]]
-                ways = combine_all(found) if found else {}  # type: ignore[arg-type]
-            required = frozenset().union(*(r[1] for r in results if r[0] is not None))
+            ways = {}
+            for part_ways, part_needs in results:
+                if part_ways is None:
+                    ways = None
+                    continue
+                if part_ways:
+                    found.append(part_ways)
+                needs.append(part_needs)
+            if ways is not None and found:
+                ways = combine_all(found)
+            required = frozenset().union(*needs)
         else:
-            possible = [r for r in results if r[0] is not None]
-            if any(not r[0] for r in possible):
-                ways = {}
-            else:
-                ways = combine_any([r[0] for r in possible])  # type: ignore[misc]
-            required = frozenset.intersection(*(r[1] for r in possible)) if possible else frozenset()
+            true = False
+            for part_ways, part_needs in results:
+                if part_ways is not None:
+                    true = true or not part_ways
+                    found.append(part_ways)
+                    needs.append(part_needs)
+            ways = {} if true else combine_any(found)
+            required = frozenset.intersection(*needs) if needs else frozenset()
         if ways == {} or (ways is None and self._truth(condition, truths) is not None):
             return ways, frozenset()  # decided: nothing is required any more
         return ways, required
@@ -1091,10 +1103,11 @@ def _merge_all(found: dict[str, tuple[Any, ...]], merged: dict[str, set[Any]],
         found.update(answers)
         return
     for name, helping in answers.items():
-        have = found.get(name)
-        if have is None:
+        if name not in found:
             found[name] = helping
-        elif have is not helping and have != helping:
+            continue
+        have = found[name]
+        if have is not helping and have != helping:
             more = merged.get(name)
             if more is None:
                 merged[name] = {*have, *helping}
