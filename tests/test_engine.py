@@ -550,3 +550,26 @@ def test_a_reset_engine_holds_only_experta_initial_fact(engine):
     facts = list(engine._engine.facts.values())
     assert len(facts) == 1 and type(facts[0]) is InitialFact
     assert engine._engine.agenda.activations == []
+
+
+def test_a_watched_consultation_logs_each_fact_it_declares(engine):
+    """experta's FACTS watcher, when on, logs every fact declared (the working memory asks the
+    watcher once, when a consultation resets the engine); off, it logs nothing."""
+    import logging
+
+    from experta import watchers
+
+    lines: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())  # type: ignore[method-assign]
+    level = watchers.FACTS.level
+    watchers.FACTS.addHandler(handler)
+    try:
+        engine.consult({"data_format": "tabular"})
+        assert lines == []
+        watchers.watch("FACTS")
+        engine.consult({"data_format": "tabular"})
+    finally:
+        watchers.FACTS.setLevel(level)
+        watchers.FACTS.removeHandler(handler)
+    assert any(" ==> " in line and "'data_format'" in line for line in lines), lines

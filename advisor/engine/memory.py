@@ -68,13 +68,18 @@ def datum_class(name: str) -> type[Datum]:
     return cls
 
 
+_FROZEN_AS_THEY_ARE = frozenset({str, int, float, bool, tuple, type(None)})
+
+
 def new_datum(name: str, value: Any, origin: str) -> Datum:
     """What `datum_class(name)(name=name, value=value, origin=origin)` makes, without Fact's
     general constructor (a Python call per key, and a property read each): the three keys go
     straight into the dict, the value frozen as Fact.__setitem__ would (one is made per fact
     declared, hundreds per consultation at scale)."""
     cls = datum_class(name)
-    frozen = freeze(value)
+    # freeze returns these as they are (they are hashable); asked of it, it takes four Python
+    # calls (a singledispatch lookup, then an abstract-class check) for every new value.
+    frozen = value if value.__class__ in _FROZEN_AS_THEY_ARE else freeze(value)
     return datum_from(cls, {"name": name, "value": frozen, "origin": origin}, (cls, name, frozen, origin))
 
 
@@ -108,6 +113,9 @@ class WorkingMemory(FactList):
         # experta counts each fact's copies in a Counter, whose __missing__ is a Python call for
         # every new fact; a defaultdict answers the same in C (the list only adds, subtracts, pops).
         self.reference_counter: defaultdict[Any, int] = defaultdict(int)
+        # Whether the FACTS watcher logs, asked once a working memory (two a consultation) rather
+        # than once a fact declared: nothing a consultation runs turns experta's watchers on or off.
+        self.logs_facts = _FACTS_WATCHER.isEnabledFor(logging.INFO)
 
     @staticmethod
     def _get_fact_id(fact: Any) -> Any:
@@ -119,7 +127,7 @@ class WorkingMemory(FactList):
         declares but experta's initial fact), in fewer Python calls: such a datum is a Fact
         declaring no fields (so `validate` checks nothing), its identity is at hand, its id is
         set as Fact's `__factid__` setter sets it, and the log line is formatted only when the
-        FACTS watcher logs (as `logging` would decide)."""
+        FACTS watcher logs (as `logging` would decide when the working memory was made)."""
         identity = fact.identity if isinstance(fact, Datum) else None
         if identity is None:
             return super().declare(fact)
@@ -131,7 +139,7 @@ class WorkingMemory(FactList):
             self.last_index = index + 1
             self.added.append(fact)
             counter[identity] += 1
-            if _FACTS_WATCHER.isEnabledFor(logging.INFO):
+            if self.logs_facts:
                 _FACTS_WATCHER.info(" ==> %s: %r", fact, fact)
             return fact
         return None
