@@ -736,11 +736,15 @@ class RuleStates:
                 truths[id(leaf)] = None
             else:
                 truths[id(leaf)] = leaf_holds(test.op, values[subject], values[other] * test.operand.times)
-        ways, required = self._condition(rule.condition, truths)
+        truth = self._truth(rule.condition, truths)
+        if truth is None:
+            ways, required = self._condition(rule.condition, truths)
+        else:  # decided by the answers so far: its ways need not be worked out (they are none)
+            ways, required = ({} if truth else None), _NOTHING
         known = False
         if not ways or rule.id in self.snapshot.set_aside:  # decided, impossible or set aside
             # Nothing reads what such a rule could settle: no ways, answers or required facts.
-            known = ways == {} or self._truth(rule.condition, truths) is not None
+            known = ways == {} or truth is not None
             ways, answers, required = None, {}, _NOTHING
         else:
             answers = self._answers(static.tests, truths)
