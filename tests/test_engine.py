@@ -573,3 +573,29 @@ def test_a_watched_consultation_logs_each_fact_it_declares(engine):
         watchers.FACTS.setLevel(level)
         watchers.FACTS.removeHandler(handler)
     assert any(" ==> " in line and "'data_format'" in line for line in lines), lines
+
+
+def test_a_value_test_answers_as_the_conditions_semantics_do():
+    """memory.value_test (the matcher's test of one value, for every operator but eq) gives
+    leaf_holds' answer on every value a fact can hold, False for a list where it wants one
+    value (and the other way round), and False where leaf_holds would raise TypeError."""
+    from advisor.engine.memory import value_test
+    from advisor.knowledge.conditions import leaf_holds
+
+    operands = {"ne": ["gpu", 3], "gt": [3, 2.5], "ge": [3], "lt": [3, 0.5], "le": [3], "in": [("a", "b"), (1, 2)],
+                "not_in": [("a", "b")], "contains_any": [("a", "b")], "contains_none": [("a", "b")],
+                "contains_only": [("a", "b")], "contains_other_than": [("a", "b")]}
+    values = ["a", "gpu", "c", 1, 2, 3, 4, 2.5, True, False, 0, (), ("a",), ("a", "b"), ("b", "c"), ("c",),
+              ("a", ["unhashable"]), None]
+    for op, choices in operands.items():
+        for operand in choices:
+            holds = value_test(op, operand)
+            for value in values:
+                if op.startswith("contains") != isinstance(value, tuple):
+                    expected = False
+                else:
+                    try:
+                        expected = leaf_holds(op, value, operand)
+                    except TypeError:
+                        expected = False
+                assert holds(value) == expected, (op, operand, value)

@@ -5,6 +5,7 @@ use): fact classes, binding names, and each leaf's test on values."""
 from __future__ import annotations
 
 import logging
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from itertools import count
@@ -169,6 +170,32 @@ def value_test(op: str, operand: Any) -> Callable[[Any], bool]:
     # before testing the fact's name, so the test sees other facts' values too: it must
     # answer False, not raise, for them. (The counting matcher only gives it the fact's own.)
     wants_list = op.startswith("contains")
+    compare = _COMPARISONS.get(op)
+    if compare is not None:  # one C call, not leaf_holds' chain of operator names
+        def holds_compared(value: Any) -> bool:
+            if isinstance(value, tuple):
+                return False
+            try:
+                return compare(value, operand)
+            except TypeError:
+                return False
+        return holds_compared
+    if op in _SET_TESTS:
+        try:
+            wanted = frozenset(operand)
+        except TypeError:  # leaf_holds' set(operand) would raise at every call: left to it
+            wanted = None
+        if wanted is not None:
+            method, negated = _SET_TESTS[op]
+
+            def holds_set(value: Any) -> bool:
+                if not isinstance(value, tuple):
+                    return False
+                try:
+                    return method(set(value), wanted) is not negated
+                except TypeError:
+                    return False
+            return holds_set
 
     def holds(value: Any) -> bool:
         if wants_list != isinstance(value, tuple):
@@ -178,6 +205,15 @@ def value_test(op: str, operand: Any) -> Callable[[Any], bool]:
         except TypeError:
             return False
     return holds
+
+
+# What leaf_holds does for these operators, as one call (a value test of a number or a choice).
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "ne": operator.ne, "gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}
+# And for the list operators, on the value's set and the operand's (made once): (method, negated).
+_SET_TESTS: dict[str, tuple[Callable[[set[Any], frozenset[Any]], bool], bool]] = {
+    "contains_any": (set.isdisjoint, True), "contains_none": (set.isdisjoint, False),
+    "contains_only": (set.issubset, False), "contains_other_than": (set.issubset, True)}
 
 
 def fact_to_fact(op: str, times: float) -> Callable[[Any, Any], bool]:
