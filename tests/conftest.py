@@ -507,6 +507,17 @@ SLOWEST_FILES = ("test_install.py", "test_review_precommit.py", "test_planner_st
                  "test_review_hostile_inputs.py")
 
 
+def collect_all_garbage(passes: int = 10) -> None:
+    """Collect until a pass frees nothing. One pass is not enough to start a no-cycles check from a
+    clean slate: freeing a cycle runs its weakref callbacks (the planner's first states are kept in a
+    WeakKeyDictionary keyed by the Advisor), which can drop the last reference to other cycles that
+    only the next pass finds; an earlier test's leftovers would then be blamed on the code under test."""
+    for _ in range(passes):
+        if gc.collect() == 0:
+            return
+    raise AssertionError(f"garbage still found after {passes} collections")
+
+
 def pytest_collection_finish(session):
     """What collection made (pytest's, hypothesis's, the libraries', the test modules' objects) lives
     as long as the worker: moved out of the collector's walks, as get_advisor does for the

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from conftest import DEEP, ROOT
+from conftest import DEEP, ROOT, collect_all_garbage
 
 from advisor.engine.advisor import Advisor
 from advisor.engine.agenda import ORDER_LIMIT, PRIORITY_MAX, salience
@@ -430,7 +430,7 @@ def test_a_consultation_leaves_no_cycles_for_the_collector_it_pauses(synthetic, 
     runs += [(synthetic_engine, facts) for facts in generate.random_scenarios(synthetic_engine.knowledge, 5, seed=6)]
     for advisor, facts in runs:  # once before: what earlier tests left to others' caches goes now
         advisor.consult(facts)
-    gc.collect()
+    collect_all_garbage()
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -456,7 +456,7 @@ def test_reading_the_knowledge_cache_and_building_the_engine_leave_no_cycles(kno
     from advisor.knowledge.cache import decode, dumps
 
     text = dumps(knowledge)
-    gc.collect()
+    collect_all_garbage()
     was_enabled = gc.isenabled()
     gc.disable()
     try:

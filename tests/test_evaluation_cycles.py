@@ -7,6 +7,8 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+from conftest import collect_all_garbage
+
 from advisor.engine import get_advisor
 from advisor.evaluation import runner
 from advisor.evaluation.collect import collect
@@ -47,7 +49,7 @@ def _files(folder: Path) -> list[str]:
 def test_a_serial_batch_leaves_no_cycles_and_restores_the_collector(tmp_path):
     files = _files(tmp_path)
     list(runner._serially(files, get_advisor()))  # once before: caches filled now, not below
-    gc.collect()
+    collect_all_garbage()  # what earlier tests left, freed now: not blamed on the batch
     was_enabled = gc.isenabled()
     gc.enable()
     try:
