@@ -4,7 +4,9 @@ streamed to, links kept, and one clear line with exit 2 for a folder or an unwri
 
 from __future__ import annotations
 
+import json
 import os
+import select
 import stat
 import threading
 from pathlib import Path
@@ -79,14 +81,39 @@ def test_dev_null_stays_a_device():
 def test_a_fifo_is_streamed_to_and_stays_a_fifo(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
+    # The read end is opened here, before the CLI looks for a reader (a FIFO no program reads is
+    # refused at once): a reader thread's own blocking open would race the CLI's open under load.
+    read_end = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
     received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    cli_done = threading.Event()
+
+    def drain() -> None:  # ~190 KB: more than a pipe holds, so read while the CLI writes
+        while True:
+            finished = cli_done.is_set()  # looked at before reading: what the CLI wrote is read after
+            select.select([read_end], [], [], 0.1)
+            try:
+                chunk = os.read(read_end, 1 << 16)
+            except BlockingIOError:  # the CLI has the FIFO open and nothing is written yet
+                continue
+            if chunk:
+                received.append(chunk)
+            elif finished:  # no writer left and the CLI has returned: everything is read
+                return
+            else:  # no writer yet, or the CLI has closed it and not returned yet
+                cli_done.wait(0.01)
+
+    reader = threading.Thread(target=drain)
     reader.start()
-    result = run_cli(*SCHEMA, "-o", fifo)
-    reader.join(timeout=120)
-    assert result.returncode == 0
+    try:
+        result = run_cli(*SCHEMA, "-o", fifo)
+    finally:
+        cli_done.set()
+        reader.join(timeout=120)
+        os.close(read_end)
+    assert not reader.is_alive()
+    assert result.returncode == 0, result
     assert stat.S_ISFIFO(fifo.stat().st_mode)
-    assert received and received[0].startswith(b"{")
+    assert json.loads(b"".join(received))["$schema"]  # the whole document came through the FIFO
     assert [p.name for p in tmp_path.iterdir()] == ["pipe"]  # no temporary file left behind
 
 
