@@ -31,6 +31,14 @@ _RESOLVED_LIMIT = 50_000  # plain scalars whose tag is remembered
 _RESOLVED_LONGEST = 200  # longer texts are resolved afresh: a batch of 1 MB scalars is not kept
 
 
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    """Keep `value` under `key` in one of this module's memos, emptied first once it holds
+    _RESOLVED_LIMIT entries (a long batch's memory stays bounded)."""
+    if len(memo) >= _RESOLVED_LIMIT:
+        memo.clear()
+    memo[key] = value
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc]
     """libyaml's parser when present (several times faster); the constructor is the safe one.
 
@@ -56,9 +64,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
             pass
         tag: str = super().resolve(kind, value, implicit)
         if not self.yaml_path_resolvers and (not isinstance(value, str) or len(value) <= _RESOLVED_LONGEST):
-            if len(self._resolved) >= _RESOLVED_LIMIT:
-                self._resolved.clear()
-            self._resolved[key] = tag
+            _remember(self._resolved, key, tag)
         return tag
 
 _TAG = "tag:yaml.org,2002:"
@@ -181,9 +187,7 @@ class _Builder:
             return known
         value = self._construct(node)
         if tag in _KEPT_TAGS and len(node.value) <= _RESOLVED_LONGEST:
-            if len(_CONSTRUCTED) >= _RESOLVED_LIMIT:
-                _CONSTRUCTED.clear()
-            _CONSTRUCTED[key] = value
+            _remember(_CONSTRUCTED, key, value)
         return value
 
     def _construct(self, node: ScalarNode) -> Any:
@@ -256,7 +260,7 @@ _PLAIN_DEPTH = 16  # containers open at once: a deeper document is left to the p
 # Key texts, and value texts (quotes included) with their values, found plain in earlier
 # documents: the same ones come back in every file of a batch, and are not checked again.
 # (Every such value is immutable: text, a number, a boolean, null or a date.)
-_plain_keys: set[str] = set()
+_plain_keys: dict[str, bool] = {}
 _plain_values: dict[str, Any] = {}
 # And whole lines (indent included) read before, with what `_plain_lines` reads in them: most
 # lines of a batch's files are the same few ("  ml_task: tabular", "  - model").
@@ -308,9 +312,7 @@ def _plain_value(text: str) -> Any:
         except AdvisorError:
             return _NOT_KNOWN
     if len(text) <= _RESOLVED_LONGEST:
-        if len(_plain_values) >= _RESOLVED_LIMIT:
-            _plain_values.clear()
-        _plain_values[text] = value
+        _remember(_plain_values, text, value)
     return value
 
 
@@ -391,9 +393,7 @@ def _plain_line(line: str) -> Any:
                 return None
         read = (len(line) - len(body), key, value, built)
     if len(line) <= _RESOLVED_LONGEST:
-        if len(_plain_lines_read) >= _RESOLVED_LIMIT:
-            _plain_lines_read.clear()
-        _plain_lines_read[line] = read
+        _remember(_plain_lines_read, line, read)
     return read
 
 
@@ -402,17 +402,16 @@ def _unpaired(body: str) -> tuple[str | None, str]:
     if body[0] == "-" and body[1:2] == " ":
         item = body[2:].strip(" ")
         return (None, item) if item else ("", "")
-    key = body.rstrip(" ")[:-1]
-    return (key, "") if body.rstrip(" ")[-1] == ":" and (key in _plain_keys or _plain_key(key)) else ("", "")
+    line = body.rstrip(" ")
+    key = line[:-1]
+    return (key, "") if line[-1] == ":" and (key in _plain_keys or _plain_key(key)) else ("", "")
 
 
 def _plain_key(key: str) -> bool:
     """Whether `key` is a key a plain line may have (and if so, keep it known)."""
     if not (len(key) <= _KEY_LONGEST and key.isascii() and key.isidentifier()):
         return False
-    if len(_plain_keys) >= _RESOLVED_LIMIT:
-        _plain_keys.clear()
-    _plain_keys.add(key)
+    _remember(_plain_keys, key, True)
     return True
 
 

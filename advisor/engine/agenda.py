@@ -97,7 +97,5 @@ class SalienceStrategy(DepthStrategy):
                     break
                 index += 1
         for act in added:
-            facts = act.context[MATCHED]
-            # get_key's answer for one matched fact (most activations), without the call
-            act.key = (act.rule.salience, [facts[0]["__factid__"]]) if len(facts) == 1 else self.get_key(act)
+            act.key = self.get_key(act)
             insort(activations, act, key=_KEY)

@@ -191,17 +191,13 @@ class CountingMatcher(Matcher):
         # What _satisfy does for each, inline (~90 value tests hold in a consultation): a value
         # test is not kept in `_holding`, since the same (name, value) gives the same tests again
         # when the fact is retracted.
-        counts, active = self._counts, self._active
+        counts = self._counts
         for test in holding:
             for branch in test.branches:
                 reached = counts.get(branch, 0) + 1
                 counts[branch] = reached
-                if reached == branch.need:  # what _activate does, inline (~50 a consultation)
-                    single = branch.single
-                    activation = Activation(branch.rule, (), {
-                        MATCHED: (facts[single],) if single is not None else branch.pick(facts)})
-                    active[branch] = activation
-                    added.append(activation)
+                if reached == branch.need:
+                    self._activate(branch, added)
         pair = self._pair.get(name)
         if pair:
             for test in pair:
